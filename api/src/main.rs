@@ -1,1 +1,152 @@
-fn main() {}
+//! `sluice`: the API server and its operator commands.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sluice_migrations::MigratorTrait;
+use sluice_api::{
+    AppState,
+    auth::{DevIssuer, Verifier},
+    build_app,
+    config::Config,
+    db,
+    graphql::{self, Limits},
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(name = "sluice", version, about = "Self-hostable data sharing for AWS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the GraphQL API (configured by SLUICE_* variables; embedded mode with none set).
+    Serve,
+    /// Apply database migrations and sync the permission catalog, then exit.
+    Migrate,
+    /// Print a token from the local dev issuer, for `Authorization: Bearer …`.
+    DevToken {
+        /// User name (also the e-mail claim).
+        #[arg(long)]
+        user: String,
+        /// A team (IdP group); repeat for several.
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        /// Lifetime in minutes.
+        #[arg(long, default_value_t = 60)]
+        ttl_minutes: u64,
+    },
+    /// Print the GraphQL schema (SDL), as checked in at api/schema.graphql.
+    PrintSchema,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::PrintSchema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::DevToken { user, groups, ttl_minutes } => {
+            let config = load_config()?;
+            let dev = DevIssuer::load_or_create(&config.dev_key_path(), config.public_url.clone())?;
+            println!("{}", dev.mint(&user, &groups, Duration::from_secs(ttl_minutes * 60))?);
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = load_config()?;
+            telemetry::init(config.log_json);
+            let db = db::connect(config.database_url(), 2).await?;
+            db::migrate(&db).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => serve(load_config()?).await,
+    }
+}
+
+fn load_config() -> anyhow::Result<Config> {
+    Config::from_env().context("invalid configuration")
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    telemetry::init(config.log_json);
+    let db = db::connect(config.database_url(), config.db_max_connections).await?;
+    if config.auto_migrate {
+        db::migrate(&db).await?;
+    } else {
+        let pending = sluice_migrations::Migrator::get_pending_migrations(&db).await?;
+        anyhow::ensure!(
+            pending.is_empty(),
+            "{} database migrations are pending: run `sluice migrate` first (or set SLUICE_AUTO_MIGRATE=true)",
+            pending.len()
+        );
+    }
+    let core = sluice_core::Core::new(db);
+    core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+
+    let mut issuers = Vec::new();
+    if let Some(oidc) = &config.oidc {
+        issuers.push(sluice_api::auth::IssuerSettings {
+            issuer: oidc.issuer.clone(),
+            jwks_url: oidc.jwks_url.clone(),
+            client_id: oidc.client_id.clone(),
+            token_use: oidc.token_use,
+            groups_claim: oidc.groups_claim.clone(),
+        });
+    }
+    let dev_issuer = if config.dev_issuer {
+        let dev = DevIssuer::load_or_create(&config.dev_key_path(), config.public_url.clone())?;
+        issuers.push(dev.settings(config.dev_jwks_url()));
+        Some(Arc::new(dev))
+    } else {
+        None
+    };
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
+    let verifier = Arc::new(Verifier::new(issuers, config.admin_group.clone(), http));
+    let limits = Limits {
+        max_depth: config.max_depth,
+        max_complexity: config.max_complexity,
+        introspection: config.introspection,
+    };
+    let state = AppState {
+        schema: graphql::build_schema(core.clone(), limits),
+        core,
+        verifier,
+        dev_issuer: dev_issuer.clone(),
+        max_body_bytes: config.max_body_bytes,
+    };
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {} (SLUICE_BIND)", config.bind))?;
+    tracing::info!(url = %format!("{}/graphql", config.public_url), "Sluice is serving GraphQL");
+    if dev_issuer.is_some() {
+        tracing::info!("dev issuer on: get a token with `sluice dev-token --user alice --group TeamA`");
+    }
+    axum::serve(listener, build_app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

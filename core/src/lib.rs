@@ -1,1 +1,53 @@
+//! Sluice's domain: actors, the permission model, organizations and the audit trail.
+//! No HTTP, GraphQL or AWS types live here; the API, the worker and the long tasks all call in.
 
+pub mod actor;
+pub mod audit;
+pub mod error;
+pub mod organizations;
+pub mod page;
+pub mod permissions;
+pub mod uri;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+pub use actor::Actor;
+pub use error::{Error, Result};
+
+/// The services, over one database. Cheap to clone.
+#[derive(Clone)]
+pub struct Core {
+    db: DatabaseConnection,
+    groups: Arc<permissions::tenant::GroupRegistry>,
+}
+
+impl Core {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db, groups: Arc::default() }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn organizations(&self) -> organizations::Organizations<'_> {
+        organizations::Organizations { db: &self.db }
+    }
+
+    pub fn tenant(&self) -> permissions::tenant::TenantAdmin<'_> {
+        permissions::tenant::TenantAdmin { db: &self.db }
+    }
+
+    /// Called once per authenticated request: a group seen for the first time gets its tenant
+    /// policy before anything checks it.
+    pub async fn admit(&self, actor: &Actor) -> Result<()> {
+        self.groups.ensure_known(&self.db, &actor.groups).await
+    }
+
+    /// Brings the permission catalog in the database up to this release's.
+    pub async fn sync_catalog(&self) -> Result<()> {
+        permissions::catalog::sync(&self.db).await
+    }
+}

@@ -1,1 +1,10 @@
+//! sea-orm entities, one module per table. Only `core` reads and writes them.
 
+pub mod activity;
+pub mod organization;
+pub mod organization_group;
+pub mod permission;
+pub mod resource_policy;
+pub mod resource_policy_permission;
+pub mod tenant_policy;
+pub mod tenant_policy_permission;

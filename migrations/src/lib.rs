@@ -1,1 +1,25 @@
+//! Schema migrations. Each runs on Postgres and SQLite; follow expand/contract so the previous
+//! release keeps working against the new schema during a rolling deploy.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_permissions;
+mod m20261123_000002_organizations;
+mod m20261123_000003_activity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_permissions::Migration),
+            Box::new(m20261123_000002_organizations::Migration),
+            Box::new(m20261123_000003_activity::Migration),
+        ]
+    }
+}
+
+/// Changes whenever a migration's source changes, so a test template database built from an
+/// older schema is never reused.
+pub const SCHEMA_FINGERPRINT: &str = env!("SLUICE_SCHEMA_FINGERPRINT");

@@ -1,0 +1,228 @@
+//! The `sluice serve` configuration, from `SLUICE_*` environment variables. Every value is
+//! parsed at start-up, and a bad one stops the process with a message naming the variable.
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::TokenUse;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `SLUICE_DATA_DIR`: where embedded mode keeps its SQLite file and the dev issuer's key.
+    pub data_dir: PathBuf,
+    /// `SLUICE_DATABASE_URL`: `postgres://…` or `sqlite://…`; default a SQLite file in the data dir.
+    pub database_url: SecretString,
+    /// `SLUICE_DB_MAX_CONNECTIONS`: pool size.
+    pub db_max_connections: u32,
+    /// `SLUICE_AUTO_MIGRATE`: apply migrations at start-up. Default on for SQLite, off for
+    /// Postgres, where `sluice migrate` runs once before a rolling deploy.
+    pub auto_migrate: bool,
+    /// `SLUICE_BIND`: the address to listen on.
+    pub bind: SocketAddr,
+    /// `SLUICE_PUBLIC_URL`: how clients reach this server; the dev issuer's `iss`.
+    pub public_url: String,
+    /// The OIDC issuer (Cognito user pool) whose tokens are accepted, if any.
+    pub oidc: Option<OidcConfig>,
+    /// `SLUICE_DEV_ISSUER`: accept tokens from the built-in dev issuer (`sluice dev-token`).
+    /// Default on when no `SLUICE_AUTH_ISSUER` is set.
+    pub dev_issuer: bool,
+    /// `SLUICE_ADMIN_GROUP`: the platform admin group.
+    pub admin_group: String,
+    /// `SLUICE_LOG_FORMAT`: `text` or `json`.
+    pub log_json: bool,
+    /// `SLUICE_GRAPHQL_INTROSPECTION`: allow schema introspection.
+    pub introspection: bool,
+    /// `SLUICE_GRAPHQL_MAX_DEPTH`: deepest query accepted.
+    pub max_depth: usize,
+    /// `SLUICE_GRAPHQL_MAX_COMPLEXITY`: costliest query accepted.
+    pub max_complexity: usize,
+    /// `SLUICE_MAX_BODY_BYTES`: largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    /// `SLUICE_AUTH_ISSUER`: the exact `iss`, e.g. `https://cognito-idp.<region>.amazonaws.com/<poolId>`.
+    pub issuer: String,
+    /// `SLUICE_AUTH_JWKS_URL`: default `<issuer>/.well-known/jwks.json`.
+    pub jwks_url: String,
+    /// `SLUICE_AUTH_CLIENT_ID`: the app client id tokens must be issued to.
+    pub client_id: String,
+    /// `SLUICE_AUTH_TOKEN_USE`: `id` (data.all's web UI sends ID tokens) or `access`.
+    pub token_use: TokenUse,
+    /// `SLUICE_AUTH_GROUPS_CLAIM`: the claim listing the user's groups.
+    pub groups_claim: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads through `lookup` so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let data_dir = PathBuf::from(get("SLUICE_DATA_DIR").unwrap_or_else(|| "./.sluice".into()));
+        let database_url = match get("SLUICE_DATABASE_URL") {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") => url,
+            Some(_) => {
+                return Err(ConfigError {
+                    var: "SLUICE_DATABASE_URL",
+                    message: "must start with postgres://, postgresql:// or sqlite:".into(),
+                });
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("sluice.db").display()),
+        };
+        let is_sqlite = database_url.starts_with("sqlite:");
+        let bind: SocketAddr = parse(&get, "SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
+        let public_url = get("SLUICE_PUBLIC_URL").unwrap_or_else(|| {
+            let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+            format!("http://{host}:{}", bind.port())
+        });
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError { var: "SLUICE_PUBLIC_URL", message: "must be an http:// or https:// URL".into() });
+        }
+
+        let oidc = match get("SLUICE_AUTH_ISSUER") {
+            None => None,
+            Some(issuer) => {
+                let issuer = issuer.trim_end_matches('/').to_owned();
+                let client_id = get("SLUICE_AUTH_CLIENT_ID").ok_or(ConfigError {
+                    var: "SLUICE_AUTH_CLIENT_ID",
+                    message: "is required when SLUICE_AUTH_ISSUER is set: the app client id tokens are issued to".into(),
+                })?;
+                Some(OidcConfig {
+                    jwks_url: get("SLUICE_AUTH_JWKS_URL").unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json")),
+                    issuer,
+                    client_id,
+                    token_use: parse(&get, "SLUICE_AUTH_TOKEN_USE", "id", "id or access")?,
+                    groups_claim: get("SLUICE_AUTH_GROUPS_CLAIM").unwrap_or_else(|| "cognito:groups".into()),
+                })
+            }
+        };
+        let dev_issuer = bool_var(&get, "SLUICE_DEV_ISSUER", oidc.is_none())?;
+        if oidc.is_none() && !dev_issuer {
+            return Err(ConfigError {
+                var: "SLUICE_DEV_ISSUER",
+                message: "is off and SLUICE_AUTH_ISSUER is unset, so no token could ever be accepted".into(),
+            });
+        }
+        let log_json = match get("SLUICE_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(ConfigError { var: "SLUICE_LOG_FORMAT", message: format!("must be text or json, got {other:?}") });
+            }
+        };
+        Ok(Self {
+            data_dir,
+            database_url: SecretString::from(database_url),
+            db_max_connections: parse(&get, "SLUICE_DB_MAX_CONNECTIONS", "10", "a whole number")?,
+            auto_migrate: bool_var(&get, "SLUICE_AUTO_MIGRATE", is_sqlite)?,
+            bind,
+            public_url,
+            oidc,
+            dev_issuer,
+            admin_group: get("SLUICE_ADMIN_GROUP").unwrap_or_else(|| "DAAdministrators".into()),
+            log_json,
+            introspection: bool_var(&get, "SLUICE_GRAPHQL_INTROSPECTION", true)?,
+            max_depth: parse(&get, "SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
+            max_complexity: parse(&get, "SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
+            max_body_bytes: parse(&get, "SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
+        })
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+
+    pub fn dev_key_path(&self) -> PathBuf {
+        self.data_dir.join("dev-issuer-key.pem")
+    }
+
+    /// Where this server fetches its own dev issuer's JWKS: over HTTP like any other issuer.
+    pub fn dev_jwks_url(&self) -> String {
+        let host = if self.bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { self.bind.ip().to_string() };
+        format!("http://{host}:{}/.well-known/jwks.json", self.bind.port())
+    }
+}
+
+fn parse<T: FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    let raw = get(var).unwrap_or_else(|| default.to_owned());
+    raw.parse().map_err(|_| ConfigError { var, message: format!("expected {expected}, got {raw:?}") })
+}
+
+fn bool_var(get: &impl Fn(&str) -> Option<String>, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match get(var).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError { var, message: format!("expected true or false, got {other:?}") }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_means_embedded_mode() {
+        let c = config(&[]).expect("defaults are valid");
+        assert!(c.database_url().starts_with("sqlite://"));
+        assert!(c.auto_migrate);
+        assert!(c.dev_issuer);
+        assert!(c.oidc.is_none());
+        assert_eq!(c.admin_group, "DAAdministrators");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = config(&[("SLUICE_BIND", "not-an-address")]).expect_err("invalid");
+        assert_eq!(err.var, "SLUICE_BIND");
+        assert!(err.to_string().starts_with("SLUICE_BIND:"), "{err}");
+        assert_eq!(config(&[("SLUICE_DATABASE_URL", "mysql://x")]).expect_err("invalid").var, "SLUICE_DATABASE_URL");
+        assert_eq!(config(&[("SLUICE_AUTO_MIGRATE", "maybe")]).expect_err("invalid").var, "SLUICE_AUTO_MIGRATE");
+        assert_eq!(config(&[("SLUICE_LOG_FORMAT", "xml")]).expect_err("invalid").var, "SLUICE_LOG_FORMAT");
+    }
+
+    #[test]
+    fn an_issuer_needs_a_client_id_and_turns_the_dev_issuer_off() {
+        let err = config(&[("SLUICE_AUTH_ISSUER", "https://idp")]).expect_err("no client");
+        assert_eq!(err.var, "SLUICE_AUTH_CLIENT_ID");
+        let c = config(&[("SLUICE_AUTH_ISSUER", "https://idp/"), ("SLUICE_AUTH_CLIENT_ID", "web")]).expect("valid");
+        let oidc = c.oidc.expect("oidc");
+        assert_eq!(oidc.jwks_url, "https://idp/.well-known/jwks.json");
+        assert_eq!(oidc.token_use, TokenUse::Id);
+        assert!(!c.dev_issuer);
+        assert!(!config(&[("SLUICE_DATABASE_URL", "postgres://db/x"), ("SLUICE_DEV_ISSUER", "true")])
+            .expect("valid")
+            .auto_migrate);
+    }
+
+    #[test]
+    fn turning_off_every_issuer_is_refused() {
+        assert_eq!(config(&[("SLUICE_DEV_ISSUER", "false")]).expect_err("no issuer").var, "SLUICE_DEV_ISSUER");
+    }
+}

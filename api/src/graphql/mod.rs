@@ -1,0 +1,71 @@
+//! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
+//! here. Resolvers turn input into one `core` call and map the result back.
+
+mod error;
+pub(crate) mod organizations;
+mod paged;
+pub(crate) mod permissions;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use sluice_core::{Actor, Core};
+
+pub use error::{GqlResult, to_gql};
+
+#[derive(MergedObject, Default)]
+pub struct Query(organizations::OrganizationQuery, permissions::PermissionQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(organizations::OrganizationMutation, permissions::PermissionMutation);
+
+pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 15, max_complexity: 2000, introspection: true }
+    }
+}
+
+pub fn build_schema(core: Core, limits: Limits) -> SluiceSchema {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(core)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    let builder = if limits.introspection { builder } else { builder.disable_introspection() };
+    builder.finish()
+}
+
+/// The schema as SDL, exactly as checked in at `api/schema.graphql`.
+pub fn sdl() -> String {
+    build_schema_without_data().sdl()
+}
+
+fn build_schema_without_data() -> SluiceSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
+}
+
+/// How the request's bearer token fared; the handler puts one into every request.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    Rejected(String),
+    Authenticated(Actor),
+}
+
+pub(crate) fn actor<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Actor> {
+    match ctx.data::<Caller>() {
+        Ok(Caller::Authenticated(actor)) => Ok(actor),
+        Ok(Caller::Rejected(reason)) => Err(error::unauthenticated(&format!("the bearer token was rejected: {reason}"))),
+        Ok(Caller::Anonymous) | Err(_) => Err(error::unauthenticated("send an Authorization: Bearer <token> header")),
+    }
+}
+
+pub(crate) fn core<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Core> {
+    ctx.data::<Core>().map_err(|_| to_gql(sluice_core::Error::Internal("the schema has no Core attached".into())))
+}

@@ -1,0 +1,10 @@
+//! Organizations in data.all's dialect.
+
+mod mutation;
+mod query;
+mod types;
+
+pub use types::{GroupFilter, GroupSearchResult, StatsLoader, page_of};
+
+pub use mutation::OrganizationMutation;
+pub use query::OrganizationQuery;

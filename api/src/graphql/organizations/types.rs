@@ -1,0 +1,257 @@
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
+    dataloader::{DataLoader, Loader},
+};
+use sluice_core::{
+    Actor, Core,
+    organizations::{
+        ModifyOrganization, NewOrganization, Organization, OrganizationFilter as CoreFilter, Sort, SortField, UserRole,
+    },
+};
+
+use crate::graphql::{GqlResult, actor, paged::paged, permissions::GroupGql, to_gql};
+
+pub struct OrganizationGql(pub Organization);
+
+#[Object(name = "Organization")]
+impl OrganizationGql {
+    async fn organization_uri(&self) -> ID {
+        ID(self.0.organization_uri.clone())
+    }
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// The label as a slug.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn tags(&self) -> &[String] {
+        &self.0.tags
+    }
+    /// The user who created the organization.
+    async fn owner(&self) -> &str {
+        &self.0.owner
+    }
+    /// The admin team: it holds every permission on the organization.
+    #[graphql(name = "SamlGroupName")]
+    async fn saml_group_name(&self) -> &str {
+        &self.0.saml_group_name
+    }
+    async fn user_role_in_organization(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganisationUserRole> {
+        Ok(self.0.role_of(actor(ctx)?).into())
+    }
+    /// Archived organizations are hidden from lists unless `displayArchived` is set.
+    async fn archived(&self) -> bool {
+        self.0.archived
+    }
+    /// RFC 3339.
+    async fn created(&self) -> String {
+        self.0.created.to_rfc3339()
+    }
+    async fn updated(&self) -> String {
+        self.0.updated.to_rfc3339()
+    }
+    /// Counts, loaded for a whole page of organizations in one query.
+    async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationStats> {
+        let loader = ctx.data::<DataLoader<StatsLoader>>()?;
+        let groups = loader.load_one(self.0.organization_uri.clone()).await.map_err(|e| (*e).clone())?.unwrap_or(0);
+        Ok(OrganizationStats { groups: i32::try_from(groups).unwrap_or(i32::MAX), users: None, environments: None })
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct OrganizationStats {
+    /// Teams in the organization, the admin team included.
+    groups: i32,
+    /// Sluice keeps no user directory, so this is always null.
+    users: Option<i32>,
+    /// Null until environments can be linked (a later release).
+    #[graphql(skip)]
+    environments: Option<i32>,
+}
+
+#[ComplexObject]
+impl OrganizationStats {
+    /// Environments linked to the organization. Null until environments can be linked.
+    async fn environments(&self) -> Option<i32> {
+        self.environments
+    }
+}
+
+/// Batches `stats` for every organization on a page into one query.
+pub struct StatsLoader {
+    pub core: Core,
+    pub actor: Actor,
+}
+
+impl Loader<String> for StatsLoader {
+    type Value = u64;
+    type Error = Arc<async_graphql::Error>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, u64>, Self::Error> {
+        let stats = self.core.organizations().stats(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))?;
+        Ok(stats.into_iter().map(|(k, v)| (k, v.groups)).collect())
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "PascalCase")]
+pub enum OrganisationUserRole {
+    Owner,
+    Admin,
+    Member,
+    NotMember,
+    Invited,
+}
+
+impl From<UserRole> for OrganisationUserRole {
+    fn from(role: UserRole) -> Self {
+        match role {
+            UserRole::Owner => Self::Owner,
+            UserRole::Admin => Self::Admin,
+            UserRole::Member => Self::Member,
+            UserRole::NotMember => Self::NotMember,
+            UserRole::Invited => Self::Invited,
+        }
+    }
+}
+
+impl From<OrganisationUserRole> for UserRole {
+    fn from(role: OrganisationUserRole) -> Self {
+        match role {
+            OrganisationUserRole::Owner => Self::Owner,
+            OrganisationUserRole::Admin => Self::Admin,
+            OrganisationUserRole::Member => Self::Member,
+            OrganisationUserRole::NotMember => Self::NotMember,
+            OrganisationUserRole::Invited => Self::Invited,
+        }
+    }
+}
+
+paged!(OrganizationSearchResult, OrganizationGql);
+
+paged!(GroupSearchResult, GroupGql);
+
+#[derive(InputObject, Default)]
+pub struct NewOrganizationInput {
+    label: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    /// The admin team. You must be a member of it (platform admins excepted).
+    #[graphql(name = "SamlGroupName")]
+    saml_group_name: Option<String>,
+}
+
+impl From<NewOrganizationInput> for NewOrganization {
+    fn from(i: NewOrganizationInput) -> Self {
+        Self { label: i.label, description: i.description, tags: i.tags, saml_group_name: i.saml_group_name }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct ModifyOrganizationInput {
+    label: Option<String>,
+    description: Option<String>,
+    /// A new admin team. The previous one keeps read access until removed.
+    #[graphql(name = "SamlGroupName")]
+    saml_group_name: Option<String>,
+    tags: Option<Vec<String>>,
+}
+
+impl From<ModifyOrganizationInput> for ModifyOrganization {
+    fn from(i: ModifyOrganizationInput) -> Self {
+        Self { label: i.label, description: i.description, tags: i.tags, saml_group_name: i.saml_group_name }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct InviteGroupToOrganizationInput {
+    pub organization_uri: String,
+    pub group_uri: String,
+    /// Permissions for the team; GET_ORGANIZATION is always included. Empty or absent means
+    /// GET_ORGANIZATION and LINK_ENVIRONMENT.
+    pub permissions: Option<Vec<Option<String>>>,
+}
+
+impl InviteGroupToOrganizationInput {
+    pub fn permission_names(&self) -> Vec<String> {
+        self.permissions.iter().flatten().flatten().cloned().collect()
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "lowercase")]
+pub enum OrganizationSortField {
+    Created,
+    Updated,
+    Label,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "lowercase")]
+pub enum SortDirection {
+    Asc,
+    Desc,
+}
+
+#[derive(InputObject)]
+pub struct OrganizationSortCriteria {
+    field: OrganizationSortField,
+    direction: SortDirection,
+}
+
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Matches label, description and tags, ignoring case.
+    term: Option<String>,
+    display_archived: Option<bool>,
+    sort: Option<Vec<Option<OrganizationSortCriteria>>>,
+    pub page: Option<i32>,
+    pub page_size: Option<i32>,
+    /// Keep organizations where you hold one of these roles.
+    roles: Option<Vec<Option<OrganisationUserRole>>>,
+    /// Keep organizations carrying every one of these tags.
+    tags: Option<Vec<Option<String>>>,
+}
+
+impl From<&OrganizationFilter> for CoreFilter {
+    fn from(f: &OrganizationFilter) -> Self {
+        Self {
+            term: f.term.clone(),
+            display_archived: f.display_archived.unwrap_or(false),
+            sort: f
+                .sort
+                .iter()
+                .flatten()
+                .flatten()
+                .map(|s| Sort {
+                    field: match s.field {
+                        OrganizationSortField::Created => SortField::Created,
+                        OrganizationSortField::Updated => SortField::Updated,
+                        OrganizationSortField::Label => SortField::Label,
+                    },
+                    descending: s.direction == SortDirection::Desc,
+                })
+                .collect(),
+            roles: f.roles.iter().flatten().flatten().map(|r| (*r).into()).collect(),
+            tags: f.tags.iter().flatten().flatten().cloned().collect(),
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct GroupFilter {
+    pub term: Option<String>,
+    pub page: Option<i32>,
+    pub page_size: Option<i32>,
+}
+
+pub fn page_of(page: Option<i32>, page_size: Option<i32>) -> async_graphql::Result<sluice_core::page::PageRequest> {
+    sluice_core::page::PageRequest::new(page, page_size).gql()
+}

@@ -1,0 +1,153 @@
+//! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, and the dev
+//! issuer's JWKS.
+
+use std::sync::Arc;
+
+use async_graphql::{dataloader::DataLoader, http::GraphiQLSource};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, RawQuery, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse},
+    routing::get,
+};
+use sea_orm::ConnectionTrait;
+use sluice_core::Core;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+use crate::{
+    auth::{DevIssuer, Verifier},
+    graphql::{Caller, SluiceSchema, organizations::StatsLoader, to_gql},
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub schema: SluiceSchema,
+    pub verifier: Arc<Verifier>,
+    pub dev_issuer: Option<Arc<DevIssuer>>,
+    pub max_body_bytes: usize,
+}
+
+pub fn build_app(state: AppState) -> Router {
+    let limit = state.max_body_bytes;
+    Router::new()
+        .route("/graphql", get(graphiql_or_query).post(graphql))
+        .route("/graphql/api", get(graphiql_or_query).post(graphql))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/.well-known/jwks.json", get(jwks))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+    execute(&state, &headers, req.into_inner()).await
+}
+
+/// GET serves queries and, for a browser with no query, the GraphiQL explorer. Mutations must
+/// be POSTed, so a link or a prefetch can never change anything.
+async fn graphiql_or_query(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> axum::response::Response {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    };
+    match async_graphql::http::parse_query_string(&query) {
+        Ok(req) if is_mutation(&req.query) => {
+            (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response()
+        }
+        Ok(req) => execute(&state, &headers, req).await.into_response(),
+        Err(err) => (StatusCode::BAD_REQUEST, format!("bad GraphQL query string: {err}")).into_response(),
+    }
+}
+
+async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Request) -> GraphQLResponse {
+    let caller = authenticate(state, headers).await;
+    let mut req = req.data(caller.clone());
+    if let Caller::Authenticated(actor) = caller {
+        req = req.data(DataLoader::new(StatsLoader { core: state.core.clone(), actor }, tokio::spawn));
+    }
+    state.schema.execute(req).await.into()
+}
+
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Caller::Anonymous };
+    let Some(token) = value.to_str().ok().and_then(bearer) else {
+        return Caller::Rejected("the Authorization header must be `Bearer <token>`".into());
+    };
+    match state.verifier.verify(token).await {
+        Ok(actor) => match state.core.admit(&actor).await {
+            Ok(()) => Caller::Authenticated(actor),
+            Err(err) => {
+                // The check itself could not run; report it as the server's fault, not the token's.
+                let _ = to_gql(err);
+                Caller::Rejected("the server could not record your groups; try again".into())
+            }
+        },
+        Err(err) => {
+            if err.is_server_side() {
+                tracing::warn!(error = %err, "token verification failed on the server side");
+            }
+            Caller::Rejected(err.to_string())
+        }
+    }
+}
+
+fn is_mutation(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    async_graphql::parser::parse_query(query).is_ok_and(|doc| {
+        doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation)
+    })
+}
+
+/// data.all's clients send the raw token without a scheme; accept both.
+fn bearer(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let token = match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        Some(_) => return None,
+        None => value,
+    };
+    (!token.is_empty()).then_some(token)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.core.db().execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn jwks(State(state): State<AppState>) -> axum::response::Response {
+    match &state.dev_issuer {
+        Some(dev) => Json(dev.jwks()).into_response(),
+        None => (StatusCode::NOT_FOUND, "the dev issuer is off (SLUICE_DEV_ISSUER)").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+
+    #[test]
+    fn bearer_tokens_are_read_with_or_without_the_scheme() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer  abc "), Some("abc"));
+        assert_eq!(bearer("abc"), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! Organizations: the top of the tenancy tree. Only the admin team and invited teams see one.
+
+mod groups;
+mod model;
+mod query;
+
+pub use model::{
+    ModifyOrganization, NewOrganization, Organization, OrganizationFilter, OrganizationGroup, OrganizationStats,
+    RESOURCE_TYPE, Sort, SortField, UserRole,
+};
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sluice_entities::{organization, organization_group};
+
+use crate::{
+    Actor, Error, Result, audit,
+    permissions::{self, catalog},
+    uri::new_uri,
+};
+
+pub struct Organizations<'a> {
+    pub(crate) db: &'a DatabaseConnection,
+}
+
+impl Organizations<'_> {
+    pub async fn create(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
+        let result = self.create_inner(actor, input).await;
+        audit::record_failure(self.db, actor, "createOrganization", "-", RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn create_inner(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
+        permissions::require_tenant(self.db, actor, catalog::MANAGE_ORGANIZATIONS).await?;
+        let label = model::label(input.label.as_deref())?;
+        let description = model::description(input.description.as_deref())?;
+        let tags = model::tags(input.tags.as_deref())?;
+        let admin_team = model::group("SamlGroupName", input.saml_group_name.as_deref())?;
+        model::require_membership(actor, "SamlGroupName", &admin_team)?;
+
+        let now = chrono::Utc::now();
+        let uri = new_uri();
+        let txn = self.db.begin().await?;
+        let row = organization::ActiveModel {
+            organization_uri: Set(uri.clone()),
+            name: Set(model::slug(&label)),
+            label: Set(label),
+            description: Set(description),
+            tags: Set(tags_json(&tags)?),
+            owner: Set(actor.username.clone()),
+            saml_group_name: Set(admin_team.clone()),
+            archived: Set(false),
+            created: Set(now),
+            updated: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        insert_group(&txn, &uri, &admin_team, &actor.username).await?;
+        permissions::attach_resource_policy(&txn, &admin_team, &uri, RESOURCE_TYPE, catalog::ORGANIZATION_ALL)
+            .await?;
+        audit::record(&txn, actor, "createOrganization", &uri, RESOURCE_TYPE, &format!("created with admin team {admin_team}"))
+            .await?;
+        txn.commit().await?;
+        Organization::from_model(row)
+    }
+
+    pub async fn get(&self, actor: &Actor, uri: &str) -> Result<Organization> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ORGANIZATION).await?;
+        self.load(uri).await
+    }
+
+    async fn load(&self, uri: &str) -> Result<Organization> {
+        let row = organization::Entity::find_by_id(uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() })?;
+        Organization::from_model(row)
+    }
+
+    pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyOrganization) -> Result<Organization> {
+        let result = self.update_inner(actor, uri, input).await;
+        audit::record_failure(self.db, actor, "updateOrganization", uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyOrganization) -> Result<Organization> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ORGANIZATION).await?;
+        let current = self.load(uri).await?;
+        ensure_active(&current)?;
+        let mut row: organization::ActiveModel = organization::ActiveModel {
+            organization_uri: Set(uri.to_owned()),
+            updated: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        let mut changes = Vec::new();
+        if input.label.is_some() {
+            let label = model::label(input.label.as_deref())?;
+            row.name = Set(model::slug(&label));
+            row.label = Set(label);
+            changes.push("label");
+        }
+        if input.description.is_some() {
+            row.description = Set(model::description(input.description.as_deref())?);
+            changes.push("description");
+        }
+        if input.tags.is_some() {
+            row.tags = Set(tags_json(&model::tags(input.tags.as_deref())?)?);
+            changes.push("tags");
+        }
+        let new_admin = match input.saml_group_name.as_deref() {
+            Some(g) => {
+                let g = model::group("SamlGroupName", Some(g))?;
+                (g != current.saml_group_name).then_some(g)
+            }
+            None => None,
+        };
+        let txn = self.db.begin().await?;
+        if let Some(new_admin) = &new_admin {
+            model::require_membership(actor, "SamlGroupName", new_admin)?;
+            // The old admin team stays as an invited team with read access, so nobody loses sight
+            // of the organization by accident; the new admin team may remove it.
+            permissions::attach_resource_policy(&txn, &current.saml_group_name, uri, RESOURCE_TYPE, &[
+                catalog::GET_ORGANIZATION,
+            ])
+            .await?;
+            if organization_group::Entity::find_by_id((uri.to_owned(), new_admin.clone())).one(&txn).await?.is_none() {
+                insert_group(&txn, uri, new_admin, &actor.username).await?;
+            }
+            permissions::attach_resource_policy(&txn, new_admin, uri, RESOURCE_TYPE, catalog::ORGANIZATION_ALL).await?;
+            row.saml_group_name = Set(new_admin.clone());
+            changes.push("admin team");
+        }
+        let updated = row.update(&txn).await?;
+        audit::record(&txn, actor, "updateOrganization", uri, RESOURCE_TYPE, &format!("changed {}", changes.join(", ")))
+            .await?;
+        txn.commit().await?;
+        Organization::from_model(updated)
+    }
+
+    /// Archiving hides the organization from lists (unless asked for) and freezes it. Archiving
+    /// an archived organization succeeds without change, so scripts can retry.
+    pub async fn archive(&self, actor: &Actor, uri: &str) -> Result<bool> {
+        let result = self.archive_inner(actor, uri).await;
+        audit::record_failure(self.db, actor, "archiveOrganization", uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn archive_inner(&self, actor: &Actor, uri: &str) -> Result<bool> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ORGANIZATION).await?;
+        let current = self.load(uri).await?;
+        let txn = self.db.begin().await?;
+        if !current.archived {
+            organization::ActiveModel {
+                organization_uri: Set(uri.to_owned()),
+                archived: Set(true),
+                updated: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+        }
+        let summary = if current.archived { "already archived" } else { "archived" };
+        audit::record(&txn, actor, "archiveOrganization", uri, RESOURCE_TYPE, summary).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+fn ensure_active(org: &Organization) -> Result<()> {
+    if org.archived {
+        Err(Error::InvalidState(format!("organization {} is archived and cannot change", org.organization_uri)))
+    } else {
+        Ok(())
+    }
+}
+
+fn tags_json(tags: &[String]) -> Result<String> {
+    serde_json::to_string(tags).map_err(|e| Error::Internal(Box::new(e)))
+}
+
+async fn insert_group(
+    db: &impl sea_orm::ConnectionTrait,
+    uri: &str,
+    group: &str,
+    invited_by: &str,
+) -> Result<()> {
+    organization_group::Entity::insert(organization_group::ActiveModel {
+        organization_uri: Set(uri.to_owned()),
+        group_uri: Set(group.to_owned()),
+        invited_by: Set(invited_by.to_owned()),
+        created: Set(chrono::Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

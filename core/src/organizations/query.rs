@@ -1,0 +1,121 @@
+//! Reading organizations: the list filtered by the actor's grants, and counts for `stats`.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+};
+use sluice_entities::{organization as org, organization_group as og};
+
+use super::{Organization, OrganizationFilter, OrganizationStats, Organizations, RESOURCE_TYPE, SortField, UserRole};
+use crate::{
+    Actor, Result,
+    page::{Page, PageRequest, like_pattern},
+    permissions::{catalog, granted_resources},
+};
+
+impl Organizations<'_> {
+    pub async fn list(&self, actor: &Actor, filter: &OrganizationFilter, page: PageRequest) -> Result<Page<Organization>> {
+        let mut query = org::Entity::find().filter(org::Column::OrganizationUri.in_subquery(granted_resources(
+            RESOURCE_TYPE,
+            catalog::GET_ORGANIZATION,
+            &actor.groups,
+        )));
+        if !filter.display_archived {
+            query = query.filter(org::Column::Archived.eq(false));
+        }
+        if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            let like = |col: org::Column| {
+                Expr::expr(Func::lower(Expr::col((org::Entity, col)))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+            };
+            query = query.filter(
+                Condition::any().add(like(org::Column::Label)).add(like(org::Column::Description)).add(like(org::Column::Tags)),
+            );
+        }
+        for tag in &filter.tags {
+            // Tags are stored as a compact JSON array, so a quoted element matches one whole tag.
+            let quoted = serde_json::to_string(tag).map_err(|e| crate::Error::Internal(Box::new(e)))?;
+            let mut pattern = String::from("%");
+            for c in quoted.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            query = query.filter(Expr::col((org::Entity, org::Column::Tags)).like(LikeExpr::new(pattern).escape('\\')));
+        }
+        if !filter.roles.is_empty() {
+            query = query.filter(role_condition(actor, &filter.roles));
+        }
+        let count = query.clone().count(self.db).await?;
+        for sort in &filter.sort {
+            let column = match sort.field {
+                SortField::Created => org::Column::Created,
+                SortField::Updated => org::Column::Updated,
+                SortField::Label => org::Column::Label,
+            };
+            query = query.order_by(column, if sort.descending { Order::Desc } else { Order::Asc });
+        }
+        let rows = query
+            .order_by_asc(org::Column::Label)
+            .order_by_asc(org::Column::OrganizationUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(Organization::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// Stats for many organizations in one query, for the API's batch loader. Organizations the
+    /// actor may not see are left out.
+    pub async fn stats(&self, actor: &Actor, uris: &[String]) -> Result<HashMap<String, OrganizationStats>> {
+        let counts: Vec<(String, i64)> = og::Entity::find()
+            .select_only()
+            .column(og::Column::OrganizationUri)
+            .column_as(og::Column::GroupUri.count(), "groups")
+            .filter(og::Column::OrganizationUri.is_in(uris.iter().cloned()))
+            .filter(og::Column::OrganizationUri.in_subquery(granted_resources(
+                RESOURCE_TYPE,
+                catalog::GET_ORGANIZATION,
+                &actor.groups,
+            )))
+            .group_by(og::Column::OrganizationUri)
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        Ok(counts
+            .into_iter()
+            .map(|(uri, groups)| (uri, OrganizationStats { groups: u64::try_from(groups).unwrap_or(0) }))
+            .collect())
+    }
+}
+
+fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
+    let mut any = Condition::any();
+    for role in roles {
+        any = match role {
+            UserRole::Owner => any.add(org::Column::Owner.eq(actor.username.clone())),
+            UserRole::Admin => any.add(org::Column::SamlGroupName.is_in(actor.groups.iter().cloned())),
+            UserRole::Invited | UserRole::Member => any.add(
+                Condition::all()
+                    .add(org::Column::SamlGroupName.is_not_in(actor.groups.iter().cloned()))
+                    .add(
+                        org::Column::OrganizationUri.in_subquery(
+                            Query::select()
+                                .column(og::Column::OrganizationUri)
+                                .from(og::Entity)
+                                .and_where(og::Column::GroupUri.is_in(actor.groups.iter().cloned()))
+                                .to_owned(),
+                        ),
+                    ),
+            ),
+            // Lists only hold organizations the actor belongs to.
+            UserRole::NotMember => any.add(Expr::val(1).eq(0)),
+        };
+    }
+    any
+}

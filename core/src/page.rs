@@ -1,0 +1,118 @@
+//! Paged lists in data.all's shape: `{count page pages hasNext hasPrevious nodes}`.
+
+use crate::{Error, Result};
+
+pub const DEFAULT_PAGE_SIZE: u64 = 10;
+/// Larger requests are reduced to this; the response's pageSize says what was used.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// 1-based.
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<i32>, page_size: Option<i32>) -> Result<Self> {
+        let page = match page {
+            None => 1,
+            Some(p) if p >= 1 => p as u64,
+            Some(p) => return Err(Error::validation("page", format!("must be 1 or more, got {p}"))),
+        };
+        let page_size = match page_size {
+            None => DEFAULT_PAGE_SIZE,
+            Some(s) if s >= 1 => (s as u64).min(MAX_PAGE_SIZE),
+            Some(s) => return Err(Error::validation("pageSize", format!("must be 1 or more, got {s}"))),
+        };
+        Ok(Self { page, page_size })
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.page_size
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub count: u64,
+    pub page: u64,
+    pub page_size: u64,
+    pub nodes: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn new(request: PageRequest, count: u64, nodes: Vec<T>) -> Self {
+        Self { count, page: request.page, page_size: request.page_size, nodes }
+    }
+
+    pub fn pages(&self) -> u64 {
+        self.count.div_ceil(self.page_size)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            count: self.count,
+            page: self.page,
+            page_size: self.page_size,
+            nodes: self.nodes.into_iter().map(f).collect(),
+        }
+    }
+}
+
+/// Escapes LIKE wildcards in user text so a search for `50%` means the characters typed.
+pub fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_size_is_capped_and_page_arithmetic_holds() {
+        let req = PageRequest::new(Some(2), Some(1000)).expect("valid");
+        assert_eq!(req.page_size, MAX_PAGE_SIZE);
+        assert_eq!(req.offset(), MAX_PAGE_SIZE);
+        let page = Page::new(req, 250, vec![()]);
+        assert_eq!(page.pages(), 3);
+        assert!(page.has_next());
+        assert!(page.has_previous());
+    }
+
+    #[test]
+    fn zero_or_negative_paging_is_bad_input() {
+        assert_eq!(PageRequest::new(Some(0), None).expect_err("invalid").code(), "BAD_USER_INPUT");
+        assert_eq!(PageRequest::new(None, Some(-5)).expect_err("invalid").code(), "BAD_USER_INPUT");
+    }
+
+    #[test]
+    fn an_empty_result_has_no_pages_and_no_next() {
+        let page: Page<()> = Page::new(PageRequest::new(None, None).expect("valid"), 0, vec![]);
+        assert_eq!(page.pages(), 0);
+        assert!(!page.has_next());
+        assert!(!page.has_previous());
+    }
+
+    #[test]
+    fn like_wildcards_in_terms_are_escaped() {
+        assert_eq!(like_pattern("A_b%"), "%a\\_b\\%%");
+    }
+}

@@ -1,0 +1,125 @@
+//! The permission catalog. It is data: `sync` upserts it into the `permission` table at start-up,
+//! so later releases add permissions without a migration.
+
+use sea_orm::{ConnectionTrait, EntityTrait, sea_query::OnConflict};
+use sluice_entities::permission;
+
+use crate::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Tenant,
+    Resource,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Tenant => "TENANT",
+            Kind::Resource => "RESOURCE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub description: &'static str,
+}
+
+const fn tenant(name: &'static str, description: &'static str) -> Permission {
+    Permission { name, kind: Kind::Tenant, description }
+}
+
+const fn resource(name: &'static str, description: &'static str) -> Permission {
+    Permission { name, kind: Kind::Resource, description }
+}
+
+pub const MANAGE_ORGANIZATIONS: &str = "MANAGE_ORGANIZATIONS";
+pub const MANAGE_ENVIRONMENTS: &str = "MANAGE_ENVIRONMENTS";
+pub const MANAGE_DATASETS: &str = "MANAGE_DATASETS";
+pub const MANAGE_SHARES: &str = "MANAGE_SHARES";
+
+pub const GET_ORGANIZATION: &str = "GET_ORGANIZATION";
+pub const UPDATE_ORGANIZATION: &str = "UPDATE_ORGANIZATION";
+pub const DELETE_ORGANIZATION: &str = "DELETE_ORGANIZATION";
+pub const LINK_ENVIRONMENT: &str = "LINK_ENVIRONMENT";
+pub const INVITE_ORGANIZATION_GROUP: &str = "INVITE_ORGANIZATION_GROUP";
+pub const REMOVE_ORGANIZATION_GROUP: &str = "REMOVE_ORGANIZATION_GROUP";
+
+pub const ALL: &[Permission] = &[
+    tenant(MANAGE_ORGANIZATIONS, "Create and manage organizations"),
+    tenant(MANAGE_ENVIRONMENTS, "Link and manage environments"),
+    tenant(MANAGE_DATASETS, "Create, import and manage datasets"),
+    tenant(MANAGE_SHARES, "Request and manage shares"),
+    resource(GET_ORGANIZATION, "See the organization"),
+    resource(UPDATE_ORGANIZATION, "Change the organization's label, description, tags and admin team"),
+    resource(DELETE_ORGANIZATION, "Archive the organization"),
+    resource(LINK_ENVIRONMENT, "Link AWS accounts to the organization as environments"),
+    resource(INVITE_ORGANIZATION_GROUP, "Invite teams to the organization"),
+    resource(REMOVE_ORGANIZATION_GROUP, "Remove invited teams from the organization"),
+];
+
+/// What an organization's admin team holds.
+pub const ORGANIZATION_ALL: &[&str] = &[
+    GET_ORGANIZATION,
+    UPDATE_ORGANIZATION,
+    DELETE_ORGANIZATION,
+    LINK_ENVIRONMENT,
+    INVITE_ORGANIZATION_GROUP,
+    REMOVE_ORGANIZATION_GROUP,
+];
+
+/// What an inviter may hand to an invited team. GET_ORGANIZATION is always added.
+pub const ORGANIZATION_INVITABLE: &[&str] =
+    &[GET_ORGANIZATION, LINK_ENVIRONMENT, INVITE_ORGANIZATION_GROUP, REMOVE_ORGANIZATION_GROUP];
+
+/// What an invitation grants when the inviter names nothing, as in data.all.
+pub const ORGANIZATION_INVITED_DEFAULT: &[&str] = &[GET_ORGANIZATION, LINK_ENVIRONMENT];
+
+pub fn tenant_permissions() -> impl Iterator<Item = &'static Permission> {
+    ALL.iter().filter(|p| p.kind == Kind::Tenant)
+}
+
+pub fn find(name: &str) -> Option<&'static Permission> {
+    ALL.iter().find(|p| p.name == name)
+}
+
+/// Upserts the catalog so that names, kinds and descriptions in the DB match this release.
+pub async fn sync(db: &impl ConnectionTrait) -> Result<()> {
+    let rows = ALL.iter().map(|p| permission::ActiveModel {
+        name: sea_orm::Set(p.name.to_owned()),
+        kind: sea_orm::Set(p.kind.as_str().to_owned()),
+        description: sea_orm::Set(p.description.to_owned()),
+    });
+    permission::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(permission::Column::Name)
+                .update_columns([permission::Column::Kind, permission::Column::Description])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_set_uses_catalog_permissions_of_the_resource_kind() {
+        for name in ORGANIZATION_ALL.iter().chain(ORGANIZATION_INVITABLE).chain(ORGANIZATION_INVITED_DEFAULT) {
+            assert_eq!(find(name).map(|p| p.kind), Some(Kind::Resource), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<_> = ALL.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+}

@@ -1,0 +1,186 @@
+//! Tenant permissions per group, and the admin operations on them.
+
+use std::{collections::HashSet, sync::Mutex};
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::OnConflict,
+};
+use sea_orm::sea_query::ExprTrait;
+use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
+
+use super::{GROUP, catalog, require_admin};
+use crate::{
+    Actor, Error, Result, audit,
+    page::{Page, PageRequest, like_pattern},
+    uri::new_sid,
+};
+
+/// A group with its tenant permissions, as the admin page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantGroup {
+    pub group_uri: String,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub permissions: Vec<String>,
+}
+
+/// Remembers which groups already have a tenant policy, so that only a group's first request
+/// touches the database.
+#[derive(Debug, Default)]
+pub struct GroupRegistry {
+    known: Mutex<HashSet<String>>,
+}
+
+impl GroupRegistry {
+    /// Gives every group seen for the first time all tenant permissions, as data.all does; an
+    /// admin narrows them afterwards.
+    pub async fn ensure_known(&self, db: &DatabaseConnection, groups: &[String]) -> Result<()> {
+        let unknown: Vec<String> = {
+            let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+            groups.iter().filter(|g| !known.contains(*g)).cloned().collect()
+        };
+        for group in unknown {
+            ensure_policy(db, &group).await?;
+            self.known.lock().unwrap_or_else(|e| e.into_inner()).insert(group);
+        }
+        Ok(())
+    }
+}
+
+/// Creates the group's tenant policy with every tenant permission, unless it exists already.
+async fn ensure_policy(db: &DatabaseConnection, group: &str) -> Result<()> {
+    let txn = db.begin().await?;
+    let inserted = tp::Entity::insert(tp::ActiveModel {
+        sid: Set(new_sid()),
+        principal_id: Set(group.to_owned()),
+        principal_type: Set(GROUP.to_owned()),
+        created: Set(chrono::Utc::now()),
+    })
+    .on_conflict(OnConflict::columns([tp::Column::PrincipalId, tp::Column::PrincipalType]).do_nothing().to_owned())
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted == 1 {
+        let sid = policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
+        let names: Vec<&str> = catalog::tenant_permissions().map(|p| p.name).collect();
+        replace_permissions(&txn, &sid, &names).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn policy_sid(db: &impl ConnectionTrait, group: &str) -> Result<Option<String>> {
+    Ok(tp::Entity::find()
+        .select_only()
+        .column(tp::Column::Sid)
+        .filter(tp::Column::PrincipalId.eq(group))
+        .filter(tp::Column::PrincipalType.eq(GROUP))
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+async fn replace_permissions(db: &impl ConnectionTrait, sid: &str, names: &[&str]) -> Result<()> {
+    tpp::Entity::delete_many().filter(tpp::Column::Sid.eq(sid)).exec(db).await?;
+    if !names.is_empty() {
+        tpp::Entity::insert_many(
+            names.iter().map(|p| tpp::ActiveModel { sid: Set(sid.to_owned()), permission: Set((*p).to_owned()) }),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Admin operations on tenant permissions.
+pub struct TenantAdmin<'a> {
+    pub(crate) db: &'a DatabaseConnection,
+}
+
+impl TenantAdmin<'_> {
+    pub fn list_permissions(&self, actor: &Actor) -> Result<Vec<&'static catalog::Permission>> {
+        require_admin(actor)?;
+        Ok(catalog::tenant_permissions().collect())
+    }
+
+    pub async fn list_groups(&self, actor: &Actor, term: Option<&str>, page: PageRequest) -> Result<Page<TenantGroup>> {
+        require_admin(actor)?;
+        let mut query = tp::Entity::find().filter(tp::Column::PrincipalType.eq(GROUP));
+        if let Some(term) = term.filter(|t| !t.trim().is_empty()) {
+            query = query.filter(
+                sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col((
+                    tp::Entity,
+                    tp::Column::PrincipalId,
+                ))))
+                .like(sea_orm::sea_query::LikeExpr::new(like_pattern(term)).escape('\\')),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let policies = query
+            .order_by_asc(tp::Column::PrincipalId)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let sids: Vec<String> = policies.iter().map(|p| p.sid.clone()).collect();
+        let grants = tpp::Entity::find()
+            .filter(tpp::Column::Sid.is_in(sids))
+            .order_by_asc(tpp::Column::Permission)
+            .all(self.db)
+            .await?;
+        let nodes = policies
+            .into_iter()
+            .map(|p| TenantGroup {
+                permissions: grants.iter().filter(|g| g.sid == p.sid).map(|g| g.permission.clone()).collect(),
+                group_uri: p.principal_id,
+                created: p.created,
+            })
+            .collect();
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// Replaces the group's tenant permissions with `permissions`, creating its policy if the
+    /// group has never signed in.
+    pub async fn update_group_permissions(&self, actor: &Actor, group: &str, permissions: &[String]) -> Result<()> {
+        let result = self.update_inner(actor, group, permissions).await;
+        audit::record_failure(self.db, actor, "updateGroupTenantPermissions", group, "group", &result).await;
+        result
+    }
+
+    async fn update_inner(&self, actor: &Actor, group: &str, permissions: &[String]) -> Result<()> {
+        require_admin(actor)?;
+        let group = group.trim();
+        if group.is_empty() {
+            return Err(Error::validation("groupUri", "must not be empty"));
+        }
+        let mut names = Vec::with_capacity(permissions.len());
+        for name in permissions {
+            match catalog::find(name) {
+                Some(p) if p.kind == catalog::Kind::Tenant => names.push(p.name),
+                _ => {
+                    let valid: Vec<_> = catalog::tenant_permissions().map(|p| p.name).collect();
+                    return Err(Error::validation(
+                        "permissions",
+                        format!("{name} is not a tenant permission; use any of {}", valid.join(", ")),
+                    ));
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        ensure_policy(self.db, group).await?;
+        let txn = self.db.begin().await?;
+        let sid = policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
+        replace_permissions(&txn, &sid, &names).await?;
+        audit::record(
+            &txn,
+            actor,
+            "updateGroupTenantPermissions",
+            group,
+            "group",
+            &format!("tenant permissions set to [{}]", names.join(", ")),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

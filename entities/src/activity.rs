@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// One audited mutation: who did what to which target, when, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activity")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub activity_uri: String,
+    pub action: String,
+    pub actor: String,
+    pub target_uri: String,
+    pub target_type: String,
+    pub summary: String,
+    /// success, denied or failed.
+    pub outcome: String,
+    pub created: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// The tenant permissions of one group (principal).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tenant_policy")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub sid: String,
+    pub principal_id: String,
+    pub principal_type: String,
+    pub created: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::tenant_policy_permission::Entity")]
+    Permissions,
+}
+
+impl Related<super::tenant_policy_permission::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Permissions.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
