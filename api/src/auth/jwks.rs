@@ -19,8 +19,14 @@ pub(crate) struct KeyCache {
     jwks_url: String,
     keys: RwLock<HashMap<String, Arc<DecodingKey>>>,
     /// Serialises fetches so a burst of tokens with a new `kid` triggers one request, and
-    /// remembers when the last one started for the cooldown.
-    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    /// remembers when the last one started, and whether it worked, for the cooldown.
+    last_fetch: tokio::sync::Mutex<Option<LastFetch>>,
+}
+
+#[derive(Clone, Copy)]
+struct LastFetch {
+    at: Instant,
+    ok: bool,
 }
 
 #[derive(Deserialize)]
@@ -58,13 +64,16 @@ impl KeyCache {
         if let Some(key) = self.cached(kid) {
             return Ok(key);
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < cooldown) {
-            return Err(AuthError::UnknownKey);
+        if let Some(last) = *last_fetch
+            && last.at.elapsed() < cooldown
+        {
+            return Err(if last.ok { AuthError::UnknownKey } else { AuthError::KeysUnavailable });
         }
         // Failures count toward the cooldown too: otherwise tokens with made-up kids would turn
         // every request into a JWKS fetch while the issuer is down.
-        *last_fetch = Some(Instant::now());
-        let fresh = self.fetch(http).await?;
+        let fetched = self.fetch(http).await;
+        *last_fetch = Some(LastFetch { at: Instant::now(), ok: fetched.is_ok() });
+        let fresh = fetched?;
         let found = fresh.get(kid).cloned();
         // Replace, not merge: a key the issuer withdrew must stop verifying.
         *self.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;

@@ -324,6 +324,19 @@ async fn a_failing_jwks_endpoint_is_an_error_not_a_panic() {
 }
 
 #[tokio::test]
+async fn a_failed_fetch_is_not_retried_within_the_cooldown() {
+    let server = JwksServer::start(jwks_of(&[&keys()[0]])).await;
+    server.fail(true);
+    let verifier =
+        verifier(vec![settings(&server.url, TokenUse::Id)]).with_refresh_cooldown(Duration::from_secs(3600));
+    let token = sign(&keys()[0], &id_claims());
+    for _ in 0..3 {
+        assert_eq!(verifier.verify(&token).await, Err(AuthError::KeysUnavailable));
+    }
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
 async fn an_unreachable_jwks_endpoint_is_an_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/jwks.json", listener.local_addr().expect("addr"));

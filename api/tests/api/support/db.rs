@@ -1,0 +1,122 @@
+//! A fresh database per test: Postgres copies of a migrated template, or a SQLite file.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tokio::sync::OnceCell;
+
+/// Where the tests find Postgres; `make test` and `.ci/run` make sure it is running.
+pub fn admin_url() -> String {
+    std::env::var("SLUICE_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn url_for(db_name: &str) -> String {
+    let admin = admin_url();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
+    format!("{base}/{db_name}")
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// The migrated template, named by the migrations' fingerprint so that a schema change builds a
+/// new one. Built under an advisory lock, then renamed into place, so concurrent test binaries
+/// never see a half-migrated template.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("sluice_tpl_{}", sluice_migrations::SCHEMA_FINGERPRINT);
+            // The template is built on its own thread and runtime: the pool it opens must not
+            // outlive the runtime of whichever test happened to build it.
+            let built = name.clone();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(build_template(&built));
+            })
+            .join()
+            .expect("building the template database");
+            name
+        })
+        .await
+}
+
+async fn build_template(name: &str) {
+    // One connection, so the advisory lock and its unlock share a session.
+    let mut options = sea_orm::ConnectOptions::new(admin_url());
+    options.max_connections(1).sqlx_logging(false);
+    let admin = Database::connect(options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach Postgres at {} ({e}); start it or set SLUICE_TEST_DATABASE_URL", admin_url()));
+    admin.execute_unprepared("SELECT pg_advisory_lock(8152026)").await.expect("advisory lock");
+    let exists = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("query pg_database")
+        .is_some();
+    if !exists {
+        let staging = format!("{name}_building");
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {staging} WITH (FORCE)")).await.expect("drop staging");
+        admin.execute_unprepared(&format!("CREATE DATABASE {staging}")).await.expect("create staging");
+        {
+            let db = Database::connect(url_for(&staging)).await.expect("connect staging");
+            sluice_api::db::migrate(&db).await.expect("migrate template");
+            db.close().await.expect("close staging");
+        }
+        admin
+            .execute_unprepared(&format!("ALTER DATABASE {staging} RENAME TO {name}"))
+            .await
+            .expect("rename template");
+    }
+    admin.execute_unprepared("SELECT pg_advisory_unlock(8152026)").await.expect("advisory unlock");
+}
+
+/// A database that is dropped with the value.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Postgres(String),
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+}
+
+impl TestDb {
+    pub async fn postgres() -> Self {
+        let template = template().await;
+        let name = format!("sluice_t_{}", sluice_core::uri::new_uri());
+        let admin = Database::connect(admin_url()).await.expect("connect admin");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await.expect("copy template");
+        admin.close().await.expect("close admin");
+        let url = url_for(&name);
+        let db = sluice_api::db::connect(&url, 5).await.expect("connect test database");
+        Self { db, cleanup: Cleanup::Postgres(name) }
+    }
+
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("sluice.db").display());
+        let db = sluice_api::db::connect(&url, 5).await.expect("open sqlite");
+        sluice_api::db::migrate(&db).await.expect("migrate sqlite");
+        Self { db, cleanup: Cleanup::Sqlite(dir) }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres(name) = &self.cleanup {
+            let name = name.clone();
+            // Drop runs inside the test's runtime, which cannot block on itself.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(admin_url()).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `TestApp`: the real router on a real socket over a fresh database, with helpers to mint
+//! tokens and send GraphQL.
+
+pub mod db;
+
+use std::{
+    path::PathBuf,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
+
+use serde_json::{Value, json};
+use sluice_api::{
+    AppState,
+    auth::{DevIssuer, IssuerSettings, Verifier},
+    build_app,
+    graphql::{Limits, build_schema},
+};
+use sluice_core::Core;
+
+pub use db::TestDb;
+
+pub const ADMIN_GROUP: &str = "DAAdministrators";
+
+/// One RSA key for the whole test binary: generating one per test would dominate the run.
+fn dev_key_path() -> PathBuf {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path().join("dev-key.pem")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub core: Core,
+    pub dev: Arc<DevIssuer>,
+    http: reqwest::Client,
+    _db: TestDb,
+}
+
+#[derive(Default)]
+pub struct Options {
+    /// Extra trusted issuers, e.g. a moto Cognito pool.
+    pub issuers: Vec<IssuerSettings>,
+    pub limits: Option<Limits>,
+    pub max_body_bytes: Option<usize>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> Self {
+        let test_db = match backend {
+            Backend::Postgres => TestDb::postgres().await,
+            Backend::Sqlite => TestDb::sqlite().await,
+        };
+        let core = Core::new(test_db.db.clone());
+        core.sync_catalog().await.expect("catalog");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let base_url = format!("http://{addr}");
+        let dev = Arc::new(DevIssuer::load_or_create(&dev_key_path(), base_url.clone()).expect("dev issuer"));
+        let mut issuers = options.issuers;
+        issuers.push(dev.settings(format!("{base_url}/.well-known/jwks.json")));
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
+        let verifier = Verifier::new(issuers, ADMIN_GROUP.into(), http.clone()).with_refresh_cooldown(Duration::ZERO);
+        let state = AppState {
+            schema: build_schema(core.clone(), options.limits.unwrap_or_default()),
+            core: core.clone(),
+            verifier: Arc::new(verifier),
+            dev_issuer: Some(dev.clone()),
+            max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
+        };
+        tokio::spawn(async move {
+            axum::serve(listener, build_app(state)).await.expect("serve");
+        });
+        Self { base_url, core, dev, http, _db: test_db }
+    }
+
+    /// A dev-issuer ID token for `user` in `groups`.
+    pub fn token(&self, user: &str, groups: &[&str]) -> String {
+        let groups: Vec<String> = groups.iter().map(|g| (*g).to_owned()).collect();
+        self.dev.mint(user, &groups, Duration::from_secs(600)).expect("mint")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut req = self.http.post(format!("{}{path}", self.base_url)).json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Sends a GraphQL document; returns the whole response (`data` and `errors`).
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post("/graphql", token, &json!({ "query": query, "variables": variables })).await;
+        assert_eq!(status, 200, "GraphQL answered {status}: {body}");
+        body
+    }
+
+    /// Like `gql`, but fails the test on any error and returns `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql(Some(token), query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let resp = self.http.get(format!("{}{path}", self.base_url)).send().await.expect("request");
+        (resp.status().as_u16(), resp.text().await.expect("body"))
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// Runs one async test body against Postgres and against SQLite, as `<name>::postgres` and
+/// `<name>::sqlite`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::support::Backend::Postgres).await
+                }
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::support::Backend::Sqlite).await
+                }
+            }
+        )+
+    };
+}
+
+pub(crate) use on_both_backends;
