@@ -72,7 +72,13 @@ impl Config {
         let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let data_dir = PathBuf::from(get("SLUICE_DATA_DIR").unwrap_or_else(|| "./.sluice".into()));
         let database_url = match get("SLUICE_DATABASE_URL") {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") => url,
+            Some(url)
+                if url.starts_with("postgres://")
+                    || url.starts_with("postgresql://")
+                    || url.starts_with("sqlite:") =>
+            {
+                url
+            }
             Some(_) => {
                 return Err(ConfigError {
                     var: "SLUICE_DATABASE_URL",
@@ -82,14 +88,19 @@ impl Config {
             None => format!("sqlite://{}?mode=rwc", data_dir.join("sluice.db").display()),
         };
         let is_sqlite = database_url.starts_with("sqlite:");
-        let bind: SocketAddr = parse(&get, "SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
+        let bind: SocketAddr =
+            parse(&get, "SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
         let public_url = get("SLUICE_PUBLIC_URL").unwrap_or_else(|| {
-            let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+            let host =
+                if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
             format!("http://{host}:{}", bind.port())
         });
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError { var: "SLUICE_PUBLIC_URL", message: "must be an http:// or https:// URL".into() });
+            return Err(ConfigError {
+                var: "SLUICE_PUBLIC_URL",
+                message: "must be an http:// or https:// URL".into(),
+            });
         }
 
         let oidc = match get("SLUICE_AUTH_ISSUER") {
@@ -98,10 +109,13 @@ impl Config {
                 let issuer = issuer.trim_end_matches('/').to_owned();
                 let client_id = get("SLUICE_AUTH_CLIENT_ID").ok_or(ConfigError {
                     var: "SLUICE_AUTH_CLIENT_ID",
-                    message: "is required when SLUICE_AUTH_ISSUER is set: the app client id tokens are issued to".into(),
+                    message:
+                        "is required when SLUICE_AUTH_ISSUER is set: the app client id tokens are issued to"
+                            .into(),
                 })?;
                 Some(OidcConfig {
-                    jwks_url: get("SLUICE_AUTH_JWKS_URL").unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json")),
+                    jwks_url: get("SLUICE_AUTH_JWKS_URL")
+                        .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json")),
                     issuer,
                     client_id,
                     token_use: parse(&get, "SLUICE_AUTH_TOKEN_USE", "id", "id or access")?,
@@ -120,7 +134,10 @@ impl Config {
             None | Some("text") => false,
             Some("json") => true,
             Some(other) => {
-                return Err(ConfigError { var: "SLUICE_LOG_FORMAT", message: format!("must be text or json, got {other:?}") });
+                return Err(ConfigError {
+                    var: "SLUICE_LOG_FORMAT",
+                    message: format!("must be text or json, got {other:?}"),
+                });
             }
         };
         Ok(Self {
@@ -151,7 +168,8 @@ impl Config {
 
     /// Where this server fetches its own dev issuer's JWKS: over HTTP like any other issuer.
     pub fn dev_jwks_url(&self) -> String {
-        let host = if self.bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { self.bind.ip().to_string() };
+        let host =
+            if self.bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { self.bind.ip().to_string() };
         format!("http://{host}:{}/.well-known/jwks.json", self.bind.port())
     }
 }
@@ -166,7 +184,11 @@ fn parse<T: FromStr>(
     raw.parse().map_err(|_| ConfigError { var, message: format!("expected {expected}, got {raw:?}") })
 }
 
-fn bool_var(get: &impl Fn(&str) -> Option<String>, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+fn bool_var(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match get(var).map(|v| v.to_ascii_lowercase()).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
@@ -182,7 +204,8 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -202,8 +225,14 @@ mod tests {
         let err = config(&[("SLUICE_BIND", "not-an-address")]).expect_err("invalid");
         assert_eq!(err.var, "SLUICE_BIND");
         assert!(err.to_string().starts_with("SLUICE_BIND:"), "{err}");
-        assert_eq!(config(&[("SLUICE_DATABASE_URL", "mysql://x")]).expect_err("invalid").var, "SLUICE_DATABASE_URL");
-        assert_eq!(config(&[("SLUICE_AUTO_MIGRATE", "maybe")]).expect_err("invalid").var, "SLUICE_AUTO_MIGRATE");
+        assert_eq!(
+            config(&[("SLUICE_DATABASE_URL", "mysql://x")]).expect_err("invalid").var,
+            "SLUICE_DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("SLUICE_AUTO_MIGRATE", "maybe")]).expect_err("invalid").var,
+            "SLUICE_AUTO_MIGRATE"
+        );
         assert_eq!(config(&[("SLUICE_LOG_FORMAT", "xml")]).expect_err("invalid").var, "SLUICE_LOG_FORMAT");
     }
 
@@ -211,18 +240,24 @@ mod tests {
     fn an_issuer_needs_a_client_id_and_turns_the_dev_issuer_off() {
         let err = config(&[("SLUICE_AUTH_ISSUER", "https://idp")]).expect_err("no client");
         assert_eq!(err.var, "SLUICE_AUTH_CLIENT_ID");
-        let c = config(&[("SLUICE_AUTH_ISSUER", "https://idp/"), ("SLUICE_AUTH_CLIENT_ID", "web")]).expect("valid");
+        let c = config(&[("SLUICE_AUTH_ISSUER", "https://idp/"), ("SLUICE_AUTH_CLIENT_ID", "web")])
+            .expect("valid");
         let oidc = c.oidc.expect("oidc");
         assert_eq!(oidc.jwks_url, "https://idp/.well-known/jwks.json");
         assert_eq!(oidc.token_use, TokenUse::Id);
         assert!(!c.dev_issuer);
-        assert!(!config(&[("SLUICE_DATABASE_URL", "postgres://db/x"), ("SLUICE_DEV_ISSUER", "true")])
-            .expect("valid")
-            .auto_migrate);
+        assert!(
+            !config(&[("SLUICE_DATABASE_URL", "postgres://db/x"), ("SLUICE_DEV_ISSUER", "true")])
+                .expect("valid")
+                .auto_migrate
+        );
     }
 
     #[test]
     fn turning_off_every_issuer_is_refused() {
-        assert_eq!(config(&[("SLUICE_DEV_ISSUER", "false")]).expect_err("no issuer").var, "SLUICE_DEV_ISSUER");
+        assert_eq!(
+            config(&[("SLUICE_DEV_ISSUER", "false")]).expect_err("no issuer").var,
+            "SLUICE_DEV_ISSUER"
+        );
     }
 }

@@ -7,10 +7,11 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use sluice_migrations::{Migrator, MigratorTrait};
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating the data folder {}", dir.display()))?;
-        }
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data folder {}", dir.display()))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -18,14 +19,13 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let db = Database::connect(options).await.context("connecting to the database (check SLUICE_DATABASE_URL)")?;
+    let db =
+        Database::connect(options).await.context("connecting to the database (check SLUICE_DATABASE_URL)")?;
     if url.starts_with("sqlite:") {
         // WAL lets the API read while the worker writes; busy_timeout turns lock contention
         // into a short wait instead of an error.
         use sea_orm::ConnectionTrait;
-        db.execute_unprepared("PRAGMA journal_mode=WAL")
-            .await
-            .context("configuring SQLite")?;
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await.context("configuring SQLite")?;
     }
     Ok(db)
 }

@@ -4,7 +4,6 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sluice_migrations::MigratorTrait;
 use sluice_api::{
     AppState,
     auth::{DevIssuer, Verifier},
@@ -14,6 +13,7 @@ use sluice_api::{
     graphql::{self, Limits},
     telemetry,
 };
+use sluice_migrations::MigratorTrait;
 
 #[derive(Parser)]
 #[command(name = "sluice", version, about = "Self-hostable data sharing for AWS")]

@@ -101,9 +101,8 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
 
 fn is_mutation(query: &str) -> bool {
     use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query).is_ok_and(|doc| {
-        doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation)
-    })
+    async_graphql::parser::parse_query(query)
+        .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
 }
 
 /// data.all's clients send the raw token without a scheme; accept both.

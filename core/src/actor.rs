@@ -14,7 +14,11 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn new(username: impl Into<String>, groups: impl IntoIterator<Item = String>, admin_group: &str) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        groups: impl IntoIterator<Item = String>,
+        admin_group: &str,
+    ) -> Self {
         let groups: Vec<String> = groups
             .into_iter()
             .map(|g| g.trim().to_owned())

@@ -88,7 +88,9 @@ impl<T> OnConflict<T> for std::result::Result<T, sea_orm::DbErr> {
     fn on_conflict(self, make: impl FnOnce() -> Error) -> Result<T> {
         match self {
             Ok(v) => Ok(v),
-            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(make()),
+            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                Err(make())
+            }
             Err(e) => Err(e.into()),
         }
     }

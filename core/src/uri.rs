@@ -5,11 +5,7 @@ use rand::{Rng, distributions::Alphanumeric};
 /// Eight lowercase alphanumerics: 36^8 ≈ 2.8e12 values, enough to make a collision within one
 /// table negligible, and primary keys still catch one.
 pub fn new_uri() -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .map(|c| (c as char).to_ascii_lowercase())
-        .take(8)
-        .collect()
+    rand::thread_rng().sample_iter(&Alphanumeric).map(|c| (c as char).to_ascii_lowercase()).take(8).collect()
 }
 
 /// Longer ids for rows nobody types, like policy and audit rows.

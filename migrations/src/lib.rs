@@ -1,6 +1,9 @@
 //! Schema migrations. Each runs on Postgres and SQLite; follow expand/contract so the previous
 //! release keeps working against the new schema during a rolling deploy.
 
+// Iden enums name columns after their table (organization.organization_uri), as SQL does.
+#![allow(clippy::enum_variant_names)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_permissions;

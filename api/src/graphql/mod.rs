@@ -61,11 +61,16 @@ pub enum Caller {
 pub(crate) fn actor<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Actor> {
     match ctx.data::<Caller>() {
         Ok(Caller::Authenticated(actor)) => Ok(actor),
-        Ok(Caller::Rejected(reason)) => Err(error::unauthenticated(&format!("the bearer token was rejected: {reason}"))),
-        Ok(Caller::Anonymous) | Err(_) => Err(error::unauthenticated("send an Authorization: Bearer <token> header")),
+        Ok(Caller::Rejected(reason)) => {
+            Err(error::unauthenticated(&format!("the bearer token was rejected: {reason}")))
+        }
+        Ok(Caller::Anonymous) | Err(_) => {
+            Err(error::unauthenticated("send an Authorization: Bearer <token> header"))
+        }
     }
 }
 
 pub(crate) fn core<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Core> {
-    ctx.data::<Core>().map_err(|_| to_gql(sluice_core::Error::Internal("the schema has no Core attached".into())))
+    ctx.data::<Core>()
+        .map_err(|_| to_gql(sluice_core::Error::Internal("the schema has no Core attached".into())))
 }

@@ -1,5 +1,8 @@
 //! One integration-test binary for the api crate.
 
+mod authz_matrix;
 mod cognito;
 mod organizations;
 mod support;
+mod surface;
+mod tenant;

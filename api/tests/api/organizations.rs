@@ -67,7 +67,8 @@ async fn an_invited_team_sees_the_organization_and_outsiders_do_not(backend: Bac
     assert_eq!(error_code(&app.gql(None, LIST, json!({})).await), Some("UNAUTHENTICATED"));
 
     // Bob was invited with the default permissions, which do not include inviting others.
-    let denied = app.gql(Some(&bob), INVITE, json!({"input": {"organizationUri": uri, "groupUri": "TeamC"}})).await;
+    let denied =
+        app.gql(Some(&bob), INVITE, json!({"input": {"organizationUri": uri, "groupUri": "TeamC"}})).await;
     assert_eq!(error_code(&denied), Some("FORBIDDEN"));
 
     app.ok(&alice, REMOVE, json!({"uri": uri, "group": "TeamB"})).await;
@@ -82,24 +83,33 @@ async fn every_mutation_and_every_refusal_is_audited(backend: Backend) {
     let uri = create_org(&app, &alice, "Audited", "TeamA").await;
     app.gql(Some(&carol), INVITE, json!({"input": {"organizationUri": uri, "groupUri": "TeamC"}})).await;
 
-    let rows = activity::Entity::find().filter(activity::Column::TargetUri.eq(&uri)).all(app.core.db()).await.expect("rows");
+    let rows = activity::Entity::find()
+        .filter(activity::Column::TargetUri.eq(&uri))
+        .all(app.core.db())
+        .await
+        .expect("rows");
     let mut seen: Vec<(String, String, String)> =
         rows.into_iter().map(|r| (r.action, r.actor, r.outcome)).collect();
     seen.sort();
-    assert_eq!(seen, vec![
-        ("createOrganization".into(), "alice".into(), "success".into()),
-        ("inviteGroupToOrganization".into(), "carol".into(), "denied".into()),
-    ]);
+    assert_eq!(
+        seen,
+        vec![
+            ("createOrganization".into(), "alice".into(), "success".into()),
+            ("inviteGroupToOrganization".into(), "carol".into(), "denied".into()),
+        ]
+    );
 }
 
 async fn bad_input_is_refused_with_the_field_and_nothing_is_written(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let alice = app.token("alice", &["TeamA"]);
-    let body = app.gql(Some(&alice), CREATE, json!({"input": {"label": "  ", "SamlGroupName": "TeamA"}})).await;
+    let body =
+        app.gql(Some(&alice), CREATE, json!({"input": {"label": "  ", "SamlGroupName": "TeamA"}})).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
     assert_eq!(body["errors"][0]["extensions"]["field"], "label");
 
-    let body = app.gql(Some(&alice), CREATE, json!({"input": {"label": "X", "SamlGroupName": "TeamZ"}})).await;
+    let body =
+        app.gql(Some(&alice), CREATE, json!({"input": {"label": "X", "SamlGroupName": "TeamZ"}})).await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
     assert!(body["errors"][0]["message"].as_str().expect("message").contains("not a member of TeamZ"));
     assert_eq!(app.ok(&alice, LIST, json!({})).await["listOrganizations"]["count"], 0);
@@ -114,10 +124,24 @@ async fn lists_filter_sort_page_and_hide_archived(backend: Backend) {
     for label in ["Charlie", "alpha", "Bravo 50%"] {
         create_org(&app, &alice, label, "TeamA").await;
     }
-    let page = app.ok(&alice, LIST, json!({"filter": {"pageSize": 2, "sort": [{"field": "label", "direction": "desc"}]}})).await;
+    let page = app
+        .ok(
+            &alice,
+            LIST,
+            json!({"filter": {"pageSize": 2, "sort": [{"field": "label", "direction": "desc"}]}}),
+        )
+        .await;
     let list = &page["listOrganizations"];
-    assert_eq!((list["count"].clone(), list["pages"].clone(), list["hasNext"].clone()), (json!(3), json!(2), json!(true)));
-    let labels: Vec<&str> = list["nodes"].as_array().expect("nodes").iter().map(|n| n["label"].as_str().expect("label")).collect();
+    assert_eq!(
+        (list["count"].clone(), list["pages"].clone(), list["hasNext"].clone()),
+        (json!(3), json!(2), json!(true))
+    );
+    let labels: Vec<&str> = list["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["label"].as_str().expect("label"))
+        .collect();
     assert_eq!(labels, vec!["alpha", "Charlie"]);
 
     let found = app.ok(&alice, LIST, json!({"filter": {"term": "50%"}})).await;
@@ -130,11 +154,18 @@ async fn lists_filter_sort_page_and_hide_archived(backend: Backend) {
 
     let alpha = uris(&found)[0].clone();
     let archived = app
-        .ok(&alice, "mutation($uri: String!) { archiveOrganization(organizationUri: $uri) }", json!({"uri": alpha}))
+        .ok(
+            &alice,
+            "mutation($uri: String!) { archiveOrganization(organizationUri: $uri) }",
+            json!({"uri": alpha}),
+        )
         .await;
     assert_eq!(archived["archiveOrganization"], true);
     assert_eq!(app.ok(&alice, LIST, json!({})).await["listOrganizations"]["count"], 2);
-    assert_eq!(app.ok(&alice, LIST, json!({"filter": {"displayArchived": true}})).await["listOrganizations"]["count"], 3);
+    assert_eq!(
+        app.ok(&alice, LIST, json!({"filter": {"displayArchived": true}})).await["listOrganizations"]["count"],
+        3
+    );
     let frozen = app
         .gql(
             Some(&alice),
@@ -149,7 +180,12 @@ async fn tags_and_roles_filter_lists(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
-    app.ok(&alice, CREATE, json!({"input": {"label": "Tagged", "SamlGroupName": "TeamA", "tags": ["gold", "eu"]}})).await;
+    app.ok(
+        &alice,
+        CREATE,
+        json!({"input": {"label": "Tagged", "SamlGroupName": "TeamA", "tags": ["gold", "eu"]}}),
+    )
+    .await;
     create_org(&app, &alice, "Plain", "TeamA").await;
     let theirs = create_org(&app, &bob, "Bobs", "TeamB").await;
     app.ok(&bob, INVITE, json!({"input": {"organizationUri": theirs, "groupUri": "TeamA"}})).await;
@@ -182,7 +218,12 @@ async fn the_admin_team_can_be_handed_over_but_not_removed(backend: Backend) {
         .await;
     assert_eq!(updated["updateOrganization"]["SamlGroupName"], "TeamB");
     // The new admin team can now manage the organization; the old one keeps read access only.
-    app.ok(&bob, INVITE, json!({"input": {"organizationUri": uri, "groupUri": "TeamC", "permissions": ["LINK_ENVIRONMENT"]}})).await;
+    app.ok(
+        &bob,
+        INVITE,
+        json!({"input": {"organizationUri": uri, "groupUri": "TeamC", "permissions": ["LINK_ENVIRONMENT"]}}),
+    )
+    .await;
     let perms = app
         .ok(
             &bob,

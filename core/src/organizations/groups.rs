@@ -6,7 +6,9 @@ use sea_orm::{
 };
 use sluice_entities::organization_group as og;
 
-use super::{Organization, OrganizationGroup, Organizations, RESOURCE_TYPE, ensure_active, insert_group, model};
+use super::{
+    Organization, OrganizationGroup, Organizations, RESOURCE_TYPE, ensure_active, insert_group, model,
+};
 use crate::{
     Actor, Error, Result, audit,
     page::{Page, PageRequest, like_pattern},
@@ -49,7 +51,8 @@ impl Organizations<'_> {
         requested: &[String],
         invite: bool,
     ) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::INVITE_ORGANIZATION_GROUP).await?;
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::INVITE_ORGANIZATION_GROUP)
+            .await?;
         let org = self.load(uri).await?;
         ensure_active(&org)?;
         let group = model::group("groupUri", Some(group))?;
@@ -78,19 +81,22 @@ impl Organizations<'_> {
             insert_group(&txn, uri, &group, &actor.username).await?;
         }
         permissions::attach_resource_policy(&txn, &group, uri, RESOURCE_TYPE, &granted).await?;
-        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &format!("{group}: [{}]", granted.join(", "))).await?;
+        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &format!("{group}: [{}]", granted.join(", ")))
+            .await?;
         txn.commit().await?;
         Ok(org)
     }
 
     pub async fn remove_group(&self, actor: &Actor, uri: &str, group: &str) -> Result<Organization> {
         let result = self.remove_group_inner(actor, uri, group).await;
-        audit::record_failure(self.db, actor, "removeGroupFromOrganization", uri, RESOURCE_TYPE, &result).await;
+        audit::record_failure(self.db, actor, "removeGroupFromOrganization", uri, RESOURCE_TYPE, &result)
+            .await;
         result
     }
 
     async fn remove_group_inner(&self, actor: &Actor, uri: &str, group: &str) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::REMOVE_ORGANIZATION_GROUP).await?;
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::REMOVE_ORGANIZATION_GROUP)
+            .await?;
         let org = self.load(uri).await?;
         ensure_active(&org)?;
         if group == org.saml_group_name {
@@ -104,7 +110,15 @@ impl Organizations<'_> {
         let txn = self.db.begin().await?;
         og::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
         permissions::delete_resource_policy(&txn, group, uri).await?;
-        audit::record(&txn, actor, "removeGroupFromOrganization", uri, RESOURCE_TYPE, &format!("removed {group}")).await?;
+        audit::record(
+            &txn,
+            actor,
+            "removeGroupFromOrganization",
+            uri,
+            RESOURCE_TYPE,
+            &format!("removed {group}"),
+        )
+        .await?;
         txn.commit().await?;
         Ok(org)
     }
@@ -125,7 +139,12 @@ impl Organizations<'_> {
             );
         }
         let count = query.clone().count(self.db).await?;
-        let rows = query.order_by_asc(og::Column::GroupUri).offset(page.offset()).limit(page.page_size).all(self.db).await?;
+        let rows = query
+            .order_by_asc(og::Column::GroupUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
         let nodes = rows
             .into_iter()
             .map(|r| OrganizationGroup {
@@ -176,8 +195,14 @@ mod tests {
 
     #[test]
     fn an_invitation_always_includes_get_and_rejects_admin_only_permissions() {
-        assert_eq!(invitable(&["LINK_ENVIRONMENT".into()]).expect("valid"), vec!["GET_ORGANIZATION", "LINK_ENVIRONMENT"]);
+        assert_eq!(
+            invitable(&["LINK_ENVIRONMENT".into()]).expect("valid"),
+            vec!["GET_ORGANIZATION", "LINK_ENVIRONMENT"]
+        );
         assert_eq!(invitable(&[]).expect("valid"), vec!["GET_ORGANIZATION", "LINK_ENVIRONMENT"]);
-        assert_eq!(invitable(&["DELETE_ORGANIZATION".into()]).expect_err("admin only").code(), "BAD_USER_INPUT");
+        assert_eq!(
+            invitable(&["DELETE_ORGANIZATION".into()]).expect_err("admin only").code(),
+            "BAD_USER_INPUT"
+        );
     }
 }

@@ -5,8 +5,8 @@ mod model;
 mod query;
 
 pub use model::{
-    ModifyOrganization, NewOrganization, Organization, OrganizationFilter, OrganizationGroup, OrganizationStats,
-    RESOURCE_TYPE, Sort, SortField, UserRole,
+    ModifyOrganization, NewOrganization, Organization, OrganizationFilter, OrganizationGroup,
+    OrganizationStats, RESOURCE_TYPE, Sort, SortField, UserRole,
 };
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
@@ -55,10 +55,23 @@ impl Organizations<'_> {
         .insert(&txn)
         .await?;
         insert_group(&txn, &uri, &admin_team, &actor.username).await?;
-        permissions::attach_resource_policy(&txn, &admin_team, &uri, RESOURCE_TYPE, catalog::ORGANIZATION_ALL)
-            .await?;
-        audit::record(&txn, actor, "createOrganization", &uri, RESOURCE_TYPE, &format!("created with admin team {admin_team}"))
-            .await?;
+        permissions::attach_resource_policy(
+            &txn,
+            &admin_team,
+            &uri,
+            RESOURCE_TYPE,
+            catalog::ORGANIZATION_ALL,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            "createOrganization",
+            &uri,
+            RESOURCE_TYPE,
+            &format!("created with admin team {admin_team}"),
+        )
+        .await?;
         txn.commit().await?;
         Organization::from_model(row)
     }
@@ -82,8 +95,14 @@ impl Organizations<'_> {
         result
     }
 
-    async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyOrganization) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ORGANIZATION).await?;
+    async fn update_inner(
+        &self,
+        actor: &Actor,
+        uri: &str,
+        input: ModifyOrganization,
+    ) -> Result<Organization> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ORGANIZATION)
+            .await?;
         let current = self.load(uri).await?;
         ensure_active(&current)?;
         let mut row: organization::ActiveModel = organization::ActiveModel {
@@ -118,20 +137,42 @@ impl Organizations<'_> {
             model::require_membership(actor, "SamlGroupName", new_admin)?;
             // The old admin team stays as an invited team with read access, so nobody loses sight
             // of the organization by accident; the new admin team may remove it.
-            permissions::attach_resource_policy(&txn, &current.saml_group_name, uri, RESOURCE_TYPE, &[
-                catalog::GET_ORGANIZATION,
-            ])
+            permissions::attach_resource_policy(
+                &txn,
+                &current.saml_group_name,
+                uri,
+                RESOURCE_TYPE,
+                &[catalog::GET_ORGANIZATION],
+            )
             .await?;
-            if organization_group::Entity::find_by_id((uri.to_owned(), new_admin.clone())).one(&txn).await?.is_none() {
+            if organization_group::Entity::find_by_id((uri.to_owned(), new_admin.clone()))
+                .one(&txn)
+                .await?
+                .is_none()
+            {
                 insert_group(&txn, uri, new_admin, &actor.username).await?;
             }
-            permissions::attach_resource_policy(&txn, new_admin, uri, RESOURCE_TYPE, catalog::ORGANIZATION_ALL).await?;
+            permissions::attach_resource_policy(
+                &txn,
+                new_admin,
+                uri,
+                RESOURCE_TYPE,
+                catalog::ORGANIZATION_ALL,
+            )
+            .await?;
             row.saml_group_name = Set(new_admin.clone());
             changes.push("admin team");
         }
         let updated = row.update(&txn).await?;
-        audit::record(&txn, actor, "updateOrganization", uri, RESOURCE_TYPE, &format!("changed {}", changes.join(", ")))
-            .await?;
+        audit::record(
+            &txn,
+            actor,
+            "updateOrganization",
+            uri,
+            RESOURCE_TYPE,
+            &format!("changed {}", changes.join(", ")),
+        )
+        .await?;
         txn.commit().await?;
         Organization::from_model(updated)
     }
@@ -145,7 +186,8 @@ impl Organizations<'_> {
     }
 
     async fn archive_inner(&self, actor: &Actor, uri: &str) -> Result<bool> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ORGANIZATION).await?;
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ORGANIZATION)
+            .await?;
         let current = self.load(uri).await?;
         let txn = self.db.begin().await?;
         if !current.archived {
@@ -167,7 +209,10 @@ impl Organizations<'_> {
 
 fn ensure_active(org: &Organization) -> Result<()> {
     if org.archived {
-        Err(Error::InvalidState(format!("organization {} is archived and cannot change", org.organization_uri)))
+        Err(Error::InvalidState(format!(
+            "organization {} is archived and cannot change",
+            org.organization_uri
+        )))
     } else {
         Ok(())
     }

@@ -8,7 +8,9 @@ use sea_orm::{
 };
 use sluice_entities::{organization as org, organization_group as og};
 
-use super::{Organization, OrganizationFilter, OrganizationStats, Organizations, RESOURCE_TYPE, SortField, UserRole};
+use super::{
+    Organization, OrganizationFilter, OrganizationStats, Organizations, RESOURCE_TYPE, SortField, UserRole,
+};
 use crate::{
     Actor, Result,
     page::{Page, PageRequest, like_pattern},
@@ -16,22 +18,32 @@ use crate::{
 };
 
 impl Organizations<'_> {
-    pub async fn list(&self, actor: &Actor, filter: &OrganizationFilter, page: PageRequest) -> Result<Page<Organization>> {
-        let mut query = org::Entity::find().filter(org::Column::OrganizationUri.in_subquery(granted_resources(
-            RESOURCE_TYPE,
-            catalog::GET_ORGANIZATION,
-            &actor.groups,
-        )));
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        filter: &OrganizationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Organization>> {
+        let mut query =
+            org::Entity::find().filter(org::Column::OrganizationUri.in_subquery(granted_resources(
+                RESOURCE_TYPE,
+                catalog::GET_ORGANIZATION,
+                &actor.groups,
+            )));
         if !filter.display_archived {
             query = query.filter(org::Column::Archived.eq(false));
         }
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = like_pattern(term);
             let like = |col: org::Column| {
-                Expr::expr(Func::lower(Expr::col((org::Entity, col)))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+                Expr::expr(Func::lower(Expr::col((org::Entity, col))))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
             };
             query = query.filter(
-                Condition::any().add(like(org::Column::Label)).add(like(org::Column::Description)).add(like(org::Column::Tags)),
+                Condition::any()
+                    .add(like(org::Column::Label))
+                    .add(like(org::Column::Description))
+                    .add(like(org::Column::Tags)),
             );
         }
         for tag in &filter.tags {
@@ -45,7 +57,9 @@ impl Organizations<'_> {
                 pattern.push(c);
             }
             pattern.push('%');
-            query = query.filter(Expr::col((org::Entity, org::Column::Tags)).like(LikeExpr::new(pattern).escape('\\')));
+            query = query.filter(
+                Expr::col((org::Entity, org::Column::Tags)).like(LikeExpr::new(pattern).escape('\\')),
+            );
         }
         if !filter.roles.is_empty() {
             query = query.filter(role_condition(actor, &filter.roles));
@@ -101,17 +115,15 @@ fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
             UserRole::Owner => any.add(org::Column::Owner.eq(actor.username.clone())),
             UserRole::Admin => any.add(org::Column::SamlGroupName.is_in(actor.groups.iter().cloned())),
             UserRole::Invited | UserRole::Member => any.add(
-                Condition::all()
-                    .add(org::Column::SamlGroupName.is_not_in(actor.groups.iter().cloned()))
-                    .add(
-                        org::Column::OrganizationUri.in_subquery(
-                            Query::select()
-                                .column(og::Column::OrganizationUri)
-                                .from(og::Entity)
-                                .and_where(og::Column::GroupUri.is_in(actor.groups.iter().cloned()))
-                                .to_owned(),
-                        ),
+                Condition::all().add(org::Column::SamlGroupName.is_not_in(actor.groups.iter().cloned())).add(
+                    org::Column::OrganizationUri.in_subquery(
+                        Query::select()
+                            .column(og::Column::OrganizationUri)
+                            .from(og::Entity)
+                            .and_where(og::Column::GroupUri.is_in(actor.groups.iter().cloned()))
+                            .to_owned(),
                     ),
+                ),
             ),
             // Lists only hold organizations the actor belongs to.
             UserRole::NotMember => any.add(Expr::val(1).eq(0)),

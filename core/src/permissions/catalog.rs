@@ -110,7 +110,8 @@ mod tests {
 
     #[test]
     fn every_named_set_uses_catalog_permissions_of_the_resource_kind() {
-        for name in ORGANIZATION_ALL.iter().chain(ORGANIZATION_INVITABLE).chain(ORGANIZATION_INVITED_DEFAULT) {
+        for name in ORGANIZATION_ALL.iter().chain(ORGANIZATION_INVITABLE).chain(ORGANIZATION_INVITED_DEFAULT)
+        {
             assert_eq!(find(name).map(|p| p.kind), Some(Kind::Resource), "{name}");
         }
     }

@@ -6,7 +6,8 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use sluice_entities::{
-    resource_policy as rp, resource_policy_permission as rpp, tenant_policy as tp, tenant_policy_permission as tpp,
+    resource_policy as rp, resource_policy_permission as rpp, tenant_policy as tp,
+    tenant_policy_permission as tpp,
 };
 
 use super::GROUP;
@@ -18,7 +19,10 @@ pub fn granted_resources(resource_type: &str, permission: &str, groups: &[String
     Query::select()
         .column((rp::Entity, rp::Column::ResourceUri))
         .from(rp::Entity)
-        .inner_join(rpp::Entity, Expr::col((rpp::Entity, rpp::Column::Sid)).equals((rp::Entity, rp::Column::Sid)))
+        .inner_join(
+            rpp::Entity,
+            Expr::col((rpp::Entity, rpp::Column::Sid)).equals((rp::Entity, rp::Column::Sid)),
+        )
         .and_where(rp::Column::ResourceType.eq(resource_type))
         .and_where(rp::Column::PrincipalType.eq(GROUP))
         .and_where(rp::Column::PrincipalId.is_in(groups.iter().cloned()))

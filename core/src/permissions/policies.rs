@@ -49,7 +49,9 @@ pub async fn attach_resource_policy(
     names.dedup();
     if !names.is_empty() {
         rpp::Entity::insert_many(
-            names.into_iter().map(|p| rpp::ActiveModel { sid: Set(sid.clone()), permission: Set(p.to_owned()) }),
+            names
+                .into_iter()
+                .map(|p| rpp::ActiveModel { sid: Set(sid.clone()), permission: Set(p.to_owned()) }),
         )
         .exec(db)
         .await?;
@@ -57,7 +59,11 @@ pub async fn attach_resource_policy(
     Ok(())
 }
 
-pub async fn delete_resource_policy(db: &impl ConnectionTrait, group: &str, resource_uri: &str) -> Result<()> {
+pub async fn delete_resource_policy(
+    db: &impl ConnectionTrait,
+    group: &str,
+    resource_uri: &str,
+) -> Result<()> {
     // The permission rows go with their policy through ON DELETE CASCADE, but SQLite enforces
     // that only when foreign keys are on, so delete them explicitly.
     let sids: Vec<String> = rp::Entity::find()
@@ -74,7 +80,11 @@ pub async fn delete_resource_policy(db: &impl ConnectionTrait, group: &str, reso
 }
 
 /// The permission names `group` holds on the resource, sorted.
-pub async fn resource_permissions(db: &impl ConnectionTrait, group: &str, resource_uri: &str) -> Result<Vec<String>> {
+pub async fn resource_permissions(
+    db: &impl ConnectionTrait,
+    group: &str,
+    resource_uri: &str,
+) -> Result<Vec<String>> {
     Ok(rpp::Entity::find()
         .select_only()
         .column(rpp::Column::Permission)

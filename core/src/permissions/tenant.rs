@@ -2,11 +2,11 @@
 
 use std::{collections::HashSet, sync::Mutex};
 
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::OnConflict,
 };
-use sea_orm::sea_query::ExprTrait;
 use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
 
 use super::{GROUP, catalog, require_admin};
@@ -56,11 +56,14 @@ async fn ensure_policy(db: &DatabaseConnection, group: &str) -> Result<()> {
         principal_type: Set(GROUP.to_owned()),
         created: Set(chrono::Utc::now()),
     })
-    .on_conflict(OnConflict::columns([tp::Column::PrincipalId, tp::Column::PrincipalType]).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::columns([tp::Column::PrincipalId, tp::Column::PrincipalType]).do_nothing().to_owned(),
+    )
     .exec_without_returning(&txn)
     .await?;
     if inserted == 1 {
-        let sid = policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
+        let sid =
+            policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
         let names: Vec<&str> = catalog::tenant_permissions().map(|p| p.name).collect();
         replace_permissions(&txn, &sid, &names).await?;
     }
@@ -83,7 +86,9 @@ async fn replace_permissions(db: &impl ConnectionTrait, sid: &str, names: &[&str
     tpp::Entity::delete_many().filter(tpp::Column::Sid.eq(sid)).exec(db).await?;
     if !names.is_empty() {
         tpp::Entity::insert_many(
-            names.iter().map(|p| tpp::ActiveModel { sid: Set(sid.to_owned()), permission: Set((*p).to_owned()) }),
+            names
+                .iter()
+                .map(|p| tpp::ActiveModel { sid: Set(sid.to_owned()), permission: Set((*p).to_owned()) }),
         )
         .exec(db)
         .await?;
@@ -102,15 +107,19 @@ impl TenantAdmin<'_> {
         Ok(catalog::tenant_permissions().collect())
     }
 
-    pub async fn list_groups(&self, actor: &Actor, term: Option<&str>, page: PageRequest) -> Result<Page<TenantGroup>> {
+    pub async fn list_groups(
+        &self,
+        actor: &Actor,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<TenantGroup>> {
         require_admin(actor)?;
         let mut query = tp::Entity::find().filter(tp::Column::PrincipalType.eq(GROUP));
         if let Some(term) = term.filter(|t| !t.trim().is_empty()) {
             query = query.filter(
-                sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col((
-                    tp::Entity,
-                    tp::Column::PrincipalId,
-                ))))
+                sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                    sea_orm::sea_query::Expr::col((tp::Entity, tp::Column::PrincipalId)),
+                ))
                 .like(sea_orm::sea_query::LikeExpr::new(like_pattern(term)).escape('\\')),
             );
         }
@@ -140,7 +149,12 @@ impl TenantAdmin<'_> {
 
     /// Replaces the group's tenant permissions with `permissions`, creating its policy if the
     /// group has never signed in.
-    pub async fn update_group_permissions(&self, actor: &Actor, group: &str, permissions: &[String]) -> Result<()> {
+    pub async fn update_group_permissions(
+        &self,
+        actor: &Actor,
+        group: &str,
+        permissions: &[String],
+    ) -> Result<()> {
         let result = self.update_inner(actor, group, permissions).await;
         audit::record_failure(self.db, actor, "updateGroupTenantPermissions", group, "group", &result).await;
         result
@@ -169,7 +183,8 @@ impl TenantAdmin<'_> {
         names.dedup();
         ensure_policy(self.db, group).await?;
         let txn = self.db.begin().await?;
-        let sid = policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
+        let sid =
+            policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
         replace_permissions(&txn, &sid, &names).await?;
         audit::record(
             &txn,

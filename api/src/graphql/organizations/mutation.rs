@@ -1,6 +1,8 @@
 use async_graphql::{Context, Object};
 
-use super::types::{InviteGroupToOrganizationInput, ModifyOrganizationInput, NewOrganizationInput, OrganizationGql};
+use super::types::{
+    InviteGroupToOrganizationInput, ModifyOrganizationInput, NewOrganizationInput, OrganizationGql,
+};
 use crate::graphql::{GqlResult, actor, core};
 
 #[derive(Default)]
@@ -15,7 +17,12 @@ impl OrganizationMutation {
         input: Option<NewOrganizationInput>,
     ) -> async_graphql::Result<OrganizationGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.organizations().create(actor, input.unwrap_or_default().into()).await.gql().map(OrganizationGql)
+        core(ctx)?
+            .organizations()
+            .create(actor, input.unwrap_or_default().into())
+            .await
+            .gql()
+            .map(OrganizationGql)
     }
 
     /// Needs UPDATE_ORGANIZATION.
@@ -26,11 +33,20 @@ impl OrganizationMutation {
         input: ModifyOrganizationInput,
     ) -> async_graphql::Result<OrganizationGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.organizations().update(actor, &organization_uri, input.into()).await.gql().map(OrganizationGql)
+        core(ctx)?
+            .organizations()
+            .update(actor, &organization_uri, input.into())
+            .await
+            .gql()
+            .map(OrganizationGql)
     }
 
     /// Archives the organization. Needs DELETE_ORGANIZATION. Repeating it is harmless.
-    async fn archive_organization(&self, ctx: &Context<'_>, organization_uri: String) -> async_graphql::Result<bool> {
+    async fn archive_organization(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<bool> {
         let actor = actor(ctx)?;
         core(ctx)?.organizations().archive(actor, &organization_uri).await.gql()
     }
@@ -75,6 +91,11 @@ impl OrganizationMutation {
         group_uri: String,
     ) -> async_graphql::Result<OrganizationGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.organizations().remove_group(actor, &organization_uri, &group_uri).await.gql().map(OrganizationGql)
+        core(ctx)?
+            .organizations()
+            .remove_group(actor, &organization_uri, &group_uri)
+            .await
+            .gql()
+            .map(OrganizationGql)
     }
 }

@@ -1,6 +1,8 @@
 use async_graphql::{Context, Object};
 
-use super::types::{GroupFilter, GroupSearchResult, OrganizationFilter, OrganizationGql, OrganizationSearchResult, page_of};
+use super::types::{
+    GroupFilter, GroupSearchResult, OrganizationFilter, OrganizationGql, OrganizationSearchResult, page_of,
+};
 use crate::graphql::{GqlResult, actor, core};
 
 #[derive(Default)]
@@ -9,7 +11,11 @@ pub struct OrganizationQuery;
 #[Object]
 impl OrganizationQuery {
     /// An organization you belong to. FORBIDDEN otherwise.
-    async fn get_organization(&self, ctx: &Context<'_>, organization_uri: String) -> async_graphql::Result<OrganizationGql> {
+    async fn get_organization(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<OrganizationGql> {
         let actor = actor(ctx)?;
         core(ctx)?.organizations().get(actor, &organization_uri).await.gql().map(OrganizationGql)
     }
@@ -37,8 +43,11 @@ impl OrganizationQuery {
         let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default();
         let page = page_of(filter.page, filter.page_size)?;
-        let found =
-            core(ctx)?.organizations().list_groups(actor, &organization_uri, filter.term.as_deref(), page).await.gql()?;
+        let found = core(ctx)?
+            .organizations()
+            .list_groups(actor, &organization_uri, filter.term.as_deref(), page)
+            .await
+            .gql()?;
         Ok(GroupSearchResult(found.map(Into::into)))
     }
 }

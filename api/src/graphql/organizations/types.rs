@@ -7,7 +7,8 @@ use async_graphql::{
 use sluice_core::{
     Actor, Core,
     organizations::{
-        ModifyOrganization, NewOrganization, Organization, OrganizationFilter as CoreFilter, Sort, SortField, UserRole,
+        ModifyOrganization, NewOrganization, Organization, OrganizationFilter as CoreFilter, Sort, SortField,
+        UserRole,
     },
 };
 
@@ -42,7 +43,10 @@ impl OrganizationGql {
     async fn saml_group_name(&self) -> &str {
         &self.0.saml_group_name
     }
-    async fn user_role_in_organization(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganisationUserRole> {
+    async fn user_role_in_organization(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<OrganisationUserRole> {
         Ok(self.0.role_of(actor(ctx)?).into())
     }
     /// Archived organizations are hidden from lists unless `displayArchived` is set.
@@ -59,8 +63,13 @@ impl OrganizationGql {
     /// Counts, loaded for a whole page of organizations in one query.
     async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationStats> {
         let loader = ctx.data::<DataLoader<StatsLoader>>()?;
-        let groups = loader.load_one(self.0.organization_uri.clone()).await.map_err(|e| (*e).clone())?.unwrap_or(0);
-        Ok(OrganizationStats { groups: i32::try_from(groups).unwrap_or(i32::MAX), users: None, environments: None })
+        let groups =
+            loader.load_one(self.0.organization_uri.clone()).await.map_err(|e| (*e).clone())?.unwrap_or(0);
+        Ok(OrganizationStats {
+            groups: i32::try_from(groups).unwrap_or(i32::MAX),
+            users: None,
+            environments: None,
+        })
     }
 }
 
@@ -95,7 +104,8 @@ impl Loader<String> for StatsLoader {
     type Error = Arc<async_graphql::Error>;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, u64>, Self::Error> {
-        let stats = self.core.organizations().stats(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))?;
+        let stats =
+            self.core.organizations().stats(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))?;
         Ok(stats.into_iter().map(|(k, v)| (k, v.groups)).collect())
     }
 }
@@ -252,6 +262,9 @@ pub struct GroupFilter {
     pub page_size: Option<i32>,
 }
 
-pub fn page_of(page: Option<i32>, page_size: Option<i32>) -> async_graphql::Result<sluice_core::page::PageRequest> {
+pub fn page_of(
+    page: Option<i32>,
+    page_size: Option<i32>,
+) -> async_graphql::Result<sluice_core::page::PageRequest> {
     sluice_core::page::PageRequest::new(page, page_size).gql()
 }

@@ -40,7 +40,8 @@ impl PermissionQuery {
         group_uri: String,
     ) -> async_graphql::Result<Vec<PermissionGql>> {
         let actor = actor(ctx)?;
-        let names = core(ctx)?.organizations().group_permissions(actor, &organization_uri, &group_uri).await.gql()?;
+        let names =
+            core(ctx)?.organizations().group_permissions(actor, &organization_uri, &group_uri).await.gql()?;
         Ok(names.iter().map(|n| PermissionGql::named(n)).collect())
     }
 

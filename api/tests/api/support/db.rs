@@ -5,7 +5,8 @@ use tokio::sync::OnceCell;
 
 /// Where the tests find Postgres; `make test` and `.ci/run` make sure it is running.
 pub fn admin_url() -> String {
-    std::env::var("SLUICE_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SLUICE_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn url_for(db_name: &str) -> String {
@@ -41,9 +42,9 @@ async fn build_template(name: &str) {
     // One connection, so the advisory lock and its unlock share a session.
     let mut options = sea_orm::ConnectOptions::new(admin_url());
     options.max_connections(1).sqlx_logging(false);
-    let admin = Database::connect(options)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach Postgres at {} ({e}); start it or set SLUICE_TEST_DATABASE_URL", admin_url()));
+    let admin = Database::connect(options).await.unwrap_or_else(|e| {
+        panic!("cannot reach Postgres at {} ({e}); start it or set SLUICE_TEST_DATABASE_URL", admin_url())
+    });
     admin.execute_unprepared("SELECT pg_advisory_lock(8152026)").await.expect("advisory lock");
     let exists = admin
         .query_one_raw(sea_orm::Statement::from_string(
@@ -55,7 +56,10 @@ async fn build_template(name: &str) {
         .is_some();
     if !exists {
         let staging = format!("{name}_building");
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {staging} WITH (FORCE)")).await.expect("drop staging");
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {staging} WITH (FORCE)"))
+            .await
+            .expect("drop staging");
         admin.execute_unprepared(&format!("CREATE DATABASE {staging}")).await.expect("create staging");
         {
             let db = Database::connect(url_for(&staging)).await.expect("connect staging");
@@ -86,7 +90,10 @@ impl TestDb {
         let template = template().await;
         let name = format!("sluice_t_{}", sluice_core::uri::new_uri());
         let admin = Database::connect(admin_url()).await.expect("connect admin");
-        admin.execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await.expect("copy template");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .await
+            .expect("copy template");
         admin.close().await.expect("close admin");
         let url = url_for(&name);
         let db = sluice_api::db::connect(&url, 5).await.expect("connect test database");
@@ -111,7 +118,9 @@ impl Drop for TestDb {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(admin_url()).await {
-                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
                         let _ = admin.close().await;
                     }
                 });

@@ -69,7 +69,8 @@ impl TestApp {
         let mut issuers = options.issuers;
         issuers.push(dev.settings(format!("{base_url}/.well-known/jwks.json")));
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
-        let verifier = Verifier::new(issuers, ADMIN_GROUP.into(), http.clone()).with_refresh_cooldown(Duration::ZERO);
+        let verifier =
+            Verifier::new(issuers, ADMIN_GROUP.into(), http.clone()).with_refresh_cooldown(Duration::ZERO);
         let state = AppState {
             schema: build_schema(core.clone(), options.limits.unwrap_or_default()),
             core: core.clone(),
@@ -102,7 +103,8 @@ impl TestApp {
 
     /// Sends a GraphQL document; returns the whole response (`data` and `errors`).
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let (status, body) = self.post("/graphql", token, &json!({ "query": query, "variables": variables })).await;
+        let (status, body) =
+            self.post("/graphql", token, &json!({ "query": query, "variables": variables })).await;
         assert_eq!(status, 200, "GraphQL answered {status}: {body}");
         body
     }

@@ -1,0 +1,243 @@
+//! The authorization matrix: every query and mutation in the schema, for an anonymous caller,
+//! an outsider, a member and a platform admin. A new operation without a row fails the build.
+
+use std::collections::BTreeSet;
+
+use async_graphql_parser::types::{TypeKind, TypeSystemDefinition};
+use serde_json::{Value, json};
+
+use crate::{
+    organizations::create_org,
+    support::{Backend, TestApp, error_code},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Succeeds with data.
+    Allowed,
+    /// Succeeds, but the list at this field is empty: the caller sees nothing.
+    Filtered(&'static str),
+    Forbidden,
+}
+
+use Expect::{Allowed, Filtered, Forbidden};
+
+/// What a case's variables may refer to.
+struct Ctx<'a> {
+    org: &'a str,
+    /// The caller's own team.
+    team: &'a str,
+}
+
+struct Case {
+    op: &'static str,
+    doc: &'static str,
+    vars: fn(&Ctx) -> Value,
+    outsider: Expect,
+    member: Expect,
+    admin: Expect,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            op: "getOrganization",
+            doc: "query($org: String!) { getOrganization(organizationUri: $org) { organizationUri } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            // The admin group bypasses tenant checks only, never resource policies.
+            admin: Forbidden,
+        },
+        Case {
+            op: "listOrganizations",
+            doc: "{ listOrganizations { count nodes { organizationUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("listOrganizations"),
+            member: Allowed,
+            admin: Filtered("listOrganizations"),
+        },
+        Case {
+            op: "listOrganizationGroups",
+            doc: "query($org: String!) { listOrganizationGroups(organizationUri: $org) { count } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listOrganizationGroupPermissions",
+            doc: "query($org: String!) { listOrganizationGroupPermissions(organizationUri: $org, groupUri: \"TeamB\") { name } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listInviteOrganizationPermissionsWithDescriptions",
+            doc: "{ listInviteOrganizationPermissionsWithDescriptions { name } }",
+            vars: |_| json!({}),
+            // The catalog of invitable permissions is the same for everyone and reveals nothing.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "listTenantPermissions",
+            doc: "{ listTenantPermissions { name } }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "listTenantGroups",
+            doc: "{ listTenantGroups { count nodes { groupUri tenantPermissions { name } } } }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "createOrganization",
+            doc: "mutation($team: String) { createOrganization(input: {label: \"New\", SamlGroupName: $team}) { organizationUri } }",
+            vars: |c| json!({"team": c.team}),
+            // The outsider's team has had MANAGE_ORGANIZATIONS taken away.
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "updateOrganization",
+            doc: "mutation($org: String!) { updateOrganization(organizationUri: $org, input: {label: \"Renamed\"}) { label } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "archiveOrganization",
+            doc: "mutation($org: String!) { archiveOrganization(organizationUri: $org) }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "inviteGroupToOrganization",
+            doc: "mutation($org: String!) { inviteGroupToOrganization(input: {organizationUri: $org, groupUri: \"TeamD\"}) { organizationUri } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateOrganizationGroup",
+            doc: "mutation($org: String!) { updateOrganizationGroup(input: {organizationUri: $org, groupUri: \"TeamB\", permissions: [\"LINK_ENVIRONMENT\"]}) { organizationUri } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "removeGroupFromOrganization",
+            doc: "mutation($org: String!) { removeGroupFromOrganization(organizationUri: $org, groupUri: \"TeamB\") { organizationUri } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateGroupTenantPermissions",
+            doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+    ]
+}
+
+fn schema_operations() -> BTreeSet<String> {
+    let doc = async_graphql_parser::parse_schema(sluice_api::graphql::sdl()).expect("the schema parses");
+    let mut ops = BTreeSet::new();
+    for def in doc.definitions {
+        if let TypeSystemDefinition::Type(ty) = def {
+            let name = ty.node.name.node.as_str();
+            if let ("Query" | "Mutation", TypeKind::Object(object)) = (name, &ty.node.kind) {
+                ops.extend(object.fields.iter().map(|f| f.node.name.node.to_string()));
+            }
+        }
+    }
+    ops
+}
+
+#[test]
+fn every_operation_in_the_schema_has_a_row() {
+    let rows: BTreeSet<String> = cases().iter().map(|c| c.op.to_owned()).collect();
+    let ops = schema_operations();
+    let missing: Vec<_> = ops.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&ops).collect();
+    assert!(missing.is_empty(), "operations with no authorization cases: {missing:?}");
+    assert!(stale.is_empty(), "cases for operations the schema no longer has: {stale:?}");
+    for case in cases() {
+        assert!(case.doc.contains(case.op), "the {} case must call {}", case.op, case.op);
+    }
+}
+
+fn check(persona: &str, case: &Case, expect: Option<Expect>, body: &Value) {
+    let label = format!("{} as {persona}: {body}", case.op);
+    match expect {
+        None => assert_eq!(error_code(body), Some("UNAUTHENTICATED"), "{label}"),
+        Some(Forbidden) => assert_eq!(error_code(body), Some("FORBIDDEN"), "{label}"),
+        Some(Allowed) => {
+            assert!(body.get("errors").is_none(), "{label}");
+            assert!(!body["data"][case.op].is_null(), "{label}");
+        }
+        Some(Filtered(field)) => {
+            assert!(body.get("errors").is_none(), "{label}");
+            assert_eq!(body["data"][field]["count"], 0, "{label}");
+            assert_eq!(body["data"][field]["nodes"], json!([]), "{label}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_enforces_its_authorization() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let admin = app.token("dave", &["DAAdministrators"]);
+    let member = app.token("alice", &["TeamA"]);
+    let outsider = app.token("carol", &["TeamC"]);
+    let bob = app.token("bob", &["TeamB"]);
+    // Register TeamC, then take its tenant permissions away, so it is an outsider to everything.
+    app.ok(&outsider, "{ listOrganizations { count } }", json!({})).await;
+    app.ok(
+        &admin,
+        "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamC\", permissions: []}) }",
+        json!({}),
+    )
+    .await;
+    app.ok(&bob, "{ listOrganizations { count } }", json!({})).await;
+
+    for case in cases() {
+        let personas: [(&str, Option<&str>, &str, Option<Expect>); 4] = [
+            ("anonymous", None, "TeamA", None),
+            ("outsider", Some(&outsider), "TeamC", Some(case.outsider)),
+            ("member", Some(&member), "TeamA", Some(case.member)),
+            ("admin", Some(&admin), "DAAdministrators", Some(case.admin)),
+        ];
+        for (persona, token, team, expect) in personas {
+            // A fresh organization per call, so one case's mutation never decides another's outcome.
+            let org = create_org(&app, &member, "Matrix", "TeamA").await;
+            app.ok(
+                &member,
+                "mutation($org: String!) { inviteGroupToOrganization(input: {organizationUri: $org, groupUri: \"TeamB\"}) { organizationUri } }",
+                json!({"org": org}),
+            )
+            .await;
+            let vars = (case.vars)(&Ctx { org: &org, team });
+            let body = app.gql(token, case.doc, vars).await;
+            check(persona, &case, expect, &body);
+        }
+    }
+}
