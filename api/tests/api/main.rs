@@ -2,6 +2,9 @@
 
 mod authz_matrix;
 mod cognito;
+mod cognito_flow;
+mod compat;
+mod jwt;
 mod organizations;
 mod support;
 mod surface;

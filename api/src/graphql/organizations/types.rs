@@ -152,7 +152,7 @@ paged!(GroupSearchResult, GroupGql);
 pub struct NewOrganizationInput {
     label: Option<String>,
     description: Option<String>,
-    tags: Option<Vec<String>>,
+    tags: Option<Vec<Option<String>>>,
     /// The admin team. You must be a member of it (platform admins excepted).
     #[graphql(name = "SamlGroupName")]
     saml_group_name: Option<String>,
@@ -160,8 +160,18 @@ pub struct NewOrganizationInput {
 
 impl From<NewOrganizationInput> for NewOrganization {
     fn from(i: NewOrganizationInput) -> Self {
-        Self { label: i.label, description: i.description, tags: i.tags, saml_group_name: i.saml_group_name }
+        Self {
+            label: i.label,
+            description: i.description,
+            tags: i.tags.map(flatten),
+            saml_group_name: i.saml_group_name,
+        }
     }
+}
+
+/// data.all types lists as `[String]`; a null element carries nothing.
+fn flatten(items: Vec<Option<String>>) -> Vec<String> {
+    items.into_iter().flatten().collect()
 }
 
 #[derive(InputObject, Default)]
@@ -171,12 +181,17 @@ pub struct ModifyOrganizationInput {
     /// A new admin team. The previous one keeps read access until removed.
     #[graphql(name = "SamlGroupName")]
     saml_group_name: Option<String>,
-    tags: Option<Vec<String>>,
+    tags: Option<Vec<Option<String>>>,
 }
 
 impl From<ModifyOrganizationInput> for ModifyOrganization {
     fn from(i: ModifyOrganizationInput) -> Self {
-        Self { label: i.label, description: i.description, tags: i.tags, saml_group_name: i.saml_group_name }
+        Self {
+            label: i.label,
+            description: i.description,
+            tags: i.tags.map(flatten),
+            saml_group_name: i.saml_group_name,
+        }
     }
 }
 

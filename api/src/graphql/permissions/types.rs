@@ -58,7 +58,14 @@ pub struct GroupGql {
     /// The group name, as data.all shows it.
     label: String,
     name: String,
+    /// Groups live in the identity provider; Sluice keeps no owner, description, tags or
+    /// change time for them, so these are always null (kept for data.all clients).
+    owner: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+    /// When the team joined the resource, or first signed in for `listTenantGroups`.
     created: String,
+    updated: Option<String>,
     /// Only filled by `listTenantGroups`; null elsewhere.
     tenant_permissions: Option<Vec<PermissionGql>>,
 }
@@ -70,7 +77,11 @@ impl From<OrganizationGroup> for GroupGql {
             name: g.group_uri.clone(),
             group_uri: g.group_uri,
             invited_by: Some(g.invited_by),
+            owner: None,
+            description: None,
+            tags: None,
             created: g.created.to_rfc3339(),
+            updated: None,
             tenant_permissions: None,
         }
     }
@@ -83,7 +94,11 @@ impl From<TenantGroup> for GroupGql {
             name: g.group_uri.clone(),
             group_uri: g.group_uri,
             invited_by: None,
+            owner: None,
+            description: None,
+            tags: None,
             created: g.created.to_rfc3339(),
+            updated: None,
             tenant_permissions: Some(g.permissions.iter().map(|p| PermissionGql::named(p)).collect()),
         }
     }

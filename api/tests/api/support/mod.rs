@@ -101,6 +101,21 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// Signs arbitrary claims with the dev issuer's key, with `header` fields overriding the
+    /// RS256 default; for testing what the verifier refuses.
+    pub fn sign(&self, header: jsonwebtoken::Header, claims: &Value) -> String {
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(self.dev_key_pem().as_bytes()).expect("rsa key");
+        jsonwebtoken::encode(&header, claims, &key).expect("sign")
+    }
+
+    pub fn dev_key_pem(&self) -> String {
+        std::fs::read_to_string(dev_key_path()).expect("dev key")
+    }
+
+    pub fn dev_kid(&self) -> String {
+        self.dev.jwks()["keys"][0]["kid"].as_str().expect("kid").to_owned()
+    }
+
     /// Sends a GraphQL document; returns the whole response (`data` and `errors`).
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let (status, body) =
