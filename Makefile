@@ -1,0 +1,29 @@
+# The verbs people type. CARGO_TARGET_DIR lives outside the clone so builds survive re-clones.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/sluice/target
+
+.PHONY: dev test fmt lint schema migrate build
+
+## Start moto (local AWS with Cognito users), then Sluice in embedded mode with demo data.
+dev:
+	bash scripts/dev.sh
+
+## Run every test against Postgres, SQLite and moto.
+test:
+	bash scripts/test.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+## Regenerate api/schema.graphql from the code.
+schema:
+	cargo run -q --bin sluice -- print-schema > api/schema.graphql
+
+migrate:
+	cargo run -q --bin sluice -- migrate
+
+build:
+	cargo build --release --bin sluice

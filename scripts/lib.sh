@@ -1,0 +1,46 @@
+# Shared by the scripts/ entry points: paths and the Python venv that holds moto.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${SLUICE_VENV:-$ROOT/.venv}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice/target}"
+# moto[server] from PyPI is the local AWS; pinned so its behaviour (see shared NOTES) holds.
+MOTO_SPEC='moto[server]==5.2.1'
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+ensure_venv() {
+  if [ -x "$VENV/bin/moto_server" ] && "$VENV/bin/python" -c 'import moto, boto3' 2>/dev/null; then
+    return
+  fi
+  log "creating the Python venv $VENV with $MOTO_SPEC"
+  python3 -m venv "$VENV" || die "python3 -m venv failed: install python3-venv (apt-get install -y python3-venv)"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$MOTO_SPEC" \
+    || die "pip could not install $MOTO_SPEC; check access to PyPI"
+}
+
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_moto PORT PIDFILE LOGFILE: starts moto on 127.0.0.1:PORT and waits until it answers.
+start_moto() {
+  local port="$1" pidfile="$2" logfile="$3"
+  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$logfile" 2>&1 &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || die "moto exited at start; see $logfile"
+    sleep 0.2
+  done
+  die "moto did not answer on 127.0.0.1:$port within 20 s; see $logfile"
+}
+
+stop_moto() {
+  local pidfile="$1"
+  if [ -f "$pidfile" ]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  fi
+}

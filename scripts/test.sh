@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make test`: every test, against a real Postgres and a moto started for this run.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_venv
+export SLUICE_TEST_DATABASE_URL="${SLUICE_TEST_DATABASE_URL:-$("$ROOT/scripts/ensure_postgres.sh")}"
+
+run_dir="$(mktemp -d)"
+trap 'stop_moto "$run_dir/moto.pid"; rm -rf "$run_dir"' EXIT
+port="$(free_port)"
+start_moto "$port" "$run_dir/moto.pid" "$run_dir/moto.log"
+export SLUICE_TEST_MOTO_URL="http://127.0.0.1:$port"
+log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
+
+cargo test --workspace --all-targets "$@"
