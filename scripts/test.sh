@@ -14,4 +14,4 @@ start_moto "$port" "$run_dir/moto.pid" "$run_dir/moto.log"
 export SLUICE_TEST_MOTO_URL="http://127.0.0.1:$port"
 log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
-cargo test --workspace --all-targets "$@"
+cargo test --workspace --all-targets --no-fail-fast "$@"

@@ -108,6 +108,9 @@ fn is_mutation(query: &str) -> bool {
 /// data.all's clients send the raw token without a scheme; accept both.
 fn bearer(value: &str) -> Option<&str> {
     let value = value.trim();
+    if value.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
     let token = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
         Some(_) => return None,
