@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${SLUICE_VENV:-$ROOT/.venv}"
+# Outside the clone, like the cargo cache, so fresh clones (and CI) reuse it.
+VENV="${SLUICE_VENV:-$HOME/.cache/sluice/venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice/target}"
 # moto[server] from PyPI is the local AWS; pinned so its behaviour (see shared NOTES) holds.
 MOTO_SPEC='moto[server]==5.2.1'

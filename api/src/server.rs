@@ -119,15 +119,20 @@ fn bearer(value: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-async fn healthz() -> &'static str {
-    "ok"
+/// Both probes check the database: without it the API can answer nothing but errors.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    database_probe(&state, "ok").await
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    database_probe(&state, "ready").await
+}
+
+async fn database_probe(state: &AppState, ok: &'static str) -> (StatusCode, &'static str) {
     match state.core.db().execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, "ready"),
+        Ok(_) => (StatusCode::OK, ok),
         Err(err) => {
-            tracing::warn!(error = %err, "readiness check: database unreachable");
+            tracing::warn!(error = %err, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }

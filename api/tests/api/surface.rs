@@ -33,6 +33,14 @@ async fn probes_answer_and_both_graphql_paths_serve_the_api() {
 }
 
 #[tokio::test]
+async fn probes_fail_when_the_database_is_gone() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.core.db().clone().close().await.expect("close pool");
+    assert_eq!(app.get("/healthz").await.0, 503);
+    assert_eq!(app.get("/readyz").await.0, 503);
+}
+
+#[tokio::test]
 async fn queries_work_over_get_but_mutations_need_post() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let (status, _) = app.get("/graphql?query=%7B__typename%7D").await;
