@@ -68,11 +68,17 @@ impl<T> Page<T> {
     }
 }
 
-/// Escapes LIKE wildcards in user text so a search for `50%` means the characters typed.
+/// A case-insensitive "contains" pattern for `LOWER(col) LIKE … ESCAPE '\\'`.
 pub fn like_pattern(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
+    contains_pattern(&term.to_lowercase())
+}
+
+/// A "contains" pattern for `LIKE … ESCAPE '\\'`, with the wildcards in `text` escaped so a search
+/// for `50%` means the characters typed.
+pub fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
-    for c in term.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     Actor, Result,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_pattern, like_pattern},
     permissions::{catalog, granted_resources},
 };
 
@@ -49,16 +49,9 @@ impl Organizations<'_> {
         for tag in &filter.tags {
             // Tags are stored as a compact JSON array, so a quoted element matches one whole tag.
             let quoted = serde_json::to_string(tag).map_err(|e| crate::Error::Internal(Box::new(e)))?;
-            let mut pattern = String::from("%");
-            for c in quoted.chars() {
-                if matches!(c, '%' | '_' | '\\') {
-                    pattern.push('\\');
-                }
-                pattern.push(c);
-            }
-            pattern.push('%');
             query = query.filter(
-                Expr::col((org::Entity, org::Column::Tags)).like(LikeExpr::new(pattern).escape('\\')),
+                Expr::col((org::Entity, org::Column::Tags))
+                    .like(LikeExpr::new(contains_pattern(&quoted)).escape('\\')),
             );
         }
         if !filter.roles.is_empty() {
