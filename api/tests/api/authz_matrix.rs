@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     organizations::create_org,
-    support::{Backend, TestApp, error_code},
+    support::{Backend, TestApp, error_code, on_both_backends},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,9 +202,8 @@ fn check(persona: &str, case: &Case, expect: Option<Expect>, body: &Value) {
     }
 }
 
-#[tokio::test]
-async fn every_operation_enforces_its_authorization() {
-    let app = TestApp::spawn(Backend::Postgres).await;
+async fn every_operation_enforces_its_authorization(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let admin = app.token("dave", &["DAAdministrators"]);
     let member = app.token("alice", &["TeamA"]);
     let outsider = app.token("carol", &["TeamC"]);
@@ -241,3 +240,5 @@ async fn every_operation_enforces_its_authorization() {
         }
     }
 }
+
+on_both_backends!(every_operation_enforces_its_authorization);
