@@ -70,6 +70,18 @@ async fn build_template(name: &str) {
             .execute_unprepared(&format!("ALTER DATABASE {staging} RENAME TO {name}"))
             .await
             .expect("rename template");
+        // Templates of older schemas are never used again.
+        let stale = admin
+            .query_all_raw(sea_orm::Statement::from_string(
+                admin.get_database_backend(),
+                format!("SELECT datname FROM pg_database WHERE datname LIKE 'sluice\\_tpl\\_%' AND datname NOT LIKE '{name}%'"),
+            ))
+            .await
+            .expect("list templates");
+        for row in stale {
+            let old: String = row.try_get("", "datname").expect("datname");
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).await;
+        }
     }
     admin.execute_unprepared("SELECT pg_advisory_unlock(8152026)").await.expect("advisory unlock");
 }
