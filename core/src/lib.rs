@@ -7,6 +7,9 @@ pub mod error;
 pub mod organizations;
 pub mod page;
 pub mod permissions;
+pub mod tasks;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod uri;
 
 use std::sync::Arc;

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_permissions;
 mod m20261123_000002_organizations;
 mod m20261123_000003_activity;
+mod m20261124_000004_tasks;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_permissions::Migration),
             Box::new(m20261123_000002_organizations::Migration),
             Box::new(m20261123_000003_activity::Migration),
+            Box::new(m20261124_000004_tasks::Migration),
         ]
     }
 }

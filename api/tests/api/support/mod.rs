@@ -1,8 +1,6 @@
 //! `TestApp`: the real router on a real socket over a fresh database, with helpers to mint
 //! tokens and send GraphQL.
 
-pub mod db;
-
 use std::{
     path::PathBuf,
     sync::{Arc, OnceLock},
@@ -18,7 +16,7 @@ use sluice_api::{
 };
 use sluice_core::Core;
 
-pub use db::TestDb;
+pub use sluice_core::testkit::{Backend, TestDb};
 
 pub const ADMIN_GROUP: &str = "DAAdministrators";
 
@@ -26,12 +24,6 @@ pub const ADMIN_GROUP: &str = "DAAdministrators";
 fn dev_key_path() -> PathBuf {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path().join("dev-key.pem")
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Sqlite,
 }
 
 pub struct TestApp {
@@ -56,10 +48,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Self {
-        let test_db = match backend {
-            Backend::Postgres => TestDb::postgres().await,
-            Backend::Sqlite => TestDb::sqlite().await,
-        };
+        let test_db = TestDb::new(backend).await;
         let core = Core::new(test_db.db.clone());
         core.sync_catalog().await.expect("catalog");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -142,23 +131,4 @@ pub fn error_code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
 }
 
-/// Runs one async test body against Postgres and against SQLite, as `<name>::postgres` and
-/// `<name>::sqlite`.
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name($crate::support::Backend::Postgres).await
-                }
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::support::Backend::Sqlite).await
-                }
-            }
-        )+
-    };
-}
-
-pub(crate) use on_both_backends;
+pub(crate) use sluice_core::on_both_backends;

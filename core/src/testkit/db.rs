@@ -1,4 +1,5 @@
 //! A fresh database per test: Postgres copies of a migrated template, or a SQLite file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::sync::OnceCell;
@@ -63,7 +64,7 @@ async fn build_template(name: &str) {
         admin.execute_unprepared(&format!("CREATE DATABASE {staging}")).await.expect("create staging");
         {
             let db = Database::connect(url_for(&staging)).await.expect("connect staging");
-            sluice_api::db::migrate(&db).await.expect("migrate template");
+            migrate(&db).await;
             db.close().await.expect("close staging");
         }
         admin
@@ -86,9 +87,23 @@ async fn build_template(name: &str) {
     admin.execute_unprepared("SELECT pg_advisory_unlock(8152026)").await.expect("advisory unlock");
 }
 
+async fn connect(url: &str) -> DatabaseConnection {
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.max_connections(5).sqlx_logging(false);
+    Database::connect(options).await.expect("connect test database")
+}
+
+async fn migrate(db: &DatabaseConnection) {
+    use sluice_migrations::MigratorTrait;
+    sluice_migrations::Migrator::up(db, None).await.expect("migrate");
+    crate::permissions::catalog::sync(db).await.expect("sync catalog");
+}
+
 /// A database that is dropped with the value.
 pub struct TestDb {
     pub db: DatabaseConnection,
+    /// For child processes that must open the same database.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -97,10 +112,23 @@ enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
 impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Postgres => Self::postgres().await,
+            Backend::Sqlite => Self::sqlite().await,
+        }
+    }
+
     pub async fn postgres() -> Self {
         let template = template().await;
-        let name = format!("sluice_t_{}", sluice_core::uri::new_uri());
+        let name = format!("sluice_t_{}", crate::uri::new_uri());
         let admin = Database::connect(admin_url()).await.expect("connect admin");
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
@@ -108,16 +136,17 @@ impl TestDb {
             .expect("copy template");
         admin.close().await.expect("close admin");
         let url = url_for(&name);
-        let db = sluice_api::db::connect(&url, 5).await.expect("connect test database");
-        Self { db, cleanup: Cleanup::Postgres(name) }
+        let db = connect(&url).await;
+        Self { db, url, cleanup: Cleanup::Postgres(name) }
     }
 
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("sluice.db").display());
-        let db = sluice_api::db::connect(&url, 5).await.expect("open sqlite");
-        sluice_api::db::migrate(&db).await.expect("migrate sqlite");
-        Self { db, cleanup: Cleanup::Sqlite(dir) }
+        let db = connect(&url).await;
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await.expect("wal");
+        migrate(&db).await;
+        Self { db, url, cleanup: Cleanup::Sqlite(dir) }
     }
 }
 

@@ -1,0 +1,26 @@
+//! Test support shared by the crates' test suites (feature `testkit`): fresh databases, and the
+//! macro that runs a test on both backends.
+
+pub mod db;
+
+pub use db::{Backend, TestDb};
+
+/// Runs one async test body, `async fn name(backend: Backend)`, against Postgres and against
+/// SQLite, as `<name>::postgres` and `<name>::sqlite`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::testkit::Backend::Postgres).await
+                }
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::testkit::Backend::Sqlite).await
+                }
+            }
+        )+
+    };
+}
