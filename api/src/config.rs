@@ -1,18 +1,14 @@
 //! The `sluice serve` configuration, from `SLUICE_*` environment variables. Every value is
 //! parsed at start-up, and a bad one stops the process with a message naming the variable.
 
-use std::{net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{net::SocketAddr, path::PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::TokenUse;
 
-#[derive(Debug, thiserror::Error)]
-#[error("{var}: {message}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub message: String,
-}
+pub use sluice_core::env::EnvError as ConfigError;
+use sluice_core::env::Env;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -64,12 +60,11 @@ pub struct OidcConfig {
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|k| std::env::var(k).ok())
+        Self::from(&Env::process())
     }
 
-    /// Reads through `lookup` so tests need not touch the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    pub fn from(env: &Env) -> Result<Self, ConfigError> {
+        let get = |var: &str| env.get(var);
         let data_dir = PathBuf::from(get("SLUICE_DATA_DIR").unwrap_or_else(|| "./.sluice".into()));
         let database_url = match get("SLUICE_DATABASE_URL") {
             Some(url)
@@ -89,7 +84,7 @@ impl Config {
         };
         let is_sqlite = database_url.starts_with("sqlite:");
         let bind: SocketAddr =
-            parse(&get, "SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
+            env.parse("SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
         let public_url = get("SLUICE_PUBLIC_URL").unwrap_or_else(|| {
             let host =
                 if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
@@ -118,12 +113,12 @@ impl Config {
                         .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json")),
                     issuer,
                     client_id,
-                    token_use: parse(&get, "SLUICE_AUTH_TOKEN_USE", "id", "id or access")?,
+                    token_use: env.parse("SLUICE_AUTH_TOKEN_USE", "id", "id or access")?,
                     groups_claim: get("SLUICE_AUTH_GROUPS_CLAIM").unwrap_or_else(|| "cognito:groups".into()),
                 })
             }
         };
-        let dev_issuer = bool_var(&get, "SLUICE_DEV_ISSUER", oidc.is_none())?;
+        let dev_issuer = env.bool("SLUICE_DEV_ISSUER", oidc.is_none())?;
         if oidc.is_none() && !dev_issuer {
             return Err(ConfigError {
                 var: "SLUICE_DEV_ISSUER",
@@ -143,18 +138,18 @@ impl Config {
         Ok(Self {
             data_dir,
             database_url: SecretString::from(database_url),
-            db_max_connections: parse(&get, "SLUICE_DB_MAX_CONNECTIONS", "10", "a whole number")?,
-            auto_migrate: bool_var(&get, "SLUICE_AUTO_MIGRATE", is_sqlite)?,
+            db_max_connections: env.parse("SLUICE_DB_MAX_CONNECTIONS", "10", "a whole number")?,
+            auto_migrate: env.bool("SLUICE_AUTO_MIGRATE", is_sqlite)?,
             bind,
             public_url,
             oidc,
             dev_issuer,
             admin_group: get("SLUICE_ADMIN_GROUP").unwrap_or_else(|| "DAAdministrators".into()),
             log_json,
-            introspection: bool_var(&get, "SLUICE_GRAPHQL_INTROSPECTION", true)?,
-            max_depth: parse(&get, "SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
-            max_complexity: parse(&get, "SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
-            max_body_bytes: parse(&get, "SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
+            introspection: env.bool("SLUICE_GRAPHQL_INTROSPECTION", true)?,
+            max_depth: env.parse("SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
+            max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
+            max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
         })
     }
 
@@ -174,29 +169,6 @@ impl Config {
     }
 }
 
-fn parse<T: FromStr>(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    expected: &str,
-) -> Result<T, ConfigError> {
-    let raw = get(var).unwrap_or_else(|| default.to_owned());
-    raw.parse().map_err(|_| ConfigError { var, message: format!("expected {expected}, got {raw:?}") })
-}
-
-fn bool_var(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match get(var).map(|v| v.to_ascii_lowercase()).as_deref() {
-        None => Ok(default),
-        Some("1" | "true" | "yes" | "on") => Ok(true),
-        Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError { var, message: format!("expected true or false, got {other:?}") }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -206,7 +178,7 @@ mod tests {
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> =
             vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Config::from_lookup(|k| map.get(k).cloned())
+        Config::from(&Env::new(|k| map.get(k).cloned()))
     }
 
     #[test]

@@ -1,1 +1,30 @@
-//! AWS adapters.
+//! AWS adapters of Sluice's ports, and the AWS plumbing they share.
+//!
+//! This is the only crate that depends on the AWS SDK crates. They are large and slow to
+//! build, so keeping them here means a change to the domain, the API or the worker never
+//! recompiles them, and a binary that runs embedded-only could drop this crate entirely. Other
+//! crates see the ports (`TaskQueue`, `Launcher`) from `sluice-core` and build clients through
+//! the re-exported SDK crates in [`sdk`].
+//!
+//! - [`session`]: the SDK configuration, from the environment or for a local emulator;
+//! - [`sqs`]: the task queue on SQS FIFO with a dead-letter queue;
+//! - [`ecs`]: the long-task launcher on ECS Fargate;
+//! - [`sts`]: the caller identity, to check AWS is reachable.
+
+pub mod ecs;
+pub mod session;
+pub mod sqs;
+pub mod sts;
+
+pub use ecs::{EcsLaunchConfig, EcsLauncher};
+pub use session::{emulator_sdk_config, sdk_config};
+pub use sqs::{DEFAULT_MAX_RECEIVE_COUNT, SqsQueue};
+pub use sts::caller_identity;
+
+/// The SDK crates, so callers can build clients from an `SdkConfig` without depending on them.
+pub mod sdk {
+    pub use aws_config;
+    pub use aws_sdk_ecs as ecs;
+    pub use aws_sdk_sqs as sqs;
+    pub use aws_sdk_sts as sts;
+}

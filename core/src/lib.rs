@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod env;
 pub mod error;
 pub mod organizations;
 pub mod page;

@@ -131,3 +131,17 @@ pub async fn reset_failed(db: &impl ConnectionTrait, task_uri: &str) -> Result<b
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Started tasks, oldest change first: the long-task tracker checks these.
+pub async fn started(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Task>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    task::Entity::find()
+        .filter(task::Column::Status.eq(TaskStatus::Started.as_str()))
+        .order_by_asc(task::Column::Updated)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Task::from_model)
+        .collect()
+}

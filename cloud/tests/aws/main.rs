@@ -1,0 +1,30 @@
+//! The AWS adapters against moto, the local AWS emulator. One binary, so the SDK crates are
+//! linked once. moto is shared by every test binary, so each test works on names of its own.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod ecs;
+mod sqs;
+mod sts;
+
+use std::{
+    sync::atomic::{AtomicU32, Ordering},
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use sluice_cloud::sdk::aws_config::SdkConfig;
+
+pub fn moto_url() -> String {
+    std::env::var("SLUICE_TEST_MOTO_URL").expect("start moto (make test does) and set SLUICE_TEST_MOTO_URL")
+}
+
+pub async fn config() -> SdkConfig {
+    sluice_cloud::emulator_sdk_config(&moto_url()).await
+}
+
+/// A name no other test, test run or test binary uses against the same moto.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").subsec_nanos();
+    format!("{prefix}-{}-{n}-{nanos}", std::process::id())
+}

@@ -1,0 +1,53 @@
+//! Task handlers, keyed by action. A handler must be idempotent: a task can run more than once
+//! (a redelivery after a crash), and running it again must leave the same result.
+
+use std::{collections::HashMap, sync::Arc};
+
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use sluice_core::tasks::{Launched, Launcher, Task};
+
+/// What a handler may use.
+pub struct HandlerContext {
+    pub db: DatabaseConnection,
+    pub launcher: Arc<dyn Launcher>,
+}
+
+pub enum Outcome {
+    /// Finished; the value becomes the task's response.
+    Done(Value),
+    /// Handed to the long-task launcher; the launched program records the result itself.
+    Launched(Launched),
+}
+
+#[async_trait::async_trait]
+pub trait TaskHandler: Send + Sync {
+    async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome>;
+}
+
+#[derive(Default, Clone)]
+pub struct Registry {
+    handlers: HashMap<String, Arc<dyn TaskHandler>>,
+}
+
+impl Registry {
+    /// Every production handler.
+    pub fn standard() -> Self {
+        let mut registry = Self::default();
+        registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
+        registry
+    }
+
+    pub fn register(&mut self, action: &str, handler: impl TaskHandler + 'static) -> &mut Self {
+        self.handlers.insert(action.to_owned(), Arc::new(handler));
+        self
+    }
+
+    pub fn get(&self, action: &str) -> Option<Arc<dyn TaskHandler>> {
+        self.handlers.get(action).cloned()
+    }
+
+    pub fn actions(&self) -> impl Iterator<Item = &str> {
+        self.handlers.keys().map(String::as_str)
+    }
+}

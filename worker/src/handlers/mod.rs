@@ -1,0 +1,3 @@
+//! Production task handlers, one module per action family.
+
+pub mod health;

@@ -1,0 +1,17 @@
+//! The task worker: consumes the queue, runs handlers by action with retries, heartbeats and
+//! dead-lettering, and tracks long tasks. `sluice-worker` runs it alone; `sluice serve` embeds it.
+
+pub mod handler;
+pub mod handlers;
+pub mod local_launcher;
+pub mod metrics;
+pub mod runner;
+pub mod settings;
+pub mod tracker;
+
+pub use handler::{HandlerContext, Outcome, Registry, TaskHandler};
+pub use local_launcher::LocalLauncher;
+pub use metrics::Metrics;
+pub use runner::Worker;
+pub use settings::WorkerSettings;
+pub use tracker::LongTaskTracker;

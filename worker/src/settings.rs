@@ -1,0 +1,106 @@
+//! How the worker runs, from `SLUICE_*` variables (shared by `sluice-worker` and the worker
+//! embedded in `sluice serve`).
+
+use std::time::Duration;
+
+use sluice_core::env::{Env, EnvError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerSettings {
+    /// `SLUICE_WORKER_CONCURRENCY`: messages handled at once.
+    pub concurrency: usize,
+    /// `SLUICE_TASK_MAX_ATTEMPTS`: runs before a task is failed and its message dead-lettered.
+    pub max_attempts: u32,
+    /// `SLUICE_TASK_VISIBILITY_MS`: a message's lease; renewed while its handler runs.
+    pub visibility: Duration,
+    /// `SLUICE_TASK_BACKOFF_MS`: the first retry's delay; it doubles per attempt.
+    pub backoff_base: Duration,
+    /// `SLUICE_TASK_BACKOFF_MAX_MS`: the longest retry delay.
+    pub backoff_max: Duration,
+    /// How long one receive waits for messages.
+    pub receive_wait: Duration,
+    /// `SLUICE_WORKER_SHUTDOWN_GRACE_MS`: how long in-flight work may finish after SIGTERM
+    /// before its messages are released to another worker.
+    pub shutdown_grace: Duration,
+    /// `SLUICE_LONG_TASK_CHECK_MS`: how often long tasks that are still running are checked.
+    pub long_task_check: Duration,
+    /// `SLUICE_LONG_TASK_TIMEOUT_MS`: a long task the launcher has lost track of is failed after this.
+    pub long_task_timeout: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            max_attempts: 5,
+            visibility: Duration::from_secs(60),
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(300),
+            receive_wait: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(30),
+            long_task_check: Duration::from_secs(30),
+            long_task_timeout: Duration::from_secs(6 * 3600),
+        }
+    }
+}
+
+impl WorkerSettings {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let d = Self::default();
+        let millis = |v: Duration| u64::try_from(v.as_millis()).unwrap_or(u64::MAX);
+        let settings = Self {
+            concurrency: env.parse("SLUICE_WORKER_CONCURRENCY", &d.concurrency.to_string(), "a whole number")?,
+            max_attempts: env.parse("SLUICE_TASK_MAX_ATTEMPTS", &d.max_attempts.to_string(), "a whole number")?,
+            visibility: env.millis("SLUICE_TASK_VISIBILITY_MS", millis(d.visibility))?,
+            backoff_base: env.millis("SLUICE_TASK_BACKOFF_MS", millis(d.backoff_base))?,
+            backoff_max: env.millis("SLUICE_TASK_BACKOFF_MAX_MS", millis(d.backoff_max))?,
+            receive_wait: d.receive_wait,
+            shutdown_grace: env.millis("SLUICE_WORKER_SHUTDOWN_GRACE_MS", millis(d.shutdown_grace))?,
+            long_task_check: env.millis("SLUICE_LONG_TASK_CHECK_MS", millis(d.long_task_check))?,
+            long_task_timeout: env.millis("SLUICE_LONG_TASK_TIMEOUT_MS", millis(d.long_task_timeout))?,
+        };
+        if settings.concurrency == 0 {
+            return Err(EnvError::new("SLUICE_WORKER_CONCURRENCY", "must be at least 1"));
+        }
+        if settings.max_attempts == 0 {
+            return Err(EnvError::new("SLUICE_TASK_MAX_ATTEMPTS", "must be at least 1"));
+        }
+        if settings.visibility < Duration::from_secs(2) {
+            return Err(EnvError::new("SLUICE_TASK_VISIBILITY_MS", "must be at least 2000: leases are renewed at a third of it"));
+        }
+        Ok(settings)
+    }
+
+    /// The delay before attempt `attempts + 1`: exponential with ±20 % jitter, capped, so
+    /// retries of many failed tasks do not arrive together.
+    pub fn backoff(&self, attempts: u32) -> Duration {
+        let exp = self.backoff_base.saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1)));
+        let capped = exp.min(self.backoff_max);
+        let jitter = rand::random::<f64>() * 0.4 + 0.8;
+        capped.mul_f64(jitter).min(self.backoff_max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let s = WorkerSettings { backoff_base: Duration::from_secs(1), backoff_max: Duration::from_secs(10), ..Default::default() };
+        let first = s.backoff(1);
+        assert!(first >= Duration::from_millis(800) && first <= Duration::from_millis(1200), "{first:?}");
+        let third = s.backoff(3);
+        assert!(third >= Duration::from_millis(3200) && third <= Duration::from_millis(4800), "{third:?}");
+        assert!(s.backoff(30) <= Duration::from_secs(10));
+    }
+
+    #[test]
+    fn bad_settings_name_their_variable() {
+        let env = Env::new(|k| (k == "SLUICE_WORKER_CONCURRENCY").then(|| "0".to_owned()));
+        assert_eq!(WorkerSettings::from_env(&env).expect_err("zero").var, "SLUICE_WORKER_CONCURRENCY");
+        let env = Env::new(|k| (k == "SLUICE_TASK_VISIBILITY_MS").then(|| "soon".to_owned()));
+        assert_eq!(WorkerSettings::from_env(&env).expect_err("text").var, "SLUICE_TASK_VISIBILITY_MS");
+        assert_eq!(WorkerSettings::from_env(&Env::new(|_| None)).expect("defaults"), WorkerSettings::default());
+    }
+}
