@@ -54,7 +54,12 @@ impl<'a> Env<'a> {
     }
 
     /// One of `choices`, or `default` when unset.
-    pub fn choice(&self, var: &'static str, default: &'static str, choices: &[&'static str]) -> Result<&'static str, EnvError> {
+    pub fn choice(
+        &self,
+        var: &'static str,
+        default: &'static str,
+        choices: &[&'static str],
+    ) -> Result<&'static str, EnvError> {
         let raw = self.get(var).unwrap_or_else(|| default.to_owned());
         choices
             .iter()
@@ -72,7 +77,8 @@ impl<'a> Env<'a> {
 
     /// Milliseconds, as a Duration.
     pub fn millis(&self, var: &'static str, default: u64) -> Result<std::time::Duration, EnvError> {
-        self.parse::<u64>(var, &default.to_string(), "a whole number of milliseconds").map(std::time::Duration::from_millis)
+        self.parse::<u64>(var, &default.to_string(), "a whole number of milliseconds")
+            .map(std::time::Duration::from_millis)
     }
 }
 

@@ -47,7 +47,10 @@ impl Launcher for LocalLauncher {
             .spawn()
             .map_err(|e| {
                 LaunchError::with_source(
-                    format!("could not start {} (set SLUICE_ECS_TASKS_BIN to its path)", self.program.display()),
+                    format!(
+                        "could not start {} (set SLUICE_ECS_TASKS_BIN to its path)",
+                        self.program.display()
+                    ),
                     e,
                 )
             })?;
@@ -57,8 +60,13 @@ impl Launcher for LocalLauncher {
         let key = id.clone();
         tokio::spawn(async move {
             let state = match child.wait().await {
-                Ok(status) => RunState::Exited { success: status.success(), detail: format!("local process {status}") },
-                Err(e) => RunState::Exited { success: false, detail: format!("waiting for the local process failed: {e}") },
+                Ok(status) => {
+                    RunState::Exited { success: status.success(), detail: format!("local process {status}") }
+                }
+                Err(e) => RunState::Exited {
+                    success: false,
+                    detail: format!("waiting for the local process failed: {e}"),
+                },
             };
             runs.lock().unwrap_or_else(|e| e.into_inner()).insert(key, state);
         });
@@ -66,6 +74,12 @@ impl Launcher for LocalLauncher {
     }
 
     async fn state(&self, launched: &Launched) -> Result<RunState, LaunchError> {
-        Ok(self.runs.lock().unwrap_or_else(|e| e.into_inner()).get(&launched.id).cloned().unwrap_or(RunState::Unknown))
+        Ok(self
+            .runs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&launched.id)
+            .cloned()
+            .unwrap_or(RunState::Unknown))
     }
 }

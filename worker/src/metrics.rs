@@ -41,17 +41,35 @@ impl Metrics {
         let latency = Family::<ActionLabel, Histogram>::new_with_constructor(|| {
             Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0])
         });
-        registry.register("queue_depth", "Messages waiting or in flight in the task queue", queue_depth.clone());
-        registry.register("outbox_backlog", "Committed tasks not yet published to the queue", outbox_backlog.clone());
+        registry.register(
+            "queue_depth",
+            "Messages waiting or in flight in the task queue",
+            queue_depth.clone(),
+        );
+        registry.register(
+            "outbox_backlog",
+            "Committed tasks not yet published to the queue",
+            outbox_backlog.clone(),
+        );
         registry.register("tasks_processed", "Task runs by action and outcome", processed.clone());
         registry.register("task_failures", "Tasks failed for good, by action", failures.clone());
-        registry.register("task_retries", "Task runs that failed and will be retried, by action", retries.clone());
-        registry.register("task_duration_seconds", "Time from a task's creation to its end, by action", latency.clone());
+        registry.register(
+            "task_retries",
+            "Task runs that failed and will be retried, by action",
+            retries.clone(),
+        );
+        registry.register(
+            "task_duration_seconds",
+            "Time from a task's creation to its end, by action",
+            latency.clone(),
+        );
         Arc::new(Self { registry, queue_depth, outbox_backlog, processed, failures, retries, latency })
     }
 
     pub fn count(&self, action: &str, outcome: &str) {
-        self.processed.get_or_create(&OutcomeLabels { action: action.to_owned(), outcome: outcome.to_owned() }).inc();
+        self.processed
+            .get_or_create(&OutcomeLabels { action: action.to_owned(), outcome: outcome.to_owned() })
+            .inc();
     }
 
     pub fn render(&self) -> String {
@@ -73,7 +91,10 @@ mod tests {
         m.retries.get_or_create(&ActionLabel { action: "x".into() }).inc();
         m.queue_depth.set(3);
         let text = m.render();
-        assert!(text.contains("sluice_tasks_processed_total{action=\"platform.health\",outcome=\"succeeded\"} 1"), "{text}");
+        assert!(
+            text.contains("sluice_tasks_processed_total{action=\"platform.health\",outcome=\"succeeded\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("sluice_task_retries_total{action=\"x\"} 1"), "{text}");
         assert!(text.contains("sluice_queue_depth 3"), "{text}");
     }

@@ -103,7 +103,8 @@ impl Worker {
 
     /// Runs every task of one message while keeping its lease, then settles the message.
     async fn process(&self, delivery: Delivery, interrupt: CancellationToken) {
-        let heartbeat = tokio::spawn(heartbeat(self.queue.clone(), delivery.clone(), self.settings.visibility));
+        let heartbeat =
+            tokio::spawn(heartbeat(self.queue.clone(), delivery.clone(), self.settings.visibility));
         let mut ends = Vec::with_capacity(delivery.message.task_uris.len());
         for uri in &delivery.message.task_uris {
             ends.push(self.run_task(uri, &interrupt).await);
@@ -111,9 +112,13 @@ impl Worker {
         heartbeat.abort();
         let settled = if ends.iter().any(|e| matches!(e, TaskEnd::Interrupted)) {
             self.queue.release(&delivery, Duration::ZERO).await
-        } else if let Some(delay) = ends.iter().filter_map(|e| if let TaskEnd::Retry(d) = e { Some(*d) } else { None }).max() {
+        } else if let Some(delay) =
+            ends.iter().filter_map(|e| if let TaskEnd::Retry(d) = e { Some(*d) } else { None }).max()
+        {
             self.queue.release(&delivery, delay).await
-        } else if let Some(reason) = ends.iter().find_map(|e| if let TaskEnd::Dead(r) = e { Some(r.clone()) } else { None }) {
+        } else if let Some(reason) =
+            ends.iter().find_map(|e| if let TaskEnd::Dead(r) = e { Some(r.clone()) } else { None })
+        {
             self.queue.dead_letter(&delivery, &reason).await
         } else {
             self.queue.ack(&delivery).await
@@ -149,7 +154,13 @@ impl Worker {
             return self.fail(uri, &action, &reason).await;
         }
         let Some(handler) = self.registry.get(&action) else {
-            return self.fail(uri, &action, &format!("no handler for action {action}: is this worker older than the API?")).await;
+            return self
+                .fail(
+                    uri,
+                    &action,
+                    &format!("no handler for action {action}: is this worker older than the API?"),
+                )
+                .await;
         };
         let result = tokio::select! {
             r = handler.handle(&self.ctx, &task) => r,

@@ -49,8 +49,16 @@ impl WorkerSettings {
         let d = Self::default();
         let millis = |v: Duration| u64::try_from(v.as_millis()).unwrap_or(u64::MAX);
         let settings = Self {
-            concurrency: env.parse("SLUICE_WORKER_CONCURRENCY", &d.concurrency.to_string(), "a whole number")?,
-            max_attempts: env.parse("SLUICE_TASK_MAX_ATTEMPTS", &d.max_attempts.to_string(), "a whole number")?,
+            concurrency: env.parse(
+                "SLUICE_WORKER_CONCURRENCY",
+                &d.concurrency.to_string(),
+                "a whole number",
+            )?,
+            max_attempts: env.parse(
+                "SLUICE_TASK_MAX_ATTEMPTS",
+                &d.max_attempts.to_string(),
+                "a whole number",
+            )?,
             visibility: env.millis("SLUICE_TASK_VISIBILITY_MS", millis(d.visibility))?,
             backoff_base: env.millis("SLUICE_TASK_BACKOFF_MS", millis(d.backoff_base))?,
             backoff_max: env.millis("SLUICE_TASK_BACKOFF_MAX_MS", millis(d.backoff_max))?,
@@ -66,7 +74,10 @@ impl WorkerSettings {
             return Err(EnvError::new("SLUICE_TASK_MAX_ATTEMPTS", "must be at least 1"));
         }
         if settings.visibility < Duration::from_secs(2) {
-            return Err(EnvError::new("SLUICE_TASK_VISIBILITY_MS", "must be at least 2000: leases are renewed at a third of it"));
+            return Err(EnvError::new(
+                "SLUICE_TASK_VISIBILITY_MS",
+                "must be at least 2000: leases are renewed at a third of it",
+            ));
         }
         Ok(settings)
     }
@@ -87,7 +98,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let s = WorkerSettings { backoff_base: Duration::from_secs(1), backoff_max: Duration::from_secs(10), ..Default::default() };
+        let s = WorkerSettings {
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(10),
+            ..Default::default()
+        };
         let first = s.backoff(1);
         assert!(first >= Duration::from_millis(800) && first <= Duration::from_millis(1200), "{first:?}");
         let third = s.backoff(3);
@@ -101,6 +116,9 @@ mod tests {
         assert_eq!(WorkerSettings::from_env(&env).expect_err("zero").var, "SLUICE_WORKER_CONCURRENCY");
         let env = Env::new(|k| (k == "SLUICE_TASK_VISIBILITY_MS").then(|| "soon".to_owned()));
         assert_eq!(WorkerSettings::from_env(&env).expect_err("text").var, "SLUICE_TASK_VISIBILITY_MS");
-        assert_eq!(WorkerSettings::from_env(&Env::new(|_| None)).expect("defaults"), WorkerSettings::default());
+        assert_eq!(
+            WorkerSettings::from_env(&Env::new(|_| None)).expect("defaults"),
+            WorkerSettings::default()
+        );
     }
 }

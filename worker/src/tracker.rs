@@ -41,7 +41,10 @@ impl LongTaskTracker {
             let reason = match state {
                 RunState::Running => continue,
                 RunState::Exited { detail, .. } => {
-                    format!("the long task ({} {}) ended without recording a result: {detail}", run.launcher, run.id)
+                    format!(
+                        "the long task ({} {}) ended without recording a result: {detail}",
+                        run.launcher, run.id
+                    )
                 }
                 RunState::Unknown => {
                     let age = (chrono::Utc::now() - task.updated).to_std().unwrap_or_default();

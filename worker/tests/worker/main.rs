@@ -1,0 +1,159 @@
+//! The worker against the embedded queue on Postgres and SQLite: retries, dead letters,
+//! heartbeats, shutdown, crashes and long tasks.
+
+mod crash;
+mod support;
+
+use std::{
+    sync::{Arc, atomic::AtomicU32},
+    time::Duration,
+};
+
+use sluice_core::{
+    on_both_backends,
+    tasks::{EmbeddedQueue, RunState, TaskQueue, TaskStatus, store},
+    testkit::{Backend, TestDb},
+};
+use sluice_worker::{LongTaskTracker, Registry};
+use support::*;
+
+async fn a_task_runs_once_and_its_message_is_acknowledged(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    create_trace_tables(&db.db).await;
+    let mut registry = Registry::default();
+    registry.register("test.effect", Effect { delay: Duration::ZERO });
+    let worker = start(&db.db, registry, fast_settings(), no_launcher());
+    let task = enqueue(&db.db, "test.effect", "res-1").await;
+
+    let done = finished(&db.db, &task.task_uri, Duration::from_secs(20)).await;
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(done.attempts, 1);
+    assert_eq!(done.response, Some(serde_json::json!({"effect": task.task_uri})));
+    assert_eq!(count(&db.db, "SELECT COUNT(*) FROM test_effect").await, 1);
+    worker.shutdown().await;
+    assert_eq!(EmbeddedQueue::new(db.db.clone()).depth().await.expect("depth"), 0, "the message was acked");
+}
+
+async fn a_failing_task_is_retried_with_backoff_until_it_succeeds(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let runs = Arc::new(AtomicU32::new(0));
+    let mut registry = Registry::default();
+    registry.register("test.flaky", Flaky { failures: 2, runs: runs.clone() });
+    let worker = start(&db.db, registry, fast_settings(), no_launcher());
+    let task = enqueue(&db.db, "test.flaky", "res-1").await;
+
+    let done = finished(&db.db, &task.task_uri, Duration::from_secs(20)).await;
+    assert_eq!((done.status, done.attempts), (TaskStatus::Succeeded, 3));
+    assert_eq!(done.last_error.as_deref(), Some("transient failure 2"), "the last error is kept");
+    let metrics = worker.metrics.render();
+    assert!(metrics.contains("sluice_task_retries_total{action=\"test.flaky\"} 2"), "{metrics}");
+    worker.shutdown().await;
+}
+
+async fn a_poison_task_fails_after_its_attempts_and_lands_in_the_dead_letter_queue(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let runs = Arc::new(AtomicU32::new(0));
+    let mut registry = Registry::default();
+    registry.register("test.poison", Flaky { failures: u32::MAX, runs: runs.clone() });
+    let worker = start(&db.db, registry, fast_settings(), no_launcher());
+    let task = enqueue(&db.db, "test.poison", "res-1").await;
+    let unknown = enqueue(&db.db, "test.nobody", "res-2").await;
+
+    let done = finished(&db.db, &task.task_uri, Duration::from_secs(20)).await;
+    assert_eq!((done.status, done.attempts), (TaskStatus::Failed, 3));
+    assert_eq!(done.last_error.as_deref(), Some("transient failure 3"));
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let orphan = finished(&db.db, &unknown.task_uri, Duration::from_secs(20)).await;
+    assert_eq!(orphan.status, TaskStatus::Failed);
+    assert!(orphan.last_error.as_deref().unwrap_or_default().contains("no handler for action test.nobody"));
+    worker.shutdown().await;
+
+    let dead = EmbeddedQueue::new(db.db.clone()).dead_letters(10).await.expect("dead letters");
+    let mut dead_uris: Vec<String> = dead.into_iter().flat_map(|m| m.task_uris).collect();
+    dead_uris.sort();
+    let mut expected = vec![task.task_uri, unknown.task_uri];
+    expected.sort();
+    assert_eq!(dead_uris, expected);
+}
+
+async fn a_long_handler_keeps_its_lease_so_no_one_else_runs_it(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    create_trace_tables(&db.db).await;
+    let registry = || {
+        let mut r = Registry::default();
+        r.register("test.effect", Effect { delay: Duration::from_millis(4500) });
+        r
+    };
+    // Two workers, and a handler that outlives the 2 s lease twice over.
+    let first = start(&db.db, registry(), fast_settings(), no_launcher());
+    let second = start(&db.db, registry(), fast_settings(), no_launcher());
+    let task = enqueue(&db.db, "test.effect", "res-1").await;
+    let done = finished(&db.db, &task.task_uri, Duration::from_secs(30)).await;
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(count(&db.db, "SELECT COUNT(*) FROM test_run").await, 1, "the task ran once");
+    first.shutdown().await;
+    second.shutdown().await;
+}
+
+async fn shutdown_releases_unfinished_work_to_the_next_worker(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    create_trace_tables(&db.db).await;
+    let registry = |delay| {
+        let mut r = Registry::default();
+        r.register("test.effect", Effect { delay });
+        r
+    };
+    let settings =
+        sluice_worker::WorkerSettings { shutdown_grace: Duration::from_millis(200), ..fast_settings() };
+    let first = start(&db.db, registry(Duration::from_secs(30)), settings, no_launcher());
+    let task = enqueue(&db.db, "test.effect", "res-1").await;
+    while count(&db.db, "SELECT COUNT(*) FROM test_run").await == 0 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.shutdown().await;
+    let released = store::require(&db.db, &task.task_uri).await.expect("task");
+    assert_eq!(released.status, TaskStatus::Pending, "handed back, not left started");
+
+    let second = start(&db.db, registry(Duration::ZERO), fast_settings(), no_launcher());
+    let done = finished(&db.db, &task.task_uri, Duration::from_secs(20)).await;
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(count(&db.db, "SELECT COUNT(*) FROM test_effect").await, 1);
+    second.shutdown().await;
+}
+
+async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let launcher = Arc::new(FakeLauncher { state: std::sync::Mutex::new(RunState::Running) });
+    let worker = start(&db.db, Registry::standard(), fast_settings(), launcher.clone());
+    let task = enqueue(&db.db, sluice_worker::handlers::health::ACTION, "platform").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let launched = loop {
+        let t = store::require(&db.db, &task.task_uri).await.expect("task");
+        if t.response.is_some() {
+            break t;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never launched");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    worker.shutdown().await;
+    assert_eq!(launched.status, TaskStatus::Started, "a launched task stays started until it reports");
+    assert_eq!(launched.response.as_ref().expect("response")["launched"]["launcher"], "fake");
+
+    let tracker = LongTaskTracker::new(db.db.clone(), launcher.clone(), fast_settings());
+    assert_eq!(tracker.check_once().await.expect("check"), 0, "a running task is left alone");
+    *launcher.state.lock().expect("lock") =
+        RunState::Exited { success: false, detail: "exit status 137".into() };
+    assert_eq!(tracker.check_once().await.expect("check"), 1);
+    let failed = store::require(&db.db, &task.task_uri).await.expect("task");
+    assert_eq!(failed.status, TaskStatus::Failed);
+    assert!(failed.last_error.as_deref().unwrap_or_default().contains("exit status 137"));
+}
+
+on_both_backends!(
+    a_task_runs_once_and_its_message_is_acknowledged,
+    a_failing_task_is_retried_with_backoff_until_it_succeeds,
+    a_poison_task_fails_after_its_attempts_and_lands_in_the_dead_letter_queue,
+    a_long_handler_keeps_its_lease_so_no_one_else_runs_it,
+    shutdown_releases_unfinished_work_to_the_next_worker,
+    a_long_task_that_dies_without_a_result_is_failed_by_the_tracker,
+);
