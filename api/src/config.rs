@@ -8,7 +8,11 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::auth::TokenUse;
 
 pub use sluice_core::env::EnvError as ConfigError;
-use sluice_core::env::Env;
+use sluice_core::env::{DatabaseSettings, Env};
+use sluice_worker::{
+    WorkerSettings,
+    wiring::{LauncherSettings, QueueSettings},
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -42,6 +46,15 @@ pub struct Config {
     pub max_complexity: usize,
     /// `SLUICE_MAX_BODY_BYTES`: largest request body accepted.
     pub max_body_bytes: usize,
+    /// `SLUICE_QUEUE` and its settings: where tasks are published.
+    pub queue: QueueSettings,
+    /// `SLUICE_LAUNCHER` and its settings: where long tasks run.
+    pub launcher: LauncherSettings,
+    /// The worker settings, for the worker embedded in this process.
+    pub worker: WorkerSettings,
+    /// `SLUICE_EMBEDDED_WORKER`: run the worker inside `sluice serve`. Default on with the
+    /// embedded queue, off with SQS (where `sluice-worker` consumes).
+    pub embedded_worker: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -65,24 +78,10 @@ impl Config {
 
     pub fn from(env: &Env) -> Result<Self, ConfigError> {
         let get = |var: &str| env.get(var);
-        let data_dir = PathBuf::from(get("SLUICE_DATA_DIR").unwrap_or_else(|| "./.sluice".into()));
-        let database_url = match get("SLUICE_DATABASE_URL") {
-            Some(url)
-                if url.starts_with("postgres://")
-                    || url.starts_with("postgresql://")
-                    || url.starts_with("sqlite:") =>
-            {
-                url
-            }
-            Some(_) => {
-                return Err(ConfigError {
-                    var: "SLUICE_DATABASE_URL",
-                    message: "must start with postgres://, postgresql:// or sqlite:".into(),
-                });
-            }
-            None => format!("sqlite://{}?mode=rwc", data_dir.join("sluice.db").display()),
-        };
-        let is_sqlite = database_url.starts_with("sqlite:");
+        let database = DatabaseSettings::from_env(env)?;
+        let queue = QueueSettings::from_env(env)?;
+        let is_sqlite = database.is_sqlite();
+        let (data_dir, database_url) = (database.data_dir, database.url);
         let bind: SocketAddr =
             env.parse("SLUICE_BIND", "127.0.0.1:8080", "an address like 127.0.0.1:8080")?;
         let public_url = get("SLUICE_PUBLIC_URL").unwrap_or_else(|| {
@@ -150,6 +149,10 @@ impl Config {
             max_depth: env.parse("SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
             max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
             max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
+            embedded_worker: env.bool("SLUICE_EMBEDDED_WORKER", queue == QueueSettings::Embedded)?,
+            queue,
+            launcher: LauncherSettings::from_env(env)?,
+            worker: WorkerSettings::from_env(env)?,
         })
     }
 
@@ -190,6 +193,8 @@ mod tests {
         assert!(c.oidc.is_none());
         assert_eq!(c.admin_group, "DAAdministrators");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert_eq!(c.queue, QueueSettings::Embedded);
+        assert!(c.embedded_worker, "embedded mode runs its worker in-process");
     }
 
     #[test]

@@ -14,6 +14,12 @@ use sluice_api::{
     telemetry,
 };
 use sluice_migrations::MigratorTrait;
+use sluice_worker::{
+    Metrics,
+    serve::{MetricsState, Pipeline},
+    wiring,
+};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
 #[command(name = "sluice", version, about = "Self-hostable data sharing for AWS")]
@@ -124,8 +130,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         max_complexity: config.max_complexity,
         introspection: config.introspection,
     };
+    // The dispatcher runs in every API replica; the worker too in embedded mode.
+    let pipeline = Pipeline {
+        queue: wiring::queue(&config.queue, core.db()).await,
+        launcher: wiring::launcher(&config.launcher, config.database_url()).await,
+        db: core.db().clone(),
+        settings: config.worker.clone(),
+        metrics: Metrics::new(),
+    };
+    let stop = CancellationToken::new();
+    let mut background = pipeline.start(&stop, true, config.embedded_worker);
     let state = AppState {
         schema: graphql::build_schema(core.clone(), limits),
+        metrics: MetricsState {
+            metrics: pipeline.metrics.clone(),
+            queue: pipeline.queue.clone(),
+            db: core.db().clone(),
+        },
         core,
         verifier,
         dev_issuer: dev_issuer.clone(),
@@ -134,11 +155,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {} (SLUICE_BIND)", config.bind))?;
-    tracing::info!(url = %format!("{}/graphql", config.public_url), "Sluice is serving GraphQL");
+    tracing::info!(
+        url = %format!("{}/graphql", config.public_url),
+        queue = pipeline.queue.kind(),
+        worker = if config.embedded_worker { "embedded" } else { "external" },
+        launcher = pipeline.launcher.kind(),
+        "Sluice is serving GraphQL"
+    );
     if dev_issuer.is_some() {
         tracing::info!("dev issuer on: get a token with `sluice dev-token --user alice --group TeamA`");
     }
     axum::serve(listener, build_app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    stop.cancel();
+    while background.join_next().await.is_some() {}
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use axum::{
 };
 use sea_orm::ConnectionTrait;
 use sluice_core::Core;
+use sluice_worker::serve::{MetricsState, metrics_router};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::{
@@ -28,6 +29,8 @@ pub struct AppState {
     pub verifier: Arc<Verifier>,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     pub max_body_bytes: usize,
+    /// What `/metrics` reads.
+    pub metrics: MetricsState,
 }
 
 pub fn build_app(state: AppState) -> Router {
@@ -38,10 +41,11 @@ pub fn build_app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/.well-known/jwks.json", get(jwks))
+        .with_state(state.clone())
+        .merge(metrics_router(state.metrics.clone()))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {

@@ -50,11 +50,16 @@ impl EcsLauncher {
 
     fn network(&self) -> Result<NetworkConfiguration, LaunchError> {
         if self.config.subnets.is_empty() {
-            return Err(LaunchError::new("ECS launch config has no subnets; Fargate tasks need at least one"));
+            return Err(LaunchError::new(
+                "ECS launch config has no subnets; Fargate tasks need at least one",
+            ));
         }
         let vpc = AwsVpcConfiguration::builder()
             .set_subnets(Some(self.config.subnets.clone()))
-            .set_security_groups(Some(self.config.security_groups.clone()))
+            // Left out when empty, so ECS uses the VPC's default group rather than none.
+            .set_security_groups(
+                (!self.config.security_groups.is_empty()).then(|| self.config.security_groups.clone()),
+            )
             .assign_public_ip(if self.config.assign_public_ip {
                 AssignPublicIp::Enabled
             } else {
@@ -69,7 +74,8 @@ impl EcsLauncher {
     /// for reasons of its own (image pull failure, a stop request, a Spot interruption) with no
     /// exit code at all, and that is a failure.
     fn stopped(&self, task: &Task) -> RunState {
-        let container = task.containers().iter().find(|c| c.name() == Some(self.config.container_name.as_str()));
+        let container =
+            task.containers().iter().find(|c| c.name() == Some(self.config.container_name.as_str()));
         let exit_code = container.and_then(|c| c.exit_code());
         let mut detail = match (task.stop_code(), task.stopped_reason().filter(|r| !r.is_empty())) {
             (Some(code), Some(reason)) => format!("stopped ({}): {reason}", code.as_str()),
@@ -133,11 +139,9 @@ impl Launcher for EcsLauncher {
                 f.arn().map(|a| format!(" on {a}")).unwrap_or_default(),
             )));
         }
-        let arn = out
-            .tasks()
-            .first()
-            .and_then(|t| t.task_arn())
-            .ok_or_else(|| LaunchError::new(format!("ECS RunTask for task {} returned no task", request.task_uri)))?;
+        let arn = out.tasks().first().and_then(|t| t.task_arn()).ok_or_else(|| {
+            LaunchError::new(format!("ECS RunTask for task {} returned no task", request.task_uri))
+        })?;
         tracing::info!(task_uri = %request.task_uri, task_arn = %arn, "launched an ECS task");
         Ok(Launched { launcher: KIND.to_owned(), id: arn.to_owned() })
     }

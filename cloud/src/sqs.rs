@@ -5,33 +5,33 @@
 //! group, while the port promises that a group's next message is only delivered once the
 //! earlier one is gone. So `receive` asks for one message per call: once a message of a group
 //! is in flight, SQS holds back the rest of that group, and the following calls (without
-//! waiting) fill the batch from other groups. This costs up to `max + 1` requests per receive
-//! but never bumps a message's receive count without delivering it, which would push healthy
+//! waiting) fill the batch from other groups. This costs one request per message plus one
+//! that comes back empty, but never bumps a message's receive count without delivering it, which would push healthy
 //! messages towards the redrive limit.
 
 use std::time::Duration;
 
 use aws_sdk_sqs::{
     Client,
-    error::{DisplayErrorContext, ProvideErrorMetadata},
     types::{Message, MessageAttributeValue, MessageSystemAttributeName as SysAttr, QueueAttributeName},
 };
 use sluice_core::tasks::{Delivery, QueueError, QueueMessage, TaskQueue};
 
 mod ids;
 mod setup;
+mod wire;
 
 pub use setup::DEFAULT_MAX_RECEIVE_COUNT;
+use wire::{
+    Parsed, attempt_id, attribute_text, ceil_seconds, lease_error, parse, sqs_error, visibility_seconds,
+};
 
-/// SQS's limits: messages per batch, long-poll wait, and visibility timeout.
+/// SQS's limits: messages per batch and long-poll wait.
 const BATCH: usize = 10;
 const MAX_WAIT_SECONDS: i32 = 20;
-const MAX_VISIBILITY_SECONDS: i32 = 43_200;
 /// How long a dead-letter peek waits: a short poll samples only some SQS servers and may miss
 /// the messages that are there.
 const PEEK_WAIT_SECONDS: i32 = 1;
-/// Room for the reason in the message attributes, well inside SQS's message size limit.
-const MAX_REASON_CHARS: usize = 4_000;
 
 /// A task queue on an SQS FIFO queue and its FIFO dead-letter queue.
 #[derive(Debug, Clone)]
@@ -73,13 +73,21 @@ impl SqsQueue {
             .message_system_attribute_names(SysAttr::ApproximateReceiveCount)
             .message_system_attribute_names(SysAttr::MessageGroupId)
             .message_system_attribute_names(SysAttr::MessageDeduplicationId)
+            // When the SDK retries after a lost response, SQS answers with the messages it
+            // already leased instead of hiding them (and blocking their groups) for a lease.
+            .receive_request_attempt_id(attempt_id())
             .send()
             .await
             .map_err(|e| sqs_error(op, e))?;
         Ok(out.messages.unwrap_or_default())
     }
 
-    async fn change_visibility(&self, delivery: &Delivery, after: Duration, op: &str) -> Result<(), QueueError> {
+    async fn change_visibility(
+        &self,
+        delivery: &Delivery,
+        after: Duration,
+        op: &str,
+    ) -> Result<(), QueueError> {
         self.client
             .change_message_visibility()
             .queue_url(&self.queue_url)
@@ -91,7 +99,14 @@ impl SqsQueue {
             .map_err(|e| lease_error(op, e))
     }
 
-    async fn send_to_dlq(&self, body: &str, group_id: &str, dedup_id: &str, reason: &str, receive_count: u32) -> Result<(), QueueError> {
+    async fn send_to_dlq(
+        &self,
+        body: &str,
+        group_id: &str,
+        dedup_id: &str,
+        reason: &str,
+        receive_count: u32,
+    ) -> Result<(), QueueError> {
         let reason_value = MessageAttributeValue::builder()
             .data_type("String")
             .string_value(attribute_text(reason))
@@ -130,76 +145,24 @@ impl SqsQueue {
     /// A received message whose body is not a task list can never be processed, so it goes
     /// straight to the dead-letter queue instead of failing every receive until the redrive
     /// policy moves it.
-    async fn dead_letter_unreadable(&self, message: &Message, parsed: &Parsed, error: &QueueError) -> Result<(), QueueError> {
+    async fn dead_letter_unreadable(
+        &self,
+        message: &Message,
+        parsed: &Parsed,
+        error: &QueueError,
+    ) -> Result<(), QueueError> {
         tracing::warn!(group_id = %parsed.group_id, dedup_id = %parsed.dedup_id, error = %error, "dead-lettering an unreadable SQS message");
         let reason = format!("unreadable message: {error}");
-        self.send_to_dlq(message.body().unwrap_or_default(), &parsed.group_id, &parsed.dedup_id, &reason, parsed.receive_count).await?;
-        self.delete(message.receipt_handle().unwrap_or_default(), "receive (deleting an unreadable message)").await
-    }
-}
-
-/// The system attributes of a received message.
-struct Parsed {
-    group_id: String,
-    dedup_id: String,
-    receive_count: u32,
-}
-
-fn parse(message: &Message) -> Result<Parsed, QueueError> {
-    let attr = |name: SysAttr| message.attributes().and_then(|a| a.get(&name)).cloned();
-    let missing = |what: &str| QueueError::new(format!("receive: SQS returned a message without {what}; is the queue FIFO?"));
-    let group_id = attr(SysAttr::MessageGroupId).ok_or_else(|| missing("MessageGroupId"))?;
-    let dedup_id = attr(SysAttr::MessageDeduplicationId).ok_or_else(|| missing("MessageDeduplicationId"))?;
-    let receive_count = attr(SysAttr::ApproximateReceiveCount)
-        .ok_or_else(|| missing("ApproximateReceiveCount"))?
-        .parse()
-        .map_err(|e| QueueError::with_source("receive: ApproximateReceiveCount is not a number", e))?;
-    Ok(Parsed { group_id, dedup_id, receive_count })
-}
-
-/// Whole seconds, rounded up so a short but non-zero lease or delay is never zero, and capped
-/// at SQS's 12-hour maximum.
-fn visibility_seconds(d: Duration) -> i32 {
-    ceil_seconds(d).min(MAX_VISIBILITY_SECONDS)
-}
-
-fn ceil_seconds(d: Duration) -> i32 {
-    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    i32::try_from(secs).unwrap_or(i32::MAX)
-}
-
-/// SQS accepts only some Unicode in attribute values; an error text may carry anything.
-fn attribute_text(reason: &str) -> String {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-    let text: String = reason.chars().take(MAX_REASON_CHARS).map(|c| if allowed(c) { c } else { '?' }).collect();
-    if text.is_empty() { "(no reason given)".to_owned() } else { text }
-}
-
-/// An SDK error as a queue error naming the operation; `SdkError`'s own Display is only
-/// "service error", so the message carries the full context and the source is kept.
-pub(crate) fn sqs_error<E, R>(op: &str, e: aws_sdk_sqs::error::SdkError<E, R>) -> QueueError
-where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    QueueError::with_source(format!("SQS {op} failed: {}", DisplayErrorContext(&e)), e)
-}
-
-/// A lost lease gets the same words as the embedded queue's, so logs read alike.
-fn lease_error<E, R>(op: &str, e: aws_sdk_sqs::error::SdkError<E, R>) -> QueueError
-where
-    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    match e.code() {
-        Some("ReceiptHandleIsInvalid" | "MessageNotInflight") => QueueError::with_source(
-            format!(
-                "{op}: the lease on this message has expired and another consumer may hold it ({})",
-                DisplayErrorContext(&e)
-            ),
-            e,
-        ),
-        _ => sqs_error(op, e),
+        self.send_to_dlq(
+            message.body().unwrap_or_default(),
+            &parsed.group_id,
+            &parsed.dedup_id,
+            &reason,
+            parsed.receive_count,
+        )
+        .await?;
+        self.delete(message.receipt_handle().unwrap_or_default(), "receive (deleting an unreadable message)")
+            .await
     }
 }
 
@@ -259,13 +222,20 @@ impl TaskQueue for SqsQueue {
         Ok(())
     }
 
-    async fn receive(&self, max: usize, wait: Duration, visibility: Duration) -> Result<Vec<Delivery>, QueueError> {
+    async fn receive(
+        &self,
+        max: usize,
+        wait: Duration,
+        visibility: Duration,
+    ) -> Result<Vec<Delivery>, QueueError> {
         let mut out = Vec::new();
         let mut wait_seconds = ceil_seconds(wait).min(MAX_WAIT_SECONDS);
         let visibility_seconds = visibility_seconds(visibility);
         while out.len() < max {
             // One message per call: see the module documentation.
-            let got = self.receive_one_call(&self.queue_url, 1, wait_seconds, visibility_seconds, "receive").await?;
+            let got = self
+                .receive_one_call(&self.queue_url, 1, wait_seconds, visibility_seconds, "receive")
+                .await?;
             // Only the first call waits: later ones just fill the batch from what is there.
             wait_seconds = 0;
             if got.is_empty() {
@@ -273,16 +243,26 @@ impl TaskQueue for SqsQueue {
             }
             for message in got {
                 let parsed = parse(&message)?;
-                let receipt = message
-                    .receipt_handle()
-                    .ok_or_else(|| QueueError::new("receive: SQS returned a message without a receipt handle"))?;
+                let receipt = message.receipt_handle().ok_or_else(|| {
+                    QueueError::new("receive: SQS returned a message without a receipt handle")
+                })?;
                 match QueueMessage::task_uris_from_body(message.body().unwrap_or_default()) {
                     Ok(task_uris) => out.push(Delivery {
                         receipt: receipt.to_owned(),
                         receive_count: parsed.receive_count,
-                        message: QueueMessage { group_id: parsed.group_id, dedup_id: parsed.dedup_id, task_uris },
+                        message: QueueMessage {
+                            group_id: parsed.group_id,
+                            dedup_id: parsed.dedup_id,
+                            task_uris,
+                        },
                     }),
-                    Err(e) => self.dead_letter_unreadable(&message, &parsed, &e).await?,
+                    // The batch so far is still delivered; the message comes back after its
+                    // lease and the redrive policy catches it in the end.
+                    Err(e) => {
+                        if let Err(err) = self.dead_letter_unreadable(&message, &parsed, &e).await {
+                            tracing::error!(error = %err, "could not dead-letter an unreadable SQS message");
+                        }
+                    }
                 }
             }
         }
@@ -344,7 +324,9 @@ impl TaskQueue for SqsQueue {
             return Ok(Vec::new());
         }
         let n = i32::try_from(max.min(BATCH)).unwrap_or(1);
-        let got = self.receive_one_call(&self.dlq_url, n, PEEK_WAIT_SECONDS, 0, "dead_letters (ReceiveMessage)").await?;
+        let got = self
+            .receive_one_call(&self.dlq_url, n, PEEK_WAIT_SECONDS, 0, "dead_letters (ReceiveMessage)")
+            .await?;
         let mut out = Vec::with_capacity(got.len());
         for message in got {
             let parsed = parse(&message)?;
@@ -352,32 +334,11 @@ impl TaskQueue for SqsQueue {
                 Ok(task_uris) => {
                     out.push(QueueMessage { group_id: parsed.group_id, dedup_id: parsed.dedup_id, task_uris })
                 }
-                Err(e) => tracing::warn!(dedup_id = %parsed.dedup_id, error = %e, "skipping an unreadable dead letter"),
+                Err(e) => {
+                    tracing::warn!(dedup_id = %parsed.dedup_id, error = %e, "skipping an unreadable dead letter")
+                }
             }
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_round_up_to_whole_seconds_within_sqs_limits() {
-        assert_eq!(visibility_seconds(Duration::ZERO), 0);
-        assert_eq!(visibility_seconds(Duration::from_millis(1)), 1);
-        assert_eq!(visibility_seconds(Duration::from_millis(1500)), 2);
-        assert_eq!(visibility_seconds(Duration::from_secs(30)), 30);
-        assert_eq!(visibility_seconds(Duration::from_secs(100_000)), MAX_VISIBILITY_SECONDS);
-        assert_eq!(ceil_seconds(Duration::from_secs(u64::MAX)), i32::MAX);
-    }
-
-    #[test]
-    fn reasons_are_made_safe_for_attributes() {
-        assert_eq!(attribute_text(""), "(no reason given)");
-        assert_eq!(attribute_text("bad\u{0}byte\u{1b}"), "bad?byte?");
-        assert_eq!(attribute_text("line\nbreak"), "line\nbreak");
-        assert_eq!(attribute_text(&"x".repeat(10_000)).chars().count(), MAX_REASON_CHARS);
     }
 }

@@ -16,9 +16,11 @@ impl EnvError {
     }
 }
 
+type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
 /// Variables read through a lookup function, so tests need not touch the process environment.
 pub struct Env<'a> {
-    lookup: Box<dyn Fn(&str) -> Option<String> + 'a>,
+    lookup: Lookup<'a>,
 }
 
 impl<'a> Env<'a> {
@@ -79,6 +81,43 @@ impl<'a> Env<'a> {
     pub fn millis(&self, var: &'static str, default: u64) -> Result<std::time::Duration, EnvError> {
         self.parse::<u64>(var, &default.to_string(), "a whole number of milliseconds")
             .map(std::time::Duration::from_millis)
+    }
+}
+
+/// Where the metadata lives; every binary reads it the same way.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `SLUICE_DATA_DIR`: embedded mode's SQLite file and keys.
+    pub data_dir: std::path::PathBuf,
+    /// `SLUICE_DATABASE_URL`: `postgres://…` or `sqlite:…`; default a SQLite file in the data dir.
+    pub url: String,
+}
+
+impl DatabaseSettings {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let data_dir =
+            std::path::PathBuf::from(env.get("SLUICE_DATA_DIR").unwrap_or_else(|| "./.sluice".into()));
+        let url = match env.get("SLUICE_DATABASE_URL") {
+            Some(url)
+                if url.starts_with("postgres://")
+                    || url.starts_with("postgresql://")
+                    || url.starts_with("sqlite:") =>
+            {
+                url
+            }
+            Some(_) => {
+                return Err(EnvError::new(
+                    "SLUICE_DATABASE_URL",
+                    "must start with postgres://, postgresql:// or sqlite:",
+                ));
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("sluice.db").display()),
+        };
+        Ok(Self { data_dir, url })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.url.starts_with("sqlite:")
     }
 }
 

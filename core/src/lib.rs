@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod db;
 pub mod env;
 pub mod error;
 pub mod organizations;
@@ -38,6 +39,10 @@ impl Core {
 
     pub fn organizations(&self) -> organizations::Organizations<'_> {
         organizations::Organizations { db: &self.db }
+    }
+
+    pub fn tasks(&self) -> tasks::Tasks<'_> {
+        tasks::Tasks { db: &self.db }
     }
 
     pub fn tenant(&self) -> permissions::tenant::TenantAdmin<'_> {

@@ -6,8 +6,10 @@ pub mod handlers;
 pub mod local_launcher;
 pub mod metrics;
 pub mod runner;
+pub mod serve;
 pub mod settings;
 pub mod tracker;
+pub mod wiring;
 
 pub use handler::{HandlerContext, Outcome, Registry, TaskHandler};
 pub use local_launcher::LocalLauncher;

@@ -5,6 +5,7 @@ mod error;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
+mod tasks;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sluice_core::{Actor, Core};
@@ -12,10 +13,14 @@ use sluice_core::{Actor, Core};
 pub use error::{GqlResult, to_gql};
 
 #[derive(MergedObject, Default)]
-pub struct Query(organizations::OrganizationQuery, permissions::PermissionQuery);
+pub struct Query(organizations::OrganizationQuery, permissions::PermissionQuery, tasks::TaskQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(organizations::OrganizationMutation, permissions::PermissionMutation);
+pub struct Mutation(
+    organizations::OrganizationMutation,
+    permissions::PermissionMutation,
+    tasks::TaskMutation,
+);
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;
 

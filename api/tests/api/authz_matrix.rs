@@ -25,6 +25,8 @@ use Expect::{Allowed, Filtered, Forbidden};
 /// What a case's variables may refer to.
 struct Ctx<'a> {
     org: &'a str,
+    /// A failed task on `org`.
+    task: &'a str,
     /// The caller's own team.
     team: &'a str,
 }
@@ -148,6 +150,38 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "getTask",
+            doc: "query($task: String!) { getTask(taskUri: $task) { taskUri status } }",
+            vars: |c| json!({"task": c.task}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listTasks",
+            doc: "query($org: String) { listTasks(filter: {targetUri: $org}) { count nodes { taskUri } } }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Filtered("listTasks"),
+            member: Allowed,
+            admin: Filtered("listTasks"),
+        },
+        Case {
+            op: "retryTask",
+            doc: "mutation($task: String!) { retryTask(taskUri: $task) { status } }",
+            vars: |c| json!({"task": c.task}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "startHealthCheck",
+            doc: "mutation { startHealthCheck { taskUri } }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -156,6 +190,22 @@ fn cases() -> Vec<Case> {
             admin: Allowed,
         },
     ]
+}
+
+/// A task on the organization that has failed, as retryTask needs.
+async fn failed_task_on(app: &TestApp, org: &str) -> String {
+    use sluice_core::tasks::{NewTask, store};
+    let db = app.core.db();
+    let new = NewTask {
+        action: "test.noop".into(),
+        target_uri: org.into(),
+        target_type: "organization".into(),
+        payload: json!({}),
+    };
+    let task = store::enqueue(db, new).await.expect("enqueue");
+    store::start(db, &task.task_uri).await.expect("start");
+    store::fail(db, &task.task_uri, "boom").await.expect("fail");
+    task.task_uri
 }
 
 fn schema_operations() -> BTreeSet<String> {
@@ -234,7 +284,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 json!({"org": org}),
             )
             .await;
-            let vars = (case.vars)(&Ctx { org: &org, team });
+            let task = failed_task_on(&app, &org).await;
+            let vars = (case.vars)(&Ctx { org: &org, task: &task, team });
             let body = app.gql(token, case.doc, vars).await;
             check(persona, &case, expect, &body);
         }

@@ -8,4 +8,5 @@ mod jwt;
 mod organizations;
 mod support;
 mod surface;
+mod tasks;
 mod tenant;

@@ -23,7 +23,9 @@ fn check(sqs_name: &str, name: &str, id: &str) -> Result<(), QueueError> {
         Some(format!("is {} characters long, over SQS's {MAX_LEN}", id.len()))
     } else {
         // SQS allows exactly the printable ASCII characters other than space.
-        id.chars().find(|c| !c.is_ascii_graphic()).map(|c| format!("contains {c:?}, which SQS does not allow"))
+        id.chars()
+            .find(|c| !c.is_ascii_graphic())
+            .map(|c| format!("contains {c:?}, which SQS does not allow"))
     };
     match problem {
         Some(problem) => Err(QueueError::new(format!(

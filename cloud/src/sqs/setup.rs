@@ -28,7 +28,11 @@ impl SqsQueue {
     /// CreateQueue fails on an existing queue whose attributes differ from the ones passed,
     /// so only `FifoQueue` (which can never change) is passed there; the rest is applied with
     /// SetQueueAttributes, which makes repeated runs converge on the current settings.
-    pub async fn ensure_with(client: Client, name: &str, max_receive_count: u32) -> Result<SqsQueue, QueueError> {
+    pub async fn ensure_with(
+        client: Client,
+        name: &str,
+        max_receive_count: u32,
+    ) -> Result<SqsQueue, QueueError> {
         check_name(name)?;
         if !(1..=1000).contains(&max_receive_count) {
             return Err(QueueError::new(format!(
@@ -36,12 +40,18 @@ impl SqsQueue {
             )));
         }
         let dlq_url = create_fifo(&client, &format!("{name}-dlq.fifo")).await?;
-        set_attributes(&client, &dlq_url, &[(Attr::MessageRetentionPeriod, DLQ_RETENTION_SECONDS.to_owned())]).await?;
+        set_attributes(
+            &client,
+            &dlq_url,
+            &[(Attr::MessageRetentionPeriod, DLQ_RETENTION_SECONDS.to_owned())],
+        )
+        .await?;
         let dlq_arn = queue_arn(&client, &dlq_url).await?;
 
         let queue_url = create_fifo(&client, &format!("{name}.fifo")).await?;
         let redrive =
-            serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count }).to_string();
+            serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count })
+                .to_string();
         set_attributes(&client, &queue_url, &[(Attr::RedrivePolicy, redrive)]).await?;
         Ok(SqsQueue::new(client, queue_url, dlq_url))
     }
@@ -68,7 +78,9 @@ async fn create_fifo(client: &Client, full_name: &str) -> Result<String, QueueEr
         .send()
         .await
         .map_err(|e| sqs_error(&format!("ensure (CreateQueue {full_name})"), e))?;
-    let url = out.queue_url.ok_or_else(|| QueueError::new(format!("ensure: CreateQueue {full_name} returned no URL")))?;
+    let url = out
+        .queue_url
+        .ok_or_else(|| QueueError::new(format!("ensure: CreateQueue {full_name} returned no URL")))?;
     set_attributes(client, &url, &[(Attr::ContentBasedDeduplication, "false".to_owned())]).await?;
     Ok(url)
 }

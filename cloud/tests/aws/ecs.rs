@@ -12,7 +12,7 @@ use sluice_cloud::{
 };
 use sluice_core::tasks::{LaunchRequest, Launched, Launcher, RunState};
 
-use crate::{config, moto_url, unique};
+use crate::{config, moto_ecs::ecs_client, moto_url, unique};
 
 const CONTAINER: &str = "ecs-tasks";
 
@@ -49,7 +49,7 @@ async fn ec2_query(params: &str) -> String {
 /// task needs a subnet moto knows (with DNS hostnames, which the default VPC has) and a
 /// security group.
 async fn setup() -> (ecs::Client, EcsLaunchConfig) {
-    let client = ecs::Client::new(&config().await);
+    let client = ecs_client(&config().await);
     let subnet = xml_value(
         &ec2_query("Action=DescribeSubnets&Filter.1.Name=default-for-az&Filter.1.Value.1=true").await,
         "subnetId",
@@ -196,7 +196,8 @@ async fn an_unknown_task_is_unknown_and_another_launchers_run_is_refused() {
 #[tokio::test]
 async fn launch_errors_name_the_task_and_the_cause() {
     let (client, config) = setup().await;
-    let no_cluster = EcsLauncher::new(client.clone(), EcsLaunchConfig { cluster: unique("missing"), ..config.clone() });
+    let no_cluster =
+        EcsLauncher::new(client.clone(), EcsLaunchConfig { cluster: unique("missing"), ..config.clone() });
     let err = no_cluster.launch(&request("lost1234")).await.expect_err("no such cluster");
     let text = err.to_string();
     assert!(text.contains("ECS RunTask for task lost1234 failed"), "{text}");

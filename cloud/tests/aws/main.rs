@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ecs;
+mod moto_ecs;
 mod sqs;
 mod sts;
 

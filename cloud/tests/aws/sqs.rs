@@ -50,7 +50,9 @@ async fn sqs_queue_passes_the_shared_queue_suite() {
     let client = client().await;
     queue_suite::run_all(|| {
         let client = client.clone();
-        async move { Box::new(SqsQueue::ensure(client, &unique("suite")).await.expect("ensure")) as Box<dyn TaskQueue> }
+        async move {
+            Box::new(SqsQueue::ensure(client, &unique("suite")).await.expect("ensure")) as Box<dyn TaskQueue>
+        }
     })
     .await;
 }
@@ -60,9 +62,8 @@ async fn many_groups_keep_their_order_and_duplicates_are_dropped() {
     let q = SqsQueue::ensure(client().await, &unique("order")).await.expect("ensure");
     let groups = ["env-a", "env-b", "env-c"];
     // Interleaved, so every batch of ten mixes the groups.
-    let messages: Vec<QueueMessage> = (0..15)
-        .flat_map(|i| groups.map(|g| QueueMessage::for_task(&format!("{g}-t{i:02}"), g)))
-        .collect();
+    let messages: Vec<QueueMessage> =
+        (0..15).flat_map(|i| groups.map(|g| QueueMessage::for_task(&format!("{g}-t{i:02}"), g))).collect();
     q.publish(&messages).await.expect("publish 45 in batches");
     // The same task URIs again, while the originals are still queued: SQS drops them.
     q.publish(&messages[..20]).await.expect("publish duplicates");
@@ -109,7 +110,8 @@ async fn the_redrive_policy_points_at_the_dead_letter_queue_and_ensure_converges
         assert_eq!(attrs.get("ContentBasedDeduplication").map(String::as_str), Some("false"));
     }
     assert_eq!(dlq.get("MessageRetentionPeriod").map(String::as_str), Some("1209600"));
-    let policy: serde_json::Value = serde_json::from_str(&main["RedrivePolicy"]).expect("redrive policy is JSON");
+    let policy: serde_json::Value =
+        serde_json::from_str(&main["RedrivePolicy"]).expect("redrive policy is JSON");
     assert_eq!(policy["deadLetterTargetArn"].as_str(), Some(dlq["QueueArn"].as_str()));
     assert_eq!(policy["maxReceiveCount"].as_u64(), Some(3));
 
@@ -149,7 +151,11 @@ async fn a_dead_letter_carries_its_reason_and_receive_count() {
     let raw = raw_dead_letters(&client, &q).await;
     assert_eq!(raw.len(), 1);
     let attrs = raw[0].message_attributes().expect("message attributes");
-    assert_eq!(attrs["reason"].string_value(), Some("handler failed: ?boom"), "unsendable characters replaced");
+    assert_eq!(
+        attrs["reason"].string_value(),
+        Some("handler failed: ?boom"),
+        "unsendable characters replaced"
+    );
     assert_eq!(attrs["receiveCount"].string_value(), Some("1"));
     let system = raw[0].attributes().expect("system attributes");
     assert_eq!(system[&MessageSystemAttributeName::MessageGroupId], "g1");
@@ -173,7 +179,9 @@ async fn an_unreadable_message_is_dead_lettered_instead_of_failing_receive() {
 
     let mut tasks = Vec::new();
     for _ in 0..3 {
-        tasks.extend(q.receive(10, WAIT, LEASE).await.expect("receive").into_iter().map(|d| d.message.task_uris));
+        tasks.extend(
+            q.receive(10, WAIT, LEASE).await.expect("receive").into_iter().map(|d| d.message.task_uris),
+        );
     }
     assert_eq!(tasks, vec![vec!["t2".to_owned()]]);
     assert!(q.dead_letters(10).await.expect("peek").is_empty(), "the peek skips what it cannot read");
@@ -181,7 +189,10 @@ async fn an_unreadable_message_is_dead_lettered_instead_of_failing_receive() {
     assert_eq!(raw.len(), 1);
     assert_eq!(raw[0].body(), Some("not a task list"));
     let reason = raw[0].message_attributes().expect("attributes")["reason"].string_value().expect("reason");
-    assert!(reason.starts_with("unreadable message: task queue: a message body is not a task list"), "{reason}");
+    assert!(
+        reason.starts_with("unreadable message: task queue: a message body is not a task list"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]

@@ -8,9 +8,11 @@ mod model;
 pub mod queue;
 #[cfg(any(test, feature = "testkit"))]
 pub mod queue_suite;
+pub mod service;
 pub mod store;
 
 pub use embedded::EmbeddedQueue;
 pub use launcher::{LaunchError, LaunchRequest, Launched, Launcher, RunState};
 pub use model::{NewTask, Task, TaskStatus, targets};
 pub use queue::{Delivery, QueueError, QueueMessage, TaskQueue};
+pub use service::{HEALTH_ACTION, TaskFilter, Tasks};

@@ -145,3 +145,13 @@ pub async fn started(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Task>>
         .map(Task::from_model)
         .collect()
 }
+
+/// Committed tasks the dispatcher has not published yet.
+pub async fn backlog(db: &impl ConnectionTrait) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(task::Entity::find()
+        .filter(task::Column::DispatchedAt.is_null())
+        .filter(task::Column::Status.eq(TaskStatus::Pending.as_str()))
+        .count(db)
+        .await?)
+}

@@ -5,7 +5,7 @@ use sluice_core::tasks::{LaunchRequest, Task};
 
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
-pub const ACTION: &str = "platform.health";
+pub const ACTION: &str = sluice_core::tasks::HEALTH_ACTION;
 
 pub struct Health;
 

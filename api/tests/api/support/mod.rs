@@ -14,7 +14,8 @@ use sluice_api::{
     build_app,
     graphql::{Limits, build_schema},
 };
-use sluice_core::Core;
+use sluice_core::{Core, tasks::EmbeddedQueue};
+use sluice_worker::{Metrics, serve::MetricsState};
 
 pub use sluice_core::testkit::{Backend, TestDb};
 
@@ -60,7 +61,13 @@ impl TestApp {
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
         let verifier =
             Verifier::new(issuers, ADMIN_GROUP.into(), http.clone()).with_refresh_cooldown(Duration::ZERO);
+        let metrics = MetricsState {
+            metrics: Metrics::new(),
+            queue: Arc::new(EmbeddedQueue::new(core.db().clone())),
+            db: core.db().clone(),
+        };
         let state = AppState {
+            metrics,
             schema: build_schema(core.clone(), options.limits.unwrap_or_default()),
             core: core.clone(),
             verifier: Arc::new(verifier),

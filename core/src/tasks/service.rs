@@ -1,0 +1,160 @@
+//! Tasks as users see them: a task is visible to whoever may read its target. Platform tasks
+//! are for platform admins.
+
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use serde_json::json;
+use sluice_entities::task;
+
+use super::{NewTask, Task, TaskStatus, store, targets};
+use crate::{
+    Actor, Error, Result, audit,
+    organizations::RESOURCE_TYPE as ORGANIZATION,
+    page::{Page, PageRequest},
+    permissions::{self, catalog, granted_resources},
+};
+
+/// The `platform.health` long task's action name.
+pub const HEALTH_ACTION: &str = "platform.health";
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub target_uri: Option<String>,
+    pub status: Option<TaskStatus>,
+}
+
+pub struct Tasks<'a> {
+    pub(crate) db: &'a DatabaseConnection,
+}
+
+impl Tasks<'_> {
+    /// Tasks on targets the actor may read: the same rule `get` applies, as one SQL condition.
+    fn visible(actor: &Actor) -> Condition {
+        let mut any =
+            Condition::any().add(Condition::all().add(task::Column::TargetType.eq(ORGANIZATION)).add(
+                task::Column::TargetUri.in_subquery(granted_resources(
+                    ORGANIZATION,
+                    catalog::GET_ORGANIZATION,
+                    &actor.groups,
+                )),
+            ));
+        if actor.is_admin {
+            any = any.add(task::Column::TargetType.eq(targets::PLATFORM));
+        }
+        any
+    }
+
+    async fn require_read(&self, actor: &Actor, task: &Task) -> Result<()> {
+        match task.target_type.as_str() {
+            ORGANIZATION => {
+                permissions::require_resource(
+                    self.db,
+                    actor,
+                    ORGANIZATION,
+                    &task.target_uri,
+                    catalog::GET_ORGANIZATION,
+                )
+                .await
+            }
+            _ => permissions::require_admin(actor),
+        }
+    }
+
+    pub async fn get(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
+        // A missing task and a hidden one answer alike, so URIs cannot be probed.
+        let hidden = || {
+            Error::Forbidden(format!(
+                "task {task_uri} does not exist or its target is not visible to your teams"
+            ))
+        };
+        let task = store::get(self.db, task_uri).await?.ok_or_else(hidden)?;
+        self.require_read(actor, &task).await.map_err(|_| hidden())?;
+        Ok(task)
+    }
+
+    pub async fn list(&self, actor: &Actor, filter: &TaskFilter, page: PageRequest) -> Result<Page<Task>> {
+        let mut query = task::Entity::find().filter(Self::visible(actor));
+        if let Some(target) = &filter.target_uri {
+            query = query.filter(task::Column::TargetUri.eq(target.clone()));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(task::Column::Status.eq(status.as_str()));
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_desc(task::Column::Created)
+            .order_by_desc(task::Column::TaskUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(Task::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// Runs a failed task again from its first attempt. Platform admins only.
+    pub async fn retry(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
+        let result = self.retry_inner(actor, task_uri).await;
+        audit::record_failure(self.db, actor, "retryTask", task_uri, "task", &result).await;
+        result
+    }
+
+    async fn retry_inner(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
+        permissions::require_admin(actor)?;
+        let task = store::require(self.db, task_uri).await?;
+        let txn = self.db.begin().await?;
+        if !store::reset_failed(&txn, task_uri).await? {
+            return Err(Error::InvalidState(format!(
+                "task {task_uri} is {}; only failed tasks can be retried",
+                task.status.as_str()
+            )));
+        }
+        audit::record(&txn, actor, "retryTask", task_uri, "task", &format!("retrying {}", task.action))
+            .await?;
+        txn.commit().await?;
+        store::require(self.db, task_uri).await
+    }
+
+    /// Queues the `platform.health` long task. Platform admins only.
+    pub async fn start_health_check(&self, actor: &Actor) -> Result<Task> {
+        let result = self.start_health_check_inner(actor).await;
+        audit::record_failure(
+            self.db,
+            actor,
+            "startHealthCheck",
+            targets::PLATFORM,
+            targets::PLATFORM,
+            &result,
+        )
+        .await;
+        result
+    }
+
+    async fn start_health_check_inner(&self, actor: &Actor) -> Result<Task> {
+        permissions::require_admin(actor)?;
+        let txn = self.db.begin().await?;
+        let task = store::enqueue(
+            &txn,
+            NewTask {
+                action: HEALTH_ACTION.into(),
+                target_uri: targets::PLATFORM.into(),
+                target_type: targets::PLATFORM.into(),
+                payload: json!({"requestedBy": actor.username}),
+            },
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            "startHealthCheck",
+            &task.task_uri,
+            "task",
+            "queued a platform health check",
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(task)
+    }
+}
