@@ -11,8 +11,8 @@ export AWS_REGION="${AWS_REGION:-eu-west-1}"
 mkdir -p .sluice
 
 ensure_venv
-log "building sluice"
-cargo build --bin sluice
+log "building sluice and its long-task binary"
+cargo build --bin sluice --bin ecs-tasks
 SLUICE="$CARGO_TARGET_DIR/debug/sluice"
 
 if curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
@@ -34,6 +34,8 @@ set -a
 set +a
 # Both issuers: the local Cognito pool, and `sluice dev-token` for quick scripted calls.
 export SLUICE_DEV_ISSUER=true
+# Every AWS call (long tasks included) goes to moto, with dummy credentials.
+export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export SLUICE_BIND="${SLUICE_BIND:-127.0.0.1:8080}"
 
 "$SLUICE" serve &
@@ -56,6 +58,8 @@ Demo users (password Passw0rd!): alice (TeamA, DAAdministrators), bob (TeamB), c
     -d '{"query":"{ listOrganizations { count nodes { label SamlGroupName } } }"}'
 
 Or a token from the dev issuer: $SLUICE dev-token --user dana --group TeamD
+Check the platform (as alice, an admin): mutation { startHealthCheck { taskUri } }, then getTask.
+Metrics: $url/metrics
 Ctrl-C stops Sluice and moto.
 INFO
 wait "$server_pid"
