@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod db;
 pub mod env;
+pub mod environments;
 pub mod error;
 pub mod organizations;
 pub mod page;
