@@ -7,18 +7,25 @@ VENV="${SLUICE_VENV:-$HOME/.cache/sluice/venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sluice/target}"
 # moto[server] from PyPI is the local AWS; pinned so its behaviour (see shared NOTES) holds.
 MOTO_SPEC='moto[server]==5.2.1'
+# cfn-lint checks the CloudFormation templates Sluice renders (cloud/tests/aws/cfn_lint.rs).
+# moto[server] pulls some cfn-lint too; pinning it here keeps the rules the templates pass fixed.
+CFN_LINT_SPEC='cfn-lint==1.58.0'
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 ensure_venv() {
-  if [ -x "$VENV/bin/moto_server" ] && "$VENV/bin/python" -c 'import moto, boto3' 2>/dev/null; then
+  # Reused only when both tools are there at the pinned cfn-lint version; otherwise pip brings
+  # the venv up to date (it keeps what is already installed and matches).
+  if [ -x "$VENV/bin/moto_server" ] && "$VENV/bin/python" -c 'import moto, boto3' 2>/dev/null \
+    && [ "$("$VENV/bin/cfn-lint" --version 2>/dev/null)" = "cfn-lint ${CFN_LINT_SPEC#cfn-lint==}" ]; then
     return
   fi
-  log "creating the Python venv $VENV with $MOTO_SPEC"
-  python3 -m venv "$VENV" || die "python3 -m venv failed: install python3-venv (apt-get install -y python3-venv)"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$MOTO_SPEC" \
-    || die "pip could not install $MOTO_SPEC; check access to PyPI"
+  log "preparing the Python venv $VENV with $MOTO_SPEC and $CFN_LINT_SPEC"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV" \
+    || die "python3 -m venv failed: install python3-venv (apt-get install -y python3-venv)"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$MOTO_SPEC" "$CFN_LINT_SPEC" \
+    || die "pip could not install $MOTO_SPEC and $CFN_LINT_SPEC; check access to PyPI"
 }
 
 free_port() {

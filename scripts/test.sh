@@ -12,6 +12,7 @@ trap 'stop_moto "$run_dir/moto.pid"; rm -rf "$run_dir"' EXIT
 port="$(free_port)"
 start_moto "$port" "$run_dir/moto.pid" "$run_dir/moto.log"
 export SLUICE_TEST_MOTO_URL="http://127.0.0.1:$port"
+export SLUICE_TEST_CFN_LINT="$VENV/bin/cfn-lint"
 log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
 cargo test --workspace --all-targets --no-fail-fast "$@"

@@ -52,6 +52,11 @@ pub struct Config {
     pub launcher: LauncherSettings,
     /// The worker settings, for the worker embedded in this process.
     pub worker: WorkerSettings,
+    /// `SLUICE_TRUST_ACCOUNT_ID`: the AWS account Sluice runs in, which pivot roles trust.
+    /// Default: asked of STS at start-up.
+    pub trust_account_id: Option<String>,
+    /// `SLUICE_PIVOT_ROLE_NAME`: the pivot role's name in every linked account.
+    pub pivot_role_name: String,
     /// `SLUICE_EMBEDDED_WORKER`: run the worker inside `sluice serve`. Default on with the
     /// embedded queue, off with SQS (where `sluice-worker` consumes).
     pub embedded_worker: bool,
@@ -150,6 +155,17 @@ impl Config {
             max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
             max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
             embedded_worker: env.bool("SLUICE_EMBEDDED_WORKER", queue == QueueSettings::Embedded)?,
+            trust_account_id: match env.get("SLUICE_TRUST_ACCOUNT_ID") {
+                Some(id) if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) => Some(id),
+                Some(_) => {
+                    return Err(ConfigError::new(
+                        "SLUICE_TRUST_ACCOUNT_ID",
+                        "must be a 12-digit AWS account id",
+                    ));
+                }
+                None => None,
+            },
+            pivot_role_name: env.get("SLUICE_PIVOT_ROLE_NAME").unwrap_or_else(|| "sluice-pivot-role".into()),
             queue,
             launcher: LauncherSettings::from_env(env)?,
             worker: WorkerSettings::from_env(env)?,

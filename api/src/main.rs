@@ -13,6 +13,7 @@ use sluice_api::{
     graphql::{self, Limits},
     telemetry,
 };
+use sluice_core::environments::AwsSettings;
 use sluice_migrations::MigratorTrait;
 use sluice_worker::{
     Metrics,
@@ -103,7 +104,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             pending.len()
         );
     }
-    let core = sluice_core::Core::new(db);
+    let aws_config = sluice_cloud::sdk_config().await;
+    let trust_account_id = match &config.trust_account_id {
+        Some(id) => id.clone(),
+        None => own_account(&aws_config).await,
+    };
+    let core = sluice_core::Core::new(db).with_aws(AwsSettings {
+        trust_account_id,
+        pivot_role_name: config.pivot_role_name.clone(),
+        linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
+    });
     core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
 
     let mut issuers = Vec::new();
@@ -169,6 +179,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     stop.cancel();
     while background.join_next().await.is_some() {}
     Ok(())
+}
+
+/// The account Sluice runs in, from STS; empty (onboarding then says what to set) when AWS
+/// cannot be asked.
+async fn own_account(config: &sluice_cloud::sdk::aws_config::SdkConfig) -> String {
+    let client = sluice_cloud::sdk::sts::Client::new(config);
+    match tokio::time::timeout(Duration::from_secs(5), sluice_cloud::caller_identity(&client)).await {
+        Ok(Ok(arn)) => arn.split(':').nth(4).unwrap_or_default().to_owned(),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %format!("{err:#}"), "could not learn Sluice's AWS account; set SLUICE_TRUST_ACCOUNT_ID");
+            String::new()
+        }
+        Err(_) => {
+            tracing::warn!("STS did not answer in 5 s; set SLUICE_TRUST_ACCOUNT_ID");
+            String::new()
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -3,28 +3,45 @@
 //! This is the only crate that depends on the AWS SDK crates. They are large and slow to
 //! build, so keeping them here means a change to the domain, the API or the worker never
 //! recompiles them, and a binary that runs embedded-only could drop this crate entirely. Other
-//! crates see the ports (`TaskQueue`, `Launcher`) from `sluice-core` and build clients through
-//! the re-exported SDK crates in [`sdk`].
+//! crates see the ports (`TaskQueue`, `Launcher`, `AccountLinker`) from `sluice-core` and build
+//! clients through the re-exported SDK crates in [`sdk`].
 //!
 //! - [`session`]: the SDK configuration, from the environment or for a local emulator;
 //! - [`sqs`]: the task queue on SQS FIFO with a dead-letter queue;
 //! - [`ecs`]: the long-task launcher on ECS Fargate;
-//! - [`sts`]: the caller identity, to check AWS is reachable.
+//! - [`sts`]: the caller identity, to check AWS is reachable;
+//! - [`link`]: linking an account: assume its pivot role with the ExternalId, read it back;
+//! - [`cfn`]: a typed model of CloudFormation templates;
+//! - [`templates`]: the pivot-role and environment templates, and resource names;
+//! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings.
 
+pub mod cfn;
 pub mod ecs;
+pub mod link;
 pub mod session;
 pub mod sqs;
+pub mod stacks;
 pub mod sts;
+pub mod templates;
 
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
+pub use link::{PivotLinker, assume_pivot};
 pub use session::{emulator_sdk_config, sdk_config};
 pub use sqs::{DEFAULT_MAX_RECEIVE_COUNT, SqsQueue};
+pub use stacks::{DeployError, DeployOutcome, StackDeployer, StackEvent};
 pub use sts::caller_identity;
+pub use templates::{
+    EnvironmentStackSpec, PivotRoleParams, TeamRole, environment_template, pivot_role_template,
+    team_role_output_key,
+};
 
 /// The SDK crates, so callers can build clients from an `SdkConfig` without depending on them.
 pub mod sdk {
     pub use aws_config;
+    pub use aws_sdk_cloudformation as cloudformation;
     pub use aws_sdk_ecs as ecs;
+    pub use aws_sdk_iam as iam;
+    pub use aws_sdk_lakeformation as lakeformation;
     pub use aws_sdk_sqs as sqs;
     pub use aws_sdk_sts as sts;
 }

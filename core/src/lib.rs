@@ -27,11 +27,22 @@ pub use error::{Error, Result};
 pub struct Core {
     db: DatabaseConnection,
     groups: Arc<permissions::tenant::GroupRegistry>,
+    aws: Option<Arc<environments::AwsSettings>>,
 }
 
 impl Core {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, groups: Arc::default() }
+        Self { db, groups: Arc::default(), aws: None }
+    }
+
+    /// How linked accounts are reached; environments need it.
+    pub fn with_aws(mut self, aws: environments::AwsSettings) -> Self {
+        self.aws = Some(Arc::new(aws));
+        self
+    }
+
+    pub fn environments(&self) -> environments::Environments<'_> {
+        environments::Environments { db: &self.db, aws: &self.aws }
     }
 
     pub fn db(&self) -> &DatabaseConnection {

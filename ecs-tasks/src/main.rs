@@ -3,6 +3,7 @@
 //! its task.
 
 mod health;
+mod stack;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -26,6 +27,40 @@ enum Command {
         #[arg(long)]
         task_uri: Option<String>,
     },
+    /// Create or update a stack through the account's pivot role, and record the outcome.
+    DeployStack {
+        #[arg(long)]
+        stack_uri: String,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+    /// Delete a deleted environment's stack, and forget it.
+    DeleteStack {
+        #[arg(long)]
+        stack_uri: String,
+        #[arg(long)]
+        pivot_role_name: String,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+}
+
+/// Records a long task's result on its task, if it has one.
+async fn finish(
+    db: &sea_orm::DatabaseConnection,
+    task_uri: Option<&str>,
+    result: &Result<serde_json::Value, String>,
+) -> anyhow::Result<()> {
+    let Some(uri) = task_uri else { return Ok(()) };
+    let recorded = match result {
+        Ok(response) => store::succeed(db, uri, response).await,
+        Err(reason) => store::fail(db, uri, reason).await,
+    }
+    .map_err(|e| anyhow::anyhow!("recording the result on task {uri}: {}", e.chain()))?;
+    if !recorded {
+        tracing::warn!(task = %uri, "the task was not in the started state; its result was not changed");
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -47,7 +82,20 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-/// Ok(false) is a completed check that found a problem.
+fn report(result: Result<serde_json::Value, String>) -> anyhow::Result<bool> {
+    match result {
+        Ok(value) => {
+            println!("{value}");
+            Ok(true)
+        }
+        Err(reason) => {
+            eprintln!("{reason}");
+            Ok(false)
+        }
+    }
+}
+
+/// Ok(false) is a completed run that found or met a problem.
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     let database = DatabaseSettings::from_env(&Env::process()).context("invalid configuration")?;
     let db = sluice_core::db::connect(&database.url, 2).await?;
@@ -59,18 +107,25 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             };
             let report = health::check(&db, aws).await;
             println!("{}", report.details);
-            if let Some(uri) = task_uri {
-                let recorded = if report.healthy {
-                    store::succeed(&db, &uri, &report.details).await
-                } else {
-                    store::fail(&db, &uri, &report.problem()).await
-                }
-                .map_err(|e| anyhow::anyhow!("recording the result on task {uri}: {}", e.chain()))?;
-                if !recorded {
-                    tracing::warn!(task = %uri, "the task was not in the started state; its result was not changed");
-                }
-            }
+            let result = if report.healthy { Ok(report.details.clone()) } else { Err(report.problem()) };
+            finish(&db, task_uri.as_deref(), &result).await?;
             Ok(report.healthy)
+        }
+        Command::DeployStack { stack_uri, task_uri } => {
+            let result = match stack::deploy(&db, &stack_uri).await {
+                Ok(result) => result,
+                Err(err) => Err(format!("{err:#}")),
+            };
+            finish(&db, task_uri.as_deref(), &result).await?;
+            report(result)
+        }
+        Command::DeleteStack { stack_uri, pivot_role_name, task_uri } => {
+            let result = match stack::delete(&db, &stack_uri, &pivot_role_name).await {
+                Ok(result) => result,
+                Err(err) => Err(format!("{err:#}")),
+            };
+            finish(&db, task_uri.as_deref(), &result).await?;
+            report(result)
         }
     }
 }

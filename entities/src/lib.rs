@@ -1,12 +1,16 @@
 //! sea-orm entities, one module per table. Only `core` reads and writes them.
 
 pub mod activity;
+pub mod environment;
+pub mod environment_group;
 pub mod organization;
 pub mod organization_group;
 pub mod permission;
+pub mod platform_setting;
 pub mod queue_message;
 pub mod resource_policy;
 pub mod resource_policy_permission;
+pub mod stack;
 pub mod task;
 pub mod tenant_policy;
 pub mod tenant_policy_permission;

@@ -10,6 +10,7 @@ mod m20261123_000001_permissions;
 mod m20261123_000002_organizations;
 mod m20261123_000003_activity;
 mod m20261124_000004_tasks;
+mod m20261124_000005_environments;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_organizations::Migration),
             Box::new(m20261123_000003_activity::Migration),
             Box::new(m20261124_000004_tasks::Migration),
+            Box::new(m20261124_000005_environments::Migration),
         ]
     }
 }

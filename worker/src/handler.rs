@@ -35,6 +35,9 @@ impl Registry {
     pub fn standard() -> Self {
         let mut registry = Self::default();
         registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
+        for action in crate::handlers::stacks::ACTIONS {
+            registry.register(action, crate::handlers::stacks::StackTask);
+        }
         registry
     }
 

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+pub(crate) mod environments;
 mod error;
 pub(crate) mod organizations;
 mod paged;
@@ -13,13 +14,19 @@ use sluice_core::{Actor, Core};
 pub use error::{GqlResult, to_gql};
 
 #[derive(MergedObject, Default)]
-pub struct Query(organizations::OrganizationQuery, permissions::PermissionQuery, tasks::TaskQuery);
+pub struct Query(
+    organizations::OrganizationQuery,
+    permissions::PermissionQuery,
+    tasks::TaskQuery,
+    environments::EnvironmentQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     organizations::OrganizationMutation,
     permissions::PermissionMutation,
     tasks::TaskMutation,
+    environments::EnvironmentMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -25,6 +25,11 @@ use Expect::{Allowed, Filtered, Forbidden};
 /// What a case's variables may refer to.
 struct Ctx<'a> {
     org: &'a str,
+    /// An environment in `org`, owned by TeamA, with TeamB invited.
+    env: &'a str,
+    stack: &'a str,
+    /// An account no environment uses yet.
+    account: &'a str,
     /// A failed task on `org`.
     task: &'a str,
     /// The caller's own team.
@@ -182,6 +187,144 @@ fn cases() -> Vec<Case> {
             admin: Allowed,
         },
         Case {
+            op: "getTrustAccount",
+            doc: "query($org: String!) { getTrustAccount(organizationUri: $org) }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getPivotRoleName",
+            doc: "query($org: String!) { getPivotRoleName(organizationUri: $org) }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getPivotRoleExternalId",
+            doc: "query($org: String!) { getPivotRoleExternalId(organizationUri: $org) }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getPivotRoleTemplate",
+            doc: "query($org: String!) { getPivotRoleTemplate(organizationUri: $org) }",
+            vars: |c| json!({"org": c.org}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getEnvironment",
+            doc: "query($env: String!) { getEnvironment(environmentUri: $env) { environmentUri } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listEnvironments",
+            doc: "{ listEnvironments { count nodes { environmentUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("listEnvironments"),
+            member: Allowed,
+            admin: Filtered("listEnvironments"),
+        },
+        Case {
+            op: "listEnvironmentGroups",
+            doc: "query($env: String!) { listEnvironmentGroups(environmentUri: $env) { count } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listEnvironmentGroupInvitationPermissions",
+            doc: "{ listEnvironmentGroupInvitationPermissions { name } }",
+            vars: |_| json!({}),
+            // The catalog of invitable permissions is the same for everyone and reveals nothing.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "getStack",
+            doc: "query($env: String!, $stack: String!) { getStack(environmentUri: $env, stackUri: $stack, targetUri: $env, targetType: \"environment\") { status } }",
+            vars: |c| json!({"env": c.env, "stack": c.stack}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getStackLogs",
+            doc: "query($env: String!) { getStackLogs(targetUri: $env, targetType: \"environment\") { message } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "createEnvironment",
+            doc: "mutation($org: String!, $team: String!, $account: String!) { createEnvironment(input: {label: \"E\", organizationUri: $org, SamlGroupName: $team, AwsAccountId: $account, region: \"eu-west-1\"}) { environmentUri } }",
+            vars: |c| json!({"org": c.org, "team": c.team, "account": c.account}),
+            outsider: Forbidden,
+            member: Allowed,
+            // Admins skip the tenant check, not LINK_ENVIRONMENT on the organization.
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateEnvironment",
+            doc: "mutation($env: String!) { updateEnvironment(environmentUri: $env, input: {label: \"Renamed\"}) { label } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "deleteEnvironment",
+            doc: "mutation($env: String!) { deleteEnvironment(environmentUri: $env, deleteFromAWS: true) }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "inviteGroupOnEnvironment",
+            doc: "mutation($env: String!) { inviteGroupOnEnvironment(input: {environmentUri: $env, groupUri: \"TeamD\"}) { environmentUri } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateGroupEnvironmentPermissions",
+            doc: "mutation($env: String!) { updateGroupEnvironmentPermissions(input: {environmentUri: $env, groupUri: \"TeamB\", permissions: [\"CREATE_DATASET\"]}) { environmentUri } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "removeGroupFromEnvironment",
+            doc: "mutation($env: String!) { removeGroupFromEnvironment(environmentUri: $env, groupUri: \"TeamB\") { environmentUri } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateStack",
+            doc: "mutation($env: String!) { updateStack(targetUri: $env, targetType: \"environment\") { status } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -190,6 +333,12 @@ fn cases() -> Vec<Case> {
             admin: Allowed,
         },
     ]
+}
+
+/// A fresh 12-digit account id, so links never collide.
+fn next_account() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!("{:012}", 200_000_000_000 + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
 }
 
 /// A task on the organization that has failed, as retryTask needs.
@@ -285,7 +434,19 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             )
             .await;
             let task = failed_task_on(&app, &org).await;
-            let vars = (case.vars)(&Ctx { org: &org, task: &task, team });
+            let env = crate::environments::link(&app, &member, &org, &next_account()).await;
+            let env_uri = env["environmentUri"].as_str().expect("env").to_owned();
+            let stack_uri = env["stack"]["stackUri"].as_str().expect("stack").to_owned();
+            app.ok(
+                &member,
+                "mutation($env: String!) { inviteGroupOnEnvironment(input: {environmentUri: $env, groupUri: \"TeamB\"}) { environmentUri } }",
+                json!({"env": env_uri}),
+            )
+            .await;
+            let account = next_account();
+            let ctx =
+                Ctx { org: &org, env: &env_uri, stack: &stack_uri, account: &account, task: &task, team };
+            let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;
             check(persona, &case, expect, &body);
         }

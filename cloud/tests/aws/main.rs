@@ -2,9 +2,15 @@
 //! linked once. moto is shared by every test binary, so each test works on names of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod cfn_lint;
 mod ecs;
+mod fake_aws;
+mod link;
 mod moto_ecs;
 mod sqs;
+mod stack_failures;
+mod stacks;
 mod sts;
 
 use std::{
@@ -28,4 +34,20 @@ pub fn unique(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").subsec_nanos();
     format!("{prefix}-{}-{n}-{nanos}", std::process::id())
+}
+
+/// A short lowercase id, like Sluice's URIs, that no other test or run uses against the same
+/// moto (bucket names are global there too).
+pub fn unique_uri() -> String {
+    let name = unique("u");
+    // FNV-1a of the unique name, in base 36.
+    let mut hash = name
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let mut uri = String::new();
+    for _ in 0..10 {
+        uri.push(char::from_digit((hash % 36) as u32, 36).unwrap());
+        hash /= 36;
+    }
+    uri
 }

@@ -1,6 +1,25 @@
 //! Environments: AWS accounts (one per account and region) linked to an organization through a
 //! pivot role, with the teams that work in them and the stack that provisions them.
 
+mod groups;
 pub mod link;
+mod model;
+pub mod names;
+pub mod onboarding;
+pub mod platform;
+mod service;
+pub mod stacks;
 
 pub use link::{AccountLinker, LinkError, PivotRole};
+pub use model::{
+    DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
+    RESOURCE_TYPE, UserRole,
+};
+pub use onboarding::AwsSettings;
+
+/// Checks a resource prefix, defaulting to `sluice`.
+pub fn resource_prefix(value: Option<&str>) -> crate::Result<String> {
+    model::resource_prefix(value)
+}
+pub use service::{Environments, Onboarding};
+pub use stacks::Stack;

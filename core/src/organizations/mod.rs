@@ -4,6 +4,11 @@ mod groups;
 mod model;
 mod query;
 
+/// Input rules other resources share with organizations (labels, tags, team names).
+pub(crate) mod validate {
+    pub(crate) use super::model::{description, group, label, require_membership, tags};
+}
+
 pub use model::{
     ModifyOrganization, NewOrganization, Organization, OrganizationFilter, OrganizationGroup,
     OrganizationStats, RESOURCE_TYPE, Sort, SortField, UserRole,

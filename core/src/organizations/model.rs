@@ -108,6 +108,7 @@ pub struct OrganizationGroup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OrganizationStats {
     pub groups: u64,
+    pub environments: u64,
 }
 
 const MAX_LABEL: usize = 255;

@@ -94,9 +94,25 @@ impl Organizations<'_> {
             .into_tuple()
             .all(self.db)
             .await?;
+        let visible: Vec<String> = counts.iter().map(|(uri, _)| uri.clone()).collect();
+        let environments: HashMap<String, i64> = sluice_entities::environment::Entity::find()
+            .select_only()
+            .column(sluice_entities::environment::Column::OrganizationUri)
+            .column_as(sluice_entities::environment::Column::EnvironmentUri.count(), "environments")
+            .filter(sluice_entities::environment::Column::OrganizationUri.is_in(visible))
+            .group_by(sluice_entities::environment::Column::OrganizationUri)
+            .into_tuple::<(String, i64)>()
+            .all(self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(counts
             .into_iter()
-            .map(|(uri, groups)| (uri, OrganizationStats { groups: u64::try_from(groups).unwrap_or(0) }))
+            .map(|(uri, groups)| {
+                let environments = count(environments.get(&uri).copied().unwrap_or(0));
+                (uri, OrganizationStats { groups: count(groups), environments })
+            })
             .collect())
     }
 }

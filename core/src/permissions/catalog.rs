@@ -48,6 +48,15 @@ pub const LINK_ENVIRONMENT: &str = "LINK_ENVIRONMENT";
 pub const INVITE_ORGANIZATION_GROUP: &str = "INVITE_ORGANIZATION_GROUP";
 pub const REMOVE_ORGANIZATION_GROUP: &str = "REMOVE_ORGANIZATION_GROUP";
 
+pub const GET_ENVIRONMENT: &str = "GET_ENVIRONMENT";
+pub const UPDATE_ENVIRONMENT: &str = "UPDATE_ENVIRONMENT";
+pub const DELETE_ENVIRONMENT: &str = "DELETE_ENVIRONMENT";
+pub const INVITE_ENVIRONMENT_GROUP: &str = "INVITE_ENVIRONMENT_GROUP";
+pub const REMOVE_ENVIRONMENT_GROUP: &str = "REMOVE_ENVIRONMENT_GROUP";
+pub const LIST_ENVIRONMENT_GROUPS: &str = "LIST_ENVIRONMENT_GROUPS";
+pub const CREATE_DATASET: &str = "CREATE_DATASET";
+pub const CREATE_SHARE_OBJECT: &str = "CREATE_SHARE_OBJECT";
+
 pub const ALL: &[Permission] = &[
     tenant(MANAGE_ORGANIZATIONS, "Create and manage organizations"),
     tenant(MANAGE_ENVIRONMENTS, "Link and manage environments"),
@@ -59,7 +68,34 @@ pub const ALL: &[Permission] = &[
     resource(LINK_ENVIRONMENT, "Link AWS accounts to the organization as environments"),
     resource(INVITE_ORGANIZATION_GROUP, "Invite teams to the organization"),
     resource(REMOVE_ORGANIZATION_GROUP, "Remove invited teams from the organization"),
+    resource(GET_ENVIRONMENT, "See the environment and its stack"),
+    resource(UPDATE_ENVIRONMENT, "Change the environment and redeploy its stack"),
+    resource(DELETE_ENVIRONMENT, "Delete the environment"),
+    resource(INVITE_ENVIRONMENT_GROUP, "Invite teams to the environment and change their permissions"),
+    resource(REMOVE_ENVIRONMENT_GROUP, "Remove teams from the environment"),
+    resource(LIST_ENVIRONMENT_GROUPS, "See the environment's teams"),
+    resource(CREATE_DATASET, "Create and import datasets in the environment"),
+    resource(CREATE_SHARE_OBJECT, "Request shares into the environment"),
 ];
+
+/// What an environment's owning team holds.
+pub const ENVIRONMENT_ALL: &[&str] = &[
+    GET_ENVIRONMENT,
+    UPDATE_ENVIRONMENT,
+    DELETE_ENVIRONMENT,
+    INVITE_ENVIRONMENT_GROUP,
+    REMOVE_ENVIRONMENT_GROUP,
+    LIST_ENVIRONMENT_GROUPS,
+    CREATE_DATASET,
+    CREATE_SHARE_OBJECT,
+];
+
+/// What an inviter may hand to a team invited to an environment; GET_ENVIRONMENT and
+/// LIST_ENVIRONMENT_GROUPS are always included.
+pub const ENVIRONMENT_INVITABLE: &[&str] =
+    &[CREATE_DATASET, CREATE_SHARE_OBJECT, INVITE_ENVIRONMENT_GROUP, LIST_ENVIRONMENT_GROUPS];
+
+pub const ENVIRONMENT_INVITED_ALWAYS: &[&str] = &[GET_ENVIRONMENT, LIST_ENVIRONMENT_GROUPS];
 
 /// What an organization's admin team holds.
 pub const ORGANIZATION_ALL: &[&str] = &[

@@ -25,6 +25,12 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
 }
 
+/// Who may read a task, by its target's type; any other target is for platform admins.
+const READ_RULES: &[(&str, &str)] = &[
+    (ORGANIZATION, catalog::GET_ORGANIZATION),
+    (crate::environments::RESOURCE_TYPE, catalog::GET_ENVIRONMENT),
+];
+
 pub struct Tasks<'a> {
     pub(crate) db: &'a DatabaseConnection,
 }
@@ -32,14 +38,12 @@ pub struct Tasks<'a> {
 impl Tasks<'_> {
     /// Tasks on targets the actor may read: the same rule `get` applies, as one SQL condition.
     fn visible(actor: &Actor) -> Condition {
-        let mut any =
-            Condition::any().add(Condition::all().add(task::Column::TargetType.eq(ORGANIZATION)).add(
-                task::Column::TargetUri.in_subquery(granted_resources(
-                    ORGANIZATION,
-                    catalog::GET_ORGANIZATION,
-                    &actor.groups,
-                )),
+        let mut any = Condition::any();
+        for (kind, permission) in READ_RULES {
+            any = any.add(Condition::all().add(task::Column::TargetType.eq(*kind)).add(
+                task::Column::TargetUri.in_subquery(granted_resources(kind, permission, &actor.groups)),
             ));
+        }
         if actor.is_admin {
             any = any.add(task::Column::TargetType.eq(targets::PLATFORM));
         }
@@ -47,18 +51,11 @@ impl Tasks<'_> {
     }
 
     async fn require_read(&self, actor: &Actor, task: &Task) -> Result<()> {
-        match task.target_type.as_str() {
-            ORGANIZATION => {
-                permissions::require_resource(
-                    self.db,
-                    actor,
-                    ORGANIZATION,
-                    &task.target_uri,
-                    catalog::GET_ORGANIZATION,
-                )
-                .await
+        match READ_RULES.iter().find(|(kind, _)| *kind == task.target_type) {
+            Some((kind, permission)) => {
+                permissions::require_resource(self.db, actor, kind, &task.target_uri, permission).await
             }
-            _ => permissions::require_admin(actor),
+            None => permissions::require_admin(actor),
         }
     }
 

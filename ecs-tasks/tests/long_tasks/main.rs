@@ -2,6 +2,8 @@
 //! child process, which records its result on the task; a run that dies silently is failed by
 //! the tracker.
 
+mod environment;
+
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use sluice_core::{

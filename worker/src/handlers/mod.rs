@@ -1,3 +1,4 @@
 //! Production task handlers, one module per action family.
 
 pub mod health;
+pub mod stacks;

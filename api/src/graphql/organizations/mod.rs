@@ -4,7 +4,7 @@ mod mutation;
 mod query;
 mod types;
 
-pub use types::{GroupFilter, GroupSearchResult, StatsLoader, page_of};
+pub use types::{GroupFilter, GroupSearchResult, SortDirection, StatsLoader, page_of};
 
 pub use mutation::OrganizationMutation;
 pub use query::OrganizationQuery;

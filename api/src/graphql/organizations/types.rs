@@ -1,7 +1,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
-    ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject,
+    Context, Enum, ID, InputObject, Object, SimpleObject,
     dataloader::{DataLoader, Loader},
 };
 use sluice_core::{
@@ -12,7 +12,13 @@ use sluice_core::{
     },
 };
 
-use crate::graphql::{GqlResult, actor, paged::paged, permissions::GroupGql, to_gql};
+use crate::graphql::{
+    GqlResult, actor, core,
+    environments::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult},
+    paged::paged,
+    permissions::GroupGql,
+    to_gql,
+};
 
 pub struct OrganizationGql(pub Organization);
 
@@ -63,34 +69,44 @@ impl OrganizationGql {
     /// Counts, loaded for a whole page of organizations in one query.
     async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationStats> {
         let loader = ctx.data::<DataLoader<StatsLoader>>()?;
-        let groups =
-            loader.load_one(self.0.organization_uri.clone()).await.map_err(|e| (*e).clone())?.unwrap_or(0);
+        let stats = loader
+            .load_one(self.0.organization_uri.clone())
+            .await
+            .map_err(|e| (*e).clone())?
+            .unwrap_or_default();
+        let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(OrganizationStats {
-            groups: i32::try_from(groups).unwrap_or(i32::MAX),
+            groups: int(stats.groups),
             users: None,
-            environments: None,
+            environments: int(stats.environments),
         })
+    }
+    /// The organization's environments that your teams may see.
+    async fn environments(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EnvironmentFilter>,
+    ) -> async_graphql::Result<EnvironmentSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?
+            .environments()
+            .list(actor, filter.term.as_deref(), Some(&self.0.organization_uri), page)
+            .await
+            .gql()?;
+        Ok(EnvironmentSearchResult(found.map(EnvironmentGql)))
     }
 }
 
 #[derive(SimpleObject)]
-#[graphql(complex)]
 pub struct OrganizationStats {
     /// Teams in the organization, the admin team included.
     groups: i32,
     /// Sluice keeps no user directory, so this is always null.
     users: Option<i32>,
-    /// Null until environments can be linked (a later release).
-    #[graphql(skip)]
-    environments: Option<i32>,
-}
-
-#[ComplexObject]
-impl OrganizationStats {
-    /// Environments linked to the organization. Null until environments can be linked.
-    async fn environments(&self) -> Option<i32> {
-        self.environments
-    }
+    /// Environments linked to the organization.
+    environments: i32,
 }
 
 /// Batches `stats` for every organization on a page into one query.
@@ -100,13 +116,13 @@ pub struct StatsLoader {
 }
 
 impl Loader<String> for StatsLoader {
-    type Value = u64;
+    type Value = sluice_core::organizations::OrganizationStats;
     type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, u64>, Self::Error> {
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
         let stats =
             self.core.organizations().stats(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))?;
-        Ok(stats.into_iter().map(|(k, v)| (k, v.groups)).collect())
+        Ok(stats)
     }
 }
 

@@ -6,4 +6,4 @@ mod types;
 
 pub use mutation::PermissionMutation;
 pub use query::PermissionQuery;
-pub use types::GroupGql;
+pub use types::{GroupGql, PermissionGql};

@@ -1,8 +1,11 @@
-use async_graphql::{InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, InputObject, SimpleObject};
 use sluice_core::{
+    environments::EnvironmentGroup,
     organizations::OrganizationGroup,
     permissions::{catalog, tenant::TenantGroup},
 };
+
+use crate::graphql::{GqlResult, actor, core};
 
 /// A permission from the catalog. `permissionUri` is its name.
 #[derive(SimpleObject, Clone)]
@@ -50,7 +53,7 @@ pub struct DescribedPermission {
 
 /// A team (IdP group), as seen from a resource or from the tenant admin page.
 #[derive(SimpleObject)]
-#[graphql(name = "Group")]
+#[graphql(name = "Group", complex)]
 pub struct GroupGql {
     group_uri: String,
     /// Who invited the team to the resource; for an admin team, the resource's creator.
@@ -68,6 +71,52 @@ pub struct GroupGql {
     updated: Option<String>,
     /// Only filled by `listTenantGroups`; null elsewhere.
     tenant_permissions: Option<Vec<PermissionGql>>,
+    /// The team's IAM role in the environment; only filled by `listEnvironmentGroups`.
+    #[graphql(name = "environmentIAMRoleArn")]
+    environment_iam_role_arn: Option<String>,
+    #[graphql(name = "environmentIAMRoleName")]
+    environment_iam_role_name: Option<String>,
+    /// Whether the team brought its role rather than the stack creating it.
+    #[graphql(name = "environmentIAMRoleImported")]
+    environment_iam_role_imported: Option<bool>,
+}
+
+#[ComplexObject]
+impl GroupGql {
+    /// The team's permissions on an environment. Needs LIST_ENVIRONMENT_GROUPS there.
+    async fn environment_permissions(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+    ) -> async_graphql::Result<Vec<PermissionGql>> {
+        let actor = actor(ctx)?;
+        let names = core(ctx)?
+            .environments()
+            .group_permissions(actor, &environment_uri, &self.group_uri)
+            .await
+            .gql()?;
+        Ok(names.iter().map(|n| PermissionGql::named(n)).collect())
+    }
+}
+
+impl From<EnvironmentGroup> for GroupGql {
+    fn from(g: EnvironmentGroup) -> Self {
+        Self {
+            label: g.group_uri.clone(),
+            name: g.group_uri.clone(),
+            group_uri: g.group_uri,
+            invited_by: Some(g.invited_by),
+            owner: None,
+            description: None,
+            tags: None,
+            created: g.created.to_rfc3339(),
+            updated: None,
+            tenant_permissions: None,
+            environment_iam_role_arn: Some(g.role_arn),
+            environment_iam_role_name: Some(g.role_name),
+            environment_iam_role_imported: Some(g.role_imported),
+        }
+    }
 }
 
 impl From<OrganizationGroup> for GroupGql {
@@ -83,6 +132,9 @@ impl From<OrganizationGroup> for GroupGql {
             created: g.created.to_rfc3339(),
             updated: None,
             tenant_permissions: None,
+            environment_iam_role_arn: None,
+            environment_iam_role_name: None,
+            environment_iam_role_imported: None,
         }
     }
 }
@@ -100,6 +152,9 @@ impl From<TenantGroup> for GroupGql {
             created: g.created.to_rfc3339(),
             updated: None,
             tenant_permissions: Some(g.permissions.iter().map(|p| PermissionGql::named(p)).collect()),
+            environment_iam_role_arn: None,
+            environment_iam_role_name: None,
+            environment_iam_role_imported: None,
         }
     }
 }

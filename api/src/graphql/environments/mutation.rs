@@ -1,0 +1,182 @@
+use async_graphql::{Context, Object};
+use sluice_core::{
+    Error,
+    environments::{ModifyEnvironment, NewEnvironment},
+};
+
+use super::types::{
+    EnvironmentGql, InviteGroupOnEnvironmentInput, ModifyEnvironmentInput, NewEnvironmentInput, StackGql,
+    flat, parameter_pairs,
+};
+use crate::graphql::{GqlResult, actor, core, to_gql};
+
+#[derive(Default)]
+pub struct EnvironmentMutation;
+
+fn refuse_network_options(
+    vpc: &Option<String>,
+    subnets: &Option<Vec<Option<String>>>,
+    boundary: &Option<String>,
+) -> async_graphql::Result<()> {
+    if vpc.as_deref().is_some_and(|v| !v.is_empty()) || !flat(subnets).is_empty() {
+        return Err(to_gql(Error::validation(
+            "vpcId",
+            "Sluice provisions no VPC; leave vpcId and subnetIds out",
+        )));
+    }
+    if boundary.as_deref().is_some_and(|v| !v.is_empty()) {
+        return Err(to_gql(Error::validation(
+            "PermissionsBoundaryPolicyArn",
+            "permissions boundaries are not supported yet; leave it out",
+        )));
+    }
+    Ok(())
+}
+
+#[Object]
+impl EnvironmentMutation {
+    /// Links an AWS account and region. Sluice first assumes the pivot role with the ExternalId
+    /// (BAD_USER_INPUT with the reason if it cannot), then stores the environment and queues
+    /// its stack deploy. Needs MANAGE_ENVIRONMENTS and LINK_ENVIRONMENT on the organization.
+    async fn create_environment(
+        &self,
+        ctx: &Context<'_>,
+        input: NewEnvironmentInput,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        refuse_network_options(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn)?;
+        if input.kind.as_deref().is_some_and(|k| !k.is_empty() && k != "Data") {
+            return Err(to_gql(Error::validation("type", "only Data environments exist in Sluice")));
+        }
+        let new = NewEnvironment {
+            label: input.label,
+            organization_uri: input.organization_uri,
+            saml_group_name: input.saml_group_name,
+            aws_account_id: input.aws_account_id,
+            region: input.region,
+            description: input.description,
+            tags: input.tags.as_ref().map(|_| flat(&input.tags)),
+            resource_prefix: input.resource_prefix,
+            parameters: parameter_pairs(&input.parameters),
+            default_role_arn: input.default_role_arn,
+        };
+        core(ctx)?.environments().create(actor, new).await.gql().map(EnvironmentGql)
+    }
+
+    /// Needs UPDATE_ENVIRONMENT. The owning team and resource prefix are fixed.
+    async fn update_environment(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        input: ModifyEnvironmentInput,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        refuse_network_options(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn)?;
+        let envs = core(ctx)?.environments();
+        let current = envs.get(actor, &environment_uri).await.gql()?;
+        if input.saml_group_name.as_deref().is_some_and(|g| g != current.saml_group_name) {
+            return Err(to_gql(Error::validation("SamlGroupName", "the owning team cannot change")));
+        }
+        if input.resource_prefix.as_deref().is_some_and(|p| p != current.resource_prefix) {
+            return Err(to_gql(Error::validation(
+                "resourcePrefix",
+                "the resource prefix is fixed when the account is linked",
+            )));
+        }
+        let modify = ModifyEnvironment {
+            label: input.label,
+            description: input.description,
+            tags: input.tags.as_ref().map(|_| flat(&input.tags)),
+            parameters: input.parameters.as_ref().map(|_| parameter_pairs(&input.parameters)),
+        };
+        envs.update(actor, &environment_uri, modify).await.gql().map(EnvironmentGql)
+    }
+
+    /// Deletes the environment; with `deleteFromAWS`, its stack too (as a task). Needs
+    /// DELETE_ENVIRONMENT.
+    async fn delete_environment(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        #[graphql(name = "deleteFromAWS")] delete_from_aws: Option<bool>,
+    ) -> async_graphql::Result<bool> {
+        let actor = actor(ctx)?;
+        core(ctx)?
+            .environments()
+            .delete(actor, &environment_uri, delete_from_aws.unwrap_or(false))
+            .await
+            .gql()
+    }
+
+    /// Invites a team; it gets a role in the account (imported when an ARN is given) and the
+    /// stack is redeployed. Needs INVITE_ENVIRONMENT_GROUP.
+    async fn invite_group_on_environment(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteGroupOnEnvironmentInput,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?
+            .environments()
+            .invite_group(
+                actor,
+                &input.environment_uri,
+                &input.group_uri,
+                &flat(&input.permissions),
+                input.environment_iam_role_arn.as_deref(),
+            )
+            .await
+            .gql()
+            .map(EnvironmentGql)
+    }
+
+    /// Replaces an invited team's permissions; its role follows on the next deploy.
+    async fn update_group_environment_permissions(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteGroupOnEnvironmentInput,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?
+            .environments()
+            .update_group_permissions(
+                actor,
+                &input.environment_uri,
+                &input.group_uri,
+                &flat(&input.permissions),
+            )
+            .await
+            .gql()
+            .map(EnvironmentGql)
+    }
+
+    /// Removes an invited team; the owning team cannot be removed.
+    async fn remove_group_from_environment(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        group_uri: String,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?
+            .environments()
+            .remove_group(actor, &environment_uri, &group_uri)
+            .await
+            .gql()
+            .map(EnvironmentGql)
+    }
+
+    /// Redeploys a stack. Needs UPDATE_ENVIRONMENT; `targetType` must be `environment`.
+    async fn update_stack(
+        &self,
+        ctx: &Context<'_>,
+        target_uri: String,
+        target_type: String,
+    ) -> async_graphql::Result<StackGql> {
+        let actor = actor(ctx)?;
+        if target_type != sluice_core::environments::RESOURCE_TYPE {
+            return Err(to_gql(Error::validation("targetType", "only environment stacks exist so far")));
+        }
+        core(ctx)?.environments().update_stack(actor, &target_uri).await.gql().map(StackGql)
+    }
+}

@@ -1,0 +1,156 @@
+use async_graphql::{Context, Object};
+use sluice_core::{Error, permissions::catalog};
+
+use super::types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult, StackGql, StackLog};
+use crate::graphql::{
+    GqlResult, actor, core,
+    organizations::{GroupFilter, GroupSearchResult, page_of},
+    permissions::PermissionGql,
+    to_gql,
+};
+
+#[derive(Default)]
+pub struct EnvironmentQuery;
+
+#[Object]
+impl EnvironmentQuery {
+    /// The AWS account Sluice runs in: pivot roles must trust it. Needs LINK_ENVIRONMENT on the
+    /// organization.
+    async fn get_trust_account(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<String> {
+        let actor = actor(ctx)?;
+        Ok(core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?.trust_account_id)
+    }
+
+    /// The pivot role's name, the same in every linked account.
+    async fn get_pivot_role_name(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<String> {
+        let actor = actor(ctx)?;
+        Ok(core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?.pivot_role_name)
+    }
+
+    /// The ExternalId the pivot role's trust policy must require.
+    async fn get_pivot_role_external_id(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<String> {
+        let actor = actor(ctx)?;
+        Ok(core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?.external_id)
+    }
+
+    /// The pivot-role CloudFormation template (JSON) for an account owner to deploy before
+    /// linking: a role trusted by Sluice's account under the ExternalId, allowed to manage
+    /// resources named with `resourcePrefix` (default `sluice`).
+    async fn get_pivot_role_template(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+        resource_prefix: Option<String>,
+    ) -> async_graphql::Result<String> {
+        let actor = actor(ctx)?;
+        let onboarding = core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?;
+        let prefix = sluice_core::environments::resource_prefix(resource_prefix.as_deref()).gql()?;
+        let template =
+            sluice_cloud::templates::pivot_role_template(&sluice_cloud::templates::PivotRoleParams {
+                trust_account_id: onboarding.trust_account_id,
+                external_id: onboarding.external_id,
+                role_name: onboarding.pivot_role_name,
+                resource_prefix: prefix,
+            });
+        Ok(template.to_json())
+    }
+
+    async fn get_environment(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?.environments().get(actor, &environment_uri).await.gql().map(EnvironmentGql)
+    }
+
+    /// Environments your teams may see. `roles` and `quicksight` filters are not supported.
+    async fn list_environments(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EnvironmentFilter>,
+    ) -> async_graphql::Result<EnvironmentSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        if filter.roles.iter().flatten().any(Option::is_some) || filter.quicksight == Some(true) {
+            return Err(to_gql(Error::validation(
+                "filter",
+                "roles and quicksight filters are not supported; leave them out",
+            )));
+        }
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?.environments().list(actor, filter.term.as_deref(), None, page).await.gql()?;
+        Ok(EnvironmentSearchResult(found.map(EnvironmentGql)))
+    }
+
+    /// The environment's teams and their roles. Needs LIST_ENVIRONMENT_GROUPS.
+    async fn list_environment_groups(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        filter: Option<GroupFilter>,
+    ) -> async_graphql::Result<GroupSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?.environments().list_groups(actor, &environment_uri, page).await.gql()?;
+        Ok(GroupSearchResult(found.map(Into::into)))
+    }
+
+    /// The permissions an inviter may give a team invited to an environment.
+    async fn list_environment_group_invitation_permissions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PermissionGql>> {
+        actor(ctx)?;
+        Ok(catalog::ENVIRONMENT_INVITABLE.iter().map(|n| PermissionGql::named(n)).collect())
+    }
+
+    /// An environment's stack. `stackUri`, `targetUri` and `targetType` must name it.
+    async fn get_stack(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: Option<String>,
+        stack_uri: String,
+        target_uri: String,
+        target_type: String,
+    ) -> async_graphql::Result<StackGql> {
+        let actor = actor(ctx)?;
+        let env = environment_uri.unwrap_or_else(|| target_uri.clone());
+        let stack = core(ctx)?.environments().stack(actor, &env).await.gql()?;
+        if stack.stack_uri != stack_uri || stack.target_uri != target_uri || stack.target_type != target_type
+        {
+            return Err(to_gql(Error::NotFound { kind: "stack", uri: stack_uri }));
+        }
+        Ok(StackGql(stack))
+    }
+
+    /// The latest deploy's CloudFormation events, newest first.
+    async fn get_stack_logs(
+        &self,
+        ctx: &Context<'_>,
+        target_uri: String,
+        target_type: String,
+    ) -> async_graphql::Result<Vec<StackLog>> {
+        let actor = actor(ctx)?;
+        let stack = core(ctx)?.environments().stack(actor, &target_uri).await.gql()?;
+        if stack.target_type != target_type {
+            return Err(to_gql(Error::NotFound { kind: "stack", uri: target_uri }));
+        }
+        let events: Vec<serde_json::Value> =
+            stack.events.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default();
+        Ok(events.iter().map(StackLog::from_event).collect())
+    }
+}

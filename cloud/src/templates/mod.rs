@@ -1,0 +1,13 @@
+//! The CloudFormation templates Sluice renders, and the names of what they create.
+//!
+//! - [`pivot_role`]: the role an account owner deploys so Sluice can work in the account;
+//! - [`environment`]: the environment stack Sluice deploys through that role;
+//! - [`names`]: `<resourcePrefix>-<label>-<uri>` names within each service's limits.
+
+pub mod environment;
+pub mod names;
+pub mod pivot_role;
+pub mod team_roles;
+
+pub use environment::{EnvironmentStackSpec, TeamRole, environment_template, team_role_output_key};
+pub use pivot_role::{PivotRoleParams, pivot_role_template};

@@ -1,0 +1,60 @@
+//! Reads and writes for the long tasks, which act for the platform rather than for a user:
+//! the task that deploys a stack was authorised when it was queued.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sluice_entities::environment as env;
+
+use super::{
+    Environment, EnvironmentGroup, Environments, PivotRole, onboarding,
+    stacks::{self, Stack},
+};
+use crate::{Error, Result};
+
+/// Everything a stack deploy needs.
+#[derive(Debug, Clone)]
+pub struct DeployInputs {
+    pub stack: Stack,
+    pub environment: Environment,
+    /// Every team with its permissions on the environment.
+    pub teams: Vec<(EnvironmentGroup, Vec<String>)>,
+    pub pivot: PivotRole,
+}
+
+pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<DeployInputs> {
+    let stack = stacks::load(db, stack_uri).await?;
+    let row = env::Entity::find()
+        .filter(env::Column::EnvironmentUri.eq(stack.environment_uri.clone()))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound { kind: super::RESOURCE_TYPE, uri: stack.environment_uri.clone() })?;
+    let environment = Environment::from_model(row)?;
+    let teams = Environments::all_groups(db, &environment.environment_uri).await?;
+    let pivot = pivot_for(db, &stack, &environment.pivot_role_name).await?;
+    Ok(DeployInputs { stack, environment, teams, pivot })
+}
+
+/// The pivot role of the stack's account, for deploying or deleting it.
+pub async fn pivot_for(db: &DatabaseConnection, stack: &Stack, pivot_role_name: &str) -> Result<PivotRole> {
+    Ok(PivotRole {
+        account_id: stack.account_id.clone(),
+        region: stack.region.clone(),
+        role_name: pivot_role_name.to_owned(),
+        external_id: onboarding::external_id(db).await?,
+    })
+}
+
+/// Removes a deleted environment's stack row once its stack is gone from AWS.
+pub async fn forget_stack(db: &DatabaseConnection, stack_uri: &str) -> Result<()> {
+    sluice_entities::stack::Entity::delete_by_id(stack_uri.to_owned()).exec(db).await?;
+    Ok(())
+}
+
+impl Environment {
+    /// The label part of the stack name, fixed at link time: bucket and key names derive from
+    /// it, so renaming the environment never replaces its buckets.
+    pub fn name_label(&self) -> &str {
+        let prefix = format!("{}-", self.resource_prefix);
+        let suffix = format!("-{}", self.environment_uri);
+        self.name.strip_prefix(&prefix).and_then(|n| n.strip_suffix(&suffix)).unwrap_or("")
+    }
+}

@@ -1,0 +1,395 @@
+//! Linking, reading, changing and deleting environments.
+
+use std::sync::Arc;
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use serde_json::json;
+use sluice_entities::{environment as env, environment_group as eg, stack};
+
+use super::{
+    Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, RESOURCE_TYPE,
+    link::{LinkError, PivotRole},
+    model, names,
+    onboarding::{self, AwsSettings},
+    stacks,
+};
+use crate::{
+    Actor, Error, Result, audit,
+    error::OnConflict,
+    organizations::{self, Organization},
+    page::{Page, PageRequest, like_pattern},
+    permissions::{self, catalog, granted_resources},
+    tasks::{NewTask, store},
+    uri::new_uri,
+};
+
+pub struct Environments<'a> {
+    pub(crate) db: &'a DatabaseConnection,
+    pub(crate) aws: &'a Option<Arc<AwsSettings>>,
+}
+
+/// What the account owner needs to deploy the pivot role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Onboarding {
+    pub trust_account_id: String,
+    pub pivot_role_name: String,
+    pub external_id: String,
+}
+
+impl Environments<'_> {
+    /// Onboarding details for an organization's members who may link accounts.
+    pub async fn onboarding(&self, actor: &Actor, organization_uri: &str) -> Result<Onboarding> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            organizations::RESOURCE_TYPE,
+            organization_uri,
+            catalog::LINK_ENVIRONMENT,
+        )
+        .await?;
+        let aws = onboarding::require(self.aws)?;
+        if aws.trust_account_id.is_empty() {
+            return Err(Error::InvalidState(
+                "Sluice does not know its own AWS account: set SLUICE_TRUST_ACCOUNT_ID, or give it AWS credentials".into(),
+            ));
+        }
+        Ok(Onboarding {
+            trust_account_id: aws.trust_account_id.clone(),
+            pivot_role_name: aws.pivot_role_name.clone(),
+            external_id: onboarding::external_id(self.db).await?,
+        })
+    }
+
+    pub async fn create(&self, actor: &Actor, input: NewEnvironment) -> Result<Environment> {
+        let target = input.organization_uri.clone();
+        let result = self.create_inner(actor, input).await;
+        audit::record_failure(
+            self.db,
+            actor,
+            "createEnvironment",
+            &target,
+            organizations::RESOURCE_TYPE,
+            &result,
+        )
+        .await;
+        result
+    }
+
+    async fn create_inner(&self, actor: &Actor, input: NewEnvironment) -> Result<Environment> {
+        permissions::require_tenant(self.db, actor, catalog::MANAGE_ENVIRONMENTS).await?;
+        let org_uri = input.organization_uri.trim().to_owned();
+        permissions::require_resource(
+            self.db,
+            actor,
+            organizations::RESOURCE_TYPE,
+            &org_uri,
+            catalog::LINK_ENVIRONMENT,
+        )
+        .await?;
+        let org = organization(self.db, &org_uri).await?;
+        if org.archived {
+            return Err(Error::InvalidState(format!(
+                "organization {org_uri} is archived; link accounts to an active one"
+            )));
+        }
+        let label = organizations::validate::label(Some(&input.label))?;
+        let team = organizations::validate::group("SamlGroupName", Some(&input.saml_group_name))?;
+        organizations::validate::require_membership(actor, "SamlGroupName", &team)?;
+        let account = model::account_id(&input.aws_account_id)?;
+        let region = model::region(&input.region)?;
+        let prefix = model::resource_prefix(input.resource_prefix.as_deref())?;
+        let parameters = model::parameters(&input.parameters)?;
+        let tags = organizations::validate::tags(input.tags.as_deref())?;
+        let description = organizations::validate::description(input.description.as_deref())?;
+        let imported = input
+            .default_role_arn
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .map(|arn| model::role_arn("EnvironmentDefaultIAMRoleArn", arn, &account))
+            .transpose()?;
+        if let Some(existing) = self.find_by_account(&account, &region).await? {
+            return Err(conflict(&account, &region, &existing));
+        }
+
+        // Nothing is stored until AWS confirms the pivot role answers.
+        let aws = onboarding::require(self.aws)?;
+        let pivot = PivotRole {
+            account_id: account.clone(),
+            region: region.clone(),
+            role_name: aws.pivot_role_name.clone(),
+            external_id: onboarding::external_id(self.db).await?,
+        };
+        aws.linker.verify(&pivot).await.map_err(|e| match e {
+            LinkError::Refused(reason) => Error::validation("AwsAccountId", reason),
+            LinkError::Unreachable(_) => {
+                Error::InvalidState(format!("{e}; nothing was created, try again in a moment"))
+            }
+        })?;
+
+        let uri = new_uri();
+        let now = chrono::Utc::now();
+        let (role_arn, role_name, role_imported) = match imported {
+            Some((arn, name)) => (arn, name, true),
+            None => {
+                let name = names::team_role_name(&prefix, &team, &uri);
+                (format!("arn:aws:iam::{account}:role/{name}"), name, false)
+            }
+        };
+        let txn = self.db.begin().await?;
+        let row = env::ActiveModel {
+            environment_uri: Set(uri.clone()),
+            organization_uri: Set(org_uri.clone()),
+            name: Set(names::stack_name(&prefix, &label, &uri)),
+            label: Set(label.clone()),
+            description: Set(description),
+            tags: Set(json!(tags).to_string()),
+            owner: Set(actor.username.clone()),
+            saml_group_name: Set(team.clone()),
+            aws_account_id: Set(account.clone()),
+            region: Set(region.clone()),
+            resource_prefix: Set(prefix.clone()),
+            parameters: Set(json!(parameters).to_string()),
+            pivot_role_name: Set(aws.pivot_role_name.clone()),
+            created: Set(now),
+            updated: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .on_conflict(|| conflict_unknown(&account, &region))?;
+        eg::ActiveModel {
+            environment_uri: Set(uri.clone()),
+            group_uri: Set(team.clone()),
+            invited_by: Set(actor.username.clone()),
+            role_name: Set(role_name),
+            role_arn: Set(role_arn),
+            role_imported: Set(role_imported),
+            created: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        permissions::attach_resource_policy(&txn, &team, &uri, RESOURCE_TYPE, catalog::ENVIRONMENT_ALL)
+            .await?;
+        stacks::insert(&txn, &uri, &row.name, &account, &region).await?;
+        let task = stacks::queue_deploy(&txn, &uri, "environment linked").await?;
+        audit::record(
+            &txn,
+            actor,
+            "createEnvironment",
+            &uri,
+            RESOURCE_TYPE,
+            &format!("linked {account}/{region} to {org_uri}; deploy task {task}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Environment::from_model(row)
+    }
+
+    async fn find_by_account(&self, account: &str, region: &str) -> Result<Option<String>> {
+        Ok(env::Entity::find()
+            .select_only()
+            .column(env::Column::EnvironmentUri)
+            .filter(env::Column::AwsAccountId.eq(account))
+            .filter(env::Column::Region.eq(region))
+            .into_tuple()
+            .one(self.db)
+            .await?)
+    }
+
+    pub async fn get(&self, actor: &Actor, uri: &str) -> Result<Environment> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ENVIRONMENT).await?;
+        self.load(uri).await
+    }
+
+    pub(crate) async fn load(&self, uri: &str) -> Result<Environment> {
+        env::Entity::find_by_id(uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() })
+            .and_then(Environment::from_model)
+    }
+
+    /// Environments one of the actor's teams may see; optionally one organization's only.
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        term: Option<&str>,
+        organization_uri: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Environment>> {
+        let mut query =
+            env::Entity::find().filter(env::Column::EnvironmentUri.in_subquery(granted_resources(
+                RESOURCE_TYPE,
+                catalog::GET_ENVIRONMENT,
+                &actor.groups,
+            )));
+        if let Some(org) = organization_uri {
+            query = query.filter(env::Column::OrganizationUri.eq(org));
+        }
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            let like = |col: env::Column| {
+                Expr::expr(Func::lower(Expr::col((env::Entity, col))))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
+            };
+            query = query.filter(
+                Condition::any()
+                    .add(like(env::Column::Label))
+                    .add(like(env::Column::Description))
+                    .add(like(env::Column::AwsAccountId))
+                    .add(like(env::Column::Region)),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(env::Column::Label)
+            .order_by_asc(env::Column::EnvironmentUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(Environment::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyEnvironment) -> Result<Environment> {
+        let result = self.update_inner(actor, uri, input).await;
+        audit::record_failure(self.db, actor, "updateEnvironment", uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyEnvironment) -> Result<Environment> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ENVIRONMENT)
+            .await?;
+        self.load(uri).await?;
+        let mut row = env::ActiveModel {
+            environment_uri: Set(uri.to_owned()),
+            updated: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        let mut changed = Vec::new();
+        if let Some(label) = &input.label {
+            row.label = Set(organizations::validate::label(Some(label))?);
+            changed.push("label");
+        }
+        if input.description.is_some() {
+            row.description = Set(organizations::validate::description(input.description.as_deref())?);
+            changed.push("description");
+        }
+        if let Some(tags) = &input.tags {
+            row.tags = Set(json!(organizations::validate::tags(Some(tags))?).to_string());
+            changed.push("tags");
+        }
+        if let Some(parameters) = &input.parameters {
+            row.parameters = Set(json!(model::parameters(parameters)?).to_string());
+            changed.push("parameters");
+        }
+        let txn = self.db.begin().await?;
+        let updated = row.update(&txn).await?;
+        audit::record(
+            &txn,
+            actor,
+            "updateEnvironment",
+            uri,
+            RESOURCE_TYPE,
+            &format!("changed {}", changed.join(", ")),
+        )
+        .await?;
+        txn.commit().await?;
+        Environment::from_model(updated)
+    }
+
+    /// Removes the environment from Sluice; with `delete_from_aws`, a task deletes its stack
+    /// too. Teams' grants go with it.
+    pub async fn delete(&self, actor: &Actor, uri: &str, delete_from_aws: bool) -> Result<bool> {
+        let result = self.delete_inner(actor, uri, delete_from_aws).await;
+        audit::record_failure(self.db, actor, "deleteEnvironment", uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn delete_inner(&self, actor: &Actor, uri: &str, delete_from_aws: bool) -> Result<bool> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ENVIRONMENT)
+            .await?;
+        let environment = self.load(uri).await?;
+        let stack = stacks::for_target(self.db, uri).await?;
+        let groups: Vec<EnvironmentGroup> = eg::Entity::find()
+            .filter(eg::Column::EnvironmentUri.eq(uri))
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let txn = self.db.begin().await?;
+        for g in &groups {
+            permissions::delete_resource_policy(&txn, &g.group_uri, uri).await?;
+        }
+        eg::Entity::delete_many().filter(eg::Column::EnvironmentUri.eq(uri)).exec(&txn).await?;
+        if delete_from_aws {
+            // The stack row outlives the environment until the delete task has removed the stack.
+            let task = store::enqueue(
+                &txn,
+                NewTask {
+                    action: stacks::DELETE_ACTION.into(),
+                    target_uri: stack.stack_uri.clone(),
+                    target_type: crate::tasks::targets::PLATFORM.into(),
+                    payload: json!({
+                        "stackUri": stack.stack_uri,
+                        "pivotRoleName": environment.pivot_role_name,
+                    }),
+                },
+            )
+            .await?;
+            stack::ActiveModel {
+                stack_uri: Set(stack.stack_uri.clone()),
+                status: Set("DELETE_REQUESTED".into()),
+                task_uri: Set(Some(task.task_uri)),
+                updated: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+        } else {
+            stack::Entity::delete_by_id(stack.stack_uri.clone()).exec(&txn).await?;
+        }
+        env::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
+        let summary =
+            if delete_from_aws { "deleted; stack deletion queued" } else { "deleted; AWS resources kept" };
+        audit::record(&txn, actor, "deleteEnvironment", uri, RESOURCE_TYPE, summary).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// The organization an environment belongs to, as the environment's readers may see it.
+    pub async fn organization_of(&self, actor: &Actor, environment: &Environment) -> Result<Organization> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &environment.environment_uri,
+            catalog::GET_ENVIRONMENT,
+        )
+        .await?;
+        organization(self.db, &environment.organization_uri).await
+    }
+}
+
+async fn organization(db: &DatabaseConnection, uri: &str) -> Result<Organization> {
+    let row = sluice_entities::organization::Entity::find_by_id(uri.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound { kind: organizations::RESOURCE_TYPE, uri: uri.to_owned() })?;
+    Organization::from_model(row)
+}
+
+fn conflict(account: &str, region: &str, existing: &str) -> Error {
+    Error::Conflict(format!("account {account} in {region} is already linked as environment {existing}"))
+}
+
+fn conflict_unknown(account: &str, region: &str) -> Error {
+    Error::Conflict(format!("account {account} in {region} was linked by someone else just now"))
+}

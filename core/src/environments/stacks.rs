@@ -1,0 +1,217 @@
+//! Stack rows: what the environment's CloudFormation stack is doing. Reading one never queues
+//! work; deploys are queued by the changes that need them, or by `updateStack`.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::json;
+use sluice_entities::stack;
+
+use super::{Environments, RESOURCE_TYPE};
+use crate::{
+    Actor, Error, Result, audit,
+    permissions::{self, catalog},
+    tasks::{NewTask, store},
+    uri::new_uri,
+};
+
+pub const DEPLOY_ACTION: &str = "environment.deploy";
+pub const DELETE_ACTION: &str = "environment.delete-stack";
+pub const PENDING: &str = "PENDING";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stack {
+    pub stack_uri: String,
+    pub target_uri: String,
+    pub target_type: String,
+    pub environment_uri: String,
+    pub name: String,
+    pub account_id: String,
+    pub region: String,
+    pub status: String,
+    pub stack_id: Option<String>,
+    /// JSON object.
+    pub outputs: Option<String>,
+    /// JSON array.
+    pub events: Option<String>,
+    pub error: Option<String>,
+    pub task_uri: Option<String>,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<stack::Model> for Stack {
+    fn from(m: stack::Model) -> Self {
+        Self {
+            stack_uri: m.stack_uri,
+            target_uri: m.target_uri,
+            target_type: m.target_type,
+            environment_uri: m.environment_uri,
+            name: m.name,
+            account_id: m.account_id,
+            region: m.region,
+            status: m.status,
+            stack_id: m.stack_id,
+            outputs: m.outputs,
+            events: m.events,
+            error: m.error,
+            task_uri: m.task_uri,
+            updated: m.updated,
+        }
+    }
+}
+
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    environment_uri: &str,
+    name: &str,
+    account_id: &str,
+    region: &str,
+) -> Result<Stack> {
+    let now = chrono::Utc::now();
+    let row = stack::ActiveModel {
+        stack_uri: Set(new_uri()),
+        target_uri: Set(environment_uri.to_owned()),
+        target_type: Set(RESOURCE_TYPE.to_owned()),
+        environment_uri: Set(environment_uri.to_owned()),
+        name: Set(name.to_owned()),
+        account_id: Set(account_id.to_owned()),
+        region: Set(region.to_owned()),
+        status: Set(PENDING.to_owned()),
+        stack_id: Set(None),
+        outputs: Set(None),
+        events: Set(None),
+        error: Set(None),
+        task_uri: Set(None),
+        created: Set(now),
+        updated: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(row.into())
+}
+
+pub(crate) async fn for_target(db: &impl ConnectionTrait, target_uri: &str) -> Result<Stack> {
+    stack::Entity::find()
+        .filter(stack::Column::TargetUri.eq(target_uri))
+        .one(db)
+        .await?
+        .map(Into::into)
+        .ok_or_else(|| Error::NotFound { kind: "stack", uri: target_uri.to_owned() })
+}
+
+/// Queues a deploy of the environment's stack and points the stack row at it, in the caller's
+/// transaction.
+pub(crate) async fn queue_deploy(
+    db: &impl ConnectionTrait,
+    environment_uri: &str,
+    why: &str,
+) -> Result<String> {
+    let stack = for_target(db, environment_uri).await?;
+    let task = store::enqueue(
+        db,
+        NewTask {
+            action: DEPLOY_ACTION.into(),
+            target_uri: environment_uri.into(),
+            target_type: RESOURCE_TYPE.into(),
+            payload: json!({"stackUri": stack.stack_uri, "reason": why}),
+        },
+    )
+    .await?;
+    stack::ActiveModel {
+        stack_uri: Set(stack.stack_uri),
+        task_uri: Set(Some(task.task_uri.clone())),
+        updated: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(task.task_uri)
+}
+
+/// What a deploy found, recorded by the long task that ran it.
+#[derive(Debug, Clone, Default)]
+pub struct DeployRecord {
+    pub status: String,
+    pub stack_id: Option<String>,
+    pub outputs: Option<serde_json::Value>,
+    pub events: Option<serde_json::Value>,
+    pub error: Option<String>,
+}
+
+/// Records a deploy's result on the stack row. For the long tasks, which act for the platform.
+pub async fn record_deploy(db: &impl ConnectionTrait, stack_uri: &str, record: DeployRecord) -> Result<()> {
+    let mut row = stack::ActiveModel {
+        stack_uri: Set(stack_uri.to_owned()),
+        status: Set(record.status),
+        error: Set(record.error),
+        updated: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    if let Some(id) = record.stack_id {
+        row.stack_id = Set(Some(id));
+    }
+    if let Some(outputs) = record.outputs {
+        row.outputs = Set(Some(outputs.to_string()));
+    }
+    if let Some(events) = record.events {
+        row.events = Set(Some(events.to_string()));
+    }
+    row.update(db).await?;
+    Ok(())
+}
+
+/// A stack by URI, for the long tasks.
+pub async fn load(db: &impl ConnectionTrait, stack_uri: &str) -> Result<Stack> {
+    stack::Entity::find_by_id(stack_uri.to_owned())
+        .one(db)
+        .await?
+        .map(Into::into)
+        .ok_or_else(|| Error::NotFound { kind: "stack", uri: stack_uri.to_owned() })
+}
+
+impl Environments<'_> {
+    /// The environment's stack. Reading never queues anything.
+    pub async fn stack(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            environment_uri,
+            catalog::GET_ENVIRONMENT,
+        )
+        .await?;
+        for_target(self.db, environment_uri).await
+    }
+
+    /// Redeploys the environment's stack. Needs UPDATE_ENVIRONMENT.
+    pub async fn update_stack(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
+        let result = self.update_stack_inner(actor, environment_uri).await;
+        audit::record_failure(self.db, actor, "updateStack", environment_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn update_stack_inner(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            environment_uri,
+            catalog::UPDATE_ENVIRONMENT,
+        )
+        .await?;
+        let txn = self.db.begin().await?;
+        let task = queue_deploy(&txn, environment_uri, "redeploy requested").await?;
+        audit::record(
+            &txn,
+            actor,
+            "updateStack",
+            environment_uri,
+            RESOURCE_TYPE,
+            &format!("deploy task {task}"),
+        )
+        .await?;
+        txn.commit().await?;
+        for_target(self.db, environment_uri).await
+    }
+}

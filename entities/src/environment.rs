@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+/// An AWS account and region linked to an organization.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "environment")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub environment_uri: String,
+    pub organization_uri: String,
+    pub label: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// JSON array of strings.
+    pub tags: String,
+    pub owner: String,
+    /// The owning team.
+    pub saml_group_name: String,
+    pub aws_account_id: String,
+    pub region: String,
+    pub resource_prefix: String,
+    /// JSON object of string values.
+    pub parameters: String,
+    pub pivot_role_name: String,
+    pub created: DateTimeUtc,
+    pub updated: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
