@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""Demo data for `make dev`: alice's organization with TeamB invited, through the public API.
+"""Demo data for `make dev`, through the public API as a user would make it: alice's
+organization with TeamB invited, and a demo AWS account in moto linked as an environment (the
+pivot-role template from Sluice is deployed there first, as an account owner would).
 
     python3 scripts/seed_demo.py http://127.0.0.1:8080
 
 Idempotent: it does nothing when alice already sees an organization labelled "Demo Analytics".
+Environment: MOTO_URL (default http://127.0.0.1:5055), AWS_REGION (default eu-west-1).
 """
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
 LABEL = "Demo Analytics"
+DEMO_ACCOUNT = "111111111111"
 
 
 def gql(url, token, query, variables=None):
@@ -51,6 +56,51 @@ def main(url):
         {"i": {"organizationUri": org, "groupUri": "TeamB"}},
     )
     print(f"seed_demo: created {LABEL} ({org}), admin team TeamA, TeamB invited")
+    link_demo_account(url, token, org)
+
+
+def link_demo_account(url, token, org):
+    """Deploys the pivot role into the demo account in moto, then links it."""
+    import boto3
+
+    moto = os.environ.get("MOTO_URL", "http://127.0.0.1:5055")
+    region = os.environ.get("AWS_REGION", "eu-west-1")
+    template = gql(url, token, "query($o: String!) { getPivotRoleTemplate(organizationUri: $o) }", {"o": org})[
+        "getPivotRoleTemplate"
+    ]
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    sts = boto3.client("sts", endpoint_url=moto, region_name=region, **keys)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{DEMO_ACCOUNT}:role/account-owner", RoleSessionName="demo")[
+        "Credentials"
+    ]
+    cfn = boto3.client(
+        "cloudformation",
+        endpoint_url=moto,
+        region_name=region,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    cfn.create_stack(StackName="sluice-pivot-role", TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
+    env = gql(
+        url,
+        token,
+        "mutation($i: NewEnvironmentInput!) { createEnvironment(input: $i) { environmentUri stack { taskUri } } }",
+        {
+            "i": {
+                "label": "Demo Lake",
+                "organizationUri": org,
+                "SamlGroupName": "TeamA",
+                "AwsAccountId": DEMO_ACCOUNT,
+                "region": region,
+                "description": "A moto account linked by make dev",
+            }
+        },
+    )["createEnvironment"]
+    print(
+        f"seed_demo: linked account {DEMO_ACCOUNT}/{region} as environment {env['environmentUri']};"
+        f" its stack deploys as task {env['stack']['taskUri']}"
+    )
 
 
 if __name__ == "__main__":
