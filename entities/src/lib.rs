@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table. Only `core` reads and writes them.
 
 pub mod activity;
+pub mod consumption_principal;
 pub mod environment;
 pub mod environment_group;
 pub mod organization;

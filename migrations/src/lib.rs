@@ -11,6 +11,7 @@ mod m20261123_000002_organizations;
 mod m20261123_000003_activity;
 mod m20261124_000004_tasks;
 mod m20261124_000005_environments;
+mod m20261124_000006_consumption_principals;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_activity::Migration),
             Box::new(m20261124_000004_tasks::Migration),
             Box::new(m20261124_000005_environments::Migration),
+            Box::new(m20261124_000006_consumption_principals::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ pub struct Query(
     permissions::PermissionQuery,
     tasks::TaskQuery,
     environments::EnvironmentQuery,
+    environments::ConsumptionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -27,6 +28,7 @@ pub struct Mutation(
     permissions::PermissionMutation,
     tasks::TaskMutation,
     environments::EnvironmentMutation,
+    environments::ConsumptionMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -30,6 +30,10 @@ struct Ctx<'a> {
     stack: &'a str,
     /// An account no environment uses yet.
     account: &'a str,
+    /// The account of `env`.
+    env_account: &'a str,
+    /// A consumption principal of `env`, owned by TeamA.
+    principal: &'a str,
     /// A failed task on `org`.
     task: &'a str,
     /// The caller's own team.
@@ -317,6 +321,30 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "listEnvironmentConsumptionPrincipals",
+            doc: "query($env: String!) { listEnvironmentConsumptionPrincipals(environmentUri: $env) { count } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "addConsumptionPrincipalToEnvironment",
+            doc: "mutation($env: String!, $arn: String!) { addConsumptionPrincipalToEnvironment(input: {consumptionPrincipalName: \"etl\", groupUri: \"TeamA\", IAMPrincipalArn: $arn, environmentUri: $env, dataallManaged: EXTERNALLY_MANAGED}) { consumptionPrincipalUri } }",
+            vars: |c| json!({"env": c.env, "arn": format!("arn:aws:iam::{}:role/etl", c.env_account)}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "removeConsumptionPrincipalFromEnvironment",
+            doc: "mutation($env: String!, $cp: String!) { removeConsumptionPrincipalFromEnvironment(environmentUri: $env, consumptionPrincipalUri: $cp) }",
+            vars: |c| json!({"env": c.env, "cp": c.principal}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateStack",
             doc: "mutation($env: String!) { updateStack(targetUri: $env, targetType: \"environment\") { status } }",
             vars: |c| json!({"env": c.env}),
@@ -434,7 +462,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             )
             .await;
             let task = failed_task_on(&app, &org).await;
-            let env = crate::environments::link(&app, &member, &org, &next_account()).await;
+            let env_account = next_account();
+            let env = crate::environments::link(&app, &member, &org, &env_account).await;
             let env_uri = env["environmentUri"].as_str().expect("env").to_owned();
             let stack_uri = env["stack"]["stackUri"].as_str().expect("stack").to_owned();
             app.ok(
@@ -443,9 +472,28 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 json!({"env": env_uri}),
             )
             .await;
+            let added = app
+                .ok(
+                    &member,
+                    "mutation($env: String!, $arn: String!) { addConsumptionPrincipalToEnvironment(input: {consumptionPrincipalName: \"bi\", groupUri: \"TeamA\", IAMPrincipalArn: $arn, environmentUri: $env, dataallManaged: FULLY_MANAGED}) { consumptionPrincipalUri } }",
+                    json!({"env": env_uri, "arn": format!("arn:aws:iam::{env_account}:role/bi")}),
+                )
+                .await;
+            let principal = added["addConsumptionPrincipalToEnvironment"]["consumptionPrincipalUri"]
+                .as_str()
+                .expect("cp")
+                .to_owned();
             let account = next_account();
-            let ctx =
-                Ctx { org: &org, env: &env_uri, stack: &stack_uri, account: &account, task: &task, team };
+            let ctx = Ctx {
+                org: &org,
+                env: &env_uri,
+                stack: &stack_uri,
+                account: &account,
+                env_account: &env_account,
+                principal: &principal,
+                task: &task,
+                team,
+            };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;
             check(persona, &case, expect, &body);

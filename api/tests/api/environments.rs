@@ -230,7 +230,60 @@ async fn deleting_an_environment_removes_access_and_queues_the_stack_deletion(ba
     link(&app, &alice, &org, "111122223333").await;
 }
 
+async fn teams_add_consumption_roles_of_the_account_only(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let org = create_org(&app, &alice, "Org", "TeamA").await;
+    let env = link(&app, &alice, &org, "111122223333").await;
+    let uri = env["environmentUri"].as_str().expect("uri");
+    let add = "mutation($i: AddConsumptionPrincipalToEnvironmentInput!) { addConsumptionPrincipalToEnvironment(input: $i) { consumptionPrincipalUri IAMPrincipalName dataallManaged consumptionPrincipalType } }";
+    let input = |group: &str, arn: &str| json!({"i": {"consumptionPrincipalName": "etl", "groupUri": group, "IAMPrincipalArn": arn, "environmentUri": uri, "dataallManaged": "EXTERNALLY_MANAGED"}});
+    let added = app.ok(&alice, add, input("TeamA", "arn:aws:iam::111122223333:role/etl/loader")).await;
+    let principal = &added["addConsumptionPrincipalToEnvironment"];
+    assert_eq!(principal["IAMPrincipalName"], "loader");
+    assert_eq!(principal["consumptionPrincipalType"], "ROLE");
+    let again = app.gql(Some(&alice), add, input("TeamA", "arn:aws:iam::111122223333:role/etl/loader")).await;
+    assert_eq!(error_code(&again), Some("CONFLICT"));
+    let foreign = app.gql(Some(&alice), add, input("TeamA", "arn:aws:iam::444455556666:role/x")).await;
+    assert_eq!(error_code(&foreign), Some("BAD_USER_INPUT"));
+    let not_a_team = app.gql(Some(&alice), add, input("TeamZ", "arn:aws:iam::111122223333:role/y")).await;
+    assert_eq!(error_code(&not_a_team), Some("BAD_USER_INPUT"));
+
+    // Bob's team is invited with the right to add roles, but only for itself.
+    app.ok(&alice, INVITE, json!({"i": {"environmentUri": uri, "groupUri": "TeamB", "permissions": ["ADD_ENVIRONMENT_CONSUMPTION_ROLES", "LIST_ENVIRONMENT_CONSUMPTION_ROLES"]}})).await;
+    let for_other_team = app.gql(Some(&bob), add, input("TeamA", "arn:aws:iam::111122223333:role/z")).await;
+    assert_eq!(error_code(&for_other_team), Some("BAD_USER_INPUT"));
+    app.ok(&bob, add, input("TeamB", "arn:aws:iam::111122223333:role/bobs")).await;
+    let list = "query($e: String!, $g: String) { listEnvironmentConsumptionPrincipals(environmentUri: $e, filter: {groupUri: $g}) { count nodes { groupUri } } }";
+    assert_eq!(
+        app.ok(&bob, list, json!({"e": uri})).await["listEnvironmentConsumptionPrincipals"]["count"],
+        2
+    );
+    assert_eq!(
+        app.ok(&bob, list, json!({"e": uri, "g": "TeamB"})).await["listEnvironmentConsumptionPrincipals"]["count"],
+        1
+    );
+
+    let cp = principal["consumptionPrincipalUri"].as_str().expect("uri");
+    let remove = "mutation($e: String!, $c: String!) { removeConsumptionPrincipalFromEnvironment(environmentUri: $e, consumptionPrincipalUri: $c) }";
+    assert_eq!(
+        error_code(&app.gql(Some(&bob), remove, json!({"e": uri, "c": cp})).await),
+        Some("BAD_USER_INPUT"),
+        "not bob's team's role"
+    );
+    assert_eq!(
+        app.ok(&alice, remove, json!({"e": uri, "c": cp})).await["removeConsumptionPrincipalFromEnvironment"],
+        true
+    );
+    assert_eq!(
+        app.ok(&alice, list, json!({"e": uri})).await["listEnvironmentConsumptionPrincipals"]["count"],
+        1
+    );
+}
+
 on_both_backends!(
+    teams_add_consumption_roles_of_the_account_only,
     linking_stores_the_environment_and_queues_its_stack_deploy,
     a_refused_pivot_role_is_bad_input_and_stores_nothing,
     invited_teams_get_roles_permissions_and_a_redeploy,

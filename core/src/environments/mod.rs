@@ -1,6 +1,7 @@
 //! Environments: AWS accounts (one per account and region) linked to an organization through a
 //! pivot role, with the teams that work in them and the stack that provisions them.
 
+pub mod consumption;
 mod groups;
 pub mod link;
 mod model;
@@ -10,6 +11,7 @@ pub mod platform;
 mod service;
 pub mod stacks;
 
+pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
 pub use link::{AccountLinker, LinkError, PivotRole};
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,

@@ -56,6 +56,8 @@ pub const REMOVE_ENVIRONMENT_GROUP: &str = "REMOVE_ENVIRONMENT_GROUP";
 pub const LIST_ENVIRONMENT_GROUPS: &str = "LIST_ENVIRONMENT_GROUPS";
 pub const CREATE_DATASET: &str = "CREATE_DATASET";
 pub const CREATE_SHARE_OBJECT: &str = "CREATE_SHARE_OBJECT";
+pub const ADD_ENVIRONMENT_CONSUMPTION_ROLES: &str = "ADD_ENVIRONMENT_CONSUMPTION_ROLES";
+pub const LIST_ENVIRONMENT_CONSUMPTION_ROLES: &str = "LIST_ENVIRONMENT_CONSUMPTION_ROLES";
 
 pub const ALL: &[Permission] = &[
     tenant(MANAGE_ORGANIZATIONS, "Create and manage organizations"),
@@ -76,6 +78,8 @@ pub const ALL: &[Permission] = &[
     resource(LIST_ENVIRONMENT_GROUPS, "See the environment's teams"),
     resource(CREATE_DATASET, "Create and import datasets in the environment"),
     resource(CREATE_SHARE_OBJECT, "Request shares into the environment"),
+    resource(ADD_ENVIRONMENT_CONSUMPTION_ROLES, "Add and remove the environment's consumption roles"),
+    resource(LIST_ENVIRONMENT_CONSUMPTION_ROLES, "See the environment's consumption roles"),
 ];
 
 /// What an environment's owning team holds.
@@ -88,12 +92,20 @@ pub const ENVIRONMENT_ALL: &[&str] = &[
     LIST_ENVIRONMENT_GROUPS,
     CREATE_DATASET,
     CREATE_SHARE_OBJECT,
+    ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+    LIST_ENVIRONMENT_CONSUMPTION_ROLES,
 ];
 
 /// What an inviter may hand to a team invited to an environment; GET_ENVIRONMENT and
 /// LIST_ENVIRONMENT_GROUPS are always included.
-pub const ENVIRONMENT_INVITABLE: &[&str] =
-    &[CREATE_DATASET, CREATE_SHARE_OBJECT, INVITE_ENVIRONMENT_GROUP, LIST_ENVIRONMENT_GROUPS];
+pub const ENVIRONMENT_INVITABLE: &[&str] = &[
+    CREATE_DATASET,
+    CREATE_SHARE_OBJECT,
+    INVITE_ENVIRONMENT_GROUP,
+    LIST_ENVIRONMENT_GROUPS,
+    ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+    LIST_ENVIRONMENT_CONSUMPTION_ROLES,
+];
 
 pub const ENVIRONMENT_INVITED_ALWAYS: &[&str] = &[GET_ENVIRONMENT, LIST_ENVIRONMENT_GROUPS];
 

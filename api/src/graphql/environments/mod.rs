@@ -1,9 +1,11 @@
 //! Environments, onboarding and stacks in data.all's dialect.
 
+mod consumption;
 mod mutation;
 mod query;
 mod types;
 
+pub use consumption::{ConsumptionMutation, ConsumptionQuery};
 pub use mutation::EnvironmentMutation;
 pub use query::EnvironmentQuery;
 pub use types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult};

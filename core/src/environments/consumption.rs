@@ -1,0 +1,236 @@
+//! Consumption principals: IAM roles that Sluice does not manage but that can receive shares in
+//! an environment, each owned by one of the environment's teams.
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use sluice_entities::{consumption_principal as cp, environment_group as eg};
+
+use super::{Environments, RESOURCE_TYPE, model};
+use crate::{
+    Actor, Error, Result, audit,
+    error::OnConflict,
+    page::{Page, PageRequest, like_pattern},
+    permissions::{self, catalog},
+    uri::new_uri,
+};
+
+pub const POLICY_MANAGEMENT: [&str; 3] = ["FULLY_MANAGED", "PARTIALLY_MANAGED", "EXTERNALLY_MANAGED"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumptionPrincipal {
+    pub consumption_principal_uri: String,
+    pub environment_uri: String,
+    pub group_uri: String,
+    pub name: String,
+    pub principal_arn: String,
+    pub principal_name: String,
+    pub policy_management: String,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<cp::Model> for ConsumptionPrincipal {
+    fn from(m: cp::Model) -> Self {
+        Self {
+            consumption_principal_uri: m.consumption_principal_uri,
+            environment_uri: m.environment_uri,
+            group_uri: m.group_uri,
+            name: m.name,
+            principal_arn: m.principal_arn,
+            principal_name: m.principal_name,
+            policy_management: m.policy_management,
+            created: m.created,
+            updated: m.updated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewConsumptionPrincipal {
+    pub environment_uri: String,
+    pub group_uri: String,
+    pub name: String,
+    pub principal_arn: String,
+    pub policy_management: String,
+}
+
+impl Environments<'_> {
+    /// Adds a role for one of the environment's teams. Needs ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+    /// and membership of that team (platform admins excepted).
+    pub async fn add_consumption_principal(
+        &self,
+        actor: &Actor,
+        input: NewConsumptionPrincipal,
+    ) -> Result<ConsumptionPrincipal> {
+        let uri = input.environment_uri.clone();
+        let result = self.add_consumption_inner(actor, input).await;
+        audit::record_failure(
+            self.db,
+            actor,
+            "addConsumptionPrincipalToEnvironment",
+            &uri,
+            RESOURCE_TYPE,
+            &result,
+        )
+        .await;
+        result
+    }
+
+    async fn add_consumption_inner(
+        &self,
+        actor: &Actor,
+        input: NewConsumptionPrincipal,
+    ) -> Result<ConsumptionPrincipal> {
+        let env_uri = input.environment_uri.as_str();
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            env_uri,
+            catalog::ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+        )
+        .await?;
+        let environment = self.load(env_uri).await?;
+        let name = crate::organizations::validate::label(Some(&input.name)).map_err(|_| {
+            Error::validation("consumptionPrincipalName", "is required, at most 255 characters")
+        })?;
+        let group = input.group_uri.trim();
+        if eg::Entity::find_by_id((env_uri.to_owned(), group.to_owned())).one(self.db).await?.is_none() {
+            return Err(Error::validation(
+                "groupUri",
+                format!("{group} is not a team of environment {env_uri}; invite it first"),
+            ));
+        }
+        crate::organizations::validate::require_membership(actor, "groupUri", group)?;
+        let (arn, principal_name) =
+            model::role_arn("IAMPrincipalArn", &input.principal_arn, &environment.aws_account_id)?;
+        let management =
+            POLICY_MANAGEMENT.iter().find(|m| **m == input.policy_management).ok_or_else(|| {
+                Error::validation("dataallManaged", format!("use one of {}", POLICY_MANAGEMENT.join(", ")))
+            })?;
+        let now = chrono::Utc::now();
+        let txn = self.db.begin().await?;
+        let row = cp::ActiveModel {
+            consumption_principal_uri: Set(new_uri()),
+            environment_uri: Set(env_uri.to_owned()),
+            group_uri: Set(group.to_owned()),
+            name: Set(name),
+            principal_arn: Set(arn.clone()),
+            principal_name: Set(principal_name),
+            policy_management: Set((*management).to_owned()),
+            created_by: Set(actor.username.clone()),
+            created: Set(now),
+            updated: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .on_conflict(|| {
+            Error::Conflict(format!("{arn} is already a consumption principal of environment {env_uri}"))
+        })?;
+        audit::record(
+            &txn,
+            actor,
+            "addConsumptionPrincipalToEnvironment",
+            env_uri,
+            RESOURCE_TYPE,
+            &format!("{arn} for {group}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(row.into())
+    }
+
+    pub async fn remove_consumption_principal(
+        &self,
+        actor: &Actor,
+        env_uri: &str,
+        uri: &str,
+    ) -> Result<bool> {
+        let result = self.remove_consumption_inner(actor, env_uri, uri).await;
+        audit::record_failure(
+            self.db,
+            actor,
+            "removeConsumptionPrincipalFromEnvironment",
+            env_uri,
+            RESOURCE_TYPE,
+            &result,
+        )
+        .await;
+        result
+    }
+
+    async fn remove_consumption_inner(&self, actor: &Actor, env_uri: &str, uri: &str) -> Result<bool> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            env_uri,
+            catalog::ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+        )
+        .await?;
+        let principal = cp::Entity::find_by_id(uri.to_owned())
+            .one(self.db)
+            .await?
+            .filter(|p| p.environment_uri == env_uri)
+            .ok_or_else(|| Error::NotFound { kind: "consumption principal", uri: uri.to_owned() })?;
+        crate::organizations::validate::require_membership(
+            actor,
+            "consumptionPrincipalUri",
+            &principal.group_uri,
+        )?;
+        let txn = self.db.begin().await?;
+        cp::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
+        audit::record(
+            &txn,
+            actor,
+            "removeConsumptionPrincipalFromEnvironment",
+            env_uri,
+            RESOURCE_TYPE,
+            &format!("removed {}", principal.principal_arn),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Needs LIST_ENVIRONMENT_CONSUMPTION_ROLES.
+    pub async fn list_consumption_principals(
+        &self,
+        actor: &Actor,
+        env_uri: &str,
+        group: Option<&str>,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<ConsumptionPrincipal>> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            env_uri,
+            catalog::LIST_ENVIRONMENT_CONSUMPTION_ROLES,
+        )
+        .await?;
+        let mut query = cp::Entity::find().filter(cp::Column::EnvironmentUri.eq(env_uri));
+        if let Some(group) = group.filter(|g| !g.is_empty()) {
+            query = query.filter(cp::Column::GroupUri.eq(group));
+        }
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            query = query.filter(
+                Expr::expr(Func::lower(Expr::col((cp::Entity, cp::Column::Name))))
+                    .like(LikeExpr::new(like_pattern(term)).escape('\\')),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(cp::Column::Name)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+    }
+}
