@@ -6,27 +6,29 @@ use sluice_core::environments::{ConsumptionPrincipal, NewConsumptionPrincipal};
 use crate::graphql::{GqlResult, actor, core, organizations::page_of, paged::paged};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum PolicyManagementOptions {
-    FullyManaged,
-    PartiallyManaged,
-    ExternallyManaged,
+    #[graphql(name = "FULLY_MANAGED")]
+    Fully,
+    #[graphql(name = "PARTIALLY_MANAGED")]
+    Partially,
+    #[graphql(name = "EXTERNALLY_MANAGED")]
+    Externally,
 }
 
 impl PolicyManagementOptions {
     fn as_str(self) -> &'static str {
         match self {
-            Self::FullyManaged => "FULLY_MANAGED",
-            Self::PartiallyManaged => "PARTIALLY_MANAGED",
-            Self::ExternallyManaged => "EXTERNALLY_MANAGED",
+            Self::Fully => "FULLY_MANAGED",
+            Self::Partially => "PARTIALLY_MANAGED",
+            Self::Externally => "EXTERNALLY_MANAGED",
         }
     }
 
     fn parse(s: &str) -> Self {
         match s {
-            "FULLY_MANAGED" => Self::FullyManaged,
-            "PARTIALLY_MANAGED" => Self::PartiallyManaged,
-            _ => Self::ExternallyManaged,
+            "FULLY_MANAGED" => Self::Fully,
+            "PARTIALLY_MANAGED" => Self::Partially,
+            _ => Self::Externally,
         }
     }
 }
