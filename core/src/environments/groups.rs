@@ -16,24 +16,7 @@ use crate::{
 };
 
 fn granted(requested: &[String]) -> Result<Vec<&'static str>> {
-    let mut out: Vec<&'static str> = catalog::ENVIRONMENT_INVITED_ALWAYS.to_vec();
-    for name in requested {
-        match catalog::ENVIRONMENT_INVITABLE.iter().find(|p| **p == name.as_str()) {
-            Some(p) => out.push(p),
-            None => {
-                return Err(Error::validation(
-                    "permissions",
-                    format!(
-                        "{name} cannot be given to an invited team; choose from {}",
-                        catalog::ENVIRONMENT_INVITABLE.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
+    catalog::invitation(requested, catalog::ENVIRONMENT_INVITABLE, catalog::ENVIRONMENT_INVITED_ALWAYS, &[])
 }
 
 impl Environments<'_> {

@@ -163,30 +163,14 @@ impl Organizations<'_> {
     }
 }
 
+/// data.all's default set when nothing is requested; GET_ORGANIZATION always.
 fn invitable(requested: &[String]) -> Result<Vec<&'static str>> {
-    let mut granted: Vec<&'static str> = if requested.is_empty() {
-        catalog::ORGANIZATION_INVITED_DEFAULT.to_vec()
-    } else {
-        let mut out = vec![catalog::GET_ORGANIZATION];
-        for name in requested {
-            match catalog::ORGANIZATION_INVITABLE.iter().find(|p| **p == name.as_str()) {
-                Some(p) => out.push(p),
-                None => {
-                    return Err(Error::validation(
-                        "permissions",
-                        format!(
-                            "{name} cannot be given to an invited team; choose from {}",
-                            catalog::ORGANIZATION_INVITABLE.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        out
-    };
-    granted.sort_unstable();
-    granted.dedup();
-    Ok(granted)
+    catalog::invitation(
+        requested,
+        catalog::ORGANIZATION_INVITABLE,
+        &[catalog::GET_ORGANIZATION],
+        catalog::ORGANIZATION_INVITED_DEFAULT,
+    )
 }
 
 #[cfg(test)]

@@ -126,6 +126,32 @@ pub const ORGANIZATION_INVITABLE: &[&str] =
 /// What an invitation grants when the inviter names nothing, as in data.all.
 pub const ORGANIZATION_INVITED_DEFAULT: &[&str] = &[GET_ORGANIZATION, LINK_ENVIRONMENT];
 
+/// What an invited team is granted: `always`, plus the `requested` permissions (each must be in
+/// `invitable`), or plus `default` when nothing is requested. Sorted, without repeats.
+pub fn invitation(
+    requested: &[String],
+    invitable: &[&'static str],
+    always: &[&'static str],
+    default: &[&'static str],
+) -> crate::Result<Vec<&'static str>> {
+    let mut granted: Vec<&'static str> = always.to_vec();
+    if requested.is_empty() {
+        granted.extend_from_slice(default);
+    }
+    for name in requested {
+        let Some(p) = invitable.iter().find(|p| **p == name.as_str()) else {
+            return Err(crate::Error::validation(
+                "permissions",
+                format!("{name} cannot be given to an invited team; choose from {}", invitable.join(", ")),
+            ));
+        };
+        granted.push(p);
+    }
+    granted.sort_unstable();
+    granted.dedup();
+    Ok(granted)
+}
+
 pub fn tenant_permissions() -> impl Iterator<Item = &'static Permission> {
     ALL.iter().filter(|p| p.kind == Kind::Tenant)
 }
