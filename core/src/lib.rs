@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod datasets;
 pub mod db;
 pub mod env;
 pub mod environments;
@@ -39,6 +40,10 @@ impl Core {
     pub fn with_aws(mut self, aws: environments::AwsSettings) -> Self {
         self.aws = Some(Arc::new(aws));
         self
+    }
+
+    pub fn datasets(&self) -> datasets::Datasets<'_> {
+        datasets::Datasets { db: &self.db }
     }
 
     pub fn environments(&self) -> environments::Environments<'_> {

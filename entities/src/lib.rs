@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod consumption_principal;
+pub mod dataset;
 pub mod environment;
 pub mod environment_group;
 pub mod organization;

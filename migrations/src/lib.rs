@@ -12,6 +12,7 @@ mod m20261123_000003_activity;
 mod m20261124_000004_tasks;
 mod m20261124_000005_environments;
 mod m20261124_000006_consumption_principals;
+mod m20261124_000007_datasets;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_tasks::Migration),
             Box::new(m20261124_000005_environments::Migration),
             Box::new(m20261124_000006_consumption_principals::Migration),
+            Box::new(m20261124_000007_datasets::Migration),
         ]
     }
 }

@@ -166,6 +166,12 @@ impl Environments<'_> {
         if eg::Entity::find_by_id((uri.to_owned(), group.to_owned())).one(self.db).await?.is_none() {
             return Err(Error::NotFound { kind: "environment team", uri: format!("{uri}/{group}") });
         }
+        let owned = crate::datasets::Datasets::count_owned(self.db, uri, Some(group)).await?;
+        if owned > 0 {
+            return Err(Error::InvalidState(format!(
+                "{group} owns {owned} dataset(s) in environment {uri}; delete them or hand them to another team first"
+            )));
+        }
         let txn = self.db.begin().await?;
         eg::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
         permissions::delete_resource_policy(&txn, group, uri).await?;

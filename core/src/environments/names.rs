@@ -22,6 +22,16 @@ fn compose(prefix: &str, label: &str, uri: &str, max: usize) -> String {
     if label.is_empty() { format!("{prefix}-{uri}") } else { format!("{prefix}-{label}-{uri}") }
 }
 
+/// S3 bucket names: at most 63 lowercase characters.
+pub fn bucket_name(prefix: &str, label: &str, uri: &str) -> String {
+    compose(prefix, label, uri, 63)
+}
+
+/// Glue database names: lowercase letters, digits and underscores.
+pub fn glue_database_name(prefix: &str, label: &str, uri: &str) -> String {
+    compose(prefix, label, uri, 255).replace('-', "_")
+}
+
 /// CloudFormation stack names: at most 128 characters.
 pub fn stack_name(prefix: &str, label: &str, uri: &str) -> String {
     compose(prefix, label, uri, 128)
@@ -35,6 +45,17 @@ pub fn team_role_name(prefix: &str, group: &str, environment_uri: &str) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dataset_names_suit_s3_and_glue() {
+        let bucket = bucket_name(
+            "dl",
+            "Sales Orders (EU) with a label far too long for any S3 bucket name",
+            "ab12cd34",
+        );
+        assert!(bucket.len() <= 63 && bucket.ends_with("-ab12cd34"), "{bucket}");
+        assert_eq!(glue_database_name("dl-x", "Sales Orders", "ab12cd34"), "dl_x_sales_orders_ab12cd34");
+    }
 
     #[test]
     fn names_fit_their_limits_and_keep_the_uri() {

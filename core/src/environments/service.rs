@@ -175,7 +175,9 @@ impl Environments<'_> {
         .await?;
         permissions::attach_resource_policy(&txn, &team, &uri, RESOURCE_TYPE, catalog::ENVIRONMENT_ALL)
             .await?;
-        stacks::insert(&txn, &uri, &row.name, &account, &region).await?;
+        let target =
+            stacks::StackTarget { target_uri: &uri, target_type: RESOURCE_TYPE, environment_uri: &uri };
+        stacks::insert(&txn, target, &row.name, &account, &region).await?;
         let task = stacks::queue_deploy(&txn, &uri, "environment linked").await?;
         audit::record(
             &txn,
@@ -316,6 +318,12 @@ impl Environments<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ENVIRONMENT)
             .await?;
         let environment = self.load(uri).await?;
+        let datasets = crate::datasets::Datasets::count_owned(self.db, uri, None).await?;
+        if datasets > 0 {
+            return Err(Error::InvalidState(format!(
+                "environment {uri} holds {datasets} dataset(s); delete them before the environment"
+            )));
+        }
         let stack = stacks::for_target(self.db, uri).await?;
         let groups: Vec<EnvironmentGroup> = eg::Entity::find()
             .filter(eg::Column::EnvironmentUri.eq(uri))

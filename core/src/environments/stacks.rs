@@ -61,18 +61,26 @@ impl From<stack::Model> for Stack {
     }
 }
 
+/// Where a stack goes and what it is for.
+pub(crate) struct StackTarget<'a> {
+    pub target_uri: &'a str,
+    pub target_type: &'a str,
+    pub environment_uri: &'a str,
+}
+
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,
-    environment_uri: &str,
+    target: StackTarget<'_>,
     name: &str,
     account_id: &str,
     region: &str,
 ) -> Result<Stack> {
     let now = chrono::Utc::now();
+    let environment_uri = target.environment_uri;
     let row = stack::ActiveModel {
         stack_uri: Set(new_uri()),
-        target_uri: Set(environment_uri.to_owned()),
-        target_type: Set(RESOURCE_TYPE.to_owned()),
+        target_uri: Set(target.target_uri.to_owned()),
+        target_type: Set(target.target_type.to_owned()),
         environment_uri: Set(environment_uri.to_owned()),
         name: Set(name.to_owned()),
         account_id: Set(account_id.to_owned()),
@@ -107,13 +115,24 @@ pub(crate) async fn queue_deploy(
     environment_uri: &str,
     why: &str,
 ) -> Result<String> {
-    let stack = for_target(db, environment_uri).await?;
+    queue_deploy_of(db, environment_uri, RESOURCE_TYPE, DEPLOY_ACTION, why).await
+}
+
+/// Queues `action` for the stack of `target_uri` and points the stack row at the task.
+pub(crate) async fn queue_deploy_of(
+    db: &impl ConnectionTrait,
+    target_uri: &str,
+    target_type: &str,
+    action: &str,
+    why: &str,
+) -> Result<String> {
+    let stack = for_target(db, target_uri).await?;
     let task = store::enqueue(
         db,
         NewTask {
-            action: DEPLOY_ACTION.into(),
-            target_uri: environment_uri.into(),
-            target_type: RESOURCE_TYPE.into(),
+            action: action.into(),
+            target_uri: target_uri.into(),
+            target_type: target_type.into(),
             payload: json!({"stackUri": stack.stack_uri, "reason": why}),
         },
     )

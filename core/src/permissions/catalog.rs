@@ -59,6 +59,12 @@ pub const CREATE_SHARE_OBJECT: &str = "CREATE_SHARE_OBJECT";
 pub const ADD_ENVIRONMENT_CONSUMPTION_ROLES: &str = "ADD_ENVIRONMENT_CONSUMPTION_ROLES";
 pub const LIST_ENVIRONMENT_CONSUMPTION_ROLES: &str = "LIST_ENVIRONMENT_CONSUMPTION_ROLES";
 
+pub const GET_DATASET: &str = "GET_DATASET";
+pub const UPDATE_DATASET: &str = "UPDATE_DATASET";
+pub const DELETE_DATASET: &str = "DELETE_DATASET";
+pub const SYNC_DATASET: &str = "SYNC_DATASET";
+pub const CREATE_DATASET_FOLDER: &str = "CREATE_DATASET_FOLDER";
+
 pub const ALL: &[Permission] = &[
     tenant(MANAGE_ORGANIZATIONS, "Create and manage organizations"),
     tenant(MANAGE_ENVIRONMENTS, "Link and manage environments"),
@@ -80,6 +86,11 @@ pub const ALL: &[Permission] = &[
     resource(CREATE_SHARE_OBJECT, "Request shares into the environment"),
     resource(ADD_ENVIRONMENT_CONSUMPTION_ROLES, "Add and remove the environment's consumption roles"),
     resource(LIST_ENVIRONMENT_CONSUMPTION_ROLES, "See the environment's consumption roles"),
+    resource(GET_DATASET, "See the dataset, its tables and folders"),
+    resource(UPDATE_DATASET, "Change the dataset and redeploy its stack"),
+    resource(DELETE_DATASET, "Delete the dataset"),
+    resource(SYNC_DATASET, "Sync the dataset's tables from Glue"),
+    resource(CREATE_DATASET_FOLDER, "Create and change the dataset's folders"),
 ];
 
 /// What an environment's owning team holds.
@@ -95,6 +106,13 @@ pub const ENVIRONMENT_ALL: &[&str] = &[
     ADD_ENVIRONMENT_CONSUMPTION_ROLES,
     LIST_ENVIRONMENT_CONSUMPTION_ROLES,
 ];
+
+/// What a dataset's admin team holds.
+pub const DATASET_ALL: &[&str] =
+    &[GET_DATASET, UPDATE_DATASET, DELETE_DATASET, SYNC_DATASET, CREATE_DATASET_FOLDER];
+
+/// What a dataset's stewards hold (approving shares joins it with the share issue).
+pub const DATASET_READ: &[&str] = &[GET_DATASET];
 
 /// What an inviter may hand to a team invited to an environment; GET_ENVIRONMENT and
 /// LIST_ENVIRONMENT_GROUPS are always included.

@@ -29,6 +29,7 @@ pub struct TaskFilter {
 const READ_RULES: &[(&str, &str)] = &[
     (ORGANIZATION, catalog::GET_ORGANIZATION),
     (crate::environments::RESOURCE_TYPE, catalog::GET_ENVIRONMENT),
+    (crate::datasets::RESOURCE_TYPE, catalog::GET_DATASET),
 ];
 
 pub struct Tasks<'a> {

@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+/// An S3 bucket, its KMS key and a Glue database in an environment, published by a team.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dataset")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub dataset_uri: String,
+    pub environment_uri: String,
+    pub organization_uri: String,
+    pub label: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// JSON array of strings.
+    pub tags: String,
+    /// JSON array of strings.
+    pub topics: String,
+    pub confidentiality: String,
+    pub owner: String,
+    /// The admin team.
+    pub saml_admin_group_name: String,
+    /// The stewards team, if any.
+    pub stewards: Option<String>,
+    pub auto_approval_enabled: bool,
+    /// Brought from an existing bucket and Glue database rather than created by a stack.
+    pub imported: bool,
+    pub bucket_name: String,
+    pub glue_database_name: String,
+    pub kms_alias: String,
+    pub admin_role_name: String,
+    pub created: DateTimeUtc,
+    pub updated: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
