@@ -12,27 +12,40 @@
 //! - [`sts`]: the caller identity, to check AWS is reachable;
 //! - [`link`]: linking an account: assume its pivot role with the ExternalId, read it back;
 //! - [`cfn`]: a typed model of CloudFormation templates;
-//! - [`templates`]: the pivot-role and environment templates, and resource names;
-//! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings.
+//! - [`templates`]: the pivot-role, environment and dataset templates, and resource names;
+//! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings;
+//! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync;
+//! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
+//! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes.
+//!
+//! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
+//! never in templates: moto's CloudFormation silently drops those resource types.
 
+mod aws_error;
+pub mod catalog;
 pub mod cfn;
 pub mod ecs;
+pub mod lake;
 pub mod link;
 pub mod session;
 pub mod sqs;
 pub mod stacks;
+pub mod storage;
 pub mod sts;
 pub mod templates;
 
+pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
+pub use lake::LakeFormation;
 pub use link::{PivotLinker, assume_pivot};
 pub use session::{emulator_sdk_config, sdk_config};
 pub use sqs::{DEFAULT_MAX_RECEIVE_COUNT, SqsQueue};
 pub use stacks::{DeployError, DeployOutcome, StackDeployer, StackEvent};
+pub use storage::{Storage, StorageError};
 pub use sts::caller_identity;
 pub use templates::{
-    EnvironmentStackSpec, PivotRoleParams, TeamRole, environment_template, pivot_role_template,
-    team_role_output_key,
+    DatasetStackSpec, EnvironmentStackSpec, PivotRoleParams, TeamRole, dataset_template,
+    environment_template, glue_database_name, pivot_role_template, team_role_output_key,
 };
 
 /// The SDK crates, so callers can build clients from an `SdkConfig` without depending on them.
@@ -40,8 +53,11 @@ pub mod sdk {
     pub use aws_config;
     pub use aws_sdk_cloudformation as cloudformation;
     pub use aws_sdk_ecs as ecs;
+    pub use aws_sdk_glue as glue;
     pub use aws_sdk_iam as iam;
+    pub use aws_sdk_kms as kms;
     pub use aws_sdk_lakeformation as lakeformation;
+    pub use aws_sdk_s3 as s3;
     pub use aws_sdk_sqs as sqs;
     pub use aws_sdk_sts as sts;
 }

@@ -35,6 +35,7 @@ impl Registry {
     pub fn standard() -> Self {
         let mut registry = Self::default();
         registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
+        registry.register(crate::handlers::catalog::ACTION, crate::handlers::catalog::Index);
         for action in crate::handlers::stacks::ACTIONS {
             registry.register(action, crate::handlers::stacks::StackTask);
         }

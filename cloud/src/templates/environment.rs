@@ -223,7 +223,7 @@ fn key(spec: &EnvironmentStackSpec) -> Key {
 }
 
 /// Refuses every request to the bucket and its objects made without TLS.
-fn tls_only(bucket_logical_id: &str) -> Statement {
+pub(super) fn tls_only(bucket_logical_id: &str) -> Statement {
     let bucket = Expr::arn_of(bucket_logical_id);
     let objects = Expr::join("", [Expr::arn_of(bucket_logical_id), "/*".into()]);
     Statement::deny(["s3:*"]).sid("TlsOnly").principal(Principal::Anyone).on([bucket, objects]).when(

@@ -2,12 +2,16 @@
 //!
 //! - [`pivot_role`]: the role an account owner deploys so Sluice can work in the account;
 //! - [`environment`]: the environment stack Sluice deploys through that role;
+//! - [`dataset`]: the stack of a dataset Sluice creates (key, bucket, admin role);
 //! - [`names`]: `<resourcePrefix>-<label>-<uri>` names within each service's limits.
 
+pub mod dataset;
 pub mod environment;
 pub mod names;
 pub mod pivot_role;
 pub mod team_roles;
 
+pub use dataset::{DatasetStackSpec, dataset_template};
 pub use environment::{EnvironmentStackSpec, TeamRole, environment_template, team_role_output_key};
+pub use names::glue_database_name;
 pub use pivot_role::{PivotRoleParams, pivot_role_template};

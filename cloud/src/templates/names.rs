@@ -15,6 +15,8 @@ pub const ROLE_NAME_MAX: usize = 64;
 pub const STACK_NAME_MAX: usize = 128;
 /// KMS alias names, `alias/` included: at most 256 characters.
 pub const KMS_ALIAS_MAX: usize = 256;
+/// Glue database (and table) names: at most 255 characters.
+pub const GLUE_NAME_MAX: usize = 255;
 /// How much of a group name a team key keeps before its hash.
 const TEAM_KEY_CHARS: usize = 64;
 
@@ -67,6 +69,17 @@ impl<'a> ResourceName<'a> {
         format!("alias/{name}")
     }
 
+    /// A Glue database name: lowercase letters, digits and single underscores, at most 255
+    /// characters. Glue lowercases names itself, and Athena (and Hive) handle hyphens only
+    /// quoted, so the parts are joined with `_`.
+    pub fn glue_database(&self) -> String {
+        self.compose(GLUE_NAME_MAX, None, |c| {
+            let c = c.to_ascii_lowercase();
+            (c.is_ascii_lowercase() || c.is_ascii_digit()).then_some(c)
+        })
+        .replace('-', "_")
+    }
+
     /// Joins the cleaned parts with `-`, shortening the label to fit `max`. `keep` maps a
     /// character to itself (or its lowercase) when the name may hold it; everything else
     /// becomes a hyphen, and runs of hyphens become one.
@@ -90,6 +103,11 @@ impl<'a> ResourceName<'a> {
         // Only when prefix, uri and suffix alone are too long.
         fit(name, max)
     }
+}
+
+/// The Glue database of a dataset: see [`ResourceName::glue_database`].
+pub fn glue_database_name(prefix: &str, label: &str, uri: &str) -> String {
+    ResourceName::new(prefix, label, uri).glue_database()
 }
 
 /// What every bucket, role and stack name made from `prefix` starts with, for the pivot role's
@@ -238,6 +256,22 @@ mod tests {
         assert!(name.stack().starts_with(&prefixes.stack));
         assert!(name.kms_alias().starts_with(&format!("alias/{}", prefixes.kms_alias)));
         assert_eq!(NamePrefixes::new("9lives").stack, "stack-9lives");
+    }
+
+    #[test]
+    fn glue_database_names_are_lowercase_with_single_underscores() {
+        assert_eq!(
+            glue_database_name("Sluice", "Sales Data-2024", "AB12cd"),
+            "sluice_sales_data_2024_ab12cd"
+        );
+        let name = glue_database_name("sluice_", "a.b..c__Ü--", "u1");
+        assert_eq!(name, "sluice_a_b_c_u1");
+        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+        assert_eq!(glue_database_name("sluice", "", "ab12"), "sluice_ab12");
+        let long = glue_database_name("sluice", &"label ".repeat(100), "ab12cd34");
+        assert!(long.len() <= GLUE_NAME_MAX, "{long}");
+        assert!(long.starts_with("sluice_label_") && long.ends_with("_ab12cd34"), "{long}");
+        assert!(!long.contains("__"), "{long}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use std::process::Command;
 
 use sluice_cloud::{
-    EnvironmentStackSpec, PivotRoleParams, TeamRole, cfn::Template, environment_template, pivot_role_template,
+    DatasetStackSpec, EnvironmentStackSpec, PivotRoleParams, TeamRole, cfn::Template, dataset_template,
+    environment_template, pivot_role_template,
 };
 
 fn cfn_lint() -> String {
@@ -33,7 +34,7 @@ fn lint(templates: &[(&str, Template)]) {
 }
 
 #[test]
-fn the_pivot_role_and_environment_templates_pass_cfn_lint() {
+fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
     let pivot = pivot_role_template(&PivotRoleParams {
         trust_account_id: "123456789012".into(),
         external_id: "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9".into(),
@@ -62,5 +63,15 @@ fn the_pivot_role_and_environment_templates_pass_cfn_lint() {
             },
         ],
     });
-    lint(&[("pivot-role", pivot), ("environment", environment)]);
+    let dataset = dataset_template(&DatasetStackSpec {
+        dataset_uri: "ds12ab34".into(),
+        label: "Sales Orders".into(),
+        resource_prefix: "sluice".into(),
+        account_id: "111122223333".into(),
+        region: "eu-west-1".into(),
+        pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
+        admin_role_name: "sluice-Sales-Orders-ds12ab34".into(),
+        bucket_name: "sluice-sales-orders-ds12ab34".into(),
+    });
+    lint(&[("pivot-role", pivot), ("environment", environment), ("dataset", dataset)]);
 }

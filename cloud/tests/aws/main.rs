@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cfn_lint;
+mod datasets;
 mod ecs;
 mod fake_aws;
 mod link;

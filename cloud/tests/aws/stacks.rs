@@ -24,7 +24,7 @@ const PREFIX: &str = "sluice";
 
 /// The pivot role's session in the target account, as the deploy task gets it. moto does not
 /// check that the role exists for AssumeRole, so no role needs deploying first.
-async fn pivot_session() -> (PivotRole, SdkConfig) {
+pub async fn pivot_session() -> (PivotRole, SdkConfig) {
     let pivot = PivotRole {
         account_id: TARGET_ACCOUNT.into(),
         region: "us-east-1".into(),

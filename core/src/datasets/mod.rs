@@ -5,4 +5,4 @@ mod model;
 mod service;
 
 pub use model::{CONFIDENTIALITY, Dataset, ModifyDataset, NewDataset, RESOURCE_TYPE, UserRole};
-pub use service::{DELETE_ACTION, DEPLOY_ACTION, Datasets, INDEX_ACTION};
+pub use service::{DELETE_ACTION, DEPLOY_ACTION, Datasets, INDEX_ACTION, catalog_document};

@@ -322,3 +322,26 @@ impl Datasets<'_> {
         Ok(query.count(db).await?)
     }
 }
+
+/// The catalog document of a dataset, as the indexer will store it; None once it is deleted.
+/// For the worker, which acts for the platform.
+pub async fn catalog_document(db: &DatabaseConnection, uri: &str) -> Result<Option<serde_json::Value>> {
+    let Some(row) = ds::Entity::find_by_id(uri.to_owned()).one(db).await? else { return Ok(None) };
+    let dataset = Dataset::from_model(row)?;
+    let environment = env::Entity::find_by_id(dataset.environment_uri.clone()).one(db).await?;
+    Ok(Some(json!({
+        "kind": "dataset",
+        "uri": dataset.dataset_uri,
+        "name": dataset.name,
+        "label": dataset.label,
+        "description": dataset.description,
+        "tags": dataset.tags,
+        "topics": dataset.topics,
+        "confidentiality": dataset.confidentiality,
+        "region": environment.as_ref().map(|e| e.region.clone()),
+        "environmentUri": dataset.environment_uri,
+        "organizationUri": dataset.organization_uri,
+        "ownerTeam": dataset.saml_admin_group_name,
+        "stewards": dataset.stewards,
+    })))
+}

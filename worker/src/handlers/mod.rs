@@ -1,4 +1,5 @@
 //! Production task handlers, one module per action family.
 
+pub mod catalog;
 pub mod health;
 pub mod stacks;

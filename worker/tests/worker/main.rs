@@ -149,7 +149,121 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
     assert!(failed.last_error.as_deref().unwrap_or_default().contains("exit status 137"));
 }
 
+async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backend) {
+    use sluice_core::{
+        Actor, Core,
+        datasets::NewDataset,
+        environments::{AccountLinker, AwsSettings, LinkError, NewEnvironment, PivotRole},
+        organizations::NewOrganization,
+    };
+    struct AcceptAll;
+    #[async_trait::async_trait]
+    impl AccountLinker for AcceptAll {
+        async fn verify(&self, _pivot: &PivotRole) -> Result<(), LinkError> {
+            Ok(())
+        }
+    }
+    let db = TestDb::new(backend).await;
+    let core = Core::new(db.db.clone()).with_aws(AwsSettings {
+        trust_account_id: "123456789012".into(),
+        pivot_role_name: "pivot".into(),
+        linker: Arc::new(AcceptAll),
+    });
+    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    core.admit(&alice).await.expect("admit");
+    let org = core
+        .organizations()
+        .create(
+            &alice,
+            NewOrganization {
+                label: Some("O".into()),
+                saml_group_name: Some("TeamA".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("org");
+    let env = core
+        .environments()
+        .create(
+            &alice,
+            NewEnvironment {
+                label: "E".into(),
+                organization_uri: org.organization_uri,
+                saml_group_name: "TeamA".into(),
+                aws_account_id: "111122223333".into(),
+                region: "eu-west-1".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("env");
+    let dataset = core
+        .datasets()
+        .create(
+            &alice,
+            NewDataset {
+                label: "Orders".into(),
+                environment_uri: env.environment_uri,
+                saml_admin_group_name: "TeamA".into(),
+                tags: Some(vec!["sales".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("dataset");
+    core.datasets().delete(&alice, &dataset.dataset_uri, false).await.expect("deleted");
+    let kept = core
+        .datasets()
+        .create(
+            &alice,
+            NewDataset {
+                label: "Invoices".into(),
+                environment_uri: dataset.environment_uri.clone(),
+                saml_admin_group_name: "TeamA".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("second dataset");
+
+    // Only the index handler: stack deploys are not what this test is about.
+    let mut registry = Registry::default();
+    registry.register(sluice_worker::handlers::catalog::ACTION, sluice_worker::handlers::catalog::Index);
+    let worker = start(&db.db, registry, fast_settings(), no_launcher());
+    // The dataset is gone, and its tasks with it from users' sight; read the rows directly.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let responses = loop {
+        let index = sluice_entities::task::Entity::find()
+            .filter(sluice_entities::task::Column::Action.eq("catalog.index"))
+            .all(&db.db)
+            .await
+            .expect("tasks");
+        if index.len() == 3 && index.iter().all(|t| t.status == "succeeded") {
+            break index
+                .into_iter()
+                .filter_map(|t| t.response.and_then(|r| serde_json::from_str::<serde_json::Value>(&r).ok()))
+                .collect::<Vec<_>>();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "index tasks did not finish: {index:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    worker.shutdown().await;
+    // Both of the first dataset's ran after its deletion, so both see it gone.
+    let removed = responses.iter().filter(|r| r["removed"]["uri"] == dataset.dataset_uri.as_str()).count();
+    assert_eq!(removed, 2, "{responses:?}");
+    let indexed =
+        responses.iter().find(|r| r["indexed"]["uri"] == kept.dataset_uri.as_str()).expect("indexed");
+    assert_eq!(indexed["indexed"]["label"], "Invoices");
+    assert_eq!(indexed["indexed"]["region"], "eu-west-1");
+    assert_eq!(indexed["indexed"]["ownerTeam"], "TeamA");
+    let live = sluice_core::datasets::catalog_document(&db.db, "nothing").await.expect("read");
+    assert!(live.is_none());
+}
+
 on_both_backends!(
+    catalog_index_tasks_record_the_document_and_its_removal,
     a_task_runs_once_and_its_message_is_acknowledged,
     a_failing_task_is_retried_with_backoff_until_it_succeeds,
     a_poison_task_fails_after_its_attempts_and_lands_in_the_dead_letter_queue,

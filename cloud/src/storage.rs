@@ -1,0 +1,140 @@
+//! S3 and KMS checks and writes for datasets: that an imported bucket and key alias exist, and
+//! the empty object that makes a folder (a prefix) show in S3 consoles.
+//!
+//! Build it from the pivot role's configuration ([`assume_pivot`](crate::link::assume_pivot)):
+//! what the pivot role cannot see is reported as such, not as missing.
+
+use aws_config::SdkConfig;
+use aws_sdk_s3::{error::SdkError, primitives::ByteStream};
+
+use crate::aws_error::describe;
+
+/// ListAliases pages of 100 read at most: the default quota is 5,000 aliases a region.
+const MAX_ALIAS_PAGES: usize = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A call could not be made, or AWS refused it.
+    #[error("{op} failed: {message}")]
+    Aws {
+        op: String,
+        message: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The bucket exists (or may), but the pivot role may not read it: S3 answers 403 both for
+    /// a bucket of another account and for one whose policy leaves the pivot role out.
+    #[error(
+        "the pivot role may not read bucket {bucket} (S3 answered 403 to {op}): check the bucket policy and \
+         the pivot role's permissions"
+    )]
+    Forbidden {
+        op: String,
+        bucket: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A request Sluice refuses to make (an empty folder prefix), or an answer it cannot use.
+    #[error("{op}: {message}")]
+    Invalid { op: String, message: String },
+}
+
+impl StorageError {
+    fn aws<E, R>(op: impl Into<String>, e: SdkError<E, R>) -> Self
+    where
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        Self::Aws { op: op.into(), message: describe(&e), source: Box::new(e) }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Storage {
+    s3: aws_sdk_s3::Client,
+    kms: aws_sdk_kms::Client,
+}
+
+impl Storage {
+    pub fn new(config: &SdkConfig) -> Self {
+        Self { s3: aws_sdk_s3::Client::new(config), kms: aws_sdk_kms::Client::new(config) }
+    }
+
+    /// Whether the bucket exists, by HeadBucket. A 403 is [`StorageError::Forbidden`], not
+    /// `false`: the bucket may well exist.
+    pub async fn bucket_exists(&self, bucket: &str) -> Result<bool, StorageError> {
+        let e = match self.s3.head_bucket().bucket(bucket).send().await {
+            Ok(_) => return Ok(true),
+            Err(e) => e,
+        };
+        // HeadBucket's answers have no body, so the status is all there is.
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let op = format!("S3 HeadBucket of {bucket}");
+        if e.as_service_error().is_some_and(|s| s.is_not_found()) || status == Some(404) {
+            Ok(false)
+        } else if status == Some(403) {
+            Err(StorageError::Forbidden { op, bucket: bucket.to_owned(), source: Box::new(e) })
+        } else {
+            Err(StorageError::aws(op, e))
+        }
+    }
+
+    /// Whether the KMS alias exists and points at a key. `alias` may be given with or without
+    /// `alias/`.
+    ///
+    /// By ListAliases rather than DescribeKey: listing needs only `kms:ListAliases`, while
+    /// DescribeKey also needs the key's policy to let the pivot role in, which an imported key's
+    /// may not (and moto answers DescribeKey of a key CloudFormation made with a 500).
+    pub async fn kms_alias_exists(&self, alias: &str) -> Result<bool, StorageError> {
+        let name = if alias.starts_with("alias/") { alias.to_owned() } else { format!("alias/{alias}") };
+        let mut marker = None;
+        for _ in 0..MAX_ALIAS_PAGES {
+            let out = self
+                .kms
+                .list_aliases()
+                .set_marker(marker)
+                .limit(100)
+                .send()
+                .await
+                .map_err(|e| StorageError::aws(format!("KMS ListAliases looking for {name}"), e))?;
+            if out
+                .aliases()
+                .iter()
+                .any(|a| a.alias_name() == Some(name.as_str()) && a.target_key_id().is_some())
+            {
+                return Ok(true);
+            }
+            marker = out.next_marker.filter(|_| out.truncated);
+            if marker.is_none() {
+                return Ok(false);
+            }
+        }
+        Err(StorageError::Invalid {
+            op: format!("KMS ListAliases looking for {name}"),
+            message: format!("more than {MAX_ALIAS_PAGES} pages of aliases"),
+        })
+    }
+
+    /// Puts the empty object `<prefix>/` (a trailing `/` given is not doubled), which S3
+    /// consoles show as a folder. Repeating it is harmless (in a versioned bucket, it adds a
+    /// version of an empty object). The bucket's default encryption applies. Returns the key.
+    pub async fn create_prefix(&self, bucket: &str, prefix: &str) -> Result<String, StorageError> {
+        let prefix = prefix.trim_matches('/');
+        if prefix.is_empty() {
+            return Err(StorageError::Invalid {
+                op: format!("S3 PutObject of a folder in {bucket}"),
+                message: "the folder prefix is empty".into(),
+            });
+        }
+        let key = format!("{prefix}/");
+        self.s3
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .body(ByteStream::from_static(b""))
+            .send()
+            .await
+            .map_err(|e| StorageError::aws(format!("S3 PutObject of s3://{bucket}/{key}"), e))?;
+        Ok(key)
+    }
+}

@@ -1,0 +1,229 @@
+//! The dataset stack: what a dataset Sluice creates holds in its environment's account. A KMS
+//! key of its own, the dataset bucket encrypted with it, and the dataset admin role.
+//!
+//! The dataset's Glue database and the Lake Formation registration of its bucket are not in the
+//! template: moto's CloudFormation silently drops `AWS::Glue::Database` and
+//! `AWS::LakeFormation::*` while still reporting success, so the deploy task makes them through
+//! the APIs next to the stack ([`GlueCatalog::ensure_database`],
+//! [`register_location`]). The admin role's policy already names the database, by
+//! [`glue_database_name`].
+//!
+//! [`GlueCatalog::ensure_database`]: crate::catalog::GlueCatalog::ensure_database
+//! [`register_location`]: crate::lake::LakeFormation::register_location
+
+use crate::cfn::{
+    Alias, Bucket, BucketEncryption, BucketPolicy, Expr, InlinePolicy, Key, Output, PolicyDocument,
+    Principal, Resource, Role, Statement, Template,
+};
+
+use super::{
+    environment::tls_only,
+    names::{ResourceName, glue_database_name},
+};
+
+pub const KEY_LOGICAL_ID: &str = "DatasetKey";
+pub const KEY_ALIAS_LOGICAL_ID: &str = "DatasetKeyAlias";
+pub const BUCKET_LOGICAL_ID: &str = "DatasetBucket";
+pub const BUCKET_POLICY_LOGICAL_ID: &str = "DatasetBucketPolicy";
+pub const ADMIN_ROLE_LOGICAL_ID: &str = "DatasetAdminRole";
+
+/// Output keys.
+pub const BUCKET_OUTPUT: &str = "BucketName";
+pub const KEY_ARN_OUTPUT: &str = "KmsKeyArn";
+pub const KEY_ALIAS_OUTPUT: &str = "KmsKeyAlias";
+pub const ADMIN_ROLE_ARN_OUTPUT: &str = "AdminRoleArn";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetStackSpec {
+    pub dataset_uri: String,
+    pub label: String,
+    pub resource_prefix: String,
+    /// The account and region are only written into the description, as in the environment
+    /// stack: the template refers to the deploying account through `AWS::AccountId`.
+    pub account_id: String,
+    pub region: String,
+    /// Administers the dataset's key besides the account.
+    pub pivot_role_arn: String,
+    /// The dataset admin role the stack creates; [`ResourceName::role`] names it.
+    pub admin_role_name: String,
+    /// The dataset bucket the stack creates; [`ResourceName::bucket`] names it.
+    pub bucket_name: String,
+}
+
+impl DatasetStackSpec {
+    fn name(&self) -> ResourceName<'_> {
+        ResourceName::new(&self.resource_prefix, &self.label, &self.dataset_uri)
+    }
+
+    /// `alias/<prefix>-<label>-<uri>`.
+    pub fn key_alias(&self) -> String {
+        self.name().kms_alias()
+    }
+
+    /// The Glue database the admin role may manage: [`glue_database_name`].
+    pub fn glue_database_name(&self) -> String {
+        glue_database_name(&self.resource_prefix, &self.label, &self.dataset_uri)
+    }
+
+    /// The stack's name: [`ResourceName::stack`].
+    pub fn stack_name(&self) -> String {
+        self.name().stack()
+    }
+}
+
+pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
+    let mut template = Template::new(format!(
+        "Sluice dataset {} ({}) in {}/{}: KMS key, dataset bucket, dataset admin role.",
+        spec.label, spec.dataset_uri, spec.account_id, spec.region
+    ));
+
+    // Retained like the bucket it encrypts: deleting it would make retained data unreadable.
+    template.resource(KEY_LOGICAL_ID, Resource::from(key(spec)).retained()).resource(
+        KEY_ALIAS_LOGICAL_ID,
+        Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
+    );
+
+    // Deleting the stack leaves the data; a bucket that still holds objects could not be
+    // deleted anyway.
+    let bucket =
+        Bucket::private(spec.bucket_name.as_str(), BucketEncryption::kms(Expr::arn_of(KEY_LOGICAL_ID)));
+    template.resource(BUCKET_LOGICAL_ID, Resource::from(bucket).retained()).resource(
+        BUCKET_POLICY_LOGICAL_ID,
+        BucketPolicy {
+            bucket: Expr::reference(BUCKET_LOGICAL_ID),
+            policy_document: PolicyDocument::new([tls_only(BUCKET_LOGICAL_ID)]),
+        },
+    );
+
+    template.resource(ADMIN_ROLE_LOGICAL_ID, admin_role(spec));
+
+    template
+        .output(BUCKET_OUTPUT, Output::new("Dataset bucket", Expr::reference(BUCKET_LOGICAL_ID)))
+        .output(KEY_ARN_OUTPUT, Output::new("Dataset KMS key", Expr::arn_of(KEY_LOGICAL_ID)))
+        .output(KEY_ALIAS_OUTPUT, Output::new("Dataset KMS key alias", Expr::reference(KEY_ALIAS_LOGICAL_ID)))
+        .output(
+            ADMIN_ROLE_ARN_OUTPUT,
+            Output::new("Dataset admin role", Expr::arn_of(ADMIN_ROLE_LOGICAL_ID)),
+        );
+    template
+}
+
+/// A symmetric key, rotated yearly, administered like the environment's key: the account
+/// delegates its use to IAM policies (the admin role's), and the pivot role administers it.
+fn key(spec: &DatasetStackSpec) -> Key {
+    let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+    Key {
+        description: format!("Sluice dataset {} ({})", spec.label, spec.dataset_uri),
+        enable_key_rotation: true,
+        key_policy: PolicyDocument::new([
+            Statement::allow(["kms:*"])
+                .sid("AccountUsesIam")
+                .principal(Principal::Aws(vec![account_root]))
+                .on(["*"]),
+            Statement::allow([
+                "kms:DescribeKey",
+                "kms:GetKeyPolicy",
+                "kms:PutKeyPolicy",
+                "kms:EnableKeyRotation",
+                "kms:GetKeyRotationStatus",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "kms:ScheduleKeyDeletion",
+                "kms:CancelKeyDeletion",
+                // The pivot role reads and writes the bucket (folders, checks) too.
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:GenerateDataKey",
+            ])
+            .sid("PivotRoleAdministers")
+            .principal(Principal::Aws(vec![Expr::str(&spec.pivot_role_arn)]))
+            .on(["*"]),
+        ]),
+        tags: Vec::new(),
+    }
+}
+
+/// The dataset admin role. Principals of the account may assume it (as team roles); Lake
+/// Formation assumes it to vend credentials for the registered bucket location, which is why it
+/// also trusts `lakeformation.amazonaws.com`.
+fn admin_role(spec: &DatasetStackSpec) -> Role {
+    let trust = PolicyDocument::new([
+        Statement::allow(["sts:AssumeRole"])
+            .sid("AccountPrincipals")
+            .principal(Principal::Aws(vec![Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")])),
+        Statement::allow(["sts:AssumeRole"])
+            .sid("LakeFormation")
+            .principal(Principal::Service(vec!["lakeformation.amazonaws.com".into()])),
+    ]);
+    let mut role = Role::new(spec.admin_role_name.as_str(), trust)
+        .described(&format!("Sluice dataset {} ({}) admin", spec.label, spec.dataset_uri));
+    role.policies = vec![InlinePolicy {
+        policy_name: "sluice-dataset-admin".into(),
+        policy_document: PolicyDocument::new(admin_statements(spec)),
+    }];
+    role
+}
+
+fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
+    let bucket = Expr::arn_of(BUCKET_LOGICAL_ID);
+    let objects = Expr::join("", [Expr::arn_of(BUCKET_LOGICAL_ID), "/*".into()]);
+    let database = spec.glue_database_name();
+    let glue = |resource: &str| Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", resource);
+    vec![
+        Statement::allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"])
+            .sid("DatasetBucket")
+            .on([bucket]),
+        Statement::allow([
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+            "s3:ListMultipartUploadParts",
+        ])
+        .sid("DatasetObjectsReadWrite")
+        .on([objects]),
+        // SSE-KMS objects need the key to be read and written.
+        Statement::allow([
+            "kms:Decrypt",
+            "kms:Encrypt",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "kms:DescribeKey",
+        ])
+        .sid("DatasetKey")
+        .on([Expr::arn_of(KEY_LOGICAL_ID)]),
+        Statement::allow([
+            "glue:GetDatabase",
+            "glue:UpdateDatabase",
+            "glue:GetTable",
+            "glue:GetTables",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:DeleteTable",
+            "glue:BatchDeleteTable",
+            "glue:GetPartition",
+            "glue:GetPartitions",
+            "glue:BatchGetPartition",
+            "glue:CreatePartition",
+            "glue:BatchCreatePartition",
+            "glue:UpdatePartition",
+            "glue:DeletePartition",
+            "glue:BatchDeletePartition",
+        ])
+        .sid("DatasetDatabase")
+        .on([
+            glue("catalog"),
+            glue(&format!("database/{database}")),
+            glue(&format!("table/{database}/*")),
+        ]),
+        // Lake Formation vends credentials for the tables it lets the role read; it has no
+        // resource-level IAM permissions.
+        Statement::allow(["lakeformation:GetDataAccess"]).sid("LakeFormationDataAccess").on(["*"]),
+    ]
+}
+
+#[cfg(test)]
+#[path = "dataset_tests.rs"]
+mod tests;
