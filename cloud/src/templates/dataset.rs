@@ -12,12 +12,12 @@
 //! [`register_location`]: crate::lake::LakeFormation::register_location
 
 use crate::cfn::{
-    Alias, Bucket, BucketEncryption, BucketPolicy, Expr, InlinePolicy, Key, Output, PolicyDocument,
-    Principal, Resource, Role, Statement, Template,
+    Alias, Bucket, BucketEncryption, BucketPolicy, Expr, InlinePolicy, Output, PolicyDocument, Principal,
+    Resource, Role, Statement, Template,
 };
 
 use super::{
-    environment::tls_only,
+    keys::{managed_key, tls_only},
     names::{ResourceName, glue_database_name},
 };
 
@@ -78,10 +78,20 @@ pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
     ));
 
     // Retained like the bucket it encrypts: deleting it would make retained data unreadable.
-    template.resource(KEY_LOGICAL_ID, Resource::from(key(spec)).retained()).resource(
-        KEY_ALIAS_LOGICAL_ID,
-        Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
-    );
+    template
+        .resource(
+            KEY_LOGICAL_ID,
+            Resource::from(managed_key(
+                format!("Sluice dataset {} ({})", spec.label, spec.dataset_uri),
+                &spec.pivot_role_arn,
+                true,
+            ))
+            .retained(),
+        )
+        .resource(
+            KEY_ALIAS_LOGICAL_ID,
+            Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
+        );
 
     // Deleting the stack leaves the data; a bucket that still holds objects could not be
     // deleted anyway.
@@ -106,41 +116,6 @@ pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
             Output::new("Dataset admin role", Expr::arn_of(ADMIN_ROLE_LOGICAL_ID)),
         );
     template
-}
-
-/// A symmetric key, rotated yearly, administered like the environment's key: the account
-/// delegates its use to IAM policies (the admin role's), and the pivot role administers it.
-fn key(spec: &DatasetStackSpec) -> Key {
-    let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
-    Key {
-        description: format!("Sluice dataset {} ({})", spec.label, spec.dataset_uri),
-        enable_key_rotation: true,
-        key_policy: PolicyDocument::new([
-            Statement::allow(["kms:*"])
-                .sid("AccountUsesIam")
-                .principal(Principal::Aws(vec![account_root]))
-                .on(["*"]),
-            Statement::allow([
-                "kms:DescribeKey",
-                "kms:GetKeyPolicy",
-                "kms:PutKeyPolicy",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyRotationStatus",
-                "kms:TagResource",
-                "kms:UntagResource",
-                "kms:ScheduleKeyDeletion",
-                "kms:CancelKeyDeletion",
-                // The pivot role reads and writes the bucket (folders, checks) too.
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:GenerateDataKey",
-            ])
-            .sid("PivotRoleAdministers")
-            .principal(Principal::Aws(vec![Expr::str(&spec.pivot_role_arn)]))
-            .on(["*"]),
-        ]),
-        tags: Vec::new(),
-    }
 }
 
 /// The dataset admin role. Principals of the account may assume it (as team roles); Lake

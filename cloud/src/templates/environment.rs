@@ -9,11 +9,12 @@
 //! [`StackDeployer::ensure_data_lake_admin`]: crate::stacks::StackDeployer::ensure_data_lake_admin
 
 use crate::cfn::{
-    Alias, Bucket, BucketEncryption, BucketPolicy, Expr, Key, Output, PolicyDocument, Principal, Resource,
+    Alias, Bucket, BucketEncryption, BucketPolicy, Expr, Output, PolicyDocument, Principal, Resource,
     Statement, Template,
 };
 
 use super::{
+    keys::{managed_key, tls_only},
     names::{ResourceName, team_key},
     team_roles::{TeamContext, team_role},
 };
@@ -100,10 +101,20 @@ pub fn environment_template(spec: &EnvironmentStackSpec) -> Template {
     let logs_bucket = spec.logs_bucket_name();
 
     // Retained like the buckets it encrypts: deleting it would make retained data unreadable.
-    template.resource(KEY_LOGICAL_ID, Resource::from(key(spec)).retained()).resource(
-        KEY_ALIAS_LOGICAL_ID,
-        Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
-    );
+    template
+        .resource(
+            KEY_LOGICAL_ID,
+            Resource::from(managed_key(
+                format!("Sluice environment {} ({})", spec.label, spec.environment_uri),
+                &spec.pivot_role_arn,
+                false,
+            ))
+            .retained(),
+        )
+        .resource(
+            KEY_ALIAS_LOGICAL_ID,
+            Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
+        );
 
     // Server access logs can only be delivered to a bucket encrypted with SSE-S3: S3 does not
     // support SSE-KMS default encryption on a logging destination. The logs hold request
@@ -187,50 +198,6 @@ pub fn environment_template(spec: &EnvironmentStackSpec) -> Template {
             Output::new("Environment KMS key alias", Expr::reference(KEY_ALIAS_LOGICAL_ID)),
         );
     template
-}
-
-/// A symmetric key, rotated yearly. The account statement delegates use of the key to IAM
-/// policies (the team roles' and the pivot role's), as AWS's default key policy does; naming
-/// the pivot role as administrator keeps the key manageable by Sluice even if the account's
-/// IAM policies change.
-fn key(spec: &EnvironmentStackSpec) -> Key {
-    let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
-    Key {
-        description: format!("Sluice environment {} ({})", spec.label, spec.environment_uri),
-        enable_key_rotation: true,
-        key_policy: PolicyDocument::new([
-            Statement::allow(["kms:*"])
-                .sid("AccountUsesIam")
-                .principal(Principal::Aws(vec![account_root]))
-                .on(["*"]),
-            Statement::allow([
-                "kms:DescribeKey",
-                "kms:GetKeyPolicy",
-                "kms:PutKeyPolicy",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyRotationStatus",
-                "kms:TagResource",
-                "kms:UntagResource",
-                "kms:ScheduleKeyDeletion",
-                "kms:CancelKeyDeletion",
-            ])
-            .sid("PivotRoleAdministers")
-            .principal(Principal::Aws(vec![Expr::str(&spec.pivot_role_arn)]))
-            .on(["*"]),
-        ]),
-        tags: Vec::new(),
-    }
-}
-
-/// Refuses every request to the bucket and its objects made without TLS.
-pub(super) fn tls_only(bucket_logical_id: &str) -> Statement {
-    let bucket = Expr::arn_of(bucket_logical_id);
-    let objects = Expr::join("", [Expr::arn_of(bucket_logical_id), "/*".into()]);
-    Statement::deny(["s3:*"]).sid("TlsOnly").principal(Principal::Anyone).on([bucket, objects]).when(
-        "Bool",
-        "aws:SecureTransport",
-        "false",
-    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod dataset;
 pub mod environment;
+mod keys;
 pub mod names;
 pub mod pivot_role;
 pub mod team_roles;

@@ -92,7 +92,7 @@ impl Environments<'_> {
             catalog::LINK_ENVIRONMENT,
         )
         .await?;
-        let org = organization(self.db, &org_uri).await?;
+        let org = organizations::Organizations { db: self.db }.load(&org_uri).await?;
         if org.archived {
             return Err(Error::InvalidState(format!(
                 "organization {org_uri} is archived; link accounts to an active one"
@@ -382,16 +382,8 @@ impl Environments<'_> {
             catalog::GET_ENVIRONMENT,
         )
         .await?;
-        organization(self.db, &environment.organization_uri).await
+        organizations::Organizations { db: self.db }.load(&environment.organization_uri).await
     }
-}
-
-async fn organization(db: &DatabaseConnection, uri: &str) -> Result<Organization> {
-    let row = sluice_entities::organization::Entity::find_by_id(uri.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound { kind: organizations::RESOURCE_TYPE, uri: uri.to_owned() })?;
-    Organization::from_model(row)
 }
 
 fn conflict(account: &str, region: &str, existing: &str) -> Error {

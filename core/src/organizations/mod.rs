@@ -86,7 +86,8 @@ impl Organizations<'_> {
         self.load(uri).await
     }
 
-    async fn load(&self, uri: &str) -> Result<Organization> {
+    /// An organization with no permission check: for callers that checked already.
+    pub(crate) async fn load(&self, uri: &str) -> Result<Organization> {
         let row = organization::Entity::find_by_id(uri.to_owned())
             .one(self.db)
             .await?

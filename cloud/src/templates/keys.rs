@@ -1,0 +1,52 @@
+//! What the environment and dataset templates share: their KMS keys and TLS-only buckets.
+
+use crate::cfn::{Expr, Key, PolicyDocument, Principal, Statement};
+
+/// A symmetric key, rotated yearly. The account statement delegates use of the key to IAM
+/// policies, as AWS's default key policy does; naming the pivot role as administrator keeps the
+/// key manageable by Sluice even if the account's IAM policies change. `pivot_uses_key` also
+/// lets the pivot role encrypt and decrypt, for buckets it reads and writes itself (a dataset's
+/// folders and checks).
+pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_key: bool) -> Key {
+    let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
+    let mut pivot_actions = vec![
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:PutKeyPolicy",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyRotationStatus",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+    ];
+    if pivot_uses_key {
+        pivot_actions.extend(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]);
+    }
+    Key {
+        description,
+        enable_key_rotation: true,
+        key_policy: PolicyDocument::new([
+            Statement::allow(["kms:*"])
+                .sid("AccountUsesIam")
+                .principal(Principal::Aws(vec![account_root]))
+                .on(["*"]),
+            Statement::allow(pivot_actions)
+                .sid("PivotRoleAdministers")
+                .principal(Principal::Aws(vec![Expr::str(pivot_role_arn)]))
+                .on(["*"]),
+        ]),
+        tags: Vec::new(),
+    }
+}
+
+/// Refuses every request to the bucket and its objects made without TLS.
+pub(super) fn tls_only(bucket_logical_id: &str) -> Statement {
+    let bucket = Expr::arn_of(bucket_logical_id);
+    let objects = Expr::join("", [Expr::arn_of(bucket_logical_id), "/*".into()]);
+    Statement::deny(["s3:*"]).sid("TlsOnly").principal(Principal::Anyone).on([bucket, objects]).when(
+        "Bool",
+        "aws:SecureTransport",
+        "false",
+    )
+}
