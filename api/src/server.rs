@@ -19,7 +19,12 @@ use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::{
     auth::{DevIssuer, Verifier},
-    graphql::{Caller, SluiceSchema, organizations::StatsLoader, to_gql},
+    graphql::{
+        Caller, SluiceSchema,
+        datasets::{DatasetStackLoader, EnvironmentCardLoader},
+        organizations::StatsLoader,
+        to_gql,
+    },
 };
 
 #[derive(Clone)]
@@ -75,7 +80,14 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
     let caller = authenticate(state, headers).await;
     let mut req = req.data(caller.clone());
     if let Caller::Authenticated(actor) = caller {
-        req = req.data(DataLoader::new(StatsLoader { core: state.core.clone(), actor }, tokio::spawn));
+        let core = state.core.clone();
+        req = req
+            .data(DataLoader::new(EnvironmentCardLoader { core: core.clone() }, tokio::spawn))
+            .data(DataLoader::new(
+                DatasetStackLoader { core: core.clone(), actor: actor.clone() },
+                tokio::spawn,
+            ))
+            .data(DataLoader::new(StatsLoader { core, actor }, tokio::spawn));
     }
     state.schema.execute(req).await.into()
 }

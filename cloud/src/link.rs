@@ -42,6 +42,10 @@ impl PivotLinker {
     pub fn new(base: SdkConfig) -> Self {
         Self { base }
     }
+
+    pub(crate) fn base(&self) -> &SdkConfig {
+        &self.base
+    }
 }
 
 #[async_trait::async_trait]

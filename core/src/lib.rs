@@ -43,7 +43,7 @@ impl Core {
     }
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {
-        datasets::Datasets { db: &self.db }
+        datasets::Datasets { db: &self.db, aws: &self.aws }
     }
 
     pub fn environments(&self) -> environments::Environments<'_> {

@@ -28,6 +28,13 @@ pub struct Model {
     pub glue_database_name: String,
     pub kms_alias: String,
     pub admin_role_name: String,
+    /// data.all's `Language` (English, French, German).
+    pub language: String,
+    pub business_owner_email: Option<String>,
+    /// JSON array of strings.
+    pub business_owner_delegation_emails: String,
+    /// Whether the admin role was brought by an import rather than made by the stack.
+    pub imported_admin_role: bool,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

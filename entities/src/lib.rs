@@ -3,6 +3,9 @@
 pub mod activity;
 pub mod consumption_principal;
 pub mod dataset;
+pub mod dataset_location;
+pub mod dataset_table;
+pub mod dataset_table_column;
 pub mod environment;
 pub mod environment_group;
 pub mod organization;

@@ -19,6 +19,8 @@ pub struct Model {
     pub response: Option<String>,
     /// Set once the dispatcher has published the task; null means it still must be.
     pub dispatched_at: Option<DateTimeUtc>,
+    /// JSON: how far a long task got (`{"done": n, "total": n?, "message": "…"}`).
+    pub progress: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

@@ -13,6 +13,7 @@ mod m20261124_000004_tasks;
 mod m20261124_000005_environments;
 mod m20261124_000006_consumption_principals;
 mod m20261124_000007_datasets;
+mod m20261124_000008_dataset_items;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_environments::Migration),
             Box::new(m20261124_000006_consumption_principals::Migration),
             Box::new(m20261124_000007_datasets::Migration),
+            Box::new(m20261124_000008_dataset_items::Migration),
         ]
     }
 }

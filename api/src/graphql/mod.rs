@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+pub(crate) mod datasets;
 pub(crate) mod environments;
 mod error;
 pub(crate) mod organizations;
@@ -20,6 +21,7 @@ pub struct Query(
     tasks::TaskQuery,
     environments::EnvironmentQuery,
     environments::ConsumptionQuery,
+    datasets::DatasetQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -29,6 +31,7 @@ pub struct Mutation(
     tasks::TaskMutation,
     environments::EnvironmentMutation,
     environments::ConsumptionMutation,
+    datasets::DatasetMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -38,6 +38,8 @@ struct Ctx<'a> {
     task: &'a str,
     /// The caller's own team.
     team: &'a str,
+    /// A dataset in `env`, administered by TeamA.
+    dataset: &'a str,
 }
 
 struct Case {
@@ -353,6 +355,80 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "createDataset",
+            doc: "mutation($env: String!, $team: String!) { createDataset(input: {label: \"Sales\", environmentUri: $env, SamlAdminGroupName: $team}) { datasetUri } }",
+            vars: |c| json!({"env": c.env, "team": c.team}),
+            outsider: Forbidden,
+            member: Allowed,
+            // The admin group is not a team of the environment.
+            admin: Forbidden,
+        },
+        Case {
+            op: "importDataset",
+            doc: "mutation($env: String!, $team: String!) { importDataset(input: {label: \"Old\", environmentUri: $env, SamlAdminGroupName: $team, bucketName: \"old-bucket\", glueDatabaseName: \"old_db\", KmsKeyAlias: \"old-key\", owner: \"x\"}) { datasetUri } }",
+            vars: |c| json!({"env": c.env, "team": c.team}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getDataset",
+            doc: "query($ds: String!) { getDataset(datasetUri: $ds) { datasetUri label } }",
+            vars: |c| json!({"ds": c.dataset}),
+            // The catalog entry is public, so anyone can ask for access; `restricted` is not.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "listDatasets",
+            doc: "{ listDatasets { count nodes { datasetUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("listDatasets"),
+            member: Allowed,
+            admin: Filtered("listDatasets"),
+        },
+        Case {
+            op: "listOwnedDatasets",
+            doc: "{ listOwnedDatasets { count nodes { datasetUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("listOwnedDatasets"),
+            member: Allowed,
+            admin: Filtered("listOwnedDatasets"),
+        },
+        Case {
+            op: "listDatasetsCreatedInEnvironment",
+            doc: "query($env: String!) { listDatasetsCreatedInEnvironment(environmentUri: $env) { count } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listS3DatasetsOwnedByEnvGroup",
+            doc: "query($env: String!, $team: String!) { listS3DatasetsOwnedByEnvGroup(environmentUri: $env, groupUri: $team) { count } }",
+            vars: |c| json!({"env": c.env, "team": c.team}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateDataset",
+            doc: "mutation($ds: String!) { updateDataset(datasetUri: $ds, input: {description: \"d\"}) { datasetUri } }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "deleteDataset",
+            doc: "mutation($ds: String!) { deleteDataset(datasetUri: $ds, deleteFromAWS: true) }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -483,6 +559,19 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 .as_str()
                 .expect("cp")
                 .to_owned();
+            // Only dataset cases get one: a dataset keeps its environment from being deleted.
+            let dataset = if case.op.contains("Dataset") {
+                let created = app
+                    .ok(
+                        &member,
+                        "mutation($env: String!) { createDataset(input: {label: \"Orders\", environmentUri: $env, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }",
+                        json!({"env": env_uri}),
+                    )
+                    .await;
+                created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned()
+            } else {
+                String::new()
+            };
             let account = next_account();
             let ctx = Ctx {
                 org: &org,
@@ -493,6 +582,7 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 principal: &principal,
                 task: &task,
                 team,
+                dataset: &dataset,
             };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;

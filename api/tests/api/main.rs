@@ -4,6 +4,7 @@ mod authz_matrix;
 mod cognito;
 mod cognito_flow;
 mod compat;
+mod datasets;
 mod environments;
 mod jwt;
 mod organizations;

@@ -1,8 +1,13 @@
 //! Datasets: a bucket, its KMS key and a Glue database in an environment, published by an admin
 //! team, read by its stewards, and (with the share issue) requested by others.
 
+mod create;
 mod model;
 mod service;
 
-pub use model::{CONFIDENTIALITY, Dataset, ModifyDataset, NewDataset, RESOURCE_TYPE, UserRole};
-pub use service::{DELETE_ACTION, DEPLOY_ACTION, Datasets, INDEX_ACTION, catalog_document};
+pub use create::DEPLOY_ACTION;
+pub use model::{
+    CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
+    NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
+};
+pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION, catalog_document};

@@ -4,6 +4,23 @@ use crate::{Actor, Error, Result};
 
 pub const RESOURCE_TYPE: &str = "dataset";
 pub const CONFIDENTIALITY: [&str; 3] = ["Unclassified", "Official", "Secret"];
+/// data.all's `Language` values.
+pub const LANGUAGES: [&str; 3] = ["English", "French", "German"];
+/// data.all's `Topic` values.
+pub const TOPICS: [&str; 12] = [
+    "Finances",
+    "HumanResources",
+    "Products",
+    "Services",
+    "Operations",
+    "Research",
+    "Sales",
+    "Orders",
+    "Sites",
+    "Energy",
+    "Customers",
+    "Misc",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dataset {
@@ -25,6 +42,10 @@ pub struct Dataset {
     pub glue_database_name: String,
     pub kms_alias: String,
     pub admin_role_name: String,
+    pub imported_admin_role: bool,
+    pub language: String,
+    pub business_owner_email: Option<String>,
+    pub business_owner_delegation_emails: Vec<String>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
@@ -35,6 +56,8 @@ impl Dataset {
         Ok(Self {
             tags: serde_json::from_str(&m.tags).map_err(json)?,
             topics: serde_json::from_str(&m.topics).map_err(json)?,
+            business_owner_delegation_emails: serde_json::from_str(&m.business_owner_delegation_emails)
+                .map_err(json)?,
             dataset_uri: m.dataset_uri,
             environment_uri: m.environment_uri,
             organization_uri: m.organization_uri,
@@ -51,6 +74,9 @@ impl Dataset {
             glue_database_name: m.glue_database_name,
             kms_alias: m.kms_alias,
             admin_role_name: m.admin_role_name,
+            imported_admin_role: m.imported_admin_role,
+            language: m.language,
+            business_owner_email: m.business_owner_email,
             created: m.created,
             updated: m.updated,
         })
@@ -68,6 +94,11 @@ impl Dataset {
             UserRole::NoPermission
         }
     }
+
+    /// Teams with every permission on the dataset: the admin team.
+    pub fn admins(&self) -> Vec<String> {
+        vec![self.saml_admin_group_name.clone()]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +111,39 @@ pub enum UserRole {
     NoPermission,
 }
 
+/// What `listDatasets` narrows by; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct DatasetFilter {
+    pub term: Option<String>,
+    /// Datasets where the actor holds any of these roles.
+    pub roles: Vec<UserRole>,
+    pub environment_uri: Option<String>,
+    /// Only datasets this team administers.
+    pub admin_team: Option<String>,
+    /// Applied in order, then label and URI, so pages are stable.
+    pub sort: Vec<(DatasetSort, SortOrder)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatasetSort {
+    Label,
+    Created,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+/// What a new dataset is told, whether created or imported.
 #[derive(Debug, Clone, Default)]
 pub struct NewDataset {
     pub label: String,
     pub environment_uri: String,
+    /// When given, it must be the environment's organization.
+    pub organization_uri: Option<String>,
     pub saml_admin_group_name: String,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -91,6 +151,20 @@ pub struct NewDataset {
     pub confidentiality: Option<String>,
     pub stewards: Option<String>,
     pub auto_approval_enabled: bool,
+    pub language: Option<String>,
+    pub business_owner_email: Option<String>,
+    pub business_owner_delegation_emails: Option<Vec<String>>,
+}
+
+/// The existing AWS resources an imported dataset is made of.
+#[derive(Debug, Clone, Default)]
+pub struct ImportedResources {
+    pub bucket_name: String,
+    pub glue_database_name: String,
+    /// With or without `alias/`.
+    pub kms_alias: String,
+    /// The role that administers the data; without one, the admin team's environment role.
+    pub admin_role_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -102,13 +176,127 @@ pub struct ModifyDataset {
     pub confidentiality: Option<String>,
     pub stewards: Option<String>,
     pub auto_approval_enabled: Option<bool>,
+    pub language: Option<String>,
+    pub business_owner_email: Option<String>,
+    pub business_owner_delegation_emails: Option<Vec<String>>,
 }
 
 pub(crate) fn confidentiality(value: Option<&str>) -> Result<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("Unclassified");
-    CONFIDENTIALITY.iter().find(|c| c.eq_ignore_ascii_case(v)).map(|c| (*c).to_owned()).ok_or_else(|| {
-        Error::validation("confidentiality", format!("use one of {}", CONFIDENTIALITY.join(", ")))
-    })
+    one_of(
+        "confidentiality",
+        &CONFIDENTIALITY,
+        value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("Unclassified"),
+    )
+}
+
+pub(crate) fn json_list(items: &[String]) -> String {
+    serde_json::json!(items).to_string()
+}
+
+fn one_of(field: &'static str, allowed: &[&str], value: &str) -> Result<String> {
+    allowed
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(value))
+        .map(|c| (*c).to_owned())
+        .ok_or_else(|| Error::validation(field, format!("{value:?} is not one of {}", allowed.join(", "))))
+}
+
+pub(crate) fn language(value: Option<&str>) -> Result<String> {
+    one_of("language", &LANGUAGES, value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("English"))
+}
+
+pub(crate) fn topics(values: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = vec![];
+    for v in values {
+        let topic = one_of("topics", &TOPICS, v.trim())?;
+        if !out.contains(&topic) {
+            out.push(topic);
+        }
+    }
+    Ok(out)
+}
+
+/// A plausible address: one `@` with text on both sides and no spaces. Delivery proves the rest.
+pub(crate) fn email(field: &'static str, value: &str) -> Result<String> {
+    let v = value.trim();
+    let ok = v.len() <= 254
+        && !v.contains(char::is_whitespace)
+        && v.split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(Error::validation(field, format!("{v:?} is not an email address")))
+    }
+}
+
+pub(crate) fn emails(field: &'static str, values: &[String]) -> Result<Vec<String>> {
+    if values.len() > 20 {
+        return Err(Error::validation(field, "at most 20 addresses"));
+    }
+    values.iter().map(|v| email(field, v)).collect()
+}
+
+/// S3's bucket naming rules, so an import names a bucket that can exist.
+pub(crate) fn bucket_name(value: &str) -> Result<String> {
+    let v = value.trim();
+    let chars_ok = v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    let ends_ok = v.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && v.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if (3..=63).contains(&v.len()) && chars_ok && ends_ok && !v.contains("..") {
+        Ok(v.to_owned())
+    } else {
+        Err(Error::validation(
+            "bucketName",
+            format!("{v:?} is not an S3 bucket name: 3-63 lowercase letters, digits, '-' and '.'"),
+        ))
+    }
+}
+
+/// Glue's rules for database names (lowercase letters, digits, `_`; at most 255).
+pub(crate) fn glue_database_name(value: &str) -> Result<String> {
+    let v = value.trim();
+    if !v.is_empty()
+        && v.len() <= 255
+        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        Ok(v.to_owned())
+    } else {
+        Err(Error::validation(
+            "glueDatabaseName",
+            format!("{v:?} is not a Glue database name: lowercase letters, digits, '_' and '-'"),
+        ))
+    }
+}
+
+/// `alias/<name>`, whether or not the user wrote `alias/`.
+pub(crate) fn kms_alias(value: &str) -> Result<String> {
+    let name = value.trim().trim_start_matches("alias/");
+    if !name.is_empty()
+        && name.len() <= 250
+        && !name.starts_with("aws/")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+    {
+        Ok(format!("alias/{name}"))
+    } else {
+        Err(Error::validation(
+            "KmsKeyAlias",
+            format!(
+                "{value:?} is not a customer KMS alias: letters, digits, '/', '_' and '-', not under aws/"
+            ),
+        ))
+    }
+}
+
+/// IAM role names: at most 64 of letters, digits and `+=,.@_-`.
+pub(crate) fn role_name(value: &str) -> Result<String> {
+    let v = value.trim();
+    if !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    {
+        Ok(v.to_owned())
+    } else {
+        Err(Error::validation("adminRoleName", format!("{v:?} is not an IAM role name")))
+    }
 }
 
 #[cfg(test)]
@@ -120,5 +308,40 @@ mod tests {
         assert_eq!(confidentiality(None).expect("default"), "Unclassified");
         assert_eq!(confidentiality(Some("secret")).expect("valid"), "Secret");
         assert_eq!(confidentiality(Some("TopSecret")).expect_err("invalid").code(), "BAD_USER_INPUT");
+    }
+
+    #[test]
+    fn data_all_enumerations_are_checked_and_normalized() {
+        assert_eq!(language(None).expect("default"), "English");
+        assert_eq!(language(Some("german")).expect("valid"), "German");
+        assert!(language(Some("Klingon")).is_err());
+        let t = topics(&["sales".into(), "Sales".into(), "Misc".into()]).expect("valid");
+        assert_eq!(t, ["Sales", "Misc"]);
+        assert!(topics(&["Gossip".into()]).is_err());
+    }
+
+    #[test]
+    fn imported_resource_names_follow_aws_rules() {
+        assert_eq!(bucket_name(" my-data.bucket ").expect("valid"), "my-data.bucket");
+        for bad in ["ab", "My-Bucket", "-lead", "trail-", "a..b", &"x".repeat(64)] {
+            assert!(bucket_name(bad).is_err(), "{bad} must be refused");
+        }
+        assert_eq!(kms_alias("sales-key").expect("valid"), "alias/sales-key");
+        assert_eq!(kms_alias("alias/sales-key").expect("valid"), "alias/sales-key");
+        assert!(kms_alias("alias/aws/s3").is_err(), "AWS-managed keys cannot be a dataset's key");
+        assert!(kms_alias("").is_err());
+        assert_eq!(glue_database_name("sales_db").expect("valid"), "sales_db");
+        assert!(glue_database_name("Sales DB").is_err());
+        assert!(role_name("DataAdmin+1").is_ok());
+        assert!(role_name("no spaces").is_err());
+    }
+
+    #[test]
+    fn emails_must_look_like_addresses() {
+        assert!(email("businessOwnerEmail", "owner@example.com").is_ok());
+        for bad in ["owner", "@example.com", "a@b", "a b@example.com", "a@b@c.com"] {
+            assert!(email("businessOwnerEmail", bad).is_err(), "{bad} must be refused");
+        }
+        assert!(emails("d", &vec!["a@b.co".to_owned(); 21]).is_err());
     }
 }

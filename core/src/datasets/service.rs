@@ -1,6 +1,8 @@
 //! Creating, reading, changing and deleting datasets. Every change also queues a catalog index
 //! task in its own transaction, so search never drifts from the database.
 
+use std::collections::HashMap;
+
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -9,31 +11,33 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
-use sluice_entities::{dataset as ds, environment as env, environment_group as eg, stack};
+use sluice_entities::{dataset as ds, environment as env, stack};
 
-use super::{Dataset, ModifyDataset, NewDataset, RESOURCE_TYPE, model};
+use super::{Dataset, DatasetFilter, DatasetSort, ModifyDataset, RESOURCE_TYPE, SortOrder, UserRole, model};
 use crate::{
     Actor, Error, Result, audit,
-    environments::{self, names, stacks},
-    error::OnConflict,
+    environments::{self, stacks},
     organizations::validate,
     page::{Page, PageRequest, like_pattern},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
-    uri::new_uri,
 };
 
-pub const DEPLOY_ACTION: &str = "dataset.deploy";
 pub const DELETE_ACTION: &str = "dataset.delete-stack";
 /// Indexes one catalog document; the search issue's indexer handles it.
 pub const INDEX_ACTION: &str = "catalog.index";
 
 pub struct Datasets<'a> {
     pub(crate) db: &'a DatabaseConnection,
+    pub(crate) aws: &'a Option<std::sync::Arc<environments::AwsSettings>>,
 }
 
 /// Queues the catalog update for a dataset, in the caller's transaction.
-async fn queue_index(db: &impl sea_orm::ConnectionTrait, dataset_uri: &str, deleted: bool) -> Result<()> {
+pub(crate) async fn queue_index(
+    db: &impl sea_orm::ConnectionTrait,
+    dataset_uri: &str,
+    deleted: bool,
+) -> Result<()> {
     store::enqueue(
         db,
         NewTask {
@@ -47,114 +51,17 @@ async fn queue_index(db: &impl sea_orm::ConnectionTrait, dataset_uri: &str, dele
     Ok(())
 }
 
-fn tags_json(items: &[String]) -> String {
-    json!(items).to_string()
-}
-
 impl Datasets<'_> {
-    pub async fn create(&self, actor: &Actor, input: NewDataset) -> Result<Dataset> {
-        let target = input.environment_uri.clone();
-        let result = self.create_inner(actor, input).await;
-        audit::record_failure(self.db, actor, "createDataset", &target, environments::RESOURCE_TYPE, &result)
-            .await;
-        result
-    }
-
-    async fn create_inner(&self, actor: &Actor, input: NewDataset) -> Result<Dataset> {
-        permissions::require_tenant(self.db, actor, catalog::MANAGE_DATASETS).await?;
-        let env_uri = input.environment_uri.trim().to_owned();
-        let team = validate::group("SamlAdminGroupName", Some(&input.saml_admin_group_name))?;
-        validate::require_membership(actor, "SamlAdminGroupName", &team)?;
-        // The acting team itself must hold CREATE_DATASET there, not just any team of the actor.
-        if eg::Entity::find_by_id((env_uri.clone(), team.clone())).one(self.db).await?.is_none()
-            || !permissions::resource_permissions(self.db, &team, &env_uri)
-                .await?
-                .iter()
-                .any(|p| p == catalog::CREATE_DATASET)
-        {
-            return Err(Error::forbidden(
-                catalog::CREATE_DATASET,
-                environments::RESOURCE_TYPE,
-                &env_uri,
-                &format!(
-                    "{team} must be a team of the environment with CREATE_DATASET; ask its owners to invite it"
-                ),
-            ));
-        }
-        let environment = env::Entity::find_by_id(env_uri.clone())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: environments::RESOURCE_TYPE, uri: env_uri.clone() })?;
-        let label = validate::label(Some(&input.label))?;
-        let description = validate::description(input.description.as_deref())?;
-        let tags = validate::tags(input.tags.as_deref())?;
-        let topics = validate::tags(input.topics.as_deref())?;
-        let confidentiality = model::confidentiality(input.confidentiality.as_deref())?;
-        let stewards = input
-            .stewards
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| validate::group("stewards", Some(s)))
-            .transpose()?;
-
-        let uri = new_uri();
-        let prefix = &environment.resource_prefix;
-        let now = chrono::Utc::now();
-        let txn = self.db.begin().await?;
-        let row = ds::ActiveModel {
-            dataset_uri: Set(uri.clone()),
-            environment_uri: Set(env_uri.clone()),
-            organization_uri: Set(environment.organization_uri.clone()),
-            name: Set(names::stack_name(prefix, &label, &uri)),
-            label: Set(label.clone()),
-            description: Set(description),
-            tags: Set(tags_json(&tags)),
-            topics: Set(tags_json(&topics)),
-            confidentiality: Set(confidentiality),
-            owner: Set(actor.username.clone()),
-            saml_admin_group_name: Set(team.clone()),
-            stewards: Set(stewards.clone()),
-            auto_approval_enabled: Set(input.auto_approval_enabled),
-            imported: Set(false),
-            bucket_name: Set(names::bucket_name(prefix, &label, &uri)),
-            glue_database_name: Set(names::glue_database_name(prefix, &label, &uri)),
-            kms_alias: Set(format!("alias/{}", names::stack_name(prefix, &label, &uri))),
-            admin_role_name: Set(names::team_role_name(prefix, &label, &uri)),
-            created: Set(now),
-            updated: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .on_conflict(|| {
-            Error::Conflict(format!("environment {env_uri} already has a dataset on that bucket"))
-        })?;
-        permissions::attach_resource_policy(&txn, &team, &uri, RESOURCE_TYPE, catalog::DATASET_ALL).await?;
-        if let Some(stewards) = stewards.as_deref().filter(|s| *s != team) {
-            permissions::attach_resource_policy(&txn, stewards, &uri, RESOURCE_TYPE, catalog::DATASET_READ)
-                .await?;
-        }
-        let target =
-            stacks::StackTarget { target_uri: &uri, target_type: RESOURCE_TYPE, environment_uri: &env_uri };
-        stacks::insert(&txn, target, &row.name, &environment.aws_account_id, &environment.region).await?;
-        let task =
-            stacks::queue_deploy_of(&txn, &uri, RESOURCE_TYPE, DEPLOY_ACTION, "dataset created").await?;
-        queue_index(&txn, &uri, false).await?;
-        audit::record(
-            &txn,
-            actor,
-            "createDataset",
-            &uri,
-            RESOURCE_TYPE,
-            &format!("in {env_uri} for {team}; deploy task {task}"),
-        )
-        .await?;
-        txn.commit().await?;
-        Dataset::from_model(row)
-    }
-
-    pub async fn get(&self, actor: &Actor, uri: &str) -> Result<Dataset> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_DATASET).await?;
+    /// A dataset's catalog entry, which every signed-in user may read so they can request
+    /// access; what it is made of in AWS needs [`Self::require_read`].
+    pub async fn get(&self, _actor: &Actor, uri: &str) -> Result<Dataset> {
         self.load(uri).await
+    }
+
+    /// Refuses teams without GET_DATASET: the dataset's AWS names, stack and items are theirs
+    /// only.
+    pub async fn require_read(&self, actor: &Actor, uri: &str) -> Result<()> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_DATASET).await
     }
 
     async fn load(&self, uri: &str) -> Result<Dataset> {
@@ -165,23 +72,71 @@ impl Datasets<'_> {
             .and_then(Dataset::from_model)
     }
 
-    /// Datasets the actor's teams may see, optionally in one environment.
+    /// The stacks of those of `uris` the actor may read, by dataset: one query for a page of
+    /// datasets. Imported datasets have none.
+    pub async fn stacks(&self, actor: &Actor, uris: &[String]) -> Result<HashMap<String, stacks::Stack>> {
+        let rows = stack::Entity::find()
+            .filter(stack::Column::TargetUri.is_in(uris.iter().cloned()))
+            .filter(stack::Column::TargetUri.in_subquery(granted_resources(
+                RESOURCE_TYPE,
+                catalog::GET_DATASET,
+                &actor.groups,
+            )))
+            .all(self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.target_uri.clone(), r.into())).collect())
+    }
+
+    /// Datasets the actor's teams may see (GET_DATASET), narrowed by the filter.
     pub async fn list(
         &self,
         actor: &Actor,
-        term: Option<&str>,
-        environment_uri: Option<&str>,
+        filter: &DatasetFilter,
         page: PageRequest,
     ) -> Result<Page<Dataset>> {
-        let mut query = ds::Entity::find().filter(ds::Column::DatasetUri.in_subquery(granted_resources(
+        let visible = ds::Column::DatasetUri.in_subquery(granted_resources(
             RESOURCE_TYPE,
             catalog::GET_DATASET,
             &actor.groups,
-        )));
-        if let Some(env_uri) = environment_uri {
+        ));
+        self.page(ds::Entity::find().filter(visible), actor, filter, page).await
+    }
+
+    /// Every dataset of an environment, for those who may read the environment: its teams see
+    /// what was published there, restricted fields still need GET_DATASET.
+    pub async fn list_in_environment(
+        &self,
+        actor: &Actor,
+        environment_uri: &str,
+        filter: &DatasetFilter,
+        page: PageRequest,
+    ) -> Result<Page<Dataset>> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            environments::RESOURCE_TYPE,
+            environment_uri,
+            catalog::GET_ENVIRONMENT,
+        )
+        .await?;
+        let query = ds::Entity::find().filter(ds::Column::EnvironmentUri.eq(environment_uri));
+        self.page(query, actor, filter, page).await
+    }
+
+    async fn page(
+        &self,
+        mut query: sea_orm::Select<ds::Entity>,
+        actor: &Actor,
+        filter: &DatasetFilter,
+        page: PageRequest,
+    ) -> Result<Page<Dataset>> {
+        if let Some(env_uri) = filter.environment_uri.as_deref() {
             query = query.filter(ds::Column::EnvironmentUri.eq(env_uri));
         }
-        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(team) = filter.admin_team.as_deref() {
+            query = query.filter(ds::Column::SamlAdminGroupName.eq(team));
+        }
+        if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = like_pattern(term);
             let like = |col: ds::Column| {
                 Expr::expr(Func::lower(Expr::col((ds::Entity, col))))
@@ -194,7 +149,21 @@ impl Datasets<'_> {
                     .add(like(ds::Column::Tags)),
             );
         }
+        if !filter.roles.is_empty() {
+            query = query.filter(role_condition(actor, &filter.roles));
+        }
         let count = query.clone().count(self.db).await?;
+        for (field, order) in &filter.sort {
+            let column = match field {
+                DatasetSort::Label => ds::Column::Label,
+                DatasetSort::Created => ds::Column::Created,
+                DatasetSort::Updated => ds::Column::Updated,
+            };
+            query = match order {
+                SortOrder::Asc => query.order_by_asc(column),
+                SortOrder::Desc => query.order_by_desc(column),
+            };
+        }
         let rows = query
             .order_by_asc(ds::Column::Label)
             .order_by_asc(ds::Column::DatasetUri)
@@ -227,10 +196,23 @@ impl Datasets<'_> {
             row.description = Set(validate::description(input.description.as_deref())?);
         }
         if let Some(tags) = &input.tags {
-            row.tags = Set(tags_json(&validate::tags(Some(tags))?));
+            row.tags = Set(model::json_list(&validate::tags(Some(tags))?));
         }
         if let Some(topics) = &input.topics {
-            row.topics = Set(tags_json(&validate::tags(Some(topics))?));
+            row.topics = Set(model::json_list(&model::topics(topics)?));
+        }
+        if input.language.is_some() {
+            row.language = Set(model::language(input.language.as_deref())?);
+        }
+        if let Some(email) = input.business_owner_email.as_deref() {
+            row.business_owner_email = Set(Some(email.trim())
+                .filter(|e| !e.is_empty())
+                .map(|e| model::email("businessOwnerEmail", e))
+                .transpose()?);
+        }
+        if let Some(emails) = &input.business_owner_delegation_emails {
+            row.business_owner_delegation_emails =
+                Set(model::json_list(&model::emails("businessOwnerDelegationEmails", emails)?));
         }
         if input.confidentiality.is_some() {
             row.confidentiality = Set(model::confidentiality(input.confidentiality.as_deref())?);
@@ -321,6 +303,23 @@ impl Datasets<'_> {
         }
         Ok(query.count(db).await?)
     }
+}
+
+/// Datasets where the actor holds any of `roles`, as `Dataset::role_of` defines them.
+fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
+    let mut any = Condition::any();
+    for role in roles {
+        any = match role {
+            UserRole::Creator => any.add(ds::Column::Owner.eq(actor.username.as_str())),
+            UserRole::Admin => any.add(ds::Column::SamlAdminGroupName.is_in(actor.groups.iter().cloned())),
+            UserRole::DataSteward => any.add(ds::Column::Stewards.is_in(actor.groups.iter().cloned())),
+            // Business owners, shares and "no permission" are not stored roles of a dataset.
+            UserRole::BusinessOwner | UserRole::Shared | UserRole::NoPermission => {
+                any.add(Expr::value(false))
+            }
+        };
+    }
+    any
 }
 
 /// The catalog document of a dataset, as the indexer will store it; None once it is deleted.

@@ -33,3 +33,45 @@ pub trait AccountLinker: Send + Sync {
     /// session (`iam:GetRole`), which proves the role exists even where STS does not check.
     async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError>;
 }
+
+/// An AWS resource a user names (an import), looked up through the pivot role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AwsResource {
+    Bucket(String),
+    GlueDatabase(String),
+    /// `alias/<name>`.
+    KmsAlias(String),
+    Role(String),
+}
+
+impl AwsResource {
+    /// The input field that named it, for the error users see.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Bucket(_) => "bucketName",
+            Self::GlueDatabase(_) => "glueDatabaseName",
+            Self::KmsAlias(_) => "KmsKeyAlias",
+            Self::Role(_) => "adminRoleName",
+        }
+    }
+}
+
+impl std::fmt::Display for AwsResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bucket(n) => write!(f, "S3 bucket {n}"),
+            Self::GlueDatabase(n) => write!(f, "Glue database {n}"),
+            Self::KmsAlias(n) => write!(f, "KMS alias {n}"),
+            Self::Role(n) => write!(f, "IAM role {n}"),
+        }
+    }
+}
+
+/// Looks resources up in a linked account, as its pivot role sees them.
+#[async_trait::async_trait]
+pub trait ResourceProbe: Send + Sync {
+    /// Those of `wanted` that do not exist in the pivot role's account and region. A resource
+    /// the pivot role may not read is a [`LinkError::Refused`] saying so, not "missing".
+    async fn missing(&self, pivot: &PivotRole, wanted: &[AwsResource])
+    -> Result<Vec<AwsResource>, LinkError>;
+}

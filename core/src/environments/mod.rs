@@ -1,6 +1,7 @@
 //! Environments: AWS accounts (one per account and region) linked to an organization through a
 //! pivot role, with the teams that work in them and the stack that provisions them.
 
+mod cards;
 pub mod consumption;
 mod groups;
 pub mod link;
@@ -11,8 +12,9 @@ pub mod platform;
 mod service;
 pub mod stacks;
 
+pub use cards::EnvironmentCard;
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
-pub use link::{AccountLinker, LinkError, PivotRole};
+pub use link::{AccountLinker, AwsResource, LinkError, PivotRole, ResourceProbe};
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
     RESOURCE_TYPE, UserRole,

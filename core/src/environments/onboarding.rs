@@ -7,7 +7,7 @@ use rand::{Rng, distributions::Alphanumeric};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, sea_query::OnConflict};
 use sluice_entities::platform_setting;
 
-use super::link::AccountLinker;
+use super::link::{AccountLinker, ResourceProbe};
 use crate::{Error, Result};
 
 const EXTERNAL_ID_KEY: &str = "pivot_external_id";
@@ -19,6 +19,8 @@ pub struct AwsSettings {
     /// The pivot role's name in every linked account.
     pub pivot_role_name: String,
     pub linker: Arc<dyn AccountLinker>,
+    /// Checks that the resources an import names exist.
+    pub probe: Arc<dyn ResourceProbe>,
 }
 
 pub(crate) fn require(aws: &Option<Arc<AwsSettings>>) -> Result<&AwsSettings> {

@@ -48,6 +48,8 @@ pub struct Task {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub response: Option<Value>,
+    /// How far a long task got, as it last reported.
+    pub progress: Option<Value>,
     pub dispatched_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
@@ -59,6 +61,7 @@ impl Task {
         Ok(Self {
             payload: json(&m.payload)?,
             response: m.response.as_deref().map(json).transpose()?,
+            progress: m.progress.as_deref().map(json).transpose()?,
             status: TaskStatus::parse(&m.status)?,
             attempts: u32::try_from(m.attempts).unwrap_or(0),
             task_uri: m.task_uri,

@@ -25,6 +25,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, new: NewTask) -> Result<Task> {
         attempts: 0,
         last_error: None,
         response: None,
+        progress: None,
         dispatched_at: None,
         created: now,
         updated: now,
@@ -39,6 +40,18 @@ pub async fn get(db: &impl ConnectionTrait, task_uri: &str) -> Result<Option<Tas
 
 pub async fn require(db: &impl ConnectionTrait, task_uri: &str) -> Result<Task> {
     get(db, task_uri).await?.ok_or_else(|| Error::NotFound { kind: "task", uri: task_uri.to_owned() })
+}
+
+/// Records how far a started task got. A task that finished meanwhile keeps its final state.
+pub async fn report_progress(db: &impl ConnectionTrait, task_uri: &str, progress: &Value) -> Result<()> {
+    task::Entity::update_many()
+        .col_expr(task::Column::Progress, Expr::value(progress.to_string()))
+        .col_expr(task::Column::Updated, Expr::value(chrono::Utc::now()))
+        .filter(task::Column::TaskUri.eq(task_uri))
+        .filter(task::Column::Status.eq(TaskStatus::Started.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// pending or started → started, counting the attempt. Started is accepted because a worker

@@ -1,7 +1,8 @@
-//! Test support shared by the crates' test suites (feature `testkit`): fresh databases, and the
-//! macro that runs a test on both backends.
+//! Test support shared by the crates' test suites (feature `testkit`): fresh databases, the
+//! macro that runs a test on both backends, and linked accounts without AWS.
 
 pub mod db;
+pub mod fake_aws;
 
 pub use db::{Backend, TestDb};
 

@@ -1,27 +1,16 @@
 //! Datasets at the domain level, on Postgres and SQLite: who may create one, who sees it, and
 //! what their creation, change and deletion queue. The pivot-role check is faked at its port.
 
-use std::sync::Arc;
-
 use sluice_core::{
     Actor, Core,
-    datasets::{ModifyDataset, NewDataset},
-    environments::{AccountLinker, AwsSettings, LinkError, NewEnvironment, PivotRole},
+    datasets::{DatasetFilter, ImportedResources, ModifyDataset, NewDataset, UserRole},
+    environments::NewEnvironment,
     on_both_backends,
     organizations::NewOrganization,
     page::PageRequest,
     tasks::TaskFilter,
-    testkit::{Backend, TestDb},
+    testkit::{Backend, TestDb, fake_aws},
 };
-
-struct AcceptAll;
-
-#[async_trait::async_trait]
-impl AccountLinker for AcceptAll {
-    async fn verify(&self, _pivot: &PivotRole) -> Result<(), LinkError> {
-        Ok(())
-    }
-}
 
 fn actor(name: &str, groups: &[&str]) -> Actor {
     Actor::new(name, groups.iter().map(|g| (*g).to_owned()), "DAAdministrators")
@@ -31,11 +20,7 @@ fn actor(name: &str, groups: &[&str]) -> Actor {
 /// TeamC invited without that right.
 async fn setup(backend: Backend) -> (TestDb, Core, String) {
     let db = TestDb::new(backend).await;
-    let core = Core::new(db.db.clone()).with_aws(AwsSettings {
-        trust_account_id: "123456789012".into(),
-        pivot_role_name: "pivot".into(),
-        linker: Arc::new(AcceptAll),
-    });
+    let core = Core::new(db.db.clone()).with_aws(fake_aws::aws_settings());
     let alice = actor("alice", &["TeamA"]);
     for a in [&alice, &actor("bob", &["TeamB"]), &actor("carol", &["TeamC"])] {
         core.admit(a).await.expect("admit");
@@ -106,10 +91,25 @@ async fn a_team_with_create_dataset_publishes_and_its_readers_see_it(backend: Ba
     assert_eq!(dataset.role_of(&bob), sluice_core::datasets::UserRole::Creator);
 
     let page = PageRequest::new(None, None).expect("page");
-    assert_eq!(ds.list(&bob, None, None, page).await.expect("list").count, 1);
-    assert_eq!(ds.list(&dana, None, None, page).await.expect("list").count, 1, "stewards see it");
-    assert_eq!(ds.list(&carol, None, None, page).await.expect("list").count, 0);
-    assert_eq!(ds.get(&carol, &dataset.dataset_uri).await.expect_err("hidden").code(), "FORBIDDEN");
+    let all = DatasetFilter::default();
+    assert_eq!(ds.list(&bob, &all, page).await.expect("list").count, 1);
+    assert_eq!(ds.list(&dana, &all, page).await.expect("list").count, 1, "stewards see it");
+    assert_eq!(ds.list(&carol, &all, page).await.expect("list").count, 0);
+    ds.get(&carol, &dataset.dataset_uri).await.expect("the catalog entry is public");
+    assert_eq!(
+        ds.require_read(&carol, &dataset.dataset_uri).await.expect_err("its insides are not").code(),
+        "FORBIDDEN"
+    );
+    ds.require_read(&dana, &dataset.dataset_uri).await.expect("stewards read it");
+    let as_steward = DatasetFilter { roles: vec![UserRole::DataSteward], ..Default::default() };
+    assert_eq!(ds.list(&dana, &as_steward, page).await.expect("list").count, 1);
+    assert_eq!(ds.list(&bob, &as_steward, page).await.expect("list").count, 0, "bob is its creator");
+    let in_env = ds.list_in_environment(&carol, &env, &all, page).await.expect("TeamC is in the environment");
+    assert_eq!(in_env.count, 1);
+    assert_eq!(
+        ds.list_in_environment(&dana, &env, &all, page).await.expect_err("TeamD is not").code(),
+        "FORBIDDEN"
+    );
     let no_update =
         ds.update(&dana, &dataset.dataset_uri, ModifyDataset::default()).await.expect_err("stewards read");
     assert_eq!(no_update.code(), "FORBIDDEN");
@@ -167,13 +167,141 @@ async fn stewards_can_be_changed_and_access_follows(backend: Backend) {
         .expect("updated");
     assert_eq!((changed.stewards.as_deref(), changed.label.as_str()), (Some("TeamE"), "Orders"));
     assert_eq!(
-        core.datasets().get(&dana, &dataset.dataset_uri).await.expect_err("no longer").code(),
+        core.datasets().require_read(&dana, &dataset.dataset_uri).await.expect_err("no longer").code(),
         "FORBIDDEN"
     );
-    core.datasets().get(&erin, &dataset.dataset_uri).await.expect("the new stewards read it");
+    core.datasets().require_read(&erin, &dataset.dataset_uri).await.expect("the new stewards read it");
+}
+
+async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend) {
+    let (_db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let existing = |bucket: &str, db: &str| ImportedResources {
+        bucket_name: bucket.into(),
+        glue_database_name: db.into(),
+        kms_alias: "sales-key".into(),
+        admin_role_name: None,
+    };
+    let missing = core
+        .datasets()
+        .import(&bob, new_dataset(&env, "TeamB"), existing("missing-bucket", "missing_db"))
+        .await
+        .expect_err("neither exists");
+    assert_eq!(missing.code(), "BAD_USER_INPUT");
+    let text = missing.to_string();
+    assert!(
+        text.starts_with("bucketName:")
+            && text.contains("S3 bucket missing-bucket")
+            && text.contains("Glue database missing_db"),
+        "names the field and everything missing: {text}"
+    );
+    let bad_name = core
+        .datasets()
+        .import(&bob, new_dataset(&env, "TeamB"), existing("Not A Bucket", "sales_db"))
+        .await
+        .expect_err("not a bucket name");
+    assert!(bad_name.to_string().starts_with("bucketName:"), "{bad_name}");
+    let wrong_org = core
+        .datasets()
+        .import(
+            &bob,
+            NewDataset { organization_uri: Some("elsewhere".into()), ..new_dataset(&env, "TeamB") },
+            existing("sales-bucket", "sales_db"),
+        )
+        .await
+        .expect_err("the environment is in another organization");
+    assert!(wrong_org.to_string().starts_with("organizationUri:"), "{wrong_org}");
+
+    let dataset = core
+        .datasets()
+        .import(&bob, new_dataset(&env, "TeamB"), existing("sales-bucket", "sales_db"))
+        .await
+        .expect("imported");
+    assert!(dataset.imported && dataset.imported_admin_role);
+    assert_eq!(
+        (dataset.bucket_name.as_str(), dataset.glue_database_name.as_str(), dataset.kms_alias.as_str()),
+        ("sales-bucket", "sales_db", "alias/sales-key")
+    );
+    assert!(
+        dataset.admin_role_name.starts_with("sluice-teamb-"),
+        "the admin team's role: {}",
+        dataset.admin_role_name
+    );
+    let page = PageRequest::new(None, None).expect("page");
+    let tasks = core
+        .tasks()
+        .list(&bob, &TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None }, page)
+        .await
+        .expect("tasks");
+    let actions: Vec<&str> = tasks.nodes.iter().map(|t| t.action.as_str()).collect();
+    assert_eq!(actions, ["catalog.index"], "an import deploys no stack");
+
+    let again = core
+        .datasets()
+        .import(&bob, new_dataset(&env, "TeamB"), existing("sales-bucket", "other_db"))
+        .await
+        .expect_err("one dataset per bucket in an environment");
+    assert_eq!(again.code(), "CONFLICT");
+}
+
+/// Many datasets across teams: each actor's list is exactly what its teams were granted.
+async fn lists_hold_exactly_what_each_team_may_see(backend: Backend) {
+    let (_db, core, env) = setup(backend).await;
+    let alice = actor("alice", &["TeamA"]);
+    let bob = actor("bob", &["TeamB"]);
+    let both = actor("olga", &["TeamA", "TeamB"]);
+    let carol = actor("carol", &["TeamC"]);
+    let steward = actor("dana", &["TeamD"]);
+    let (mut team_a, mut team_b, mut stewarded) = (0_u64, 0_u64, 0_u64);
+    for i in 0..1_000 {
+        let (who, team) = if i % 3 == 0 { (&alice, "TeamA") } else { (&bob, "TeamB") };
+        let stewards = (i % 7 == 0).then(|| "TeamD".to_owned());
+        let input = NewDataset {
+            label: format!("Set {i:04}"),
+            stewards: stewards.clone(),
+            ..new_dataset(&env, team)
+        };
+        core.datasets().create(who, input).await.expect("created");
+        if team == "TeamA" {
+            team_a += 1
+        } else {
+            team_b += 1
+        }
+        stewarded += u64::from(stewards.is_some());
+    }
+    let all = DatasetFilter::default();
+    let first = PageRequest::new(Some(1), Some(100)).expect("page");
+    let count = |a: Actor| {
+        let core = core.clone();
+        let all = all.clone();
+        async move { core.datasets().list(&a, &all, first).await.expect("list").count }
+    };
+    assert_eq!(count(alice.clone()).await, team_a);
+    assert_eq!(count(bob.clone()).await, team_b);
+    assert_eq!(count(both.clone()).await, 1_000);
+    assert_eq!(count(carol.clone()).await, 0);
+    assert_eq!(count(steward.clone()).await, stewarded);
+
+    // Paging walks bob's datasets once each, in label order.
+    let mut seen = vec![];
+    for page in 1..=team_b.div_ceil(100) {
+        let request = PageRequest::new(Some(i32::try_from(page).expect("small")), Some(100)).expect("page");
+        let found = core.datasets().list(&bob, &all, request).await.expect("list");
+        assert!(found.nodes.iter().all(|d| d.saml_admin_group_name == "TeamB"));
+        seen.extend(found.nodes.into_iter().map(|d| d.label));
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!((seen.len() as u64, sorted), (team_b, seen));
+    let term = DatasetFilter { term: Some("set 000".into()), ..Default::default() };
+    let found = core.datasets().list(&alice, &term, first).await.expect("search");
+    assert_eq!(found.count, 4, "Set 0000, 0003, 0006 and 0009 are TeamA's");
 }
 
 on_both_backends!(
+    imports_are_checked_in_the_account_and_deploy_nothing,
+    lists_hold_exactly_what_each_team_may_see,
     a_team_with_create_dataset_publishes_and_its_readers_see_it,
     teams_and_environments_holding_datasets_cannot_go,
     stewards_can_be_changed_and_access_follows,

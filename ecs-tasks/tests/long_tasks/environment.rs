@@ -71,6 +71,7 @@ async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: 
         trust_account_id: "123456789012".into(),
         pivot_role_name: PIVOT.into(),
         linker: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
+        probe: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
     });
     let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
     core.admit(&alice).await.expect("TeamA gets its tenant permissions");

@@ -151,24 +151,11 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
 
 async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backend) {
     use sluice_core::{
-        Actor, Core,
-        datasets::NewDataset,
-        environments::{AccountLinker, AwsSettings, LinkError, NewEnvironment, PivotRole},
-        organizations::NewOrganization,
+        Actor, Core, datasets::NewDataset, environments::NewEnvironment, organizations::NewOrganization,
+        testkit::fake_aws,
     };
-    struct AcceptAll;
-    #[async_trait::async_trait]
-    impl AccountLinker for AcceptAll {
-        async fn verify(&self, _pivot: &PivotRole) -> Result<(), LinkError> {
-            Ok(())
-        }
-    }
     let db = TestDb::new(backend).await;
-    let core = Core::new(db.db.clone()).with_aws(AwsSettings {
-        trust_account_id: "123456789012".into(),
-        pivot_role_name: "pivot".into(),
-        linker: Arc::new(AcceptAll),
-    });
+    let core = Core::new(db.db.clone()).with_aws(fake_aws::aws_settings());
     let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
     core.admit(&alice).await.expect("admit");
     let org = core

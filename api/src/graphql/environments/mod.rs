@@ -8,4 +8,7 @@ mod types;
 pub use consumption::{ConsumptionMutation, ConsumptionQuery};
 pub use mutation::EnvironmentMutation;
 pub use query::EnvironmentQuery;
-pub use types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult};
+pub use types::{
+    EnvironmentFilter, EnvironmentGql, EnvironmentPermission, EnvironmentSearchResult,
+    OrganizationSimplified, StackGql, flat,
+};

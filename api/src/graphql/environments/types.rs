@@ -13,9 +13,9 @@ pub struct EnvironmentParameter {
 
 #[derive(SimpleObject)]
 pub struct OrganizationSimplified {
-    organization_uri: ID,
-    label: String,
-    name: String,
+    pub organization_uri: ID,
+    pub label: String,
+    pub name: String,
 }
 
 #[Object(name = "Environment")]

@@ -14,11 +14,7 @@ use sluice_api::{
     build_app,
     graphql::{Limits, build_schema},
 };
-use sluice_core::{
-    Core,
-    environments::{AccountLinker, AwsSettings, LinkError, PivotRole},
-    tasks::EmbeddedQueue,
-};
+use sluice_core::{Core, environments::AccountLinker, tasks::EmbeddedQueue, testkit::fake_aws};
 use sluice_worker::{Metrics, serve::MetricsState};
 
 pub use sluice_core::testkit::{Backend, TestDb};
@@ -45,25 +41,11 @@ pub struct Options {
     pub issuers: Vec<IssuerSettings>,
     pub limits: Option<Limits>,
     pub max_body_bytes: Option<usize>,
-    /// Checks pivot roles; default `FakeLinker`.
+    /// Checks pivot roles; default `fake_aws::FakeAccounts`.
     pub linker: Option<Arc<dyn AccountLinker>>,
 }
 
-/// Accepts every pivot role except in account 000000000000, which it refuses as AWS would.
-pub struct FakeLinker;
-
-pub const REFUSED_ACCOUNT: &str = "000000000000";
-
-#[async_trait::async_trait]
-impl AccountLinker for FakeLinker {
-    async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError> {
-        if pivot.account_id == REFUSED_ACCOUNT {
-            Err(LinkError::Refused(format!("could not assume {}: AccessDenied", pivot.arn())))
-        } else {
-            Ok(())
-        }
-    }
-}
+pub use sluice_core::testkit::fake_aws::{MISSING_PREFIX, REFUSED_ACCOUNT};
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
@@ -72,11 +54,11 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Self {
         let test_db = TestDb::new(backend).await;
-        let core = Core::new(test_db.db.clone()).with_aws(AwsSettings {
-            trust_account_id: "999999999999".into(),
-            pivot_role_name: "sluice-pivot".into(),
-            linker: options.linker.clone().unwrap_or_else(|| Arc::new(FakeLinker)),
-        });
+        let mut aws = fake_aws::aws_settings();
+        if let Some(linker) = options.linker.clone() {
+            aws.linker = linker;
+        }
+        let core = Core::new(test_db.db.clone()).with_aws(aws);
         core.sync_catalog().await.expect("catalog");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");

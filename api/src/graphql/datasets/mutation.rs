@@ -1,0 +1,71 @@
+use async_graphql::{Context, Object};
+use sluice_core::Error;
+
+use super::{
+    inputs::{ImportDatasetInput, ModifyDatasetInput, NewDatasetInput},
+    types::DatasetGql,
+};
+use crate::graphql::{GqlResult, actor, core, to_gql};
+
+#[derive(Default)]
+pub struct DatasetMutation;
+
+fn required<T>(value: Option<T>, field: &str) -> async_graphql::Result<T> {
+    value.ok_or_else(|| to_gql(Error::validation(field, "is required")))
+}
+
+#[Object]
+impl DatasetMutation {
+    /// Creates a dataset and queues its stack: an S3 bucket with its own KMS key, a Glue
+    /// database, an admin role and the Lake Formation registration of the bucket. Needs
+    /// MANAGE_DATASETS, and CREATE_DATASET on the environment for `SamlAdminGroupName`.
+    async fn create_dataset(
+        &self,
+        ctx: &Context<'_>,
+        input: NewDatasetInput,
+    ) -> async_graphql::Result<DatasetGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?.datasets().create(actor, input.into_core()?).await.gql().map(DatasetGql)
+    }
+
+    /// Brings an existing bucket, Glue database and KMS key in as a dataset. The pivot role
+    /// must find them in the environment's account (BAD_USER_INPUT names what it could not).
+    async fn import_dataset(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<ImportDatasetInput>,
+    ) -> async_graphql::Result<DatasetGql> {
+        let actor = actor(ctx)?;
+        let (new, existing) = required(input, "input")?.into_core()?;
+        core(ctx)?.datasets().import(actor, new, existing).await.gql().map(DatasetGql)
+    }
+
+    /// Needs UPDATE_DATASET. The bucket, key and Glue database never change.
+    async fn update_dataset(
+        &self,
+        ctx: &Context<'_>,
+        dataset_uri: Option<String>,
+        input: Option<ModifyDatasetInput>,
+    ) -> async_graphql::Result<DatasetGql> {
+        let actor = actor(ctx)?;
+        let uri = required(dataset_uri, "datasetUri")?;
+        let datasets = core(ctx)?.datasets();
+        let current = datasets.get(actor, &uri).await.gql()?;
+        let change = input.unwrap_or_default().into_core(&current.kms_alias)?;
+        datasets.update(actor, &uri, change).await.gql().map(DatasetGql)
+    }
+
+    /// Needs DELETE_DATASET. With `deleteFromAWS`, a task deletes the dataset stack (and with
+    /// it the bucket's Glue database and Lake Formation registration); imported resources are
+    /// never deleted.
+    #[graphql(name = "deleteDataset")]
+    async fn delete_dataset(
+        &self,
+        ctx: &Context<'_>,
+        dataset_uri: String,
+        #[graphql(name = "deleteFromAWS")] delete_from_aws: Option<bool>,
+    ) -> async_graphql::Result<bool> {
+        let actor = actor(ctx)?;
+        core(ctx)?.datasets().delete(actor, &dataset_uri, delete_from_aws.unwrap_or(false)).await.gql()
+    }
+}

@@ -1,0 +1,97 @@
+use async_graphql::{Context, Object};
+use sluice_core::datasets::UserRole;
+
+use super::{
+    inputs::DatasetFilter,
+    types::{DatasetBaseGql, DatasetBaseSearchResult, DatasetGql, DatasetSearchResult},
+};
+use crate::graphql::{GqlResult, actor, core, organizations::page_of, to_gql};
+
+#[derive(Default)]
+pub struct DatasetQuery;
+
+#[Object]
+impl DatasetQuery {
+    /// Any signed-in user may read a dataset's catalog entry, to request access to it; its
+    /// `restricted` part and its stack need GET_DATASET (the admin team and the stewards).
+    async fn get_dataset(&self, ctx: &Context<'_>, dataset_uri: String) -> async_graphql::Result<DatasetGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?.datasets().get(actor, &dataset_uri).await.gql().map(DatasetGql)
+    }
+
+    /// Datasets your teams may read.
+    async fn list_datasets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DatasetFilter>,
+    ) -> async_graphql::Result<DatasetBaseSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?.datasets().list(actor, &filter.to_core()?, page).await.gql()?;
+        Ok(DatasetBaseSearchResult(found.map(DatasetBaseGql)))
+    }
+
+    /// Datasets you created or whose admin team you are in (unless `roles` says otherwise).
+    async fn list_owned_datasets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DatasetFilter>,
+    ) -> async_graphql::Result<DatasetBaseSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let mut core_filter = filter.to_core()?;
+        if core_filter.roles.is_empty() {
+            core_filter.roles = vec![UserRole::Creator, UserRole::Admin];
+        }
+        let found = core(ctx)?.datasets().list(actor, &core_filter, page).await.gql()?;
+        Ok(DatasetBaseSearchResult(found.map(DatasetBaseGql)))
+    }
+
+    /// Every dataset of an environment. Needs GET_ENVIRONMENT: the environment's teams.
+    async fn list_datasets_created_in_environment(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        filter: Option<DatasetFilter>,
+    ) -> async_graphql::Result<DatasetBaseSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?
+            .datasets()
+            .list_in_environment(actor, &environment_uri, &filter.to_core()?, page)
+            .await
+            .gql()?;
+        Ok(DatasetBaseSearchResult(found.map(DatasetBaseGql)))
+    }
+
+    /// The datasets a team of yours administers in an environment.
+    #[graphql(name = "listS3DatasetsOwnedByEnvGroup")]
+    async fn list_s3_datasets_owned_by_env_group(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        group_uri: String,
+        filter: Option<DatasetFilter>,
+    ) -> async_graphql::Result<DatasetSearchResult> {
+        let actor = actor(ctx)?;
+        if !actor.in_group(&group_uri) {
+            return Err(to_gql(sluice_core::Error::validation(
+                "groupUri",
+                format!("you are not a member of {group_uri}"),
+            )));
+        }
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let mut core_filter = filter.to_core()?;
+        core_filter.admin_team = Some(group_uri);
+        let found = core(ctx)?
+            .datasets()
+            .list_in_environment(actor, &environment_uri, &core_filter, page)
+            .await
+            .gql()?;
+        Ok(DatasetSearchResult(found.map(DatasetGql)))
+    }
+}

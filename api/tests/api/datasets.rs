@@ -1,0 +1,216 @@
+//! Datasets over GraphQL in data.all's dialect: what each team sees and may do, imports checked
+//! at the (faked) pivot-role port, and the inputs Sluice cannot honour refused by name.
+
+use serde_json::{Value, json};
+
+use crate::{
+    environments::link,
+    organizations::create_org,
+    support::{Backend, MISSING_PREFIX, TestApp, error_code, on_both_backends},
+};
+
+const CREATE: &str = r#"mutation($input: NewDatasetInput!) {
+  createDataset(input: $input) { datasetUri label name owner SamlAdminGroupName stewards topics language confidentiality
+    imported autoApprovalEnabled userRoleForDataset userRoleInEnvironment admins AwsAccountId region
+    environment { environmentUri label organization { organizationUri label } }
+    stack { status stack targetUri taskUri } }
+}"#;
+const GET: &str = r#"query($d: String!) { getDataset(datasetUri: $d) { datasetUri label userRoleForDataset userRoleInEnvironment
+  stack { status }
+  restricted { S3BucketName GlueDatabaseName KmsAlias IAMDatasetAdminRoleArn AwsAccountId importedS3Bucket importedAdminRole } } }"#;
+const IMPORT: &str = r#"mutation($input: ImportDatasetInput) {
+  importDataset(input: $input) { datasetUri imported stack { status } restricted { S3BucketName GlueDatabaseName KmsAlias importedKmsKey importedAdminRole IAMDatasetAdminRoleArn } }
+}"#;
+
+/// An organization and environment of TeamA, with TeamB invited to create datasets and TeamC
+/// invited without that right. Returns (app, alice, bob, carol, org, env).
+async fn setup(backend: Backend) -> (TestApp, String, String, String, String, String) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let carol = app.token("carol", &["TeamC"]);
+    let org = create_org(&app, &alice, "Org", "TeamA").await;
+    let env = link(&app, &alice, &org, "111122223333").await;
+    let env = env["environmentUri"].as_str().expect("env").to_owned();
+    let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
+    app.ok(
+        &alice,
+        invite,
+        json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_DATASET"]}}),
+    )
+    .await;
+    app.ok(&alice, invite, json!({"i": {"environmentUri": env, "groupUri": "TeamC", "permissions": []}}))
+        .await;
+    (app, alice, bob, carol, org, env)
+}
+
+fn new_input(org: &str, env: &str, team: &str) -> Value {
+    json!({"input": {"label": "Sales Orders", "organizationUri": org, "environmentUri": env, "SamlAdminGroupName": team,
+        "topics": ["Sales", "Orders"], "language": "French", "confidentiality": "Official", "stewards": "TeamD",
+        "tags": ["eu"], "owner": "ignored@example.com", "businessOwnerEmail": "owner@example.com"}})
+}
+
+async fn a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry(backend: Backend) {
+    let (app, _alice, bob, carol, org, env) = setup(backend).await;
+    let created = app.ok(&bob, CREATE, new_input(&org, &env, "TeamB")).await["createDataset"].clone();
+    let uri = created["datasetUri"].as_str().expect("uri").to_owned();
+    assert_eq!(created["owner"], "bob", "the caller is the creator, whatever `owner` says");
+    assert_eq!(created["userRoleForDataset"], "Creator");
+    assert_eq!(created["userRoleInEnvironment"], "Invited");
+    assert_eq!(created["topics"], json!(["Sales", "Orders"]));
+    assert_eq!((created["language"].as_str(), created["imported"].as_bool()), (Some("French"), Some(false)));
+    assert_eq!(created["environment"]["environmentUri"], env.as_str());
+    assert_eq!(created["environment"]["organization"]["label"], "Org");
+    assert_eq!(created["AwsAccountId"], "111122223333");
+    assert_eq!(created["stack"]["status"], "PENDING");
+    assert_eq!(created["stack"]["stack"], "dataset");
+    assert!(created["name"].as_str().expect("name").ends_with(&uri));
+
+    let mine = app.ok(&bob, GET, json!({"d": uri})).await["getDataset"].clone();
+    let bucket = mine["restricted"]["S3BucketName"].as_str().expect("bucket");
+    assert!(bucket.starts_with("dl-sales-orders-") && bucket.len() <= 63, "{bucket}");
+    assert!(
+        mine["restricted"]["IAMDatasetAdminRoleArn"]
+            .as_str()
+            .expect("arn")
+            .starts_with("arn:aws:iam::111122223333:role/dl-")
+    );
+    assert_eq!(mine["restricted"]["importedS3Bucket"], false);
+
+    // Carol's team is in the environment but has no grant on the dataset.
+    let theirs = app.gql(Some(&carol), GET, json!({"d": uri})).await;
+    assert_eq!(
+        theirs["data"]["getDataset"]["label"], "Sales Orders",
+        "the catalog entry is public: {theirs}"
+    );
+    assert_eq!(theirs["data"]["getDataset"]["userRoleForDataset"], "NoPermission");
+    assert!(theirs["data"]["getDataset"]["stack"].is_null(), "{theirs}");
+    assert!(theirs["data"]["getDataset"]["restricted"].is_null(), "{theirs}");
+    assert_eq!(error_code(&theirs), Some("FORBIDDEN"), "{theirs}");
+    assert_eq!(theirs["errors"][0]["path"], json!(["getDataset", "restricted"]));
+
+    for (name, doc, vars) in [
+        (
+            "update",
+            "mutation($d: String) { updateDataset(datasetUri: $d, input: {label: \"Mine\"}) { label } }",
+            json!({"d": uri}),
+        ),
+        ("delete", "mutation($d: String!) { deleteDataset(datasetUri: $d) }", json!({"d": uri})),
+    ] {
+        let refused = app.gql(Some(&carol), doc, vars).await;
+        assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{name}: {refused}");
+    }
+    let list = "{ listDatasets { count nodes { datasetUri } } }";
+    assert_eq!(app.ok(&carol, list, json!({})).await["listDatasets"]["count"], 0);
+    assert_eq!(app.ok(&bob, list, json!({})).await["listDatasets"]["count"], 1);
+    let stewards = app.token("dana", &["TeamD"]);
+    let seen = app
+        .ok(
+            &stewards,
+            "{ listDatasets(filter: {roles: [DataSteward]}) { count nodes { userRoleForDataset } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(seen["listDatasets"]["nodes"], json!([{"userRoleForDataset": "DataSteward"}]));
+    let in_env = app
+        .ok(&carol, "query($e: String!) { listDatasetsCreatedInEnvironment(environmentUri: $e) { count nodes { label stack { status } } } }", json!({"e": env}))
+        .await;
+    assert_eq!(
+        in_env["listDatasetsCreatedInEnvironment"]["count"], 1,
+        "environment teams see what was published there"
+    );
+    assert!(in_env["listDatasetsCreatedInEnvironment"]["nodes"][0]["stack"].is_null());
+
+    let updated = app
+        .ok(
+            &bob,
+            "mutation($d: String) { updateDataset(datasetUri: $d, input: {label: \"Orders\", topics: [Finances], stewards: \"\"}) { label topics stewards } }",
+            json!({"d": uri}),
+        )
+        .await;
+    assert_eq!(
+        updated["updateDataset"],
+        json!({"label": "Orders", "topics": ["Finances"], "stewards": null})
+    );
+    let seen = app.ok(&stewards, list, json!({})).await;
+    assert_eq!(seen["listDatasets"]["count"], 0, "former stewards lose their view");
+}
+
+async fn inputs_sluice_cannot_honour_are_refused_by_name(backend: Backend) {
+    let (app, _alice, bob, _carol, org, env) = setup(backend).await;
+    let mut expiring = new_input(&org, &env, "TeamB");
+    expiring["input"]["enableExpiration"] = json!(true);
+    let refused = app.gql(Some(&bob), CREATE, expiring).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    assert!(refused["errors"][0]["message"].as_str().expect("msg").contains("enableExpiration"), "{refused}");
+
+    let mut wrong_org = new_input(&org, &env, "TeamB");
+    wrong_org["input"]["organizationUri"] = json!("someother");
+    let refused = app.gql(Some(&bob), CREATE, wrong_org).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+
+    let mut bad_email = new_input(&org, &env, "TeamB");
+    bad_email["input"]["businessOwnerEmail"] = json!("not-an-address");
+    let refused = app.gql(Some(&bob), CREATE, bad_email).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+
+    let created = app.ok(&bob, CREATE, new_input(&org, &env, "TeamB")).await;
+    let uri = created["createDataset"]["datasetUri"].as_str().expect("uri");
+    let rekey = app
+        .gql(Some(&bob), "mutation($d: String) { updateDataset(datasetUri: $d, input: {KmsAlias: \"alias/other\"}) { label } }", json!({"d": uri}))
+        .await;
+    assert_eq!(error_code(&rekey), Some("BAD_USER_INPUT"), "{rekey}");
+    let terms = app
+        .gql(
+            Some(&bob),
+            "mutation($d: String) { updateDataset(datasetUri: $d, input: {terms: [\"t\"]}) { label } }",
+            json!({"d": uri}),
+        )
+        .await;
+    assert_eq!(error_code(&terms), Some("BAD_USER_INPUT"), "{terms}");
+    let listed = app.ok(&bob, "{ listDatasets { count } }", json!({})).await;
+    assert_eq!(listed["listDatasets"]["count"], 1, "refused requests created nothing");
+}
+
+async fn imports_are_checked_through_the_pivot_role(backend: Backend) {
+    let (app, _alice, bob, _carol, org, env) = setup(backend).await;
+    let import = |bucket: &str, db: Option<&str>, role: Option<&str>| {
+        json!({"input": {"label": "Legacy", "organizationUri": org, "environmentUri": env, "SamlAdminGroupName": "TeamB",
+            "owner": "bob", "bucketName": bucket, "glueDatabaseName": db, "KmsKeyAlias": "legacy-key", "adminRoleName": role}})
+    };
+    let missing_bucket = format!("{MISSING_PREFIX}-bucket");
+    let refused = app.gql(Some(&bob), IMPORT, import(&missing_bucket, Some("legacy_db"), None)).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    let message = refused["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        message.contains(&format!("S3 bucket {missing_bucket}")) && message.contains("111122223333"),
+        "{message}"
+    );
+    let no_db = app.gql(Some(&bob), IMPORT, import("legacy-bucket", None, None)).await;
+    assert_eq!(error_code(&no_db), Some("BAD_USER_INPUT"), "{no_db}");
+    let missing_role = format!("{MISSING_PREFIX}Role");
+    let no_role =
+        app.gql(Some(&bob), IMPORT, import("legacy-bucket", Some("legacy_db"), Some(&missing_role))).await;
+    assert!(
+        no_role["errors"][0]["message"].as_str().expect("m").contains(&format!("IAM role {missing_role}")),
+        "{no_role}"
+    );
+
+    let imported = app
+        .ok(&bob, IMPORT, import("legacy-bucket", Some("legacy_db"), Some("LegacyAdmin")))
+        .await["importDataset"]
+        .clone();
+    assert_eq!(imported["imported"], true);
+    assert!(imported["stack"].is_null(), "an import deploys no stack");
+    assert_eq!(
+        imported["restricted"],
+        json!({"S3BucketName": "legacy-bucket", "GlueDatabaseName": "legacy_db", "KmsAlias": "alias/legacy-key",
+            "importedKmsKey": true, "importedAdminRole": true, "IAMDatasetAdminRoleArn": "arn:aws:iam::111122223333:role/LegacyAdmin"})
+    );
+}
+
+on_both_backends!(
+    a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry,
+    inputs_sluice_cannot_honour_are_refused_by_name,
+    imports_are_checked_through_the_pivot_role,
+);

@@ -1,0 +1,74 @@
+//! The AWS adapter of the resource-probe port: whether the bucket, Glue database, KMS alias and
+//! role an import names exist, as the account's pivot role sees them.
+
+use sluice_core::environments::{AwsResource, LinkError, PivotRole, ResourceProbe};
+
+use crate::{
+    catalog::{CatalogError, GlueCatalog},
+    link::{PivotLinker, assume_pivot},
+    storage::{Storage, StorageError},
+};
+
+fn refused_or_unreachable(what: &AwsResource, message: String) -> LinkError {
+    // AWS's code leads the message (`describe`); only a refusal is the user's to fix.
+    if message.split(':').next().is_some_and(|code| code.starts_with("AccessDenied")) {
+        LinkError::Refused(format!(
+            "the pivot role may not read the {what} ({message}): update the pivot role from the current \
+             template, or grant it read access"
+        ))
+    } else {
+        LinkError::Unreachable(format!("could not look up the {what}: {message}"))
+    }
+}
+
+fn storage_error(what: &AwsResource, e: StorageError) -> LinkError {
+    match e {
+        StorageError::Forbidden { .. } => LinkError::Refused(e.to_string()),
+        StorageError::Aws { message, .. } => refused_or_unreachable(what, message),
+        StorageError::Invalid { .. } => LinkError::Unreachable(e.to_string()),
+    }
+}
+
+fn catalog_error(what: &AwsResource, e: CatalogError) -> LinkError {
+    match e {
+        CatalogError::Aws { message, .. } => refused_or_unreachable(what, message),
+        CatalogError::Invalid { .. } => LinkError::Unreachable(e.to_string()),
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceProbe for PivotLinker {
+    async fn missing(
+        &self,
+        pivot: &PivotRole,
+        wanted: &[AwsResource],
+    ) -> Result<Vec<AwsResource>, LinkError> {
+        let session = assume_pivot(self.base(), pivot).await?;
+        let storage = Storage::new(&session);
+        let glue = GlueCatalog::new(&session);
+        let iam = aws_sdk_iam::Client::new(&session);
+        let mut missing = vec![];
+        for what in wanted {
+            let exists = match what {
+                AwsResource::Bucket(name) => {
+                    storage.bucket_exists(name).await.map_err(|e| storage_error(what, e))?
+                }
+                AwsResource::KmsAlias(name) => {
+                    storage.kms_alias_exists(name).await.map_err(|e| storage_error(what, e))?
+                }
+                AwsResource::GlueDatabase(name) => {
+                    glue.database_exists(name).await.map_err(|e| catalog_error(what, e))?
+                }
+                AwsResource::Role(name) => match iam.get_role().role_name(name).send().await {
+                    Ok(_) => true,
+                    Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => false,
+                    Err(e) => return Err(refused_or_unreachable(what, crate::aws_error::describe(&e))),
+                },
+            };
+            if !exists {
+                missing.push(what.clone());
+            }
+        }
+        Ok(missing)
+    }
+}

@@ -1,0 +1,252 @@
+//! Creating a dataset (a stack makes its bucket, key, role and Glue database) and importing one
+//! (they exist already; the pivot role confirms it). Both admit the same teams and store the
+//! same row.
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sluice_entities::{dataset as ds, environment as env, environment_group as eg};
+
+use super::{Dataset, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
+use crate::{
+    Actor, Error, Result, audit,
+    environments::{self, AwsResource, LinkError, PivotRole, names, onboarding, stacks},
+    error::OnConflict,
+    organizations::validate,
+    permissions::{self, catalog},
+    uri::new_uri,
+};
+
+pub const DEPLOY_ACTION: &str = "dataset.deploy";
+
+/// The AWS names of a dataset's resources.
+struct Resources {
+    bucket_name: String,
+    glue_database_name: String,
+    kms_alias: String,
+    admin_role_name: String,
+    imported_admin_role: bool,
+}
+
+/// A request that passed every check, ready to store.
+struct Admitted {
+    label: String,
+    environment: env::Model,
+    team: sluice_entities::environment_group::Model,
+    row: ds::ActiveModel,
+    stewards: Option<String>,
+}
+
+impl super::Datasets<'_> {
+    pub async fn create(&self, actor: &Actor, input: NewDataset) -> Result<Dataset> {
+        let target = input.environment_uri.clone();
+        let result = async {
+            let uri = new_uri();
+            let admitted = self.admit(actor, &uri, input).await?;
+            let (prefix, label) = (&admitted.environment.resource_prefix, &admitted.label);
+            let resources = Resources {
+                bucket_name: names::bucket_name(prefix, label, &uri),
+                glue_database_name: names::glue_database_name(prefix, label, &uri),
+                kms_alias: format!("alias/{}", names::stack_name(prefix, label, &uri)),
+                admin_role_name: names::team_role_name(prefix, label, &uri),
+                imported_admin_role: false,
+            };
+            self.store(actor, &uri, admitted, resources, false).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "createDataset", &target, environments::RESOURCE_TYPE, &result)
+            .await;
+        result
+    }
+
+    /// Brings an existing bucket, Glue database and KMS key in as a dataset, after the pivot
+    /// role has confirmed they exist. No stack is deployed for it.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        input: NewDataset,
+        existing: ImportedResources,
+    ) -> Result<Dataset> {
+        let target = input.environment_uri.clone();
+        let result = async {
+            let uri = new_uri();
+            let admitted = self.admit(actor, &uri, input).await?;
+            let given_role = existing.admin_role_name.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            let resources = Resources {
+                bucket_name: model::bucket_name(&existing.bucket_name)?,
+                glue_database_name: model::glue_database_name(&existing.glue_database_name)?,
+                kms_alias: model::kms_alias(&existing.kms_alias)?,
+                admin_role_name: match given_role {
+                    Some(role) => model::role_name(role)?,
+                    // Without a role of its own, the admin team's role administers the data.
+                    None => admitted.team.role_name.clone(),
+                },
+                imported_admin_role: true,
+            };
+            self.confirm_exists(&admitted.environment, &resources, given_role.is_some()).await?;
+            self.store(actor, &uri, admitted, resources, true).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "importDataset", &target, environments::RESOURCE_TYPE, &result)
+            .await;
+        result
+    }
+
+    /// The checks both paths share: who may act, where, and what they sent.
+    async fn admit(&self, actor: &Actor, uri: &str, input: NewDataset) -> Result<Admitted> {
+        permissions::require_tenant(self.db, actor, catalog::MANAGE_DATASETS).await?;
+        let env_uri = input.environment_uri.trim().to_owned();
+        let team = validate::group("SamlAdminGroupName", Some(&input.saml_admin_group_name))?;
+        validate::require_membership(actor, "SamlAdminGroupName", &team)?;
+        // The acting team itself must hold CREATE_DATASET there, not just any team of the actor.
+        let membership = eg::Entity::find_by_id((env_uri.clone(), team.clone())).one(self.db).await?;
+        let allowed = match &membership {
+            Some(_) => permissions::resource_permissions(self.db, &team, &env_uri)
+                .await?
+                .iter()
+                .any(|p| p == catalog::CREATE_DATASET),
+            None => false,
+        };
+        let (Some(membership), true) = (membership, allowed) else {
+            return Err(Error::forbidden(
+                catalog::CREATE_DATASET,
+                environments::RESOURCE_TYPE,
+                &env_uri,
+                &format!(
+                    "{team} must be a team of the environment with CREATE_DATASET; ask its owners to invite it"
+                ),
+            ));
+        };
+        let environment = env::Entity::find_by_id(env_uri.clone())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: environments::RESOURCE_TYPE, uri: env_uri.clone() })?;
+        if let Some(org) = input.organization_uri.as_deref().map(str::trim).filter(|o| !o.is_empty())
+            && org != environment.organization_uri
+        {
+            return Err(Error::validation(
+                "organizationUri",
+                format!(
+                    "environment {env_uri} belongs to organization {}, not {org}",
+                    environment.organization_uri
+                ),
+            ));
+        }
+        let stewards = input
+            .stewards
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| validate::group("stewards", Some(s)))
+            .transpose()?;
+        let now = chrono::Utc::now();
+        let label = validate::label(Some(&input.label))?;
+        let row = ds::ActiveModel {
+            dataset_uri: Set(uri.to_owned()),
+            environment_uri: Set(env_uri),
+            organization_uri: Set(environment.organization_uri.clone()),
+            name: Set(names::stack_name(&environment.resource_prefix, &label, uri)),
+            label: Set(label.clone()),
+            description: Set(validate::description(input.description.as_deref())?),
+            tags: Set(model::json_list(&validate::tags(input.tags.as_deref())?)),
+            topics: Set(model::json_list(&model::topics(input.topics.as_deref().unwrap_or_default())?)),
+            confidentiality: Set(model::confidentiality(input.confidentiality.as_deref())?),
+            owner: Set(actor.username.clone()),
+            saml_admin_group_name: Set(team),
+            stewards: Set(stewards.clone()),
+            auto_approval_enabled: Set(input.auto_approval_enabled),
+            language: Set(model::language(input.language.as_deref())?),
+            business_owner_email: Set(input
+                .business_owner_email
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| model::email("businessOwnerEmail", e))
+                .transpose()?),
+            business_owner_delegation_emails: Set(model::json_list(&model::emails(
+                "businessOwnerDelegationEmails",
+                input.business_owner_delegation_emails.as_deref().unwrap_or_default(),
+            )?)),
+            created: Set(now),
+            updated: Set(now),
+            ..Default::default()
+        };
+        Ok(Admitted { label, environment, team: membership, row, stewards })
+    }
+
+    async fn confirm_exists(&self, environment: &env::Model, r: &Resources, role_given: bool) -> Result<()> {
+        let aws = onboarding::require(self.aws)?;
+        let pivot = PivotRole {
+            account_id: environment.aws_account_id.clone(),
+            region: environment.region.clone(),
+            role_name: environment.pivot_role_name.clone(),
+            external_id: onboarding::external_id(self.db).await?,
+        };
+        let mut wanted = vec![
+            AwsResource::Bucket(r.bucket_name.clone()),
+            AwsResource::GlueDatabase(r.glue_database_name.clone()),
+            AwsResource::KmsAlias(r.kms_alias.clone()),
+        ];
+        if role_given {
+            wanted.push(AwsResource::Role(r.admin_role_name.clone()));
+        }
+        let missing = aws.probe.missing(&pivot, &wanted).await.map_err(|e| match e {
+            LinkError::Refused(reason) => Error::validation("environmentUri", reason),
+            LinkError::Unreachable(_) => {
+                Error::InvalidState(format!("{e}; nothing was imported, try again in a moment"))
+            }
+        })?;
+        let Some(first) = missing.first() else { return Ok(()) };
+        let list = missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        Err(Error::validation(
+            first.field(),
+            format!(
+                "not found in account {} ({}): {list}. Check the names, and that they are in the environment's \
+                 account and region; nothing was imported",
+                environment.aws_account_id, environment.region
+            ),
+        ))
+    }
+
+    async fn store(
+        &self,
+        actor: &Actor,
+        uri: &str,
+        admitted: Admitted,
+        resources: Resources,
+        imported: bool,
+    ) -> Result<Dataset> {
+        let Admitted { environment, team, mut row, stewards, .. } = admitted;
+        let env_uri = environment.environment_uri.clone();
+        row.imported = Set(imported);
+        row.bucket_name = Set(resources.bucket_name);
+        row.glue_database_name = Set(resources.glue_database_name);
+        row.kms_alias = Set(resources.kms_alias);
+        row.admin_role_name = Set(resources.admin_role_name);
+        row.imported_admin_role = Set(resources.imported_admin_role);
+        let txn = self.db.begin().await?;
+        let row = row.insert(&txn).await.on_conflict(|| {
+            Error::Conflict(format!("environment {env_uri} already has a dataset on that bucket"))
+        })?;
+        let team = team.group_uri;
+        permissions::attach_resource_policy(&txn, &team, uri, RESOURCE_TYPE, catalog::DATASET_ALL).await?;
+        if let Some(stewards) = stewards.as_deref().filter(|s| *s != team) {
+            permissions::attach_resource_policy(&txn, stewards, uri, RESOURCE_TYPE, catalog::DATASET_READ)
+                .await?;
+        }
+        let detail = if imported {
+            format!("imported s3://{} in {env_uri} for {team}", row.bucket_name)
+        } else {
+            let target = stacks::StackTarget {
+                target_uri: uri,
+                target_type: RESOURCE_TYPE,
+                environment_uri: &env_uri,
+            };
+            stacks::insert(&txn, target, &row.name, &environment.aws_account_id, &environment.region).await?;
+            let task =
+                stacks::queue_deploy_of(&txn, uri, RESOURCE_TYPE, DEPLOY_ACTION, "dataset created").await?;
+            format!("in {env_uri} for {team}; deploy task {task}")
+        };
+        queue_index(&txn, uri, false).await?;
+        let action = if imported { "importDataset" } else { "createDataset" };
+        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &detail).await?;
+        txn.commit().await?;
+        Dataset::from_model(row)
+    }
+}

@@ -1,0 +1,61 @@
+//! Linked accounts without AWS, for tests of the rules Sluice owns: pivot roles are accepted
+//! except in one account, and resources exist unless their name says otherwise.
+
+use std::sync::Arc;
+
+use crate::environments::{AccountLinker, AwsResource, AwsSettings, LinkError, PivotRole, ResourceProbe};
+
+/// The account whose pivot role is refused, as AWS refuses a role that is missing.
+pub const REFUSED_ACCOUNT: &str = "000000000000";
+
+/// Resources whose name starts with this do not exist.
+pub const MISSING_PREFIX: &str = "missing";
+
+pub struct FakeAccounts;
+
+fn refused(pivot: &PivotRole) -> Result<(), LinkError> {
+    if pivot.account_id == REFUSED_ACCOUNT {
+        Err(LinkError::Refused(format!("could not assume {}: AccessDenied", pivot.arn())))
+    } else {
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountLinker for FakeAccounts {
+    async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError> {
+        refused(pivot)
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceProbe for FakeAccounts {
+    async fn missing(
+        &self,
+        pivot: &PivotRole,
+        wanted: &[AwsResource],
+    ) -> Result<Vec<AwsResource>, LinkError> {
+        refused(pivot)?;
+        Ok(wanted
+            .iter()
+            .filter(|r| {
+                let (AwsResource::Bucket(n)
+                | AwsResource::GlueDatabase(n)
+                | AwsResource::KmsAlias(n)
+                | AwsResource::Role(n)) = r;
+                n.trim_start_matches("alias/").starts_with(MISSING_PREFIX)
+            })
+            .cloned()
+            .collect())
+    }
+}
+
+/// Settings whose linker and probe are [`FakeAccounts`].
+pub fn aws_settings() -> AwsSettings {
+    AwsSettings {
+        trust_account_id: "999999999999".into(),
+        pivot_role_name: "sluice-pivot".into(),
+        linker: Arc::new(FakeAccounts),
+        probe: Arc::new(FakeAccounts),
+    }
+}
