@@ -2,6 +2,7 @@
 //! child process in embedded mode, with the same arguments; each command records its result on
 //! its task.
 
+mod dataset_stack;
 mod health;
 mod stack;
 
@@ -43,6 +44,34 @@ enum Command {
         #[arg(long)]
         task_uri: Option<String>,
     },
+    /// Create or update a dataset's stack, then its Glue database and Lake Formation location,
+    /// and record the outcome.
+    DeployDatasetStack {
+        #[arg(long)]
+        stack_uri: String,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+    /// Remove a deleted dataset's Lake Formation location, Glue database and stack, and forget
+    /// the stack. Its bucket and key are retained.
+    DeleteDatasetStack {
+        #[command(flatten)]
+        deletion: dataset_stack::Deletion,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+}
+
+/// Core's errors show clients only "internal error"; a long task's errors are for operators, so
+/// they keep the whole cause chain.
+trait OrChain<T> {
+    fn or_chain(self) -> anyhow::Result<T>;
+}
+
+impl<T> OrChain<T> for sluice_core::Result<T> {
+    fn or_chain(self) -> anyhow::Result<T> {
+        self.map_err(|e| anyhow::anyhow!("{}", e.chain()))
+    }
 }
 
 /// Records a long task's result on its task, if it has one.
@@ -56,7 +85,8 @@ async fn finish(
         Ok(response) => store::succeed(db, uri, response).await,
         Err(reason) => store::fail(db, uri, reason).await,
     }
-    .map_err(|e| anyhow::anyhow!("recording the result on task {uri}: {}", e.chain()))?;
+    .or_chain()
+    .with_context(|| format!("recording the result on task {uri}"))?;
     if !recorded {
         tracing::warn!(task = %uri, "the task was not in the started state; its result was not changed");
     }
@@ -95,6 +125,18 @@ fn report(result: Result<serde_json::Value, String>) -> anyhow::Result<bool> {
     }
 }
 
+/// Records how a stack command ended on its task and reports it. `Ok(Err(reason))` is a run
+/// that met a problem it explains; `Err` one that could not go on, whose chain is the reason.
+async fn conclude(
+    db: &sea_orm::DatabaseConnection,
+    task_uri: Option<String>,
+    ran: anyhow::Result<Result<serde_json::Value, String>>,
+) -> anyhow::Result<bool> {
+    let result = ran.unwrap_or_else(|err| Err(format!("{err:#}")));
+    finish(db, task_uri.as_deref(), &result).await?;
+    report(result)
+}
+
 /// Ok(false) is a completed run that found or met a problem.
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     let database = DatabaseSettings::from_env(&Env::process()).context("invalid configuration")?;
@@ -112,20 +154,16 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             Ok(report.healthy)
         }
         Command::DeployStack { stack_uri, task_uri } => {
-            let result = match stack::deploy(&db, &stack_uri).await {
-                Ok(result) => result,
-                Err(err) => Err(format!("{err:#}")),
-            };
-            finish(&db, task_uri.as_deref(), &result).await?;
-            report(result)
+            conclude(&db, task_uri, stack::deploy(&db, &stack_uri).await).await
         }
         Command::DeleteStack { stack_uri, pivot_role_name, task_uri } => {
-            let result = match stack::delete(&db, &stack_uri, &pivot_role_name).await {
-                Ok(result) => result,
-                Err(err) => Err(format!("{err:#}")),
-            };
-            finish(&db, task_uri.as_deref(), &result).await?;
-            report(result)
+            conclude(&db, task_uri, stack::delete(&db, &stack_uri, &pivot_role_name).await).await
+        }
+        Command::DeployDatasetStack { stack_uri, task_uri } => {
+            conclude(&db, task_uri, dataset_stack::deploy(&db, &stack_uri).await).await
+        }
+        Command::DeleteDatasetStack { deletion, task_uri } => {
+            conclude(&db, task_uri, dataset_stack::delete(&db, &deletion).await).await
         }
     }
 }

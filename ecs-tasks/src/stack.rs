@@ -1,6 +1,7 @@
 //! `ecs-tasks deploy-stack` and `delete-stack`: an environment's CloudFormation stack, deployed
 //! through the account's pivot role. The outcome (status, outputs, events, reason) goes on the
-//! stack row, and the task succeeds or fails with it.
+//! stack row, and the task succeeds or fails with it. The dataset stack's commands
+//! ([`crate::dataset_stack`]) share the session, recording and deletion steps defined here.
 
 use std::collections::BTreeMap;
 
@@ -8,13 +9,17 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use sluice_cloud::{
-    DeployOutcome, StackDeployer, assume_pivot,
+    DeployOutcome, StackDeployer, StackEvent, assume_pivot,
+    sdk::aws_config::SdkConfig,
     templates::{EnvironmentStackSpec, TeamRole, environment_template},
 };
 use sluice_core::environments::{
+    PivotRole,
     platform::{self, DeployInputs},
     stacks::{self, DeployRecord},
 };
+
+use crate::OrChain;
 
 /// The stack's tags, so operators can find what Sluice made.
 fn tags(inputs: &DeployInputs) -> BTreeMap<String, String> {
@@ -46,7 +51,8 @@ fn spec(inputs: &DeployInputs) -> EnvironmentStackSpec {
     }
 }
 
-fn record(outcome: &DeployOutcome) -> DeployRecord {
+/// What a stack operation's outcome puts on the stack row.
+pub(crate) fn record(outcome: &DeployOutcome) -> DeployRecord {
     let events: Vec<Value> = outcome
         .events
         .iter()
@@ -65,33 +71,57 @@ fn record(outcome: &DeployOutcome) -> DeployRecord {
     }
 }
 
-async fn deployer(pivot: &sluice_core::environments::PivotRole) -> anyhow::Result<StackDeployer> {
+/// A configuration whose clients act as the account's pivot role.
+pub(crate) async fn session(pivot: &PivotRole) -> anyhow::Result<SdkConfig> {
     let base = sluice_cloud::sdk_config().await;
-    let assumed = assume_pivot(&base, pivot).await.with_context(|| format!("assuming {}", pivot.arn()))?;
-    Ok(StackDeployer::new(&assumed))
+    assume_pivot(&base, pivot).await.with_context(|| format!("assuming {}", pivot.arn()))
+}
+
+async fn deployer(pivot: &PivotRole) -> anyhow::Result<StackDeployer> {
+    Ok(StackDeployer::new(&session(pivot).await?))
+}
+
+/// Logs a stack event as polling finds it.
+pub(crate) fn log_event(e: &StackEvent) {
+    tracing::info!(resource = %e.logical_id, status = %e.status, reason = ?e.reason, "stack event");
+}
+
+/// The stack row and the pivot role of its account, for deleting a stack whose target is gone;
+/// `None` once the row is forgotten, i.e. an earlier run of the deletion finished.
+pub(crate) async fn stack_and_pivot(
+    db: &DatabaseConnection,
+    stack_uri: &str,
+    pivot_role_name: &str,
+) -> anyhow::Result<Option<(stacks::Stack, PivotRole)>> {
+    let stack = match stacks::load(db, stack_uri).await {
+        Err(sluice_core::Error::NotFound { .. }) => return Ok(None),
+        loaded => loaded.or_chain()?,
+    };
+    let pivot = platform::pivot_for(db, &stack, pivot_role_name).await.or_chain()?;
+    Ok(Some((stack, pivot)))
+}
+
+/// The result of a deletion that finds its stack row already forgotten.
+pub(crate) fn already_forgotten() -> Value {
+    json!({"status": "DELETE_COMPLETE", "reason": "an earlier run deleted the stack and forgot it"})
 }
 
 /// Deploys the stack; Ok(Err(reason)) is a deploy that ran and failed.
 pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<Result<Value, String>> {
-    let inputs =
-        platform::deploy_inputs(db, stack_uri).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    let inputs = platform::deploy_inputs(db, stack_uri).await.or_chain()?;
     let deployer = deployer(&inputs.pivot).await?;
     stacks::record_deploy(db, stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+        .or_chain()?;
     let template = environment_template(&spec(&inputs));
-    let outcome = deployer
-        .deploy(&inputs.stack.name, &template, &tags(&inputs), |e| {
-            tracing::info!(resource = %e.logical_id, status = %e.status, reason = ?e.reason, "stack event");
-        })
-        .await?;
+    let outcome = deployer.deploy(&inputs.stack.name, &template, &tags(&inputs), log_event).await?;
     if outcome.succeeded() {
         // Lake Formation settings are outside CloudFormation's reach in moto, and idempotent.
         deployer.ensure_data_lake_admin(&inputs.pivot.arn()).await?;
     }
     let result = record(&outcome);
     let failure = result.error.clone();
-    stacks::record_deploy(db, stack_uri, result).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    stacks::record_deploy(db, stack_uri, result).await.or_chain()?;
     Ok(match failure {
         None => Ok(json!({"status": outcome.status, "outputs": outcome.outputs})),
         Some(reason) => Err(format!(
@@ -107,18 +137,28 @@ pub async fn delete(
     stack_uri: &str,
     pivot_role_name: &str,
 ) -> anyhow::Result<Result<Value, String>> {
-    let stack = stacks::load(db, stack_uri).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-    let pivot = platform::pivot_for(db, &stack, pivot_role_name)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    let Some((stack, pivot)) = stack_and_pivot(db, stack_uri, pivot_role_name).await? else {
+        return Ok(Ok(already_forgotten()));
+    };
     let outcome = deployer(&pivot).await?.delete(&stack.name).await?;
-    if outcome.succeeded() {
-        platform::forget_stack(db, stack_uri).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-        Ok(Ok(json!({"status": outcome.status})))
-    } else {
-        let result = record(&outcome);
-        let reason = result.error.clone().unwrap_or_default();
-        stacks::record_deploy(db, stack_uri, result).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-        Ok(Err(format!("deleting the stack {} ended {}: {reason}", stack.name, outcome.status)))
-    }
+    forget_if_deleted(db, &stack, &outcome).await
 }
+
+/// After a delete: forgets the stack row once the stack is gone, or records why it is not.
+pub(crate) async fn forget_if_deleted(
+    db: &DatabaseConnection,
+    stack: &stacks::Stack,
+    outcome: &DeployOutcome,
+) -> anyhow::Result<Result<Value, String>> {
+    if outcome.succeeded() {
+        platform::forget_stack(db, &stack.stack_uri).await.or_chain()?;
+        return Ok(Ok(json!({"status": outcome.status})));
+    }
+    let result = record(outcome);
+    let reason = result.error.clone().unwrap_or_default();
+    stacks::record_deploy(db, &stack.stack_uri, result).await.or_chain()?;
+    Ok(Err(format!("deleting the stack {} ended {}: {reason}; {RETRY_DELETE}", stack.name, outcome.status)))
+}
+
+/// What to do once a deletion failed: its target is gone, so only the task can run it again.
+pub(crate) const RETRY_DELETE: &str = "fix the cause, then have a platform admin retry this task (retryTask)";

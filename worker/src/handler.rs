@@ -36,8 +36,8 @@ impl Registry {
         let mut registry = Self::default();
         registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
         registry.register(crate::handlers::catalog::ACTION, crate::handlers::catalog::Index);
-        for action in crate::handlers::stacks::ACTIONS {
-            registry.register(action, crate::handlers::stacks::StackTask);
+        for (action, task) in crate::handlers::stacks::HANDLERS {
+            registry.register(action, task);
         }
         registry
     }

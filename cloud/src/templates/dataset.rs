@@ -1,12 +1,15 @@
 //! The dataset stack: what a dataset Sluice creates holds in its environment's account. A KMS
 //! key of its own, the dataset bucket encrypted with it, and the dataset admin role.
 //!
+//! Every name comes from the dataset row, where they were fixed when the dataset was created:
+//! renaming a dataset changes descriptions, never the bucket, key alias, role or database, so a
+//! redeploy updates the stack in place rather than replacing what it made.
+//!
 //! The dataset's Glue database and the Lake Formation registration of its bucket are not in the
 //! template: moto's CloudFormation silently drops `AWS::Glue::Database` and
 //! `AWS::LakeFormation::*` while still reporting success, so the deploy task makes them through
 //! the APIs next to the stack ([`GlueCatalog::ensure_database`],
-//! [`register_location`]). The admin role's policy already names the database, by
-//! [`glue_database_name`].
+//! [`register_location`]). The admin role's policy already names the database.
 //!
 //! [`GlueCatalog::ensure_database`]: crate::catalog::GlueCatalog::ensure_database
 //! [`register_location`]: crate::lake::LakeFormation::register_location
@@ -16,10 +19,7 @@ use crate::cfn::{
     Resource, Role, Statement, Template,
 };
 
-use super::{
-    keys::{managed_key, tls_only},
-    names::{ResourceName, glue_database_name},
-};
+use super::keys::{managed_key, tls_only};
 
 pub const KEY_LOGICAL_ID: &str = "DatasetKey";
 pub const KEY_ALIAS_LOGICAL_ID: &str = "DatasetKeyAlias";
@@ -33,41 +33,37 @@ pub const KEY_ARN_OUTPUT: &str = "KmsKeyArn";
 pub const KEY_ALIAS_OUTPUT: &str = "KmsKeyAlias";
 pub const ADMIN_ROLE_ARN_OUTPUT: &str = "AdminRoleArn";
 
+/// What the dataset stack is made from. The names are the dataset row's, never derived again
+/// here: see the module documentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatasetStackSpec {
     pub dataset_uri: String,
+    /// Only written into descriptions.
     pub label: String,
-    pub resource_prefix: String,
     /// The account and region are only written into the description, as in the environment
     /// stack: the template refers to the deploying account through `AWS::AccountId`.
     pub account_id: String,
     pub region: String,
     /// Administers the dataset's key besides the account.
     pub pivot_role_arn: String,
-    /// The dataset admin role the stack creates; [`ResourceName::role`] names it.
+    /// The dataset admin role the stack creates.
     pub admin_role_name: String,
-    /// The dataset bucket the stack creates; [`ResourceName::bucket`] names it.
+    /// The dataset bucket the stack creates.
     pub bucket_name: String,
+    /// The alias of the dataset's key, with or without its `alias/` prefix.
+    pub kms_alias: String,
+    /// The Glue database the admin role may manage (the deploy task creates it).
+    pub glue_database_name: String,
 }
 
 impl DatasetStackSpec {
-    fn name(&self) -> ResourceName<'_> {
-        ResourceName::new(&self.resource_prefix, &self.label, &self.dataset_uri)
-    }
-
-    /// `alias/<prefix>-<label>-<uri>`.
+    /// The key alias as CloudFormation takes it: `alias/<name>`.
     pub fn key_alias(&self) -> String {
-        self.name().kms_alias()
-    }
-
-    /// The Glue database the admin role may manage: [`glue_database_name`].
-    pub fn glue_database_name(&self) -> String {
-        glue_database_name(&self.resource_prefix, &self.label, &self.dataset_uri)
-    }
-
-    /// The stack's name: [`ResourceName::stack`].
-    pub fn stack_name(&self) -> String {
-        self.name().stack()
+        if self.kms_alias.starts_with("alias/") {
+            self.kms_alias.clone()
+        } else {
+            format!("alias/{}", self.kms_alias)
+        }
     }
 }
 
@@ -78,11 +74,13 @@ pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
     ));
 
     // Retained like the bucket it encrypts: deleting it would make retained data unreadable.
+    // Its description leaves the label out, so a rename never modifies the key: moto's
+    // CloudFormation cannot update an AWS::KMS::Key, and drops one whose properties change.
     template
         .resource(
             KEY_LOGICAL_ID,
             Resource::from(managed_key(
-                format!("Sluice dataset {} ({})", spec.label, spec.dataset_uri),
+                format!("Sluice dataset {} (bucket {})", spec.dataset_uri, spec.bucket_name),
                 &spec.pivot_role_arn,
                 true,
             ))
@@ -142,7 +140,7 @@ fn admin_role(spec: &DatasetStackSpec) -> Role {
 fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
     let bucket = Expr::arn_of(BUCKET_LOGICAL_ID);
     let objects = Expr::join("", [Expr::arn_of(BUCKET_LOGICAL_ID), "/*".into()]);
-    let database = spec.glue_database_name();
+    let database = &spec.glue_database_name;
     let glue = |resource: &str| Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", resource);
     vec![
         Statement::allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"])

@@ -8,12 +8,14 @@ fn spec() -> DatasetStackSpec {
     DatasetStackSpec {
         dataset_uri: "ds12ab34".into(),
         label: "Sales Orders".into(),
-        resource_prefix: "sluice".into(),
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
-        admin_role_name: "sluice-Sales-Orders-ds12ab34".into(),
+        // As the dataset row stores them.
+        admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),
+        kms_alias: "alias/sluice-sales-orders-ds12ab34".into(),
+        glue_database_name: "sluice_sales_orders_ds12ab34".into(),
     }
 }
 
@@ -60,7 +62,7 @@ fn the_stack_holds_a_key_its_alias_the_bucket_its_policy_and_the_admin_role() {
 }
 
 #[test]
-fn the_key_rotates_outlives_the_stack_and_is_named_by_convention() {
+fn the_key_rotates_outlives_the_stack_and_is_aliased_as_stored() {
     let template = rendered();
     let key = &template["Resources"][KEY_LOGICAL_ID];
     assert_eq!(key["Properties"]["EnableKeyRotation"], true);
@@ -69,9 +71,10 @@ fn the_key_rotates_outlives_the_stack_and_is_named_by_convention() {
     assert_eq!(admin["Principal"], json!({"AWS": ["arn:aws:iam::111122223333:role/sluicePivotRole"]}));
     assert_eq!(
         template["Resources"][KEY_ALIAS_LOGICAL_ID]["Properties"],
-        json!({"AliasName": "alias/sluice-Sales-Orders-ds12ab34", "TargetKeyId": {"Ref": KEY_LOGICAL_ID}})
+        json!({"AliasName": "alias/sluice-sales-orders-ds12ab34", "TargetKeyId": {"Ref": KEY_LOGICAL_ID}})
     );
-    assert_eq!(spec().key_alias(), "alias/sluice-Sales-Orders-ds12ab34");
+    let bare = DatasetStackSpec { kms_alias: "sluice-sales-orders-ds12ab34".into(), ..spec() };
+    assert_eq!(bare.key_alias(), "alias/sluice-sales-orders-ds12ab34", "alias/ is added when missing");
 }
 
 #[test]
@@ -106,7 +109,7 @@ fn the_bucket_is_private_versioned_kms_encrypted_retained_and_tls_only() {
 fn the_admin_role_is_trusted_by_the_account_and_reaches_the_bucket_key_and_database() {
     let template = rendered();
     let role = &template["Resources"][ADMIN_ROLE_LOGICAL_ID]["Properties"];
-    assert_eq!(role["RoleName"], "sluice-Sales-Orders-ds12ab34");
+    assert_eq!(role["RoleName"], "sluice-sales-orders-ds12ab34");
     let trust = &role["AssumeRolePolicyDocument"];
     assert_eq!(
         statement(trust, "AccountPrincipals")["Principal"],
@@ -127,7 +130,6 @@ fn the_admin_role_is_trusted_by_the_account_and_reaches_the_bucket_key_and_datab
         json!([{"Fn::Join": ["", [{"Fn::GetAtt": [BUCKET_LOGICAL_ID, "Arn"]}, "/*"]]}])
     );
     assert_eq!(statement(policy, "DatasetKey")["Resource"], json!([{"Fn::GetAtt": [KEY_LOGICAL_ID, "Arn"]}]));
-    assert_eq!(spec().glue_database_name(), "sluice_sales_orders_ds12ab34");
     assert_eq!(
         statement(policy, "DatasetDatabase")["Resource"],
         json!([
@@ -140,6 +142,31 @@ fn the_admin_role_is_trusted_by_the_account_and_reaches_the_bucket_key_and_datab
         statement(policy, "LakeFormationDataAccess")["Action"],
         json!(["lakeformation:GetDataAccess"])
     );
+}
+
+#[test]
+fn a_renamed_dataset_keeps_every_name_so_nothing_is_replaced() {
+    let renamed = DatasetStackSpec { label: "Orders (renamed)".into(), ..spec() };
+    let before = rendered();
+    let after: Value = serde_json::from_str(&dataset_template(&renamed).to_json()).unwrap();
+    let names = |t: &Value| {
+        (
+            t["Resources"][BUCKET_LOGICAL_ID]["Properties"]["BucketName"].clone(),
+            t["Resources"][KEY_ALIAS_LOGICAL_ID]["Properties"]["AliasName"].clone(),
+            t["Resources"][ADMIN_ROLE_LOGICAL_ID]["Properties"]["RoleName"].clone(),
+            statement(
+                &t["Resources"][ADMIN_ROLE_LOGICAL_ID]["Properties"]["Policies"][0]["PolicyDocument"],
+                "DatasetDatabase",
+            )["Resource"]
+                .clone(),
+        )
+    };
+    assert_eq!(names(&before), names(&after));
+    assert_eq!(
+        before["Resources"][KEY_LOGICAL_ID], after["Resources"][KEY_LOGICAL_ID],
+        "the key is not modified at all"
+    );
+    assert_ne!(before["Description"], after["Description"], "only descriptions follow the label");
 }
 
 #[test]

@@ -66,12 +66,13 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
     let dataset = dataset_template(&DatasetStackSpec {
         dataset_uri: "ds12ab34".into(),
         label: "Sales Orders".into(),
-        resource_prefix: "sluice".into(),
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
-        admin_role_name: "sluice-Sales-Orders-ds12ab34".into(),
+        admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),
+        kms_alias: "alias/sluice-sales-orders-ds12ab34".into(),
+        glue_database_name: "sluice_sales_orders_ds12ab34".into(),
     });
     lint(&[("pivot-role", pivot), ("environment", environment), ("dataset", dataset)]);
 }

@@ -52,17 +52,19 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
     let spec = DatasetStackSpec {
         dataset_uri: uri.clone(),
         label: "Sales Orders".into(),
-        resource_prefix: PREFIX.into(),
         account_id: TARGET_ACCOUNT.into(),
         region: pivot.region.clone(),
         pivot_role_arn: pivot.arn(),
         admin_role_name: name.role(),
         bucket_name: name.bucket(None),
+        kms_alias: name.kms_alias(),
+        glue_database_name: name.glue_database(),
     };
+    let stack_name = name.stack();
     let deployer = StackDeployer::new(&session).with_poll_interval(Duration::from_millis(50));
     let tags = BTreeMap::from([("sluice:dataset".to_owned(), uri.clone())]);
 
-    let created = deployer.deploy(&spec.stack_name(), &dataset_template(&spec), &tags, |_| {}).await.unwrap();
+    let created = deployer.deploy(&stack_name, &dataset_template(&spec), &tags, |_| {}).await.unwrap();
     assert_eq!(created.status, "CREATE_COMPLETE", "{created:?}");
     let outputs = &created.outputs;
     assert_eq!(outputs[dataset::BUCKET_OUTPUT], spec.bucket_name);
@@ -86,7 +88,7 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
 
     // The Glue database, made next to the stack: once, then found.
     let catalog = GlueCatalog::new(&session);
-    let database = spec.glue_database_name();
+    let database = spec.glue_database_name.clone();
     let location = format!("s3://{}/", spec.bucket_name);
     assert!(!catalog.database_exists(&database).await.unwrap());
     assert!(catalog.ensure_database(&database, &location, "Sales Orders").await.unwrap(), "created");
@@ -114,7 +116,7 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
     assert!(catalog.delete_database(&database).await.unwrap());
     assert!(!catalog.delete_database(&database).await.unwrap());
     assert!(!catalog.database_exists(&database).await.unwrap());
-    let deleted = deployer.delete(&spec.stack_name()).await.unwrap();
+    let deleted = deployer.delete(&stack_name).await.unwrap();
     assert_eq!(deleted.status, "DELETE_COMPLETE", "{deleted:?}");
     assert!(storage.bucket_exists(&spec.bucket_name).await.unwrap(), "the bucket is retained");
 }

@@ -3,11 +3,14 @@
 
 mod create;
 mod model;
+mod platform;
 mod service;
+mod stacks;
 
 pub use create::DEPLOY_ACTION;
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
     NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
 };
+pub use platform::{DatasetDeployInputs, deploy_inputs};
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION, catalog_document};

@@ -260,19 +260,7 @@ impl Datasets<'_> {
             permissions::delete_resource_policy(&txn, group, uri).await?;
         }
         if delete_from_aws && !dataset.imported {
-            stacks::queue_deploy_of(
-                &txn,
-                uri,
-                crate::tasks::targets::PLATFORM,
-                DELETE_ACTION,
-                "dataset deleted",
-            )
-            .await?;
-            stack::Entity::update_many()
-                .col_expr(stack::Column::Status, Expr::value("DELETE_REQUESTED"))
-                .filter(stack::Column::TargetUri.eq(uri))
-                .exec(&txn)
-                .await?;
+            super::platform::queue_delete(&txn, &dataset, "dataset deleted").await?;
         } else {
             stack::Entity::delete_many().filter(stack::Column::TargetUri.eq(uri)).exec(&txn).await?;
         }

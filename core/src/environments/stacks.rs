@@ -127,24 +127,34 @@ pub(crate) async fn queue_deploy_of(
     why: &str,
 ) -> Result<String> {
     let stack = for_target(db, target_uri).await?;
-    let task = store::enqueue(
-        db,
-        NewTask {
-            action: action.into(),
-            target_uri: target_uri.into(),
-            target_type: target_type.into(),
-            payload: json!({"stackUri": stack.stack_uri, "reason": why}),
-        },
-    )
-    .await?;
-    stack::ActiveModel {
-        stack_uri: Set(stack.stack_uri),
+    let task = NewTask {
+        action: action.into(),
+        target_uri: target_uri.into(),
+        target_type: target_type.into(),
+        payload: json!({"stackUri": stack.stack_uri, "reason": why}),
+    };
+    queue_for(db, &stack, task, None).await
+}
+
+/// Queues `task` for `stack` and points the stack row at it, moving the row to `status` when
+/// given. In the caller's transaction.
+pub(crate) async fn queue_for(
+    db: &impl ConnectionTrait,
+    stack: &Stack,
+    task: NewTask,
+    status: Option<&str>,
+) -> Result<String> {
+    let task = store::enqueue(db, task).await?;
+    let mut row = stack::ActiveModel {
+        stack_uri: Set(stack.stack_uri.clone()),
         task_uri: Set(Some(task.task_uri.clone())),
         updated: Set(chrono::Utc::now()),
         ..Default::default()
+    };
+    if let Some(status) = status {
+        row.status = Set(status.to_owned());
     }
-    .update(db)
-    .await?;
+    row.update(db).await?;
     Ok(task.task_uri)
 }
 

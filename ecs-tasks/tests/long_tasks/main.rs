@@ -2,7 +2,9 @@
 //! child process, which records its result on the task; a run that dies silently is failed by
 //! the tracker.
 
+mod dataset;
 mod environment;
+mod support;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 

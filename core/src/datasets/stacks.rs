@@ -1,0 +1,42 @@
+//! A dataset's stack as its teams see it, and the redeploy that follows a failed deploy. Reading
+//! a stack never queues work.
+
+use sea_orm::TransactionTrait;
+
+use super::{DEPLOY_ACTION, Datasets, RESOURCE_TYPE};
+use crate::{
+    Actor, Result, audit,
+    environments::stacks::{self, Stack},
+    permissions::{self, catalog},
+};
+
+impl Datasets<'_> {
+    /// The dataset's stack: status, outputs, events and the last deploy's error. Needs
+    /// GET_DATASET.
+    pub async fn stack(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::GET_DATASET)
+            .await?;
+        stacks::for_target(self.db, dataset_uri).await
+    }
+
+    /// Queues a redeploy of the dataset's stack, e.g. once the cause of a failed deploy is
+    /// fixed. Needs UPDATE_DATASET.
+    pub async fn update_stack(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
+        let result = self.update_stack_inner(actor, dataset_uri).await;
+        audit::record_failure(self.db, actor, "updateStack", dataset_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    async fn update_stack_inner(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::UPDATE_DATASET)
+            .await?;
+        let txn = self.db.begin().await?;
+        let task =
+            stacks::queue_deploy_of(&txn, dataset_uri, RESOURCE_TYPE, DEPLOY_ACTION, "redeploy requested")
+                .await?;
+        audit::record(&txn, actor, "updateStack", dataset_uri, RESOURCE_TYPE, &format!("deploy task {task}"))
+            .await?;
+        txn.commit().await?;
+        stacks::for_target(self.db, dataset_uri).await
+    }
+}

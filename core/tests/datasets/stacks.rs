@@ -1,0 +1,94 @@
+//! A dataset's stack: what its long tasks read, who may see and redeploy it, and what its
+//! deletion carries once the dataset row is gone.
+
+use sluice_core::{
+    datasets::{self, DELETE_ACTION, DEPLOY_ACTION},
+    environments::stacks,
+    on_both_backends,
+    page::PageRequest,
+    tasks::TaskFilter,
+    testkit::Backend,
+};
+
+use super::{actor, new_dataset, setup};
+
+async fn the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role(backend: Backend) {
+    let (db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
+    let stack = core.datasets().stack(&bob, &dataset.dataset_uri).await.expect("stack");
+    assert_eq!((stack.status.as_str(), stack.target_type.as_str()), ("PENDING", "dataset"));
+
+    let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("inputs").expect("a dataset");
+    let names = |d: &datasets::Dataset| {
+        [&d.dataset_uri, &d.bucket_name, &d.kms_alias, &d.admin_role_name, &d.glue_database_name]
+            .map(String::clone)
+    };
+    assert_eq!(names(&inputs.dataset), names(&dataset), "the names stored at creation");
+    assert_eq!(inputs.environment.environment_uri, env);
+    assert_eq!(
+        (inputs.pivot.account_id.as_str(), inputs.pivot.region.as_str(), inputs.pivot.role_name.as_str()),
+        ("111122223333", "eu-west-1", "sluice-pivot")
+    );
+
+    let env_stack = core.environments().stack(&actor("alice", &["TeamA"]), &env).await.expect("env stack");
+    let wrong = datasets::deploy_inputs(&db.db, &env_stack.stack_uri).await.expect_err("not a dataset's");
+    assert_eq!(wrong.code(), "INVALID_STATE", "{wrong}");
+}
+
+async fn only_the_datasets_admins_redeploy_its_stack_and_its_readers_see_it(backend: Backend) {
+    let (_db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let dana = actor("dana", &["TeamD"]);
+    let carol = actor("carol", &["TeamC"]);
+    let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
+    let uri = &dataset.dataset_uri;
+    let first = core.datasets().stack(&dana, uri).await.expect("stewards see the stack");
+    assert_eq!(core.datasets().stack(&carol, uri).await.expect_err("hidden").code(), "FORBIDDEN");
+    let refused = core.datasets().update_stack(&dana, uri).await.expect_err("stewards only read");
+    assert_eq!(refused.code(), "FORBIDDEN");
+
+    let redeploy = core.datasets().update_stack(&bob, uri).await.expect("queued");
+    assert_ne!(redeploy.task_uri, first.task_uri, "the stack points at the new deploy");
+    let page = PageRequest::new(None, None).expect("page");
+    let filter = TaskFilter { target_uri: Some(uri.clone()), status: None };
+    let tasks = core.tasks().list(&bob, &filter, page).await.expect("tasks");
+    let deploys = tasks.nodes.iter().filter(|t| t.action == DEPLOY_ACTION).count();
+    assert_eq!(deploys, 2);
+}
+
+async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(backend: Backend) {
+    let (db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
+    let stack = core.datasets().stack(&bob, &dataset.dataset_uri).await.expect("stack");
+    core.datasets().delete(&bob, &dataset.dataset_uri, true).await.expect("deleted");
+
+    let row = stacks::load(&db.db, &stack.stack_uri).await.expect("the stack row outlives the dataset");
+    assert_eq!(row.status, "DELETE_REQUESTED");
+    let admin = actor("root", &["DAAdministrators"]);
+    let filter = TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None };
+    let page = PageRequest::new(None, None).expect("page");
+    let tasks = core.tasks().list(&admin, &filter, page).await.expect("tasks");
+    let deletion = tasks.nodes.iter().find(|t| t.action == DELETE_ACTION).expect("a deletion task");
+    assert_eq!(row.task_uri.as_deref(), Some(deletion.task_uri.as_str()));
+    assert_eq!(deletion.target_type, "platform", "only platform admins see it once the dataset is gone");
+    assert_eq!(
+        deletion.payload,
+        serde_json::json!({
+            "stackUri": stack.stack_uri,
+            "reason": "dataset deleted",
+            "pivotRoleName": "sluice-pivot",
+            "bucketName": dataset.bucket_name,
+            "glueDatabaseName": dataset.glue_database_name,
+        })
+    );
+    let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("read");
+    assert!(inputs.is_none(), "a deploy that runs after the deletion has nothing to deploy");
+}
+
+on_both_backends!(
+    the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role,
+    only_the_datasets_admins_redeploy_its_stack_and_its_readers_see_it,
+    deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs,
+);

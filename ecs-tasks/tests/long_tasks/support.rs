@@ -1,0 +1,156 @@
+//! What the end-to-end tests against moto share: an account with its pivot role, a core that
+//! links accounts through moto, an organization, and the pipeline that runs the real
+//! `ecs-tasks` binary for every task it takes.
+
+use std::{sync::Arc, time::Duration};
+
+use sluice_cloud::{PivotLinker, assume_pivot, emulator_sdk_config, sdk};
+use sluice_core::{
+    Actor, Core,
+    environments::{AwsSettings, Environment, NewEnvironment, PivotRole},
+    organizations::NewOrganization,
+    page::PageRequest,
+    tasks::{Task, store},
+    testkit::TestDb,
+};
+use sluice_worker::{LocalLauncher, Metrics, serve::Pipeline};
+use tokio_util::sync::CancellationToken;
+
+use crate::{ecs_tasks, moto_url, settings};
+
+pub const PIVOT: &str = "sluice-pivot-e2e";
+pub const REGION: &str = "eu-west-1";
+
+/// moto keeps each account's state apart, so a random one isolates a test.
+pub fn random_account() -> String {
+    format!("{:012}", 300_000_000_000u64 + rand::random::<u32>() as u64)
+}
+
+/// A session in `account`, as the account owner's own setup (moto lets AssumeRole into any).
+pub async fn owner_session(account: &str) -> sdk::aws_config::SdkConfig {
+    let base = emulator_sdk_config(&moto_url()).await;
+    let pivot = PivotRole {
+        account_id: account.into(),
+        region: REGION.into(),
+        role_name: "owner-setup".into(),
+        external_id: "x".into(),
+    };
+    assume_pivot(&base, &pivot).await.expect("a session in the target account")
+}
+
+pub async fn role_exists(account: &str, name: &str) -> bool {
+    let iam = sdk::iam::Client::new(&owner_session(account).await);
+    iam.get_role().role_name(name).send().await.is_ok()
+}
+
+/// The account owner deploys the pivot role, so linking finds it.
+pub async fn deploy_pivot_role(account: &str) {
+    let iam = sdk::iam::Client::new(&owner_session(account).await);
+    iam.create_role()
+        .role_name(PIVOT)
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .expect("the account owner deploys the pivot role");
+}
+
+pub async fn wait_for(db: &TestDb, task_uri: &str) -> Task {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let task = store::require(&db.db, task_uri).await.expect("task");
+        if task.status.is_terminal() {
+            return task;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "task {task_uri} still {:?}", task.status);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub fn admin() -> Actor {
+    Actor::new("root", ["DAAdministrators".to_owned()], "DAAdministrators")
+}
+
+/// The newest task with `action`, as a platform admin sees it (deletion tasks target the
+/// platform, as their target is gone).
+pub async fn newest_task(core: &Core, action: &str) -> Task {
+    let page = PageRequest::new(None, Some(100)).expect("page");
+    let tasks = core.tasks().list(&admin(), &Default::default(), page).await.expect("tasks");
+    tasks.nodes.into_iter().find(|t| t.action == action).unwrap_or_else(|| panic!("no {action} task"))
+}
+
+/// A core that links accounts through moto, alice (TeamA) admitted, and TeamA's organization.
+pub async fn linking_core(db: &TestDb) -> (Core, Actor, String) {
+    let core = Core::new(db.db.clone()).with_aws(AwsSettings {
+        trust_account_id: "123456789012".into(),
+        pivot_role_name: PIVOT.into(),
+        linker: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
+        probe: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
+    });
+    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    core.admit(&alice).await.expect("TeamA gets its tenant permissions");
+    let org = core
+        .organizations()
+        .create(
+            &alice,
+            NewOrganization {
+                label: Some("Org".into()),
+                saml_group_name: Some("TeamA".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("org");
+    (core, alice, org.organization_uri)
+}
+
+/// Links `account` as TeamA's environment `label`, whose resource names start with `e2e`.
+pub async fn link(core: &Core, alice: &Actor, org_uri: &str, account: &str, label: &str) -> Environment {
+    let input = NewEnvironment {
+        label: label.into(),
+        organization_uri: org_uri.into(),
+        saml_group_name: "TeamA".into(),
+        aws_account_id: account.into(),
+        region: REGION.into(),
+        resource_prefix: Some("e2e".into()),
+        ..Default::default()
+    };
+    core.environments().create(alice, input).await.expect("linked")
+}
+
+/// The environment `ecs-tasks` runs in: the test's database, and moto as AWS.
+pub fn child_env(db: &TestDb) -> Vec<(String, String)> {
+    vec![
+        ("SLUICE_DATABASE_URL".to_owned(), db.url.clone()),
+        ("AWS_ENDPOINT_URL".to_owned(), moto_url()),
+        ("AWS_ACCESS_KEY_ID".to_owned(), "testing".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY".to_owned(), "testing".to_owned()),
+        ("AWS_REGION".to_owned(), REGION.to_owned()),
+    ]
+}
+
+/// The dispatcher, the worker with the standard handlers, and the tracker, launching the real
+/// `ecs-tasks` as child processes, until the returned pipeline is stopped.
+pub struct Running {
+    stop: CancellationToken,
+    tasks: tokio::task::JoinSet<()>,
+}
+
+impl Running {
+    pub fn start(db: &TestDb) -> Self {
+        let pipeline = Pipeline {
+            db: db.db.clone(),
+            queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.db.clone())),
+            launcher: Arc::new(LocalLauncher::new(ecs_tasks(), child_env(db))),
+            settings: settings(),
+            metrics: Metrics::new(),
+        };
+        let stop = CancellationToken::new();
+        let tasks = pipeline.start(&stop, true, true);
+        Self { stop, tasks }
+    }
+
+    pub async fn stop(mut self) {
+        self.stop.cancel();
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
