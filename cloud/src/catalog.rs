@@ -6,8 +6,6 @@
 //! ignores `CatalogId` anyway). Every write is safe to repeat, so a deploy or delete task that
 //! died half-way is simply run again.
 
-use std::collections::BTreeMap;
-
 use aws_config::SdkConfig;
 use aws_sdk_glue::{
     error::SdkError,
@@ -44,56 +42,30 @@ impl CatalogError {
     }
 }
 
-/// A column or partition key as Glue holds it. `type_` is Glue's (Hive's) type text, e.g.
-/// `bigint` or `struct<a:string>`; Glue allows it to be missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlueColumn {
-    pub name: String,
-    pub type_: Option<String>,
-    pub comment: Option<String>,
-}
+/// The sync's view of Glue tables lives in core, which applies it; this module fills it.
+pub use sluice_core::datasets::tables::{GlueColumn, GlueTable};
 
-/// A table as the sync needs it. `location` is the storage descriptor's (an S3 URI for S3
-/// tables; none for views and resource links).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlueTable {
-    pub name: String,
-    pub description: Option<String>,
-    pub location: Option<String>,
-    pub columns: Vec<GlueColumn>,
-    pub partition_keys: Vec<GlueColumn>,
-    pub parameters: BTreeMap<String, String>,
-    /// e.g. `EXTERNAL_TABLE`, `VIRTUAL_VIEW`.
-    pub table_type: Option<String>,
-}
-
-impl GlueTable {
-    fn from_sdk(table: &Table) -> Self {
-        let storage = table.storage_descriptor();
-        Self {
-            name: table.name().to_owned(),
-            description: table.description().map(str::to_owned),
-            location: storage.and_then(|s| s.location()).filter(|l| !l.is_empty()).map(str::to_owned),
-            columns: storage
-                .map(|s| s.columns().iter().map(GlueColumn::from_sdk).collect())
-                .unwrap_or_default(),
-            partition_keys: table.partition_keys().iter().map(GlueColumn::from_sdk).collect(),
-            parameters: table
-                .parameters()
-                .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-            table_type: table.table_type().map(str::to_owned),
-        }
+fn table_from_sdk(table: &Table) -> GlueTable {
+    let storage = table.storage_descriptor();
+    GlueTable {
+        name: table.name().to_owned(),
+        description: table.description().map(str::to_owned),
+        location: storage.and_then(|s| s.location()).filter(|l| !l.is_empty()).map(str::to_owned),
+        columns: storage.map(|s| s.columns().iter().map(column_from_sdk).collect()).unwrap_or_default(),
+        partition_keys: table.partition_keys().iter().map(column_from_sdk).collect(),
+        parameters: table
+            .parameters()
+            .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        table_type: table.table_type().map(str::to_owned),
     }
 }
 
-impl GlueColumn {
-    fn from_sdk(column: &Column) -> Self {
-        Self {
-            name: column.name().to_owned(),
-            type_: column.r#type().map(str::to_owned),
-            comment: column.comment().map(str::to_owned),
-        }
+fn column_from_sdk(column: &Column) -> GlueColumn {
+    GlueColumn {
+        name: column.name().to_owned(),
+        type_: column.r#type().map(str::to_owned),
+        comment: column.comment().map(str::to_owned),
     }
 }
 
@@ -158,8 +130,17 @@ impl GlueCatalog {
             .send()
             .await
             .map_err(|e| CatalogError::aws(format!("Glue GetTables of {database}"), e))?;
-        let tables = out.table_list().iter().map(GlueTable::from_sdk).collect();
+        let tables = out.table_list().iter().map(table_from_sdk).collect();
         Ok((tables, out.next_token.filter(|t| !t.is_empty())))
+    }
+
+    /// One table, or None when the database has no such table.
+    pub async fn table(&self, database: &str, name: &str) -> Result<Option<GlueTable>, CatalogError> {
+        match self.glue.get_table().database_name(database).name(name).send().await {
+            Ok(out) => Ok(out.table().map(table_from_sdk)),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_entity_not_found_exception()) => Ok(None),
+            Err(e) => Err(CatalogError::aws(format!("Glue GetTable of {database}.{name}"), e)),
+        }
     }
 
     /// Deletes the database (and, in Glue, its tables). Returns whether there was one to

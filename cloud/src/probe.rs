@@ -1,7 +1,10 @@
 //! The AWS adapter of the resource-probe port: whether the bucket, Glue database, KMS alias and
 //! role an import names exist, as the account's pivot role sees them.
 
-use sluice_core::environments::{AwsResource, LinkError, PivotRole, ResourceProbe};
+use sluice_core::{
+    datasets::tables::GlueTable,
+    environments::{AwsResource, LinkError, PivotRole, ResourceProbe},
+};
 
 use crate::{
     catalog::{CatalogError, GlueCatalog},
@@ -70,5 +73,16 @@ impl ResourceProbe for PivotLinker {
             }
         }
         Ok(missing)
+    }
+
+    async fn table(
+        &self,
+        pivot: &PivotRole,
+        database: &str,
+        name: &str,
+    ) -> Result<Option<GlueTable>, LinkError> {
+        let session = assume_pivot(self.base(), pivot).await?;
+        let what = AwsResource::GlueDatabase(database.to_owned());
+        GlueCatalog::new(&session).table(database, name).await.map_err(|e| catalog_error(&what, e))
     }
 }

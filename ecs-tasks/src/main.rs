@@ -5,6 +5,7 @@
 mod dataset_stack;
 mod health;
 mod stack;
+mod table_sync;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -57,6 +58,14 @@ enum Command {
     DeleteDatasetStack {
         #[command(flatten)]
         deletion: dataset_stack::Deletion,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+    /// Read a dataset's tables from its Glue database, page by page, reporting progress: new
+    /// ones are added, changed ones updated, vanished ones marked Deleted.
+    SyncTables {
+        #[arg(long)]
+        dataset_uri: String,
         #[arg(long)]
         task_uri: Option<String>,
     },
@@ -164,6 +173,17 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::DeleteDatasetStack { deletion, task_uri } => {
             conclude(&db, task_uri, dataset_stack::delete(&db, &deletion).await).await
+        }
+        Command::SyncTables { dataset_uri, task_uri } => {
+            let cap = Env::process()
+                .parse(
+                    "SLUICE_MAX_TABLES_PER_DATASET",
+                    &table_sync::DEFAULT_CAP.to_string(),
+                    "a number of tables",
+                )
+                .context("invalid configuration")?;
+            let ran = table_sync::sync(&db, &dataset_uri, task_uri.as_deref(), cap).await;
+            conclude(&db, task_uri, ran).await
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct Model {
     pub fingerprint: String,
     /// InSync, or Deleted once the table left Glue.
     pub last_glue_table_status: String,
+    /// The sync that last saw the table in Glue; tables another sync did not see are gone.
+    pub sync_token: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

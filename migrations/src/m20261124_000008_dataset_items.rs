@@ -39,6 +39,7 @@ enum DatasetTable {
     Properties,
     Fingerprint,
     LastGlueTableStatus,
+    SyncToken,
     Created,
     Updated,
 }
@@ -123,6 +124,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(DatasetTable::Properties).text().not_null())
                 .col(ColumnDef::new(DatasetTable::Fingerprint).string_len(32).not_null())
                 .col(ColumnDef::new(DatasetTable::LastGlueTableStatus).string_len(16).not_null())
+                .col(ColumnDef::new(DatasetTable::SyncToken).string_len(32))
                 .col(ColumnDef::new(DatasetTable::Created).timestamp_with_time_zone().not_null())
                 .col(ColumnDef::new(DatasetTable::Updated).timestamp_with_time_zone().not_null())
                 .foreign_key(

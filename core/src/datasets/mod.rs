@@ -6,6 +6,7 @@ mod model;
 mod platform;
 mod service;
 mod stacks;
+pub mod tables;
 
 pub use create::DEPLOY_ACTION;
 pub use model::{

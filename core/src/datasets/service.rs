@@ -64,7 +64,7 @@ impl Datasets<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_DATASET).await
     }
 
-    async fn load(&self, uri: &str) -> Result<Dataset> {
+    pub(crate) async fn load(&self, uri: &str) -> Result<Dataset> {
         ds::Entity::find_by_id(uri.to_owned())
             .one(self.db)
             .await?

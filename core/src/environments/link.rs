@@ -74,4 +74,12 @@ pub trait ResourceProbe: Send + Sync {
     /// the pivot role may not read is a [`LinkError::Refused`] saying so, not "missing".
     async fn missing(&self, pivot: &PivotRole, wanted: &[AwsResource])
     -> Result<Vec<AwsResource>, LinkError>;
+
+    /// One Glue table as it is now, or None when the database has no such table.
+    async fn table(
+        &self,
+        pivot: &PivotRole,
+        database: &str,
+        name: &str,
+    ) -> Result<Option<crate::datasets::tables::GlueTable>, LinkError>;
 }

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::environments::{AccountLinker, AwsResource, AwsSettings, LinkError, PivotRole, ResourceProbe};
+use crate::{
+    datasets::tables::{GlueColumn, GlueTable},
+    environments::{AccountLinker, AwsResource, AwsSettings, LinkError, PivotRole, ResourceProbe},
+};
 
 /// The account whose pivot role is refused, as AWS refuses a role that is missing.
 pub const REFUSED_ACCOUNT: &str = "000000000000";
@@ -47,6 +50,31 @@ impl ResourceProbe for FakeAccounts {
             })
             .cloned()
             .collect())
+    }
+
+    /// Every table has the columns `id bigint` and partition key `day date`, except those
+    /// named `missing…`, which do not exist.
+    async fn table(
+        &self,
+        pivot: &PivotRole,
+        database: &str,
+        name: &str,
+    ) -> Result<Option<GlueTable>, LinkError> {
+        refused(pivot)?;
+        let column = |name: &str, type_: &str| GlueColumn {
+            name: name.into(),
+            type_: Some(type_.into()),
+            comment: None,
+        };
+        Ok((!name.starts_with(MISSING_PREFIX)).then(|| GlueTable {
+            name: name.into(),
+            description: None,
+            location: Some(format!("s3://{database}/{name}/")),
+            columns: vec![column("id", "bigint")],
+            partition_keys: vec![column("day", "date")],
+            parameters: Default::default(),
+            table_type: Some("EXTERNAL_TABLE".into()),
+        }))
     }
 }
 

@@ -27,7 +27,7 @@ use crate::{
 
 /// A linked account with TeamA's environment in it, and a dataset of TeamA's; nothing deployed
 /// yet, as no pipeline runs.
-async fn dataset_in_a_linked_account(db: &TestDb) -> (Core, Actor, String, Dataset) {
+pub(crate) async fn dataset_in_a_linked_account(db: &TestDb) -> (Core, Actor, String, Dataset) {
     let account = random_account();
     deploy_pivot_role(&account).await;
     let (core, alice, org_uri) = linking_core(db).await;

@@ -5,6 +5,7 @@
 mod dataset;
 mod environment;
 mod support;
+mod tables;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 

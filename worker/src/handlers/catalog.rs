@@ -12,10 +12,33 @@ pub const ACTION: &str = datasets::INDEX_ACTION;
 
 pub struct Index;
 
+/// A batch of tables, as one sync page changed them.
+async fn tables(ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
+    let uris: Vec<String> = task
+        .payload
+        .get("uris")
+        .and_then(|u| serde_json::from_value(u.clone()).ok())
+        .context("no uris in the payload")?;
+    let documents = datasets::tables::catalog_documents(&ctx.db, &uris)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    let (mut indexed, mut removed) = (vec![], vec![]);
+    for (uri, document) in documents {
+        match document {
+            Some(document) => indexed.push(document),
+            None => removed.push(json!({"kind": "table", "uri": uri})),
+        }
+    }
+    Ok(Outcome::Done(json!({"indexed": indexed, "removed": removed})))
+}
+
 #[async_trait::async_trait]
 impl TaskHandler for Index {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
         let kind = task.payload.get("kind").and_then(|k| k.as_str()).context("no kind in the payload")?;
+        if kind == "tables" {
+            return tables(ctx, task).await;
+        }
         let uri = task.payload.get("uri").and_then(|k| k.as_str()).context("no uri in the payload")?;
         let document = match kind {
             "dataset" => datasets::catalog_document(&ctx.db, uri)

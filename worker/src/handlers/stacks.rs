@@ -10,27 +10,33 @@ use sluice_core::{
 
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
-/// One stack action: the `ecs-tasks` subcommand it runs, and the payload values it passes on
-/// as flags, `(payload key, flag)`, after `--stack-uri`. Deletions carry in their payload what
-/// the deleted row no longer holds.
+/// One long-task action: the `ecs-tasks` subcommand it runs, and the payload values it passes
+/// on as flags, `(payload key, flag)`. Deletions carry in their payload what the deleted row no
+/// longer holds.
 #[derive(Debug, Clone, Copy)]
 pub struct StackTask {
     pub command: &'static str,
     pub passes: &'static [(&'static str, &'static str)],
 }
 
+const STACK: (&str, &str) = ("stackUri", "--stack-uri");
 const PIVOT_ROLE: (&str, &str) = ("pivotRoleName", "--pivot-role-name");
 
-/// Every stack action, with the task it launches.
-pub const HANDLERS: [(&str, StackTask); 4] = [
-    (environment::DEPLOY_ACTION, StackTask { command: "deploy-stack", passes: &[] }),
-    (environment::DELETE_ACTION, StackTask { command: "delete-stack", passes: &[PIVOT_ROLE] }),
-    (datasets::DEPLOY_ACTION, StackTask { command: "deploy-dataset-stack", passes: &[] }),
+/// Every long-task action, with the task it launches.
+pub const HANDLERS: [(&str, StackTask); 5] = [
+    (environment::DEPLOY_ACTION, StackTask { command: "deploy-stack", passes: &[STACK] }),
+    (environment::DELETE_ACTION, StackTask { command: "delete-stack", passes: &[STACK, PIVOT_ROLE] }),
+    (datasets::DEPLOY_ACTION, StackTask { command: "deploy-dataset-stack", passes: &[STACK] }),
+    (
+        datasets::tables::SYNC_ACTION,
+        StackTask { command: "sync-tables", passes: &[("datasetUri", "--dataset-uri")] },
+    ),
     (
         datasets::DELETE_ACTION,
         StackTask {
             command: "delete-dataset-stack",
             passes: &[
+                STACK,
                 PIVOT_ROLE,
                 ("bucketName", "--bucket-name"),
                 ("glueDatabaseName", "--glue-database-name"),
@@ -49,8 +55,7 @@ fn payload<'a>(task: &'a Task, key: &str) -> anyhow::Result<&'a str> {
 impl StackTask {
     /// The arguments `ecs-tasks` runs `task` with.
     pub fn args(&self, task: &Task) -> anyhow::Result<Vec<String>> {
-        let mut args =
-            vec![self.command.to_owned(), "--stack-uri".to_owned(), payload(task, "stackUri")?.to_owned()];
+        let mut args = vec![self.command.to_owned()];
         for (key, flag) in self.passes {
             args.extend([(*flag).to_owned(), payload(task, key)?.to_owned()]);
         }
@@ -174,6 +179,14 @@ mod tests {
             delete,
             ["delete-stack", "--stack-uri", "st1", "--pivot-role-name", "pivot", "--task-uri", "task1234"]
         );
+    }
+
+    #[tokio::test]
+    async fn table_syncs_launch_with_their_dataset() {
+        let sync = launched(datasets::tables::SYNC_ACTION, json!({"datasetUri": "ds123456"}))
+            .await
+            .expect("launched");
+        assert_eq!(sync, ["sync-tables", "--dataset-uri", "ds123456", "--task-uri", "task1234"]);
     }
 
     #[tokio::test]

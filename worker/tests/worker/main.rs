@@ -213,6 +213,23 @@ async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backen
         )
         .await
         .expect("second dataset");
+    // Two tables synced, then one gone from Glue: a batch for both, a batch for the deletion.
+    let glue_table = |name: &str| sluice_core::datasets::tables::GlueTable {
+        name: name.into(),
+        description: None,
+        location: None,
+        columns: vec![],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    use sluice_core::datasets::tables::TableSync;
+    let mut sync = TableSync::start(&db.db, &kept.dataset_uri, 10).await.expect("sync");
+    sync.apply_page(&db.db, vec![glue_table("a"), glue_table("b")]).await.expect("page");
+    sync.finish(&db.db).await.expect("finish");
+    let mut sync = TableSync::start(&db.db, &kept.dataset_uri, 10).await.expect("sync");
+    sync.apply_page(&db.db, vec![glue_table("a")]).await.expect("page");
+    sync.finish(&db.db).await.expect("finish");
 
     // Only the index handler: stack deploys are not what this test is about.
     let mut registry = Registry::default();
@@ -227,7 +244,7 @@ async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backen
             .all(&db.db)
             .await
             .expect("tasks");
-        if index.len() == 3 && index.iter().all(|t| t.status == "succeeded") {
+        if index.len() == 5 && index.iter().all(|t| t.status == "succeeded") {
             break index
                 .into_iter()
                 .filter_map(|t| t.response.and_then(|r| serde_json::from_str::<serde_json::Value>(&r).ok()))
@@ -245,6 +262,15 @@ async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backen
     assert_eq!(indexed["indexed"]["label"], "Invoices");
     assert_eq!(indexed["indexed"]["region"], "eu-west-1");
     assert_eq!(indexed["indexed"]["ownerTeam"], "TeamA");
+    let batches: Vec<&serde_json::Value> = responses.iter().filter(|r| r["indexed"].is_array()).collect();
+    assert_eq!(batches.len(), 2, "{responses:?}");
+    let indexed_tables: Vec<&serde_json::Value> =
+        batches.iter().flat_map(|r| r["indexed"].as_array().expect("list").iter()).collect();
+    assert_eq!(indexed_tables.len(), 1, "only a is still in Glue when the batches run: {responses:?}");
+    assert_eq!(indexed_tables[0]["name"], "a");
+    assert_eq!(indexed_tables[0]["datasetUri"], kept.dataset_uri.as_str());
+    let removed_tables = batches.iter().map(|r| r["removed"].as_array().expect("list").len()).sum::<usize>();
+    assert_eq!(removed_tables, 2, "b leaves the index in both batches: {responses:?}");
     let live = sluice_core::datasets::catalog_document(&db.db, "nothing").await.expect("read");
     assert!(live.is_none());
 }

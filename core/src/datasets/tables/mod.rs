@@ -1,0 +1,12 @@
+//! A dataset's Glue tables and their columns: synced from Glue by a long task, curated by the
+//! dataset's teams, read by everyone as catalog entries.
+
+mod model;
+mod service;
+mod sync;
+
+pub use model::{
+    DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn,
+};
+pub use service::catalog_documents;
+pub use sync::{SYNC_ACTION, SyncSummary, TableSync};

@@ -1,0 +1,341 @@
+//! Reading and curating a dataset's tables. Their existence is catalog information every
+//! signed-in user may read; changing them needs the dataset's permissions, and where they live
+//! in AWS needs GET_DATASET like the dataset's own restricted part.
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use serde_json::json;
+use sluice_entities::{dataset_table as tbl, dataset_table_column as col, environment as env};
+
+use super::{
+    model::{DELETED, DatasetTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn},
+    sync::{SYNC_ACTION, queue_table_index, replace_columns},
+};
+use crate::{
+    Actor, Error, Result, audit,
+    datasets::{Datasets, RESOURCE_TYPE, model},
+    environments::{LinkError, PivotRole, onboarding},
+    organizations::validate,
+    page::{Page, PageRequest, like_pattern},
+    permissions::{self, catalog, granted_resources},
+    tasks::{NewTask, store},
+};
+
+/// `lower(column) LIKE pattern`, for the term filters.
+fn like(column: impl sea_orm::sea_query::IntoColumnRef, pattern: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.to_owned()).escape('\\'))
+}
+
+impl Datasets<'_> {
+    async fn load_table(&self, table_uri: &str) -> Result<DatasetTable> {
+        tbl::Entity::find_by_id(table_uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: TABLE_RESOURCE_TYPE, uri: table_uri.to_owned() })
+            .and_then(DatasetTable::from_model)
+    }
+
+    pub async fn get_table(&self, _actor: &Actor, table_uri: &str) -> Result<DatasetTable> {
+        self.load_table(table_uri).await
+    }
+
+    /// Tables of one dataset, or (without one) of every dataset the actor may read.
+    pub async fn list_tables(
+        &self,
+        actor: &Actor,
+        dataset_uri: Option<&str>,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetTable>> {
+        let mut query = tbl::Entity::find();
+        query = match dataset_uri {
+            Some(uri) => query.filter(tbl::Column::DatasetUri.eq(uri)),
+            None => query.filter(tbl::Column::DatasetUri.in_subquery(granted_resources(
+                RESOURCE_TYPE,
+                catalog::GET_DATASET,
+                &actor.groups,
+            ))),
+        };
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            query = query.filter(
+                Condition::any()
+                    .add(like((tbl::Entity, tbl::Column::Label), &pattern))
+                    .add(like((tbl::Entity, tbl::Column::Name), &pattern))
+                    .add(like((tbl::Entity, tbl::Column::Description), &pattern)),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(tbl::Column::Name)
+            .order_by_asc(tbl::Column::TableUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(DatasetTable::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// Tables and folders of each dataset, in two queries.
+    pub async fn item_counts(&self, dataset_uri: &str) -> Result<(u64, u64)> {
+        let tables = tbl::Entity::find()
+            .filter(tbl::Column::DatasetUri.eq(dataset_uri))
+            .filter(tbl::Column::LastGlueTableStatus.eq(IN_SYNC))
+            .count(self.db)
+            .await?;
+        let folders = sluice_entities::dataset_location::Entity::find()
+            .filter(sluice_entities::dataset_location::Column::DatasetUri.eq(dataset_uri))
+            .count(self.db)
+            .await?;
+        Ok((tables, folders))
+    }
+
+    pub async fn list_columns(
+        &self,
+        _actor: &Actor,
+        table_uri: &str,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<TableColumn>> {
+        self.load_table(table_uri).await?;
+        let mut query = col::Entity::find().filter(col::Column::TableUri.eq(table_uri));
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            query = query.filter(
+                Condition::any()
+                    .add(like((col::Entity, col::Column::Name), &pattern))
+                    .add(like((col::Entity, col::Column::Description), &pattern)),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(col::Column::Position)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+    }
+
+    /// Queues a sync of the dataset's tables from Glue. Needs SYNC_DATASET. Returns the task's
+    /// URI; follow it with getTask.
+    pub async fn queue_sync(&self, actor: &Actor, dataset_uri: &str) -> Result<String> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::SYNC_DATASET)
+            .await?;
+        self.load(dataset_uri).await?;
+        let txn = self.db.begin().await?;
+        let task = store::enqueue(
+            &txn,
+            NewTask {
+                action: SYNC_ACTION.into(),
+                target_uri: dataset_uri.into(),
+                target_type: RESOURCE_TYPE.into(),
+                payload: json!({"datasetUri": dataset_uri}),
+            },
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            "syncTables",
+            dataset_uri,
+            RESOURCE_TYPE,
+            &format!("task {}", task.task_uri),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(task.task_uri)
+    }
+
+    /// Curates a table's catalog text. Needs UPDATE_DATASET on its dataset.
+    pub async fn update_table(
+        &self,
+        actor: &Actor,
+        table_uri: &str,
+        input: ModifyTable,
+    ) -> Result<DatasetTable> {
+        let table = self.load_table(table_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &table.dataset_uri,
+            catalog::UPDATE_DATASET,
+        )
+        .await?;
+        let mut row = tbl::ActiveModel {
+            table_uri: Set(table_uri.to_owned()),
+            updated: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        if let Some(label) = &input.label {
+            row.label = Set(validate::label(Some(label))?);
+        }
+        if input.description.is_some() {
+            row.description = Set(validate::description(input.description.as_deref())?);
+        }
+        if let Some(tags) = &input.tags {
+            row.tags = Set(model::json_list(&validate::tags(Some(tags))?));
+        }
+        if let Some(topics) = &input.topics {
+            row.topics = Set(model::json_list(&model::topics(topics)?));
+        }
+        let txn = self.db.begin().await?;
+        let updated = row.update(&txn).await?;
+        queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
+        audit::record(&txn, actor, "updateDatasetTable", table_uri, TABLE_RESOURCE_TYPE, "updated").await?;
+        txn.commit().await?;
+        DatasetTable::from_model(updated)
+    }
+
+    /// Removes a table from Sluice; Glue keeps it, and the next sync brings it back. Needs
+    /// DELETE_DATASET on its dataset.
+    pub async fn delete_table(&self, actor: &Actor, table_uri: &str) -> Result<bool> {
+        let table = self.load_table(table_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &table.dataset_uri,
+            catalog::DELETE_DATASET,
+        )
+        .await?;
+        let txn = self.db.begin().await?;
+        tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
+        queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
+        audit::record(&txn, actor, "deleteDatasetTable", table_uri, TABLE_RESOURCE_TYPE, &table.name).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Curates a column's description. Needs UPDATE_DATASET on its dataset.
+    pub async fn update_column(
+        &self,
+        actor: &Actor,
+        column_uri: &str,
+        description: Option<&str>,
+    ) -> Result<TableColumn> {
+        let column = col::Entity::find_by_id(column_uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: "dataset_table_column", uri: column_uri.to_owned() })?;
+        let table = self.load_table(&column.table_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &table.dataset_uri,
+            catalog::UPDATE_DATASET,
+        )
+        .await?;
+        let mut row: col::ActiveModel = column.into();
+        row.description = Set(validate::description(description)?);
+        row.updated = Set(chrono::Utc::now());
+        let txn = self.db.begin().await?;
+        let updated = row.update(&txn).await?;
+        audit::record(&txn, actor, "updateDatasetTableColumn", column_uri, TABLE_RESOURCE_TYPE, "updated")
+            .await?;
+        txn.commit().await?;
+        Ok(updated.into())
+    }
+
+    /// Reads one table's columns from Glue now, through the pivot role. Needs SYNC_DATASET. A
+    /// table that left Glue is marked Deleted and reported as INVALID_STATE.
+    pub async fn sync_columns(&self, actor: &Actor, table_uri: &str) -> Result<()> {
+        let table = self.load_table(table_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &table.dataset_uri,
+            catalog::SYNC_DATASET,
+        )
+        .await?;
+        let dataset = self.load(&table.dataset_uri).await?;
+        let environment = env::Entity::find_by_id(dataset.environment_uri.clone())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: "environment", uri: dataset.environment_uri.clone() })?;
+        let pivot = PivotRole {
+            account_id: environment.aws_account_id.clone(),
+            region: environment.region.clone(),
+            role_name: environment.pivot_role_name.clone(),
+            external_id: onboarding::external_id(self.db).await?,
+        };
+        let aws = onboarding::require(self.aws)?;
+        let found =
+            aws.probe.table(&pivot, &dataset.glue_database_name, &table.name).await.map_err(|e| match e {
+                LinkError::Refused(reason) => Error::InvalidState(reason),
+                LinkError::Unreachable(_) => {
+                    Error::InvalidState(format!("{e}; nothing changed, try again in a moment"))
+                }
+            })?;
+        let txn = self.db.begin().await?;
+        let Some(glue) = found else {
+            tbl::Entity::update_many()
+                .col_expr(tbl::Column::LastGlueTableStatus, Expr::value(DELETED))
+                .filter(tbl::Column::TableUri.eq(table_uri))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            return Err(Error::InvalidState(format!(
+                "table {} is no longer in Glue database {}; it is marked Deleted",
+                table.name, dataset.glue_database_name
+            )));
+        };
+        tbl::Entity::update_many()
+            .col_expr(tbl::Column::Fingerprint, Expr::value(glue.fingerprint()))
+            .col_expr(tbl::Column::Location, Expr::value(glue.location.clone()))
+            .col_expr(tbl::Column::LastGlueTableStatus, Expr::value(IN_SYNC))
+            .col_expr(tbl::Column::Updated, Expr::value(chrono::Utc::now()))
+            .filter(tbl::Column::TableUri.eq(table_uri))
+            .exec(&txn)
+            .await?;
+        replace_columns(&txn, table_uri, &glue).await?;
+        audit::record(&txn, actor, "syncDatasetTableColumns", table_uri, TABLE_RESOURCE_TYPE, "synced")
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// The catalog documents of tables, as the indexer will store them; a table no longer in
+/// Sluice, or Deleted from Glue, has none and is to be removed. For the worker.
+pub async fn catalog_documents(
+    db: &sea_orm::DatabaseConnection,
+    table_uris: &[String],
+) -> Result<Vec<(String, Option<serde_json::Value>)>> {
+    let rows =
+        tbl::Entity::find().filter(tbl::Column::TableUri.is_in(table_uris.iter().cloned())).all(db).await?;
+    let mut found = std::collections::HashMap::new();
+    for row in rows {
+        let table = DatasetTable::from_model(row)?;
+        if table.status == IN_SYNC {
+            found.insert(table.table_uri.clone(), table);
+        }
+    }
+    Ok(table_uris
+        .iter()
+        .map(|uri| {
+            let document = found.get(uri).map(|t| {
+                json!({
+                    "kind": "table",
+                    "uri": t.table_uri,
+                    "datasetUri": t.dataset_uri,
+                    "name": t.name,
+                    "label": t.label,
+                    "description": t.description,
+                    "tags": t.tags,
+                    "topics": t.topics,
+                })
+            });
+            (uri.clone(), document)
+        })
+        .collect())
+}
