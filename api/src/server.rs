@@ -21,7 +21,7 @@ use crate::{
     auth::{DevIssuer, Verifier},
     graphql::{
         Caller, SluiceSchema,
-        datasets::{DatasetStackLoader, EnvironmentCardLoader},
+        datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
         organizations::StatsLoader,
         to_gql,
     },
@@ -83,6 +83,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
         let core = state.core.clone();
         req = req
             .data(DataLoader::new(EnvironmentCardLoader { core: core.clone() }, tokio::spawn))
+            .data(DataLoader::new(DatasetLoader { core: core.clone() }, tokio::spawn))
             .data(DataLoader::new(
                 DatasetStackLoader { core: core.clone(), actor: actor.clone() },
                 tokio::spawn,

@@ -22,6 +22,7 @@ pub struct Query(
     environments::EnvironmentQuery,
     environments::ConsumptionQuery,
     datasets::DatasetQuery,
+    datasets::TableQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -32,6 +33,7 @@ pub struct Mutation(
     environments::EnvironmentMutation,
     environments::ConsumptionMutation,
     datasets::DatasetMutation,
+    datasets::TableMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -40,6 +40,9 @@ struct Ctx<'a> {
     team: &'a str,
     /// A dataset in `env`, administered by TeamA.
     dataset: &'a str,
+    /// A table of `dataset`, and a column of it.
+    table: &'a str,
+    column: &'a str,
 }
 
 struct Case {
@@ -429,6 +432,71 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "listDatasetTables",
+            doc: "{ listDatasetTables { count nodes { tableUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("listDatasetTables"),
+            member: Allowed,
+            admin: Filtered("listDatasetTables"),
+        },
+        Case {
+            op: "getDatasetTable",
+            doc: "query($t: String!) { getDatasetTable(tableUri: $t) { tableUri name } }",
+            vars: |c| json!({"t": c.table}),
+            // Catalog entries are public; `restricted` is not.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "listDatasetTableColumns",
+            doc: "query($t: String!) { listDatasetTableColumns(tableUri: $t) { count } }",
+            vars: |c| json!({"t": c.table}),
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "syncTables",
+            doc: "mutation($ds: String!) { syncTables(datasetUri: $ds) }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateDatasetTable",
+            doc: "mutation($t: String) { updateDatasetTable(tableUri: $t, input: {description: \"d\"}) { tableUri } }",
+            vars: |c| json!({"t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "deleteDatasetTable",
+            doc: "mutation($t: String!) { deleteDatasetTable(tableUri: $t) }",
+            vars: |c| json!({"t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "syncDatasetTableColumns",
+            doc: "mutation($t: String!) { syncDatasetTableColumns(tableUri: $t) { count } }",
+            vars: |c| json!({"t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateDatasetTableColumn",
+            doc: "mutation($c: String) { updateDatasetTableColumn(columnUri: $c, input: {description: \"d\"}) { columnUri } }",
+            vars: |c| json!({"c": c.column}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -459,6 +527,31 @@ async fn failed_task_on(app: &TestApp, org: &str) -> String {
     store::start(db, &task.task_uri).await.expect("start");
     store::fail(db, &task.task_uri, "boom").await.expect("fail");
     task.task_uri
+}
+
+/// A table synced into the dataset, and its first column.
+async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
+    let db = app.core.db();
+    let mut sync = TableSync::start(db, dataset_uri, 10).await.expect("sync");
+    let table = GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    sync.apply_page(db, vec![table]).await.expect("page");
+    sync.finish(db).await.expect("finish");
+    let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
+    let admin = sluice_core::Actor::new("sys", ["TeamA".to_owned()], "DAAdministrators");
+    let tables =
+        app.core.datasets().list_tables(&admin, Some(dataset_uri), None, page).await.expect("tables");
+    let table = tables.nodes[0].table_uri.clone();
+    let columns = app.core.datasets().list_columns(&admin, &table, None, page).await.expect("columns");
+    (table, columns.nodes[0].column_uri.clone())
 }
 
 fn schema_operations() -> BTreeSet<String> {
@@ -560,7 +653,7 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 .expect("cp")
                 .to_owned();
             // Only dataset cases get one: a dataset keeps its environment from being deleted.
-            let dataset = if case.op.contains("Dataset") {
+            let dataset = if case.op.contains("Dataset") || case.op == "syncTables" {
                 let created = app
                     .ok(
                         &member,
@@ -572,6 +665,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             } else {
                 String::new()
             };
+            let (table, column) =
+                if dataset.is_empty() { Default::default() } else { table_of(&app, &dataset).await };
             let account = next_account();
             let ctx = Ctx {
                 org: &org,
@@ -583,6 +678,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 task: &task,
                 team,
                 dataset: &dataset,
+                table: &table,
+                column: &column,
             };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;

@@ -209,7 +209,89 @@ async fn imports_are_checked_through_the_pivot_role(backend: Backend) {
     );
 }
 
+async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_live(backend: Backend) {
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
+    let (app, _alice, bob, carol, org, env) = setup(backend).await;
+    let created = app.ok(&bob, CREATE, new_input(&org, &env, "TeamB")).await;
+    let uri = created["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
+    let db = app.core.db();
+    let mut sync = TableSync::start(db, &uri, 10).await.expect("sync");
+    let column = |name: &str| GlueColumn { name: name.into(), type_: Some("string".into()), comment: None };
+    let table = GlueTable {
+        name: "orders".into(),
+        description: Some("all orders".into()),
+        location: Some("s3://bucket/orders/".into()),
+        columns: vec![column("id"), column("total")],
+        partition_keys: vec![column("day")],
+        parameters: [("classification".to_owned(), "parquet".to_owned())].into(),
+        table_type: Some("EXTERNAL_TABLE".into()),
+    };
+    sync.apply_page(db, vec![table]).await.expect("page");
+    sync.finish(db).await.expect("finish");
+
+    let doc = r#"query($d: String!) { getDataset(datasetUri: $d) { statistics { tables locations upvotes }
+      tables { count nodes { tableUri name description LastGlueTableStatus GlueTableProperties userRoleForTable region
+        columns { count nodes { name typeName columnType GlueTableName } } } } } }"#;
+    let seen = app.ok(&carol, doc, json!({"d": uri})).await["getDataset"].clone();
+    assert_eq!(seen["statistics"], json!({"tables": 1, "locations": 0, "upvotes": 0}));
+    let table = &seen["tables"]["nodes"][0];
+    assert_eq!(
+        (table["name"].as_str(), table["LastGlueTableStatus"].as_str(), table["userRoleForTable"].as_str()),
+        (Some("orders"), Some("InSync"), Some("NoPermission"))
+    );
+    assert_eq!(table["GlueTableProperties"], r#"{"classification":"parquet"}"#);
+    assert_eq!(table["region"], "eu-west-1");
+    assert_eq!(
+        table["columns"]["nodes"],
+        json!([
+            {"name": "id", "typeName": "string", "columnType": "column", "GlueTableName": "orders"},
+            {"name": "total", "typeName": "string", "columnType": "column", "GlueTableName": "orders"},
+            {"name": "day", "typeName": "string", "columnType": "partition_0", "GlueTableName": "orders"},
+        ])
+    );
+    let table_uri = table["tableUri"].as_str().expect("table uri").to_owned();
+    let restricted = "query($t: String!) { getDatasetTable(tableUri: $t) { name restricted { GlueDatabaseName GlueTableName S3Prefix AwsAccountId } } }";
+    let hidden = app.gql(Some(&carol), restricted, json!({"t": table_uri})).await;
+    assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "{hidden}");
+    assert_eq!(hidden["data"]["getDatasetTable"]["name"], "orders");
+    let shown = app.ok(&bob, restricted, json!({"t": table_uri})).await;
+    assert_eq!(shown["getDatasetTable"]["restricted"]["S3Prefix"], "s3://bucket/orders/");
+    assert_eq!(shown["getDatasetTable"]["restricted"]["AwsAccountId"], "111122223333");
+
+    // The (faked) Glue now says the table has `id bigint` and partition key `day date`.
+    let resynced = app
+        .ok(&bob, "mutation($t: String!) { syncDatasetTableColumns(tableUri: $t) { count nodes { name typeName } } }", json!({"t": table_uri}))
+        .await;
+    assert_eq!(
+        resynced["syncDatasetTableColumns"],
+        json!({"count": 2, "nodes": [{"name": "id", "typeName": "bigint"}, {"name": "day", "typeName": "date"}]})
+    );
+    let refused = app
+        .gql(Some(&carol), "mutation($d: String!) { syncTables(datasetUri: $d) }", json!({"d": uri}))
+        .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let queued =
+        app.ok(&bob, "mutation($d: String!) { syncTables(datasetUri: $d) }", json!({"d": uri})).await;
+    assert_eq!(queued["syncTables"], 1);
+    let tasks = app
+        .ok(
+            &bob,
+            "query($d: String!) { listTasks(filter: {targetUri: $d}) { nodes { action } } }",
+            json!({"d": uri}),
+        )
+        .await;
+    assert!(
+        tasks["listTasks"]["nodes"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .any(|t| t["action"] == "dataset.sync-tables"),
+        "{tasks}"
+    );
+}
+
 on_both_backends!(
+    tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_live,
     a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry,
     inputs_sluice_cannot_honour_are_refused_by_name,
     imports_are_checked_through_the_pivot_role,

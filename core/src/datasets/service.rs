@@ -332,3 +332,16 @@ pub async fn catalog_document(db: &DatabaseConnection, uri: &str) -> Result<Opti
         "stewards": dataset.stewards,
     })))
 }
+
+impl Datasets<'_> {
+    /// Catalog entries of many datasets in one query, for a page of tables or folders.
+    pub async fn load_many(&self, uris: &[String]) -> Result<HashMap<String, Dataset>> {
+        ds::Entity::find()
+            .filter(ds::Column::DatasetUri.is_in(uris.iter().cloned()))
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(|row| Dataset::from_model(row).map(|d| (d.dataset_uri.clone(), d)))
+            .collect()
+    }
+}

@@ -7,7 +7,11 @@ use async_graphql::{
     Context,
     dataloader::{DataLoader, Loader},
 };
-use sluice_core::{Actor, Core, environments::EnvironmentCard, environments::Stack};
+use sluice_core::{
+    Actor, Core,
+    datasets::Dataset,
+    environments::{EnvironmentCard, Stack},
+};
 
 use crate::graphql::to_gql;
 
@@ -22,6 +26,20 @@ impl Loader<String> for EnvironmentCardLoader {
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
         self.core.environments().cards(keys).await.map_err(|e| Arc::new(to_gql(e)))
+    }
+}
+
+/// Datasets' catalog entries by URI, for a page of tables.
+pub struct DatasetLoader {
+    pub core: Core,
+}
+
+impl Loader<String> for DatasetLoader {
+    type Value = Dataset;
+    type Error = Arc<async_graphql::Error>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        self.core.datasets().load_many(keys).await.map_err(|e| Arc::new(to_gql(e)))
     }
 }
 
@@ -50,5 +68,10 @@ pub(super) async fn card(
 
 pub(super) async fn stack(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Stack>> {
     let loader = ctx.data::<DataLoader<DatasetStackLoader>>()?;
+    loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
+}
+
+pub(super) async fn dataset(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Dataset>> {
+    let loader = ctx.data::<DataLoader<DatasetLoader>>()?;
     loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
 }

@@ -4,8 +4,10 @@ mod inputs;
 mod loaders;
 mod mutation;
 mod query;
+mod tables;
 mod types;
 
-pub use loaders::{DatasetStackLoader, EnvironmentCardLoader};
+pub use loaders::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader};
 pub use mutation::DatasetMutation;
 pub use query::DatasetQuery;
+pub use tables::{TableMutation, TableQuery};

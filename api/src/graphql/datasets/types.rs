@@ -4,7 +4,10 @@ use sluice_core::{
     environments::EnvironmentCard,
 };
 
-use super::loaders::{card, stack};
+use super::{
+    loaders::{card, stack},
+    tables::{DatasetTableFilter, DatasetTableSearchResult, tables_of},
+};
 use crate::graphql::{
     GqlResult, actor, core,
     environments::{EnvironmentPermission, OrganizationSimplified, StackGql},
@@ -151,6 +154,20 @@ dataset_object!(DatasetGql, "Dataset", {
             imported_admin_role: d.imported_admin_role,
         })
     }
+    /// The dataset's tables, as the last sync found them (Deleted ones included).
+    async fn tables(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DatasetTableFilter>,
+    ) -> async_graphql::Result<DatasetTableSearchResult> {
+        tables_of(ctx, Some(&self.0.dataset_uri), filter).await
+    }
+    /// Tables in Glue and folders; Sluice has no votes, so `upvotes` is always 0.
+    async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetStatistics> {
+        let (tables, locations) = core(ctx)?.datasets().item_counts(&self.0.dataset_uri).await.gql()?;
+        let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(DatasetStatistics { tables: int(tables), locations: int(locations), upvotes: 0 })
+    }
     /// Share expiration is not supported: always false.
     async fn enable_expiration(&self) -> bool {
         false
@@ -171,6 +188,13 @@ dataset_object!(DatasetGql, "Dataset", {
 
 paged!(DatasetBaseSearchResult, DatasetBaseGql);
 paged!(DatasetSearchResult, DatasetGql);
+
+#[derive(SimpleObject)]
+pub struct DatasetStatistics {
+    tables: i32,
+    locations: i32,
+    upvotes: i32,
+}
 
 #[derive(SimpleObject)]
 pub struct DatasetRestrictedInformation {
