@@ -113,7 +113,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         trust_account_id,
         pivot_role_name: config.pivot_role_name.clone(),
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
-        probe: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
+        resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
     });
     core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
 

@@ -27,7 +27,7 @@ pub mod cfn;
 pub mod ecs;
 pub mod lake;
 pub mod link;
-pub mod probe;
+pub mod resources;
 pub mod session;
 pub mod sqs;
 pub mod stacks;

@@ -23,6 +23,7 @@ pub struct Query(
     environments::ConsumptionQuery,
     datasets::DatasetQuery,
     datasets::TableQuery,
+    datasets::FolderQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -34,6 +35,7 @@ pub struct Mutation(
     environments::ConsumptionMutation,
     datasets::DatasetMutation,
     datasets::TableMutation,
+    datasets::FolderMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

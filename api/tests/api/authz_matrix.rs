@@ -43,6 +43,8 @@ struct Ctx<'a> {
     /// A table of `dataset`, and a column of it.
     table: &'a str,
     column: &'a str,
+    /// A folder of `dataset`.
+    folder: &'a str,
 }
 
 struct Case {
@@ -497,6 +499,38 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "createDatasetStorageLocation",
+            doc: "mutation($ds: String!) { createDatasetStorageLocation(datasetUri: $ds, input: {label: \"Raw\", prefix: \"raw/new\"}) { locationUri } }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getDatasetStorageLocation",
+            doc: "query($l: String!) { getDatasetStorageLocation(locationUri: $l) { locationUri S3Prefix } }",
+            vars: |c| json!({"l": c.folder}),
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "updateDatasetStorageLocation",
+            doc: "mutation($l: String) { updateDatasetStorageLocation(locationUri: $l, input: {description: \"d\"}) { locationUri } }",
+            vars: |c| json!({"l": c.folder}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "deleteDatasetStorageLocation",
+            doc: "mutation($l: String!) { deleteDatasetStorageLocation(locationUri: $l) }",
+            vars: |c| json!({"l": c.folder}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -552,6 +586,14 @@ async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
     let table = tables.nodes[0].table_uri.clone();
     let columns = app.core.datasets().list_columns(&admin, &table, None, page).await.expect("columns");
     (table, columns.nodes[0].column_uri.clone())
+}
+
+/// A folder of the dataset, made by its admin team.
+async fn folder_of(app: &TestApp, dataset_uri: &str) -> String {
+    let alice = sluice_core::Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let new =
+        sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
+    app.core.datasets().create_folder(&alice, dataset_uri, new).await.expect("folder").location_uri
 }
 
 fn schema_operations() -> BTreeSet<String> {
@@ -667,6 +709,7 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             };
             let (table, column) =
                 if dataset.is_empty() { Default::default() } else { table_of(&app, &dataset).await };
+            let folder = if dataset.is_empty() { String::new() } else { folder_of(&app, &dataset).await };
             let account = next_account();
             let ctx = Ctx {
                 org: &org,
@@ -680,6 +723,7 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 dataset: &dataset,
                 table: &table,
                 column: &column,
+                folder: &folder,
             };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;

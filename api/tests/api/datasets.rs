@@ -290,7 +290,65 @@ async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_l
     );
 }
 
+async fn folders_are_prefixes_made_in_the_bucket_first(backend: Backend) {
+    let (app, _alice, bob, carol, org, env) = setup(backend).await;
+    let created = app.ok(&bob, CREATE, new_input(&org, &env, "TeamB")).await;
+    let uri = created["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
+    let create = "mutation($d: String!, $i: NewDatasetStorageLocationInput) { createDatasetStorageLocation(datasetUri: $d, input: $i) { locationUri S3Prefix name label locationCreated userRoleForStorageLocation dataset { datasetUri } } }";
+    let folder = app
+        .ok(
+            &bob,
+            create,
+            json!({"d": uri, "i": {"label": "Raw orders", "prefix": "/raw/orders/", "tags": ["raw"]}}),
+        )
+        .await;
+    let folder = &folder["createDatasetStorageLocation"];
+    assert_eq!(
+        (
+            folder["S3Prefix"].as_str(),
+            folder["locationCreated"].as_bool(),
+            folder["userRoleForStorageLocation"].as_str()
+        ),
+        (Some("raw/orders"), Some(true), Some("Creator"))
+    );
+    let again =
+        app.gql(Some(&bob), create, json!({"d": uri, "i": {"label": "Again", "prefix": "raw/orders"}})).await;
+    assert_eq!(error_code(&again), Some("CONFLICT"), "{again}");
+    let bad = app.gql(Some(&bob), create, json!({"d": uri, "i": {"label": "Up", "prefix": "../up"}})).await;
+    assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"), "{bad}");
+    let theirs =
+        app.gql(Some(&carol), create, json!({"d": uri, "i": {"label": "Mine", "prefix": "mine"}})).await;
+    assert_eq!(error_code(&theirs), Some("FORBIDDEN"), "{theirs}");
+
+    let location = folder["locationUri"].as_str().expect("uri").to_owned();
+    let read = "query($l: String!) { getDatasetStorageLocation(locationUri: $l) { label restricted { S3BucketName } } }";
+    let hidden = app.gql(Some(&carol), read, json!({"l": location})).await;
+    assert_eq!(hidden["data"]["getDatasetStorageLocation"]["label"], "Raw orders");
+    assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "{hidden}");
+    let listed = app
+        .ok(&carol, "query($d: String!) { getDataset(datasetUri: $d) { locations { count nodes { S3Prefix } } statistics { locations } } }", json!({"d": uri}))
+        .await;
+    assert_eq!(listed["getDataset"]["locations"]["nodes"], json!([{"S3Prefix": "raw/orders"}]));
+    assert_eq!(listed["getDataset"]["statistics"]["locations"], 1);
+
+    let renamed = app
+        .ok(&bob, "mutation($l: String) { updateDatasetStorageLocation(locationUri: $l, input: {label: \"Orders\"}) { label S3Prefix } }", json!({"l": location}))
+        .await;
+    assert_eq!(renamed["updateDatasetStorageLocation"], json!({"label": "Orders", "S3Prefix": "raw/orders"}));
+    let gone = app
+        .ok(
+            &bob,
+            "mutation($l: String!) { deleteDatasetStorageLocation(locationUri: $l) }",
+            json!({"l": location}),
+        )
+        .await;
+    assert_eq!(gone["deleteDatasetStorageLocation"], true);
+    let missing = app.gql(Some(&bob), read, json!({"l": location})).await;
+    assert_eq!(error_code(&missing), Some("NOT_FOUND"), "{missing}");
+}
+
 on_both_backends!(
+    folders_are_prefixes_made_in_the_bucket_first,
     tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_live,
     a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry,
     inputs_sluice_cannot_honour_are_refused_by_name,

@@ -9,7 +9,7 @@ mod ecs;
 mod fake_aws;
 mod link;
 mod moto_ecs;
-mod probe;
+mod resources;
 mod sqs;
 mod stack_failures;
 mod stacks;

@@ -186,7 +186,7 @@ impl super::Datasets<'_> {
         if role_given {
             wanted.push(AwsResource::Role(r.admin_role_name.clone()));
         }
-        let missing = aws.probe.missing(&pivot, &wanted).await.map_err(|e| match e {
+        let missing = aws.resources.missing(&pivot, &wanted).await.map_err(|e| match e {
             LinkError::Refused(reason) => Error::validation("environmentUri", reason),
             LinkError::Unreachable(_) => {
                 Error::InvalidState(format!("{e}; nothing was imported, try again in a moment"))

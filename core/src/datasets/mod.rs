@@ -2,6 +2,7 @@
 //! team, read by its stewards, and (with the share issue) requested by others.
 
 mod create;
+mod folders;
 mod model;
 mod platform;
 mod service;
@@ -9,6 +10,7 @@ mod stacks;
 pub mod tables;
 
 pub use create::DEPLOY_ACTION;
+pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder, folder_document};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
     NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,

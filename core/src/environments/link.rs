@@ -67,9 +67,9 @@ impl std::fmt::Display for AwsResource {
     }
 }
 
-/// Looks resources up in a linked account, as its pivot role sees them.
+/// Reads and writes resources in a linked account through its pivot role.
 #[async_trait::async_trait]
-pub trait ResourceProbe: Send + Sync {
+pub trait AccountResources: Send + Sync {
     /// Those of `wanted` that do not exist in the pivot role's account and region. A resource
     /// the pivot role may not read is a [`LinkError::Refused`] saying so, not "missing".
     async fn missing(&self, pivot: &PivotRole, wanted: &[AwsResource])
@@ -82,4 +82,7 @@ pub trait ResourceProbe: Send + Sync {
         database: &str,
         name: &str,
     ) -> Result<Option<crate::datasets::tables::GlueTable>, LinkError>;
+
+    /// Puts the empty `<prefix>/` object that makes a folder show in S3; safe to repeat.
+    async fn create_prefix(&self, pivot: &PivotRole, bucket: &str, prefix: &str) -> Result<(), LinkError>;
 }

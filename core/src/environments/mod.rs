@@ -14,7 +14,7 @@ pub mod stacks;
 
 pub use cards::EnvironmentCard;
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
-pub use link::{AccountLinker, AwsResource, LinkError, PivotRole, ResourceProbe};
+pub use link::{AccountLinker, AccountResources, AwsResource, LinkError, PivotRole};
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
     RESOURCE_TYPE, UserRole,

@@ -7,7 +7,7 @@ use rand::{Rng, distributions::Alphanumeric};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, sea_query::OnConflict};
 use sluice_entities::platform_setting;
 
-use super::link::{AccountLinker, ResourceProbe};
+use super::link::{AccountLinker, AccountResources};
 use crate::{Error, Result};
 
 const EXTERNAL_ID_KEY: &str = "pivot_external_id";
@@ -20,7 +20,7 @@ pub struct AwsSettings {
     pub pivot_role_name: String,
     pub linker: Arc<dyn AccountLinker>,
     /// Checks that the resources an import names exist.
-    pub probe: Arc<dyn ResourceProbe>,
+    pub resources: Arc<dyn AccountResources>,
 }
 
 pub(crate) fn require(aws: &Option<Arc<AwsSettings>>) -> Result<&AwsSettings> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::{
     datasets::tables::{GlueColumn, GlueTable},
-    environments::{AccountLinker, AwsResource, AwsSettings, LinkError, PivotRole, ResourceProbe},
+    environments::{AccountLinker, AccountResources, AwsResource, AwsSettings, LinkError, PivotRole},
 };
 
 /// The account whose pivot role is refused, as AWS refuses a role that is missing.
@@ -32,7 +32,7 @@ impl AccountLinker for FakeAccounts {
 }
 
 #[async_trait::async_trait]
-impl ResourceProbe for FakeAccounts {
+impl AccountResources for FakeAccounts {
     async fn missing(
         &self,
         pivot: &PivotRole,
@@ -76,14 +76,23 @@ impl ResourceProbe for FakeAccounts {
             table_type: Some("EXTERNAL_TABLE".into()),
         }))
     }
+
+    /// Fails in buckets named `missing…`, as S3 answers NoSuchBucket.
+    async fn create_prefix(&self, pivot: &PivotRole, bucket: &str, _prefix: &str) -> Result<(), LinkError> {
+        refused(pivot)?;
+        if bucket.starts_with(MISSING_PREFIX) {
+            return Err(LinkError::Refused(format!("S3 PutObject in {bucket} failed: NoSuchBucket")));
+        }
+        Ok(())
+    }
 }
 
-/// Settings whose linker and probe are [`FakeAccounts`].
+/// Settings whose linker and account resources are [`FakeAccounts`].
 pub fn aws_settings() -> AwsSettings {
     AwsSettings {
         trust_account_id: "999999999999".into(),
         pivot_role_name: "sluice-pivot".into(),
         linker: Arc::new(FakeAccounts),
-        probe: Arc::new(FakeAccounts),
+        resources: Arc::new(FakeAccounts),
     }
 }

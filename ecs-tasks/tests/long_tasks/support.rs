@@ -84,7 +84,7 @@ pub async fn linking_core(db: &TestDb) -> (Core, Actor, String) {
         trust_account_id: "123456789012".into(),
         pivot_role_name: PIVOT.into(),
         linker: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
-        probe: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
+        resources: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
     });
     let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
     core.admit(&alice).await.expect("TeamA gets its tenant permissions");

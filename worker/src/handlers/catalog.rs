@@ -44,6 +44,9 @@ impl TaskHandler for Index {
             "dataset" => datasets::catalog_document(&ctx.db, uri)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.chain()))?,
+            "folder" => {
+                datasets::folder_document(&ctx.db, uri).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?
+            }
             other => anyhow::bail!("no catalog documents of kind {other} yet"),
         };
         // Index tasks of one resource run in order, so the newest state always wins.

@@ -1,5 +1,6 @@
 //! Datasets in data.all's dialect.
 
+mod folders;
 mod inputs;
 mod loaders;
 mod mutation;
@@ -7,6 +8,7 @@ mod query;
 mod tables;
 mod types;
 
+pub use folders::{FolderMutation, FolderQuery};
 pub use loaders::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader};
 pub use mutation::DatasetMutation;
 pub use query::DatasetQuery;

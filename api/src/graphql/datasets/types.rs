@@ -5,6 +5,7 @@ use sluice_core::{
 };
 
 use super::{
+    folders::{DatasetStorageLocationFilter, DatasetStorageLocationSearchResult, folders_of},
     loaders::{card, stack},
     tables::{DatasetTableFilter, DatasetTableSearchResult, tables_of},
 };
@@ -131,28 +132,15 @@ dataset_object!(DatasetBaseGql, "DatasetBase", {});
 dataset_object!(DatasetGql, "Dataset", {
     /// Where the data lives in AWS. Needs GET_DATASET: the admin team and stewards read it.
     async fn restricted(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetRestrictedInformation> {
-        let actor = actor(ctx)?;
-        core(ctx)?.datasets().require_read(actor, &self.0.dataset_uri).await.gql()?;
-        let card = card(ctx, &self.0.environment_uri).await?.ok_or_else(|| {
-            to_gql(sluice_core::Error::NotFound { kind: "environment", uri: self.0.environment_uri.clone() })
-        })?;
-        let d = &self.0;
-        Ok(DatasetRestrictedInformation {
-            aws_account_id: card.environment.aws_account_id.clone(),
-            region: card.environment.region.clone(),
-            s3_bucket_name: d.bucket_name.clone(),
-            glue_database_name: d.glue_database_name.clone(),
-            glue_crawler_name: None,
-            iam_dataset_admin_role_arn: format!(
-                "arn:aws:iam::{}:role/{}",
-                card.environment.aws_account_id, d.admin_role_name
-            ),
-            kms_alias: d.kms_alias.clone(),
-            imported_s3_bucket: d.imported,
-            imported_glue_database: d.imported,
-            imported_kms_key: d.imported,
-            imported_admin_role: d.imported_admin_role,
-        })
+        DatasetRestrictedInformation::of(ctx, &self.0).await
+    }
+    /// The dataset's folders.
+    async fn locations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DatasetStorageLocationFilter>,
+    ) -> async_graphql::Result<DatasetStorageLocationSearchResult> {
+        folders_of(ctx, &self.0.dataset_uri, filter).await
     }
     /// The dataset's tables, as the last sync found them (Deleted ones included).
     async fn tables(
@@ -216,6 +204,30 @@ pub struct DatasetRestrictedInformation {
     imported_glue_database: bool,
     imported_kms_key: bool,
     imported_admin_role: bool,
+}
+
+impl DatasetRestrictedInformation {
+    /// Refuses actors without GET_DATASET on the dataset.
+    pub(super) async fn of(ctx: &Context<'_>, d: &Dataset) -> async_graphql::Result<Self> {
+        core(ctx)?.datasets().require_read(actor(ctx)?, &d.dataset_uri).await.gql()?;
+        let card = card(ctx, &d.environment_uri).await?.ok_or_else(|| {
+            to_gql(sluice_core::Error::NotFound { kind: "environment", uri: d.environment_uri.clone() })
+        })?;
+        let account = card.environment.aws_account_id;
+        Ok(Self {
+            iam_dataset_admin_role_arn: format!("arn:aws:iam::{account}:role/{}", d.admin_role_name),
+            aws_account_id: account,
+            region: card.environment.region,
+            s3_bucket_name: d.bucket_name.clone(),
+            glue_database_name: d.glue_database_name.clone(),
+            glue_crawler_name: None,
+            kms_alias: d.kms_alias.clone(),
+            imported_s3_bucket: d.imported,
+            imported_glue_database: d.imported,
+            imported_kms_key: d.imported,
+            imported_admin_role: d.imported_admin_role,
+        })
+    }
 }
 
 /// What a dataset shows of its environment.

@@ -269,13 +269,14 @@ impl Datasets<'_> {
             external_id: onboarding::external_id(self.db).await?,
         };
         let aws = onboarding::require(self.aws)?;
-        let found =
-            aws.probe.table(&pivot, &dataset.glue_database_name, &table.name).await.map_err(|e| match e {
+        let found = aws.resources.table(&pivot, &dataset.glue_database_name, &table.name).await.map_err(
+            |e| match e {
                 LinkError::Refused(reason) => Error::InvalidState(reason),
                 LinkError::Unreachable(_) => {
                     Error::InvalidState(format!("{e}; nothing changed, try again in a moment"))
                 }
-            })?;
+            },
+        )?;
         let txn = self.db.begin().await?;
         let Some(glue) = found else {
             tbl::Entity::update_many()

@@ -1,9 +1,10 @@
-//! The AWS adapter of the resource-probe port: whether the bucket, Glue database, KMS alias and
-//! role an import names exist, as the account's pivot role sees them.
+//! The AWS adapter of the account-resources port: whether the bucket, Glue database, KMS alias
+//! and role an import names exist, one Glue table as it is now, and folders' S3 prefixes, all
+//! through the account's pivot role.
 
 use sluice_core::{
     datasets::tables::GlueTable,
-    environments::{AwsResource, LinkError, PivotRole, ResourceProbe},
+    environments::{AccountResources, AwsResource, LinkError, PivotRole},
 };
 
 use crate::{
@@ -40,7 +41,7 @@ fn catalog_error(what: &AwsResource, e: CatalogError) -> LinkError {
 }
 
 #[async_trait::async_trait]
-impl ResourceProbe for PivotLinker {
+impl AccountResources for PivotLinker {
     async fn missing(
         &self,
         pivot: &PivotRole,
@@ -84,5 +85,20 @@ impl ResourceProbe for PivotLinker {
         let session = assume_pivot(self.base(), pivot).await?;
         let what = AwsResource::GlueDatabase(database.to_owned());
         GlueCatalog::new(&session).table(database, name).await.map_err(|e| catalog_error(&what, e))
+    }
+
+    async fn create_prefix(&self, pivot: &PivotRole, bucket: &str, prefix: &str) -> Result<(), LinkError> {
+        let session = assume_pivot(self.base(), pivot).await?;
+        let what = AwsResource::Bucket(bucket.to_owned());
+        match Storage::new(&session).create_prefix(bucket, prefix).await {
+            Ok(_) => Ok(()),
+            // A bucket that is not there yet is the user's to wait for, not a fault of ours.
+            Err(StorageError::Aws { message, .. }) if message.starts_with("NoSuchBucket") => {
+                Err(LinkError::Refused(format!(
+                    "the {what} does not exist (yet); once the dataset's stack is deployed, try again"
+                )))
+            }
+            Err(e) => Err(storage_error(&what, e)),
+        }
     }
 }

@@ -1,0 +1,372 @@
+//! Folders: named S3 prefixes of a dataset's bucket, which shares can later grant. Creating one
+//! puts its prefix in S3 through the pivot role first, so a folder Sluice lists exists. Deleting
+//! one leaves the objects under it alone.
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use serde_json::json;
+use sluice_entities::{dataset_location as loc, environment as env};
+
+use super::{Datasets, RESOURCE_TYPE, model};
+use crate::{
+    Actor, Error, Result, audit,
+    environments::{LinkError, PivotRole, onboarding},
+    error::OnConflict,
+    organizations::validate,
+    page::{Page, PageRequest, like_pattern},
+    permissions::{self, catalog},
+    tasks::{NewTask, store},
+    uri::new_uri,
+};
+
+pub const FOLDER_RESOURCE_TYPE: &str = "dataset_location";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetFolder {
+    pub location_uri: String,
+    pub dataset_uri: String,
+    pub label: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: String,
+    /// Without leading or trailing `/`.
+    pub s3_prefix: String,
+    pub location_created: bool,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+impl DatasetFolder {
+    fn from_model(m: loc::Model) -> Result<Self> {
+        Ok(Self {
+            tags: serde_json::from_str(&m.tags).map_err(|e| Error::Internal(Box::new(e)))?,
+            location_uri: m.location_uri,
+            dataset_uri: m.dataset_uri,
+            label: m.label,
+            name: m.name,
+            description: m.description,
+            owner: m.owner,
+            s3_prefix: m.s3_prefix,
+            location_created: m.location_created,
+            created: m.created,
+            updated: m.updated,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewFolder {
+    pub label: String,
+    pub prefix: String,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModifyFolder {
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// An S3 key prefix Sluice will make a folder of: trimmed of `/`, at most 1,000 characters, no
+/// empty or relative segments, no control characters.
+pub(crate) fn prefix(value: &str) -> Result<String> {
+    let p = value.trim().trim_matches('/');
+    let bad = |why: &str| Error::validation("prefix", format!("{value:?} is not a folder prefix: {why}"));
+    if p.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if p.len() > 1000 {
+        return Err(bad("at most 1,000 characters"));
+    }
+    if p.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+        return Err(bad("no empty, '.' or '..' segments"));
+    }
+    if p.chars().any(|c| c.is_control() || c == '\\') {
+        return Err(bad("no control characters or backslashes"));
+    }
+    Ok(p.to_owned())
+}
+
+/// The folder's catalog task, in the caller's transaction; ordered with its dataset's.
+async fn queue_index(
+    db: &impl sea_orm::ConnectionTrait,
+    folder: &DatasetFolder,
+    deleted: bool,
+) -> Result<()> {
+    store::enqueue(
+        db,
+        NewTask {
+            action: super::INDEX_ACTION.into(),
+            target_uri: folder.dataset_uri.clone(),
+            target_type: RESOURCE_TYPE.into(),
+            payload: json!({"kind": "folder", "uri": folder.location_uri, "deleted": deleted}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+impl Datasets<'_> {
+    async fn load_folder(&self, location_uri: &str) -> Result<DatasetFolder> {
+        loc::Entity::find_by_id(location_uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: FOLDER_RESOURCE_TYPE, uri: location_uri.to_owned() })
+            .and_then(DatasetFolder::from_model)
+    }
+
+    /// A folder's catalog entry, which every signed-in user may read.
+    pub async fn get_folder(&self, _actor: &Actor, location_uri: &str) -> Result<DatasetFolder> {
+        self.load_folder(location_uri).await
+    }
+
+    pub async fn list_folders(
+        &self,
+        _actor: &Actor,
+        dataset_uri: &str,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetFolder>> {
+        let mut query = loc::Entity::find().filter(loc::Column::DatasetUri.eq(dataset_uri));
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            let like = |c: loc::Column| {
+                Expr::expr(Func::lower(Expr::col((loc::Entity, c))))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
+            };
+            query = query.filter(
+                Condition::any()
+                    .add(like(loc::Column::Label))
+                    .add(like(loc::Column::S3Prefix))
+                    .add(like(loc::Column::Description)),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(loc::Column::S3Prefix)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(DatasetFolder::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// Creates the prefix in the dataset's bucket, then the folder. Needs CREATE_DATASET_FOLDER.
+    pub async fn create_folder(
+        &self,
+        actor: &Actor,
+        dataset_uri: &str,
+        input: NewFolder,
+    ) -> Result<DatasetFolder> {
+        let result = self.create_folder_inner(actor, dataset_uri, input).await;
+        audit::record_failure(
+            self.db,
+            actor,
+            "createDatasetStorageLocation",
+            dataset_uri,
+            RESOURCE_TYPE,
+            &result,
+        )
+        .await;
+        result
+    }
+
+    async fn create_folder_inner(
+        &self,
+        actor: &Actor,
+        dataset_uri: &str,
+        input: NewFolder,
+    ) -> Result<DatasetFolder> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            dataset_uri,
+            catalog::CREATE_DATASET_FOLDER,
+        )
+        .await?;
+        let dataset = self.load(dataset_uri).await?;
+        let label = validate::label(Some(&input.label))?;
+        let s3_prefix = prefix(&input.prefix)?;
+        let description = validate::description(input.description.as_deref())?;
+        let tags = validate::tags(input.tags.as_deref())?;
+        let taken = loc::Entity::find()
+            .filter(loc::Column::DatasetUri.eq(dataset_uri))
+            .filter(loc::Column::S3Prefix.eq(&s3_prefix))
+            .count(self.db)
+            .await?;
+        let conflict =
+            || Error::Conflict(format!("dataset {dataset_uri} already has a folder on {s3_prefix}"));
+        if taken > 0 {
+            return Err(conflict());
+        }
+        self.put_prefix(&dataset.environment_uri, &dataset.bucket_name, &s3_prefix).await?;
+        let now = chrono::Utc::now();
+        let txn = self.db.begin().await?;
+        let row = loc::ActiveModel {
+            location_uri: Set(new_uri()),
+            dataset_uri: Set(dataset_uri.to_owned()),
+            name: Set(s3_prefix.clone()),
+            label: Set(label),
+            description: Set(description),
+            tags: Set(model::json_list(&tags)),
+            owner: Set(actor.username.clone()),
+            s3_prefix: Set(s3_prefix.clone()),
+            location_created: Set(true),
+            created: Set(now),
+            updated: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .on_conflict(conflict)?;
+        let folder = DatasetFolder::from_model(row)?;
+        queue_index(&txn, &folder, false).await?;
+        let detail = format!("s3://{}/{}/", dataset.bucket_name, folder.s3_prefix);
+        audit::record(
+            &txn,
+            actor,
+            "createDatasetStorageLocation",
+            &folder.location_uri,
+            FOLDER_RESOURCE_TYPE,
+            &detail,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(folder)
+    }
+
+    async fn put_prefix(&self, environment_uri: &str, bucket: &str, s3_prefix: &str) -> Result<()> {
+        let environment = env::Entity::find_by_id(environment_uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: "environment", uri: environment_uri.to_owned() })?;
+        let pivot = PivotRole {
+            account_id: environment.aws_account_id,
+            region: environment.region,
+            role_name: environment.pivot_role_name,
+            external_id: onboarding::external_id(self.db).await?,
+        };
+        let aws = onboarding::require(self.aws)?;
+        aws.resources.create_prefix(&pivot, bucket, s3_prefix).await.map_err(|e| match e {
+            LinkError::Refused(reason) => Error::InvalidState(format!("{reason}; no folder was created")),
+            LinkError::Unreachable(_) => {
+                Error::InvalidState(format!("{e}; no folder was created, try again in a moment"))
+            }
+        })
+    }
+
+    /// Needs CREATE_DATASET_FOLDER on the folder's dataset. The prefix never changes.
+    pub async fn update_folder(
+        &self,
+        actor: &Actor,
+        location_uri: &str,
+        input: ModifyFolder,
+    ) -> Result<DatasetFolder> {
+        let folder = self.load_folder(location_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &folder.dataset_uri,
+            catalog::CREATE_DATASET_FOLDER,
+        )
+        .await?;
+        let mut row = loc::ActiveModel {
+            location_uri: Set(location_uri.to_owned()),
+            updated: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        if let Some(label) = &input.label {
+            row.label = Set(validate::label(Some(label))?);
+        }
+        if input.description.is_some() {
+            row.description = Set(validate::description(input.description.as_deref())?);
+        }
+        if let Some(tags) = &input.tags {
+            row.tags = Set(model::json_list(&validate::tags(Some(tags))?));
+        }
+        let txn = self.db.begin().await?;
+        let updated = DatasetFolder::from_model(row.update(&txn).await?)?;
+        queue_index(&txn, &updated, false).await?;
+        audit::record(
+            &txn,
+            actor,
+            "updateDatasetStorageLocation",
+            location_uri,
+            FOLDER_RESOURCE_TYPE,
+            "updated",
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Removes the folder from Sluice; its objects stay in S3. Needs CREATE_DATASET_FOLDER.
+    pub async fn delete_folder(&self, actor: &Actor, location_uri: &str) -> Result<bool> {
+        let folder = self.load_folder(location_uri).await?;
+        permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &folder.dataset_uri,
+            catalog::CREATE_DATASET_FOLDER,
+        )
+        .await?;
+        let txn = self.db.begin().await?;
+        loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
+        queue_index(&txn, &folder, true).await?;
+        audit::record(
+            &txn,
+            actor,
+            "deleteDatasetStorageLocation",
+            location_uri,
+            FOLDER_RESOURCE_TYPE,
+            &folder.s3_prefix,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+/// A folder's catalog document; None once it is deleted. For the worker.
+pub async fn folder_document(
+    db: &DatabaseConnection,
+    location_uri: &str,
+) -> Result<Option<serde_json::Value>> {
+    let Some(row) = loc::Entity::find_by_id(location_uri.to_owned()).one(db).await? else { return Ok(None) };
+    let folder = DatasetFolder::from_model(row)?;
+    Ok(Some(json!({
+        "kind": "folder",
+        "uri": folder.location_uri,
+        "datasetUri": folder.dataset_uri,
+        "label": folder.label,
+        "name": folder.name,
+        "description": folder.description,
+        "tags": folder.tags,
+        "prefix": folder.s3_prefix,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix;
+
+    #[test]
+    fn prefixes_are_trimmed_and_checked() {
+        assert_eq!(prefix(" /raw/orders/ ").expect("valid"), "raw/orders");
+        for bad in ["", "/", "a//b", "a/../b", "./a", "a\\b", "a\u{0}b"] {
+            assert!(prefix(bad).is_err(), "{bad:?} must be refused");
+        }
+        assert!(prefix(&"a".repeat(1001)).is_err());
+    }
+}
