@@ -100,6 +100,20 @@ async fn a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry(bac
         let refused = app.gql(Some(&carol), doc, vars).await;
         assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{name}: {refused}");
     }
+    let redeploy = "mutation($d: String!) { updateStack(targetUri: $d, targetType: \"dataset\") { status taskUri stack } }";
+    let refused = app.gql(Some(&carol), redeploy, json!({"d": uri})).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let redeployed = app.ok(&bob, redeploy, json!({"d": uri})).await["updateStack"].clone();
+    assert_eq!(redeployed["stack"], "dataset");
+    assert_ne!(redeployed["taskUri"], created["stack"]["taskUri"], "a new deploy task: {redeployed}");
+    let logs = app
+        .ok(
+            &bob,
+            "query($d: String!) { getStackLogs(targetUri: $d, targetType: \"dataset\") { message } }",
+            json!({"d": uri}),
+        )
+        .await;
+    assert_eq!(logs["getStackLogs"], json!([]), "nothing deployed yet");
     let list = "{ listDatasets { count nodes { datasetUri } } }";
     assert_eq!(app.ok(&carol, list, json!({})).await["listDatasets"]["count"], 0);
     assert_eq!(app.ok(&bob, list, json!({})).await["listDatasets"]["count"], 1);

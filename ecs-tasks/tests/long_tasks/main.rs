@@ -4,6 +4,7 @@
 
 mod dataset;
 mod environment;
+mod import;
 mod support;
 mod tables;
 

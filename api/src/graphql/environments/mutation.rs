@@ -166,7 +166,8 @@ impl EnvironmentMutation {
             .map(EnvironmentGql)
     }
 
-    /// Redeploys a stack. Needs UPDATE_ENVIRONMENT; `targetType` must be `environment`.
+    /// Redeploys a stack: an environment's (needs UPDATE_ENVIRONMENT) or a dataset's (needs
+    /// UPDATE_DATASET; imported datasets have none).
     async fn update_stack(
         &self,
         ctx: &Context<'_>,
@@ -174,9 +175,15 @@ impl EnvironmentMutation {
         target_type: String,
     ) -> async_graphql::Result<StackGql> {
         let actor = actor(ctx)?;
-        if target_type != sluice_core::environments::RESOURCE_TYPE {
-            return Err(to_gql(Error::validation("targetType", "only environment stacks exist so far")));
+        let core = core(ctx)?;
+        match target_type.as_str() {
+            sluice_core::environments::RESOURCE_TYPE => {
+                core.environments().update_stack(actor, &target_uri).await.gql().map(StackGql)
+            }
+            sluice_core::datasets::RESOURCE_TYPE => {
+                core.datasets().update_stack(actor, &target_uri).await.gql().map(StackGql)
+            }
+            _ => Err(to_gql(Error::validation("targetType", "use environment or dataset"))),
         }
-        core(ctx)?.environments().update_stack(actor, &target_uri).await.gql().map(StackGql)
     }
 }

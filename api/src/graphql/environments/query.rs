@@ -12,6 +12,21 @@ use crate::graphql::{
 #[derive(Default)]
 pub struct EnvironmentQuery;
 
+/// A dataset's stack (GET_DATASET), or else the environment's (GET_ENVIRONMENT).
+async fn stack_of(
+    ctx: &Context<'_>,
+    target_type: &str,
+    target_uri: &str,
+    environment_uri: &str,
+) -> async_graphql::Result<sluice_core::environments::Stack> {
+    let actor = actor(ctx)?;
+    if target_type == sluice_core::datasets::RESOURCE_TYPE {
+        core(ctx)?.datasets().stack(actor, target_uri).await.gql()
+    } else {
+        core(ctx)?.environments().stack(actor, environment_uri).await.gql()
+    }
+}
+
 #[Object]
 impl EnvironmentQuery {
     /// The AWS account Sluice runs in: pivot roles must trust it. Needs LINK_ENVIRONMENT on the
@@ -118,7 +133,8 @@ impl EnvironmentQuery {
         Ok(catalog::ENVIRONMENT_INVITABLE.iter().map(|n| PermissionGql::named(n)).collect())
     }
 
-    /// An environment's stack. `stackUri`, `targetUri` and `targetType` must name it.
+    /// An environment's or a dataset's stack. `stackUri`, `targetUri` and `targetType` must
+    /// name it.
     async fn get_stack(
         &self,
         ctx: &Context<'_>,
@@ -127,9 +143,8 @@ impl EnvironmentQuery {
         target_uri: String,
         target_type: String,
     ) -> async_graphql::Result<StackGql> {
-        let actor = actor(ctx)?;
         let env = environment_uri.unwrap_or_else(|| target_uri.clone());
-        let stack = core(ctx)?.environments().stack(actor, &env).await.gql()?;
+        let stack = stack_of(ctx, &target_type, &target_uri, &env).await?;
         if stack.stack_uri != stack_uri || stack.target_uri != target_uri || stack.target_type != target_type
         {
             return Err(to_gql(Error::NotFound { kind: "stack", uri: stack_uri }));
@@ -144,8 +159,7 @@ impl EnvironmentQuery {
         target_uri: String,
         target_type: String,
     ) -> async_graphql::Result<Vec<StackLog>> {
-        let actor = actor(ctx)?;
-        let stack = core(ctx)?.environments().stack(actor, &target_uri).await.gql()?;
+        let stack = stack_of(ctx, &target_type, &target_uri, &target_uri).await?;
         if stack.target_type != target_type {
             return Err(to_gql(Error::NotFound { kind: "stack", uri: target_uri }));
         }

@@ -1,0 +1,94 @@
+//! Importing against moto: the pivot role finds the account's bucket, Glue database and KMS
+//! alias (or says which are missing), and the imported dataset's tables sync like any other's.
+
+use sluice_cloud::sdk;
+use sluice_core::{
+    datasets::{ImportedResources, NewDataset},
+    on_both_backends,
+    page::PageRequest,
+    tasks::TaskStatus,
+    testkit::{Backend, TestDb},
+};
+
+use crate::support::{
+    REGION, Running, deploy_pivot_role, link, linking_core, owner_session, random_account, wait_for,
+};
+
+async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let account = random_account();
+    deploy_pivot_role(&account).await;
+    let (core, alice, org_uri) = linking_core(&db).await;
+    let env = link(&core, &alice, &org_uri, &account, "Legacy").await;
+
+    let owner = owner_session(&account).await;
+    let bucket = format!("legacy-{account}");
+    let database = format!("legacy_{account}");
+    let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
+        .build();
+    sdk::s3::Client::new(&owner)
+        .create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(in_region)
+        .send()
+        .await
+        .expect("bucket");
+    let input = sdk::glue::types::DatabaseInput::builder().name(&database).build().expect("input");
+    let glue = sdk::glue::Client::new(&owner);
+    glue.create_database().database_input(input).send().await.expect("database");
+    let kms = sdk::kms::Client::new(&owner);
+    let key = kms.create_key().send().await.expect("key");
+    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
+    kms.create_alias().alias_name("alias/legacy").target_key_id(key_id).send().await.expect("alias");
+
+    let new = || NewDataset {
+        label: "Legacy".into(),
+        environment_uri: env.environment_uri.clone(),
+        saml_admin_group_name: "TeamA".into(),
+        ..Default::default()
+    };
+    let existing = |bucket: &str| ImportedResources {
+        bucket_name: bucket.into(),
+        glue_database_name: database.clone(),
+        kms_alias: "legacy".into(),
+        admin_role_name: None,
+    };
+    let missing = core
+        .datasets()
+        .import(&alice, new(), existing("nobody-has-this-bucket"))
+        .await
+        .expect_err("no bucket");
+    assert_eq!(missing.code(), "BAD_USER_INPUT");
+    assert!(missing.to_string().contains("S3 bucket nobody-has-this-bucket"), "{missing}");
+    assert!(!missing.to_string().contains("Glue database"), "the database exists: {missing}");
+
+    let dataset = core.datasets().import(&alice, new(), existing(&bucket)).await.expect("imported");
+    assert!(dataset.imported);
+
+    let table = sdk::glue::types::TableInput::builder()
+        .name("invoices")
+        .storage_descriptor(
+            sdk::glue::types::StorageDescriptor::builder()
+                .columns(
+                    sdk::glue::types::Column::builder().name("id").r#type("bigint").build().expect("column"),
+                )
+                .location(format!("s3://{bucket}/invoices/"))
+                .build(),
+        )
+        .build()
+        .expect("table");
+    glue.create_table().database_name(&database).table_input(table).send().await.expect("table");
+    let running = Running::start(&db);
+    let task = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("queued");
+    assert_eq!(wait_for(&db, &task).await.status, TaskStatus::Succeeded);
+    running.stop().await;
+    let page = PageRequest::new(Some(1), Some(10)).expect("page");
+    let tables =
+        core.datasets().list_tables(&alice, Some(&dataset.dataset_uri), None, page).await.expect("tables");
+    let names: Vec<(&str, Option<&str>)> =
+        tables.nodes.iter().map(|t| (t.name.as_str(), t.location.as_deref())).collect();
+    assert_eq!(names, [("invoices", Some(format!("s3://{bucket}/invoices/").as_str()))]);
+}
+
+on_both_backends!(an_existing_bucket_and_database_are_imported_and_their_tables_synced);
