@@ -51,6 +51,8 @@ pub struct TaskGql {
     last_error: Option<String>,
     /// The result as JSON; for a long task in progress, where it was launched.
     response: Option<String>,
+    /// How far a long task got, as JSON (`{"done": n, "message": "…"}`); null until it reports.
+    progress: Option<String>,
     /// The task's input as JSON.
     payload: String,
     /// When the task was published to the queue (RFC 3339); null while it waits in the outbox.
@@ -65,6 +67,7 @@ impl From<Task> for TaskGql {
             attempts: i32::try_from(t.attempts).unwrap_or(i32::MAX),
             status: t.status.into(),
             response: t.response.map(|r| r.to_string()),
+            progress: t.progress.map(|p| p.to_string()),
             payload: t.payload.to_string(),
             dispatched_at: t.dispatched_at.map(|d| d.to_rfc3339()),
             created: t.created.to_rfc3339(),
