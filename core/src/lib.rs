@@ -11,6 +11,7 @@ pub mod error;
 pub mod organizations;
 pub mod page;
 pub mod permissions;
+pub mod shares;
 pub mod tasks;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
