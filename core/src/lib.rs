@@ -30,11 +30,20 @@ pub struct Core {
     db: DatabaseConnection,
     groups: Arc<permissions::tenant::GroupRegistry>,
     aws: Option<Arc<environments::AwsSettings>>,
+    share_permissions: Arc<Vec<String>>,
 }
 
 impl Core {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, groups: Arc::default(), aws: None }
+        Self { db, groups: Arc::default(), aws: None, share_permissions: Arc::new(vec!["Read".into()]) }
+    }
+
+    /// The Lake Formation access shares may ask for, beyond Read: `Write`, `Modify`.
+    pub fn with_share_permissions(mut self, extra: &[String]) -> Self {
+        let mut allowed = vec!["Read".to_owned()];
+        allowed.extend(extra.iter().filter(|p| p.as_str() != "Read").cloned());
+        self.share_permissions = Arc::new(allowed);
+        self
     }
 
     /// How linked accounts are reached; environments need it.
@@ -57,6 +66,10 @@ impl Core {
 
     pub fn organizations(&self) -> organizations::Organizations<'_> {
         organizations::Organizations { db: &self.db }
+    }
+
+    pub fn shares(&self) -> shares::Shares<'_> {
+        shares::Shares { db: &self.db, allowed_permissions: self.share_permissions.clone() }
     }
 
     pub fn tasks(&self) -> tasks::Tasks<'_> {

@@ -14,6 +14,7 @@ mod m20261124_000005_environments;
 mod m20261124_000006_consumption_principals;
 mod m20261124_000007_datasets;
 mod m20261124_000008_dataset_items;
+mod m20261124_000009_shares;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_consumption_principals::Migration),
             Box::new(m20261124_000007_datasets::Migration),
             Box::new(m20261124_000008_dataset_items::Migration),
+            Box::new(m20261124_000009_shares::Migration),
         ]
     }
 }

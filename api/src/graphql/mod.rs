@@ -7,6 +7,7 @@ mod error;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
+mod shares;
 mod tasks;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -24,6 +25,7 @@ pub struct Query(
     datasets::DatasetQuery,
     datasets::TableQuery,
     datasets::FolderQuery,
+    shares::ShareQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,6 +38,7 @@ pub struct Mutation(
     datasets::DatasetMutation,
     datasets::TableMutation,
     datasets::FolderMutation,
+    shares::ShareMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -45,6 +45,11 @@ struct Ctx<'a> {
     column: &'a str,
     /// A folder of `dataset`.
     folder: &'a str,
+    /// A share of `table` that TeamA requested for its consumption principal, so TeamA both
+    /// requests and approves it; submitted for the deciding cases, shared for revoking.
+    share: &'a str,
+    /// The share's item.
+    share_item: &'a str,
 }
 
 struct Case {
@@ -531,6 +536,119 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "createShareObject",
+            doc: "mutation($ds: String!, $env: String!, $team: String!, $cp: String!) { createShareObject(datasetUri: $ds, input: {environmentUri: $env, groupUri: $team, principalId: $cp, principalType: \"ConsumptionRole\", permissions: [Read]}) { shareUri alreadyExisted } }",
+            vars: |c| json!({"ds": c.dataset, "env": c.env, "team": c.team, "cp": c.principal}),
+            outsider: Forbidden,
+            // The member's team asks for its consumption role, whose share exists: it is returned.
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getShareObject",
+            doc: "query($s: String!) { getShareObject(shareUri: $s) { shareUri status items { count } } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getShareRequestsToMe",
+            doc: "{ getShareRequestsToMe { count nodes { shareUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("getShareRequestsToMe"),
+            member: Allowed,
+            admin: Filtered("getShareRequestsToMe"),
+        },
+        Case {
+            op: "getShareRequestsFromMe",
+            doc: "{ getShareRequestsFromMe { count nodes { shareUri } } }",
+            vars: |_| json!({}),
+            outsider: Filtered("getShareRequestsFromMe"),
+            member: Allowed,
+            admin: Filtered("getShareRequestsFromMe"),
+        },
+        Case {
+            op: "getShareLogs",
+            doc: "query($s: String!) { getShareLogs(shareUri: $s) { message } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "addSharedItem",
+            doc: "mutation($s: String!, $t: String!) { addSharedItem(shareUri: $s, input: {itemUri: $t, itemType: StorageLocation}) { shareItemUri } }",
+            vars: |c| json!({"s": c.share, "t": c.folder}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "removeSharedItem",
+            doc: "mutation($i: String!) { removeSharedItem(shareItemUri: $i) }",
+            vars: |c| json!({"i": c.share_item}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "submitShareObject",
+            doc: "mutation($s: String!) { submitShareObject(shareUri: $s) { status } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "approveShareObject",
+            doc: "mutation($s: String!) { approveShareObject(shareUri: $s) { status } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "rejectShareObject",
+            doc: "mutation($s: String!) { rejectShareObject(shareUri: $s, rejectPurpose: \"no\") { status } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "revokeItemsShareObject",
+            doc: "mutation($s: String!, $t: String!) { revokeItemsShareObject(input: {shareUri: $s, itemUris: [$t]}) { status } }",
+            vars: |c| json!({"s": c.share, "t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "deleteShareObject",
+            doc: "mutation($s: String!) { deleteShareObject(shareUri: $s) }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateShareRequestReason",
+            doc: "mutation($s: String!) { updateShareRequestReason(shareUri: $s, requestPurpose: \"why\") }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateShareRejectReason",
+            doc: "mutation($s: String!) { updateShareRejectReason(shareUri: $s, rejectPurpose: \"why\") }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateGroupTenantPermissions",
             doc: "mutation { updateGroupTenantPermissions(input: {groupUri: \"TeamZ\", permissions: [\"MANAGE_DATASETS\"]}) }",
             vars: |_| json!({}),
@@ -586,6 +704,45 @@ async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
     let table = tables.nodes[0].table_uri.clone();
     let columns = app.core.datasets().list_columns(&admin, &table, None, page).await.expect("columns");
     (table, columns.nodes[0].column_uri.clone())
+}
+
+/// A share of the table for TeamA's consumption principal, in the state `op` acts on.
+async fn share_of(
+    app: &TestApp,
+    env: &str,
+    dataset: &str,
+    table: &str,
+    principal: &str,
+    op: &str,
+) -> (String, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use sluice_entities::share_item as si;
+    let alice = sluice_core::Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let request = sluice_core::shares::NewShare {
+        environment_uri: env.into(),
+        group_uri: "TeamA".into(),
+        principal_id: principal.into(),
+        principal_type: "ConsumptionRole".into(),
+        request_purpose: None,
+        permissions: vec![],
+    };
+    let shares = app.core.shares();
+    let share =
+        shares.create(&alice, dataset, Some((table, "Table")), request).await.expect("share").share_uri;
+    if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason") {
+        shares.submit(&alice, &share).await.expect("submitted");
+    }
+    if op == "revokeItemsShareObject" {
+        si::Entity::update_many()
+            .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
+            .filter(si::Column::ShareUri.eq(&share))
+            .exec(app.core.db())
+            .await
+            .expect("shared");
+    }
+    let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
+    let items = shares.items(&alice, &share, &Default::default(), page).await.expect("items");
+    (share, items.nodes[0].share_item_uri.clone())
 }
 
 /// A folder of the dataset, made by its admin team.
@@ -695,7 +852,10 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 .expect("cp")
                 .to_owned();
             // Only dataset cases get one: a dataset keeps its environment from being deleted.
-            let dataset = if case.op.contains("Dataset") || case.op == "syncTables" {
+            let dataset = if case.op.contains("Dataset")
+                || case.op.contains("Share")
+                || case.op == "syncTables"
+            {
                 let created = app
                     .ok(
                         &member,
@@ -710,6 +870,11 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             let (table, column) =
                 if dataset.is_empty() { Default::default() } else { table_of(&app, &dataset).await };
             let folder = if dataset.is_empty() { String::new() } else { folder_of(&app, &dataset).await };
+            let (share, share_item) = if case.op.contains("Share") {
+                share_of(&app, &env_uri, &dataset, &table, &principal, case.op).await
+            } else {
+                Default::default()
+            };
             let account = next_account();
             let ctx = Ctx {
                 org: &org,
@@ -724,6 +889,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 table: &table,
                 column: &column,
                 folder: &folder,
+                share: &share,
+                share_item: &share_item,
             };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;

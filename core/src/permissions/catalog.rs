@@ -64,6 +64,14 @@ pub const UPDATE_DATASET: &str = "UPDATE_DATASET";
 pub const DELETE_DATASET: &str = "DELETE_DATASET";
 pub const SYNC_DATASET: &str = "SYNC_DATASET";
 pub const CREATE_DATASET_FOLDER: &str = "CREATE_DATASET_FOLDER";
+pub const APPROVE_SHARE_OBJECT: &str = "APPROVE_SHARE_OBJECT";
+
+pub const GET_SHARE_OBJECT: &str = "GET_SHARE_OBJECT";
+pub const SUBMIT_SHARE_OBJECT: &str = "SUBMIT_SHARE_OBJECT";
+pub const ADD_SHARE_ITEM: &str = "ADD_SHARE_ITEM";
+pub const REMOVE_SHARE_ITEM: &str = "REMOVE_SHARE_ITEM";
+pub const REVOKE_SHARE_ITEM: &str = "REVOKE_SHARE_ITEM";
+pub const DELETE_SHARE_OBJECT: &str = "DELETE_SHARE_OBJECT";
 
 pub const ALL: &[Permission] = &[
     tenant(MANAGE_ORGANIZATIONS, "Create and manage organizations"),
@@ -91,6 +99,13 @@ pub const ALL: &[Permission] = &[
     resource(DELETE_DATASET, "Delete the dataset"),
     resource(SYNC_DATASET, "Sync the dataset's tables from Glue"),
     resource(CREATE_DATASET_FOLDER, "Create and change the dataset's folders"),
+    resource(APPROVE_SHARE_OBJECT, "Approve, reject and revoke shares of the dataset"),
+    resource(GET_SHARE_OBJECT, "See the share, its items and its log"),
+    resource(SUBMIT_SHARE_OBJECT, "Submit the share and change its request"),
+    resource(ADD_SHARE_ITEM, "Add tables and folders to the share"),
+    resource(REMOVE_SHARE_ITEM, "Remove items not yet shared"),
+    resource(REVOKE_SHARE_ITEM, "Revoke shared items"),
+    resource(DELETE_SHARE_OBJECT, "Delete the share once nothing is shared"),
 ];
 
 /// What an environment's owning team holds.
@@ -109,10 +124,20 @@ pub const ENVIRONMENT_ALL: &[&str] = &[
 
 /// What a dataset's admin team holds.
 pub const DATASET_ALL: &[&str] =
-    &[GET_DATASET, UPDATE_DATASET, DELETE_DATASET, SYNC_DATASET, CREATE_DATASET_FOLDER];
+    &[GET_DATASET, UPDATE_DATASET, DELETE_DATASET, SYNC_DATASET, CREATE_DATASET_FOLDER, APPROVE_SHARE_OBJECT];
 
-/// What a dataset's stewards hold (approving shares joins it with the share issue).
-pub const DATASET_READ: &[&str] = &[GET_DATASET];
+/// What a dataset's stewards hold: they read it and approve its shares.
+pub const DATASET_READ: &[&str] = &[GET_DATASET, APPROVE_SHARE_OBJECT];
+
+/// What the requesting team holds on its share.
+pub const SHARE_REQUESTER: &[&str] = &[
+    GET_SHARE_OBJECT,
+    SUBMIT_SHARE_OBJECT,
+    ADD_SHARE_ITEM,
+    REMOVE_SHARE_ITEM,
+    REVOKE_SHARE_ITEM,
+    DELETE_SHARE_OBJECT,
+];
 
 /// What an inviter may hand to a team invited to an environment; GET_ENVIRONMENT and
 /// LIST_ENVIRONMENT_GROUPS are always included.

@@ -1,8 +1,31 @@
-//! Shares: a team's request for items of a dataset, the share's state machine and one per item.
+//! Shares: a team asks, in a target environment, for tables and folders of a dataset; the
+//! dataset's admin team and stewards approve or reject; processing makes the grants real and
+//! revoking takes them back. States follow data.all's, and every state write is conditional.
 
+mod flow;
+mod model;
+mod reads;
+mod requests;
 pub mod state;
 
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+pub(crate) use flow::active_shares;
+pub use flow::{PROCESS_ACTION, REVOKE_ACTION};
+pub use model::{
+    ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,
+    ShareRole,
+};
+pub use reads::{ItemFilter, ShareFilter, ShareLogLine, ShareStatistics};
 pub use state::{
     ItemAction, ItemMove, ItemStatus, Plan, ShareAction, ShareStatus, Transition, finish_action, next_item,
     next_share, plan, share_state_after_processing,
 };
+
+pub struct Shares<'a> {
+    pub(crate) db: &'a DatabaseConnection,
+    /// The Lake Formation access shares may ask for (Read always).
+    pub(crate) allowed_permissions: Arc<Vec<String>>,
+}

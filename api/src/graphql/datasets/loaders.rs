@@ -58,7 +58,7 @@ impl Loader<String> for DatasetStackLoader {
     }
 }
 
-pub(super) async fn card(
+pub(crate) async fn card(
     ctx: &Context<'_>,
     environment_uri: &str,
 ) -> async_graphql::Result<Option<EnvironmentCard>> {
@@ -66,12 +66,12 @@ pub(super) async fn card(
     loader.load_one(environment_uri.to_owned()).await.map_err(|e| (*e).clone())
 }
 
-pub(super) async fn stack(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Stack>> {
+pub(crate) async fn stack(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Stack>> {
     let loader = ctx.data::<DataLoader<DatasetStackLoader>>()?;
     loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
 }
 
-pub(super) async fn dataset(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Dataset>> {
+pub(crate) async fn dataset(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Dataset>> {
     let loader = ctx.data::<DataLoader<DatasetLoader>>()?;
     loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
 }

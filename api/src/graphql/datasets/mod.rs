@@ -10,6 +10,7 @@ mod types;
 
 pub use folders::{FolderMutation, FolderQuery};
 pub use loaders::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader};
+pub(crate) use loaders::{card, dataset};
 pub use mutation::DatasetMutation;
 pub use query::DatasetQuery;
 pub use tables::{TableMutation, TableQuery};

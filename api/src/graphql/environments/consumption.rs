@@ -16,7 +16,7 @@ pub enum PolicyManagementOptions {
 }
 
 impl PolicyManagementOptions {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Fully => "FULLY_MANAGED",
             Self::Partially => "PARTIALLY_MANAGED",
@@ -24,7 +24,7 @@ impl PolicyManagementOptions {
         }
     }
 
-    fn parse(s: &str) -> Self {
+    pub(crate) fn parse(s: &str) -> Self {
         match s {
             "FULLY_MANAGED" => Self::Fully,
             "PARTIALLY_MANAGED" => Self::Partially,

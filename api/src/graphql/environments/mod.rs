@@ -5,7 +5,7 @@ mod mutation;
 mod query;
 mod types;
 
-pub use consumption::{ConsumptionMutation, ConsumptionQuery};
+pub use consumption::{ConsumptionMutation, ConsumptionQuery, PolicyManagementOptions};
 pub use mutation::EnvironmentMutation;
 pub use query::EnvironmentQuery;
 pub use types::{

@@ -1,0 +1,6 @@
+//! Shares in data.all's dialect: requests, decisions, revocations, the inbox and the outbox.
+
+mod operations;
+mod types;
+
+pub use operations::{ShareMutation, ShareQuery};

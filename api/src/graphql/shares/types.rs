@@ -1,0 +1,383 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use sluice_core::shares::{ItemFilter, Share, ShareItem, ShareRole};
+
+use crate::graphql::{
+    GqlResult, actor, core,
+    datasets::{card, dataset},
+    environments::{EnvironmentGql, PolicyManagementOptions},
+    organizations::page_of,
+    paged::paged,
+};
+
+pub struct ShareGql(pub Share);
+
+#[Object(name = "ShareObject")]
+impl ShareGql {
+    async fn share_uri(&self) -> ID {
+        ID(self.0.share_uri.clone())
+    }
+    /// data.all's share states (Draft, Submitted, Approved, Share_In_Progress, Processed, …).
+    async fn status(&self) -> Option<ShareObjectStatus> {
+        ShareObjectStatus::parse(&self.0.status)
+    }
+    /// The user who requested it.
+    async fn owner(&self) -> &str {
+        &self.0.owner
+    }
+    async fn created(&self) -> String {
+        self.0.created.to_rfc3339()
+    }
+    /// Deleted shares are removed, so this is always null.
+    async fn deleted(&self) -> Option<String> {
+        None
+    }
+    async fn updated(&self) -> String {
+        self.0.updated.to_rfc3339()
+    }
+    async fn dataset_uri(&self) -> &str {
+        &self.0.dataset_uri
+    }
+    async fn request_purpose(&self) -> Option<&str> {
+        self.0.request_purpose.as_deref()
+    }
+    async fn reject_purpose(&self) -> Option<&str> {
+        self.0.reject_purpose.as_deref()
+    }
+    /// Share expiration is not supported: always null.
+    async fn expiry_date(&self) -> Option<String> {
+        None
+    }
+    /// Share expiration is not supported: always null.
+    async fn requested_expiry_date(&self) -> Option<String> {
+        None
+    }
+    /// Share expiration is not supported: always false.
+    async fn submitted_for_extension(&self) -> bool {
+        false
+    }
+    /// Share expiration is not supported: always null.
+    async fn extension_reason(&self) -> Option<String> {
+        None
+    }
+    /// Share expiration is not supported: always null.
+    async fn last_extension_date(&self) -> Option<String> {
+        None
+    }
+    /// Shares do not expire.
+    async fn non_expirable(&self) -> bool {
+        true
+    }
+    /// Share expiration is not supported: always null.
+    async fn share_expiration_period(&self) -> Option<i32> {
+        None
+    }
+    async fn dataset(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DatasetLink>> {
+        let Some(d) = dataset(ctx, &self.0.dataset_uri).await? else { return Ok(None) };
+        let card = card(ctx, &d.environment_uri).await?;
+        Ok(Some(DatasetLink {
+            dataset_uri: d.dataset_uri,
+            dataset_name: d.label,
+            saml_admin_group_name: d.saml_admin_group_name,
+            environment_name: card.as_ref().map(|c| c.environment.label.clone()),
+            aws_account_id: card.as_ref().map(|c| c.environment.aws_account_id.clone()),
+            region: card.as_ref().map(|c| c.environment.region.clone()),
+            exists: true,
+            description: d.description,
+            dataset_type: "S3".into(),
+            enable_expiration: false,
+            expiry_setting: None,
+        }))
+    }
+    /// Whether createShareObject found this share rather than making it.
+    async fn already_existed(&self) -> bool {
+        self.0.already_existed
+    }
+    /// Whether any item holds grants.
+    async fn existing_shared_items(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(core(ctx)?.shares().statistics(&self.0.share_uri).await.gql()?.shared > 0)
+    }
+    async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<ShareObjectStatistic> {
+        let s = core(ctx)?.shares().statistics(&self.0.share_uri).await.gql()?;
+        let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(ShareObjectStatistic {
+            shared_items: int(s.shared),
+            revoked_items: int(s.revoked),
+            failed_items: int(s.failed),
+            pending_items: int(s.pending),
+        })
+    }
+    async fn principal(&self, ctx: &Context<'_>) -> async_graphql::Result<Principal> {
+        let card = card(ctx, &self.0.environment_uri).await?;
+        let role_name = self.0.principal_role_arn.rsplit('/').next().map(str::to_owned);
+        Ok(Principal {
+            principal_name: self.0.principal_name.clone(),
+            principal_type: if self.0.principal_type == "Group" {
+                PrincipalType::Group
+            } else {
+                PrincipalType::ConsumptionRole
+            },
+            principal_id: ID(self.0.principal_id.clone()),
+            principal_role_name: role_name,
+            saml_group_name: self.0.group_uri.clone(),
+            environment_name: card.map(|c| c.environment.label),
+            iam_principal_type: Some("ROLE".into()),
+        })
+    }
+    /// The target environment.
+    async fn environment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EnvironmentGql>> {
+        Ok(card(ctx, &self.0.environment_uri).await?.map(|c| EnvironmentGql(c.environment)))
+    }
+    /// The requesting team.
+    async fn group(&self) -> &str {
+        &self.0.group_uri
+    }
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ShareableObjectFilter>,
+    ) -> async_graphql::Result<SharedItemSearchResult> {
+        let filter = filter.unwrap_or_default();
+        if !crate::graphql::environments::flat(&filter.tags).is_empty() {
+            return Err(crate::graphql::to_gql(sluice_core::Error::validation(
+                "tags",
+                "share items have no tags of their own; filter by term instead",
+            )));
+        }
+        let page = page_of(filter.page, filter.page_size)?;
+        let core_filter = ItemFilter {
+            term: filter.term,
+            is_shared: filter.is_shared,
+            is_revokable: filter.is_revokable,
+            is_healthy: filter.is_healthy,
+        };
+        let found =
+            core(ctx)?.shares().items(actor(ctx)?, &self.0.share_uri, &core_filter, page).await.gql()?;
+        Ok(SharedItemSearchResult(found.map(ShareItemGql)))
+    }
+    /// Requesters and approvers read the processing log.
+    async fn can_view_logs(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(core(ctx)?.shares().role_of(actor(ctx)?, &self.0).await.gql()? != ShareRole::NoPermission)
+    }
+    async fn user_role_for_share_object(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<ShareObjectPermission> {
+        Ok(core(ctx)?.shares().role_of(actor(ctx)?, &self.0).await.gql()?.into())
+    }
+    async fn permissions(&self) -> Vec<ShareObjectDataPermission> {
+        self.0.permissions.iter().filter_map(|p| ShareObjectDataPermission::parse(p)).collect()
+    }
+    async fn policy_management(&self, ctx: &Context<'_>) -> async_graphql::Result<PolicyManagementOptions> {
+        let value = core(ctx)?.shares().policy_management(&self.0).await.gql()?;
+        Ok(PolicyManagementOptions::parse(&value))
+    }
+}
+
+pub struct ShareItemGql(pub ShareItem);
+
+#[Object(name = "ShareItem")]
+impl ShareItemGql {
+    async fn share_uri(&self) -> &str {
+        &self.0.share_uri
+    }
+    async fn share_item_uri(&self) -> ID {
+        ID(self.0.share_item_uri.clone())
+    }
+    /// The table's or folder's URI.
+    async fn item_uri(&self) -> &str {
+        &self.0.item_uri
+    }
+    async fn status(&self) -> Option<ShareItemStatus> {
+        ShareItemStatus::parse(&self.0.status)
+    }
+    /// What can be done with the item next, as data.all names it; null when nothing.
+    async fn action(&self) -> Option<String> {
+        None
+    }
+    async fn item_type(&self) -> ShareableType {
+        if self.0.item_type == "Table" { ShareableType::Table } else { ShareableType::StorageLocation }
+    }
+    async fn item_name(&self) -> &str {
+        &self.0.item_name
+    }
+    async fn description(&self) -> Option<String> {
+        None
+    }
+    async fn health_status(&self) -> Option<ShareItemHealthStatus> {
+        self.0.health_status.as_deref().and_then(ShareItemHealthStatus::parse)
+    }
+    async fn health_message(&self) -> Option<&str> {
+        self.0.health_message.as_deref()
+    }
+    async fn last_verification_time(&self) -> Option<String> {
+        self.0.last_verification_time.map(|t| t.to_rfc3339())
+    }
+    /// Data filters are not supported: always null.
+    async fn attached_data_filter_uri(&self) -> Option<String> {
+        None
+    }
+}
+
+paged!(SharedItemSearchResult, ShareItemGql);
+paged!(ShareSearchResult, ShareGql);
+
+#[derive(SimpleObject)]
+pub struct DatasetLink {
+    dataset_uri: String,
+    dataset_name: String,
+    #[graphql(name = "SamlAdminGroupName")]
+    saml_admin_group_name: String,
+    environment_name: Option<String>,
+    #[graphql(name = "AwsAccountId")]
+    aws_account_id: Option<String>,
+    region: Option<String>,
+    exists: bool,
+    description: Option<String>,
+    dataset_type: String,
+    enable_expiration: bool,
+    expiry_setting: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ShareObjectStatistic {
+    shared_items: i32,
+    revoked_items: i32,
+    failed_items: i32,
+    pending_items: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct Principal {
+    principal_name: String,
+    principal_type: PrincipalType,
+    principal_id: ID,
+    principal_role_name: Option<String>,
+    #[graphql(name = "SamlGroupName")]
+    saml_group_name: String,
+    environment_name: Option<String>,
+    #[graphql(name = "IAMPrincipalType")]
+    iam_principal_type: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ShareLog {
+    log_stream: Option<String>,
+    log_group: Option<String>,
+    timestamp: Option<String>,
+    message: Option<String>,
+}
+
+impl From<sluice_core::shares::ShareLogLine> for ShareLog {
+    fn from(l: sluice_core::shares::ShareLogLine) -> Self {
+        Self {
+            log_stream: None,
+            log_group: Some("share".into()),
+            timestamp: Some(l.created.to_rfc3339()),
+            message: Some(l.message),
+        }
+    }
+}
+
+/// Declares a GraphQL enum whose values are data.all's spellings, with `parse`.
+macro_rules! spelled_enum {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+        pub enum $name {
+            $(#[graphql(name = $text)] $variant,)*
+        }
+
+        impl $name {
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($text => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+spelled_enum!(ShareObjectStatus {
+    Deleted = "Deleted",
+    Approved = "Approved",
+    Rejected = "Rejected",
+    Revoked = "Revoked",
+    Draft = "Draft",
+    Submitted = "Submitted",
+    SubmittedForExtension = "Submitted_For_Extension",
+    ExtensionRejected = "Extension_Rejected",
+    RevokeInProgress = "Revoke_In_Progress",
+    ShareInProgress = "Share_In_Progress",
+    Processed = "Processed",
+});
+
+spelled_enum!(ShareItemStatus {
+    Deleted = "Deleted",
+    PendingApproval = "PendingApproval",
+    PendingExtension = "PendingExtension",
+    ShareApproved = "Share_Approved",
+    ShareRejected = "Share_Rejected",
+    ShareInProgress = "Share_In_Progress",
+    ShareSucceeded = "Share_Succeeded",
+    ShareFailed = "Share_Failed",
+    RevokeApproved = "Revoke_Approved",
+    RevokeInProgress = "Revoke_In_Progress",
+    RevokeFailed = "Revoke_Failed",
+    RevokeSucceeded = "Revoke_Succeeded",
+});
+
+spelled_enum!(ShareItemHealthStatus {
+    Healthy = "Healthy",
+    Unhealthy = "Unhealthy",
+    PendingVerify = "PendingVerify",
+    PendingReApply = "PendingReApply",
+});
+
+spelled_enum!(ShareObjectDataPermission { Read = "Read", Write = "Write", Modify = "Modify" });
+
+spelled_enum!(ShareableType {
+    Table = "Table",
+    StorageLocation = "StorageLocation",
+    S3Bucket = "S3Bucket",
+    RedshiftTable = "RedshiftTable",
+});
+
+spelled_enum!(PrincipalType {
+    Group = "Group",
+    ConsumptionRole = "ConsumptionRole",
+    ConsumptionUser = "ConsumptionUser",
+    RedshiftRole = "RedshiftRole",
+});
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "PascalCase")]
+pub enum ShareObjectPermission {
+    Approvers,
+    ApproversAndRequesters,
+    Requesters,
+    DatasetAdmins,
+    NoPermission,
+}
+
+impl From<ShareRole> for ShareObjectPermission {
+    fn from(r: ShareRole) -> Self {
+        match r {
+            ShareRole::Approvers => Self::Approvers,
+            ShareRole::Requesters => Self::Requesters,
+            ShareRole::ApproversAndRequesters => Self::ApproversAndRequesters,
+            ShareRole::NoPermission => Self::NoPermission,
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct ShareableObjectFilter {
+    pub term: Option<String>,
+    /// Items have no tags of their own; a tag filter is refused.
+    pub tags: Option<Vec<Option<String>>>,
+    pub is_shared: Option<bool>,
+    pub is_revokable: Option<bool>,
+    pub is_healthy: Option<bool>,
+    pub page: Option<i32>,
+    pub page_size: Option<i32>,
+}

@@ -1,0 +1,425 @@
+//! Moving a share and its items through their state machines. Every write names the state it
+//! expects, so of two racing decisions one wins and the other gets CONFLICT or INVALID_STATE,
+//! never a mix of both. Approve and revoke queue their processing in the same transaction.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use serde_json::json;
+use sluice_entities::{share_item as si, share_object as so};
+
+use super::{
+    RESOURCE_TYPE, Share, ShareItem, Shares, model,
+    state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
+};
+use crate::{
+    Actor, Error, Result, audit, datasets,
+    permissions::{self, catalog},
+    tasks::{NewTask, store},
+};
+
+pub const PROCESS_ACTION: &str = "share.process";
+pub const REVOKE_ACTION: &str = "share.revoke";
+
+fn share_status(share: &Share) -> Result<ShareStatus> {
+    ShareStatus::parse(&share.status).ok_or_else(|| {
+        Error::Internal(format!("share {} has unknown status {}", share.share_uri, share.status).into())
+    })
+}
+
+fn item_status(item: &ShareItem) -> Result<ItemStatus> {
+    ItemStatus::parse(&item.status).ok_or_else(|| {
+        Error::Internal(
+            format!("share item {} has unknown status {}", item.share_item_uri, item.status).into(),
+        )
+    })
+}
+
+/// Moves the share by `action`, on the condition that nobody moved it since it was read.
+pub(crate) async fn move_share(
+    db: &impl ConnectionTrait,
+    share: &Share,
+    action: ShareAction,
+) -> Result<ShareStatus> {
+    let from = share_status(share)?;
+    let to = state::next_share(from, action)?;
+    if to == from {
+        return Ok(to);
+    }
+    let moved = so::Entity::update_many()
+        .col_expr(so::Column::Status, Expr::value(to.as_str()))
+        .col_expr(so::Column::Updated, Expr::value(chrono::Utc::now()))
+        .filter(so::Column::ShareUri.eq(&share.share_uri))
+        .filter(so::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(Error::Conflict(format!(
+            "share {} changed while you acted on it; read it again",
+            share.share_uri
+        )));
+    }
+    Ok(to)
+}
+
+/// A decision (submit, approve, reject) must change the share: repeating one that was already
+/// made would queue its work twice.
+async fn decide(db: &impl ConnectionTrait, share: &Share, action: ShareAction) -> Result<ShareStatus> {
+    let from = share_status(share)?;
+    if state::next_share(from, action)? == from {
+        return Err(Error::InvalidState(format!("share {} is {} already", share.share_uri, from.as_str())));
+    }
+    move_share(db, share, action).await
+}
+
+/// Moves one item by `action`, on the same condition.
+async fn move_item(db: &impl ConnectionTrait, item: &ShareItem, action: ItemAction) -> Result<ItemStatus> {
+    let from = item_status(item)?;
+    let to = state::next_item(from, action)?;
+    if to == from {
+        return Ok(to);
+    }
+    let moved = si::Entity::update_many()
+        .col_expr(si::Column::Status, Expr::value(to.as_str()))
+        .col_expr(si::Column::Updated, Expr::value(chrono::Utc::now()))
+        .filter(si::Column::ShareItemUri.eq(&item.share_item_uri))
+        .filter(si::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(Error::Conflict(format!(
+            "item {} of share {} changed while you acted on it; read the share again",
+            item.item_name, item.share_uri
+        )));
+    }
+    Ok(to)
+}
+
+/// Moves every item `action` applies to; the others keep their state. Returns how many moved.
+async fn move_items(db: &impl ConnectionTrait, items: &[ShareItem], action: ItemAction) -> Result<usize> {
+    let mut moved = 0;
+    for item in items {
+        if state::next_item(item_status(item)?, action).is_ok() {
+            move_item(db, item, action).await?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+async fn queue(
+    db: &impl ConnectionTrait,
+    share: &Share,
+    action: &str,
+    item_uris: &[String],
+) -> Result<String> {
+    let task = store::enqueue(
+        db,
+        NewTask {
+            action: action.into(),
+            // Shares of one dataset are processed one at a time: their grants touch the same
+            // database, and the queue orders a target's tasks.
+            target_uri: share.dataset_uri.clone(),
+            target_type: datasets::RESOURCE_TYPE.into(),
+            payload: json!({"shareUri": share.share_uri, "itemUris": item_uris}),
+        },
+    )
+    .await?;
+    Ok(task.task_uri)
+}
+
+impl Shares<'_> {
+    /// Whether the actor may decide on the share: its dataset's admin team and stewards.
+    pub(crate) async fn require_approver(&self, actor: &Actor, share: &Share) -> Result<()> {
+        permissions::require_resource(
+            self.db,
+            actor,
+            datasets::RESOURCE_TYPE,
+            &share.dataset_uri,
+            catalog::APPROVE_SHARE_OBJECT,
+        )
+        .await
+    }
+
+    /// Draft (or Rejected) → Submitted, with the items waiting for approval. Needs
+    /// SUBMIT_SHARE_OBJECT. With auto-approval on the dataset, the share is approved at once.
+    pub async fn submit(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
+        let result = async {
+            permissions::require_resource(
+                self.db,
+                actor,
+                RESOURCE_TYPE,
+                share_uri,
+                catalog::SUBMIT_SHARE_OBJECT,
+            )
+            .await?;
+            let share = self.load(share_uri).await?;
+            let items = self.items_of(share_uri).await?;
+            // data.all wants PendingApproval items before a submit; a resubmitted rejection's
+            // items become PendingApproval by the submit itself, so they count too.
+            let waiting = |i: &ShareItem| {
+                item_status(i)
+                    .is_ok_and(|s| state::next_item(s, ItemAction::Submit) == Ok(ItemStatus::PendingApproval))
+            };
+            if !items.iter().any(waiting) {
+                return Err(Error::InvalidState(format!(
+                    "share {share_uri} has no items to submit; add a table or folder first"
+                )));
+            }
+            let dataset = self.dataset(&share.dataset_uri).await?;
+            let txn = self.db.begin().await?;
+            decide(&txn, &share, ShareAction::Submit).await?;
+            move_items(&txn, &items, ItemAction::Submit).await?;
+            let mut detail = "submitted".to_owned();
+            if dataset.auto_approval_enabled {
+                let submitted = Share { status: ShareStatus::Submitted.as_str().into(), ..share.clone() };
+                let items = self.items_in(&txn, share_uri).await?;
+                decide(&txn, &submitted, ShareAction::Approve).await?;
+                move_items(&txn, &items, ItemAction::Approve).await?;
+                let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
+                detail = format!("submitted and auto-approved; processing task {task}");
+            }
+            self.log(&txn, share_uri, &format!("{} {detail}", actor.username)).await?;
+            audit::record(&txn, actor, "submitShareObject", share_uri, RESOURCE_TYPE, &detail).await?;
+            txn.commit().await?;
+            self.load(share_uri).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "submitShareObject", share_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    /// Submitted → Approved, and the processing that makes the grants is queued. Needs
+    /// APPROVE_SHARE_OBJECT on the dataset.
+    pub async fn approve(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
+        let result = async {
+            let share = self.load(share_uri).await?;
+            self.require_approver(actor, &share).await?;
+            let items = self.items_of(share_uri).await?;
+            let txn = self.db.begin().await?;
+            decide(&txn, &share, ShareAction::Approve).await?;
+            move_items(&txn, &items, ItemAction::Approve).await?;
+            let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
+            self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username))
+                .await?;
+            audit::record(
+                &txn,
+                actor,
+                "approveShareObject",
+                share_uri,
+                RESOURCE_TYPE,
+                &format!("task {task}"),
+            )
+            .await?;
+            txn.commit().await?;
+            self.load(share_uri).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "approveShareObject", share_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    /// Submitted → Rejected, with the reason. Needs APPROVE_SHARE_OBJECT on the dataset.
+    pub async fn reject(&self, actor: &Actor, share_uri: &str, reason: Option<&str>) -> Result<Share> {
+        let result = async {
+            let share = self.load(share_uri).await?;
+            self.require_approver(actor, &share).await?;
+            let reason = model::purpose("rejectPurpose", reason)?;
+            let items = self.items_of(share_uri).await?;
+            let txn = self.db.begin().await?;
+            decide(&txn, &share, ShareAction::Reject).await?;
+            move_items(&txn, &items, ItemAction::Reject).await?;
+            so::Entity::update_many()
+                .col_expr(so::Column::RejectPurpose, Expr::value(reason.clone()))
+                .filter(so::Column::ShareUri.eq(share_uri))
+                .exec(&txn)
+                .await?;
+            self.log(
+                &txn,
+                share_uri,
+                &format!("{} rejected: {}", actor.username, reason.as_deref().unwrap_or("-")),
+            )
+            .await?;
+            audit::record(&txn, actor, "rejectShareObject", share_uri, RESOURCE_TYPE, "rejected").await?;
+            txn.commit().await?;
+            self.load(share_uri).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "rejectShareObject", share_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    /// Marks shared items for revocation and queues the clean-up; they reach Revoke_Succeeded
+    /// only once their grants are gone. Requesters (REVOKE_SHARE_ITEM) and approvers may.
+    pub async fn revoke(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
+        let result = async {
+            let share = self.load(share_uri).await?;
+            let requester = permissions::require_resource(
+                self.db,
+                actor,
+                RESOURCE_TYPE,
+                share_uri,
+                catalog::REVOKE_SHARE_ITEM,
+            )
+            .await;
+            if requester.is_err() {
+                self.require_approver(actor, &share).await?;
+            }
+            if item_uris.is_empty() {
+                return Err(Error::validation("itemUris", "name the items to revoke"));
+            }
+            let items = self.items_of(share_uri).await?;
+            let mut chosen = vec![];
+            for uri in item_uris {
+                let item = items.iter().find(|i| &i.item_uri == uri || &i.share_item_uri == uri).ok_or_else(
+                    || Error::validation("itemUris", format!("{uri} is not an item of share {share_uri}")),
+                )?;
+                chosen.push(item.clone());
+            }
+            let txn = self.db.begin().await?;
+            for item in &chosen {
+                move_item(&txn, item, ItemAction::RevokeItems).await?;
+            }
+            move_share(&txn, &share, ShareAction::RevokeItems).await?;
+            let uris: Vec<String> = chosen.iter().map(|i| i.share_item_uri.clone()).collect();
+            let task = queue(&txn, &share, REVOKE_ACTION, &uris).await?;
+            let names: Vec<&str> = chosen.iter().map(|i| i.item_name.as_str()).collect();
+            self.log(
+                &txn,
+                share_uri,
+                &format!("{} revoked {}; task {task}", actor.username, names.join(", ")),
+            )
+            .await?;
+            audit::record(&txn, actor, "revokeItemsShareObject", share_uri, RESOURCE_TYPE, &names.join(", "))
+                .await?;
+            txn.commit().await?;
+            self.load(share_uri).await
+        }
+        .await;
+        audit::record_failure(self.db, actor, "revokeItemsShareObject", share_uri, RESOURCE_TYPE, &result)
+            .await;
+        result
+    }
+
+    /// Deletes a share that holds no grants. Requesters (DELETE_SHARE_OBJECT) and approvers may.
+    pub async fn delete(&self, actor: &Actor, share_uri: &str) -> Result<bool> {
+        let result = async {
+            let share = self.load(share_uri).await?;
+            let requester = permissions::require_resource(
+                self.db,
+                actor,
+                RESOURCE_TYPE,
+                share_uri,
+                catalog::DELETE_SHARE_OBJECT,
+            )
+            .await;
+            if requester.is_err() {
+                self.require_approver(actor, &share).await?;
+            }
+            let items = self.items_of(share_uri).await?;
+            if let Some(held) = items.iter().find(|i| item_status(i).is_ok_and(|s| s.is_shared())) {
+                return Err(Error::InvalidState(format!(
+                    "item {} is {}; revoke the shared items before deleting the share",
+                    held.item_name, held.status
+                )));
+            }
+            let txn = self.db.begin().await?;
+            move_share(&txn, &share, ShareAction::Delete).await?;
+            so::Entity::delete_many()
+                .filter(so::Column::ShareUri.eq(share_uri))
+                .filter(so::Column::Status.ne(ShareStatus::ShareInProgress.as_str()))
+                .filter(so::Column::Status.ne(ShareStatus::RevokeInProgress.as_str()))
+                .exec(&txn)
+                .await?;
+            permissions::delete_resource_policy(&txn, &share.group_uri, share_uri).await?;
+            audit::record(&txn, actor, "deleteShareObject", share_uri, RESOURCE_TYPE, "deleted").await?;
+            txn.commit().await?;
+            Ok(true)
+        }
+        .await;
+        audit::record_failure(self.db, actor, "deleteShareObject", share_uri, RESOURCE_TYPE, &result).await;
+        result
+    }
+
+    /// The requester's purpose; needs SUBMIT_SHARE_OBJECT.
+    pub async fn update_request_purpose(
+        &self,
+        actor: &Actor,
+        share_uri: &str,
+        purpose: Option<&str>,
+    ) -> Result<bool> {
+        permissions::require_resource(self.db, actor, RESOURCE_TYPE, share_uri, catalog::SUBMIT_SHARE_OBJECT)
+            .await?;
+        let purpose = model::purpose("requestPurpose", purpose)?;
+        self.set_text(actor, share_uri, so::Column::RequestPurpose, purpose, "updateShareRequestReason").await
+    }
+
+    /// The approver's reason for rejecting; needs APPROVE_SHARE_OBJECT on the dataset.
+    pub async fn update_reject_purpose(
+        &self,
+        actor: &Actor,
+        share_uri: &str,
+        purpose: Option<&str>,
+    ) -> Result<bool> {
+        let share = self.load(share_uri).await?;
+        self.require_approver(actor, &share).await?;
+        let purpose = model::purpose("rejectPurpose", purpose)?;
+        self.set_text(actor, share_uri, so::Column::RejectPurpose, purpose, "updateShareRejectReason").await
+    }
+
+    async fn set_text(
+        &self,
+        actor: &Actor,
+        share_uri: &str,
+        column: so::Column,
+        value: Option<String>,
+        action: &str,
+    ) -> Result<bool> {
+        let txn = self.db.begin().await?;
+        so::Entity::update_many()
+            .col_expr(column, Expr::value(value))
+            .col_expr(so::Column::Updated, Expr::value(chrono::Utc::now()))
+            .filter(so::Column::ShareUri.eq(share_uri))
+            .exec(&txn)
+            .await?;
+        audit::record(&txn, actor, action, share_uri, RESOURCE_TYPE, "updated").await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Whether a dataset has shares that hold (or are making) grants; its deletion waits for them.
+pub(crate) async fn active_shares(db: &impl ConnectionTrait, dataset_uri: &str) -> Result<Vec<String>> {
+    let shares = so::Entity::find().filter(so::Column::DatasetUri.eq(dataset_uri)).all(db).await?;
+    let mut active = vec![];
+    for share in shares {
+        let items = si::Entity::find().filter(si::Column::ShareUri.eq(&share.share_uri)).all(db).await?;
+        let holds = items.iter().any(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared()));
+        if holds {
+            active.push(share.share_uri);
+        }
+    }
+    Ok(active)
+}
+
+impl Shares<'_> {
+    pub(crate) async fn items_in(
+        &self,
+        db: &impl ConnectionTrait,
+        share_uri: &str,
+    ) -> Result<Vec<ShareItem>> {
+        Ok(si::Entity::find()
+            .filter(si::Column::ShareUri.eq(share_uri))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    pub(crate) async fn items_of(&self, share_uri: &str) -> Result<Vec<ShareItem>> {
+        self.items_in(self.db, share_uri).await
+    }
+
+    pub(crate) async fn log(&self, db: &impl ConnectionTrait, share_uri: &str, message: &str) -> Result<()> {
+        super::reads::log(db, share_uri, message).await
+    }
+}

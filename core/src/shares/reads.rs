@@ -1,0 +1,266 @@
+//! Reading shares: one share for its requesters and approvers, the approvers' inbox, the
+//! requesters' outbox, items with their filters, and the processing log.
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+use sluice_entities::{share_item as si, share_log, share_object as so};
+
+use super::{RESOURCE_TYPE, Share, ShareItem, ShareRole, Shares, state::ItemStatus};
+use crate::{
+    Actor, Error, Result, datasets,
+    page::{Page, PageRequest, like_pattern},
+    permissions::{self, catalog, granted_resources},
+    uri::new_uri,
+};
+
+/// What `getShareRequestsToMe` and `getShareRequestsFromMe` narrow by.
+#[derive(Debug, Clone, Default)]
+pub struct ShareFilter {
+    pub term: Option<String>,
+    pub statuses: Vec<String>,
+    pub dataset_uris: Vec<String>,
+}
+
+/// What `items(filter)` narrows by.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub term: Option<String>,
+    /// Items holding grants (or not).
+    pub is_shared: Option<bool>,
+    pub is_revokable: Option<bool>,
+    pub is_healthy: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareLogLine {
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub message: String,
+}
+
+pub(crate) async fn log(db: &impl ConnectionTrait, share_uri: &str, message: &str) -> Result<()> {
+    share_log::ActiveModel {
+        log_uri: Set(new_uri()),
+        share_uri: Set(share_uri.to_owned()),
+        created: Set(chrono::Utc::now()),
+        message: Set(message.to_owned()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+impl Shares<'_> {
+    pub(crate) async fn load(&self, share_uri: &str) -> Result<Share> {
+        so::Entity::find_by_id(share_uri.to_owned())
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: share_uri.to_owned() })
+            .and_then(Share::from_model)
+    }
+
+    pub(crate) async fn load_item(&self, share_item_uri: &str) -> Result<ShareItem> {
+        si::Entity::find_by_id(share_item_uri.to_owned()).one(self.db).await?.map(Into::into).ok_or_else(
+            || Error::NotFound { kind: super::ITEM_RESOURCE_TYPE, uri: share_item_uri.to_owned() },
+        )
+    }
+
+    /// The actor's relation to the share: requesting team, approvers, both, or neither.
+    pub async fn role_of(&self, actor: &Actor, share: &Share) -> Result<ShareRole> {
+        let requester = permissions::require_resource(
+            self.db,
+            actor,
+            RESOURCE_TYPE,
+            &share.share_uri,
+            catalog::GET_SHARE_OBJECT,
+        )
+        .await
+        .is_ok();
+        let approver = self.require_approver(actor, share).await.is_ok();
+        Ok(match (approver, requester) {
+            (true, true) => ShareRole::ApproversAndRequesters,
+            (true, false) => ShareRole::Approvers,
+            (false, true) => ShareRole::Requesters,
+            (false, false) => ShareRole::NoPermission,
+        })
+    }
+
+    /// A share, for its requesting team and its dataset's approvers only.
+    pub async fn get(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
+        let share = self.load(share_uri).await?;
+        if self.role_of(actor, &share).await? == ShareRole::NoPermission {
+            return Err(Error::forbidden(
+                catalog::GET_SHARE_OBJECT,
+                RESOURCE_TYPE,
+                share_uri,
+                "only the requesting team and the dataset's admins and stewards see a share",
+            ));
+        }
+        Ok(share)
+    }
+
+    pub async fn items(
+        &self,
+        actor: &Actor,
+        share_uri: &str,
+        filter: &ItemFilter,
+        page: PageRequest,
+    ) -> Result<Page<ShareItem>> {
+        self.get(actor, share_uri).await?;
+        let mut query = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri));
+        if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            query = query.filter(
+                Expr::expr(Func::lower(Expr::col((si::Entity, si::Column::ItemName))))
+                    .like(LikeExpr::new(pattern).escape('\\')),
+            );
+        }
+        let in_states = |pred: fn(&ItemStatus) -> bool, wanted: bool| {
+            let names: Vec<&str> =
+                ItemStatus::ALL.iter().filter(|s| pred(s) == wanted).map(|s| s.as_str()).collect();
+            si::Column::Status.is_in(names)
+        };
+        if let Some(shared) = filter.is_shared {
+            query = query.filter(in_states(|s| s.is_shared(), shared));
+        }
+        if let Some(revokable) = filter.is_revokable {
+            query = query.filter(in_states(|s| s.is_revokable(), revokable));
+        }
+        if let Some(healthy) = filter.is_healthy {
+            query = query.filter(if healthy {
+                Condition::all().add(si::Column::HealthStatus.eq("Healthy"))
+            } else {
+                Condition::any()
+                    .add(si::Column::HealthStatus.ne("Healthy"))
+                    .add(si::Column::HealthStatus.is_null())
+            });
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_asc(si::Column::ItemName)
+            .order_by_asc(si::Column::ShareItemUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+    }
+
+    /// Shares of datasets the actor's teams approve for.
+    pub async fn inbox(&self, actor: &Actor, filter: &ShareFilter, page: PageRequest) -> Result<Page<Share>> {
+        let query = so::Entity::find().filter(so::Column::DatasetUri.in_subquery(granted_resources(
+            datasets::RESOURCE_TYPE,
+            catalog::APPROVE_SHARE_OBJECT,
+            &actor.groups,
+        )));
+        self.page(query, filter, page).await
+    }
+
+    /// Shares the actor's teams requested.
+    pub async fn outbox(
+        &self,
+        actor: &Actor,
+        filter: &ShareFilter,
+        page: PageRequest,
+    ) -> Result<Page<Share>> {
+        let query = so::Entity::find().filter(so::Column::ShareUri.in_subquery(granted_resources(
+            RESOURCE_TYPE,
+            catalog::GET_SHARE_OBJECT,
+            &actor.groups,
+        )));
+        self.page(query, filter, page).await
+    }
+
+    async fn page(
+        &self,
+        mut query: sea_orm::Select<so::Entity>,
+        filter: &ShareFilter,
+        page: PageRequest,
+    ) -> Result<Page<Share>> {
+        if !filter.statuses.is_empty() {
+            query = query.filter(so::Column::Status.is_in(filter.statuses.clone()));
+        }
+        if !filter.dataset_uris.is_empty() {
+            query = query.filter(so::Column::DatasetUri.is_in(filter.dataset_uris.clone()));
+        }
+        if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = like_pattern(term);
+            let like = |c: so::Column| {
+                Expr::expr(Func::lower(Expr::col((so::Entity, c))))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
+            };
+            query = query.filter(
+                Condition::any()
+                    .add(like(so::Column::PrincipalName))
+                    .add(like(so::Column::GroupUri))
+                    .add(like(so::Column::RequestPurpose)),
+            );
+        }
+        let count = query.clone().count(self.db).await?;
+        let rows = query
+            .order_by_desc(so::Column::Updated)
+            .order_by_asc(so::Column::ShareUri)
+            .offset(page.offset())
+            .limit(page.page_size)
+            .all(self.db)
+            .await?;
+        let nodes = rows.into_iter().map(Share::from_model).collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(page, count, nodes))
+    }
+
+    /// The share's processing log, oldest first.
+    pub async fn logs(&self, actor: &Actor, share_uri: &str) -> Result<Vec<ShareLogLine>> {
+        self.get(actor, share_uri).await?;
+        Ok(share_log::Entity::find()
+            .filter(share_log::Column::ShareUri.eq(share_uri))
+            .order_by_asc(share_log::Column::Created)
+            .order_by_asc(share_log::Column::LogUri)
+            .limit(1000)
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(|l| ShareLogLine { created: l.created, message: l.message })
+            .collect())
+    }
+}
+
+impl Shares<'_> {
+    /// How the principal's IAM policies are managed: a team's role is Sluice's, a consumption
+    /// role says itself.
+    pub async fn policy_management(&self, share: &Share) -> Result<String> {
+        if share.principal_type != super::PrincipalType::ConsumptionRole.as_str() {
+            return Ok("FULLY_MANAGED".into());
+        }
+        let role = sluice_entities::consumption_principal::Entity::find_by_id(share.principal_id.clone())
+            .one(self.db)
+            .await?;
+        Ok(role.map_or_else(|| "EXTERNALLY_MANAGED".into(), |r| r.policy_management))
+    }
+
+    /// Counts of the share's items by what they hold.
+    pub async fn statistics(&self, share_uri: &str) -> Result<ShareStatistics> {
+        let mut stats = ShareStatistics::default();
+        for item in self.items_of(share_uri).await? {
+            match ItemStatus::parse(&item.status) {
+                Some(s) if s.is_shared() => stats.shared += 1,
+                Some(ItemStatus::RevokeSucceeded) => stats.revoked += 1,
+                Some(ItemStatus::ShareFailed | ItemStatus::RevokeFailed) => stats.failed += 1,
+                Some(ItemStatus::PendingApproval) => stats.pending += 1,
+                _ => {}
+            }
+        }
+        Ok(stats)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShareStatistics {
+    pub shared: u64,
+    pub revoked: u64,
+    pub failed: u64,
+    pub pending: u64,
+}
