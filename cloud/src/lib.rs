@@ -16,6 +16,8 @@
 //! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings;
 //! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync;
 //! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
+//! - [`grants`]: Lake Formation grants on databases and tables: given, revoked and read back by
+//!   share processing;
 //! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes.
 //!
 //! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
@@ -25,6 +27,7 @@ mod aws_error;
 pub mod catalog;
 pub mod cfn;
 pub mod ecs;
+pub mod grants;
 pub mod lake;
 pub mod link;
 pub mod resources;
@@ -37,6 +40,7 @@ pub mod templates;
 
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
+pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};
 pub use lake::LakeFormation;
 pub use link::{PivotLinker, assume_pivot};
 pub use session::{emulator_sdk_config, sdk_config};

@@ -7,6 +7,7 @@ mod cfn_lint;
 mod datasets;
 mod ecs;
 mod fake_aws;
+mod grants;
 mod link;
 mod moto_ecs;
 mod resources;
