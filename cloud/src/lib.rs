@@ -14,7 +14,8 @@
 //! - [`cfn`]: a typed model of CloudFormation templates;
 //! - [`templates`]: the pivot-role, environment and dataset templates, and resource names;
 //! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings;
-//! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync;
+//! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync,
+//!   and a target account's database of resource links to shared tables;
 //! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
 //! - [`grants`]: Lake Formation grants on databases and tables: given, revoked and read back by
 //!   share processing;
@@ -38,7 +39,7 @@ pub mod storage;
 pub mod sts;
 pub mod templates;
 
-pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable};
+pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
 pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};
 pub use lake::LakeFormation;

@@ -10,6 +10,7 @@ mod fake_aws;
 mod grants;
 mod link;
 mod moto_ecs;
+mod resource_links;
 mod resources;
 mod sqs;
 mod stack_failures;
