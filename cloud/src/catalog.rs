@@ -5,6 +5,11 @@
 //! Glue's `CatalogId` argument is never passed: the session's account is the catalog (moto
 //! ignores `CatalogId` anyway). Every write is safe to repeat, so a deploy or delete task that
 //! died half-way is simply run again.
+//!
+//! [`links`] adds what a cross-account share makes in the target account: a database of resource
+//! links to the source account's tables.
+
+pub mod links;
 
 use aws_config::SdkConfig;
 use aws_sdk_glue::{
@@ -30,6 +35,10 @@ pub enum CatalogError {
     /// A request Sluice could not even build (a required field missing or empty).
     #[error("{op}: {message}")]
     Invalid { op: String, message: String },
+    /// Something else is already where Sluice would create: a table in the way of a resource
+    /// link. Sluice never replaces what it did not make.
+    #[error("{op}: {message}")]
+    Conflict { op: String, message: String },
 }
 
 impl CatalogError {

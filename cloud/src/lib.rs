@@ -14,8 +14,11 @@
 //! - [`cfn`]: a typed model of CloudFormation templates;
 //! - [`templates`]: the pivot-role, environment and dataset templates, and resource names;
 //! - [`stacks`]: deploying and deleting stacks, and Lake Formation admin settings;
-//! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync;
+//! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync,
+//!   and a target account's database of resource links to shared tables;
 //! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
+//! - [`grants`]: Lake Formation grants on databases and tables: given, revoked and read back by
+//!   share processing;
 //! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes.
 //!
 //! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
@@ -25,6 +28,7 @@ mod aws_error;
 pub mod catalog;
 pub mod cfn;
 pub mod ecs;
+pub mod grants;
 pub mod lake;
 pub mod link;
 pub mod resources;
@@ -35,8 +39,9 @@ pub mod storage;
 pub mod sts;
 pub mod templates;
 
-pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable};
+pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
+pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};
 pub use lake::LakeFormation;
 pub use link::{PivotLinker, assume_pivot};
 pub use session::{emulator_sdk_config, sdk_config};

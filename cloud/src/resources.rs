@@ -36,7 +36,8 @@ fn storage_error(what: &AwsResource, e: StorageError) -> LinkError {
 fn catalog_error(what: &AwsResource, e: CatalogError) -> LinkError {
     match e {
         CatalogError::Aws { message, .. } => refused_or_unreachable(what, message),
-        CatalogError::Invalid { .. } => LinkError::Unreachable(e.to_string()),
+        // Only writes conflict; the checks here only read.
+        CatalogError::Invalid { .. } | CatalogError::Conflict { .. } => LinkError::Unreachable(e.to_string()),
     }
 }
 
