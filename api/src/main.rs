@@ -148,6 +148,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         db: core.db().clone(),
         settings: config.worker.clone(),
         metrics: Metrics::new(),
+        aws: None,
     };
     let stop = CancellationToken::new();
     let mut background = pipeline.start(&stop, true, config.embedded_worker);

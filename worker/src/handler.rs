@@ -11,6 +11,9 @@ use sluice_core::tasks::{Launched, Launcher, Task};
 pub struct HandlerContext {
     pub db: DatabaseConnection,
     pub launcher: Arc<dyn Launcher>,
+    /// The AWS configuration of handlers that call AWS in-process (share processing); None
+    /// loads the process's own (`AWS_*` variables, the task role) on first use.
+    pub aws: Option<sluice_cloud::sdk::aws_config::SdkConfig>,
 }
 
 pub enum Outcome {
@@ -38,6 +41,9 @@ impl Registry {
         registry.register(crate::handlers::catalog::ACTION, crate::handlers::catalog::Index);
         for (action, task) in crate::handlers::stacks::HANDLERS {
             registry.register(action, task);
+        }
+        for action in [sluice_core::shares::PROCESS_ACTION, sluice_core::shares::REVOKE_ACTION] {
+            registry.register(action, crate::handlers::shares::ShareProcessor::default());
         }
         registry
     }

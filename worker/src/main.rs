@@ -44,6 +44,7 @@ async fn run() -> anyhow::Result<()> {
         db: db.clone(),
         settings,
         metrics: Metrics::new(),
+        aws: None,
     };
     let stop = CancellationToken::new();
     // Embedded queues are dispatched by `sluice serve`; a worker of its own dispatches nothing.

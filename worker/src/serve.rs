@@ -17,6 +17,8 @@ pub struct Pipeline {
     pub launcher: Arc<dyn Launcher>,
     pub settings: WorkerSettings,
     pub metrics: Arc<Metrics>,
+    /// For handlers that call AWS in-process; None uses the process's own configuration.
+    pub aws: Option<sluice_cloud::sdk::aws_config::SdkConfig>,
 }
 
 impl Pipeline {
@@ -28,7 +30,11 @@ impl Pipeline {
             set.spawn(dispatcher.run(stop.clone()));
         }
         if work {
-            let ctx = Arc::new(HandlerContext { db: self.db.clone(), launcher: self.launcher.clone() });
+            let ctx = Arc::new(HandlerContext {
+                db: self.db.clone(),
+                launcher: self.launcher.clone(),
+                aws: self.aws.clone(),
+            });
             let worker = Worker::new(
                 self.queue.clone(),
                 Registry::standard(),

@@ -239,3 +239,16 @@ impl fmt::Display for Grant {
         write!(f, "{} on {} to {}", permissions.join(", "), self.resource, self.principal)
     }
 }
+
+impl From<&sluice_core::shares::PlannedGrant> for Grant {
+    fn from(p: &sluice_core::shares::PlannedGrant) -> Self {
+        let resource = match &p.table {
+            Some(table) => LfResource::table(&p.catalog_id, &p.database, table),
+            None => LfResource::database(&p.catalog_id, &p.database),
+        };
+        // The planner names only permissions this enum has.
+        let permissions: Vec<LfPermission> =
+            p.permissions.iter().filter_map(|s| LfPermission::parse(s)).collect();
+        Grant::new(p.principal.clone(), resource, &permissions)
+    }
+}

@@ -3,7 +3,9 @@
 //! revoking takes them back. States follow data.all's, and every state write is conditional.
 
 mod flow;
+mod grants;
 mod model;
+pub mod processing;
 mod reads;
 mod requests;
 pub mod state;
@@ -14,6 +16,7 @@ use sea_orm::DatabaseConnection;
 
 pub(crate) use flow::active_shares;
 pub use flow::{PROCESS_ACTION, REVOKE_ACTION};
+pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{
     ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,
     ShareRole,

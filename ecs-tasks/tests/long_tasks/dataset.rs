@@ -66,7 +66,7 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
     let db = TestDb::new(backend).await;
     let (core, alice, account, dataset) = dataset_in_a_linked_account(&db).await;
     let uri = dataset.dataset_uri.clone();
-    let running = Running::start(&db);
+    let running = Running::start(&db).await;
 
     let stack = core.datasets().stack(&alice, &uri).await.expect("stack");
     let deployed = wait_for(&db, stack.task_uri.as_deref().expect("deploy task")).await;
@@ -153,7 +153,7 @@ async fn a_deploy_that_fails_leaves_its_error_and_what_to_do_on_the_stack(backen
         .send()
         .await
         .expect("another account takes the name");
-    let running = Running::start(&db);
+    let running = Running::start(&db).await;
 
     let stack = core.datasets().stack(&alice, &dataset.dataset_uri).await.expect("stack");
     let failed = wait_for(&db, stack.task_uri.as_deref().expect("deploy task")).await;

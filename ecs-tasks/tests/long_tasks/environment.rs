@@ -43,7 +43,7 @@ async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: 
     let env = link(&core, &alice, &org_uri, &account, "Analytics").await;
     let uri = env.environment_uri.clone();
 
-    let running = Running::start(&db);
+    let running = Running::start(&db).await;
 
     let stack = core.environments().stack(&alice, &uri).await.expect("stack");
     let deployed = wait_for(&db, stack.task_uri.as_deref().expect("deploy task")).await;

@@ -79,7 +79,7 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
         .build()
         .expect("table");
     glue.create_table().database_name(&database).table_input(table).send().await.expect("table");
-    let running = Running::start(&db);
+    let running = Running::start(&db).await;
     let task = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("queued");
     assert_eq!(wait_for(&db, &task).await.status, TaskStatus::Succeeded);
     running.stop().await;

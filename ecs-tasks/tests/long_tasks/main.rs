@@ -5,6 +5,7 @@
 mod dataset;
 mod environment;
 mod import;
+mod shares;
 mod support;
 mod tables;
 
@@ -51,6 +52,7 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
         launcher: Arc::new(LocalLauncher::new(program, env)),
         settings: settings(),
         metrics: Metrics::new(),
+        aws: None,
     };
     let stop = CancellationToken::new();
     let mut running = pipeline.start(&stop, true, true);

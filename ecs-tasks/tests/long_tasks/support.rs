@@ -136,13 +136,15 @@ pub struct Running {
 }
 
 impl Running {
-    pub fn start(db: &TestDb) -> Self {
+    pub async fn start(db: &TestDb) -> Self {
         let pipeline = Pipeline {
             db: db.db.clone(),
             queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.db.clone())),
             launcher: Arc::new(LocalLauncher::new(ecs_tasks(), child_env(db))),
             settings: settings(),
             metrics: Metrics::new(),
+            // Share processing runs in the worker itself, so it too must talk to moto.
+            aws: Some(emulator_sdk_config(&moto_url()).await),
         };
         let stop = CancellationToken::new();
         let tasks = pipeline.start(&stop, true, true);

@@ -47,7 +47,7 @@ async fn sync(core: &Core, db: &TestDb, actor: &Actor, dataset_uri: &str) -> Tas
 async fn tables_arrive_change_and_leave_with_glue(backend: Backend) {
     let db = TestDb::new(backend).await;
     let (core, alice, account, dataset) = dataset_in_a_linked_account(&db).await;
-    let running = Running::start(&db);
+    let running = Running::start(&db).await;
     let stack = core.datasets().stack(&alice, &dataset.dataset_uri).await.expect("stack");
     assert_eq!(wait_for(&db, stack.task_uri.as_deref().expect("task")).await.status, TaskStatus::Succeeded);
 

@@ -124,7 +124,11 @@ mod tests {
     /// The arguments the standard registry's handler of `action` launches `ecs-tasks` with.
     async fn launched(action: &str, payload: Value) -> anyhow::Result<Vec<String>> {
         let launcher = Arc::new(Recording::default());
-        let ctx = HandlerContext { db: sea_orm::DatabaseConnection::default(), launcher: launcher.clone() };
+        let ctx = HandlerContext {
+            db: sea_orm::DatabaseConnection::default(),
+            launcher: launcher.clone(),
+            aws: None,
+        };
         let handler = Registry::standard().get(action).unwrap_or_else(|| panic!("no handler for {action}"));
         handler.handle(&ctx, &task(action, payload)).await?;
         let mut launched = launcher.launched.lock().expect("lock");

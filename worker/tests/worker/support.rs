@@ -136,7 +136,7 @@ pub fn start(
     let queue: Arc<dyn TaskQueue> = Arc::new(EmbeddedQueue::new(db.clone()));
     let stop = CancellationToken::new();
     let metrics = Metrics::new();
-    let ctx = Arc::new(HandlerContext { db: db.clone(), launcher });
+    let ctx = Arc::new(HandlerContext { db: db.clone(), launcher, aws: None });
     let worker = Worker::new(queue.clone(), registry, ctx, settings, metrics.clone());
     let dispatcher = Dispatcher::new(db.clone(), queue).with_interval(Duration::from_millis(50));
     let (s1, s2) = (stop.clone(), stop.clone());

@@ -1,0 +1,141 @@
+//! What sharing an item means in Lake Formation and Glue, computed without touching AWS: the
+//! worker carries it out, and approvers can read it before they approve.
+//!
+//! Same account: the principal's role gets DESCRIBE on the database and DESCRIBE, SELECT (and
+//! what Write or Modify add) on the table. Cross account: the target account gets those grants;
+//! in the target account a `<db>_shared` database holds a resource link to the table, and the
+//! role gets DESCRIBE on that database and the link, and the table permissions on the target.
+
+use super::processing::{Side, Work, WorkItem};
+
+/// One Lake Formation grant, made in `account` (through its pivot role).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedGrant {
+    pub account: String,
+    /// A role ARN or an account id.
+    pub principal: String,
+    pub catalog_id: String,
+    pub database: String,
+    /// None for a grant on the database itself.
+    pub table: Option<String>,
+    pub permissions: Vec<&'static str>,
+}
+
+/// A Glue resource link in the target account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedLink {
+    pub account: String,
+    pub database: String,
+    pub name: String,
+    pub target_catalog_id: String,
+    pub target_database: String,
+    pub target_table: String,
+}
+
+/// Everything one item needs, in the order it is made (and revoked in reverse).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemPlan {
+    pub item: String,
+    pub grants_in_source: Vec<PlannedGrant>,
+    /// The target account's `<db>_shared` database, cross account only.
+    pub shared_database: Option<String>,
+    pub link: Option<PlannedLink>,
+    pub grants_in_target: Vec<PlannedGrant>,
+}
+
+/// Lake Formation table permissions for a share's data permissions.
+pub fn table_permissions(share_permissions: &[String]) -> Vec<&'static str> {
+    let mut out = vec!["DESCRIBE", "SELECT"];
+    if share_permissions.iter().any(|p| p == "Write") {
+        out.extend(["INSERT", "DELETE"]);
+    }
+    if share_permissions.iter().any(|p| p == "Modify") {
+        out.push("ALTER");
+    }
+    out
+}
+
+fn grant(
+    side: &Side,
+    principal: &str,
+    catalog: &Side,
+    database: &str,
+    table: Option<&str>,
+    permissions: Vec<&'static str>,
+) -> PlannedGrant {
+    PlannedGrant {
+        account: side.account_id.clone(),
+        principal: principal.to_owned(),
+        catalog_id: catalog.account_id.clone(),
+        database: database.to_owned(),
+        table: table.map(str::to_owned),
+        permissions,
+    }
+}
+
+/// The plan of one item; Err with the reason when it cannot be shared (a folder, or a table
+/// that is no longer in Sluice).
+pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
+    let Some(table) = item.glue_table.as_deref() else {
+        return Err(if item.item.item_type == "Table" {
+            format!("table {} is no longer in the dataset; sync its tables", item.item.item_name)
+        } else {
+            format!("folder {} cannot be shared yet: Sluice shares Glue tables only", item.item.item_name)
+        });
+    };
+    let database = &work.dataset.glue_database_name;
+    let role = &work.share.principal_role_arn;
+    let (source, target) = (&work.source, &work.target);
+    let table_perms = table_permissions(&work.share.permissions);
+    if !work.cross_account() {
+        return Ok(ItemPlan {
+            item: item.item.item_name.clone(),
+            grants_in_source: vec![
+                grant(source, role, source, database, None, vec!["DESCRIBE"]),
+                grant(source, role, source, database, Some(table), table_perms),
+            ],
+            shared_database: None,
+            link: None,
+            grants_in_target: vec![],
+        });
+    }
+    let shared = work.shared_database();
+    Ok(ItemPlan {
+        item: item.item.item_name.clone(),
+        grants_in_source: vec![
+            grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"]),
+            grant(source, &target.account_id, source, database, Some(table), table_perms.clone()),
+        ],
+        shared_database: Some(shared.clone()),
+        link: Some(PlannedLink {
+            account: target.account_id.clone(),
+            database: shared.clone(),
+            name: table.to_owned(),
+            target_catalog_id: source.account_id.clone(),
+            target_database: database.clone(),
+            target_table: table.to_owned(),
+        }),
+        grants_in_target: vec![
+            grant(target, role, target, &shared, None, vec!["DESCRIBE"]),
+            grant(target, role, target, &shared, Some(table), vec!["DESCRIBE"]),
+            grant(target, role, source, database, Some(table), table_perms),
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_and_modify_add_their_permissions_to_read() {
+        assert_eq!(table_permissions(&["Read".into()]), ["DESCRIBE", "SELECT"]);
+        assert_eq!(
+            table_permissions(&["Read".into(), "Write".into(), "Modify".into()]),
+            ["DESCRIBE", "SELECT", "INSERT", "DELETE", "ALTER"]
+        );
+    }
+}

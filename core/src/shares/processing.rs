@@ -1,0 +1,228 @@
+//! The bookkeeping of share processing, for the worker that makes the grants: starting (items
+//! move to in-progress, conditionally), recording each item's outcome, and finishing (the share's
+//! state follows from its items'). A run that died half-way is simply run again: items still in
+//! progress are picked up, and every AWS step is idempotent.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use sluice_entities::{dataset_table as tbl, environment as env, share_item as si, share_object as so};
+
+use super::{
+    Share, ShareItem,
+    reads::log,
+    state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
+};
+use crate::{
+    Error, Result,
+    datasets::Dataset,
+    environments::{PivotRole, onboarding},
+};
+
+/// Whether the run grants (an approval) or takes grants back (a revoke).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Share,
+    Revoke,
+}
+
+/// One account of a share: where its catalog is and how to get in.
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub account_id: String,
+    pub region: String,
+    pub pivot: PivotRole,
+}
+
+/// An item being processed, with the Glue table it names (folders have none).
+#[derive(Debug, Clone)]
+pub struct WorkItem {
+    pub item: ShareItem,
+    pub glue_table: Option<String>,
+}
+
+/// Everything the worker needs for one run.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub share: Share,
+    pub dataset: Dataset,
+    /// The dataset's account.
+    pub source: Side,
+    /// The share's target environment's account.
+    pub target: Side,
+    pub items: Vec<WorkItem>,
+    pub mode: Mode,
+}
+
+impl Work {
+    pub fn cross_account(&self) -> bool {
+        self.source.account_id != self.target.account_id || self.source.region != self.target.region
+    }
+
+    /// The database in the target account that holds the resource links.
+    pub fn shared_database(&self) -> String {
+        format!("{}_shared", self.dataset.glue_database_name)
+    }
+}
+
+async fn side(db: &DatabaseConnection, environment_uri: &str, external_id: &str) -> Result<Side> {
+    let environment = env::Entity::find_by_id(environment_uri.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound { kind: "environment", uri: environment_uri.to_owned() })?;
+    Ok(Side {
+        pivot: PivotRole {
+            account_id: environment.aws_account_id.clone(),
+            region: environment.region.clone(),
+            role_name: environment.pivot_role_name,
+            external_id: external_id.to_owned(),
+        },
+        account_id: environment.aws_account_id,
+        region: environment.region,
+    })
+}
+
+async fn move_status<C: ConnectionTrait>(db: &C, share: &Share, action: ShareAction) -> Result<ShareStatus> {
+    let from = ShareStatus::parse(&share.status)
+        .ok_or_else(|| Error::Internal(format!("share {} is {}", share.share_uri, share.status).into()))?;
+    let to = state::next_share(from, action)?;
+    if to != from {
+        let moved = so::Entity::update_many()
+            .col_expr(so::Column::Status, Expr::value(to.as_str()))
+            .col_expr(so::Column::Updated, Expr::value(chrono::Utc::now()))
+            .filter(so::Column::ShareUri.eq(&share.share_uri))
+            .filter(so::Column::Status.eq(from.as_str()))
+            .exec(db)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(Error::Conflict(format!("share {} changed during processing", share.share_uri)));
+        }
+    }
+    Ok(to)
+}
+
+async fn move_item<C: ConnectionTrait>(db: &C, item: &ShareItem, action: ItemAction) -> Result<ItemStatus> {
+    let from = ItemStatus::parse(&item.status).ok_or_else(|| {
+        Error::Internal(format!("share item {} is {}", item.share_item_uri, item.status).into())
+    })?;
+    let to = state::next_item(from, action)?;
+    if to != from {
+        let moved = si::Entity::update_many()
+            .col_expr(si::Column::Status, Expr::value(to.as_str()))
+            .col_expr(si::Column::Updated, Expr::value(chrono::Utc::now()))
+            .filter(si::Column::ShareItemUri.eq(&item.share_item_uri))
+            .filter(si::Column::Status.eq(from.as_str()))
+            .exec(db)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(Error::Conflict(format!("item {} changed during processing", item.share_item_uri)));
+        }
+    }
+    Ok(to)
+}
+
+/// Starts (or resumes) a run: the share moves to in-progress and so do its approved items (for a
+/// revoke, only those named, or all Revoke_Approved ones). None when there is nothing to do: the
+/// share is gone, or another run finished it.
+pub async fn begin(
+    db: &DatabaseConnection,
+    share_uri: &str,
+    mode: Mode,
+    item_uris: &[String],
+) -> Result<Option<Work>> {
+    let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else { return Ok(None) };
+    let share = Share::from_model(row)?;
+    let status = ShareStatus::parse(&share.status);
+    let startable = match mode {
+        Mode::Share => matches!(status, Some(ShareStatus::Approved | ShareStatus::ShareInProgress)),
+        Mode::Revoke => matches!(status, Some(ShareStatus::Revoked | ShareStatus::RevokeInProgress)),
+    };
+    if !startable {
+        return Ok(None);
+    }
+    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
+    let external_id = onboarding::external_id(db).await?;
+    let source = side(db, &dataset.environment_uri, &external_id).await?;
+    let target = side(db, &share.environment_uri, &external_id).await?;
+
+    let started = move_status(db, &share, ShareAction::Start).await?;
+    let (waiting, running) = match mode {
+        Mode::Share => (ItemStatus::ShareApproved, ItemStatus::ShareInProgress),
+        Mode::Revoke => (ItemStatus::RevokeApproved, ItemStatus::RevokeInProgress),
+    };
+    let rows = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await?;
+    let mut items = vec![];
+    for row in rows {
+        let item = ShareItem::from(row);
+        let chosen = item_uris.is_empty() || item_uris.contains(&item.share_item_uri);
+        let current = ItemStatus::parse(&item.status);
+        if !chosen || (current != Some(waiting) && current != Some(running)) {
+            continue;
+        }
+        move_item(db, &item, ItemAction::Start).await?;
+        let glue_table = match item.item_type.as_str() {
+            "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name),
+            _ => None,
+        };
+        items.push(WorkItem { item: ShareItem { status: running.as_str().into(), ..item }, glue_table });
+    }
+    let verb = if mode == Mode::Share { "sharing" } else { "revoking" };
+    log(db, share_uri, &format!("{verb} {} item(s) started", items.len())).await?;
+    let share = Share { status: started.as_str().into(), ..share };
+    Ok(Some(Work { share, dataset, source, target, items, mode }))
+}
+
+/// Records one item's outcome: Succeeded only when everything it needed is done, Failed with the
+/// AWS error otherwise (the others carry on).
+pub async fn item_done(
+    db: &DatabaseConnection,
+    item: &ShareItem,
+    outcome: std::result::Result<(), String>,
+) -> Result<()> {
+    let (action, health, message) = match &outcome {
+        Ok(()) => (ItemAction::Success, "Healthy", None),
+        Err(e) => (ItemAction::Failure, "Unhealthy", Some(e.clone())),
+    };
+    move_item(db, item, action).await?;
+    si::Entity::update_many()
+        .col_expr(si::Column::HealthStatus, Expr::value(health))
+        .col_expr(si::Column::HealthMessage, Expr::value(message.clone()))
+        .col_expr(si::Column::LastVerificationTime, Expr::value(chrono::Utc::now()))
+        .filter(si::Column::ShareItemUri.eq(&item.share_item_uri))
+        .exec(db)
+        .await?;
+    let line = match message {
+        None => format!("{}: done", item.item_name),
+        Some(e) => format!("{}: failed: {e}", item.item_name),
+    };
+    log(db, &item.share_uri, &line).await
+}
+
+/// Ends the run: the share's state follows from its items'.
+pub async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareStatus> {
+    let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else {
+        return Err(Error::NotFound { kind: super::RESOURCE_TYPE, uri: share_uri.to_owned() });
+    };
+    let share = Share::from_model(row)?;
+    let items: Vec<ItemStatus> = si::Entity::find()
+        .filter(si::Column::ShareUri.eq(share_uri))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|i| ItemStatus::parse(&i.status))
+        .collect();
+    let current = ShareStatus::parse(&share.status)
+        .ok_or_else(|| Error::Internal(format!("share {share_uri} is {}", share.status).into()))?;
+    let to = move_status(db, &share, state::finish_action(current, &items)).await?;
+    log(db, share_uri, &format!("finished: the share is {}", to.as_str())).await?;
+    Ok(to)
+}
+
+/// A line in the share's processing log.
+pub async fn note(db: &DatabaseConnection, share_uri: &str, message: &str) -> Result<()> {
+    log(db, share_uri, message).await
+}
+
+/// How many of the share's items hold grants now.
+pub async fn shared_items(db: &DatabaseConnection, share_uri: &str) -> Result<usize> {
+    let items = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await?;
+    Ok(items.iter().filter(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared())).count())
+}
