@@ -110,8 +110,16 @@ async fn revoke_databases(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Resul
     ensure_revoked(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, false), "").await
 }
 
-/// Makes an item's table grants and link; it succeeds when Lake Formation shows them all.
-async fn share_item(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<()> {
+/// Makes an item's table grants and link; it succeeds when Lake Formation shows them all. A
+/// table that left Glue fails here with a clear reason (Lake Formation, and moto even more so,
+/// would otherwise accept grants on it).
+async fn share_item(sessions: &Sessions, plan: &ItemPlan, database: &str) -> anyhow::Result<()> {
+    if GlueCatalog::new(&sessions.source).table(database, &plan.item).await?.is_none() {
+        anyhow::bail!(
+            "table {} is no longer in Glue database {database}; sync the dataset's tables, then remove the item",
+            plan.item
+        );
+    }
     ensure_granted(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, true), "").await?;
     if let (Some(database), Some(link)) = (&plan.shared_database, &plan.link) {
         let target_table = LinkTarget {
@@ -181,7 +189,9 @@ impl ShareProcessor {
                     let outcome = match item_plan(&work, &item) {
                         Err(reason) => Err(reason),
                         Ok(plan) => match work.mode {
-                            Mode::Share => share_item(&sessions, &plan).await,
+                            Mode::Share => {
+                                share_item(&sessions, &plan, &work.dataset.glue_database_name).await
+                            }
                             Mode::Revoke => revoke_item(&sessions, &plan).await,
                         }
                         .map_err(|e| format!("{e:#}")),
