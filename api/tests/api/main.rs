@@ -8,6 +8,7 @@ mod datasets;
 mod environments;
 mod jwt;
 mod organizations;
+mod shares;
 mod support;
 mod surface;
 mod tasks;

@@ -5,6 +5,7 @@
 mod flow;
 mod grants;
 mod model;
+mod preview;
 pub mod processing;
 mod reads;
 mod requests;
@@ -21,6 +22,7 @@ pub use model::{
     ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,
     ShareRole,
 };
+pub use preview::SharePlan;
 pub use reads::{ItemFilter, ShareFilter, ShareLogLine, ShareStatistics};
 pub use state::{
     ItemAction, ItemMove, ItemStatus, Plan, ShareAction, ShareStatus, Transition, finish_action, next_item,

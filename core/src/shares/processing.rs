@@ -63,7 +63,7 @@ impl Work {
     }
 }
 
-async fn side(db: &DatabaseConnection, environment_uri: &str, external_id: &str) -> Result<Side> {
+pub(super) async fn side(db: &DatabaseConnection, environment_uri: &str, external_id: &str) -> Result<Side> {
     let environment = env::Entity::find_by_id(environment_uri.to_owned())
         .one(db)
         .await?

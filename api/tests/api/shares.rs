@@ -1,0 +1,133 @@
+//! Shares over GraphQL in data.all's dialect: a request, its decision and its plan preview.
+//! Processing runs in the worker against moto (ecs-tasks/tests/long_tasks/shares.rs).
+
+use serde_json::json;
+
+use crate::{
+    environments::link,
+    organizations::create_org,
+    support::{Backend, error_code, on_both_backends},
+};
+
+async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Backend) {
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
+    let app = crate::support::TestApp::spawn(backend).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let carol = app.token("carol", &["TeamC"]);
+    let org = create_org(&app, &alice, "Org", "TeamA").await;
+    let env =
+        link(&app, &alice, &org, "111122223333").await["environmentUri"].as_str().expect("env").to_owned();
+    let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
+    app.ok(
+        &alice,
+        invite,
+        json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_SHARE_OBJECT"]}}),
+    )
+    .await;
+    let created = app
+        .ok(&alice, "mutation($e: String!) { createDataset(input: {label: \"Sales\", environmentUri: $e, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }", json!({"e": env}))
+        .await;
+    let dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
+    let db = app.core.db();
+    let mut sync = TableSync::start(db, &dataset, 10).await.expect("sync");
+    let table = GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    sync.apply_page(db, vec![table]).await.expect("page");
+    sync.finish(db).await.expect("finish");
+    let tables = app
+        .ok(
+            &alice,
+            "query($d: String!) { getDataset(datasetUri: $d) { tables { nodes { tableUri } } } }",
+            json!({"d": dataset}),
+        )
+        .await;
+    let table_uri =
+        tables["getDataset"]["tables"]["nodes"][0]["tableUri"].as_str().expect("table").to_owned();
+
+    let create = r#"mutation($d: String!, $t: String, $e: String!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: "Table",
+        input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read], requestPurpose: "reports"}) {
+        shareUri status alreadyExisted userRoleForShareObject permissions principal { principalType principalName SamlGroupName environmentName }
+        dataset { datasetName SamlAdminGroupName AwsAccountId } items { count nodes { itemName itemType status } } } }"#;
+    let share =
+        app.ok(&bob, create, json!({"d": dataset, "t": table_uri, "e": env})).await["createShareObject"]
+            .clone();
+    assert_eq!((share["status"].as_str(), share["alreadyExisted"].as_bool()), (Some("Draft"), Some(false)));
+    assert_eq!(share["userRoleForShareObject"], "Requesters");
+    assert_eq!(share["permissions"], json!(["Read"]));
+    assert_eq!(share["principal"]["principalType"], "Group");
+    assert_eq!(share["dataset"]["SamlAdminGroupName"], "TeamA");
+    assert_eq!(
+        share["items"]["nodes"],
+        json!([{"itemName": "orders", "itemType": "Table", "status": "PendingApproval"}])
+    );
+    let uri = share["shareUri"].as_str().expect("share").to_owned();
+    let again = app.ok(&bob, create, json!({"d": dataset, "t": null, "e": env})).await;
+    assert_eq!(again["createShareObject"]["alreadyExisted"], true);
+
+    let hidden = app
+        .gql(
+            Some(&carol),
+            "query($s: String!) { getShareObject(shareUri: $s) { shareUri } }",
+            json!({"s": uri}),
+        )
+        .await;
+    assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "{hidden}");
+    let submitted = app
+        .ok(&bob, "mutation($s: String!) { submitShareObject(shareUri: $s) { status } }", json!({"s": uri}))
+        .await;
+    assert_eq!(submitted["submitShareObject"]["status"], "Submitted");
+    let inbox = app.ok(&alice, "{ getShareRequestsToMe(filter: {status: [\"Submitted\"]}) { count nodes { shareUri userRoleForShareObject } } }", json!({})).await;
+    assert_eq!(
+        inbox["getShareRequestsToMe"]["nodes"],
+        json!([{"shareUri": uri, "userRoleForShareObject": "Approvers"}])
+    );
+    let outbox = app.ok(&bob, "{ getShareRequestsFromMe { count } }", json!({})).await;
+    assert_eq!(outbox["getShareRequestsFromMe"]["count"], 1);
+
+    let preview = r#"query($s: String!) { getShareObject(shareUri: $s) { plan { action refused items { item sharedDatabase
+        grantsInSource { account principal catalogId database table permissions } grantsInTarget { account } } } } }"#;
+    let plan = app.ok(&alice, preview, json!({"s": uri})).await["getShareObject"]["plan"].clone();
+    assert_eq!(plan["action"], "grant");
+    let item = &plan["items"][0];
+    assert_eq!(item["item"], "orders");
+    assert!(item["sharedDatabase"].is_null() && item["grantsInTarget"] == json!([]), "same account: {plan}");
+    let grants = item["grantsInSource"].as_array().expect("grants");
+    assert_eq!(grants.len(), 2);
+    assert_eq!(grants[1]["table"], "orders");
+    assert_eq!(grants[1]["permissions"], json!(["DESCRIBE", "SELECT"]));
+    assert!(grants[1]["principal"].as_str().expect("role").contains(":role/"), "{plan}");
+
+    let refused = app
+        .gql(
+            Some(&bob),
+            "mutation($s: String!) { approveShareObject(shareUri: $s) { status } }",
+            json!({"s": uri}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "requesters do not approve: {refused}");
+    let approved = app.ok(&alice, "mutation($s: String!) { approveShareObject(shareUri: $s) { status items { nodes { status } } } }", json!({"s": uri})).await;
+    assert_eq!(approved["approveShareObject"]["status"], "Approved");
+    assert_eq!(approved["approveShareObject"]["items"]["nodes"][0]["status"], "Share_Approved");
+    let twice = app
+        .gql(
+            Some(&alice),
+            "mutation($s: String!) { approveShareObject(shareUri: $s) { status } }",
+            json!({"s": uri}),
+        )
+        .await;
+    assert_eq!(error_code(&twice), Some("INVALID_STATE"), "{twice}");
+    let logs = app
+        .ok(&bob, "query($s: String!) { getShareLogs(shareUri: $s) { message } }", json!({"s": uri}))
+        .await;
+    assert_eq!(logs["getShareLogs"].as_array().expect("logs").len(), 2, "{logs}");
+}
+
+on_both_backends!(a_request_is_made_decided_and_previewed_in_data_all_terms);

@@ -1,0 +1,72 @@
+//! The plan preview: the exact grants, links and databases that approving (or revoking) a share
+//! makes (or removes), computed from the database alone, so approvers see what they approve.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sluice_entities::{dataset_table as tbl, share_item as si};
+
+use super::{
+    ItemPlan, ShareItem, Shares,
+    grants::item_plan,
+    processing::{Mode, Work, WorkItem, side},
+    state::{ItemStatus, ShareStatus},
+};
+use crate::{Actor, Result, environments::onboarding};
+
+/// What a decision on the share would do in AWS.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharePlan {
+    /// `grant` (approval) or `revoke`.
+    pub action: &'static str,
+    pub items: Vec<ItemPlan>,
+    /// Items that would fail, and why (folders, tables gone from the dataset).
+    pub refused: Vec<String>,
+}
+
+impl Shares<'_> {
+    /// For a share being revoked, what the revoke removes; otherwise what approval grants (or
+    /// granted) for every item not rejected or revoked. Never calls AWS.
+    pub async fn plan(&self, actor: &Actor, share_uri: &str) -> Result<SharePlan> {
+        let share = self.get(actor, share_uri).await?;
+        let revoking = matches!(
+            ShareStatus::parse(&share.status),
+            Some(ShareStatus::Revoked | ShareStatus::RevokeInProgress)
+        );
+        let wanted: &[ItemStatus] = if revoking {
+            &[ItemStatus::RevokeApproved, ItemStatus::RevokeInProgress]
+        } else {
+            &[
+                ItemStatus::PendingApproval,
+                ItemStatus::ShareApproved,
+                ItemStatus::ShareInProgress,
+                ItemStatus::ShareSucceeded,
+            ]
+        };
+        let dataset = self.dataset(&share.dataset_uri).await?;
+        let external_id = onboarding::external_id(self.db).await?;
+        let source = side(self.db, &dataset.environment_uri, &external_id).await?;
+        let target = side(self.db, &share.environment_uri, &external_id).await?;
+        let mut items = vec![];
+        for row in si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(self.db).await? {
+            let item = ShareItem::from(row);
+            if !ItemStatus::parse(&item.status).is_some_and(|s| wanted.contains(&s)) {
+                continue;
+            }
+            let glue_table = match item.item_type.as_str() {
+                "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(self.db).await?.map(|t| t.name),
+                _ => None,
+            };
+            items.push(WorkItem { item, glue_table });
+        }
+        let mode = if revoking { Mode::Revoke } else { Mode::Share };
+        let work = Work { share, dataset, source, target, items, mode };
+        let (mut plans, mut refused) = (vec![], vec![]);
+        for item in &work.items {
+            match item_plan(&work, item) {
+                Ok(plan) => plans.push(plan),
+                Err(reason) => refused.push(reason),
+            }
+        }
+        Ok(SharePlan { action: if revoking { "revoke" } else { "grant" }, items: plans, refused })
+    }
+}
