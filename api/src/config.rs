@@ -57,6 +57,9 @@ pub struct Config {
     pub trust_account_id: Option<String>,
     /// `SLUICE_PIVOT_ROLE_NAME`: the pivot role's name in every linked account.
     pub pivot_role_name: String,
+    /// `SLUICE_SHARE_PERMISSIONS`: what shares may ask for besides Read (`Write`, `Modify`,
+    /// comma-separated). Default: Read only.
+    pub share_permissions: Vec<String>,
     /// `SLUICE_EMBEDDED_WORKER`: run the worker inside `sluice serve`. Default on with the
     /// embedded queue, off with SQS (where `sluice-worker` consumes).
     pub embedded_worker: bool,
@@ -166,6 +169,7 @@ impl Config {
                 None => None,
             },
             pivot_role_name: env.get("SLUICE_PIVOT_ROLE_NAME").unwrap_or_else(|| "sluice-pivot-role".into()),
+            share_permissions: share_permissions(env)?,
             queue,
             launcher: LauncherSettings::from_env(env)?,
             worker: WorkerSettings::from_env(env)?,
@@ -253,4 +257,20 @@ mod tests {
             "SLUICE_DEV_ISSUER"
         );
     }
+}
+
+fn share_permissions(env: &Env) -> Result<Vec<String>, ConfigError> {
+    let mut out = vec![];
+    for p in env.list("SLUICE_SHARE_PERMISSIONS") {
+        match sluice_core::shares::PERMISSIONS.iter().find(|k| k.eq_ignore_ascii_case(&p)) {
+            Some(known) => out.push((*known).to_owned()),
+            None => {
+                return Err(ConfigError::new(
+                    "SLUICE_SHARE_PERMISSIONS",
+                    "use a comma-separated list of Read, Write, Modify",
+                ));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -115,6 +115,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
         resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
     });
+    let core = core.with_share_permissions(&config.share_permissions);
     core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
 
     let mut issuers = Vec::new();
