@@ -192,6 +192,22 @@ impl Config {
     }
 }
 
+fn share_permissions(env: &Env) -> Result<Vec<String>, ConfigError> {
+    let mut out = vec![];
+    for p in env.list("SLUICE_SHARE_PERMISSIONS") {
+        match sluice_core::shares::PERMISSIONS.iter().find(|k| k.eq_ignore_ascii_case(&p)) {
+            Some(known) => out.push((*known).to_owned()),
+            None => {
+                return Err(ConfigError::new(
+                    "SLUICE_SHARE_PERMISSIONS",
+                    "use a comma-separated list of Read, Write, Modify",
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -231,6 +247,17 @@ mod tests {
             "SLUICE_AUTO_MIGRATE"
         );
         assert_eq!(config(&[("SLUICE_LOG_FORMAT", "xml")]).expect_err("invalid").var, "SLUICE_LOG_FORMAT");
+        assert_eq!(
+            config(&[("SLUICE_SHARE_PERMISSIONS", "Write,Admin")]).expect_err("invalid").var,
+            "SLUICE_SHARE_PERMISSIONS"
+        );
+    }
+
+    #[test]
+    fn shares_are_read_only_unless_write_or_modify_is_allowed() {
+        assert!(config(&[]).expect("defaults").share_permissions.is_empty());
+        let c = config(&[("SLUICE_SHARE_PERMISSIONS", "write, Modify")]).expect("valid");
+        assert_eq!(c.share_permissions, ["Write", "Modify"]);
     }
 
     #[test]
@@ -257,20 +284,4 @@ mod tests {
             "SLUICE_DEV_ISSUER"
         );
     }
-}
-
-fn share_permissions(env: &Env) -> Result<Vec<String>, ConfigError> {
-    let mut out = vec![];
-    for p in env.list("SLUICE_SHARE_PERMISSIONS") {
-        match sluice_core::shares::PERMISSIONS.iter().find(|k| k.eq_ignore_ascii_case(&p)) {
-            Some(known) => out.push((*known).to_owned()),
-            None => {
-                return Err(ConfigError::new(
-                    "SLUICE_SHARE_PERMISSIONS",
-                    "use a comma-separated list of Read, Write, Modify",
-                ));
-            }
-        }
-    }
-    Ok(out)
 }

@@ -42,7 +42,8 @@ impl Registry {
         for (action, task) in crate::handlers::stacks::HANDLERS {
             registry.register(action, task);
         }
-        for action in [sluice_core::shares::PROCESS_ACTION, sluice_core::shares::REVOKE_ACTION] {
+        use sluice_core::shares::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
+        for action in [PROCESS_ACTION, REVOKE_ACTION, VERIFY_ACTION, REAPPLY_ACTION] {
             registry.register(action, crate::handlers::shares::ShareProcessor::default());
         }
         registry

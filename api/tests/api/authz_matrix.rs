@@ -625,6 +625,22 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "verifyItemsShareObject",
+            doc: "mutation($s: String!, $t: String!) { verifyItemsShareObject(input: {shareUri: $s, itemUris: [$t]}) { status } }",
+            vars: |c| json!({"s": c.share, "t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "reApplyItemsShareObject",
+            doc: "mutation($s: String!, $t: String!) { reApplyItemsShareObject(input: {shareUri: $s, itemUris: [$t]}) { status } }",
+            vars: |c| json!({"s": c.share, "t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "deleteShareObject",
             doc: "mutation($s: String!) { deleteShareObject(shareUri: $s) }",
             vars: |c| json!({"s": c.share}),
@@ -732,7 +748,7 @@ async fn share_of(
     if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason") {
         shares.submit(&alice, &share).await.expect("submitted");
     }
-    if op == "revokeItemsShareObject" {
+    if matches!(op, "revokeItemsShareObject" | "verifyItemsShareObject" | "reApplyItemsShareObject") {
         si::Entity::update_many()
             .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
             .filter(si::Column::ShareUri.eq(&share))

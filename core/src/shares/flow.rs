@@ -423,3 +423,71 @@ impl Shares<'_> {
         super::reads::log(db, share_uri, message).await
     }
 }
+
+pub const VERIFY_ACTION: &str = "share.verify";
+pub const REAPPLY_ACTION: &str = "share.reapply";
+
+impl Shares<'_> {
+    /// Queues a comparison of the items' grants in Lake Formation with what the share says;
+    /// their health shows the result. Requesters and approvers may.
+    pub async fn verify(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
+        let share = self.get(actor, share_uri).await?;
+        self.queue_health(actor, &share, item_uris, VERIFY_ACTION, "PendingVerify", "verifyItemsShareObject")
+            .await
+    }
+
+    /// Queues the repair of unhealthy items: missing grants are made again. Only approvers may;
+    /// revoked items are never brought back.
+    pub async fn reapply(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
+        let share = self.load(share_uri).await?;
+        self.require_approver(actor, &share).await?;
+        self.queue_health(
+            actor,
+            &share,
+            item_uris,
+            REAPPLY_ACTION,
+            "PendingReApply",
+            "reApplyItemsShareObject",
+        )
+        .await
+    }
+
+    async fn queue_health(
+        &self,
+        actor: &Actor,
+        share: &Share,
+        item_uris: &[String],
+        action: &str,
+        pending: &str,
+        audit_action: &str,
+    ) -> Result<Share> {
+        let items = self.items_of(&share.share_uri).await?;
+        let chosen: Vec<&ShareItem> = items
+            .iter()
+            .filter(|i| {
+                item_uris.is_empty()
+                    || item_uris.contains(&i.item_uri)
+                    || item_uris.contains(&i.share_item_uri)
+            })
+            .filter(|i| item_status(i).is_ok_and(|s| s == ItemStatus::ShareSucceeded))
+            .collect();
+        if chosen.is_empty() {
+            return Err(Error::InvalidState(format!(
+                "share {} has no shared items to check among those named; only Share_Succeeded items have grants to verify",
+                share.share_uri
+            )));
+        }
+        let uris: Vec<String> = chosen.iter().map(|i| i.share_item_uri.clone()).collect();
+        let txn = self.db.begin().await?;
+        si::Entity::update_many()
+            .col_expr(si::Column::HealthStatus, Expr::value(pending))
+            .filter(si::Column::ShareItemUri.is_in(uris.clone()))
+            .exec(&txn)
+            .await?;
+        let task = queue(&txn, share, action, &uris).await?;
+        audit::record(&txn, actor, audit_action, &share.share_uri, RESOURCE_TYPE, &format!("task {task}"))
+            .await?;
+        txn.commit().await?;
+        self.load(&share.share_uri).await
+    }
+}

@@ -226,3 +226,46 @@ pub async fn shared_items(db: &DatabaseConnection, share_uri: &str) -> Result<us
     let items = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await?;
     Ok(items.iter().filter(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared())).count())
 }
+
+/// The share's items in `Share_Succeeded` (all, or those named), for verifying or reapplying
+/// grants without moving any state: a revoked item is never among them, so reapplying cannot
+/// bring one back. None when the share is gone.
+pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[String]) -> Result<Option<Work>> {
+    let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else { return Ok(None) };
+    let share = Share::from_model(row)?;
+    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
+    let external_id = onboarding::external_id(db).await?;
+    let source = side(db, &dataset.environment_uri, &external_id).await?;
+    let target = side(db, &share.environment_uri, &external_id).await?;
+    let mut items = vec![];
+    for row in si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await? {
+        let item = ShareItem::from(row);
+        let chosen = item_uris.is_empty()
+            || item_uris.contains(&item.share_item_uri)
+            || item_uris.contains(&item.item_uri);
+        if !chosen || ItemStatus::parse(&item.status) != Some(ItemStatus::ShareSucceeded) {
+            continue;
+        }
+        let glue_table = match item.item_type.as_str() {
+            "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name),
+            _ => None,
+        };
+        items.push(WorkItem { item, glue_table });
+    }
+    Ok(Some(Work { share, dataset, source, target, items, mode: Mode::Share }))
+}
+
+/// Records what a verification (or a reapply) found, without touching the item's state.
+pub async fn set_health(db: &DatabaseConnection, item: &ShareItem, problem: Option<String>) -> Result<()> {
+    si::Entity::update_many()
+        .col_expr(
+            si::Column::HealthStatus,
+            Expr::value(if problem.is_none() { "Healthy" } else { "Unhealthy" }),
+        )
+        .col_expr(si::Column::HealthMessage, Expr::value(problem))
+        .col_expr(si::Column::LastVerificationTime, Expr::value(chrono::Utc::now()))
+        .filter(si::Column::ShareItemUri.eq(&item.share_item_uri))
+        .exec(db)
+        .await?;
+    Ok(())
+}

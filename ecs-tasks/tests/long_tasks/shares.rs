@@ -120,6 +120,37 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
     let shown = |grants: &[Grant]| grants.iter().map(ToString::to_string).collect::<Vec<_>>();
     assert_eq!(shown(&granted), shown(&expected), "exactly the grants the share needs");
 
+    // Drift: someone removes the orders grant behind Sluice's back. Verify sees it, reapply
+    // repairs it.
+    let orders_grant =
+        Grant::new(role.clone(), table("orders"), &[LfPermission::Describe, LfPermission::Select]);
+    lake.revoke(&orders_grant).await.expect("drift");
+    shares.verify(&bob, &share.share_uri, &[]).await.expect("verify queued");
+    assert_eq!(newest(&core, &db, "share.verify").await.status, TaskStatus::Succeeded);
+    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page).await.expect("items");
+    let health: Vec<(&str, Option<&str>)> =
+        items.nodes.iter().map(|i| (i.item_name.as_str(), i.health_status.as_deref())).collect();
+    assert_eq!(
+        health,
+        [("customers", Some("Healthy")), ("orders", Some("Unhealthy")), ("refunds", Some("Healthy"))]
+    );
+    assert!(
+        items.nodes[1].health_message.as_deref().is_some_and(|m| m.contains("orders")),
+        "{:?}",
+        items.nodes[1]
+    );
+    assert_eq!(
+        shares.reapply(&bob, &share.share_uri, &[]).await.expect_err("requesters do not reapply").code(),
+        "FORBIDDEN"
+    );
+    shares.reapply(&alice, &share.share_uri, &[]).await.expect("reapply queued");
+    assert_eq!(newest(&core, &db, "share.reapply").await.status, TaskStatus::Succeeded);
+    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page).await.expect("items");
+    assert!(items.nodes.iter().all(|i| i.health_status.as_deref() == Some("Healthy")), "{items:?}");
+    let mut regranted = lake.list(Some(&role), None).await.expect("list");
+    regranted.sort_by(|a, b| a.resource.cmp(&b.resource));
+    assert_eq!(shown(&regranted), shown(&expected), "the grant is back, nothing else changed");
+
     // Revoke one: its grant goes, the others and the database grant stay.
     shares
         .revoke(&bob, &share.share_uri, &[tables.nodes[1].table_uri.clone()])

@@ -152,6 +152,40 @@ async fn revoke_item(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<()>
     ensure_revoked(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, true), "").await
 }
 
+/// What of an item's grants (database-level included) Lake Formation does not show.
+async fn missing_of(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<Vec<Grant>> {
+    let source: Vec<Grant> = plan.grants_in_source.iter().map(Grant::from).collect();
+    let mut missing = LakeGrants::new(&sessions.source).missing(&source).await?;
+    if plan.shared_database.is_some() {
+        let target: Vec<Grant> = plan.grants_in_target.iter().map(Grant::from).collect();
+        missing.extend(LakeGrants::new(&sessions.target).missing(&target).await?);
+    }
+    Ok(missing)
+}
+
+/// Verifies an item (and, with `repair`, makes what is missing again); None when healthy.
+async fn check_item(sessions: &Sessions, work: &Work, item: &WorkItem, repair: bool) -> Option<String> {
+    let plan = match item_plan(work, item) {
+        Ok(plan) => plan,
+        Err(reason) => return Some(reason),
+    };
+    let checked = async {
+        let missing = missing_of(sessions, &plan).await?;
+        if missing.is_empty() || !repair {
+            return anyhow::Ok(missing);
+        }
+        share_databases(sessions, &plan).await?;
+        share_item(sessions, &plan, &work.dataset.glue_database_name).await?;
+        missing_of(sessions, &plan).await
+    }
+    .await;
+    match checked {
+        Ok(missing) if missing.is_empty() => None,
+        Ok(missing) => Some(format!("Lake Formation does not show {}", list(&missing))),
+        Err(e) => Some(format!("{e:#}")),
+    }
+}
+
 fn list(grants: &[Grant]) -> String {
     grants.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
@@ -232,6 +266,34 @@ impl ShareProcessor {
     }
 }
 
+impl ShareProcessor {
+    /// `share.verify` and `share.reapply`: health of the shared items, repaired if asked.
+    async fn check(
+        &self,
+        ctx: &HandlerContext,
+        share_uri: &str,
+        item_uris: &[String],
+        repair: bool,
+    ) -> anyhow::Result<serde_json::Value> {
+        let Some(work) = processing::shared(&ctx.db, share_uri, item_uris).await.map_err(chain)? else {
+            return Ok(json!({"status": "SKIPPED", "reason": "the share is gone"}));
+        };
+        let sessions = self.sessions(ctx, &work).await?;
+        let mut unhealthy = vec![];
+        for item in &work.items {
+            let problem = check_item(&sessions, &work, item, repair).await;
+            if let Some(p) = &problem {
+                unhealthy.push(json!({"item": item.item.item_name, "problem": p}));
+            }
+            processing::set_health(&ctx.db, &item.item, problem).await.map_err(chain)?;
+        }
+        let verb = if repair { "reapplied" } else { "verified" };
+        let line = format!("{verb} {} item(s); {} unhealthy", work.items.len(), unhealthy.len());
+        processing::note(&ctx.db, share_uri, &line).await.map_err(chain)?;
+        Ok(json!({"items": work.items.len(), "unhealthy": unhealthy}))
+    }
+}
+
 #[async_trait::async_trait]
 impl TaskHandler for ShareProcessor {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
@@ -242,6 +304,10 @@ impl TaskHandler for ShareProcessor {
             .get("itemUris")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .unwrap_or_default();
+        if task.action == shares::VERIFY_ACTION || task.action == shares::REAPPLY_ACTION {
+            let repair = task.action == shares::REAPPLY_ACTION;
+            return Ok(Outcome::Done(self.check(ctx, share_uri, &item_uris, repair).await?));
+        }
         let mode = if task.action == shares::REVOKE_ACTION { Mode::Revoke } else { Mode::Share };
         let Some(work) = processing::begin(&ctx.db, share_uri, mode, &item_uris).await.map_err(chain)? else {
             return Ok(Outcome::Done(

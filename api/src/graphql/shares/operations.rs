@@ -267,6 +267,31 @@ impl ShareMutation {
         core(ctx)?.shares().revoke(actor(ctx)?, &input.share_uri, &uris).await.gql().map(ShareGql)
     }
 
+    /// Queues a check of the items' grants in Lake Formation against the share; each item's
+    /// `healthStatus` shows the result. Requesters and approvers may.
+    async fn verify_items_share_object(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<ShareItemSelectorInput>,
+    ) -> async_graphql::Result<ShareGql> {
+        let input = required(input, "input")?;
+        let uris: Vec<String> = input.item_uris.into_iter().flatten().collect();
+        core(ctx)?.shares().verify(actor(ctx)?, &input.share_uri, &uris).await.gql().map(ShareGql)
+    }
+
+    /// Queues the repair of the items' missing grants; only approvers may. Revoked items are
+    /// never brought back.
+    #[graphql(name = "reApplyItemsShareObject")]
+    async fn reapply_items_share_object(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<ShareItemSelectorInput>,
+    ) -> async_graphql::Result<ShareGql> {
+        let input = required(input, "input")?;
+        let uris: Vec<String> = input.item_uris.into_iter().flatten().collect();
+        core(ctx)?.shares().reapply(actor(ctx)?, &input.share_uri, &uris).await.gql().map(ShareGql)
+    }
+
     /// Deletes a share with nothing shared. `forceDelete` is not supported.
     async fn delete_share_object(
         &self,
