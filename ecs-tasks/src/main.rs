@@ -61,6 +61,12 @@ enum Command {
         #[arg(long)]
         task_uri: Option<String>,
     },
+    /// Queue a verification of every share with shared items (run it on a schedule); each
+    /// item's health then says whether Lake Formation still holds its grants.
+    VerifyShares {
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
     /// Read a dataset's tables from its Glue database, page by page, reporting progress: new
     /// ones are added, changed ones updated, vanished ones marked Deleted.
     SyncTables {
@@ -173,6 +179,12 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::DeleteDatasetStack { deletion, task_uri } => {
             conclude(&db, task_uri, dataset_stack::delete(&db, &deletion).await).await
+        }
+        Command::VerifyShares { task_uri } => {
+            let queued = sluice_core::shares::queue_verify_all(&db).await.or_chain()?;
+            let result = Ok(serde_json::json!({"queued": queued}));
+            finish(&db, task_uri.as_deref(), &result).await?;
+            report(result)
         }
         Command::SyncTables { dataset_uri, task_uri } => {
             let cap = Env::process()

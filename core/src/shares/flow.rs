@@ -491,3 +491,21 @@ impl Shares<'_> {
         self.load(&share.share_uri).await
     }
 }
+
+/// Queues a verification of every share with shared items, for the periodic
+/// `ecs-tasks verify-shares`; the platform acts, not a user. Returns how many were queued.
+pub async fn queue_verify_all(db: &sea_orm::DatabaseConnection) -> Result<usize> {
+    let shared =
+        si::Entity::find().filter(si::Column::Status.eq(ItemStatus::ShareSucceeded.as_str())).all(db).await?;
+    let mut share_uris: Vec<String> = shared.into_iter().map(|i| i.share_uri).collect();
+    share_uris.sort();
+    share_uris.dedup();
+    for uri in &share_uris {
+        let Some(row) = so::Entity::find_by_id(uri.clone()).one(db).await? else { continue };
+        let share = Share::from_model(row)?;
+        let txn = db.begin().await?;
+        queue(&txn, &share, VERIFY_ACTION, &[]).await?;
+        txn.commit().await?;
+    }
+    Ok(share_uris.len())
+}

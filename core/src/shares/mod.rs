@@ -16,7 +16,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 pub(crate) use flow::active_shares;
-pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
+pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION, queue_verify_all};
 pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{
     ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,

@@ -151,6 +151,16 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
     regranted.sort_by(|a, b| a.resource.cmp(&b.resource));
     assert_eq!(shown(&regranted), shown(&expected), "the grant is back, nothing else changed");
 
+    // The periodic check queues a verification of every share with shared items.
+    let out = std::process::Command::new(crate::ecs_tasks())
+        .arg("verify-shares")
+        .envs(crate::support::child_env(&db))
+        .output()
+        .expect("ecs-tasks runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"queued":1}"#);
+    assert_eq!(newest(&core, &db, "share.verify").await.status, TaskStatus::Succeeded);
+
     // Revoke one: its grant goes, the others and the database grant stay.
     shares
         .revoke(&bob, &share.share_uri, &[tables.nodes[1].table_uri.clone()])
