@@ -71,7 +71,11 @@ async fn decide(db: &impl ConnectionTrait, share: &Share, action: ShareAction) -
 }
 
 /// Moves one item by `action`, on the same condition.
-async fn move_item(db: &impl ConnectionTrait, item: &ShareItem, action: ItemAction) -> Result<ItemStatus> {
+pub(crate) async fn move_item(
+    db: &impl ConnectionTrait,
+    item: &ShareItem,
+    action: ItemAction,
+) -> Result<ItemStatus> {
     let from = item_status(item)?;
     let to = state::next_item(from, action)?;
     if to == from {

@@ -3,11 +3,12 @@
 //! state follows from its items'). A run that died half-way is simply run again: items still in
 //! progress are picked up, and every AWS step is idempotent.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use sluice_entities::{dataset_table as tbl, environment as env, share_item as si, share_object as so};
 
 use super::{
     Share, ShareItem,
+    flow::{move_item, move_share},
     reads::log,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
@@ -80,45 +81,6 @@ pub(super) async fn side(db: &DatabaseConnection, environment_uri: &str, externa
     })
 }
 
-async fn move_status<C: ConnectionTrait>(db: &C, share: &Share, action: ShareAction) -> Result<ShareStatus> {
-    let from = ShareStatus::parse(&share.status)
-        .ok_or_else(|| Error::Internal(format!("share {} is {}", share.share_uri, share.status).into()))?;
-    let to = state::next_share(from, action)?;
-    if to != from {
-        let moved = so::Entity::update_many()
-            .col_expr(so::Column::Status, Expr::value(to.as_str()))
-            .col_expr(so::Column::Updated, Expr::value(chrono::Utc::now()))
-            .filter(so::Column::ShareUri.eq(&share.share_uri))
-            .filter(so::Column::Status.eq(from.as_str()))
-            .exec(db)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(Error::Conflict(format!("share {} changed during processing", share.share_uri)));
-        }
-    }
-    Ok(to)
-}
-
-async fn move_item<C: ConnectionTrait>(db: &C, item: &ShareItem, action: ItemAction) -> Result<ItemStatus> {
-    let from = ItemStatus::parse(&item.status).ok_or_else(|| {
-        Error::Internal(format!("share item {} is {}", item.share_item_uri, item.status).into())
-    })?;
-    let to = state::next_item(from, action)?;
-    if to != from {
-        let moved = si::Entity::update_many()
-            .col_expr(si::Column::Status, Expr::value(to.as_str()))
-            .col_expr(si::Column::Updated, Expr::value(chrono::Utc::now()))
-            .filter(si::Column::ShareItemUri.eq(&item.share_item_uri))
-            .filter(si::Column::Status.eq(from.as_str()))
-            .exec(db)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(Error::Conflict(format!("item {} changed during processing", item.share_item_uri)));
-        }
-    }
-    Ok(to)
-}
-
 /// Starts (or resumes) a run: the share moves to in-progress and so do its approved items (for a
 /// revoke, only those named, or all Revoke_Approved ones). None when there is nothing to do: the
 /// share is gone, or another run finished it.
@@ -143,7 +105,7 @@ pub async fn begin(
     let source = side(db, &dataset.environment_uri, &external_id).await?;
     let target = side(db, &share.environment_uri, &external_id).await?;
 
-    let started = move_status(db, &share, ShareAction::Start).await?;
+    let started = move_share(db, &share, ShareAction::Start).await?;
     let (waiting, running) = match mode {
         Mode::Share => (ItemStatus::ShareApproved, ItemStatus::ShareInProgress),
         Mode::Revoke => (ItemStatus::RevokeApproved, ItemStatus::RevokeInProgress),
@@ -211,7 +173,7 @@ pub async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareSta
         .collect();
     let current = ShareStatus::parse(&share.status)
         .ok_or_else(|| Error::Internal(format!("share {share_uri} is {}", share.status).into()))?;
-    let to = move_status(db, &share, state::finish_action(current, &items)).await?;
+    let to = move_share(db, &share, state::finish_action(current, &items)).await?;
     log(db, share_uri, &format!("finished: the share is {}", to.as_str())).await?;
     Ok(to)
 }

@@ -197,6 +197,27 @@ fn list(items: &Option<Vec<Option<String>>>) -> Option<Vec<String>> {
     items.as_ref().map(|_| flat(items))
 }
 
+/// The `NewDataset` of an input that has data.all's dataset fields (create and import alike).
+macro_rules! new_dataset {
+    ($input:ident) => {
+        NewDataset {
+            topics: topics(&$input.topics),
+            tags: list(&$input.tags),
+            business_owner_delegation_emails: list(&$input.business_owner_delegation_emails),
+            label: $input.label,
+            environment_uri: $input.environment_uri,
+            organization_uri: $input.organization_uri,
+            saml_admin_group_name: $input.saml_admin_group_name,
+            description: $input.description,
+            confidentiality: $input.confidentiality,
+            stewards: $input.stewards,
+            auto_approval_enabled: $input.auto_approval_enabled.unwrap_or(false),
+            language: $input.language.map(|l| l.name().to_owned()),
+            business_owner_email: $input.business_owner_email,
+        }
+    };
+}
+
 impl NewDatasetInput {
     pub fn into_core(self) -> async_graphql::Result<NewDataset> {
         refuse_expiration(
@@ -205,21 +226,7 @@ impl NewDatasetInput {
             self.expiry_min_duration,
             self.expiry_max_duration,
         )?;
-        Ok(NewDataset {
-            topics: topics(&self.topics),
-            tags: list(&self.tags),
-            business_owner_delegation_emails: list(&self.business_owner_delegation_emails),
-            label: self.label,
-            environment_uri: self.environment_uri,
-            organization_uri: self.organization_uri,
-            saml_admin_group_name: self.saml_admin_group_name,
-            description: self.description,
-            confidentiality: self.confidentiality,
-            stewards: self.stewards,
-            auto_approval_enabled: self.auto_approval_enabled.unwrap_or(false),
-            language: self.language.map(|l| l.name().to_owned()),
-            business_owner_email: self.business_owner_email,
-        })
+        Ok(new_dataset!(self))
     }
 }
 
@@ -243,22 +250,7 @@ impl ImportDatasetInput {
             kms_alias: self.kms_key_alias,
             admin_role_name: self.admin_role_name,
         };
-        let new = NewDataset {
-            topics: topics(&self.topics),
-            tags: list(&self.tags),
-            business_owner_delegation_emails: list(&self.business_owner_delegation_emails),
-            label: self.label,
-            environment_uri: self.environment_uri,
-            organization_uri: self.organization_uri,
-            saml_admin_group_name: self.saml_admin_group_name,
-            description: self.description,
-            confidentiality: self.confidentiality,
-            stewards: self.stewards,
-            auto_approval_enabled: self.auto_approval_enabled.unwrap_or(false),
-            language: self.language.map(|l| l.name().to_owned()),
-            business_owner_email: self.business_owner_email,
-        };
-        Ok((new, existing))
+        Ok((new_dataset!(self), existing))
     }
 }
 
