@@ -2,9 +2,11 @@
 //! child process, which records its result on the task; a run that dies silently is failed by
 //! the tracker.
 
+mod cross_account;
 mod dataset;
 mod environment;
 mod import;
+mod share_support;
 mod shares;
 mod support;
 mod tables;
