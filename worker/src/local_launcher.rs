@@ -33,6 +33,22 @@ impl LocalLauncher {
     }
 }
 
+/// Logs a child's output line by line, tagged with its task.
+fn forward(stream: Option<impl tokio::io::AsyncRead + Unpin + Send + 'static>, task: String, stderr: bool) {
+    use tokio::io::AsyncBufReadExt;
+    let Some(stream) = stream else { return };
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(stream).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if stderr {
+                tracing::info!(target: "ecs_tasks", task = %task, "{line}");
+            } else {
+                tracing::info!(target: "ecs_tasks", task = %task, result = %line, "long task result");
+            }
+        }
+    });
+}
+
 #[async_trait::async_trait]
 impl Launcher for LocalLauncher {
     fn kind(&self) -> &'static str {
@@ -43,7 +59,12 @@ impl Launcher for LocalLauncher {
         let mut child = tokio::process::Command::new(&self.program)
             .args(&request.args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            // The child outlives a worker restart on purpose; its output goes through our log, so
+            // it never holds the terminal or a pipe of whoever started us.
             .kill_on_drop(false)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .map_err(|e| {
                 LaunchError::with_source(
@@ -55,6 +76,8 @@ impl Launcher for LocalLauncher {
                 )
             })?;
         let id = child.id().map(|pid| pid.to_string()).unwrap_or_else(|| request.task_uri.clone());
+        forward(child.stdout.take(), request.task_uri.clone(), false);
+        forward(child.stderr.take(), request.task_uri.clone(), true);
         self.runs.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), RunState::Running);
         let runs = self.runs.clone();
         let key = id.clone();

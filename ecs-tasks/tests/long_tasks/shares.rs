@@ -9,12 +9,13 @@
 use sluice_cloud::{Grant, LakeGrants, LfPermission, LfResource};
 use sluice_core::{
     on_both_backends,
+    shares::ItemFilter,
     tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
 
 use crate::share_support::{
-    SharedDataset, deployed_dataset_with_tables, grants_of, item_states, newest, shown,
+    SharedDataset, deployed_dataset_with_tables, grants_of, item_states, newest, page, shown,
     teamb_requests_every_table,
 };
 
@@ -56,7 +57,7 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
     lake.revoke(&orders_grant).await.expect("drift");
     shares.verify(&bob, &share.share_uri, &[]).await.expect("verify queued");
     assert_eq!(newest(&core, &db, "share.verify").await.status, TaskStatus::Succeeded);
-    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page).await.expect("items");
+    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page()).await.expect("items");
     let health: Vec<(&str, Option<&str>)> =
         items.nodes.iter().map(|i| (i.item_name.as_str(), i.health_status.as_deref())).collect();
     assert_eq!(
@@ -74,7 +75,7 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
     );
     shares.reapply(&alice, &share.share_uri, &[]).await.expect("reapply queued");
     assert_eq!(newest(&core, &db, "share.reapply").await.status, TaskStatus::Succeeded);
-    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page).await.expect("items");
+    let items = shares.items(&bob, &share.share_uri, &ItemFilter::default(), page()).await.expect("items");
     assert!(items.nodes.iter().all(|i| i.health_status.as_deref() == Some("Healthy")), "{items:?}");
     let mut regranted = lake.list(Some(&role), None).await.expect("list");
     regranted.sort_by(|a, b| a.resource.cmp(&b.resource));
