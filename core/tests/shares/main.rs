@@ -75,7 +75,13 @@ async fn world(backend: Backend) -> World {
         .expect("env")
         .environment_uri;
     core.environments()
-        .invite_group(&alice, &env, "TeamB", &["CREATE_SHARE_OBJECT".into()], None)
+        .invite_group(
+            &alice,
+            &env,
+            "TeamB",
+            &["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()],
+            None,
+        )
         .await
         .expect("TeamB");
     core.environments().invite_group(&alice, &env, "TeamC", &[], None).await.expect("TeamC");
@@ -306,7 +312,109 @@ async fn shares_are_deleted_only_without_grants_and_keep_their_dataset_until_the
     );
 }
 
+/// Fifty decisions at once on five shares of one dataset: every share ends in a state its
+/// items agree with, and each approval that won queued exactly one processing task.
+async fn fifty_concurrent_decisions_leave_every_share_consistent(backend: Backend) {
+    use sluice_core::{
+        environments::NewConsumptionPrincipal,
+        shares::{ItemStatus, ShareStatus},
+    };
+    let w = world(backend).await;
+    let (alice, bob) = (actor("alice", &["TeamA"]), actor("bob", &["TeamB"]));
+    let mut principals = vec![("Group".to_owned(), "TeamB".to_owned())];
+    for i in 0..4 {
+        let role = w
+            .core
+            .environments()
+            .add_consumption_principal(
+                &bob,
+                NewConsumptionPrincipal {
+                    environment_uri: w.env.clone(),
+                    group_uri: "TeamB".into(),
+                    name: format!("etl{i}"),
+                    principal_arn: format!("arn:aws:iam::111122223333:role/etl{i}"),
+                    policy_management: "EXTERNALLY_MANAGED".into(),
+                },
+            )
+            .await
+            .expect("consumption role");
+        principals.push(("ConsumptionRole".into(), role.consumption_principal_uri));
+    }
+    let mut shares = vec![];
+    for (kind, id) in &principals {
+        let request = NewShare { principal_type: kind.clone(), principal_id: id.clone(), ..request(&w.env) };
+        let share = w
+            .core
+            .shares()
+            .create(&bob, &w.dataset, Some((&w.tables[0], "Table")), request)
+            .await
+            .expect("share");
+        w.core.shares().add_item(&bob, &share.share_uri, &w.tables[1], "Table").await.expect("item");
+        w.core.shares().submit(&bob, &share.share_uri).await.expect("submitted");
+        shares.push(share.share_uri);
+    }
+
+    let mut racers = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let (core, alice, bob, uri) = (w.core.clone(), alice.clone(), bob.clone(), shares[i % 5].clone());
+        let table = w.tables[0].clone();
+        racers.spawn(async move {
+            let shares = core.shares();
+            // Every share gets every kind of decision, in an order the scheduler picks.
+            match (i / 5) % 5 {
+                0 | 3 => shares.approve(&alice, &uri).await.map(|_| "approve"),
+                1 => shares.revoke(&bob, &uri, &[table]).await.map(|_| "revoke"),
+                2 => shares.reject(&alice, &uri, Some("no")).await.map(|_| "reject"),
+                _ => shares.submit(&bob, &uri).await.map(|_| "submit"),
+            }
+        });
+    }
+    let (mut approvals, mut decided, mut resubmitted) = (0, 0, 0);
+    while let Some(outcome) = racers.join_next().await {
+        match outcome.expect("joined") {
+            Ok("approve") => approvals += 1,
+            Ok("reject") => decided += 1,
+            Ok("submit") => resubmitted += 1,
+            Ok(_) => {}
+            Err(e) => assert!(matches!(e.code(), "CONFLICT" | "INVALID_STATE"), "only state refusals: {e}"),
+        }
+    }
+
+    let page = page();
+    let mut waiting = 0;
+    for uri in &shares {
+        let share = w.core.shares().get(&alice, uri).await.expect("share");
+        let status = ShareStatus::parse(&share.status).expect("known status");
+        let items = w.core.shares().items(&alice, uri, &ItemFilter::default(), page).await.expect("items");
+        let states: Vec<ItemStatus> =
+            items.nodes.iter().map(|i| ItemStatus::parse(&i.status).expect("known")).collect();
+        let agree = match status {
+            ShareStatus::Approved => states.iter().all(|s| *s == ItemStatus::ShareApproved),
+            ShareStatus::Rejected => states.iter().all(|s| *s == ItemStatus::ShareRejected),
+            ShareStatus::Submitted => {
+                waiting += 1;
+                states.iter().all(|s| *s == ItemStatus::PendingApproval)
+            }
+            other => panic!("no worker runs, so share {uri} cannot be {other:?}"),
+        };
+        assert!(agree, "share {uri} is {status:?} but its items are {states:?}");
+    }
+    let tasks = w
+        .core
+        .tasks()
+        .list(&alice, &Default::default(), PageRequest::new(Some(1), Some(100)).expect("page"))
+        .await
+        .expect("tasks");
+    let queued = tasks.nodes.iter().filter(|t| t.action == "share.process").count();
+    assert_eq!(queued, approvals, "one processing task per approval that won");
+    assert!(approvals <= shares.len(), "a share is approved once");
+    // Every submission (the first five and each resubmission after a rejection) was decided
+    // exactly once, or is still waiting.
+    assert_eq!(approvals + decided + waiting, shares.len() + resubmitted, "one decision per submission");
+}
+
 on_both_backends!(
+    fifty_concurrent_decisions_leave_every_share_consistent,
     a_request_is_drafted_submitted_rejected_resubmitted_and_approved,
     racing_approvals_have_one_winner,
     shares_are_deleted_only_without_grants_and_keep_their_dataset_until_then,

@@ -59,7 +59,11 @@ async fn a_share_interrupted_half_way_finishes_without_duplicate_or_missing_gran
     for name in ["customers", "orders", "refunds"] {
         expected.push(Grant::new(role.clone(), table(name), &[LfPermission::Describe, LfPermission::Select]));
     }
-    assert_eq!(shown(&grants_of(&lake, &role).await), shown(&expected), "exactly the grants the share needs, none missing");
+    assert_eq!(
+        shown(&grants_of(&lake, &role).await),
+        shown(&expected),
+        "exactly the grants the share needs, none missing"
+    );
     assert_eq!(core.shares().get(&bob, &share.share_uri).await.expect("share").status, "Processed");
     running.stop().await;
 }
