@@ -16,6 +16,19 @@ pub struct HandlerContext {
     pub aws: Option<sluice_cloud::sdk::aws_config::SdkConfig>,
 }
 
+impl HandlerContext {
+    /// The AWS configuration for calls made in-process: the one given, or the process's own,
+    /// loaded once.
+    pub async fn aws(&self) -> sluice_cloud::sdk::aws_config::SdkConfig {
+        static OWN: tokio::sync::OnceCell<sluice_cloud::sdk::aws_config::SdkConfig> =
+            tokio::sync::OnceCell::const_new();
+        match &self.aws {
+            Some(config) => config.clone(),
+            None => OWN.get_or_init(sluice_cloud::sdk_config).await.clone(),
+        }
+    }
+}
+
 pub enum Outcome {
     /// Finished; the value becomes the task's response.
     Done(Value),
@@ -43,8 +56,9 @@ impl Registry {
             registry.register(action, task);
         }
         use sluice_core::shares::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
+        registry.register(sluice_core::datasets::REGISTER_ACTION, crate::handlers::imports::RegisterImported);
         for action in [PROCESS_ACTION, REVOKE_ACTION, VERIFY_ACTION, REAPPLY_ACTION] {
-            registry.register(action, crate::handlers::shares::ShareProcessor::default());
+            registry.register(action, crate::handlers::shares::ShareProcessor);
         }
         registry
     }

@@ -16,6 +16,8 @@ use crate::{
 };
 
 pub const DEPLOY_ACTION: &str = "dataset.deploy";
+/// Registers an imported bucket with Lake Formation (a created one is registered by its deploy).
+pub const REGISTER_ACTION: &str = "dataset.register-location";
 
 /// The AWS names of a dataset's resources.
 struct Resources {
@@ -231,7 +233,20 @@ impl super::Datasets<'_> {
                 .await?;
         }
         let detail = if imported {
-            format!("imported s3://{} in {env_uri} for {team}", row.bucket_name)
+            let task = crate::tasks::store::enqueue(
+                &txn,
+                crate::tasks::NewTask {
+                    action: REGISTER_ACTION.into(),
+                    target_uri: uri.into(),
+                    target_type: RESOURCE_TYPE.into(),
+                    payload: serde_json::json!({"datasetUri": uri}),
+                },
+            )
+            .await?;
+            format!(
+                "imported s3://{} in {env_uri} for {team}; registration task {}",
+                row.bucket_name, task.task_uri
+            )
         } else {
             let target = stacks::StackTarget {
                 target_uri: uri,

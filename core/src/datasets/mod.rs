@@ -9,11 +9,11 @@ mod service;
 mod stacks;
 pub mod tables;
 
-pub use create::DEPLOY_ACTION;
+pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
 pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder, folder_document};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
     NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
 };
-pub use platform::{DatasetDeployInputs, deploy_inputs};
+pub use platform::{DatasetDeployInputs, ImportRegistration, deploy_inputs, import_registration};
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION, catalog_document};

@@ -70,3 +70,40 @@ pub(crate) async fn queue_delete(db: &impl ConnectionTrait, dataset: &Dataset, w
     };
     stacks::queue_for(db, &stack, task, Some("DELETE_REQUESTED")).await
 }
+
+/// What registering an imported dataset's bucket with Lake Formation needs.
+#[derive(Debug, Clone)]
+pub struct ImportRegistration {
+    pub pivot: PivotRole,
+    pub bucket_name: String,
+    /// The role Lake Formation reaches the bucket through: the imported admin role, or the
+    /// admin team's environment role.
+    pub admin_role_arn: String,
+}
+
+/// None when the dataset is gone, or was not imported.
+pub async fn import_registration(
+    db: &DatabaseConnection,
+    dataset_uri: &str,
+) -> Result<Option<ImportRegistration>> {
+    let Some(row) = ds::Entity::find_by_id(dataset_uri.to_owned()).one(db).await? else { return Ok(None) };
+    let dataset = Dataset::from_model(row)?;
+    if !dataset.imported {
+        return Ok(None);
+    }
+    let environment = environment_of(db, &dataset).await?;
+    let pivot = PivotRole {
+        account_id: environment.aws_account_id.clone(),
+        region: environment.region.clone(),
+        role_name: environment.pivot_role_name.clone(),
+        external_id: crate::environments::onboarding::external_id(db).await?,
+    };
+    Ok(Some(ImportRegistration {
+        admin_role_arn: format!(
+            "arn:aws:iam::{}:role/{}",
+            environment.aws_account_id, dataset.admin_role_name
+        ),
+        pivot,
+        bucket_name: dataset.bucket_name,
+    }))
+}

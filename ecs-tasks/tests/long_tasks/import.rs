@@ -6,7 +6,7 @@ use sluice_core::{
     datasets::{ImportedResources, NewDataset},
     on_both_backends,
     page::PageRequest,
-    tasks::TaskStatus,
+    tasks::{TaskFilter, TaskStatus},
     testkit::{Backend, TestDb},
 };
 
@@ -63,8 +63,24 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
     assert!(missing.to_string().contains("S3 bucket nobody-has-this-bucket"), "{missing}");
     assert!(!missing.to_string().contains("Glue database"), "the database exists: {missing}");
 
+    let running = Running::start(&db).await;
     let dataset = core.datasets().import(&alice, new(), existing(&bucket)).await.expect("imported");
     assert!(dataset.imported);
+    // The bucket is registered with Lake Formation through the admin team's role, as a created
+    // dataset's is by its deploy.
+    let page = PageRequest::new(Some(1), Some(10)).expect("page");
+    let filter = TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None };
+    let tasks = core.tasks().list(&alice, &filter, page).await.expect("tasks");
+    let register = tasks.nodes.iter().find(|t| t.action == "dataset.register-location").expect("queued");
+    assert_eq!(wait_for(&db, &register.task_uri).await.status, TaskStatus::Succeeded);
+    let described = sdk::lakeformation::Client::new(&owner)
+        .describe_resource()
+        .resource_arn(format!("arn:aws:s3:::{bucket}"))
+        .send()
+        .await
+        .expect("registered");
+    let role = described.resource_info().and_then(|r| r.role_arn()).expect("a role");
+    assert_eq!(role, format!("arn:aws:iam::{account}:role/{}", dataset.admin_role_name));
 
     let table = sdk::glue::types::TableInput::builder()
         .name("invoices")
@@ -79,11 +95,9 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
         .build()
         .expect("table");
     glue.create_table().database_name(&database).table_input(table).send().await.expect("table");
-    let running = Running::start(&db).await;
     let task = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("queued");
     assert_eq!(wait_for(&db, &task).await.status, TaskStatus::Succeeded);
     running.stop().await;
-    let page = PageRequest::new(Some(1), Some(10)).expect("page");
     let tables =
         core.datasets().list_tables(&alice, Some(&dataset.dataset_uri), None, page).await.expect("tables");
     let names: Vec<(&str, Option<&str>)> =

@@ -2,5 +2,6 @@
 
 pub mod catalog;
 pub mod health;
+pub mod imports;
 pub mod shares;
 pub mod stacks;

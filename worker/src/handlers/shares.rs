@@ -19,19 +19,16 @@ use sluice_core::{
     },
     tasks::Task,
 };
-use tokio::sync::OnceCell;
 
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
 /// Items processed at once.
 pub const CONCURRENCY: usize = 4;
 
-/// Processes shares with the AWS configuration of the process (its credentials assume the
-/// pivot roles), loaded on first use.
+/// Processes shares with the handler context's AWS configuration (its credentials assume the
+/// pivot roles).
 #[derive(Default)]
-pub struct ShareProcessor {
-    base: OnceCell<SdkConfig>,
-}
+pub struct ShareProcessor;
 
 struct Sessions {
     source: SdkConfig,
@@ -192,15 +189,12 @@ fn list(grants: &[Grant]) -> String {
 
 impl ShareProcessor {
     async fn sessions(&self, ctx: &HandlerContext, work: &Work) -> anyhow::Result<Sessions> {
-        let base = match &ctx.aws {
-            Some(config) => config,
-            None => self.base.get_or_init(sluice_cloud::sdk_config).await,
-        };
-        let source = assume_pivot(base, &work.source.pivot)
+        let base = ctx.aws().await;
+        let source = assume_pivot(&base, &work.source.pivot)
             .await
             .context("assuming the dataset account's pivot role")?;
         let target = if work.cross_account() {
-            assume_pivot(base, &work.target.pivot)
+            assume_pivot(&base, &work.target.pivot)
                 .await
                 .context("assuming the target account's pivot role")?
         } else {

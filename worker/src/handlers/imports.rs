@@ -1,0 +1,46 @@
+//! `dataset.register-location`: registers an imported dataset's bucket with Lake Formation
+//! through the admin role, as a created dataset's deploy does, so its tables can be shared.
+
+use anyhow::Context;
+use serde_json::json;
+use sluice_cloud::{LakeFormation, assume_pivot, lake::bucket_arn};
+use sluice_core::{datasets, tasks::Task};
+
+use crate::handler::{HandlerContext, Outcome, TaskHandler};
+
+pub struct RegisterImported;
+
+#[async_trait::async_trait]
+impl TaskHandler for RegisterImported {
+    async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
+        let uri = task
+            .payload
+            .get("datasetUri")
+            .and_then(|v| v.as_str())
+            .context("no datasetUri in the payload")?;
+        let found = datasets::import_registration(&ctx.db, uri)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+        let Some(registration) = found else {
+            return Ok(Outcome::Done(
+                json!({"status": "SKIPPED", "reason": "the dataset is gone or was not imported"}),
+            ));
+        };
+        let session = assume_pivot(&ctx.aws().await, &registration.pivot)
+            .await
+            .context("assuming the dataset account's pivot role")?;
+        let resource = bucket_arn("aws", &registration.bucket_name);
+        let registered = LakeFormation::new(&session)
+            .register_location(&resource, &registration.admin_role_arn)
+            .await
+            .with_context(|| {
+                format!(
+                    "registering {resource} with Lake Formation; check the pivot role may pass {}",
+                    registration.admin_role_arn
+                )
+            })?;
+        Ok(Outcome::Done(
+            json!({"resourceArn": resource, "roleArn": registration.admin_role_arn, "registered": registered}),
+        ))
+    }
+}
