@@ -569,6 +569,15 @@ fn cases() -> Vec<Case> {
             admin: Filtered("getShareRequestsFromMe"),
         },
         Case {
+            op: "getSharedDatasetTables",
+            doc: "query($ds: String!, $env: String!) { getSharedDatasetTables(datasetUri: $ds, envUri: $env) { tableUri } }",
+            vars: |c| json!({"ds": c.dataset, "env": c.env}),
+            // Only shares the caller reads count; others see an empty list.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
             op: "getShareLogs",
             doc: "query($s: String!) { getShareLogs(shareUri: $s) { message } }",
             vars: |c| json!({"s": c.share}),

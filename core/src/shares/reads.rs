@@ -264,3 +264,36 @@ pub struct ShareStatistics {
     pub failed: u64,
     pub pending: u64,
 }
+
+impl Shares<'_> {
+    /// The dataset's tables shared into an environment, through the shares the actor may read:
+    /// (table URI, Glue table name), once each.
+    pub async fn shared_tables(
+        &self,
+        actor: &Actor,
+        dataset_uri: &str,
+        environment_uri: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = so::Entity::find()
+            .filter(so::Column::DatasetUri.eq(dataset_uri))
+            .filter(so::Column::EnvironmentUri.eq(environment_uri))
+            .all(self.db)
+            .await?;
+        let mut tables: Vec<(String, String)> = vec![];
+        for row in rows {
+            let share = Share::from_model(row)?;
+            if self.role_of(actor, &share).await? == ShareRole::NoPermission {
+                continue;
+            }
+            for item in self.items_of(&share.share_uri).await? {
+                let shared = ItemStatus::parse(&item.status).is_some_and(|s| s.is_shared());
+                if shared && item.item_type == "Table" && !tables.iter().any(|(uri, _)| *uri == item.item_uri)
+                {
+                    tables.push((item.item_uri, item.item_name));
+                }
+            }
+        }
+        tables.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(tables)
+    }
+}

@@ -49,6 +49,10 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
         expected.push(Grant::new(role.clone(), table(name), &[LfPermission::Describe, LfPermission::Select]));
     }
     assert_eq!(shown(&granted), shown(&expected), "exactly the grants the share needs");
+    let shared =
+        shares.shared_tables(&bob, &dataset.dataset_uri, &dataset.environment_uri).await.expect("shared");
+    let names: Vec<&str> = shared.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(names, ["customers", "orders", "refunds"]);
 
     // Drift: someone removes the orders grant behind Sluice's back. Verify sees it, reapply
     // repairs it.

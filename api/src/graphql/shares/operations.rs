@@ -34,6 +34,13 @@ pub struct NewShareObjectInput {
     pub non_expirable: Option<bool>,
 }
 
+#[derive(async_graphql::SimpleObject)]
+pub struct SharedDatasetTableItem {
+    table_uri: String,
+    #[graphql(name = "GlueTableName")]
+    glue_table_name: String,
+}
+
 #[derive(InputObject)]
 pub struct AddSharedItemInput {
     pub item_uri: String,
@@ -138,6 +145,20 @@ impl ShareQuery {
         let page = page_of(filter.page, filter.page_size)?;
         let found = core(ctx)?.shares().outbox(actor(ctx)?, &filter.to_core()?, page).await.gql()?;
         Ok(ShareSearchResult(found.map(ShareGql)))
+    }
+
+    /// The dataset's tables shared into the environment, through shares you may read.
+    async fn get_shared_dataset_tables(
+        &self,
+        ctx: &Context<'_>,
+        dataset_uri: String,
+        env_uri: String,
+    ) -> async_graphql::Result<Vec<SharedDatasetTableItem>> {
+        let tables = core(ctx)?.shares().shared_tables(actor(ctx)?, &dataset_uri, &env_uri).await.gql()?;
+        Ok(tables
+            .into_iter()
+            .map(|(table_uri, name)| SharedDatasetTableItem { table_uri, glue_table_name: name })
+            .collect())
     }
 
     /// The share's processing log, oldest first.
