@@ -8,7 +8,7 @@ use sluice_entities::{dataset as ds, environment as env, environment_group as eg
 use super::{Dataset, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
 use crate::{
     Actor, Error, Result, audit,
-    environments::{self, AwsResource, LinkError, PivotRole, names, onboarding, stacks},
+    environments::{self, AwsResource, LinkError, names, onboarding, stacks},
     error::OnConflict,
     organizations::validate,
     permissions::{self, catalog},
@@ -174,12 +174,7 @@ impl super::Datasets<'_> {
 
     async fn confirm_exists(&self, environment: &env::Model, r: &Resources, role_given: bool) -> Result<()> {
         let aws = onboarding::require(self.aws)?;
-        let pivot = PivotRole {
-            account_id: environment.aws_account_id.clone(),
-            region: environment.region.clone(),
-            role_name: environment.pivot_role_name.clone(),
-            external_id: onboarding::external_id(self.db).await?,
-        };
+        let pivot = crate::environments::platform::pivot_of(self.db, environment).await?;
         let mut wanted = vec![
             AwsResource::Bucket(r.bucket_name.clone()),
             AwsResource::GlueDatabase(r.glue_database_name.clone()),

@@ -10,12 +10,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
-use sluice_entities::{dataset_location as loc, environment as env};
+use sluice_entities::dataset_location as loc;
 
 use super::{Datasets, RESOURCE_TYPE, model};
 use crate::{
     Actor, Error, Result, audit,
-    environments::{LinkError, PivotRole, onboarding},
+    environments::{LinkError, onboarding},
     error::OnConflict,
     organizations::validate,
     page::{Page, PageRequest, like_pattern},
@@ -245,16 +245,7 @@ impl Datasets<'_> {
     }
 
     async fn put_prefix(&self, environment_uri: &str, bucket: &str, s3_prefix: &str) -> Result<()> {
-        let environment = env::Entity::find_by_id(environment_uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: "environment", uri: environment_uri.to_owned() })?;
-        let pivot = PivotRole {
-            account_id: environment.aws_account_id,
-            region: environment.region,
-            role_name: environment.pivot_role_name,
-            external_id: onboarding::external_id(self.db).await?,
-        };
+        let (_, pivot) = crate::environments::platform::with_pivot(self.db, environment_uri).await?;
         let aws = onboarding::require(self.aws)?;
         aws.resources.create_prefix(&pivot, bucket, s3_prefix).await.map_err(|e| match e {
             LinkError::Refused(reason) => Error::InvalidState(format!("{reason}; no folder was created")),

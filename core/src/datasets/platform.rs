@@ -92,12 +92,7 @@ pub async fn import_registration(
         return Ok(None);
     }
     let environment = environment_of(db, &dataset).await?;
-    let pivot = PivotRole {
-        account_id: environment.aws_account_id.clone(),
-        region: environment.region.clone(),
-        role_name: environment.pivot_role_name.clone(),
-        external_id: crate::environments::onboarding::external_id(db).await?,
-    };
+    let pivot = environments::platform::pivot_of(db, &environment).await?;
     Ok(Some(ImportRegistration {
         admin_role_arn: format!(
             "arn:aws:iam::{}:role/{}",

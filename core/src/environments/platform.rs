@@ -43,6 +43,29 @@ pub async fn pivot_for(db: &DatabaseConnection, stack: &Stack, pivot_role_name: 
     })
 }
 
+/// The pivot role of an environment's account.
+pub(crate) async fn pivot_of(db: &DatabaseConnection, environment: &env::Model) -> Result<PivotRole> {
+    Ok(PivotRole {
+        account_id: environment.aws_account_id.clone(),
+        region: environment.region.clone(),
+        role_name: environment.pivot_role_name.clone(),
+        external_id: onboarding::external_id(db).await?,
+    })
+}
+
+/// An environment and the pivot role of its account; NOT_FOUND when it is gone.
+pub(crate) async fn with_pivot(
+    db: &DatabaseConnection,
+    environment_uri: &str,
+) -> Result<(env::Model, PivotRole)> {
+    let environment = env::Entity::find_by_id(environment_uri.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound { kind: super::RESOURCE_TYPE, uri: environment_uri.to_owned() })?;
+    let pivot = pivot_of(db, &environment).await?;
+    Ok((environment, pivot))
+}
+
 /// Removes a deleted environment's stack row once its stack is gone from AWS.
 pub async fn forget_stack(db: &DatabaseConnection, stack_uri: &str) -> Result<()> {
     sluice_entities::stack::Entity::delete_by_id(stack_uri.to_owned()).exec(db).await?;

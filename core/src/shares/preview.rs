@@ -7,10 +7,10 @@ use sluice_entities::{dataset_table as tbl, share_item as si};
 use super::{
     ItemPlan, ShareItem, Shares,
     grants::item_plan,
-    processing::{Mode, Work, WorkItem, side},
+    processing::{Mode, Work, WorkItem, accounts},
     state::{ItemStatus, ShareStatus},
 };
-use crate::{Actor, Result, environments::onboarding};
+use crate::{Actor, Result};
 
 /// What a decision on the share would do in AWS.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -42,10 +42,7 @@ impl Shares<'_> {
                 ItemStatus::ShareSucceeded,
             ]
         };
-        let dataset = self.dataset(&share.dataset_uri).await?;
-        let external_id = onboarding::external_id(self.db).await?;
-        let source = side(self.db, &dataset.environment_uri, &external_id).await?;
-        let target = side(self.db, &share.environment_uri, &external_id).await?;
+        let (dataset, source, target) = accounts(self.db, &share).await?;
         let mut items = vec![];
         for row in si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(self.db).await? {
             let item = ShareItem::from(row);

@@ -4,7 +4,7 @@
 //! progress are picked up, and every AWS step is idempotent.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
-use sluice_entities::{dataset_table as tbl, environment as env, share_item as si, share_object as so};
+use sluice_entities::{dataset_table as tbl, share_item as si, share_object as so};
 
 use super::{
     Share, ShareItem,
@@ -12,11 +12,7 @@ use super::{
     reads::log,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
-use crate::{
-    Error, Result,
-    datasets::Dataset,
-    environments::{PivotRole, onboarding},
-};
+use crate::{Error, Result, datasets::Dataset, environments::PivotRole};
 
 /// Whether the run grants (an approval) or takes grants back (a revoke).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,21 +60,17 @@ impl Work {
     }
 }
 
-pub(super) async fn side(db: &DatabaseConnection, environment_uri: &str, external_id: &str) -> Result<Side> {
-    let environment = env::Entity::find_by_id(environment_uri.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound { kind: "environment", uri: environment_uri.to_owned() })?;
-    Ok(Side {
-        pivot: PivotRole {
-            account_id: environment.aws_account_id.clone(),
-            region: environment.region.clone(),
-            role_name: environment.pivot_role_name,
-            external_id: external_id.to_owned(),
-        },
-        account_id: environment.aws_account_id,
-        region: environment.region,
-    })
+async fn side(db: &DatabaseConnection, environment_uri: &str) -> Result<Side> {
+    let (environment, pivot) = crate::environments::platform::with_pivot(db, environment_uri).await?;
+    Ok(Side { pivot, account_id: environment.aws_account_id, region: environment.region })
+}
+
+/// The share's dataset, and the accounts of its dataset (source) and its environment (target).
+pub(super) async fn accounts(db: &DatabaseConnection, share: &Share) -> Result<(Dataset, Side, Side)> {
+    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
+    let source = side(db, &dataset.environment_uri).await?;
+    let target = side(db, &share.environment_uri).await?;
+    Ok((dataset, source, target))
 }
 
 /// Starts (or resumes) a run: the share moves to in-progress and so do its approved items (for a
@@ -100,10 +92,7 @@ pub async fn begin(
     if !startable {
         return Ok(None);
     }
-    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
-    let external_id = onboarding::external_id(db).await?;
-    let source = side(db, &dataset.environment_uri, &external_id).await?;
-    let target = side(db, &share.environment_uri, &external_id).await?;
+    let (dataset, source, target) = accounts(db, &share).await?;
 
     let started = move_share(db, &share, ShareAction::Start).await?;
     let (waiting, running) = match mode {
@@ -195,10 +184,7 @@ pub async fn shared_items(db: &DatabaseConnection, share_uri: &str) -> Result<us
 pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[String]) -> Result<Option<Work>> {
     let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else { return Ok(None) };
     let share = Share::from_model(row)?;
-    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
-    let external_id = onboarding::external_id(db).await?;
-    let source = side(db, &dataset.environment_uri, &external_id).await?;
-    let target = side(db, &share.environment_uri, &external_id).await?;
+    let (dataset, source, target) = accounts(db, &share).await?;
     let mut items = vec![];
     for row in si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await? {
         let item = ShareItem::from(row);

@@ -10,7 +10,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
-use sluice_entities::{dataset_table as tbl, dataset_table_column as col, environment as env};
+use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
 
 use super::{
     model::{DELETED, DatasetTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn},
@@ -19,7 +19,7 @@ use super::{
 use crate::{
     Actor, Error, Result, audit,
     datasets::{Datasets, RESOURCE_TYPE, model},
-    environments::{LinkError, PivotRole, onboarding},
+    environments::{LinkError, onboarding},
     organizations::validate,
     page::{Page, PageRequest, like_pattern},
     permissions::{self, catalog, granted_resources},
@@ -258,16 +258,7 @@ impl Datasets<'_> {
         )
         .await?;
         let dataset = self.load(&table.dataset_uri).await?;
-        let environment = env::Entity::find_by_id(dataset.environment_uri.clone())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: "environment", uri: dataset.environment_uri.clone() })?;
-        let pivot = PivotRole {
-            account_id: environment.aws_account_id.clone(),
-            region: environment.region.clone(),
-            role_name: environment.pivot_role_name.clone(),
-            external_id: onboarding::external_id(self.db).await?,
-        };
+        let (_, pivot) = crate::environments::platform::with_pivot(self.db, &dataset.environment_uri).await?;
         let aws = onboarding::require(self.aws)?;
         let found = aws.resources.table(&pivot, &dataset.glue_database_name, &table.name).await.map_err(
             |e| match e {

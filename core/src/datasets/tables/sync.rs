@@ -14,13 +14,13 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Value, json};
-use sluice_entities::{dataset_table as tbl, dataset_table_column as col, environment as env};
+use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
 
 use super::model::{DELETED, GlueTable, IN_SYNC};
 use crate::{
     Error, Result,
     datasets::{Dataset, INDEX_ACTION, RESOURCE_TYPE, model::json_list},
-    environments::{self, PivotRole, onboarding},
+    environments::PivotRole,
     tasks::{NewTask, store},
     uri::new_uri,
 };
@@ -55,16 +55,7 @@ impl TableSync {
             .await?
             .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: dataset_uri.to_owned() })
             .and_then(Dataset::from_model)?;
-        let environment =
-            env::Entity::find_by_id(dataset.environment_uri.clone()).one(db).await?.ok_or_else(|| {
-                Error::NotFound { kind: environments::RESOURCE_TYPE, uri: dataset.environment_uri.clone() }
-            })?;
-        let pivot = PivotRole {
-            account_id: environment.aws_account_id,
-            region: environment.region,
-            role_name: environment.pivot_role_name,
-            external_id: onboarding::external_id(db).await?,
-        };
+        let (_, pivot) = crate::environments::platform::with_pivot(db, &dataset.environment_uri).await?;
         Ok(Self { dataset, pivot, token: new_uri(), cap, summary: SyncSummary::default() })
     }
 
