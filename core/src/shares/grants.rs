@@ -5,6 +5,8 @@
 //! what Write or Modify add) on the table. Cross account: the target account gets those grants;
 //! in the target account a `<db>_shared` database holds a resource link to the table, and the
 //! role gets DESCRIBE on that database and the link, and the table permissions on the target.
+//! The target account gets its grants with the grant option, as Lake Formation requires for its
+//! administrators to grant them on to the account's roles.
 
 use super::{
     folders::FolderAccess,
@@ -23,6 +25,9 @@ pub struct PlannedGrant {
     /// None for a grant on the database itself.
     pub table: Option<String>,
     pub permissions: Vec<&'static str>,
+    /// Made with the grant option on its permissions: a target account gets it, so its
+    /// administrators (the pivot role) can pass the permissions on to the principal.
+    pub grant_option: bool,
 }
 
 /// A Glue resource link in the target account.
@@ -79,7 +84,12 @@ fn grant(
         database: database.to_owned(),
         table: table.map(str::to_owned),
         permissions,
+        grant_option: false,
     }
+}
+
+fn grantable(grant: PlannedGrant) -> PlannedGrant {
+    PlannedGrant { grant_option: true, ..grant }
 }
 
 /// The plan of one item; Err with the reason when it cannot be shared (a table or folder that
@@ -122,8 +132,8 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
     Ok(ItemPlan {
         item: item.item.item_name.clone(),
         grants_in_source: vec![
-            grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"]),
-            grant(source, &target.account_id, source, database, Some(table), table_perms.clone()),
+            grantable(grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"])),
+            grantable(grant(source, &target.account_id, source, database, Some(table), table_perms.clone())),
         ],
         shared_database: Some(shared.clone()),
         link: Some(PlannedLink {
