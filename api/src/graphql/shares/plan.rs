@@ -64,6 +64,8 @@ pub struct PlannedGrant {
     database: String,
     table: Option<String>,
     permissions: Vec<String>,
+    /// Whether the principal may grant the permissions on (a target account does).
+    grant_option: bool,
 }
 
 #[derive(SimpleObject)]
@@ -84,6 +86,7 @@ fn planned(g: sluice_core::shares::PlannedGrant) -> PlannedGrant {
         database: g.database,
         table: g.table,
         permissions: strings(g.permissions),
+        grant_option: g.grant_option,
     }
 }
 
