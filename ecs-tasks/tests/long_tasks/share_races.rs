@@ -88,9 +88,9 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
         shares.push(share);
     }
 
-    // Approvals race each other and the worker; then revokes race approvals again.
+    // Fifty approve, revoke and approve calls race each other and the worker.
     let mut racers = tokio::task::JoinSet::new();
-    for i in 0..30 {
+    for i in 0..50 {
         let (core, alice, bob, uri) =
             (core.clone(), alice.clone(), bob.clone(), shares[i % 3].share_uri.clone());
         let orders = fixture.tables[1].table_uri.clone();
