@@ -23,6 +23,7 @@ use crate::{
         Caller, SluiceSchema,
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
         organizations::StatsLoader,
+        shares::ShareStatisticsLoader,
         to_gql,
     },
 };
@@ -88,6 +89,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
                 DatasetStackLoader { core: core.clone(), actor: actor.clone() },
                 tokio::spawn,
             ))
+            .data(DataLoader::new(ShareStatisticsLoader { core: core.clone() }, tokio::spawn))
             .data(DataLoader::new(StatsLoader { core, actor }, tokio::spawn));
     }
     state.schema.execute(req).await.into()

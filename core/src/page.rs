@@ -1,5 +1,10 @@
 //! Paged lists in data.all's shape: `{count page pages hasNext hasPrevious nodes}`.
 
+use sea_orm::{
+    Condition,
+    sea_query::{Expr, Func, IntoColumnRef, LikeExpr},
+};
+
 use crate::{Error, Result};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 10;
@@ -66,6 +71,18 @@ impl<T> Page<T> {
             nodes: self.nodes.into_iter().map(f).collect(),
         }
     }
+}
+
+/// The condition that any of `columns` contains `term`, ignoring case: the search every list's
+/// `term` filter makes. Columns come with their entity (`(Entity, Column)`), so joins stay clear.
+pub fn contains_any<C: IntoColumnRef>(term: &str, columns: impl IntoIterator<Item = C>) -> Condition {
+    let pattern = like_pattern(term);
+    columns.into_iter().fold(Condition::any(), |any, column| {
+        any.add(sea_orm::sea_query::ExprTrait::like(
+            Expr::expr(Func::lower(Expr::col(column))),
+            LikeExpr::new(pattern.clone()).escape('\\'),
+        ))
+    })
 }
 
 /// A case-insensitive "contains" pattern for `LOWER(col) LIKE … ESCAPE '\\'`.

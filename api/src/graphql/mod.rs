@@ -7,7 +7,7 @@ mod error;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
-mod shares;
+pub(crate) mod shares;
 mod tasks;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};

@@ -3,11 +3,8 @@
 //! one leaves the objects under it alone.
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::dataset_location as loc;
@@ -18,7 +15,7 @@ use crate::{
     environments::{LinkError, onboarding},
     error::OnConflict,
     organizations::validate,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog},
     tasks::{NewTask, store},
     uri::new_uri,
@@ -137,17 +134,8 @@ impl Datasets<'_> {
     ) -> Result<Page<DatasetFolder>> {
         let mut query = loc::Entity::find().filter(loc::Column::DatasetUri.eq(dataset_uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            let like = |c: loc::Column| {
-                Expr::expr(Func::lower(Expr::col((loc::Entity, c))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(loc::Column::Label))
-                    .add(like(loc::Column::S3Prefix))
-                    .add(like(loc::Column::Description)),
-            );
+            let columns = [loc::Column::Label, loc::Column::S3Prefix, loc::Column::Description];
+            query = query.filter(contains_any(term, columns.map(|c| (loc::Entity, c))));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query

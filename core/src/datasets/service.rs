@@ -4,11 +4,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde_json::json;
 use sluice_entities::{dataset as ds, environment as env, stack};
@@ -18,7 +15,7 @@ use crate::{
     Actor, Error, Result, audit,
     environments::{self, stacks},
     organizations::validate,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
@@ -137,17 +134,8 @@ impl Datasets<'_> {
             query = query.filter(ds::Column::SamlAdminGroupName.eq(team));
         }
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            let like = |col: ds::Column| {
-                Expr::expr(Func::lower(Expr::col((ds::Entity, col))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(ds::Column::Label))
-                    .add(like(ds::Column::Description))
-                    .add(like(ds::Column::Tags)),
-            );
+            let columns = [ds::Column::Label, ds::Column::Description, ds::Column::Tags];
+            query = query.filter(contains_any(term, columns.map(|c| (ds::Entity, c))));
         }
         if !filter.roles.is_empty() {
             query = query.filter(role_condition(actor, &filter.roles));

@@ -2,10 +2,8 @@
 //! an environment, each owned by one of the environment's teams.
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use sluice_entities::{consumption_principal as cp, environment_group as eg};
 
@@ -13,7 +11,7 @@ use super::{Environments, RESOURCE_TYPE, model};
 use crate::{
     Actor, Error, Result, audit,
     error::OnConflict,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog},
     uri::new_uri,
 };
@@ -219,10 +217,7 @@ impl Environments<'_> {
             query = query.filter(cp::Column::GroupUri.eq(group));
         }
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            query = query.filter(
-                Expr::expr(Func::lower(Expr::col((cp::Entity, cp::Column::Name))))
-                    .like(LikeExpr::new(like_pattern(term)).escape('\\')),
-            );
+            query = query.filter(contains_any(term, [(cp::Entity, cp::Column::Name)]));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query

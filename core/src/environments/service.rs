@@ -3,11 +3,8 @@
 use std::sync::Arc;
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::{environment as env, environment_group as eg, stack};
@@ -23,7 +20,7 @@ use crate::{
     Actor, Error, Result, audit,
     error::OnConflict,
     organizations::{self, Organization},
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
     uri::new_uri,
@@ -234,18 +231,13 @@ impl Environments<'_> {
             query = query.filter(env::Column::OrganizationUri.eq(org));
         }
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            let like = |col: env::Column| {
-                Expr::expr(Func::lower(Expr::col((env::Entity, col))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(env::Column::Label))
-                    .add(like(env::Column::Description))
-                    .add(like(env::Column::AwsAccountId))
-                    .add(like(env::Column::Region)),
-            );
+            let columns = [
+                env::Column::Label,
+                env::Column::Description,
+                env::Column::AwsAccountId,
+                env::Column::Region,
+            ];
+            query = query.filter(contains_any(term, columns.map(|c| (env::Entity, c))));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query

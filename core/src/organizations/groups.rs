@@ -1,9 +1,6 @@
 //! Teams in an organization: invite, change, remove and list them.
 
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use sluice_entities::organization_group as og;
 
 use super::{
@@ -11,7 +8,7 @@ use super::{
 };
 use crate::{
     Actor, Error, Result, audit,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog},
 };
 
@@ -133,10 +130,7 @@ impl Organizations<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ORGANIZATION).await?;
         let mut query = og::Entity::find().filter(og::Column::OrganizationUri.eq(uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            query = query.filter(
-                Expr::expr(Func::lower(Expr::col((og::Entity, og::Column::GroupUri))))
-                    .like(LikeExpr::new(like_pattern(term)).escape('\\')),
-            );
+            query = query.filter(contains_any(term, [(og::Entity, og::Column::GroupUri)]));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query

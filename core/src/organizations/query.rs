@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use sluice_entities::{organization as org, organization_group as og};
 
@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     Actor, Result,
-    page::{Page, PageRequest, contains_pattern, like_pattern},
+    page::{Page, PageRequest, contains_any, contains_pattern},
     permissions::{catalog, granted_resources},
 };
 
@@ -34,17 +34,8 @@ impl Organizations<'_> {
             query = query.filter(org::Column::Archived.eq(false));
         }
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            let like = |col: org::Column| {
-                Expr::expr(Func::lower(Expr::col((org::Entity, col))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(org::Column::Label))
-                    .add(like(org::Column::Description))
-                    .add(like(org::Column::Tags)),
-            );
+            let columns = [org::Column::Label, org::Column::Description, org::Column::Tags];
+            query = query.filter(contains_any(term, columns.map(|c| (org::Entity, c))));
         }
         for tag in &filter.tags {
             // Tags are stored as a compact JSON array, so a quoted element matches one whole tag.

@@ -2,7 +2,6 @@
 
 use std::{collections::HashSet, sync::Mutex};
 
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
@@ -12,7 +11,7 @@ use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
 use super::{GROUP, catalog, require_admin};
 use crate::{
     Actor, Error, Result, audit,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     uri::new_sid,
 };
 
@@ -116,12 +115,7 @@ impl TenantAdmin<'_> {
         require_admin(actor)?;
         let mut query = tp::Entity::find().filter(tp::Column::PrincipalType.eq(GROUP));
         if let Some(term) = term.filter(|t| !t.trim().is_empty()) {
-            query = query.filter(
-                sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
-                    sea_orm::sea_query::Expr::col((tp::Entity, tp::Column::PrincipalId)),
-                ))
-                .like(sea_orm::sea_query::LikeExpr::new(like_pattern(term)).escape('\\')),
-            );
+            query = query.filter(contains_any(term, [(tp::Entity, tp::Column::PrincipalId)]));
         }
         let count = query.clone().count(self.db).await?;
         let policies = query

@@ -2,18 +2,15 @@
 //! requesters' outbox, items with their filters, and the processing log.
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use sluice_entities::{share_item as si, share_log, share_object as so};
 
 use super::{RESOURCE_TYPE, Share, ShareItem, ShareRole, Shares, state::ItemStatus};
 use crate::{
     Actor, Error, Result, datasets,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     uri::new_uri,
 };
@@ -113,11 +110,7 @@ impl Shares<'_> {
         self.get(actor, share_uri).await?;
         let mut query = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri));
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            query = query.filter(
-                Expr::expr(Func::lower(Expr::col((si::Entity, si::Column::ItemName))))
-                    .like(LikeExpr::new(pattern).escape('\\')),
-            );
+            query = query.filter(contains_any(term, [(si::Entity, si::Column::ItemName)]));
         }
         let in_states = |pred: fn(&ItemStatus) -> bool, wanted: bool| {
             let names: Vec<&str> =
@@ -188,17 +181,8 @@ impl Shares<'_> {
             query = query.filter(so::Column::DatasetUri.is_in(filter.dataset_uris.clone()));
         }
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            let like = |c: so::Column| {
-                Expr::expr(Func::lower(Expr::col((so::Entity, c))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(so::Column::PrincipalName))
-                    .add(like(so::Column::GroupUri))
-                    .add(like(so::Column::RequestPurpose)),
-            );
+            let columns = [so::Column::PrincipalName, so::Column::GroupUri, so::Column::RequestPurpose];
+            query = query.filter(contains_any(term, columns.map(|c| (so::Entity, c))));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query
@@ -243,8 +227,22 @@ impl Shares<'_> {
 
     /// Counts of the share's items by what they hold.
     pub async fn statistics(&self, share_uri: &str) -> Result<ShareStatistics> {
-        let mut stats = ShareStatistics::default();
-        for item in self.items_of(share_uri).await? {
+        let mut many = self.statistics_many(&[share_uri.to_owned()]).await?;
+        Ok(many.remove(share_uri).unwrap_or_default())
+    }
+
+    /// Item counts of many shares in one query, for a page of them; every share asked for has
+    /// an entry.
+    pub async fn statistics_many(
+        &self,
+        share_uris: &[String],
+    ) -> Result<std::collections::HashMap<String, ShareStatistics>> {
+        let mut out: std::collections::HashMap<String, ShareStatistics> =
+            share_uris.iter().map(|u| (u.clone(), ShareStatistics::default())).collect();
+        let items =
+            si::Entity::find().filter(si::Column::ShareUri.is_in(share_uris.to_vec())).all(self.db).await?;
+        for item in items {
+            let stats = out.entry(item.share_uri).or_default();
             match ItemStatus::parse(&item.status) {
                 Some(s) if s.is_shared() => stats.shared += 1,
                 Some(ItemStatus::RevokeSucceeded) => stats.revoked += 1,
@@ -253,7 +251,7 @@ impl Shares<'_> {
                 _ => {}
             }
         }
-        Ok(stats)
+        Ok(out)
     }
 }
 

@@ -94,10 +94,10 @@ impl ShareGql {
     }
     /// Whether any item holds grants.
     async fn existing_shared_items(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(core(ctx)?.shares().statistics(&self.0.share_uri).await.gql()?.shared > 0)
+        Ok(super::loaders::statistics(ctx, &self.0.share_uri).await?.shared > 0)
     }
     async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<ShareObjectStatistic> {
-        let s = core(ctx)?.shares().statistics(&self.0.share_uri).await.gql()?;
+        let s = super::loaders::statistics(ctx, &self.0.share_uri).await?;
         let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(ShareObjectStatistic {
             shared_items: int(s.shared),

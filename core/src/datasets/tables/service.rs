@@ -3,10 +3,8 @@
 //! in AWS needs GET_DATASET like the dataset's own restricted part.
 
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde_json::json;
 use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
@@ -20,16 +18,12 @@ use crate::{
     datasets::{Datasets, RESOURCE_TYPE, model},
     environments::{LinkError, onboarding},
     organizations::validate,
-    page::{Page, PageRequest, like_pattern},
+    page::{Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
 
 /// `lower(column) LIKE pattern`, for the term filters.
-fn like(column: impl sea_orm::sea_query::IntoColumnRef, pattern: &str) -> sea_orm::sea_query::SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.to_owned()).escape('\\'))
-}
-
 impl Datasets<'_> {
     async fn load_table(&self, table_uri: &str) -> Result<DatasetTable> {
         tbl::Entity::find_by_id(table_uri.to_owned())
@@ -61,13 +55,8 @@ impl Datasets<'_> {
             ))),
         };
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            query = query.filter(
-                Condition::any()
-                    .add(like((tbl::Entity, tbl::Column::Label), &pattern))
-                    .add(like((tbl::Entity, tbl::Column::Name), &pattern))
-                    .add(like((tbl::Entity, tbl::Column::Description), &pattern)),
-            );
+            let columns = [tbl::Column::Label, tbl::Column::Name, tbl::Column::Description];
+            query = query.filter(contains_any(term, columns.map(|c| (tbl::Entity, c))));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query
@@ -105,12 +94,8 @@ impl Datasets<'_> {
         self.load_table(table_uri).await?;
         let mut query = col::Entity::find().filter(col::Column::TableUri.eq(table_uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(term);
-            query = query.filter(
-                Condition::any()
-                    .add(like((col::Entity, col::Column::Name), &pattern))
-                    .add(like((col::Entity, col::Column::Description), &pattern)),
-            );
+            let columns = [col::Column::Name, col::Column::Description];
+            query = query.filter(contains_any(term, columns.map(|c| (col::Entity, c))));
         }
         let count = query.clone().count(self.db).await?;
         let rows = query
