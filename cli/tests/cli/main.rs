@@ -1,0 +1,188 @@
+//! `sluice-cli` end to end against a real `sluice serve` with moto as AWS: two CI roles, mapped
+//! by an admin to TeamA and TeamB, sign in with their AWS credentials alone, link an
+//! environment, create a dataset, sync its tables and share one, all with `--json`.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use sluice_cloud::sdk;
+
+use support::{Cli, REGION, Server, assume, fresh_account, owner};
+
+const MAP: &str = "mutation($arn: String!, $user: String!, $group: String!) {
+  createIamPrincipalMapping(input: {arnPattern: $arn, username: $user, groups: [$group]}) { mappingUri }
+}";
+const TASK: &str = "query($t: String!) { getTask(taskUri: $t) { status lastError } }";
+const GLUE_DB: &str = "query($d: String!) { getDataset(datasetUri: $d) { restricted { GlueDatabaseName } } }";
+
+fn text<'v>(value: &'v Value, path: &str) -> &'v str {
+    let found = path.split('.').fold(value, |v, k| &v[k]);
+    found.as_str().unwrap_or_else(|| panic!("no string at {path} in {value}"))
+}
+
+/// Polls a task through `gql` until it ends, and fails the test unless it succeeded.
+async fn wait_for_task(cli: &Cli, file: &str, task: &str, server: &Server) {
+    for _ in 0..240 {
+        let data = cli.ok(&["gql", file, "--var", &format!("t={task}")]).await;
+        match data["getTask"]["status"].as_str() {
+            Some("succeeded") => return,
+            Some("failed") => panic!("task {task} failed: {data}\n{}", server.log()),
+            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    }
+    panic!("task {task} did not finish\n{}", server.log());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line() {
+    let server = Server::start().await;
+    let docs = server.dir.path();
+    for (name, doc) in [("map.graphql", MAP), ("task.graphql", TASK), ("glue.graphql", GLUE_DB)] {
+        std::fs::write(docs.join(name), doc).expect("document");
+    }
+    let file = |name: &str| docs.join(name).display().to_string();
+
+    // An admin (a dev-issuer token) maps the two CI roles.
+    let ci_account = fresh_account();
+    let admin = Cli::with_token(&server, "admin", &server.dev_token("dave", "DAAdministrators"));
+    for (role, user, team) in [("producer-ci", "producer", "TeamA"), ("consumer-ci", "consumer", "TeamB")] {
+        let arn = format!("arn:aws:iam::{ci_account}:role/{role}");
+        admin
+            .ok(&[
+                "gql",
+                &file("map.graphql"),
+                "--var",
+                &format!("arn={arn}"),
+                "--var",
+                &format!("user={user}"),
+                "--var",
+                &format!("group={team}"),
+            ])
+            .await;
+    }
+
+    // Both sign in with nothing but AWS credentials: IAM is the default when they are present.
+    let producer = Cli::with_credentials(&server, "producer", &assume(&ci_account, "producer-ci").await);
+    let consumer = Cli::with_credentials(&server, "consumer", &assume(&ci_account, "consumer-ci").await);
+    let login = producer.ok(&["login"]).await;
+    assert_eq!(login["auth"], "iam", "{login}");
+    consumer.ok(&["login"]).await;
+
+    // An unmapped role is refused with the authentication exit code.
+    let stranger = Cli::with_credentials(&server, "stranger", &assume(&ci_account, "stranger").await);
+    let refused = stranger.run(&["org", "list"]).await;
+    assert_eq!(refused.code, 3, "{}{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("not mapped"), "{}", refused.stderr);
+
+    // The producer links a data account whose owner deployed the pivot role.
+    let org = producer.ok(&["org", "create", "--label", "Data Platform", "--team", "TeamA"]).await;
+    let org = text(&org, "organizationUri").to_owned();
+    assert_eq!(producer.ok(&["org", "list"]).await[0]["owner"], "producer");
+    let data_account = fresh_account();
+    let owner_session = owner(&data_account).await;
+    sdk::iam::Client::new(&owner_session)
+        .create_role()
+        .role_name("sluice-pivot-role")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .expect("the account owner deploys the pivot role");
+    let env = producer
+        .ok(&[
+            "env",
+            "link",
+            "--org",
+            &org,
+            "--account",
+            &data_account,
+            "--region",
+            REGION,
+            "--label",
+            "Lake",
+            "--team",
+            "TeamA",
+            "--prefix",
+            "cli",
+        ])
+        .await;
+    let env = text(&env, "environmentUri").to_owned();
+    producer
+        .ok(&["env", "invite", "--env", &env, "--team", "TeamB", "--permission", "CREATE_SHARE_OBJECT"])
+        .await;
+    let envs = producer.ok(&["env", "list"]).await;
+    assert_eq!(envs[0]["AwsAccountId"], data_account.as_str(), "{envs}");
+
+    // A dataset, deployed by the long task; a producer job puts a table in its Glue database.
+    let dataset =
+        producer.ok(&["dataset", "create", "--env", &env, "--label", "Orders", "--team", "TeamA"]).await;
+    let dataset_uri = text(&dataset, "datasetUri").to_owned();
+    wait_for_task(&producer, &file("task.graphql"), text(&dataset, "stack.taskUri"), &server).await;
+    let glue = producer.ok(&["gql", &file("glue.graphql"), "--var", &format!("d={dataset_uri}")]).await;
+    let database = text(&glue, "getDataset.restricted.GlueDatabaseName");
+    let column = sdk::glue::types::Column::builder().name("id").r#type("bigint").build().expect("column");
+    sdk::glue::Client::new(&owner_session)
+        .create_table()
+        .database_name(database)
+        .table_input(
+            sdk::glue::types::TableInput::builder()
+                .name("orders")
+                .storage_descriptor(sdk::glue::types::StorageDescriptor::builder().columns(column).build())
+                .build()
+                .expect("table"),
+        )
+        .send()
+        .await
+        .expect("a producer job creates a table");
+    producer.ok(&["dataset", "sync", &dataset_uri]).await;
+    let mut tables = Value::Null;
+    for _ in 0..120 {
+        tables = producer.ok(&["dataset", "tables", &dataset_uri]).await;
+        if tables.as_array().is_some_and(|t| !t.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(tables[0]["name"], "orders", "{tables}\n{}", server.log());
+    let table = text(&tables[0], "tableUri").to_owned();
+    // Search covers the datasets the caller's teams hold a role on: there is no catalog search
+    // operation in GraphQL yet.
+    let found = producer.ok(&["search", "Orders"]).await;
+    assert!(
+        found.as_array().is_some_and(|d| d.iter().any(|d| d["datasetUri"] == dataset_uri.as_str())),
+        "{found}"
+    );
+
+    // The consumer asks; the producer approves; the share is processed in moto.
+    let share = consumer
+        .ok(&[
+            "share",
+            "request",
+            "--dataset",
+            &dataset_uri,
+            "--env",
+            &env,
+            "--team",
+            "TeamB",
+            "--table",
+            &table,
+            "--purpose",
+            "reporting",
+            "--submit",
+        ])
+        .await;
+    assert_eq!(share["status"], "Submitted", "{share}");
+    let share_uri = text(&share, "shareUri").to_owned();
+    let approved = producer.ok(&["share", "approve", &share_uri]).await;
+    assert_eq!(approved["status"], "Approved", "{approved}");
+    let done = consumer.run(&["share", "status", &share_uri, "--wait", "--timeout", "120"]).await;
+    assert_eq!(done.code, 0, "{}{}\n{}", done.stdout, done.stderr, server.log());
+    assert_eq!(done.json["status"], "Processed", "{}", done.stdout);
+    assert_eq!(done.json["items"]["nodes"][0]["status"], "Share_Succeeded", "{}", done.stdout);
+
+    // A second approval is refused by the server: exit code 1 with its error code.
+    let again = producer.run(&["share", "approve", &share_uri]).await;
+    assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
+    assert!(again.stderr.contains("INVALID_STATE") || again.stderr.contains("CONFLICT"), "{}", again.stderr);
+}
