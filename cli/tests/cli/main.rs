@@ -47,7 +47,11 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     // An admin (a dev-issuer token) maps the two CI roles.
     let ci_account = fresh_account();
     let admin = Cli::with_token(&server, "admin", &server.dev_token("dave", "DAAdministrators"));
-    for (role, user, team) in [("producer-ci", "producer", "TeamA"), ("consumer-ci", "consumer", "TeamB")] {
+    for (role, user, team) in [
+        ("producer-ci", "producer", "TeamA"),
+        ("consumer-ci", "consumer", "TeamB"),
+        ("analyst-ci", "analyst", "TeamC"),
+    ] {
         let arn = format!("arn:aws:iam::{ci_account}:role/{role}");
         admin
             .ok(&[
@@ -185,4 +189,35 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     let again = producer.run(&["share", "approve", &share_uri]).await;
     assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
     assert!(again.stderr.contains("INVALID_STATE") || again.stderr.contains("CONFLICT"), "{}", again.stderr);
+
+    // examples/bulk_approve.py (Python, requests, IAM-signed) approves TeamA's inbox: here,
+    // TeamC's request for the same table.
+    let analyst = Cli::with_credentials(&server, "analyst", &assume(&ci_account, "analyst-ci").await);
+    producer
+        .ok(&["env", "invite", "--env", &env, "--team", "TeamC", "--permission", "CREATE_SHARE_OBJECT"])
+        .await;
+    let second = analyst
+        .ok(&[
+            "share",
+            "request",
+            "--dataset",
+            &dataset_uri,
+            "--env",
+            &env,
+            "--team",
+            "TeamC",
+            "--table",
+            &table,
+            "--submit",
+        ])
+        .await;
+    let second_uri = text(&second, "shareUri").to_owned();
+    let approved = producer.python_example("bulk_approve.py", &["--team", "TeamA"]).await;
+    let printed = String::from_utf8_lossy(&approved.stdout);
+    assert!(approved.status.success(), "{printed}{}", String::from_utf8_lossy(&approved.stderr));
+    assert!(printed.contains(&format!("approved {second_uri}")), "{printed}");
+    assert!(!printed.contains(&share_uri), "only submitted shares are approved: {printed}");
+    let done = analyst.run(&["share", "status", &second_uri, "--wait", "--timeout", "120"]).await;
+    assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
+    assert_eq!(done.json["items"]["nodes"][0]["status"], "Share_Succeeded", "{}", done.stdout);
 }

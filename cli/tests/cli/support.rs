@@ -156,6 +156,27 @@ impl Cli {
         Self { url: server.url.clone(), home, env }
     }
 
+    /// Runs a Python example from `examples/` with this user's environment.
+    pub async fn python_example(&self, script: &str, args: &[&str]) -> std::process::Output {
+        let python = std::env::var("SLUICE_TEST_PYTHON").unwrap_or_else(|_| {
+            let home = std::env::var("HOME").unwrap_or_default();
+            format!("{home}/.cache/sluice/venv/bin/python")
+        });
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        tokio::process::Command::new(&python)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(self.env.iter().cloned())
+            .arg(examples.join(script))
+            .arg(&self.url)
+            .args(args)
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("{python} (SLUICE_TEST_PYTHON) runs: {e}"))
+    }
+
     /// Runs `sluice-cli --url … --json <args>`.
     pub async fn run(&self, args: &[&str]) -> Output {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sluice-cli"));
