@@ -7,7 +7,7 @@
 #
 # dataset.json, kept in the repo:
 #   {"environmentUri": "…", "label": "Orders", "team": "TeamA", "bucket": "orders-raw",
-#    "glueDatabase": "orders", "stewards": "TeamA-Readers", "tags": ["sales"]}
+#    "kmsAlias": "orders", "glueDatabase": "orders", "stewards": "TeamA-Readers", "tags": ["sales"]}
 #
 # Needs sluice-cli (signed in, e.g. with the CI role's AWS credentials) and jq.
 set -euo pipefail
@@ -19,11 +19,10 @@ field() { jq -r --arg f "$1" '.[$f] // empty' "$spec"; }
 label="$(field label)"
 
 uri="$("$cli" --json dataset list --term "$label" \
-  | jq -r --arg l "$label" --arg e "$(field environmentUri)" \
-      'map(select(.label == $l)) | first | .datasetUri // empty')"
+  | jq -r --arg l "$label" 'map(select(.label == $l)) | first | .datasetUri // empty')"
 if [ -z "$uri" ]; then
   args=(--env "$(field environmentUri)" --label "$label" --team "$(field team)"
-    --bucket "$(field bucket)")
+    --bucket "$(field bucket)" --kms-alias "$(field kmsAlias)")
   [ -n "$(field glueDatabase)" ] && args+=(--glue-db "$(field glueDatabase)")
   [ -n "$(field stewards)" ] && args+=(--stewards "$(field stewards)")
   while read -r tag; do [ -n "$tag" ] && args+=(--tag "$tag"); done < <(jq -r '.tags[]?' "$spec")

@@ -100,7 +100,7 @@ impl IamVerifier {
                 return Err(IamAuthError::StsUnavailable);
             }
         }
-        let arn = match self.ask_sts(&req, checked.body).await {
+        let arn = match self.ask_sts(checked.forward_headers, checked.body).await {
             Ok(arn) => arn,
             Err(err) => {
                 // A refused request must not hold its slot: the client may fix its clock and
@@ -129,15 +129,14 @@ impl IamVerifier {
 
     /// Sends the request, as signed, to the configured endpoint (never to the URL the client
     /// named, which was only compared with it) and reads the caller's ARN from the answer.
-    async fn ask_sts(&self, req: &SignedIdentityRequest, body: Vec<u8>) -> Result<String, IamAuthError> {
-        let mut forward = self.http.post(self.settings.sts_endpoint.clone()).body(body);
-        for (name, value) in &req.headers {
-            // reqwest sets these from the URL and body, to the values that were checked.
-            if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
-                continue;
-            }
-            forward = forward.header(name.as_str(), value.as_str());
-        }
+    async fn ask_sts(
+        &self,
+        headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+        body: Vec<u8>,
+    ) -> Result<String, IamAuthError> {
+        // reqwest sets Host and Content-Length from the URL and body: the values checked.
+        let headers: reqwest::header::HeaderMap = headers.into_iter().collect();
+        let forward = self.http.post(self.settings.sts_endpoint.clone()).headers(headers).body(body);
         let response = forward.send().await.map_err(|err| {
             tracing::warn!(error = %err, "STS did not answer an IAM sign-in");
             IamAuthError::StsUnavailable

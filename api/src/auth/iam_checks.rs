@@ -12,6 +12,8 @@ use super::iam::{IamAuthError, IamSettings};
 pub const MAX_AGE: TimeDelta = TimeDelta::minutes(15);
 /// How far in the future a signature's date may be, for clients with a fast clock.
 pub const MAX_SKEW: TimeDelta = TimeDelta::minutes(5);
+/// A signed GetCallerIdentity has about eight headers; more is not a real client.
+const MAX_HEADERS: usize = 32;
 
 /// The parts of a request that passed the checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,9 @@ pub struct Checked {
     pub signature: String,
     pub signed_at: DateTime<Utc>,
     pub body: Vec<u8>,
+    /// What is forwarded to STS: `Authorization` and the signed headers but `Host` (the
+    /// endpoint's own is sent), checked to be valid HTTP. Nothing unsigned is passed on.
+    pub forward_headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
 }
 
 pub fn check(
@@ -34,6 +39,9 @@ pub fn check(
     let body = req.body_bytes().map_err(|_| IamAuthError::Malformed)?;
     if body != GET_CALLER_IDENTITY_BODY.as_bytes() {
         return Err(IamAuthError::NotGetCallerIdentity);
+    }
+    if req.headers.len() > MAX_HEADERS {
+        return Err(IamAuthError::Malformed);
     }
     let auth = req.header("authorization").ok_or(IamAuthError::Malformed)?;
     let sig = parse_authorization(auth)?;
@@ -75,7 +83,21 @@ pub fn check(
     {
         return Err(IamAuthError::BodyMismatch);
     }
-    Ok(Checked { signature: sig.signature, signed_at, body })
+    let mut forward_headers = Vec::with_capacity(sig.signed_headers.len());
+    for (name, value) in &req.headers {
+        let lower = name.to_ascii_lowercase();
+        // Host and Content-Length are set by the HTTP client from the endpoint and the body,
+        // which are exactly what was checked.
+        let ours = lower == "host" || lower == "content-length";
+        if ours || !(lower == "authorization" || sig.signed_headers.contains(&lower)) {
+            continue;
+        }
+        let name =
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| IamAuthError::Malformed)?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| IamAuthError::Malformed)?;
+        forward_headers.push((name, value));
+    }
+    Ok(Checked { signature: sig.signature, signed_at, body, forward_headers })
 }
 
 fn check_url(url: &str, settings: &IamSettings) -> Result<(), IamAuthError> {
@@ -285,6 +307,32 @@ mod tests {
                 r.headers.insert("Authorization".into(), s3);
             }),
             Err(IamAuthError::NotGetCallerIdentity)
+        );
+    }
+
+    #[test]
+    fn only_the_authorization_and_signed_headers_are_forwarded() {
+        let checked = with(|r| {
+            r.headers.insert("Transfer-Encoding".into(), "chunked".into());
+        })
+        .expect("valid");
+        let mut names: Vec<&str> = checked.forward_headers.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-sluice-server-id"]
+        );
+        assert_eq!(
+            with(|r| {
+                r.headers.insert("X-Sluice-Server-ID".into(), "https://sluice.example.com\n".into());
+            }),
+            Err(IamAuthError::WrongServerId)
+        );
+        assert_eq!(
+            with(|r| {
+                r.headers.insert("Content-Type".into(), "text/plain\u{7f}".into());
+            }),
+            Err(IamAuthError::Malformed)
         );
     }
 

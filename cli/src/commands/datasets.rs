@@ -17,8 +17,8 @@ pub enum DatasetCommand {
         bucket: String,
         #[arg(long)]
         glue_db: Option<String>,
-        /// The bucket's KMS key alias; `SSE-S3` (default) for none.
-        #[arg(long, default_value = "SSE-S3")]
+        /// The alias of the customer KMS key the bucket is encrypted with.
+        #[arg(long)]
         kms_alias: String,
     },
     /// Read the dataset's tables from Glue again (queued; prints the number of tables queued).

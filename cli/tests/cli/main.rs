@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::Value;
-use sluice_cloud::sdk;
+use sluice_cloud::{sdk, sdk::aws_config::SdkConfig};
 
 use support::{Cli, REGION, Server, assume, fresh_account, owner};
 
@@ -220,4 +220,86 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     let done = analyst.run(&["share", "status", &second_uri, "--wait", "--timeout", "120"]).await;
     assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
     assert_eq!(done.json["items"]["nodes"][0]["status"], "Share_Succeeded", "{}", done.stdout);
+
+    bash_examples(&server, &producer, &org, &env, &owner_session).await;
+}
+
+/// The bash examples, which read sluice-cli's JSON with jq. Debian's `jq` package is not in
+/// every base image; without it these are skipped, and said so.
+async fn bash_examples(server: &Server, producer: &Cli, org: &str, env: &str, owner_session: &SdkConfig) {
+    if std::process::Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("jq is not installed: the bash examples are not run (apt-get install jq)");
+        return;
+    }
+    // onboard-account.sh links a second account (its pivot role already deployed) and invites
+    // a team.
+    let account = fresh_account();
+    sdk::iam::Client::new(&owner(&account).await)
+        .create_role()
+        .role_name("sluice-pivot-role")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .expect("the pivot role");
+    let onboarded = producer
+        .bash_example(
+            "onboard-account.sh",
+            &[org, &account, REGION, "TeamA", "TeamB"],
+            &[("SKIP_PIVOT_DEPLOY", "1")],
+        )
+        .await;
+    let printed = String::from_utf8_lossy(&onboarded.stdout).trim().to_owned();
+    assert!(onboarded.status.success(), "{printed}{}", String::from_utf8_lossy(&onboarded.stderr));
+    let envs = producer.ok(&["env", "list"]).await;
+    assert!(
+        envs.as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e["environmentUri"] == printed.as_str() && e["AwsAccountId"] == account.as_str())),
+        "{printed} not in {envs}"
+    );
+
+    // publish-dataset.sh imports a bucket and Glue database a pipeline writes to, then syncs;
+    // run twice, it finds the dataset instead of importing it again.
+    let bucket = format!("cli-e2e-{}", fresh_account());
+    sdk::s3::Client::new(owner_session)
+        .create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(
+            sdk::s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("bucket");
+    let kms = sdk::kms::Client::new(owner_session);
+    let key = kms.create_key().send().await.expect("key");
+    let key_id = key.key_metadata().map(|m| m.key_id().to_owned()).expect("key id");
+    kms.create_alias().alias_name("alias/refunds").target_key_id(key_id).send().await.expect("alias");
+    let glue = sdk::glue::Client::new(owner_session);
+    glue.create_database()
+        .database_input(sdk::glue::types::DatabaseInput::builder().name("refunds_raw").build().expect("db"))
+        .send()
+        .await
+        .expect("database");
+    glue.create_table()
+        .database_name("refunds_raw")
+        .table_input(sdk::glue::types::TableInput::builder().name("refunds").build().expect("table"))
+        .send()
+        .await
+        .expect("table");
+    let spec = server.dir.path().join("dataset.json");
+    let json = serde_json::json!({"environmentUri": env, "label": "Refunds", "team": "TeamA", "bucket": bucket,
+        "kmsAlias": "refunds", "glueDatabase": "refunds_raw", "tags": ["finance"]});
+    std::fs::write(&spec, json.to_string()).expect("dataset.json");
+    let spec = spec.display().to_string();
+    let mut uris = Vec::new();
+    for _ in 0..2 {
+        let published = producer.bash_example("publish-dataset.sh", &[&spec], &[]).await;
+        let stderr = String::from_utf8_lossy(&published.stderr).into_owned();
+        assert!(published.status.success(), "{stderr}\n{}", server.log());
+        assert!(stderr.contains("table refunds"), "{stderr}");
+        uris.push(String::from_utf8_lossy(&published.stdout).trim().to_owned());
+    }
+    assert_eq!(uris[0], uris[1], "the second run publishes the same dataset");
 }

@@ -177,6 +177,31 @@ impl Cli {
             .unwrap_or_else(|e| panic!("{python} (SLUICE_TEST_PYTHON) runs: {e}"))
     }
 
+    /// Runs a bash example from `examples/` as this user, with this build's `sluice-cli` and
+    /// the server URL `login` saved.
+    pub async fn bash_example(
+        &self,
+        script: &str,
+        args: &[&str],
+        extra: &[(&str, &str)],
+    ) -> std::process::Output {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        tokio::process::Command::new("bash")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("SLUICE_CLI_CONFIG", self.home.join("cli.json"))
+            .env("SLUICE_CLI", env!("CARGO_BIN_EXE_sluice-cli"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(self.env.iter().cloned())
+            .envs(extra.iter().map(|(k, v)| (*k, *v)))
+            .arg(examples.join(script))
+            .args(args)
+            .output()
+            .await
+            .expect("bash runs")
+    }
+
     /// Runs `sluice-cli --url … --json <args>`.
     pub async fn run(&self, args: &[&str]) -> Output {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sluice-cli"));
