@@ -44,22 +44,31 @@ pub fn fresh_account() -> String {
 pub struct Server {
     pub url: String,
     pub dir: tempfile::TempDir,
+    extra: Vec<(String, String)>,
     child: tokio::process::Child,
 }
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// With more `SLUICE_*` settings, e.g. a Cognito issuer.
+    pub async fn start_with(extra: &[(&str, &str)]) -> Self {
+        let extra: Vec<(String, String)> =
+            extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let child = tokio::process::Command::new(sibling("sluice"))
             .arg("serve")
             .envs(server_env(dir.path(), port))
+            .envs(extra.iter().cloned())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("server.log")).expect("log file"))
             .kill_on_drop(true)
             .spawn()
             .expect("sluice serve starts");
-        let server = Self { url: format!("http://127.0.0.1:{port}"), dir, child };
+        let server = Self { url: format!("http://127.0.0.1:{port}"), dir, extra, child };
         let http = reqwest::Client::new();
         for _ in 0..300 {
             if http.get(format!("{}/readyz", server.url)).send().await.is_ok_and(|r| r.status().is_success())
@@ -81,6 +90,7 @@ impl Server {
         let out = std::process::Command::new(sibling("sluice"))
             .args(["dev-token", "--user", user, "--group", group])
             .envs(server_env(self.dir.path(), port))
+            .envs(self.extra.iter().cloned())
             .output()
             .expect("sluice dev-token");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -148,6 +158,11 @@ impl Cli {
 
     pub fn with_token(server: &Server, name: &str, token: &str) -> Self {
         Self::new(server, name, vec![("SLUICE_TOKEN".to_owned(), token.to_owned())])
+    }
+
+    /// No credentials of any kind in the environment.
+    pub fn without_credentials(server: &Server, name: &str, env: &[(&str, &str)]) -> Self {
+        Self::new(server, name, env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
     }
 
     fn new(server: &Server, name: &str, env: Vec<(String, String)>) -> Self {
