@@ -222,6 +222,15 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
     assert_eq!(done.json["items"]["nodes"][0]["status"], "Share_Succeeded", "{}", done.stdout);
 
+    // The consumer's share is revoked from the command line, item by item as shared.
+    let revoked = producer.ok(&["share", "revoke", &share_uri]).await;
+    // The worker may already have picked it up by the time the answer is read.
+    let state = revoked["items"]["nodes"][0]["status"].as_str().unwrap_or_default();
+    assert!(state.starts_with("Revoke_") && state != "Revoke_Failed", "{revoked}");
+    let done = consumer.run(&["share", "status", &share_uri, "--wait", "--timeout", "120"]).await;
+    assert_eq!(done.code, 0, "{}{}\n{}", done.stdout, done.stderr, server.log());
+    assert_eq!(done.json["items"]["nodes"][0]["status"], "Revoke_Succeeded", "{}", done.stdout);
+
     bash_examples(&server, &producer, &org, &env, &owner_session).await;
 }
 
