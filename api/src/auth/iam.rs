@@ -50,8 +50,9 @@ pub enum IamAuthError {
     Replayed,
     #[error("STS refused the signature")]
     StsRefused,
-    /// STS could not be asked, or answered nonsense; details are logged.
-    #[error("STS could not be reached to check the signature")]
+    /// STS could not be asked or answered nonsense, or the database could not record the
+    /// signature; details are logged.
+    #[error("the IAM signature could not be checked right now; try again with a new one")]
     StsUnavailable,
     #[error("the AWS principal is not mapped to a Sluice user; ask an admin for an IAM principal mapping")]
     Unmapped,
