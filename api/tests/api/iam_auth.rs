@@ -206,6 +206,23 @@ async fn admins_manage_mappings_and_a_deleted_mapping_no_longer_signs_in(backend
     assert!(audit.iter().any(|(a, o)| a == "createIamPrincipalMapping" && o == "failed"), "{audit:?}");
 }
 
+async fn an_unreachable_sts_refuses_without_spending_the_signature(backend: Backend) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a port");
+    let endpoint = format!("http://{closed}");
+    let settings = IamSettings {
+        sts_endpoint: reqwest::Url::parse(&endpoint).expect("url"),
+        region: "us-east-1".into(),
+        server_id: SERVER_ID.into(),
+    };
+    let app = TestApp::spawn_with(backend, Options { iam: Some(settings), ..Options::default() }).await;
+    let creds = Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+    let req = sign_get_caller_identity(&creds, &endpoint, "us-east-1", SERVER_ID, SystemTime::now())
+        .expect("signed");
+    assert_refused(&call(&app, &req, ME).await, "could not be checked");
+    // The same request again is not a replay: a sign-in that was never checked spends nothing.
+    assert_refused(&call(&app, &req, ME).await, "could not be checked");
+}
+
 async fn the_server_publishes_what_clients_sign_for(backend: Backend) {
     let app = spawn(backend).await;
     let (status, body) = app.get("/auth/iam").await;
@@ -237,5 +254,6 @@ on_both_backends!(
     a_mapped_role_signs_in_with_its_mapped_user_and_groups,
     unmapped_expired_tampered_and_misdirected_requests_are_unauthenticated,
     admins_manage_mappings_and_a_deleted_mapping_no_longer_signs_in,
+    an_unreachable_sts_refuses_without_spending_the_signature,
     the_server_publishes_what_clients_sign_for,
 );
