@@ -20,11 +20,14 @@
 //! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
 //! - [`grants`]: Lake Formation grants on databases and tables: given, revoked and read back by
 //!   share processing;
-//! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes.
+//! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes;
+//! - [`access`]: bucket policy statements, KMS grants and inline role policies, by name, for
+//!   folder shares.
 //!
 //! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
 //! never in templates: moto's CloudFormation silently drops those resource types.
 
+pub mod access;
 mod aws_error;
 pub mod catalog;
 pub mod cfn;
@@ -41,6 +44,7 @@ pub mod storage;
 pub mod sts;
 pub mod templates;
 
+pub use access::{Access, KeyGrant};
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
 pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};

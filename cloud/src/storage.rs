@@ -40,7 +40,7 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    fn aws<E, R>(op: impl Into<String>, e: SdkError<E, R>) -> Self
+    pub(crate) fn aws<E, R>(op: impl Into<String>, e: SdkError<E, R>) -> Self
     where
         E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
@@ -86,27 +86,30 @@ impl Storage {
     /// DescribeKey also needs the key's policy to let the pivot role in, which an imported key's
     /// may not (and moto answers DescribeKey of a key CloudFormation made with a 500).
     pub async fn kms_alias_exists(&self, alias: &str) -> Result<bool, StorageError> {
+        Ok(Self::key_id_of_alias(&self.kms, alias).await?.is_some())
+    }
+
+    /// The id of the key an alias points at; None when the alias is missing or points nowhere.
+    pub(crate) async fn key_id_of_alias(
+        kms: &aws_sdk_kms::Client,
+        alias: &str,
+    ) -> Result<Option<String>, StorageError> {
         let name = if alias.starts_with("alias/") { alias.to_owned() } else { format!("alias/{alias}") };
         let mut marker = None;
         for _ in 0..MAX_ALIAS_PAGES {
-            let out = self
-                .kms
+            let out = kms
                 .list_aliases()
                 .set_marker(marker)
                 .limit(100)
                 .send()
                 .await
                 .map_err(|e| StorageError::aws(format!("KMS ListAliases looking for {name}"), e))?;
-            if out
-                .aliases()
-                .iter()
-                .any(|a| a.alias_name() == Some(name.as_str()) && a.target_key_id().is_some())
-            {
-                return Ok(true);
+            if let Some(found) = out.aliases().iter().find(|a| a.alias_name() == Some(name.as_str())) {
+                return Ok(found.target_key_id().map(str::to_owned));
             }
             marker = out.next_marker.filter(|_| out.truncated);
             if marker.is_none() {
-                return Ok(false);
+                return Ok(None);
             }
         }
         Err(StorageError::Invalid {

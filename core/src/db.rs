@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -35,6 +38,17 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// Begins a transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so it waits its turn behind other writers instead of failing with "database is
+/// locked" when a read inside it would have to be upgraded to a write; Postgres ignores the mode.
+pub async fn write_txn<C: TransactionTrait>(db: &C) -> std::result::Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
@@ -50,5 +64,41 @@ mod tests {
         assert_eq!(sqlite_path("sqlite://./.sluice/sluice.db?mode=rwc"), Some("./.sluice/sluice.db"));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://x"), None);
+    }
+
+    /// A transaction that reads, then writes, while another connection writes in between: with
+    /// SQLite's default (deferred) mode its write fails with "database is locked"; a write
+    /// transaction waits for it instead.
+    #[tokio::test]
+    async fn a_write_transaction_that_reads_first_is_not_refused_by_a_concurrent_writer() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = connect(&url, 4).await.expect("db");
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)").await.expect("table");
+
+        let count = "SELECT count(*) FROM t";
+        let deferred = db.begin().await.expect("begin");
+        deferred.execute_unprepared(count).await.expect("read");
+        db.execute_unprepared("INSERT INTO t VALUES (1)").await.expect("another writer");
+        let refused = deferred.execute_unprepared("INSERT INTO t VALUES (2)").await;
+        assert!(refused.is_err(), "SQLite's default mode refuses the upgrade: {refused:?}");
+        deferred.rollback().await.expect("rollback");
+
+        let txn = write_txn(&db).await.expect("begin");
+        txn.execute_unprepared(count).await.expect("read");
+        let other = db.clone();
+        let writer = tokio::spawn(async move { other.execute_unprepared("INSERT INTO t VALUES (3)").await });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        txn.execute_unprepared("INSERT INTO t VALUES (4)").await.expect("the write transaction writes");
+        txn.commit().await.expect("commit");
+        writer.await.expect("joined").expect("the other writer waited its turn");
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT x FROM t ORDER BY x",
+            ))
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), 3);
     }
 }

@@ -191,17 +191,29 @@ impl fmt::Display for LfPermission {
 
 /// Permissions on one resource for one principal: an IAM role's ARN (same account), or an
 /// account id (cross account: that account's administrators pass them on through resource
-/// links). Without grant option, which shares never give.
+/// links, which needs the grant option on them).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Grant {
     pub principal: String,
     pub resource: LfResource,
     pub permissions: Vec<LfPermission>,
+    /// Whether the principal may grant all of `permissions` on.
+    pub grant_option: bool,
 }
 
 impl Grant {
     pub fn new(principal: impl Into<String>, resource: LfResource, permissions: &[LfPermission]) -> Self {
-        Self { principal: principal.into(), resource, permissions: permissions.to_vec() }
+        Self { principal: principal.into(), resource, permissions: permissions.to_vec(), grant_option: false }
+    }
+
+    /// The same grant, with the grant option on its permissions.
+    pub fn with_grant_option(self) -> Self {
+        Self { grant_option: true, ..self }
+    }
+
+    /// The grant-option permissions to send: all of them, or none.
+    pub(crate) fn sdk_grantable(&self) -> Option<Vec<Permission>> {
+        self.grant_option.then(|| self.sdk_permissions())
     }
 
     /// The permissions once each, in a stable order.
@@ -236,7 +248,11 @@ pub(crate) fn sdk_principal(identifier: &str) -> DataLakePrincipal {
 impl fmt::Display for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let permissions: Vec<&str> = self.permission_set().into_iter().map(LfPermission::as_str).collect();
-        write!(f, "{} on {} to {}", permissions.join(", "), self.resource, self.principal)
+        write!(f, "{} on {} to {}", permissions.join(", "), self.resource, self.principal)?;
+        if self.grant_option {
+            f.write_str(" with grant option")?;
+        }
+        Ok(())
     }
 }
 
@@ -249,6 +265,6 @@ impl From<&sluice_core::shares::PlannedGrant> for Grant {
         // The planner names only permissions this enum has.
         let permissions: Vec<LfPermission> =
             p.permissions.iter().filter_map(|s| LfPermission::parse(s)).collect();
-        Grant::new(p.principal.clone(), resource, &permissions)
+        Grant { grant_option: p.grant_option, ..Grant::new(p.principal.clone(), resource, &permissions) }
     }
 }

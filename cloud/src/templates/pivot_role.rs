@@ -152,6 +152,10 @@ fn stack_statements(prefixes: &NamePrefixes, role_name: &str) -> Vec<Statement> 
             "kms:Encrypt",
             "kms:Decrypt",
             "kms:GenerateDataKey",
+            // Folder shares give the principal's role the dataset key through named grants.
+            "kms:CreateGrant",
+            "kms:ListGrants",
+            "kms:RevokeGrant",
         ])
         .sid("AccountKeys")
         .on([arn("kms", "*", "key/*")]),

@@ -90,6 +90,31 @@ async fn a_grant_is_listed_with_exactly_its_permissions() {
 }
 
 #[tokio::test]
+async fn a_grant_option_is_listed_checked_and_revoked_with_its_grant() {
+    let lake = lake_grants().await;
+    let db = database();
+    let account = "210987654321";
+    let plain = Grant::new(account, table(&db, "orders"), &[Describe, Select]);
+    let grantable = plain.clone().with_grant_option();
+
+    // Held without the grant option, a grantable grant is missing whole.
+    lake.grant(&plain).await.unwrap();
+    assert_eq!(
+        lake.missing(std::slice::from_ref(&grantable)).await.unwrap(),
+        std::slice::from_ref(&grantable)
+    );
+    assert_eq!(lake.missing(std::slice::from_ref(&plain)).await.unwrap(), []);
+    lake.revoke(&plain).await.unwrap();
+
+    lake.grant(&grantable).await.unwrap();
+    assert_eq!(lake.list(None, Some(&grantable.resource)).await.unwrap(), std::slice::from_ref(&grantable));
+    assert_eq!(lake.missing(std::slice::from_ref(&grantable)).await.unwrap(), []);
+    assert!(grantable.to_string().ends_with("with grant option"), "{grantable}");
+    lake.revoke(&grantable).await.unwrap();
+    assert_eq!(lake.list(None, Some(&grantable.resource)).await.unwrap(), []);
+}
+
+#[tokio::test]
 async fn granting_twice_is_idempotent() {
     let lake = lake_grants().await;
     let db = database();

@@ -2,7 +2,7 @@
 //! (they exist already; the pivot role confirms it). Both admit the same teams and store the
 //! same row.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use sluice_entities::{dataset as ds, environment as env, environment_group as eg};
 
 use super::{Dataset, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
@@ -217,7 +217,7 @@ impl super::Datasets<'_> {
         row.kms_alias = Set(resources.kms_alias);
         row.admin_role_name = Set(resources.admin_role_name);
         row.imported_admin_role = Set(resources.imported_admin_role);
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = row.insert(&txn).await.on_conflict(|| {
             Error::Conflict(format!("environment {env_uri} already has a dataset on that bucket"))
         })?;

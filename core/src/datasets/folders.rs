@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -211,7 +211,7 @@ impl Datasets<'_> {
         }
         self.put_prefix(&dataset.environment_uri, &dataset.bucket_name, &s3_prefix).await?;
         let now = chrono::Utc::now();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = loc::ActiveModel {
             location_uri: Set(new_uri()),
             dataset_uri: Set(dataset_uri.to_owned()),
@@ -285,7 +285,7 @@ impl Datasets<'_> {
         if let Some(tags) = &input.tags {
             row.tags = Set(model::json_list(&validate::tags(Some(tags))?));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let updated = DatasetFolder::from_model(row.update(&txn).await?)?;
         queue_index(&txn, &updated, false).await?;
         audit::record(
@@ -312,7 +312,7 @@ impl Datasets<'_> {
             catalog::CREATE_DATASET_FOLDER,
         )
         .await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, &folder, true).await?;
         audit::record(

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -225,7 +225,7 @@ impl Datasets<'_> {
             Some("") => Some(None),
             Some(s) => Some(Some(validate::group("stewards", Some(s))?)),
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         if let Some(stewards) = &new_stewards {
             if let Some(old) = current.stewards.as_deref().filter(|o| *o != current.saml_admin_group_name) {
                 permissions::delete_resource_policy(&txn, old, uri).await?;
@@ -261,7 +261,7 @@ impl Datasets<'_> {
                 active.join(", ")
             )));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         for group in
             std::iter::once(dataset.saml_admin_group_name.as_str()).chain(dataset.stewards.as_deref())
         {

@@ -1,8 +1,6 @@
 //! A dataset's stack as its teams see it, and the redeploy that follows a failed deploy. Reading
 //! a stack never queues work.
 
-use sea_orm::TransactionTrait;
-
 use super::{DEPLOY_ACTION, Datasets, RESOURCE_TYPE};
 use crate::{
     Actor, Result, audit,
@@ -30,7 +28,7 @@ impl Datasets<'_> {
     async fn update_stack_inner(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::UPDATE_DATASET)
             .await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let task =
             stacks::queue_deploy_of(&txn, dataset_uri, RESOURCE_TYPE, DEPLOY_ACTION, "redeploy requested")
                 .await?;

@@ -4,7 +4,7 @@
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use sluice_entities::{consumption_principal as cp, environment_group as eg};
@@ -113,7 +113,7 @@ impl Environments<'_> {
                 Error::validation("dataallManaged", format!("use one of {}", POLICY_MANAGEMENT.join(", ")))
             })?;
         let now = chrono::Utc::now();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = cp::ActiveModel {
             consumption_principal_uri: Set(new_uri()),
             environment_uri: Set(env_uri.to_owned()),
@@ -182,7 +182,7 @@ impl Environments<'_> {
             "consumptionPrincipalUri",
             &principal.group_uri,
         )?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         cp::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         audit::record(
             &txn,

@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use sluice_entities::environment_group as eg;
 
@@ -63,7 +63,7 @@ impl Environments<'_> {
                 (format!("arn:aws:iam::{}:role/{name}", environment.aws_account_id), name, false)
             }
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         eg::ActiveModel {
             environment_uri: Set(uri.to_owned()),
             group_uri: Set(group.clone()),
@@ -130,7 +130,7 @@ impl Environments<'_> {
             return Err(Error::NotFound { kind: "environment team", uri: format!("{uri}/{group}") });
         }
         let perms = granted(requested)?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         permissions::attach_resource_policy(&txn, group, uri, RESOURCE_TYPE, &perms).await?;
         // The team's role policy follows its permissions.
         let task = stacks::queue_deploy(&txn, uri, &format!("{group}'s permissions changed")).await?;
@@ -172,7 +172,7 @@ impl Environments<'_> {
                 "{group} owns {owned} dataset(s) in environment {uri}; delete them or hand them to another team first"
             )));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         eg::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
         permissions::delete_resource_policy(&txn, group, uri).await?;
         let task = stacks::queue_deploy(&txn, uri, &format!("{group} removed")).await?;

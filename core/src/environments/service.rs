@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -141,7 +141,7 @@ impl Environments<'_> {
                 (format!("arn:aws:iam::{account}:role/{name}"), name, false)
             }
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = env::ActiveModel {
             environment_uri: Set(uri.clone()),
             organization_uri: Set(org_uri.clone()),
@@ -291,7 +291,7 @@ impl Environments<'_> {
             row.parameters = Set(json!(model::parameters(parameters)?).to_string());
             changed.push("parameters");
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
         audit::record(
             &txn,
@@ -332,7 +332,7 @@ impl Environments<'_> {
             .into_iter()
             .map(Into::into)
             .collect();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         for g in &groups {
             permissions::delete_resource_policy(&txn, &g.group_uri, uri).await?;
         }

@@ -1,10 +1,7 @@
 //! Stack rows: what the environment's CloudFormation stack is doing. Reading one never queues
 //! work; deploys are queued by the changes that need them, or by `updateStack`.
 
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use sluice_entities::stack;
 
@@ -229,7 +226,7 @@ impl Environments<'_> {
             catalog::UPDATE_ENVIRONMENT,
         )
         .await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let task = queue_deploy(&txn, environment_uri, "redeploy requested").await?;
         audit::record(
             &txn,

@@ -1,7 +1,7 @@
 //! Teams in an organization: invite, change, remove and list them.
 
 use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use sluice_entities::organization_group as og;
@@ -76,7 +76,7 @@ impl Organizations<'_> {
             (true, false) => "inviteGroupToOrganization",
             (false, true) => "updateOrganizationGroup",
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         if invite {
             insert_group(&txn, uri, &group, &actor.username).await?;
         }
@@ -107,7 +107,7 @@ impl Organizations<'_> {
         if og::Entity::find_by_id((uri.to_owned(), group.to_owned())).one(self.db).await?.is_none() {
             return Err(Error::NotFound { kind: "organization team", uri: format!("{uri}/{group}") });
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         og::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
         permissions::delete_resource_policy(&txn, group, uri).await?;
         audit::record(

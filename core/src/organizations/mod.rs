@@ -14,7 +14,7 @@ pub use model::{
     OrganizationStats, RESOURCE_TYPE, Sort, SortField, UserRole,
 };
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use sluice_entities::{organization, organization_group};
 
 use crate::{
@@ -44,7 +44,7 @@ impl Organizations<'_> {
 
         let now = chrono::Utc::now();
         let uri = new_uri();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = organization::ActiveModel {
             organization_uri: Set(uri.clone()),
             name: Set(model::slug(&label)),
@@ -138,7 +138,7 @@ impl Organizations<'_> {
             }
             None => None,
         };
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         if let Some(new_admin) = &new_admin {
             model::require_membership(actor, "SamlGroupName", new_admin)?;
             // The old admin team stays as an invited team with read access, so nobody loses sight
@@ -195,7 +195,7 @@ impl Organizations<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ORGANIZATION)
             .await?;
         let current = self.load(uri).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         if !current.archived {
             organization::ActiveModel {
                 organization_uri: Set(uri.to_owned()),

@@ -5,7 +5,7 @@ use std::{collections::HashSet, sync::Mutex};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::OnConflict,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
 };
 use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
 
@@ -49,7 +49,7 @@ impl GroupRegistry {
 
 /// Creates the group's tenant policy with every tenant permission, unless it exists already.
 async fn ensure_policy(db: &DatabaseConnection, group: &str) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let inserted = tp::Entity::insert(tp::ActiveModel {
         sid: Set(new_sid()),
         principal_id: Set(group.to_owned()),
@@ -182,7 +182,7 @@ impl TenantAdmin<'_> {
         names.sort_unstable();
         names.dedup();
         ensure_policy(self.db, group).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let sid =
             policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
         replace_permissions(&txn, &sid, &names).await?;

@@ -2,7 +2,7 @@
 //! expects, so of two racing decisions one wins and the other gets CONFLICT or INVALID_STATE,
 //! never a mix of both. Approve and revoke queue their processing in the same transaction.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 use sluice_entities::{share_item as si, share_object as so};
 
@@ -169,7 +169,7 @@ impl Shares<'_> {
                 )));
             }
             let dataset = self.dataset(&share.dataset_uri).await?;
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Submit).await?;
             move_items(&txn, &items, ItemAction::Submit).await?;
             let mut detail = "submitted".to_owned();
@@ -198,7 +198,7 @@ impl Shares<'_> {
             let share = self.load(share_uri).await?;
             self.require_approver(actor, &share).await?;
             let items = self.items_of(share_uri).await?;
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Approve).await?;
             move_items(&txn, &items, ItemAction::Approve).await?;
             let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
@@ -228,7 +228,7 @@ impl Shares<'_> {
             self.require_approver(actor, &share).await?;
             let reason = model::purpose("rejectPurpose", reason)?;
             let items = self.items_of(share_uri).await?;
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Reject).await?;
             move_items(&txn, &items, ItemAction::Reject).await?;
             so::Entity::update_many()
@@ -278,7 +278,7 @@ impl Shares<'_> {
                 )?;
                 chosen.push(item.clone());
             }
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             for item in &chosen {
                 move_item(&txn, item, ItemAction::RevokeItems).await?;
             }
@@ -325,7 +325,7 @@ impl Shares<'_> {
                     held.item_name, held.status
                 )));
             }
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             move_share(&txn, &share, ShareAction::Delete).await?;
             so::Entity::delete_many()
                 .filter(so::Column::ShareUri.eq(share_uri))
@@ -377,7 +377,7 @@ impl Shares<'_> {
         value: Option<String>,
         action: &str,
     ) -> Result<bool> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         so::Entity::update_many()
             .col_expr(column, Expr::value(value))
             .col_expr(so::Column::Updated, Expr::value(chrono::Utc::now()))
@@ -482,7 +482,7 @@ impl Shares<'_> {
             )));
         }
         let uris: Vec<String> = chosen.iter().map(|i| i.share_item_uri.clone()).collect();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         si::Entity::update_many()
             .col_expr(si::Column::HealthStatus, Expr::value(pending))
             .filter(si::Column::ShareItemUri.is_in(uris.clone()))
@@ -507,7 +507,7 @@ pub async fn queue_verify_all(db: &sea_orm::DatabaseConnection) -> Result<usize>
     for uri in &share_uris {
         let Some(row) = so::Entity::find_by_id(uri.clone()).one(db).await? else { continue };
         let share = Share::from_model(row)?;
-        let txn = db.begin().await?;
+        let txn = crate::db::write_txn(db).await?;
         queue(&txn, &share, VERIFY_ACTION, &[]).await?;
         txn.commit().await?;
     }

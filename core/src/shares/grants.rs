@@ -5,8 +5,13 @@
 //! what Write or Modify add) on the table. Cross account: the target account gets those grants;
 //! in the target account a `<db>_shared` database holds a resource link to the table, and the
 //! role gets DESCRIBE on that database and the link, and the table permissions on the target.
+//! The target account gets its grants with the grant option, as Lake Formation requires for its
+//! administrators to grant them on to the account's roles.
 
-use super::processing::{Side, Work, WorkItem};
+use super::{
+    folders::FolderAccess,
+    processing::{Side, Work, WorkItem},
+};
 
 /// One Lake Formation grant, made in `account` (through its pivot role).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -20,6 +25,9 @@ pub struct PlannedGrant {
     /// None for a grant on the database itself.
     pub table: Option<String>,
     pub permissions: Vec<&'static str>,
+    /// Made with the grant option on its permissions: a target account gets it, so its
+    /// administrators (the pivot role) can pass the permissions on to the principal.
+    pub grant_option: bool,
 }
 
 /// A Glue resource link in the target account.
@@ -44,6 +52,9 @@ pub struct ItemPlan {
     pub shared_database: Option<String>,
     pub link: Option<PlannedLink>,
     pub grants_in_target: Vec<PlannedGrant>,
+    /// For a folder: the bucket policy, key grant and (cross account) role policy that give
+    /// access to its prefix. The share's folders are granted together.
+    pub folder: Option<FolderAccess>,
 }
 
 /// Lake Formation table permissions for a share's data permissions.
@@ -73,18 +84,32 @@ fn grant(
         database: database.to_owned(),
         table: table.map(str::to_owned),
         permissions,
+        grant_option: false,
     }
 }
 
-/// The plan of one item; Err with the reason when it cannot be shared (a folder, or a table
-/// that is no longer in Sluice).
+fn grantable(grant: PlannedGrant) -> PlannedGrant {
+    PlannedGrant { grant_option: true, ..grant }
+}
+
+/// The plan of one item; Err with the reason when it cannot be shared (a table or folder that
+/// is no longer in Sluice).
 pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
-    let Some(table) = item.glue_table.as_deref() else {
-        return Err(if item.item.item_type == "Table" {
-            format!("table {} is no longer in the dataset; sync its tables", item.item.item_name)
-        } else {
-            format!("folder {} cannot be shared yet: Sluice shares Glue tables only", item.item.item_name)
+    if item.is_folder() {
+        let Some(prefix) = &item.s3_prefix else {
+            return Err(format!("folder {} is no longer in the dataset", item.item.item_name));
+        };
+        return Ok(ItemPlan {
+            item: item.item.item_name.clone(),
+            grants_in_source: vec![],
+            shared_database: None,
+            link: None,
+            grants_in_target: vec![],
+            folder: Some(FolderAccess::of(work, [prefix.clone()])),
         });
+    }
+    let Some(table) = item.glue_table.as_deref() else {
+        return Err(format!("table {} is no longer in the dataset; sync its tables", item.item.item_name));
     };
     let database = &work.dataset.glue_database_name;
     let role = &work.share.principal_role_arn;
@@ -100,14 +125,15 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
             shared_database: None,
             link: None,
             grants_in_target: vec![],
+            folder: None,
         });
     }
     let shared = work.shared_database();
     Ok(ItemPlan {
         item: item.item.item_name.clone(),
         grants_in_source: vec![
-            grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"]),
-            grant(source, &target.account_id, source, database, Some(table), table_perms.clone()),
+            grantable(grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"])),
+            grantable(grant(source, &target.account_id, source, database, Some(table), table_perms.clone())),
         ],
         shared_database: Some(shared.clone()),
         link: Some(PlannedLink {
@@ -123,6 +149,7 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
             grant(target, role, target, &shared, Some(table), vec!["DESCRIBE"]),
             grant(target, role, source, database, Some(table), table_perms),
         ],
+        folder: None,
     })
 }
 

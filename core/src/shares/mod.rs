@@ -3,6 +3,7 @@
 //! revoking takes them back. States follow data.all's, and every state write is conditional.
 
 mod flow;
+pub mod folders;
 mod grants;
 mod model;
 mod preview;
@@ -17,6 +18,7 @@ use sea_orm::DatabaseConnection;
 
 pub(crate) use flow::active_shares;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION, queue_verify_all};
+pub use folders::FolderAccess;
 pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{
     ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,

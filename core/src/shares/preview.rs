@@ -2,12 +2,12 @@
 //! makes (or removes), computed from the database alone, so approvers see what they approve.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use sluice_entities::{dataset_table as tbl, share_item as si};
+use sluice_entities::share_item as si;
 
 use super::{
     ItemPlan, ShareItem, Shares,
     grants::item_plan,
-    processing::{Mode, Work, WorkItem, accounts},
+    processing::{Mode, Work, accounts, work_item},
     state::{ItemStatus, ShareStatus},
 };
 use crate::{Actor, Result};
@@ -49,11 +49,7 @@ impl Shares<'_> {
             if !ItemStatus::parse(&item.status).is_some_and(|s| wanted.contains(&s)) {
                 continue;
             }
-            let glue_table = match item.item_type.as_str() {
-                "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(self.db).await?.map(|t| t.name),
-                _ => None,
-            };
-            items.push(WorkItem { item, glue_table });
+            items.push(work_item(self.db, item).await?);
         }
         let mode = if revoking { Mode::Revoke } else { Mode::Share };
         let work = Work { share, dataset, source, target, items, mode };

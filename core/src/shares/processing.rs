@@ -4,10 +4,10 @@
 //! progress are picked up, and every AWS step is idempotent.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
-use sluice_entities::{dataset_table as tbl, share_item as si, share_object as so};
+use sluice_entities::{dataset_location as loc, dataset_table as tbl, share_item as si, share_object as so};
 
 use super::{
-    Share, ShareItem,
+    ItemType, Share, ShareItem,
     flow::{move_item, move_share},
     reads::log,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
@@ -29,11 +29,30 @@ pub struct Side {
     pub pivot: PivotRole,
 }
 
-/// An item being processed, with the Glue table it names (folders have none).
+/// An item being processed, with the Glue table or the S3 prefix it names; neither when the
+/// table or folder has left the dataset.
 #[derive(Debug, Clone)]
 pub struct WorkItem {
     pub item: ShareItem,
     pub glue_table: Option<String>,
+    pub s3_prefix: Option<String>,
+}
+
+impl WorkItem {
+    pub fn is_folder(&self) -> bool {
+        self.item.item_type == ItemType::StorageLocation.as_str()
+    }
+}
+
+/// An item with what it names in Glue or S3.
+pub(super) async fn work_item(db: &DatabaseConnection, item: ShareItem) -> Result<WorkItem> {
+    let (mut glue_table, mut s3_prefix) = (None, None);
+    if item.item_type == ItemType::Table.as_str() {
+        glue_table = tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name);
+    } else {
+        s3_prefix = loc::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|l| l.s3_prefix);
+    }
+    Ok(WorkItem { item, glue_table, s3_prefix })
 }
 
 /// Everything the worker needs for one run.
@@ -109,11 +128,7 @@ pub async fn begin(
             continue;
         }
         move_item(db, &item, ItemAction::Start).await?;
-        let glue_table = match item.item_type.as_str() {
-            "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name),
-            _ => None,
-        };
-        items.push(WorkItem { item: ShareItem { status: running.as_str().into(), ..item }, glue_table });
+        items.push(work_item(db, ShareItem { status: running.as_str().into(), ..item }).await?);
     }
     let verb = if mode == Mode::Share { "sharing" } else { "revoking" };
     log(db, share_uri, &format!("{verb} {} item(s) started", items.len())).await?;
@@ -172,9 +187,13 @@ pub async fn note(db: &DatabaseConnection, share_uri: &str, message: &str) -> Re
     log(db, share_uri, message).await
 }
 
-/// How many of the share's items hold grants now.
-pub async fn shared_items(db: &DatabaseConnection, share_uri: &str) -> Result<usize> {
-    let items = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri)).all(db).await?;
+/// How many of the share's tables hold grants now: the database grants go with the last.
+pub async fn shared_tables(db: &DatabaseConnection, share_uri: &str) -> Result<usize> {
+    let items = si::Entity::find()
+        .filter(si::Column::ShareUri.eq(share_uri))
+        .filter(si::Column::ItemType.eq(ItemType::Table.as_str()))
+        .all(db)
+        .await?;
     Ok(items.iter().filter(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared())).count())
 }
 
@@ -194,11 +213,7 @@ pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[Strin
         if !chosen || ItemStatus::parse(&item.status) != Some(ItemStatus::ShareSucceeded) {
             continue;
         }
-        let glue_table = match item.item_type.as_str() {
-            "Table" => tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name),
-            _ => None,
-        };
-        items.push(WorkItem { item, glue_table });
+        items.push(work_item(db, item).await?);
     }
     Ok(Some(Work { share, dataset, source, target, items, mode: Mode::Share }))
 }
@@ -216,4 +231,25 @@ pub async fn set_health(db: &DatabaseConnection, item: &ShareItem, problem: Opti
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The prefixes of the share's folders that hold (or are getting) access once this run is done:
+/// those being shared or shared, and those approved for revoke but not yet revoked.
+pub async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
+    let kept = [ItemStatus::ShareInProgress, ItemStatus::ShareSucceeded, ItemStatus::RevokeApproved];
+    let mut prefixes = vec![];
+    for row in si::Entity::find()
+        .filter(si::Column::ShareUri.eq(share_uri))
+        .filter(si::Column::ItemType.eq(ItemType::StorageLocation.as_str()))
+        .all(db)
+        .await?
+    {
+        if !ItemStatus::parse(&row.status).is_some_and(|s| kept.contains(&s)) {
+            continue;
+        }
+        if let Some(prefix) = work_item(db, ShareItem::from(row)).await?.s3_prefix {
+            prefixes.push(prefix);
+        }
+    }
+    Ok(prefixes)
 }

@@ -1,9 +1,6 @@
 //! Making a share request: who may ask, for whom, and for which items.
 
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sluice_entities::{
     consumption_principal as cp, dataset_location as loc, dataset_table as tbl, environment_group as eg,
     share_item as si, share_object as so,
@@ -112,7 +109,7 @@ impl Shares<'_> {
         let principal = self.principal(&env_uri, &group, principal_type, &principal_id).await?;
         let now = chrono::Utc::now();
         let uri = new_uri();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let row = so::ActiveModel {
             share_uri: Set(uri.clone()),
             dataset_uri: Set(dataset_uri.to_owned()),
@@ -210,7 +207,7 @@ impl Shares<'_> {
                 .await?;
             let share = self.load(share_uri).await?;
             let dataset = self.dataset(&share.dataset_uri).await?;
-            let txn = self.db.begin().await?;
+            let txn = crate::db::write_txn(self.db).await?;
             // Adding to a processed or revoked share reopens it as a draft.
             super::flow::move_share(&txn, &share, super::state::ShareAction::AddItem).await?;
             let item = insert_item(&txn, &dataset, share_uri, item_uri, item_type).await?;
@@ -244,7 +241,7 @@ impl Shares<'_> {
                 item.item_name, item.status
             )));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let gone = si::Entity::delete_many()
             .filter(si::Column::ShareItemUri.eq(share_item_uri))
             .filter(si::Column::Status.eq(&item.status))

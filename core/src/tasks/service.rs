@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::task;
@@ -102,7 +102,7 @@ impl Tasks<'_> {
     async fn retry_inner(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
         permissions::require_admin(actor)?;
         let task = store::require(self.db, task_uri).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         if !store::reset_failed(&txn, task_uri).await? {
             return Err(Error::InvalidState(format!(
                 "task {task_uri} is {}; only failed tasks can be retried",
@@ -132,7 +132,7 @@ impl Tasks<'_> {
 
     async fn start_health_check_inner(&self, actor: &Actor) -> Result<Task> {
         permissions::require_admin(actor)?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let task = store::enqueue(
             &txn,
             NewTask {

@@ -73,12 +73,17 @@ async fn a_share_to_another_account_links_its_tables_there_and_revoking_cleans_b
     let glue_db = dataset.glue_database_name.clone();
     let source_lake = LakeGrants::new(&owner);
     let source_table = |name: &str| LfResource::table(&source, &glue_db, name);
-    let to_account = |names: &[&str]| {
-        let mut out =
-            vec![Grant::new(consumer.clone(), LfResource::database(&source, &glue_db), &[Describe])];
-        out.extend(names.iter().map(|n| Grant::new(consumer.clone(), source_table(n), &[Describe, Select])));
-        out
-    };
+    let to_account =
+        |names: &[&str]| {
+            let mut out = vec![
+                Grant::new(consumer.clone(), LfResource::database(&source, &glue_db), &[Describe])
+                    .with_grant_option(),
+            ];
+            out.extend(names.iter().map(|n| {
+                Grant::new(consumer.clone(), source_table(n), &[Describe, Select]).with_grant_option()
+            }));
+            out
+        };
     assert_eq!(shown(&grants_of(&source_lake, &consumer).await), shown(&to_account(&TABLES)));
     assert_eq!(shown(&grants_of(&source_lake, &role).await), Vec::<String>::new());
 

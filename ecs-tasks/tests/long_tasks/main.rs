@@ -6,6 +6,7 @@ mod cross_account;
 mod dataset;
 mod environment;
 mod import;
+mod share_folders;
 mod share_races;
 mod share_resume;
 mod share_support;

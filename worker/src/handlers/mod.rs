@@ -3,5 +3,6 @@
 pub mod catalog;
 pub mod health;
 pub mod imports;
+mod share_folders;
 pub mod shares;
 pub mod stacks;

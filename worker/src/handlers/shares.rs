@@ -20,6 +20,7 @@ use sluice_core::{
     tasks::Task,
 };
 
+use super::share_folders;
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
 /// Items processed at once.
@@ -30,12 +31,12 @@ pub const CONCURRENCY: usize = 4;
 #[derive(Default)]
 pub struct ShareProcessor;
 
-struct Sessions {
-    source: SdkConfig,
-    target: SdkConfig,
+pub(super) struct Sessions {
+    pub source: SdkConfig,
+    pub target: SdkConfig,
 }
 
-fn chain(e: sluice_core::Error) -> anyhow::Error {
+pub(super) fn chain(e: sluice_core::Error) -> anyhow::Error {
     anyhow::anyhow!("{}", e.chain())
 }
 
@@ -160,6 +161,35 @@ async fn missing_of(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<Vec<
     Ok(missing)
 }
 
+/// Verifies a folder item (and, with `repair`, writes the share's folder access again); None
+/// when healthy.
+async fn check_folder(
+    ctx: &HandlerContext,
+    sessions: &Sessions,
+    work: &Work,
+    item: &WorkItem,
+    repair: bool,
+) -> Option<String> {
+    let Some(prefix) = &item.s3_prefix else {
+        return Some(format!("folder {} is no longer in the dataset", item.item.item_name));
+    };
+    let checked = async {
+        let access = share_folders::kept_access(ctx, work).await?;
+        let problems = share_folders::problems(sessions, work, &access, prefix, true).await?;
+        if problems.is_empty() || !repair {
+            return anyhow::Ok(problems);
+        }
+        share_folders::apply(sessions, work, &access).await?;
+        share_folders::problems(sessions, work, &access, prefix, true).await
+    }
+    .await;
+    match checked {
+        Ok(problems) if problems.is_empty() => None,
+        Ok(problems) => Some(problems.join("; ")),
+        Err(e) => Some(format!("{e:#}")),
+    }
+}
+
 /// Verifies an item (and, with `repair`, makes what is missing again); None when healthy.
 async fn check_item(sessions: &Sessions, work: &Work, item: &WorkItem, repair: bool) -> Option<String> {
     let plan = match item_plan(work, item) {
@@ -206,11 +236,13 @@ impl ShareProcessor {
     async fn run(&self, ctx: &HandlerContext, work: Work) -> anyhow::Result<serde_json::Value> {
         let sessions = Arc::new(self.sessions(ctx, &work).await?);
         let work = Arc::new(work);
-        let first_plan = work.items.iter().find_map(|i| item_plan(&work, i).ok());
+        let (folders, tables): (Vec<WorkItem>, Vec<WorkItem>) =
+            work.items.iter().cloned().partition(WorkItem::is_folder);
+        let first_plan = tables.iter().find_map(|i| item_plan(&work, i).ok());
         if let (Mode::Share, Some(plan)) = (work.mode, &first_plan) {
             share_databases(&sessions, plan).await?;
         }
-        let outcomes: Vec<(WorkItem, Result<(), String>)> = stream::iter(work.items.clone())
+        let mut outcomes: Vec<(WorkItem, Result<(), String>)> = stream::iter(tables)
             .map(|item| {
                 let (sessions, work) = (sessions.clone(), work.clone());
                 async move {
@@ -230,6 +262,7 @@ impl ShareProcessor {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
+        outcomes.extend(share_folders::run(ctx, &sessions, &work, &folders).await?);
         let mut failed = vec![];
         for (item, outcome) in &outcomes {
             if let Err(e) = outcome {
@@ -237,7 +270,7 @@ impl ShareProcessor {
             }
             processing::item_done(&ctx.db, &item.item, outcome.clone()).await.map_err(chain)?;
         }
-        let still_shared = processing::shared_items(&ctx.db, &work.share.share_uri).await.map_err(chain)?;
+        let still_shared = processing::shared_tables(&ctx.db, &work.share.share_uri).await.map_err(chain)?;
         if let (Mode::Revoke, Some(plan), 0) = (work.mode, &first_plan, still_shared) {
             revoke_databases(&sessions, plan).await?;
         }
@@ -275,7 +308,11 @@ impl ShareProcessor {
         let sessions = self.sessions(ctx, &work).await?;
         let mut unhealthy = vec![];
         for item in &work.items {
-            let problem = check_item(&sessions, &work, item, repair).await;
+            let problem = if item.is_folder() {
+                check_folder(ctx, &sessions, &work, item, repair).await
+            } else {
+                check_item(&sessions, &work, item, repair).await
+            };
             if let Some(p) = &problem {
                 unhealthy.push(json!({"item": item.item.item_name, "problem": p}));
             }

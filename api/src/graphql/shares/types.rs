@@ -169,7 +169,7 @@ impl ShareGql {
     }
     /// The exact grants, resource links and databases approval creates (or a revoke removes),
     /// computed without touching AWS: approvers see what they approve.
-    async fn plan(&self, ctx: &Context<'_>) -> async_graphql::Result<SharePlan> {
+    async fn plan(&self, ctx: &Context<'_>) -> async_graphql::Result<super::plan::SharePlan> {
         Ok(core(ctx)?.shares().plan(actor(ctx)?, &self.0.share_uri).await.gql()?.into())
     }
     async fn policy_management(&self, ctx: &Context<'_>) -> async_graphql::Result<PolicyManagementOptions> {
@@ -385,86 +385,4 @@ pub struct ShareableObjectFilter {
     pub is_healthy: Option<bool>,
     pub page: Option<i32>,
     pub page_size: Option<i32>,
-}
-
-/// What approving (or revoking) the share does in AWS, computed without calling AWS.
-#[derive(SimpleObject)]
-pub struct SharePlan {
-    /// `grant` or `revoke`.
-    action: String,
-    items: Vec<ShareItemPlan>,
-    /// Items that would fail, and why.
-    refused: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct ShareItemPlan {
-    item: String,
-    /// Lake Formation grants made in the dataset's account.
-    grants_in_source: Vec<PlannedGrant>,
-    /// The `<db>_shared` database in the target account (cross-account shares).
-    shared_database: Option<String>,
-    link: Option<PlannedLink>,
-    /// Lake Formation grants made in the target account.
-    grants_in_target: Vec<PlannedGrant>,
-}
-
-#[derive(SimpleObject)]
-pub struct PlannedGrant {
-    /// The account the grant is made in.
-    account: String,
-    /// A role ARN or an account id.
-    principal: String,
-    catalog_id: String,
-    database: String,
-    table: Option<String>,
-    permissions: Vec<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct PlannedLink {
-    account: String,
-    database: String,
-    name: String,
-    target_catalog_id: String,
-    target_database: String,
-    target_table: String,
-}
-
-fn planned(g: sluice_core::shares::PlannedGrant) -> PlannedGrant {
-    PlannedGrant {
-        account: g.account,
-        principal: g.principal,
-        catalog_id: g.catalog_id,
-        database: g.database,
-        table: g.table,
-        permissions: g.permissions.iter().map(|p| (*p).to_owned()).collect(),
-    }
-}
-
-impl From<sluice_core::shares::SharePlan> for SharePlan {
-    fn from(p: sluice_core::shares::SharePlan) -> Self {
-        Self {
-            action: p.action.to_owned(),
-            refused: p.refused,
-            items: p
-                .items
-                .into_iter()
-                .map(|i| ShareItemPlan {
-                    item: i.item,
-                    grants_in_source: i.grants_in_source.into_iter().map(planned).collect(),
-                    shared_database: i.shared_database,
-                    link: i.link.map(|l| PlannedLink {
-                        account: l.account,
-                        database: l.database,
-                        name: l.name,
-                        target_catalog_id: l.target_catalog_id,
-                        target_database: l.target_database,
-                        target_table: l.target_table,
-                    }),
-                    grants_in_target: i.grants_in_target.into_iter().map(planned).collect(),
-                })
-                .collect(),
-        }
-    }
 }

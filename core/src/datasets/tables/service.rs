@@ -6,7 +6,6 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::json;
@@ -129,7 +128,7 @@ impl Datasets<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::SYNC_DATASET)
             .await?;
         self.load(dataset_uri).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let task = store::enqueue(
             &txn,
             NewTask {
@@ -186,7 +185,7 @@ impl Datasets<'_> {
         if let Some(topics) = &input.topics {
             row.topics = Set(model::json_list(&model::topics(topics)?));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
         audit::record(&txn, actor, "updateDatasetTable", table_uri, TABLE_RESOURCE_TYPE, "updated").await?;
@@ -206,7 +205,7 @@ impl Datasets<'_> {
             catalog::DELETE_DATASET,
         )
         .await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
         audit::record(&txn, actor, "deleteDatasetTable", table_uri, TABLE_RESOURCE_TYPE, &table.name).await?;
@@ -237,7 +236,7 @@ impl Datasets<'_> {
         let mut row: col::ActiveModel = column.into();
         row.description = Set(validate::description(description)?);
         row.updated = Set(chrono::Utc::now());
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
         audit::record(&txn, actor, "updateDatasetTableColumn", column_uri, TABLE_RESOURCE_TYPE, "updated")
             .await?;
@@ -268,7 +267,7 @@ impl Datasets<'_> {
                 }
             },
         )?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::write_txn(self.db).await?;
         let Some(glue) = found else {
             tbl::Entity::update_many()
                 .col_expr(tbl::Column::LastGlueTableStatus, Expr::value(DELETED))

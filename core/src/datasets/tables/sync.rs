@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Value, json};
@@ -100,7 +99,7 @@ impl TableSync {
         if tables.is_empty() {
             return Ok(());
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::write_txn(db).await?;
         let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
         let mut existing: HashMap<String, tbl::Model> = tbl::Entity::find()
             .filter(tbl::Column::DatasetUri.eq(&self.dataset.dataset_uri))
@@ -190,7 +189,7 @@ impl TableSync {
             .await?;
         // In chunks, so neither the statement nor the transaction grows with the dataset.
         for chunk in vanished.chunks(500) {
-            let txn = db.begin().await?;
+            let txn = crate::db::write_txn(db).await?;
             tbl::Entity::update_many()
                 .col_expr(tbl::Column::LastGlueTableStatus, Expr::value(DELETED))
                 .col_expr(tbl::Column::Updated, Expr::value(chrono::Utc::now()))
