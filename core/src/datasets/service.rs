@@ -253,7 +253,8 @@ impl Datasets<'_> {
     async fn delete_inner(&self, actor: &Actor, uri: &str, delete_from_aws: bool) -> Result<bool> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_DATASET).await?;
         let dataset = self.load(uri).await?;
-        let active = crate::shares::active_shares(self.db, uri).await?;
+        let txn = crate::db::write_txn(self.db).await?;
+        let active = crate::shares::active_shares(&txn, uri).await?;
         if !active.is_empty() {
             return Err(Error::InvalidState(format!(
                 "dataset {uri} has {} share(s) holding grants ({}); revoke their items first",
@@ -261,7 +262,6 @@ impl Datasets<'_> {
                 active.join(", ")
             )));
         }
-        let txn = crate::db::write_txn(self.db).await?;
         for group in
             std::iter::once(dataset.saml_admin_group_name.as_str()).chain(dataset.stewards.as_deref())
         {

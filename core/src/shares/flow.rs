@@ -2,7 +2,9 @@
 //! expects, so of two racing decisions one wins and the other gets CONFLICT or INVALID_STATE,
 //! never a mix of both. Approve and revoke queue their processing in the same transaction.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
 use serde_json::json;
 use sluice_entities::{share_item as si, share_object as so};
 
@@ -390,18 +392,26 @@ impl Shares<'_> {
     }
 }
 
-/// Whether a dataset has shares that hold (or are making) grants; its deletion waits for them.
+/// The dataset's shares that hold (or are making) grants; its deletion waits for them. Called in
+/// the deleting transaction: on Postgres the share rows stay locked until it ends, so a share
+/// that starts processing (its first write is to its share row) either waits and then finds the
+/// share gone, or commits first and is seen here. SQLite's write transactions run one at a time.
 pub(crate) async fn active_shares(db: &impl ConnectionTrait, dataset_uri: &str) -> Result<Vec<String>> {
-    let shares = so::Entity::find().filter(so::Column::DatasetUri.eq(dataset_uri)).all(db).await?;
-    let mut active = vec![];
-    for share in shares {
-        let items = si::Entity::find().filter(si::Column::ShareUri.eq(&share.share_uri)).all(db).await?;
-        let holds = items.iter().any(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared()));
-        if holds {
-            active.push(share.share_uri);
-        }
+    let mut shares = so::Entity::find().filter(so::Column::DatasetUri.eq(dataset_uri));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        shares = shares.lock_exclusive();
     }
-    Ok(active)
+    let uris: Vec<String> = shares.all(db).await?.into_iter().map(|s| s.share_uri).collect();
+    if uris.is_empty() {
+        return Ok(vec![]);
+    }
+    let items = si::Entity::find().filter(si::Column::ShareUri.is_in(uris)).all(db).await?;
+    let active: std::collections::BTreeSet<String> = items
+        .into_iter()
+        .filter(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared()))
+        .map(|i| i.share_uri)
+        .collect();
+    Ok(active.into_iter().collect())
 }
 
 impl Shares<'_> {

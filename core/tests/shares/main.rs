@@ -312,6 +312,46 @@ async fn shares_are_deleted_only_without_grants_and_keep_their_dataset_until_the
     );
 }
 
+/// A deletion that races the start of processing: while processing holds the share row (its
+/// first write), the deletion waits, then sees the items in progress and refuses. Before the
+/// check moved into the deleting transaction, it read the items before processing committed and
+/// deleted the dataset under a share that was making grants. Postgres only: SQLite runs write
+/// transactions one at a time, so there is no interleaving to test.
+#[tokio::test]
+async fn a_deletion_racing_the_start_of_processing_waits_and_refuses() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let w = world(Backend::Postgres).await;
+    let (alice, bob) = (actor("alice", &["TeamA"]), actor("bob", &["TeamB"]));
+    let share = w
+        .core
+        .shares()
+        .create(&bob, &w.dataset, Some((&w.tables[0], "Table")), request(&w.env))
+        .await
+        .expect("share");
+    let processing = w.db.db.begin().await.expect("begin");
+    let uri = &share.share_uri;
+    processing
+        .execute_unprepared(&format!(
+            "UPDATE share_object SET status = 'Share_In_Progress' WHERE share_uri = '{uri}'"
+        ))
+        .await
+        .expect("processing takes the share row");
+    let core = w.core.clone();
+    let dataset = w.dataset.clone();
+    let deleting = tokio::spawn(async move { core.datasets().delete(&alice, &dataset, false).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!deleting.is_finished(), "the deletion waits for the share row");
+    processing
+        .execute_unprepared(&format!(
+            "UPDATE share_item SET status = 'Share_In_Progress' WHERE share_uri = '{uri}'"
+        ))
+        .await
+        .expect("items in progress");
+    processing.commit().await.expect("commit");
+    let refused = deleting.await.expect("joined").expect_err("a share is being processed");
+    assert_eq!(refused.code(), "INVALID_STATE", "{refused}");
+}
+
 /// Fifty decisions at once on five shares of one dataset: every share ends in a state its
 /// items agree with, and each approval that won queued exactly one processing task.
 async fn fifty_concurrent_decisions_leave_every_share_consistent(backend: Backend) {

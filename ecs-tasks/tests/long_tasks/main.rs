@@ -7,6 +7,7 @@ mod dataset;
 mod environment;
 mod import;
 mod share_folders;
+mod share_kill;
 mod share_races;
 mod share_resume;
 mod share_support;

@@ -119,8 +119,12 @@ pub async fn link(core: &Core, alice: &Actor, org_uri: &str, account: &str, labe
 
 /// The environment `ecs-tasks` runs in: the test's database, and moto as AWS.
 pub fn child_env(db: &TestDb) -> Vec<(String, String)> {
+    child_env_for(&db.url)
+}
+
+fn child_env_for(url: &str) -> Vec<(String, String)> {
     vec![
-        ("SLUICE_DATABASE_URL".to_owned(), db.url.clone()),
+        ("SLUICE_DATABASE_URL".to_owned(), url.to_owned()),
         ("AWS_ENDPOINT_URL".to_owned(), moto_url()),
         ("AWS_ACCESS_KEY_ID".to_owned(), "testing".to_owned()),
         ("AWS_SECRET_ACCESS_KEY".to_owned(), "testing".to_owned()),
@@ -137,10 +141,15 @@ pub struct Running {
 
 impl Running {
     pub async fn start(db: &TestDb) -> Self {
+        Self::start_on(db.db.clone(), &db.url).await
+    }
+
+    /// The pipeline on a database given by its connection and URL (for a child process).
+    pub async fn start_on(db: sea_orm::DatabaseConnection, url: &str) -> Self {
         let pipeline = Pipeline {
-            db: db.db.clone(),
-            queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.db.clone())),
-            launcher: Arc::new(LocalLauncher::new(ecs_tasks(), child_env(db))),
+            queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.clone())),
+            db,
+            launcher: Arc::new(LocalLauncher::new(ecs_tasks(), child_env_for(url))),
             settings: settings(),
             metrics: Metrics::new(),
             // Share processing runs in the worker itself, so it too must talk to moto.
