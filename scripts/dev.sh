@@ -11,8 +11,8 @@ export AWS_REGION="${AWS_REGION:-eu-west-1}"
 mkdir -p .sluice
 
 ensure_venv
-log "building sluice and its long-task binary"
-cargo build --bin sluice --bin ecs-tasks
+log "building sluice, its long-task binary and sluice-cli"
+cargo build --bin sluice --bin ecs-tasks --bin sluice-cli
 SLUICE="$CARGO_TARGET_DIR/debug/sluice"
 
 if curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
@@ -58,6 +58,9 @@ Demo users (password Passw0rd!): alice (TeamA, DAAdministrators), bob (TeamB), c
     -d '{"query":"{ listOrganizations { count nodes { label SamlGroupName } } }"}'
 
 Or a token from the dev issuer: $SLUICE dev-token --user dana --group TeamD
+The command-line client, with that token:
+  $CARGO_TARGET_DIR/debug/sluice-cli --url $url login --with-token "\$($SLUICE dev-token --user alice --group TeamA)"
+  $CARGO_TARGET_DIR/debug/sluice-cli org list
 Check the platform (as alice, an admin): mutation { startHealthCheck { taskUri } }, then getTask.
 Metrics: $url/metrics
 Ctrl-C stops Sluice and moto.

@@ -13,6 +13,8 @@ port="$(free_port)"
 start_moto "$port" "$run_dir/moto.pid" "$run_dir/moto.log"
 export SLUICE_TEST_MOTO_URL="http://127.0.0.1:$port"
 export SLUICE_TEST_CFN_LINT="$VENV/bin/cfn-lint"
+# examples/bulk_approve.py runs in cli/tests with the venv's requests and botocore.
+export SLUICE_TEST_PYTHON="$VENV/bin/python"
 log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
 cargo test --workspace --all-targets --no-fail-fast "$@"

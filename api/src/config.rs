@@ -60,6 +60,9 @@ pub struct Config {
     /// `SLUICE_SHARE_PERMISSIONS`: what shares may ask for besides Read (`Write`, `Modify`,
     /// comma-separated). Default: Read only.
     pub share_permissions: Vec<String>,
+    /// IAM authentication (presigned `sts:GetCallerIdentity` requests); `None` when
+    /// `SLUICE_IAM_AUTH` is off.
+    pub iam: Option<IamConfig>,
     /// `SLUICE_EMBEDDED_WORKER`: run the worker inside `sluice serve`. Default on with the
     /// embedded queue, off with SQS (where `sluice-worker` consumes).
     pub embedded_worker: bool,
@@ -77,6 +80,20 @@ pub struct OidcConfig {
     pub token_use: TokenUse,
     /// `SLUICE_AUTH_GROUPS_CLAIM`: the claim listing the user's groups.
     pub groups_claim: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct IamConfig {
+    /// `SLUICE_IAM_STS_ENDPOINT`: where IAM-signed requests are sent, and the only host clients
+    /// may sign for. Default: `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else
+    /// `https://sts.<AWS_REGION>.amazonaws.com`, else `https://sts.amazonaws.com`.
+    pub sts_endpoint: String,
+    /// `SLUICE_IAM_STS_REGION`: the region clients sign for. Default: from a regional
+    /// endpoint's host, else `AWS_REGION`, else `us-east-1`.
+    pub region: String,
+    /// `SLUICE_IAM_SERVER_ID`: the value clients must sign into the `X-Sluice-Server-ID`
+    /// header, so requests signed for another server are refused. Default: the public URL.
+    pub server_id: String,
 }
 
 impl Config {
@@ -142,7 +159,9 @@ impl Config {
                 });
             }
         };
+        let iam = iam(env, &public_url)?;
         Ok(Self {
+            iam,
             data_dir,
             database_url: SecretString::from(database_url),
             db_max_connections: env.parse("SLUICE_DB_MAX_CONNECTIONS", "10", "a whole number")?,
@@ -190,6 +209,37 @@ impl Config {
             if self.bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { self.bind.ip().to_string() };
         format!("http://{host}:{}/.well-known/jwks.json", self.bind.port())
     }
+}
+
+fn iam(env: &Env, public_url: &str) -> Result<Option<IamConfig>, ConfigError> {
+    if !env.bool("SLUICE_IAM_AUTH", true)? {
+        return Ok(None);
+    }
+    let aws_region = env.get("AWS_REGION").or_else(|| env.get("AWS_DEFAULT_REGION"));
+    let sts_endpoint = env
+        .get("SLUICE_IAM_STS_ENDPOINT")
+        .or_else(|| env.get("AWS_ENDPOINT_URL_STS"))
+        .or_else(|| env.get("AWS_ENDPOINT_URL"))
+        .or_else(|| aws_region.as_ref().map(|r| format!("https://sts.{r}.amazonaws.com")))
+        .unwrap_or_else(|| "https://sts.amazonaws.com".into());
+    let url = reqwest::Url::parse(&sts_endpoint)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    let Some(url) = url else {
+        return Err(ConfigError::new("SLUICE_IAM_STS_ENDPOINT", "must be an http:// or https:// URL"));
+    };
+    let from_host = url
+        .host_str()
+        .and_then(|h| h.strip_prefix("sts."))
+        .and_then(|h| h.strip_suffix(".amazonaws.com"))
+        .map(str::to_owned);
+    let region =
+        env.get("SLUICE_IAM_STS_REGION").or(from_host).or(aws_region).unwrap_or_else(|| "us-east-1".into());
+    let server_id = env.get("SLUICE_IAM_SERVER_ID").unwrap_or_else(|| public_url.to_owned());
+    if server_id.trim().is_empty() || server_id.chars().any(char::is_control) {
+        return Err(ConfigError::new("SLUICE_IAM_SERVER_ID", "must be a non-empty printable string"));
+    }
+    Ok(Some(IamConfig { sts_endpoint: url.to_string(), region, server_id }))
 }
 
 fn share_permissions(env: &Env) -> Result<Vec<String>, ConfigError> {
@@ -274,6 +324,30 @@ mod tests {
             !config(&[("SLUICE_DATABASE_URL", "postgres://db/x"), ("SLUICE_DEV_ISSUER", "true")])
                 .expect("valid")
                 .auto_migrate
+        );
+    }
+
+    #[test]
+    fn iam_auth_follows_the_sdk_endpoint_and_region() {
+        let c = config(&[]).expect("defaults");
+        let iam = c.iam.expect("on by default");
+        assert_eq!(iam.sts_endpoint, "https://sts.amazonaws.com/");
+        assert_eq!(iam.region, "us-east-1");
+        assert_eq!(iam.server_id, "http://127.0.0.1:8080");
+        let iam = config(&[("AWS_REGION", "eu-west-1")]).expect("valid").iam.expect("on");
+        assert_eq!(
+            (iam.sts_endpoint.as_str(), iam.region.as_str()),
+            ("https://sts.eu-west-1.amazonaws.com/", "eu-west-1")
+        );
+        let iam = config(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"), ("SLUICE_IAM_SERVER_ID", "prod")])
+            .expect("valid")
+            .iam
+            .expect("on");
+        assert_eq!((iam.sts_endpoint.as_str(), iam.server_id.as_str()), ("http://127.0.0.1:5000/", "prod"));
+        assert!(config(&[("SLUICE_IAM_AUTH", "false")]).expect("valid").iam.is_none());
+        assert_eq!(
+            config(&[("SLUICE_IAM_STS_ENDPOINT", "sts")]).expect_err("invalid").var,
+            "SLUICE_IAM_STS_ENDPOINT"
         );
     }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sluice_api::{
     AppState,
-    auth::{DevIssuer, Verifier},
+    auth::{DevIssuer, IamSettings, IamVerifier, Verifier},
     build_app,
     config::Config,
     db,
@@ -137,6 +137,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
     let verifier = Arc::new(Verifier::new(issuers, config.admin_group.clone(), http));
+    let iam = match &config.iam {
+        Some(iam) => {
+            let settings = IamSettings {
+                sts_endpoint: reqwest::Url::parse(&iam.sts_endpoint).context("SLUICE_IAM_STS_ENDPOINT")?,
+                region: iam.region.clone(),
+                server_id: iam.server_id.clone(),
+            };
+            tracing::info!(sts = %settings.sts_endpoint, server_id = %settings.server_id, "IAM authentication on");
+            Some(Arc::new(IamVerifier::new(settings, config.admin_group.clone())?))
+        }
+        None => None,
+    };
     let limits = Limits {
         max_depth: config.max_depth,
         max_complexity: config.max_complexity,
@@ -163,6 +175,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         core,
         verifier,
         dev_issuer: dev_issuer.clone(),
+        iam,
         max_body_bytes: config.max_body_bytes,
     };
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -1,5 +1,5 @@
-//! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, and the dev
-//! issuer's JWKS.
+//! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, the dev
+//! issuer's JWKS, and what clients need to sign IAM requests (`/auth/iam`).
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use sluice_worker::serve::{MetricsState, metrics_router};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::{
-    auth::{DevIssuer, Verifier},
+    auth::{DevIssuer, IamAuthError, IamVerifier, Verifier},
     graphql::{
         Caller, SluiceSchema,
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
@@ -34,6 +34,8 @@ pub struct AppState {
     pub schema: SluiceSchema,
     pub verifier: Arc<Verifier>,
     pub dev_issuer: Option<Arc<DevIssuer>>,
+    /// Checks IAM-signed requests; `None` when IAM authentication is off.
+    pub iam: Option<Arc<IamVerifier>>,
     pub max_body_bytes: usize,
     /// What `/metrics` reads.
     pub metrics: MetricsState,
@@ -47,6 +49,7 @@ pub fn build_app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/auth/iam", get(iam_parameters))
         .with_state(state.clone())
         .merge(metrics_router(state.metrics.clone()))
         .layer(DefaultBodyLimit::max(limit))
@@ -97,10 +100,28 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Caller::Anonymous };
-    let Some(token) = value.to_str().ok().and_then(bearer) else {
-        return Caller::Rejected("the Authorization header must be `Bearer <token>`".into());
+    let Some(value) = value.to_str().ok() else {
+        return Caller::Rejected(
+            "the Authorization header must be `Bearer <token>` or `SluiceIAM <request>`".into(),
+        );
     };
-    match state.verifier.verify(token).await {
+    let verified = match iam_request(value) {
+        Some(encoded) => verify_iam(state, encoded).await,
+        None => match bearer(value) {
+            Some(token) => state.verifier.verify(token).await.map_err(|err| {
+                if err.is_server_side() {
+                    tracing::warn!(error = %err, "token verification failed on the server side");
+                }
+                err.to_string()
+            }),
+            None => {
+                return Caller::Rejected(
+                    "the Authorization header must be `Bearer <token>` or `SluiceIAM <request>`".into(),
+                );
+            }
+        },
+    };
+    match verified {
         Ok(actor) => match state.core.admit(&actor).await {
             Ok(()) => Caller::Authenticated(actor),
             Err(err) => {
@@ -109,13 +130,24 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
                 Caller::Rejected("the server could not record your groups; try again".into())
             }
         },
-        Err(err) => {
-            if err.is_server_side() {
-                tracing::warn!(error = %err, "token verification failed on the server side");
-            }
-            Caller::Rejected(err.to_string())
-        }
+        Err(reason) => Caller::Rejected(reason),
     }
+}
+
+async fn verify_iam(state: &AppState, encoded: &str) -> Result<sluice_core::Actor, String> {
+    let Some(iam) = &state.iam else { return Err(IamAuthError::Disabled.to_string()) };
+    iam.verify(&state.core, encoded).await.map_err(|err| {
+        if err.is_server_side() {
+            tracing::warn!(error = %err, "IAM verification failed on the server side");
+        }
+        err.to_string()
+    })
+}
+
+/// The value of `Authorization: SluiceIAM <base64>`, if that is the scheme.
+fn iam_request(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case(sluice_core::iam::wire::SCHEME).then_some(rest.trim())
 }
 
 fn is_mutation(query: &str) -> bool {
@@ -157,6 +189,25 @@ async fn database_probe(state: &AppState, ok: &'static str) -> (StatusCode, &'st
     }
 }
 
+/// What a client needs to sign an IAM request for this server. Public: none of it is secret,
+/// and a client must know it before it can authenticate.
+async fn iam_parameters(State(state): State<AppState>) -> axum::response::Response {
+    match &state.iam {
+        Some(iam) => {
+            let s = iam.settings();
+            Json(serde_json::json!({
+                "stsEndpoint": s.sts_endpoint.as_str(),
+                "region": s.region,
+                "serverId": s.server_id,
+                "serverIdHeader": sluice_core::iam::wire::SERVER_ID_HEADER,
+                "scheme": sluice_core::iam::wire::SCHEME,
+            }))
+            .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "IAM authentication is off (SLUICE_IAM_AUTH)").into_response(),
+    }
+}
+
 async fn jwks(State(state): State<AppState>) -> axum::response::Response {
     match &state.dev_issuer {
         Some(dev) => Json(dev.jwks()).into_response(),
@@ -166,7 +217,15 @@ async fn jwks(State(state): State<AppState>) -> axum::response::Response {
 
 #[cfg(test)]
 mod tests {
-    use super::bearer;
+    use super::{bearer, iam_request};
+
+    #[test]
+    fn iam_requests_are_told_apart_from_tokens() {
+        assert_eq!(iam_request("SluiceIAM abc"), Some("abc"));
+        assert_eq!(iam_request("sluiceiam  abc "), Some("abc"));
+        assert_eq!(iam_request("Bearer abc"), None);
+        assert_eq!(iam_request("abc"), None);
+    }
 
     #[test]
     fn bearer_tokens_are_read_with_or_without_the_scheme() {

@@ -10,6 +10,7 @@
 //! - [`sqs`]: the task queue on SQS FIFO with a dead-letter queue;
 //! - [`ecs`]: the long-task launcher on ECS Fargate;
 //! - [`sts`]: the caller identity, to check AWS is reachable;
+//! - [`iam_auth`]: signing the presigned GetCallerIdentity requests clients sign in with;
 //! - [`link`]: linking an account: assume its pivot role with the ExternalId, read it back;
 //! - [`cfn`]: a typed model of CloudFormation templates;
 //! - [`templates`]: the pivot-role, environment and dataset templates, and resource names;
@@ -32,6 +33,7 @@ pub mod catalog;
 pub mod cfn;
 pub mod ecs;
 pub mod grants;
+pub mod iam_auth;
 pub mod lake;
 pub mod link;
 pub mod resources;

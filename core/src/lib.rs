@@ -8,6 +8,7 @@ pub mod db;
 pub mod env;
 pub mod environments;
 pub mod error;
+pub mod iam;
 pub mod organizations;
 pub mod page;
 pub mod permissions;
@@ -62,6 +63,10 @@ impl Core {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    pub fn iam_principals(&self) -> iam::IamPrincipals<'_> {
+        iam::IamPrincipals { db: &self.db }
     }
 
     pub fn organizations(&self) -> organizations::Organizations<'_> {

@@ -8,6 +8,8 @@ pub mod dataset_table;
 pub mod dataset_table_column;
 pub mod environment;
 pub mod environment_group;
+pub mod iam_principal_mapping;
+pub mod iam_signature_seen;
 pub mod organization;
 pub mod organization_group;
 pub mod permission;

@@ -15,6 +15,7 @@ mod m20261124_000006_consumption_principals;
 mod m20261124_000007_datasets;
 mod m20261124_000008_dataset_items;
 mod m20261124_000009_shares;
+mod m20261125_000010_iam_principals;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_datasets::Migration),
             Box::new(m20261124_000008_dataset_items::Migration),
             Box::new(m20261124_000009_shares::Migration),
+            Box::new(m20261125_000010_iam_principals::Migration),
         ]
     }
 }

@@ -9,6 +9,8 @@
 
 mod claims;
 mod dev_issuer;
+mod iam;
+mod iam_checks;
 mod jwks;
 mod verifier;
 
@@ -21,6 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use dev_issuer::DevIssuer;
+pub use iam::{IamAuthError, IamSettings, IamVerifier};
 pub use verifier::Verifier;
 
 /// Which kind of Cognito token an issuer's settings accept. Cognito signs both with the same

@@ -4,6 +4,7 @@
 pub(crate) mod datasets;
 pub(crate) mod environments;
 mod error;
+pub(crate) mod iam;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
@@ -26,6 +27,7 @@ pub struct Query(
     datasets::TableQuery,
     datasets::FolderQuery,
     shares::ShareQuery,
+    iam::IamPrincipalMappingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     datasets::TableMutation,
     datasets::FolderMutation,
     shares::ShareMutation,
+    iam::IamPrincipalMappingMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -86,11 +89,11 @@ pub(crate) fn actor<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Actor> {
     match ctx.data::<Caller>() {
         Ok(Caller::Authenticated(actor)) => Ok(actor),
         Ok(Caller::Rejected(reason)) => {
-            Err(error::unauthenticated(&format!("the bearer token was rejected: {reason}")))
+            Err(error::unauthenticated(&format!("your credentials were rejected: {reason}")))
         }
-        Ok(Caller::Anonymous) | Err(_) => {
-            Err(error::unauthenticated("send an Authorization: Bearer <token> header"))
-        }
+        Ok(Caller::Anonymous) | Err(_) => Err(error::unauthenticated(
+            "send an Authorization header: `Bearer <token>`, or `SluiceIAM <signed request>`",
+        )),
     }
 }
 

@@ -50,6 +50,8 @@ struct Ctx<'a> {
     share: &'a str,
     /// The share's item.
     share_item: &'a str,
+    /// An IAM principal mapping.
+    mapping: &'a str,
 }
 
 struct Case {
@@ -681,7 +683,50 @@ fn cases() -> Vec<Case> {
             member: Forbidden,
             admin: Allowed,
         },
+        Case {
+            op: "listIamPrincipalMappings",
+            doc: "{ listIamPrincipalMappings { mappingUri } }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "createIamPrincipalMapping",
+            doc: "mutation($p: String!) { createIamPrincipalMapping(input: {arnPattern: $p, username: \"ci\", groups: [\"TeamA\"]}) { mappingUri } }",
+            vars: |c| json!({"p": format!("arn:aws:iam::{}:role/Matrix", c.account)}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "updateIamPrincipalMapping",
+            doc: "mutation($m: String!, $p: String!) { updateIamPrincipalMapping(mappingUri: $m, input: {arnPattern: $p, username: \"ci\", groups: []}) { mappingUri } }",
+            vars: |c| json!({"m": c.mapping, "p": format!("arn:aws:iam::{}:role/Matrix", c.account)}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
+            op: "deleteIamPrincipalMapping",
+            doc: "mutation($m: String!) { deleteIamPrincipalMapping(mappingUri: $m) }",
+            vars: |c| json!({"m": c.mapping}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
     ]
+}
+
+/// An IAM principal mapping, made by an admin.
+async fn mapping_of(app: &TestApp, account: &str) -> String {
+    let admin = sluice_core::Actor::new("sys", ["DAAdministrators".to_owned()], "DAAdministrators");
+    let input = sluice_core::iam::IamPrincipalMappingInput {
+        arn_pattern: format!("arn:aws:iam::{account}:role/Existing"),
+        username: "ci".into(),
+        groups: vec![],
+    };
+    app.core.iam_principals().create(&admin, input).await.expect("mapping").mapping_uri
 }
 
 /// A fresh 12-digit account id, so links never collide.
@@ -901,6 +946,11 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 Default::default()
             };
             let account = next_account();
+            let mapping = if case.op.contains("IamPrincipalMapping") {
+                mapping_of(&app, &account).await
+            } else {
+                String::new()
+            };
             let ctx = Ctx {
                 org: &org,
                 env: &env_uri,
@@ -916,6 +966,7 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
                 folder: &folder,
                 share: &share,
                 share_item: &share_item,
+                mapping: &mapping,
             };
             let vars = (case.vars)(&ctx);
             let body = app.gql(token, case.doc, vars).await;

@@ -6,6 +6,7 @@ mod cognito_flow;
 mod compat;
 mod datasets;
 mod environments;
+mod iam_auth;
 mod jwt;
 mod organizations;
 mod shares;

@@ -10,7 +10,7 @@ use std::{
 use serde_json::{Value, json};
 use sluice_api::{
     AppState,
-    auth::{DevIssuer, IssuerSettings, Verifier},
+    auth::{DevIssuer, IamSettings, IamVerifier, IssuerSettings, Verifier},
     build_app,
     graphql::{Limits, build_schema},
 };
@@ -43,6 +43,8 @@ pub struct Options {
     pub max_body_bytes: Option<usize>,
     /// Checks pivot roles; default `fake_aws::FakeAccounts`.
     pub linker: Option<Arc<dyn AccountLinker>>,
+    /// Turns IAM authentication on, e.g. against moto's STS.
+    pub iam: Option<IamSettings>,
 }
 
 pub use sluice_core::testkit::fake_aws::{MISSING_PREFIX, REFUSED_ACCOUNT};
@@ -80,6 +82,9 @@ impl TestApp {
             core: core.clone(),
             verifier: Arc::new(verifier),
             dev_issuer: Some(dev.clone()),
+            iam: options.iam.map(|settings| {
+                Arc::new(IamVerifier::new(settings, ADMIN_GROUP.into()).expect("iam verifier"))
+            }),
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
         };
         tokio::spawn(async move {
@@ -95,9 +100,20 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let authorization = token.map(|t| format!("Bearer {t}"));
+        self.post_authorized(path, authorization.as_deref(), body).await
+    }
+
+    /// POSTs with a whole Authorization header value, e.g. `SluiceIAM …`.
+    pub async fn post_authorized(
+        &self,
+        path: &str,
+        authorization: Option<&str>,
+        body: &Value,
+    ) -> (u16, Value) {
         let mut req = self.http.post(format!("{}{path}", self.base_url)).json(body);
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
+        if let Some(value) = authorization {
+            req = req.header("authorization", value);
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
