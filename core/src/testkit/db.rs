@@ -21,6 +21,9 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 /// The migrated template, named by the migrations' fingerprint so that a schema change builds a
 /// new one. Built under an advisory lock, then renamed into place, so concurrent test binaries
 /// never see a half-migrated template.
+/// Templates of other schemas (other branches' migrations) left in place.
+const KEPT_TEMPLATES: usize = 4;
+
 async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
@@ -71,11 +74,15 @@ async fn build_template(name: &str) {
             .execute_unprepared(&format!("ALTER DATABASE {staging} RENAME TO {name}"))
             .await
             .expect("rename template");
-        // Templates of older schemas are never used again.
+        // Templates of other schemas are kept for a while: checkouts of other branches may be
+        // testing against this server right now. Only the oldest beyond a few are dropped.
         let stale = admin
             .query_all_raw(sea_orm::Statement::from_string(
                 admin.get_database_backend(),
-                format!("SELECT datname FROM pg_database WHERE datname LIKE 'sluice\\_tpl\\_%' AND datname NOT LIKE '{name}%'"),
+                format!(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'sluice\\_tpl\\_%' \
+                     AND datname NOT LIKE '{name}%' ORDER BY oid DESC OFFSET {KEPT_TEMPLATES}"
+                ),
             ))
             .await
             .expect("list templates");
