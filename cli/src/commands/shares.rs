@@ -32,12 +32,11 @@ pub enum ShareCommand {
         #[arg(long)]
         submit: bool,
     },
-    Submit {
-        share: String,
-    },
-    Approve {
-        share: String,
-    },
+    /// Submit a drafted request to the dataset's approvers (approved at once with auto-approval).
+    Submit { share: String },
+    /// Approve a submitted request (the dataset's admins and stewards); processing starts.
+    Approve { share: String },
+    /// Reject a submitted request, saying why.
     Reject {
         share: String,
         #[arg(long)]
