@@ -133,6 +133,7 @@ const GetDataset = graphql(`
       description
       SamlAdminGroupName
       userRoleForDataset
+      imported
       environment {
         environmentUri
         label
@@ -206,7 +207,8 @@ export function DatasetPage() {
   const [tasks, refetchTasks] = useQuery({ query: SyncTasks, variables: { uri }, pause: !admin });
   const [synced, sync] = useMutation(SyncTables);
   const sync0 = tasks.data?.listTasks.nodes.find((t) => t.action === "dataset.sync-tables");
-  const deploying = ds?.stack ? !isTerminal(ds.stack.status) : false;
+  // A new dataset's stack row can come a moment after the dataset: keep polling until it is there.
+  const deploying = ds?.stack ? !isTerminal(ds.stack.status) : !!ds && admin && !ds.imported;
   const syncing = !!sync0 && !isTerminal(sync0.status);
   usePolling(deploying || syncing, useCallback(() => {
     refetch({ requestPolicy: "network-only" });

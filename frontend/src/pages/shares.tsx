@@ -64,12 +64,13 @@ export function RequestAccess({ datasetUri, itemUri, itemType }: { datasetUri: s
         <DialogContent>
           <Stack spacing={2} sx={{ mt: 1 }}>
             {envs.data && nodes.length === 0 && <Alert severity="info">Your team needs an environment to receive data: link one under Environments first.</Alert>}
-            <TextField select label="Into environment" value={env} onChange={(e) => setEnv(e.target.value)}
+            <TextField select label="Into environment" value={env} onChange={(e) => setEnv(e.target.value)} slotProps={{ select: { native: true } }}
               error={!!(local || fieldError(errors, "environmentUri"))} helperText={local || fieldError(errors, "environmentUri")}>
-              {nodes.map((n) => <MenuItem key={n.environmentUri} value={n.environmentUri}>{`${n.label} (${n.AwsAccountId} / ${n.region}, ${n.SamlGroupName})`}</MenuItem>)}
+              <option value="" />
+              {nodes.map((n) => <option key={n.environmentUri} value={n.environmentUri}>{`${n.label} (${n.AwsAccountId} / ${n.region}, ${n.SamlGroupName})`}</option>)}
             </TextField>
-            <TextField select label="For team" value={team} onChange={(e) => setTeam(e.target.value)} error={!!fieldError(errors, "groupUri")} helperText={fieldError(errors, "groupUri")}>
-              {(user?.groups ?? []).map((g) => <MenuItem key={g} value={g}>{g}</MenuItem>)}
+            <TextField select label="For team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }} error={!!fieldError(errors, "groupUri")} helperText={fieldError(errors, "groupUri")}>
+              {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
             </TextField>
             <TextField label="Purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)} multiline />
             {formErrors(errors, ["environmentUri", "groupUri"]).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
