@@ -11,6 +11,13 @@ export AWS_REGION="${AWS_REGION:-eu-west-1}"
 mkdir -p .sluice
 
 ensure_venv
+if command -v npm >/dev/null; then
+  log "building the web UI (frontend/)"
+  (cd frontend && npm_config_cache="$HOME/.cache/sluice/npm" npm ci --no-audit --no-fund --loglevel=error \
+    && npm_config_cache="$HOME/.cache/sluice/npm" npm run build --silent) >/dev/null
+else
+  log "npm is missing, so the web UI is not built (apt-get install -y nodejs npm); the API still runs"
+fi
 log "building sluice, its long-task binary and sluice-cli"
 cargo build --bin sluice --bin ecs-tasks --bin sluice-cli
 SLUICE="$CARGO_TARGET_DIR/debug/sluice"
@@ -34,6 +41,8 @@ set -a
 set +a
 # Both issuers: the local Cognito pool, and `sluice dev-token` for quick scripted calls.
 export SLUICE_DEV_ISSUER=true
+# The web UI signs in with a username and password against moto's Cognito.
+export SLUICE_UI_COGNITO_ENDPOINT="$MOTO_URL"
 # Every AWS call (long tasks included) goes to moto, with dummy credentials.
 export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export SLUICE_BIND="${SLUICE_BIND:-127.0.0.1:8080}"
@@ -50,7 +59,8 @@ done
 
 cat <<INFO
 
-Sluice is running: GraphQL at $url/graphql (GraphiQL in a browser), local AWS at $MOTO_URL.
+Sluice is running: the web UI at $url/ , GraphQL at $url/graphql (GraphiQL in a browser),
+local AWS at $MOTO_URL.
 Demo users (password Passw0rd!): alice (TeamA, DAAdministrators), bob (TeamB), carol (TeamC).
 
   TOKEN=\$($VENV/bin/python scripts/local_cognito.py token alice)

@@ -18,3 +18,5 @@ export SLUICE_TEST_PYTHON="$VENV/bin/python"
 log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
 cargo test --workspace --all-targets --no-fail-fast "$@"
+# The web UI in Debian's Chromium, against its own moto and `sluice serve` (scripts/e2e.sh).
+bash scripts/e2e.sh

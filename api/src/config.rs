@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::auth::TokenUse;
+use crate::{auth::TokenUse, web::SignIn};
 
 pub use sluice_core::env::EnvError as ConfigError;
 use sluice_core::env::{DatabaseSettings, Env};
@@ -66,6 +66,12 @@ pub struct Config {
     /// `SLUICE_EMBEDDED_WORKER`: run the worker inside `sluice serve`. Default on with the
     /// embedded queue, off with SQS (where `sluice-worker` consumes).
     pub embedded_worker: bool,
+    /// `SLUICE_FRONTEND_DIR`: the built web UI served at `/`. Default `frontend/dist`.
+    pub frontend_dir: PathBuf,
+    /// How the web UI signs users in: `SLUICE_UI_COGNITO_DOMAIN` (the hosted UI, with PKCE),
+    /// else `SLUICE_UI_COGNITO_ENDPOINT` (a username and password form against that Cognito
+    /// API, e.g. the local emulator), else a pasted token. Both use `SLUICE_AUTH_CLIENT_ID`.
+    pub sign_in: SignIn,
 }
 
 #[derive(Debug, Clone)]
@@ -160,7 +166,10 @@ impl Config {
             }
         };
         let iam = iam(env, &public_url)?;
+        let sign_in = sign_in(env, oidc.as_ref())?;
         Ok(Self {
+            frontend_dir: PathBuf::from(get("SLUICE_FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into())),
+            sign_in,
             iam,
             data_dir,
             database_url: SecretString::from(database_url),
@@ -240,6 +249,49 @@ fn iam(env: &Env, public_url: &str) -> Result<Option<IamConfig>, ConfigError> {
         return Err(ConfigError::new("SLUICE_IAM_SERVER_ID", "must be a non-empty printable string"));
     }
     Ok(Some(IamConfig { sts_endpoint: url.to_string(), region, server_id }))
+}
+
+fn sign_in(env: &Env, oidc: Option<&OidcConfig>) -> Result<SignIn, ConfigError> {
+    let domain = env.get("SLUICE_UI_COGNITO_DOMAIN");
+    let endpoint = env.get("SLUICE_UI_COGNITO_ENDPOINT");
+    if domain.is_none() && endpoint.is_none() {
+        return Ok(SignIn::Token);
+    }
+    let var = if domain.is_some() { "SLUICE_UI_COGNITO_DOMAIN" } else { "SLUICE_UI_COGNITO_ENDPOINT" };
+    let Some(oidc) = oidc else {
+        return Err(ConfigError::new(
+            var,
+            "needs SLUICE_AUTH_ISSUER and SLUICE_AUTH_CLIENT_ID: the pool the UI signs in to",
+        ));
+    };
+    let url = |value: String| {
+        let value = value.trim_end_matches('/').to_owned();
+        if value.starts_with("https://") || value.starts_with("http://") {
+            Ok(value)
+        } else {
+            Err(ConfigError::new(var, "must be an http:// or https:// URL"))
+        }
+    };
+    if let Some(domain) = domain {
+        let scopes = env.list("SLUICE_UI_SCOPES");
+        let scopes =
+            if scopes.is_empty() { vec!["openid".into(), "email".into(), "profile".into()] } else { scopes };
+        return Ok(SignIn::Hosted { domain: url(domain)?, client_id: oidc.client_id.clone(), scopes });
+    }
+    // A Cognito pool id starts with its region (`eu-west-1_AbC`), and so does the issuer's last part.
+    let region = oidc
+        .issuer
+        .rsplit('/')
+        .next()
+        .and_then(|pool| pool.split_once('_'))
+        .map(|(region, _)| region.to_owned())
+        .or_else(|| env.get("AWS_REGION"))
+        .unwrap_or_else(|| "us-east-1".into());
+    Ok(SignIn::Password {
+        endpoint: url(endpoint.unwrap_or_default())?,
+        region,
+        client_id: oidc.client_id.clone(),
+    })
 }
 
 fn share_permissions(env: &Env) -> Result<Vec<String>, ConfigError> {
@@ -348,6 +400,41 @@ mod tests {
         assert_eq!(
             config(&[("SLUICE_IAM_STS_ENDPOINT", "sts")]).expect_err("invalid").var,
             "SLUICE_IAM_STS_ENDPOINT"
+        );
+    }
+
+    #[test]
+    fn the_ui_signs_in_by_hosted_ui_password_or_token() {
+        assert_eq!(config(&[]).expect("defaults").sign_in, SignIn::Token);
+        assert_eq!(config(&[]).expect("defaults").frontend_dir, PathBuf::from("frontend/dist"));
+        let pool = [
+            ("SLUICE_AUTH_ISSUER", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc"),
+            ("SLUICE_AUTH_CLIENT_ID", "web"),
+        ];
+        let local = config(&[pool[0], pool[1], ("SLUICE_UI_COGNITO_ENDPOINT", "http://127.0.0.1:5055/")])
+            .expect("valid");
+        assert_eq!(
+            local.sign_in,
+            SignIn::Password {
+                endpoint: "http://127.0.0.1:5055".into(),
+                region: "eu-west-1".into(),
+                client_id: "web".into()
+            }
+        );
+        let hosted = config(&[
+            pool[0],
+            pool[1],
+            ("SLUICE_UI_COGNITO_DOMAIN", "https://x.auth.eu-west-1.amazoncognito.com"),
+        ])
+        .expect("valid");
+        assert!(matches!(hosted.sign_in, SignIn::Hosted { ref scopes, .. } if scopes.len() == 3));
+        assert_eq!(
+            config(&[("SLUICE_UI_COGNITO_ENDPOINT", "http://m")]).expect_err("no pool").var,
+            "SLUICE_UI_COGNITO_ENDPOINT"
+        );
+        assert_eq!(
+            config(&[pool[0], pool[1], ("SLUICE_UI_COGNITO_DOMAIN", "x.auth")]).expect_err("not a URL").var,
+            "SLUICE_UI_COGNITO_DOMAIN"
         );
     }
 

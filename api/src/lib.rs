@@ -1,4 +1,5 @@
-//! The Sluice API: configuration, authentication, the GraphQL schema and the HTTP server.
+//! The Sluice API: configuration, authentication, the GraphQL schema, the HTTP server and
+//! the web UI's files.
 //! `build_app` gives the whole router so tests drive the real app.
 
 pub mod auth;
@@ -7,5 +8,6 @@ pub mod db;
 pub mod graphql;
 pub mod server;
 pub mod telemetry;
+pub mod web;
 
 pub use server::{AppState, build_app};

@@ -177,6 +177,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         dev_issuer: dev_issuer.clone(),
         iam,
         max_body_bytes: config.max_body_bytes,
+        web: Some(sluice_api::web::WebUi {
+            dir: config.frontend_dir.clone(),
+            sign_in: config.sign_in.clone(),
+            admin_group: config.admin_group.clone(),
+        }),
     };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -186,7 +191,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         queue = pipeline.queue.kind(),
         worker = if config.embedded_worker { "embedded" } else { "external" },
         launcher = pipeline.launcher.kind(),
-        "Sluice is serving GraphQL"
+        ui = %format!("{}/", config.public_url),
+        "Sluice is serving GraphQL and the web UI"
     );
     if dev_issuer.is_some() {
         tracing::info!("dev issuer on: get a token with `sluice dev-token --user alice --group TeamA`");

@@ -1,5 +1,5 @@
 //! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, the dev
-//! issuer's JWKS, and what clients need to sign IAM requests (`/auth/iam`).
+//! issuer's JWKS, what clients need to sign IAM requests (`/auth/iam`), and the web UI.
 
 use std::sync::Arc;
 
@@ -39,11 +39,14 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// What `/metrics` reads.
     pub metrics: MetricsState,
+    /// The web UI at `/`; `None` serves the API alone.
+    pub web: Option<crate::web::WebUi>,
 }
 
 pub fn build_app(state: AppState) -> Router {
     let limit = state.max_body_bytes;
-    Router::new()
+    let web = state.web.clone();
+    let router = Router::new()
         .route("/graphql", get(graphiql_or_query).post(graphql))
         .route("/graphql/api", get(graphiql_or_query).post(graphql))
         .route("/healthz", get(healthz))
@@ -51,7 +54,12 @@ pub fn build_app(state: AppState) -> Router {
         .route("/.well-known/jwks.json", get(jwks))
         .route("/auth/iam", get(iam_parameters))
         .with_state(state.clone())
-        .merge(metrics_router(state.metrics.clone()))
+        .merge(metrics_router(state.metrics.clone()));
+    let router = match web {
+        Some(ui) => router.merge(crate::web::router(ui)),
+        None => router,
+    };
+    router
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TraceLayer::new_for_http())

@@ -14,3 +14,4 @@ mod support;
 mod surface;
 mod tasks;
 mod tenant;
+mod web;

@@ -45,6 +45,8 @@ pub struct Options {
     pub linker: Option<Arc<dyn AccountLinker>>,
     /// Turns IAM authentication on, e.g. against moto's STS.
     pub iam: Option<IamSettings>,
+    /// Serves a web UI folder at `/`.
+    pub web: Option<sluice_api::web::WebUi>,
 }
 
 pub use sluice_core::testkit::fake_aws::{MISSING_PREFIX, REFUSED_ACCOUNT};
@@ -86,6 +88,7 @@ impl TestApp {
                 Arc::new(IamVerifier::new(settings, ADMIN_GROUP.into()).expect("iam verifier"))
             }),
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
+            web: options.web,
         };
         tokio::spawn(async move {
             axum::serve(listener, build_app(state)).await.expect("serve");

@@ -1,0 +1,67 @@
+//! The web UI next to the API: its files at `/`, `index.html` for the UI's own routes,
+//! `/config.json` for sign-in, and GraphQL untouched.
+
+use serde_json::json;
+use sluice_api::web::{SignIn, WebUi};
+
+use crate::support::{Backend, Options, TestApp};
+
+const INDEX: &str = "<!doctype html><div id=root></div>";
+
+async fn app_with_ui(dir: &std::path::Path, sign_in: SignIn) -> TestApp {
+    let web = WebUi { dir: dir.to_owned(), sign_in, admin_group: "DAAdministrators".into() };
+    TestApp::spawn_with(Backend::Sqlite, Options { web: Some(web), ..Options::default() }).await
+}
+
+#[tokio::test]
+async fn client_side_routes_get_index_html_and_assets_and_graphql_are_served_as_such() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), INDEX).expect("index");
+    std::fs::create_dir(dir.path().join("assets")).expect("assets dir");
+    std::fs::write(dir.path().join("assets/app.js"), "console.log(1)").expect("asset");
+    let app = app_with_ui(dir.path(), SignIn::Token).await;
+
+    assert_eq!(app.get("/").await, (200, INDEX.to_owned()));
+    assert_eq!(app.get("/assets/app.js").await, (200, "console.log(1)".to_owned()));
+    assert_eq!(
+        app.get("/shares/abc123").await,
+        (200, INDEX.to_owned()),
+        "a UI route falls back to index.html"
+    );
+    assert_eq!(app.get("/organizations/x/teams").await, (200, INDEX.to_owned()));
+
+    let (status, body) = app.post("/graphql", None, &json!({"query": "{ __typename }"})).await;
+    assert_eq!((status, body), (200, json!({"data": {"__typename": "Query"}})));
+    assert_eq!(app.get("/healthz").await, (200, "ok".to_owned()), "API routes win over the fallback");
+}
+
+#[tokio::test]
+async fn config_json_tells_the_ui_how_to_sign_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sign_in = SignIn::Password {
+        endpoint: "http://127.0.0.1:5055".into(),
+        region: "eu-west-1".into(),
+        client_id: "web-client".into(),
+    };
+    let app = app_with_ui(dir.path(), sign_in).await;
+    let (status, body) = app.get("/config.json").await;
+    assert_eq!(status, 200);
+    let body: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        body,
+        json!({
+            "auth": {"mode": "password", "endpoint": "http://127.0.0.1:5055", "region": "eu-west-1", "clientId": "web-client"},
+            "adminGroup": "DAAdministrators",
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_missing_build_says_how_to_make_one_and_the_api_still_works() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = app_with_ui(&dir.path().join("dist"), SignIn::Token).await;
+    let (status, body) = app.get("/datasets").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("npm run build") && body.contains("SLUICE_FRONTEND_DIR"), "{body}");
+    assert_eq!(app.get("/healthz").await.0, 200);
+}

@@ -1,0 +1,66 @@
+// Shared by the browser tests: Debian's Chromium through playwright-core, sign-in, screenshots.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const BASE = process.env.SLUICE_URL ?? "http://127.0.0.1:8080";
+export const RESULTS = new URL("../test-results/", import.meta.url).pathname;
+export const PASSWORD = "Passw0rd!";
+
+/** playwright-core gives each launch a fresh profile (its own --user-data-dir). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.SLUICE_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A fresh browser context (its own sessionStorage) signed in as `user` through the form. */
+export async function signIn(browser, user) {
+  const context = await browser.newContext({ baseURL: BASE, acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto("/");
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("current-user").getByText(user, { exact: true }).waitFor();
+  return page;
+}
+
+let shot = 0;
+export async function screenshot(page, name) {
+  shot += 1;
+  await page.screenshot({ path: join(RESULTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+}
+
+/** Runs frontend/e2e/aws_owner.py: what an account owner does in AWS (moto), outside Sluice. */
+export function awsOwner(...args) {
+  const python = process.env.SLUICE_PYTHON ?? "python3";
+  execFileSync(python, [new URL("./aws_owner.py", import.meta.url).pathname, ...args], { stdio: "inherit" });
+}
+
+/** Waits until the status chip inside `scope` reads one of `wanted`; fails early on a failure. */
+export async function waitForStatus(scope, wanted, timeout = 90_000) {
+  const deadline = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = (await scope.getByTestId("status").first().textContent().catch(() => "")) ?? "";
+    if (wanted.test(last)) return last;
+    if (/FAILED|failed|ROLLBACK/.test(last)) throw new Error(`status went to ${last}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const page = scope.page();
+  await page.screenshot({ path: join(RESULTS, "failure.png"), fullPage: true }).catch(() => undefined);
+  const text = await page.locator("main").innerText().catch(() => "");
+  throw new Error(`status is still ${last || "(none)"} after ${timeout} ms; the page says:\n${text}`);
+}

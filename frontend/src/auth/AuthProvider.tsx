@@ -1,0 +1,109 @@
+// The signed-in session: tokens, the user they name, refresh a minute before expiry, sign-out.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { UiConfig } from "../config";
+import { passwordRefresh, passwordSignIn } from "./cognito";
+import { hostedRefresh, hostedSignOutUrl, startHostedSignIn } from "./pkce";
+import { type Tokens, type User, loadTokens, saveTokens, tokensFrom, userOf } from "./session";
+
+interface Auth {
+  config: UiConfig;
+  user: User | null;
+  isAdmin: boolean;
+  /** The current id token, refreshed first when it is about to expire. */
+  token: () => Promise<string | null>;
+  signInWithPassword: (username: string, password: string) => Promise<void>;
+  signInWithToken: (token: string) => void;
+  signInHosted: (returnTo: string) => Promise<void>;
+  acceptTokens: (tokens: Tokens) => void;
+  signOut: () => void;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+/** Refresh this long before `exp`, so no request goes out with a token about to lapse. */
+const REFRESH_MARGIN_S = 60;
+
+export function AuthProvider({ config, children }: { config: UiConfig; children: ReactNode }) {
+  const [tokens, setTokensState] = useState<Tokens | null>(() => loadTokens());
+  const refreshing = useRef<Promise<Tokens | null> | null>(null);
+  const tokensRef = useRef(tokens);
+  tokensRef.current = tokens;
+
+  const setTokens = useCallback((t: Tokens | null) => {
+    saveTokens(t);
+    tokensRef.current = t;
+    setTokensState(t);
+  }, []);
+
+  const refresh = useCallback(async (): Promise<Tokens | null> => {
+    const current = tokensRef.current;
+    if (!current?.refreshToken) return null;
+    refreshing.current ??= (async () => {
+      try {
+        const a = config.auth;
+        const next =
+          a.mode === "password"
+            ? await passwordRefresh(a, current.refreshToken!)
+            : a.mode === "hosted"
+              ? await hostedRefresh(a, current.refreshToken!)
+              : null;
+        setTokens(next);
+        return next;
+      } catch {
+        setTokens(null);
+        return null;
+      } finally {
+        refreshing.current = null;
+      }
+    })();
+    return refreshing.current;
+  }, [config, setTokens]);
+
+  // A timer refreshes ahead of expiry even when the user is only watching a page poll.
+  useEffect(() => {
+    if (!tokens) return;
+    const wait = (tokens.expiresAt - REFRESH_MARGIN_S) * 1000 - Date.now();
+    const timer = window.setTimeout(() => {
+      if (tokens.refreshToken) void refresh();
+      else setTokens(null);
+    }, Math.max(wait, 0));
+    return () => window.clearTimeout(timer);
+  }, [tokens, refresh, setTokens]);
+
+  const value = useMemo<Auth>(() => {
+    const user = tokens ? userOf(tokens) : null;
+    return {
+      config,
+      user,
+      isAdmin: !!user?.groups.includes(config.adminGroup),
+      token: async () => {
+        const t = tokensRef.current;
+        if (!t) return null;
+        if (t.expiresAt - REFRESH_MARGIN_S <= Date.now() / 1000) return (await refresh())?.idToken ?? null;
+        return t.idToken;
+      },
+      signInWithPassword: async (username, password) => {
+        if (config.auth.mode !== "password") throw new Error("Password sign-in is not configured.");
+        setTokens(await passwordSignIn(config.auth, username, password));
+      },
+      signInWithToken: (token) => setTokens(tokensFrom(token.trim())),
+      signInHosted: async (returnTo) => {
+        if (config.auth.mode !== "hosted") throw new Error("The hosted sign-in is not configured.");
+        await startHostedSignIn(config.auth, returnTo);
+      },
+      acceptTokens: setTokens,
+      signOut: () => {
+        setTokens(null);
+        if (config.auth.mode === "hosted") window.location.assign(hostedSignOutUrl(config.auth));
+      },
+    };
+  }, [config, tokens, refresh, setTokens]);
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error("useAuth outside AuthProvider");
+  return auth;
+}

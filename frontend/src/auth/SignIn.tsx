@@ -1,0 +1,90 @@
+// The sign-in page: a password form (local Cognito), a hosted-UI button, or a token box.
+import { Alert, Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
+import { useEffect, useState, type FormEvent } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
+import { useAuth } from "./AuthProvider";
+import { finishHostedSignIn } from "./pkce";
+
+export function SignInPage() {
+  const auth = useAuth();
+  const location = useLocation();
+  const returnTo = (location.state as { from?: string } | null)?.from ?? "/";
+  const navigate = useNavigate();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [token, setToken] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const mode = auth.config.auth.mode;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (mode === "password" && (!username.trim() || !password)) {
+      setError("Enter your username and password.");
+      return;
+    }
+    setBusy(true);
+    try {
+      if (mode === "password") await auth.signInWithPassword(username.trim(), password);
+      else if (mode === "hosted") await auth.signInHosted(returnTo);
+      else auth.signInWithToken(token);
+      navigate(returnTo, { replace: true });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box sx={{ display: "flex", justifyContent: "center", mt: 10 }}>
+      <Paper sx={{ p: 4, width: 380 }} component="form" onSubmit={submit} noValidate>
+        <Stack spacing={2}>
+          <Typography variant="h5" component="h1">
+            Sign in to Sluice
+          </Typography>
+          {error && <Alert severity="error">{error}</Alert>}
+          {mode === "password" && (
+            <>
+              <TextField label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required autoComplete="username" />
+              <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
+            </>
+          )}
+          {mode === "token" && (
+            <TextField
+              label="Token"
+              helperText="No sign-in is configured. Paste a token from `sluice dev-token --user you --group TeamA`."
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              multiline
+              minRows={3}
+            />
+          )}
+          <Button type="submit" variant="contained" disabled={busy}>
+            {mode === "hosted" ? "Continue to sign-in" : "Sign in"}
+          </Button>
+        </Stack>
+      </Paper>
+    </Box>
+  );
+}
+
+/** Where the hosted UI sends the browser back with a code. */
+export function HostedCallback() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (auth.config.auth.mode !== "hosted") return;
+    finishHostedSignIn(auth.config.auth, window.location.search)
+      .then(({ tokens, returnTo }) => {
+        auth.acceptTokens(tokens);
+        navigate(returnTo, { replace: true });
+      })
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+    // Runs once per callback URL.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return error ? <Alert severity="error">{error}</Alert> : <Typography sx={{ m: 4 }}>Signing you in…</Typography>;
+}

@@ -1,0 +1,290 @@
+// Environments: list; the link form with onboarding help; an environment's page with its
+// teams, stack status (polled until it settles) and stack events.
+import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
+import { useCallback, useState, type FormEvent } from "react";
+import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+import { useAuth } from "../auth/AuthProvider";
+import { apiErrors, fieldError, formErrors } from "../client";
+import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, isTerminal, usePolling } from "../components/common";
+import { graphql } from "../gql";
+
+const PAGE = 10;
+
+const ListEnvironments = graphql(`
+  query ListEnvironments($filter: EnvironmentFilter) {
+    listEnvironments(filter: $filter) {
+      count
+      nodes {
+        environmentUri
+        label
+        AwsAccountId
+        region
+        SamlGroupName
+        organization {
+          organizationUri
+          label
+        }
+        stack {
+          status
+        }
+      }
+    }
+  }
+`);
+
+export function EnvironmentsPage() {
+  const [page, setPage] = useState(1);
+  const [{ data, fetching, error }] = useQuery({ query: ListEnvironments, variables: { filter: { page, pageSize: PAGE } } });
+  const list = data?.listEnvironments;
+  return (
+    <>
+      <PageTitle actions={<Button variant="contained" component={RouterLink} to="/environments/new">Link environment</Button>}>Environments</PageTitle>
+      <Errors error={error} />
+      {fetching && !list && <Loading />}
+      {list?.count === 0 && <Empty>No environment yet. Link your team's AWS account to an organization with “Link environment”.</Empty>}
+      {list && list.count > 0 && (
+        <PagedTable label="Environments" rows={list.nodes} count={list.count} page={page} pageSize={PAGE} onPage={setPage} rowKey={(e) => e.environmentUri}
+          columns={[
+            { label: "Name", render: (e) => <Link component={RouterLink} to={`/environments/${e.environmentUri}`}>{e.label}</Link> },
+            { label: "Organization", render: (e) => e.organization.label },
+            { label: "Account", render: (e) => `${e.AwsAccountId} / ${e.region}` },
+            { label: "Team", render: (e) => e.SamlGroupName },
+            { label: "Stack", render: (e) => <StatusChip status={e.stack.status} /> },
+          ]} />
+      )}
+    </>
+  );
+}
+
+const Orgs = graphql(`
+  query LinkableOrganizations {
+    listOrganizations(filter: { pageSize: 100 }) {
+      nodes {
+        organizationUri
+        label
+      }
+    }
+  }
+`);
+
+const Onboarding = graphql(`
+  query Onboarding($org: String!) {
+    getTrustAccount(organizationUri: $org)
+    getPivotRoleName(organizationUri: $org)
+    getPivotRoleExternalId(organizationUri: $org)
+  }
+`);
+
+const Template = graphql(`
+  query PivotRoleTemplate($org: String!, $prefix: String) {
+    getPivotRoleTemplate(organizationUri: $org, resourcePrefix: $prefix)
+  }
+`);
+
+const CreateEnvironment = graphql(`
+  mutation CreateEnvironment($input: NewEnvironmentInput!) {
+    createEnvironment(input: $input) {
+      environmentUri
+    }
+  }
+`);
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export function LinkEnvironmentPage() {
+  const { user } = useAuth();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [org, setOrg] = useState(params.get("organization") ?? "");
+  const [label, setLabel] = useState("");
+  const [team, setTeam] = useState(user?.groups[0] ?? "");
+  const [account, setAccount] = useState("");
+  const [region, setRegion] = useState("eu-west-1");
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [orgs] = useQuery({ query: Orgs });
+  const [onboarding] = useQuery({ query: Onboarding, variables: { org }, pause: !org });
+  const [template, fetchTemplate] = useQuery({ query: Template, variables: { org }, pause: true });
+  const [result, create] = useMutation(CreateEnvironment);
+  const errors = apiErrors(result.error);
+  const fields = ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"];
+  const err = (f: string) => local[f] || fieldError(errors, f);
+
+  const download = useCallback(() => fetchTemplate({ requestPolicy: "network-only" }), [fetchTemplate]);
+  const body = template.data?.getPivotRoleTemplate;
+  const href = body ? URL.createObjectURL(new Blob([body], { type: "application/json" })) : undefined;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const v: Record<string, string> = {};
+    if (!org) v.organizationUri = "Pick the organization to link to.";
+    if (!label.trim()) v.label = "Give the environment a name.";
+    if (!team) v.SamlGroupName = "Pick the team that owns the account.";
+    if (!/^\d{12}$/.test(account)) v.AwsAccountId = "An AWS account id is 12 digits.";
+    if (!REGION.test(region)) v.region = "A region looks like eu-west-1.";
+    setLocal(v);
+    if (Object.keys(v).length) return;
+    const r = await create({ input: { organizationUri: org, label: label.trim(), SamlGroupName: team, AwsAccountId: account, region } });
+    if (r.data) navigate(`/environments/${r.data.createEnvironment.environmentUri}`);
+  };
+  const o = onboarding.data;
+  return (
+    <>
+      <PageTitle>Link an environment</PageTitle>
+      <Stack direction={{ xs: "column", md: "row" }} spacing={2} alignItems="flex-start">
+        <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, flex: 1 }} aria-label="Link environment">
+          <Stack spacing={2}>
+            <TextField select label="Organization" value={org} onChange={(e) => setOrg(e.target.value)} slotProps={{ select: { native: true } }}
+              error={!!err("organizationUri")} helperText={err("organizationUri")}>
+              <option value="" />
+              {orgs.data?.listOrganizations.nodes.map((n) => <option key={n.organizationUri} value={n.organizationUri}>{n.label}</option>)}
+            </TextField>
+            <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} error={!!err("label")} helperText={err("label")} />
+            <TextField select label="Team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
+              error={!!err("SamlGroupName")} helperText={err("SamlGroupName") || "The team that owns this account."}>
+              {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
+            </TextField>
+            <TextField label="AWS account id" value={account} onChange={(e) => setAccount(e.target.value.trim())} inputMode="numeric"
+              error={!!err("AwsAccountId")} helperText={err("AwsAccountId") || "12 digits"} />
+            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} error={!!err("region")} helperText={err("region")} />
+            {formErrors(errors, fields).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
+            <Box><Button type="submit" variant="contained" disabled={result.fetching}>Link</Button></Box>
+          </Stack>
+        </Paper>
+        <Paper sx={{ p: 2, flex: 1 }} aria-label="Onboarding">
+          <Typography variant="h6">Before you link</Typography>
+          {!org && <Typography>Pick an organization to see what the account needs.</Typography>}
+          <Errors error={onboarding.error} />
+          {o && (
+            <Stack spacing={1}>
+              <Typography>
+                Sluice reaches the account through a role named <b>{o.getPivotRoleName}</b>, which trusts Sluice's account{" "}
+                <b>{o.getTrustAccount}</b> under the ExternalId below. Deploy the template in the account (CloudFormation, with
+                CAPABILITY_NAMED_IAM), then link.
+              </Typography>
+              <TextField label="ExternalId" value={o.getPivotRoleExternalId} slotProps={{ input: { readOnly: true } }} size="small" />
+              <Box>
+                {href ? (
+                  <Button variant="outlined" href={href} download="sluice-pivot-role.json">Save sluice-pivot-role.json</Button>
+                ) : (
+                  <Button variant="outlined" onClick={download} disabled={template.fetching}>Get the pivot-role template</Button>
+                )}
+              </Box>
+              <Errors error={template.error} />
+            </Stack>
+          )}
+        </Paper>
+      </Stack>
+    </>
+  );
+}
+
+const GetEnvironment = graphql(`
+  query GetEnvironment($uri: String!) {
+    getEnvironment(environmentUri: $uri) {
+      environmentUri
+      label
+      AwsAccountId
+      region
+      SamlGroupName
+      userRoleInEnvironment
+      organization {
+        organizationUri
+        label
+      }
+      stack {
+        stackUri
+        status
+        error
+        updated
+      }
+    }
+  }
+`);
+
+const EnvironmentTeams = graphql(`
+  query EnvironmentTeams($uri: String!) {
+    listEnvironmentGroups(environmentUri: $uri) {
+      count
+      nodes {
+        groupUri
+        environmentIAMRoleName
+      }
+    }
+  }
+`);
+
+const StackLogs = graphql(`
+  query StackLogs($uri: String!) {
+    getStackLogs(targetUri: $uri, targetType: "environment") {
+      timestamp
+      message
+    }
+  }
+`);
+
+const InviteOnEnvironment = graphql(`
+  mutation InviteGroupOnEnvironment($input: InviteGroupOnEnvironmentInput!) {
+    inviteGroupOnEnvironment(input: $input) {
+      environmentUri
+    }
+  }
+`);
+
+export function EnvironmentPage() {
+  const { uri = "" } = useParams();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: GetEnvironment, variables: { uri } });
+  const env = data?.getEnvironment;
+  const manages = env?.userRoleInEnvironment === "Owner" || env?.userRoleInEnvironment === "Admin";
+  const [teams, refetchTeams] = useQuery({ query: EnvironmentTeams, variables: { uri }, pause: !manages });
+  const [logs, refetchLogs] = useQuery({ query: StackLogs, variables: { uri }, pause: !manages });
+  const [invited, invite] = useMutation(InviteOnEnvironment);
+  const [team, setTeam] = useState("");
+  const settled = isTerminal(env?.stack.status);
+  usePolling(!!env && !settled, useCallback(() => {
+    refetch({ requestPolicy: "network-only" });
+    if (manages) refetchLogs({ requestPolicy: "network-only" });
+  }, [refetch, refetchLogs, manages]));
+  if (fetching && !env) return <Loading />;
+  if (!env) return <Errors error={error} />;
+  return (
+    <>
+      <PageTitle>{env.label}</PageTitle>
+      <Typography>
+        Account {env.AwsAccountId} / {env.region} · team {env.SamlGroupName} · organization{" "}
+        <Link component={RouterLink} to={`/organizations/${env.organization.organizationUri}`}>{env.organization.label}</Link>
+      </Typography>
+      <Box sx={{ my: 2, display: "flex", gap: 1, alignItems: "center" }} aria-label="Stack status">
+        <Typography>Stack:</Typography>
+        <StatusChip status={env.stack.status} />
+        {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
+      </Box>
+      {env.stack.error && <Alert severity="error">{env.stack.error}</Alert>}
+      {manages && (
+        <>
+          <Typography variant="h6" sx={{ mt: 2 }}>Teams</Typography>
+          <Errors error={teams.error} />
+          {teams.data && (
+            <PagedTable label="Environment teams" rows={teams.data.listEnvironmentGroups.nodes} count={teams.data.listEnvironmentGroups.count} page={1} pageSize={100}
+              onPage={() => undefined} rowKey={(g) => g.groupUri}
+              columns={[{ label: "Team", render: (g) => g.groupUri }, { label: "IAM role", render: (g) => g.environmentIAMRoleName ?? "—" }]} />
+          )}
+          <Stack component="form" direction="row" spacing={1} sx={{ mt: 2 }} noValidate aria-label="Invite team to environment"
+            onSubmit={async (e) => { e.preventDefault(); if (!team.trim()) return; const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } }); if (!r.error) (setTeam(""), refetchTeams({ requestPolicy: "network-only" })); }}>
+            <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)} />
+            <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
+          </Stack>
+          <Errors error={invited.error} />
+          <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
+          {logs.data?.getStackLogs.length ? (
+            <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }}>
+              {logs.data.getStackLogs.map((l, i) => <div key={i}>{l.timestamp} {l.message}</div>)}
+            </Paper>
+          ) : (
+            <Empty>No stack events yet.</Empty>
+          )}
+        </>
+      )}
+    </>
+  );
+}
