@@ -57,6 +57,7 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
         settings: settings(),
         metrics: Metrics::new(),
         aws: None,
+        search: Arc::new(sluice_search::TantivyIndex::in_memory().expect("search index")),
     };
     let stop = CancellationToken::new();
     let mut running = pipeline.start(&stop, true, true);
