@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+mod catalog;
 pub(crate) mod datasets;
 pub(crate) mod environments;
 mod error;
@@ -8,7 +9,7 @@ pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
 mod shares;
-mod tasks;
+pub(crate) mod tasks;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sluice_core::{Actor, Core};
@@ -26,6 +27,7 @@ pub struct Query(
     datasets::TableQuery,
     datasets::FolderQuery,
     shares::ShareQuery,
+    catalog::CatalogQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     datasets::TableMutation,
     datasets::FolderMutation,
     shares::ShareMutation,
+    catalog::CatalogMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;
