@@ -2,6 +2,7 @@
 //! child process, which records its result on the task; a run that dies silently is failed by
 //! the tracker.
 
+mod catalog;
 mod cross_account;
 mod dataset;
 mod environment;
