@@ -68,8 +68,12 @@ async fn a_created_dataset_is_searchable_once_its_task_has_run(backend: Backend)
     let paged = search(&app, &alice, json!({"page": 1, "pageSize": 1})).await;
     assert_eq!((paged["pages"].as_i64(), paged["hasNext"].as_bool()), (Some(1), Some(false)));
 
-    let bad = app.gql(Some(&alice), SEARCH, json!({"input": {"pageSize": 0}})).await;
-    assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"));
+    for input in
+        [json!({"pageSize": 0}), json!({"page": 1000, "pageSize": 100}), json!({"term": "x".repeat(201)})]
+    {
+        let bad = app.gql(Some(&alice), SEARCH, json!({"input": input})).await;
+        assert_eq!(error_code(&bad), Some("BAD_USER_INPUT"), "{input}");
+    }
     assert_eq!(error_code(&app.gql(None, SEARCH, json!({})).await), Some("UNAUTHENTICATED"));
 
     let delete = "mutation($d: String!) { deleteDataset(datasetUri: $d) }";

@@ -23,6 +23,10 @@ use crate::{
 /// The `catalog.reindex` task: the worker rebuilds the index from the database.
 pub const REINDEX_ACTION: &str = "catalog.reindex";
 
+/// How deep pages may go: OpenSearch's default `max_result_window`, and a bound on what an
+/// engine must rank to serve a page.
+pub const MAX_RESULT_WINDOW: u64 = 10_000;
+
 /// `SLUICE_CATALOG_VISIBILITY`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CatalogVisibility {
@@ -67,6 +71,12 @@ impl Catalog<'_> {
     ) -> Result<CatalogPage> {
         if query.term.as_deref().is_some_and(|t| t.len() > 200) {
             return Err(Error::validation("term", "at most 200 characters"));
+        }
+        if page.offset() + page.page_size > MAX_RESULT_WINDOW {
+            return Err(Error::validation(
+                "page",
+                format!("only the first {MAX_RESULT_WINDOW} hits can be paged through; narrow the search"),
+            ));
         }
         let visibility = match self.visibility {
             CatalogVisibility::Open => Visibility::All,
