@@ -10,6 +10,9 @@ MOTO_SPEC='moto[server]==5.2.1'
 # cfn-lint checks the CloudFormation templates Sluice renders (cloud/tests/aws/cfn_lint.rs).
 # moto[server] pulls some cfn-lint too; pinning it here keeps the rules the templates pass fixed.
 CFN_LINT_SPEC='cfn-lint==1.58.0'
+# osmem-server (PyPI) is the OpenSearch the search adapter's tests run against; pinned so its
+# behaviour (see shared NOTES) holds. The wheel bundles a native binary, no JVM.
+OSMEM_SPEC='osmem-server==0.1.6'
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -18,14 +21,15 @@ ensure_venv() {
   # Reused only when both tools are there at the pinned cfn-lint version; otherwise pip brings
   # the venv up to date (it keeps what is already installed and matches).
   if [ -x "$VENV/bin/moto_server" ] && "$VENV/bin/python" -c 'import moto, boto3' 2>/dev/null \
-    && [ "$("$VENV/bin/cfn-lint" --version 2>/dev/null)" = "cfn-lint ${CFN_LINT_SPEC#cfn-lint==}" ]; then
+    && [ "$("$VENV/bin/cfn-lint" --version 2>/dev/null)" = "cfn-lint ${CFN_LINT_SPEC#cfn-lint==}" ] \
+    && [ "$("$VENV/bin/python" -c 'import osmem_server; print(osmem_server.__version__)' 2>/dev/null)" = "${OSMEM_SPEC#osmem-server==}" ]; then
     return
   fi
-  log "preparing the Python venv $VENV with $MOTO_SPEC and $CFN_LINT_SPEC"
+  log "preparing the Python venv $VENV with $MOTO_SPEC, $CFN_LINT_SPEC and $OSMEM_SPEC"
   [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV" \
     || die "python3 -m venv failed: install python3-venv (apt-get install -y python3-venv)"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$MOTO_SPEC" "$CFN_LINT_SPEC" \
-    || die "pip could not install $MOTO_SPEC and $CFN_LINT_SPEC; check access to PyPI"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$MOTO_SPEC" "$CFN_LINT_SPEC" "$OSMEM_SPEC" \
+    || die "pip could not install $MOTO_SPEC, $CFN_LINT_SPEC and $OSMEM_SPEC; check access to PyPI"
 }
 
 free_port() {
@@ -51,4 +55,20 @@ stop_moto() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
   fi
+}
+
+# start_osmem PORT PIDFILE LOGFILE: starts osmem-server on 127.0.0.1:PORT and waits until it
+# answers. The wheel installs no console script; its binary sits inside the package.
+start_osmem() {
+  local port="$1" pidfile="$2" logfile="$3" bin
+  bin="$("$VENV/bin/python" -c 'import osmem_server; print(osmem_server.resolve_binary())')" \
+    || die "osmem-server is not installed in $VENV"
+  "$bin" --addr "127.0.0.1:$port" --no-stdin-watch >"$logfile" 2>&1 &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || die "osmem-server exited at start; see $logfile"
+    sleep 0.1
+  done
+  die "osmem-server did not answer on 127.0.0.1:$port within 10 s; see $logfile"
 }

@@ -8,14 +8,17 @@ ensure_venv
 export SLUICE_TEST_DATABASE_URL="${SLUICE_TEST_DATABASE_URL:-$("$ROOT/scripts/ensure_postgres.sh")}"
 
 run_dir="$(mktemp -d)"
-trap 'stop_moto "$run_dir/moto.pid"; rm -rf "$run_dir"' EXIT
+trap 'stop_moto "$run_dir/moto.pid"; stop_moto "$run_dir/osmem.pid"; rm -rf "$run_dir"' EXIT
 port="$(free_port)"
 start_moto "$port" "$run_dir/moto.pid" "$run_dir/moto.log"
 export SLUICE_TEST_MOTO_URL="http://127.0.0.1:$port"
 export SLUICE_TEST_CFN_LINT="$VENV/bin/cfn-lint"
 # examples/bulk_approve.py runs in cli/tests with the venv's requests and botocore.
 export SLUICE_TEST_PYTHON="$VENV/bin/python"
-log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
+os_port="$(free_port)"
+start_osmem "$os_port" "$run_dir/osmem.pid" "$run_dir/osmem.log"
+export SLUICE_TEST_OPENSEARCH_URL="http://127.0.0.1:$os_port"
+log "moto on $SLUICE_TEST_MOTO_URL, osmem-server on $SLUICE_TEST_OPENSEARCH_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
 cargo test --workspace --all-targets --no-fail-fast "$@"
 # The web UI in Debian's Chromium, against its own moto and `sluice serve` (scripts/e2e.sh).

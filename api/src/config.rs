@@ -8,7 +8,11 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::{auth::TokenUse, web::SignIn};
 
 pub use sluice_core::env::EnvError as ConfigError;
-use sluice_core::env::{DatabaseSettings, Env};
+use sluice_core::{
+    catalog::CatalogVisibility,
+    env::{DatabaseSettings, Env},
+};
+use sluice_search::SearchSettings;
 use sluice_worker::{
     WorkerSettings,
     wiring::{LauncherSettings, QueueSettings},
@@ -72,6 +76,12 @@ pub struct Config {
     /// else `SLUICE_UI_COGNITO_ENDPOINT` (a username and password form against that Cognito
     /// API, e.g. the local emulator), else a pasted token. Both use `SLUICE_AUTH_CLIENT_ID`.
     pub sign_in: SignIn,
+    /// The catalog's search engine: Tantivy in `SLUICE_SEARCH_DIR` (default
+    /// `<SLUICE_DATA_DIR>/search`), or OpenSearch at `SLUICE_OPENSEARCH_URL`.
+    pub search: SearchSettings,
+    /// `SLUICE_CATALOG_VISIBILITY`: `open` (default; every signed-in user finds every entry, as
+    /// in data.all) or `restricted` (only entries the user's teams may read).
+    pub catalog_visibility: CatalogVisibility,
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +208,15 @@ impl Config {
             },
             pivot_role_name: env.get("SLUICE_PIVOT_ROLE_NAME").unwrap_or_else(|| "sluice-pivot-role".into()),
             share_permissions: share_permissions(env)?,
+            search: SearchSettings::from_env(env)?,
+            catalog_visibility: match env.choice(
+                "SLUICE_CATALOG_VISIBILITY",
+                "open",
+                &["open", "restricted"],
+            )? {
+                "restricted" => CatalogVisibility::Restricted,
+                _ => CatalogVisibility::Open,
+            },
             queue,
             launcher: LauncherSettings::from_env(env)?,
             worker: WorkerSettings::from_env(env)?,
@@ -333,6 +352,18 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert_eq!(c.queue, QueueSettings::Embedded);
         assert!(c.embedded_worker, "embedded mode runs its worker in-process");
+        assert!(matches!(c.search, SearchSettings::Tantivy { .. }), "embedded mode searches with Tantivy");
+        assert_eq!(c.catalog_visibility, CatalogVisibility::Open);
+    }
+
+    #[test]
+    fn catalog_visibility_may_be_restricted() {
+        let c = config(&[("SLUICE_CATALOG_VISIBILITY", "restricted")]).expect("valid");
+        assert_eq!(c.catalog_visibility, CatalogVisibility::Restricted);
+        assert_eq!(
+            config(&[("SLUICE_CATALOG_VISIBILITY", "secret")]).expect_err("invalid").var,
+            "SLUICE_CATALOG_VISIBILITY"
+        );
     }
 
     #[test]

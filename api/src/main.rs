@@ -115,7 +115,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
         resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
     });
-    let core = core.with_share_permissions(&config.share_permissions);
+    let search = wiring::search(&config.search, core.db()).await?;
+    let core = core
+        .with_share_permissions(&config.share_permissions)
+        .with_search(search.clone(), config.catalog_visibility);
     core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
 
     let mut issuers = Vec::new();
@@ -162,6 +165,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         settings: config.worker.clone(),
         metrics: Metrics::new(),
         aws: None,
+        search,
     };
     let stop = CancellationToken::new();
     let mut background = pipeline.start(&stop, true, config.embedded_worker);

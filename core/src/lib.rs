@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod catalog;
 pub mod datasets;
 pub mod db;
 pub mod env;
@@ -32,11 +33,20 @@ pub struct Core {
     groups: Arc<permissions::tenant::GroupRegistry>,
     aws: Option<Arc<environments::AwsSettings>>,
     share_permissions: Arc<Vec<String>>,
+    search: Option<Arc<dyn catalog::SearchIndex>>,
+    catalog_visibility: catalog::CatalogVisibility,
 }
 
 impl Core {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, groups: Arc::default(), aws: None, share_permissions: Arc::new(vec!["Read".into()]) }
+        Self {
+            db,
+            groups: Arc::default(),
+            aws: None,
+            share_permissions: Arc::new(vec!["Read".into()]),
+            search: None,
+            catalog_visibility: catalog::CatalogVisibility::Open,
+        }
     }
 
     /// The Lake Formation access shares may ask for, beyond Read: `Write`, `Modify`.
@@ -51,6 +61,21 @@ impl Core {
     pub fn with_aws(mut self, aws: environments::AwsSettings) -> Self {
         self.aws = Some(Arc::new(aws));
         self
+    }
+
+    /// The catalog's search index, and who finds what in it.
+    pub fn with_search(
+        mut self,
+        index: Arc<dyn catalog::SearchIndex>,
+        visibility: catalog::CatalogVisibility,
+    ) -> Self {
+        self.search = Some(index);
+        self.catalog_visibility = visibility;
+        self
+    }
+
+    pub fn catalog(&self) -> catalog::Catalog<'_> {
+        catalog::Catalog { db: &self.db, index: self.search.as_ref(), visibility: self.catalog_visibility }
     }
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {

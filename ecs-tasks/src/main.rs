@@ -2,6 +2,7 @@
 //! child process in embedded mode, with the same arguments; each command records its result on
 //! its task.
 
+mod catalog;
 mod dataset_stack;
 mod health;
 mod stack;
@@ -64,6 +65,17 @@ enum Command {
     /// Queue a verification of every share with shared items (run it on a schedule); each
     /// item's health then says whether Lake Formation still holds its grants.
     VerifyShares {
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+    /// Compare the catalog's search index with the database and repair it: write missing and
+    /// stale documents, remove orphaned ones (run it on a schedule).
+    ReconcileCatalog {
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
+    /// Empty the catalog's search index and fill it again from the database.
+    ReindexCatalog {
         #[arg(long)]
         task_uri: Option<String>,
     },
@@ -190,6 +202,10 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             finish(&db, task_uri.as_deref(), &result).await?;
             report(result)
         }
+        Command::ReconcileCatalog { task_uri } => {
+            conclude(&db, task_uri, catalog::reconcile(&db).await).await
+        }
+        Command::ReindexCatalog { task_uri } => conclude(&db, task_uri, catalog::reindex(&db).await).await,
         Command::SyncTables { dataset_uri, task_uri } => {
             let cap = Env::process()
                 .parse(

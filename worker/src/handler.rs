@@ -5,7 +5,10 @@ use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
-use sluice_core::tasks::{Launched, Launcher, Task};
+use sluice_core::{
+    catalog::SearchIndex,
+    tasks::{Launched, Launcher, Task},
+};
 
 /// What a handler may use.
 pub struct HandlerContext {
@@ -14,6 +17,8 @@ pub struct HandlerContext {
     /// The AWS configuration of handlers that call AWS in-process (share processing); None
     /// loads the process's own (`AWS_*` variables, the task role) on first use.
     pub aws: Option<sluice_cloud::sdk::aws_config::SdkConfig>,
+    /// The catalog's search index, which index tasks write.
+    pub search: Arc<dyn SearchIndex>,
 }
 
 impl HandlerContext {
@@ -52,6 +57,7 @@ impl Registry {
         let mut registry = Self::default();
         registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
         registry.register(crate::handlers::catalog::ACTION, crate::handlers::catalog::Index);
+        registry.register(crate::handlers::catalog::REINDEX_ACTION, crate::handlers::catalog::Reindex);
         for (action, task) in crate::handlers::stacks::HANDLERS {
             registry.register(action, task);
         }

@@ -29,6 +29,7 @@ async fn run() -> anyhow::Result<()> {
     let settings = WorkerSettings::from_env(&env).context("invalid configuration")?;
     let queue_settings = QueueSettings::from_env(&env).context("invalid configuration")?;
     let launcher_settings = LauncherSettings::from_env(&env).context("invalid configuration")?;
+    let search_settings = sluice_search::SearchSettings::from_env(&env).context("invalid configuration")?;
     let metrics_bind: SocketAddr = env
         .parse("SLUICE_WORKER_METRICS_BIND", "127.0.0.1:9464", "an address like 0.0.0.0:9464")
         .context("invalid configuration")?;
@@ -45,6 +46,7 @@ async fn run() -> anyhow::Result<()> {
         settings,
         metrics: Metrics::new(),
         aws: None,
+        search: wiring::search(&search_settings, &db).await?,
     };
     let stop = CancellationToken::new();
     // Embedded queues are dispatched by `sluice serve`; a worker of its own dispatches nothing.

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use axum::{Router, extract::State, routing::get};
 use sea_orm::DatabaseConnection;
-use sluice_core::tasks::{Launcher, TaskQueue, dispatcher::Dispatcher, store};
+use sluice_core::{
+    catalog::SearchIndex,
+    tasks::{Launcher, TaskQueue, dispatcher::Dispatcher, store},
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::{HandlerContext, LongTaskTracker, Metrics, Registry, Worker, WorkerSettings};
@@ -19,6 +22,8 @@ pub struct Pipeline {
     pub metrics: Arc<Metrics>,
     /// For handlers that call AWS in-process; None uses the process's own configuration.
     pub aws: Option<sluice_cloud::sdk::aws_config::SdkConfig>,
+    /// The catalog's search index; the API reads the same one.
+    pub search: Arc<dyn SearchIndex>,
 }
 
 impl Pipeline {
@@ -34,6 +39,7 @@ impl Pipeline {
                 db: self.db.clone(),
                 launcher: self.launcher.clone(),
                 aws: self.aws.clone(),
+                search: self.search.clone(),
             });
             let worker = Worker::new(
                 self.queue.clone(),

@@ -6,6 +6,7 @@ use std::{path::PathBuf, sync::Arc};
 use sea_orm::DatabaseConnection;
 use sluice_cloud::{EcsLaunchConfig, EcsLauncher, SqsQueue, sdk};
 use sluice_core::{
+    catalog::SearchIndex,
     env::{Env, EnvError},
     tasks::{EmbeddedQueue, Launcher, TaskQueue},
 };
@@ -71,6 +72,21 @@ impl LauncherSettings {
             },
         })
     }
+}
+
+/// Opens the search index. One created empty (a first start, a lost folder, a new schema
+/// version) gets a rebuild queued, which a worker runs.
+pub async fn search(
+    settings: &sluice_search::SearchSettings,
+    db: &DatabaseConnection,
+) -> anyhow::Result<Arc<dyn SearchIndex>> {
+    let chain = |e: sluice_core::Error| anyhow::anyhow!("{}", e.chain());
+    let index = sluice_search::open(settings).await.map_err(chain)?;
+    if index.needs_rebuild() {
+        let task = sluice_core::catalog::enqueue_reindex(db, "startup").await.map_err(chain)?;
+        tracing::info!(task = %task.task_uri, engine = index.kind(), "the search index is new; a rebuild is queued");
+    }
+    Ok(index)
 }
 
 pub async fn queue(settings: &QueueSettings, db: &DatabaseConnection) -> Arc<dyn TaskQueue> {

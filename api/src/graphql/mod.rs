@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+mod catalog;
 pub(crate) mod datasets;
 pub(crate) mod environments;
 mod error;
@@ -9,7 +10,7 @@ pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
 pub(crate) mod shares;
-mod tasks;
+pub(crate) mod tasks;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sluice_core::{Actor, Core};
@@ -28,6 +29,7 @@ pub struct Query(
     datasets::FolderQuery,
     shares::ShareQuery,
     iam::IamPrincipalMappingQuery,
+    catalog::CatalogQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +44,7 @@ pub struct Mutation(
     datasets::FolderMutation,
     shares::ShareMutation,
     iam::IamPrincipalMappingMutation,
+    catalog::CatalogMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -205,6 +205,23 @@ fn cases() -> Vec<Case> {
             admin: Allowed,
         },
         Case {
+            op: "searchCatalog",
+            doc: "{ searchCatalog(input: {term: \"orders\"}) { count nodes { uri } facets { tags { value count } } } }",
+            vars: |_| json!({}),
+            // Metadata is discoverable by every signed-in user, as in data.all.
+            outsider: Allowed,
+            member: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "startReindexCatalog",
+            doc: "mutation { startReindexCatalog { taskUri action } }",
+            vars: |_| json!({}),
+            outsider: Forbidden,
+            member: Forbidden,
+            admin: Allowed,
+        },
+        Case {
             op: "getTrustAccount",
             doc: "query($org: String!) { getTrustAccount(organizationUri: $org) }",
             vars: |c| json!({"org": c.org}),

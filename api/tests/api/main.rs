@@ -1,6 +1,7 @@
 //! One integration-test binary for the api crate.
 
 mod authz_matrix;
+mod catalog;
 mod cognito;
 mod cognito_flow;
 mod compat;

@@ -3,8 +3,8 @@
 //! one leaves the objects under it alone.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::dataset_location as loc;
@@ -40,7 +40,7 @@ pub struct DatasetFolder {
 }
 
 impl DatasetFolder {
-    fn from_model(m: loc::Model) -> Result<Self> {
+    pub(crate) fn from_model(m: loc::Model) -> Result<Self> {
         Ok(Self {
             tags: serde_json::from_str(&m.tags).map_err(|e| Error::Internal(Box::new(e)))?,
             location_uri: m.location_uri,
@@ -315,25 +315,6 @@ impl Datasets<'_> {
         txn.commit().await?;
         Ok(true)
     }
-}
-
-/// A folder's catalog document; None once it is deleted. For the worker.
-pub async fn folder_document(
-    db: &DatabaseConnection,
-    location_uri: &str,
-) -> Result<Option<serde_json::Value>> {
-    let Some(row) = loc::Entity::find_by_id(location_uri.to_owned()).one(db).await? else { return Ok(None) };
-    let folder = DatasetFolder::from_model(row)?;
-    Ok(Some(json!({
-        "kind": "folder",
-        "uri": folder.location_uri,
-        "datasetUri": folder.dataset_uri,
-        "label": folder.label,
-        "name": folder.name,
-        "description": folder.description,
-        "tags": folder.tags,
-        "prefix": folder.s3_prefix,
-    })))
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ mod stacks;
 pub mod tables;
 
 pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
-pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder, folder_document};
+pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
     NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
 };
 pub use platform::{DatasetDeployInputs, ImportRegistration, deploy_inputs, import_registration};
-pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION, catalog_document};
+pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION};

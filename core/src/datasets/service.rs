@@ -8,7 +8,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use serde_json::json;
-use sluice_entities::{dataset as ds, environment as env, stack};
+use sluice_entities::{dataset as ds, stack};
 
 use super::{Dataset, DatasetFilter, DatasetSort, ModifyDataset, RESOURCE_TYPE, SortOrder, UserRole, model};
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
 };
 
 pub const DELETE_ACTION: &str = "dataset.delete-stack";
-/// Indexes one catalog document; the search issue's indexer handles it.
+/// Brings a dataset's catalog documents in step with the database (`catalog::apply_index_task`).
 pub const INDEX_ACTION: &str = "catalog.index";
 
 pub struct Datasets<'a> {
@@ -304,29 +304,6 @@ fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
         };
     }
     any
-}
-
-/// The catalog document of a dataset, as the indexer will store it; None once it is deleted.
-/// For the worker, which acts for the platform.
-pub async fn catalog_document(db: &DatabaseConnection, uri: &str) -> Result<Option<serde_json::Value>> {
-    let Some(row) = ds::Entity::find_by_id(uri.to_owned()).one(db).await? else { return Ok(None) };
-    let dataset = Dataset::from_model(row)?;
-    let environment = env::Entity::find_by_id(dataset.environment_uri.clone()).one(db).await?;
-    Ok(Some(json!({
-        "kind": "dataset",
-        "uri": dataset.dataset_uri,
-        "name": dataset.name,
-        "label": dataset.label,
-        "description": dataset.description,
-        "tags": dataset.tags,
-        "topics": dataset.topics,
-        "confidentiality": dataset.confidentiality,
-        "region": environment.as_ref().map(|e| e.region.clone()),
-        "environmentUri": dataset.environment_uri,
-        "organizationUri": dataset.organization_uri,
-        "ownerTeam": dataset.saml_admin_group_name,
-        "stewards": dataset.stewards,
-    })))
 }
 
 impl Datasets<'_> {

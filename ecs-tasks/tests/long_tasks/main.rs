@@ -2,6 +2,7 @@
 //! child process, which records its result on the task; a run that dies silently is failed by
 //! the tracker.
 
+mod catalog;
 mod cross_account;
 mod dataset;
 mod environment;
@@ -59,6 +60,7 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
         settings: settings(),
         metrics: Metrics::new(),
         aws: None,
+        search: Arc::new(sluice_search::TantivyIndex::in_memory().expect("search index")),
     };
     let stop = CancellationToken::new();
     let mut running = pipeline.start(&stop, true, true);

@@ -154,6 +154,7 @@ impl Running {
             metrics: Metrics::new(),
             // Share processing runs in the worker itself, so it too must talk to moto.
             aws: Some(emulator_sdk_config(&moto_url()).await),
+            search: Arc::new(sluice_search::TantivyIndex::in_memory().expect("search index")),
         };
         let stop = CancellationToken::new();
         let tasks = pipeline.start(&stop, true, true);

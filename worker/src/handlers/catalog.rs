@@ -1,58 +1,40 @@
-//! `catalog.index`: until the search index exists (the search issue), the handler builds the
-//! document it would index and records it as the task's response, so every change's document
-//! can be inspected with getTask and the indexer can start from the same function.
+//! `catalog.index` and `catalog.reindex`: the search index follows the database. An index task
+//! reads the database as it is when it runs, so a redelivered or late task writes the current
+//! state, and a deleted dataset's task removes its documents whenever it runs.
 
-use anyhow::Context;
 use serde_json::json;
-use sluice_core::{datasets, tasks::Task};
+use sluice_core::{catalog, datasets, tasks::Task};
 
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
 pub const ACTION: &str = datasets::INDEX_ACTION;
+pub const REINDEX_ACTION: &str = catalog::REINDEX_ACTION;
+
+fn chain(e: sluice_core::Error) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.chain())
+}
 
 pub struct Index;
-
-/// A batch of tables, as one sync page changed them.
-async fn tables(ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-    let uris: Vec<String> = task
-        .payload
-        .get("uris")
-        .and_then(|u| serde_json::from_value(u.clone()).ok())
-        .context("no uris in the payload")?;
-    let documents = datasets::tables::catalog_documents(&ctx.db, &uris)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-    let (mut indexed, mut removed) = (vec![], vec![]);
-    for (uri, document) in documents {
-        match document {
-            Some(document) => indexed.push(document),
-            None => removed.push(json!({"kind": "table", "uri": uri})),
-        }
-    }
-    Ok(Outcome::Done(json!({"indexed": indexed, "removed": removed})))
-}
 
 #[async_trait::async_trait]
 impl TaskHandler for Index {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        let kind = task.payload.get("kind").and_then(|k| k.as_str()).context("no kind in the payload")?;
-        if kind == "tables" {
-            return tables(ctx, task).await;
-        }
-        let uri = task.payload.get("uri").and_then(|k| k.as_str()).context("no uri in the payload")?;
-        let document = match kind {
-            "dataset" => datasets::catalog_document(&ctx.db, uri)
+        let indexed =
+            catalog::apply_index_task(&ctx.db, ctx.search.as_ref(), &task.target_uri, &task.payload)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", e.chain()))?,
-            "folder" => {
-                datasets::folder_document(&ctx.db, uri).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?
-            }
-            other => anyhow::bail!("no catalog documents of kind {other} yet"),
-        };
-        // Index tasks of one resource run in order, so the newest state always wins.
-        Ok(Outcome::Done(match document {
-            Some(document) => json!({"indexed": document}),
-            None => json!({"removed": {"kind": kind, "uri": uri}}),
-        }))
+                .map_err(chain)?;
+        Ok(Outcome::Done(json!(indexed)))
+    }
+}
+
+/// Rebuilds the whole index in-process, next to the index tasks; the lease heartbeat keeps a
+/// long rebuild alive.
+pub struct Reindex;
+
+#[async_trait::async_trait]
+impl TaskHandler for Reindex {
+    async fn handle(&self, ctx: &HandlerContext, _task: &Task) -> anyhow::Result<Outcome> {
+        let rebuilt = catalog::rebuild(&ctx.db, ctx.search.as_ref()).await.map_err(chain)?;
+        Ok(Outcome::Done(json!(rebuilt)))
     }
 }

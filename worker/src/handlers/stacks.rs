@@ -128,6 +128,7 @@ mod tests {
             db: sea_orm::DatabaseConnection::default(),
             launcher: launcher.clone(),
             aws: None,
+            search: Arc::new(sluice_search::TantivyIndex::in_memory().expect("index")),
         };
         let handler = Registry::standard().get(action).unwrap_or_else(|| panic!("no handler for {action}"));
         handler.handle(&ctx, &task(action, payload)).await?;

@@ -10,6 +10,7 @@ use std::{
 };
 
 use sluice_core::{
+    catalog::{DocumentKind, FacetField, SearchIndex, SearchRequest, Visibility},
     on_both_backends,
     tasks::{EmbeddedQueue, RunState, TaskQueue, TaskStatus, store},
     testkit::{Backend, TestDb},
@@ -149,7 +150,7 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
     assert!(failed.last_error.as_deref().unwrap_or_default().contains("exit status 137"));
 }
 
-async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backend) {
+async fn catalog_index_tasks_write_and_remove_documents(backend: Backend) {
     use sluice_core::{
         Actor, Core, datasets::NewDataset, environments::NewEnvironment, organizations::NewOrganization,
         testkit::fake_aws,
@@ -234,49 +235,53 @@ async fn catalog_index_tasks_record_the_document_and_its_removal(backend: Backen
     // Only the index handler: stack deploys are not what this test is about.
     let mut registry = Registry::default();
     registry.register(sluice_worker::handlers::catalog::ACTION, sluice_worker::handlers::catalog::Index);
-    let worker = start(&db.db, registry, fast_settings(), no_launcher());
+    let index: Arc<dyn SearchIndex> = Arc::new(sluice_search::TantivyIndex::in_memory().expect("index"));
+    let worker = start_with_search(&db.db, registry, fast_settings(), no_launcher(), index.clone());
     // The dataset is gone, and its tasks with it from users' sight; read the rows directly.
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let responses = loop {
-        let index = sluice_entities::task::Entity::find()
+        let tasks = sluice_entities::task::Entity::find()
             .filter(sluice_entities::task::Column::Action.eq("catalog.index"))
             .all(&db.db)
             .await
             .expect("tasks");
-        if index.len() == 5 && index.iter().all(|t| t.status == "succeeded") {
-            break index
+        if tasks.len() == 5 && tasks.iter().all(|t| t.status == "succeeded") {
+            break tasks
                 .into_iter()
                 .filter_map(|t| t.response.and_then(|r| serde_json::from_str::<serde_json::Value>(&r).ok()))
                 .collect::<Vec<_>>();
         }
-        assert!(tokio::time::Instant::now() < deadline, "index tasks did not finish: {index:?}");
+        assert!(tokio::time::Instant::now() < deadline, "index tasks did not finish: {tasks:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     worker.shutdown().await;
-    // Both of the first dataset's ran after its deletion, so both see it gone.
-    let removed = responses.iter().filter(|r| r["removed"]["uri"] == dataset.dataset_uri.as_str()).count();
-    assert_eq!(removed, 2, "{responses:?}");
-    let indexed =
-        responses.iter().find(|r| r["indexed"]["uri"] == kept.dataset_uri.as_str()).expect("indexed");
-    assert_eq!(indexed["indexed"]["label"], "Invoices");
-    assert_eq!(indexed["indexed"]["region"], "eu-west-1");
-    assert_eq!(indexed["indexed"]["ownerTeam"], "TeamA");
-    let batches: Vec<&serde_json::Value> = responses.iter().filter(|r| r["indexed"].is_array()).collect();
-    assert_eq!(batches.len(), 2, "{responses:?}");
-    let indexed_tables: Vec<&serde_json::Value> =
-        batches.iter().flat_map(|r| r["indexed"].as_array().expect("list").iter()).collect();
-    assert_eq!(indexed_tables.len(), 1, "only a is still in Glue when the batches run: {responses:?}");
-    assert_eq!(indexed_tables[0]["name"], "a");
-    assert_eq!(indexed_tables[0]["datasetUri"], kept.dataset_uri.as_str());
-    let removed_tables = batches.iter().map(|r| r["removed"].as_array().expect("list").len()).sum::<usize>();
-    assert_eq!(removed_tables, 2, "b leaves the index in both batches: {responses:?}");
-    let live = sluice_core::datasets::catalog_document(&db.db, "nothing").await.expect("read");
-    assert!(live.is_none());
+    // Both of the first dataset's ran after its deletion, so both removed it.
+    assert_eq!(responses.iter().filter(|r| r["datasetRemoved"] == true).count(), 2, "{responses:?}");
+    let search = |term: &str| {
+        let index = index.clone();
+        let request = SearchRequest {
+            term: Some(term.to_owned()),
+            filters: Default::default(),
+            visibility: Visibility::All,
+            offset: 0,
+            limit: 10,
+        };
+        async move { index.search(&request).await.expect("search") }
+    };
+    assert_eq!(search("orders").await.total, 0, "the deleted dataset is not in the index");
+    let invoices = search("invoices").await;
+    let dataset = invoices.hits.iter().find(|h| h.uri == kept.dataset_uri).expect("the dataset is indexed");
+    assert_eq!(dataset.label, "Invoices");
+    let region = invoices.facets.iter().find(|f| f.field == FacetField::Region).expect("region facet");
+    assert_eq!(region.values[0].value, "eu-west-1");
+    let a = search("a").await;
+    assert_eq!(a.hits.iter().filter(|h| h.kind == DocumentKind::Table).count(), 1, "a is still in Glue");
+    assert_eq!(search("b").await.total, 0, "b left the index and its dataset's table names");
 }
 
 on_both_backends!(
-    catalog_index_tasks_record_the_document_and_its_removal,
+    catalog_index_tasks_write_and_remove_documents,
     a_task_runs_once_and_its_message_is_acknowledged,
     a_failing_task_is_retried_with_backoff_until_it_succeeds,
     a_poison_task_fails_after_its_attempts_and_lands_in_the_dead_letter_queue,

@@ -10,10 +10,12 @@ use std::{
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
+use sluice_core::catalog::SearchIndex;
 use sluice_core::tasks::{
     EmbeddedQueue, LaunchError, LaunchRequest, Launched, Launcher, NewTask, RunState, Task, TaskQueue,
     dispatcher::Dispatcher, store,
 };
+use sluice_search::TantivyIndex;
 use sluice_worker::{HandlerContext, Metrics, Outcome, Registry, TaskHandler, Worker, WorkerSettings};
 use tokio_util::sync::CancellationToken;
 
@@ -133,10 +135,21 @@ pub fn start(
     settings: WorkerSettings,
     launcher: Arc<dyn Launcher>,
 ) -> Running {
+    start_with_search(db, registry, settings, launcher, Arc::new(TantivyIndex::in_memory().expect("index")))
+}
+
+/// `start`, with the search index the catalog handlers write.
+pub fn start_with_search(
+    db: &DatabaseConnection,
+    registry: Registry,
+    settings: WorkerSettings,
+    launcher: Arc<dyn Launcher>,
+    search: Arc<dyn SearchIndex>,
+) -> Running {
     let queue: Arc<dyn TaskQueue> = Arc::new(EmbeddedQueue::new(db.clone()));
     let stop = CancellationToken::new();
     let metrics = Metrics::new();
-    let ctx = Arc::new(HandlerContext { db: db.clone(), launcher, aws: None });
+    let ctx = Arc::new(HandlerContext { db: db.clone(), launcher, aws: None, search });
     let worker = Worker::new(queue.clone(), registry, ctx, settings, metrics.clone());
     let dispatcher = Dispatcher::new(db.clone(), queue).with_interval(Duration::from_millis(50));
     let (s1, s2) = (stop.clone(), stop.clone());

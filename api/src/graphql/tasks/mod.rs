@@ -6,3 +6,4 @@ mod types;
 
 pub use mutation::TaskMutation;
 pub use query::TaskQuery;
+pub use types::TaskGql;

@@ -14,7 +14,14 @@ use sluice_api::{
     build_app,
     graphql::{Limits, build_schema},
 };
-use sluice_core::{Core, environments::AccountLinker, tasks::EmbeddedQueue, testkit::fake_aws};
+use sluice_core::{
+    Core,
+    catalog::{CatalogVisibility, SearchIndex},
+    environments::AccountLinker,
+    tasks::EmbeddedQueue,
+    testkit::fake_aws,
+};
+use sluice_search::TantivyIndex;
 use sluice_worker::{Metrics, serve::MetricsState};
 
 pub use sluice_core::testkit::{Backend, TestDb};
@@ -31,6 +38,8 @@ pub struct TestApp {
     pub base_url: String,
     pub core: Core,
     pub dev: Arc<DevIssuer>,
+    /// The catalog index the API searches; [`Self::run_index_tasks`] writes it.
+    pub search: Arc<dyn SearchIndex>,
     http: reqwest::Client,
     _db: TestDb,
 }
@@ -47,6 +56,8 @@ pub struct Options {
     pub iam: Option<IamSettings>,
     /// Serves a web UI folder at `/`.
     pub web: Option<sluice_api::web::WebUi>,
+    /// `SLUICE_CATALOG_VISIBILITY`; default open.
+    pub catalog_visibility: CatalogVisibility,
 }
 
 pub use sluice_core::testkit::fake_aws::{MISSING_PREFIX, REFUSED_ACCOUNT};
@@ -62,7 +73,10 @@ impl TestApp {
         if let Some(linker) = options.linker.clone() {
             aws.linker = linker;
         }
-        let core = Core::new(test_db.db.clone()).with_aws(aws);
+        let search: Arc<dyn SearchIndex> = Arc::new(TantivyIndex::in_memory().expect("search index"));
+        let core = Core::new(test_db.db.clone())
+            .with_aws(aws)
+            .with_search(search.clone(), options.catalog_visibility);
         core.sync_catalog().await.expect("catalog");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -93,7 +107,34 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, build_app(state)).await.expect("serve");
         });
-        Self { base_url, core, dev, http, _db: test_db }
+        Self { base_url, core, dev, http, search, _db: test_db }
+    }
+
+    /// Runs the pending catalog index tasks, in the order they were written, as the worker
+    /// would; returns how many ran.
+    pub async fn run_index_tasks(&self) -> usize {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        use sluice_core::tasks::{TaskStatus, store};
+        let db = self.core.db();
+        let pending = sluice_entities::task::Entity::find()
+            .filter(sluice_entities::task::Column::Action.eq(sluice_core::datasets::INDEX_ACTION))
+            .filter(sluice_entities::task::Column::Status.eq(TaskStatus::Pending.as_str()))
+            .order_by_asc(sluice_entities::task::Column::Created)
+            .order_by_asc(sluice_entities::task::Column::TaskUri)
+            .all(db)
+            .await
+            .expect("tasks");
+        for task in &pending {
+            store::mark_dispatched(db, vec![task.task_uri.clone()]).await.expect("dispatched");
+            store::start(db, &task.task_uri).await.expect("start");
+            let payload: Value = serde_json::from_str(&task.payload).expect("payload");
+            let done =
+                sluice_core::catalog::apply_index_task(db, self.search.as_ref(), &task.target_uri, &payload)
+                    .await
+                    .expect("index task");
+            store::succeed(db, &task.task_uri, &json!(done)).await.expect("succeed");
+        }
+        pending.len()
     }
 
     /// A dev-issuer ID token for `user` in `groups`.

@@ -8,5 +8,4 @@ mod sync;
 pub use model::{
     DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn,
 };
-pub use service::catalog_documents;
 pub use sync::{SYNC_ACTION, SyncSummary, TableSync};

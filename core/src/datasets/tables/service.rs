@@ -280,38 +280,3 @@ impl Datasets<'_> {
         Ok(())
     }
 }
-
-/// The catalog documents of tables, as the indexer will store them; a table no longer in
-/// Sluice, or Deleted from Glue, has none and is to be removed. For the worker.
-pub async fn catalog_documents(
-    db: &sea_orm::DatabaseConnection,
-    table_uris: &[String],
-) -> Result<Vec<(String, Option<serde_json::Value>)>> {
-    let rows =
-        tbl::Entity::find().filter(tbl::Column::TableUri.is_in(table_uris.iter().cloned())).all(db).await?;
-    let mut found = std::collections::HashMap::new();
-    for row in rows {
-        let table = DatasetTable::from_model(row)?;
-        if table.status == IN_SYNC {
-            found.insert(table.table_uri.clone(), table);
-        }
-    }
-    Ok(table_uris
-        .iter()
-        .map(|uri| {
-            let document = found.get(uri).map(|t| {
-                json!({
-                    "kind": "table",
-                    "uri": t.table_uri,
-                    "datasetUri": t.dataset_uri,
-                    "name": t.name,
-                    "label": t.label,
-                    "description": t.description,
-                    "tags": t.tags,
-                    "topics": t.topics,
-                })
-            });
-            (uri.clone(), document)
-        })
-        .collect())
-}

@@ -1,0 +1,18 @@
+//! The catalog: datasets, tables and folders as search documents, kept in step with the
+//! database through index tasks, and searched through the [`SearchIndex`] port.
+
+mod documents;
+mod indexing;
+mod port;
+mod service;
+#[cfg(any(test, feature = "testkit"))]
+pub mod suite;
+
+pub use documents::{DatasetDocuments, Scope, dataset_documents};
+pub use indexing::{Indexed, Rebuilt, Reconciled, apply_index_task, rebuild, reconcile};
+pub use port::{
+    CatalogDocument, ColumnDoc, DocumentKind, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS,
+    MAX_TERMS, SearchFilters, SearchHit, SearchIndex, SearchRequest, SearchResults, SearchText, Visibility,
+    edit_distance_for, query_terms, words,
+};
+pub use service::{Catalog, CatalogPage, CatalogQuery, CatalogVisibility, REINDEX_ACTION, enqueue_reindex};
