@@ -51,7 +51,7 @@ export class IdentityStack extends Stack {
     if (federation) {
       const attributeMapping: cognito.AttributeMapping = {
         email: cognito.ProviderAttribute.other('email'),
-        custom: { [SAML_GROUPS_ATTRIBUTE]: cognito.ProviderAttribute.other(federation.groupsAttribute) },
+        custom: { [`custom:${SAML_GROUPS_ATTRIBUTE}`]: cognito.ProviderAttribute.other(federation.groupsAttribute) },
       };
       idp =
         federation.type === 'SAML'
