@@ -17,4 +17,7 @@ export SLUICE_TEST_CFN_LINT="$VENV/bin/cfn-lint"
 export SLUICE_TEST_PYTHON="$VENV/bin/python"
 log "moto on $SLUICE_TEST_MOTO_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
+# The CDK app first: it takes well under a minute warm and needs no Postgres or moto.
+bash "$ROOT/scripts/deploy_test.sh"
+
 cargo test --workspace --all-targets --no-fail-fast "$@"
