@@ -28,7 +28,7 @@ fi
 log "deploy: type check"
 npx --no-install tsc --noEmit
 log "deploy: tests (assertions and cdk-nag)"
-node --import tsx --test test/*.test.ts
+node --import tsx --test --test-reporter=spec test/*.test.ts
 log "deploy: cdk synth with no AWS credentials"
 rm -rf cdk.out
 npx --no-install cdk synth --no-notices --quiet >/dev/null

@@ -50,7 +50,8 @@ pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
 }
 
 /// The parameters of [`standalone_pivot_role_template`].
-pub const STANDALONE_PARAMETERS: [&str; 4] = ["TrustAccountId", "ExternalId", "PivotRoleName", "ResourcePrefix"];
+pub const STANDALONE_PARAMETERS: [&str; 4] =
+    ["TrustAccountId", "ExternalId", "PivotRoleName", "ResourcePrefix"];
 
 /// The same role as [`pivot_role_template`], with the four values as CloudFormation parameters:
 /// the file `deploy/pivot-role.json`, for onboarding accounts without the API (StackSets, an
@@ -63,11 +64,18 @@ pub fn standalone_pivot_role_template() -> Template {
         trust_account_id: "${TrustAccountId}".into(),
         external_id: Expr::reference("ExternalId"),
         role_name: "${PivotRoleName}".into(),
-        prefixes: NamePrefixes { bucket: prefix.clone(), role: prefix.clone(), stack: prefix.clone(), kms_alias: prefix },
-        role_description: "Lets Sluice manage environments whose resources are named with its resource prefix".into(),
-        template_description: "Sluice pivot role: trusted by the Sluice account with the organization's ExternalId; \
+        prefixes: NamePrefixes {
+            bucket: prefix.clone(),
+            role: prefix.clone(),
+            stack: prefix.clone(),
+            kms_alias: prefix,
+        },
+        role_description:
+            "Lets Sluice manage environments whose resources are named with its resource prefix".into(),
+        template_description:
+            "Sluice pivot role: trusted by the Sluice account with the organization's ExternalId; \
                                manages resources named with the resource prefix."
-            .into(),
+                .into(),
     });
     template
         .parameter(
@@ -89,9 +97,11 @@ pub fn standalone_pivot_role_template() -> Template {
         )
         .parameter(
             "ResourcePrefix",
-            Parameter::string("The environments' resource prefix: the role manages only resources named with it")
-                .default("sluice")
-                .pattern("^[a-z][a-z0-9]{0,19}$", "lowercase letters and digits, starting with a letter"),
+            Parameter::string(
+                "The environments' resource prefix: the role manages only resources named with it",
+            )
+            .default("sluice")
+            .pattern("^[a-z][a-z0-9]{0,19}$", "lowercase letters and digits, starting with a letter"),
         );
     template
 }
