@@ -1,7 +1,7 @@
 # The verbs people type. CARGO_TARGET_DIR lives outside the clone so builds survive re-clones.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sluice/target
 
-.PHONY: dev test fmt lint schema migrate build bench
+.PHONY: dev test deploy-test fmt lint schema migrate build bench
 
 ## Start moto (local AWS with Cognito users), then Sluice in embedded mode with demo data.
 dev:
@@ -10,6 +10,10 @@ dev:
 ## Run every test against Postgres, SQLite and moto.
 test:
 	bash scripts/test.sh
+
+## The deploy/ CDK app alone: tests, cdk-nag, offline synth and cfn-lint.
+deploy-test:
+	bash scripts/deploy_test.sh
 
 fmt:
 	cargo fmt --all

@@ -20,6 +20,9 @@ start_osmem "$os_port" "$run_dir/osmem.pid" "$run_dir/osmem.log"
 export SLUICE_TEST_OPENSEARCH_URL="http://127.0.0.1:$os_port"
 log "moto on $SLUICE_TEST_MOTO_URL, osmem-server on $SLUICE_TEST_OPENSEARCH_URL, Postgres at ${SLUICE_TEST_DATABASE_URL%%@*}@…"
 
+# The CDK app first: it takes well under a minute warm and needs no Postgres or moto.
+bash "$ROOT/scripts/deploy_test.sh"
+
 cargo test --workspace --all-targets --no-fail-fast "$@"
 # The web UI in Debian's Chromium, against its own moto and `sluice serve` (scripts/e2e.sh).
 bash scripts/e2e.sh

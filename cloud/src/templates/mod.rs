@@ -15,4 +15,4 @@ pub mod team_roles;
 pub use dataset::{DatasetStackSpec, dataset_template};
 pub use environment::{EnvironmentStackSpec, TeamRole, environment_template, team_role_output_key};
 pub use names::glue_database_name;
-pub use pivot_role::{PivotRoleParams, pivot_role_template};
+pub use pivot_role::{PivotRoleParams, pivot_role_template, standalone_pivot_role_template};

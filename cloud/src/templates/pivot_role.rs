@@ -12,7 +12,7 @@
 //! prefix) would only make linking or deploying fail later.
 
 use crate::cfn::{
-    Expr, InlinePolicy, Output, PolicyDocument, Principal, Resource, Role, Statement, Template,
+    Expr, InlinePolicy, Output, Parameter, PolicyDocument, Principal, Resource, Role, Statement, Template,
 };
 
 use super::names::NamePrefixes;
@@ -33,33 +33,116 @@ pub struct PivotRoleParams {
 }
 
 pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
-    let prefixes = NamePrefixes::new(&params.resource_prefix);
+    render(Values {
+        trust_account_id: params.trust_account_id.clone(),
+        external_id: Expr::str(&params.external_id),
+        role_name: params.role_name.clone(),
+        prefixes: NamePrefixes::new(&params.resource_prefix),
+        role_description: format!(
+            "Lets Sluice (account {}) manage environments whose resources are named {}*",
+            params.trust_account_id, params.resource_prefix
+        ),
+        template_description: format!(
+            "Sluice pivot role {}: trusted by account {} with the tenant's ExternalId; manages resources named {}*.",
+            params.role_name, params.trust_account_id, params.resource_prefix
+        ),
+    })
+}
+
+/// The parameters of [`standalone_pivot_role_template`].
+pub const STANDALONE_PARAMETERS: [&str; 4] =
+    ["TrustAccountId", "ExternalId", "PivotRoleName", "ResourcePrefix"];
+
+/// The same role as [`pivot_role_template`], with the four values as CloudFormation parameters:
+/// the file `deploy/pivot-role.json`, for onboarding accounts without the API (StackSets, an
+/// account factory). The prefix is limited to lowercase letters and digits, which every kind of
+/// name keeps as is, so one `${ResourcePrefix}` stands for the bucket, role, stack and alias
+/// prefixes alike.
+pub fn standalone_pivot_role_template() -> Template {
+    let prefix = "${ResourcePrefix}".to_owned();
+    let mut template = render(Values {
+        trust_account_id: "${TrustAccountId}".into(),
+        external_id: Expr::reference("ExternalId"),
+        role_name: "${PivotRoleName}".into(),
+        prefixes: NamePrefixes {
+            bucket: prefix.clone(),
+            role: prefix.clone(),
+            stack: prefix.clone(),
+            kms_alias: prefix,
+        },
+        role_description:
+            "Lets Sluice manage environments whose resources are named with its resource prefix".into(),
+        template_description:
+            "Sluice pivot role: trusted by the Sluice account with the organization's ExternalId; \
+                               manages resources named with the resource prefix."
+                .into(),
+    });
+    template
+        .parameter(
+            "TrustAccountId",
+            Parameter::string("The AWS account Sluice runs in (the getTrustAccount query)")
+                .pattern("^[0-9]{12}$", "twelve digits"),
+        )
+        .parameter(
+            "ExternalId",
+            Parameter::string("The organization's ExternalId (the getPivotRoleExternalId query)")
+                .pattern("^[\\w+=,.@:/-]+$", "letters, digits and +=,.@:/-_")
+                .length(2, 1224),
+        )
+        .parameter(
+            "PivotRoleName",
+            Parameter::string("The pivot role's name (Sluice's SLUICE_PIVOT_ROLE_NAME)")
+                .default("sluice-pivot-role")
+                .pattern("^[\\w+=,.@-]{1,64}$", "an IAM role name"),
+        )
+        .parameter(
+            "ResourcePrefix",
+            Parameter::string(
+                "The environments' resource prefix: the role manages only resources named with it",
+            )
+            .default("sluice")
+            .pattern("^[a-z][a-z0-9]{0,19}$", "lowercase letters and digits, starting with a letter"),
+        );
+    template
+}
+
+/// What differs between the per-organization and the standalone templates. `trust_account_id`
+/// and `role_name` are written inside `Fn::Sub` strings, so they may be `${Parameter}`s.
+struct Values {
+    trust_account_id: String,
+    external_id: Expr,
+    role_name: String,
+    prefixes: NamePrefixes,
+    role_description: String,
+    template_description: String,
+}
+
+fn render(values: Values) -> Template {
     let trust = Statement::allow(["sts:AssumeRole"])
         .sid("SluiceWithExternalId")
         .principal(Principal::Aws(vec![Expr::sub(format!(
             "arn:${{AWS::Partition}}:iam::{}:root",
-            params.trust_account_id
+            values.trust_account_id
         ))]))
-        .when("StringEquals", "sts:ExternalId", params.external_id.as_str());
-    let mut role = Role::new(params.role_name.as_str(), PolicyDocument::new([trust])).described(&format!(
-        "Lets Sluice (account {}) manage environments whose resources are named {}*",
-        params.trust_account_id, params.resource_prefix
-    ));
+        .when("StringEquals", "sts:ExternalId", values.external_id);
+    let role_name = if values.role_name.contains("${") {
+        Expr::sub(values.role_name.as_str())
+    } else {
+        Expr::str(values.role_name.as_str())
+    };
+    let mut role = Role::new(role_name, PolicyDocument::new([trust])).described(&values.role_description);
     role.policies = vec![
         InlinePolicy {
             policy_name: "sluice-stacks".into(),
-            policy_document: PolicyDocument::new(stack_statements(&prefixes, &params.role_name)),
+            policy_document: PolicyDocument::new(stack_statements(&values.prefixes, &values.role_name)),
         },
         InlinePolicy {
             policy_name: "sluice-data".into(),
-            policy_document: PolicyDocument::new(data_statements(&prefixes)),
+            policy_document: PolicyDocument::new(data_statements(&values.prefixes)),
         },
     ];
 
-    let mut template = Template::new(format!(
-        "Sluice pivot role {}: trusted by account {} with the tenant's ExternalId; manages resources named {}*.",
-        params.role_name, params.trust_account_id, params.resource_prefix
-    ));
+    let mut template = Template::new(values.template_description);
     template.resource(PIVOT_ROLE_LOGICAL_ID, Resource::from(role)).output(
         PIVOT_ROLE_ARN_OUTPUT,
         Output::new("The pivot role's ARN, for linking the account", Expr::arn_of(PIVOT_ROLE_LOGICAL_ID)),

@@ -117,3 +117,75 @@ fn the_inline_policies_fit_iams_size_limit() {
         .sum();
     assert!(size < 10_240, "{size} characters");
 }
+
+/// `deploy/pivot-role.json`, the standalone template in the repository.
+const STANDALONE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/pivot-role.json");
+
+#[test]
+fn deploy_pivot_role_json_is_the_standalone_template() {
+    let rendered = standalone_pivot_role_template().to_json() + "\n";
+    if std::env::var_os("SLUICE_BLESS").is_some() {
+        std::fs::write(STANDALONE_FILE, &rendered).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(STANDALONE_FILE).unwrap_or_default();
+    assert!(
+        on_disk == rendered,
+        "deploy/pivot-role.json is out of date: run `SLUICE_BLESS=1 cargo test -p sluice-cloud --lib \
+         deploy_pivot_role_json` and commit it"
+    );
+}
+
+/// Replaces the standalone template's parameters by values: `${Name}` inside `Fn::Sub` strings
+/// and `{"Ref": Name}` objects.
+fn substitute(value: &mut Value, values: &[(&str, &str)]) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get("Ref")
+                && let Some((_, v)) = values.iter().find(|(n, _)| n == name)
+            {
+                *value = json!(v);
+                return;
+            }
+            if let Some(Value::String(sub)) = map.get_mut("Fn::Sub") {
+                for (name, v) in values {
+                    *sub = sub.replace(&format!("${{{name}}}"), v);
+                }
+            }
+            map.values_mut().for_each(|v| substitute(v, values));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| substitute(v, values)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_standalone_template_with_values_grants_what_the_rendered_one_does() {
+    let mut standalone: Value = serde_json::from_str(&standalone_pivot_role_template().to_json()).unwrap();
+    let p = params();
+    substitute(
+        &mut standalone["Resources"],
+        &[
+            ("TrustAccountId", &p.trust_account_id),
+            ("ExternalId", &p.external_id),
+            ("PivotRoleName", &p.role_name),
+            ("ResourcePrefix", &p.resource_prefix),
+        ],
+    );
+    let mut standalone_role = standalone["Resources"][PIVOT_ROLE_LOGICAL_ID].clone();
+    let mut rendered_role = rendered()["Resources"][PIVOT_ROLE_LOGICAL_ID].clone();
+    for role in [&mut standalone_role, &mut rendered_role] {
+        role["Properties"].as_object_mut().unwrap().remove("Description");
+    }
+    // The role name is a plain string in one and a substituted `Fn::Sub` in the other.
+    assert_eq!(standalone_role["Properties"]["RoleName"], json!({"Fn::Sub": "sluicePivotRole"}));
+    standalone_role["Properties"]["RoleName"] = json!("sluicePivotRole");
+    assert_eq!(standalone_role, rendered_role);
+
+    let parameters = standalone["Parameters"].as_object().unwrap();
+    let names: Vec<&str> = parameters.keys().map(String::as_str).collect();
+    let mut expected = STANDALONE_PARAMETERS.to_vec();
+    expected.sort_unstable();
+    let mut names_sorted = names.clone();
+    names_sorted.sort_unstable();
+    assert_eq!(names_sorted, expected);
+}
