@@ -20,7 +20,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function linkEnvironment(page, name, account) {
+async function linkEnvironment(page, name, account, team) {
   await page.goto("/environments/new");
   await page.getByLabel("Organization").selectOption({ label: ORG });
   // Onboarding help: the ExternalId, and the pivot-role template the owner deploys first.
@@ -31,6 +31,8 @@ async function linkEnvironment(page, name, account) {
   assert.ok(JSON.parse(template).Resources, "the template is CloudFormation JSON");
   awsOwner("pivot-role", account, await download.path());
   await page.getByLabel("Name", { exact: true }).fill(name);
+  // Chosen, not left to the default: the order of a user's groups in the token is not fixed.
+  await page.getByLabel("Team", { exact: true }).selectOption(team);
   // The form refuses a malformed account before sending anything.
   await page.getByLabel("AWS account id").fill("12345");
   await page.getByRole("button", { name: "Link", exact: true }).click();
@@ -61,7 +63,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("table", { name: "Teams" }).getByText("TeamB").waitFor();
   await screenshot(alice, "a-organization");
 
-  await linkEnvironment(alice, "Team A lake", ACCOUNT_A);
+  await linkEnvironment(alice, "Team A lake", ACCOUNT_A, "TeamA");
   await screenshot(alice, "a-environment");
 
   await alice.goto("/datasets/new");
@@ -85,7 +87,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   // 2. TeamB links its environment. (The catalog search step is left out: this server has no
   // searchCatalog yet, so bob opens the table from its link.)
   const bob = await signIn(browser, "bob");
-  await linkEnvironment(bob, "Team B lake", ACCOUNT_B);
+  await linkEnvironment(bob, "Team B lake", ACCOUNT_B, "TeamB");
   await screenshot(bob, "b-environment");
   await bob.goto(tableUrl);
   await bob.getByText("Glue table").waitFor();
