@@ -10,7 +10,14 @@ use crate::{Failure, client::Client, output};
 
 #[derive(Args)]
 pub struct SearchArgs {
+    /// Words to find in names, descriptions, tags, topics and column names; a typo is forgiven.
     pub term: String,
+    /// Only entries of these kinds: dataset, table, folder (repeat for several).
+    #[arg(long = "kind", value_parser = ["dataset", "table", "folder"])]
+    pub kinds: Vec<String>,
+    /// The page of hits, from 1.
+    #[arg(long, default_value_t = 1)]
+    pub page: u32,
 }
 
 #[derive(Args)]
@@ -22,27 +29,34 @@ pub struct GqlArgs {
     pub vars: Vec<String>,
 }
 
-/// Searches datasets by term through `listDatasets`: the catalog's faceted search has no
-/// GraphQL operation yet.
+const SEARCH: &str = "query($input: SearchCatalogInput) { searchCatalog(input: $input) { \
+    count page pages nodes { kind uri datasetUri name label snippet } } }";
+
+/// Searches the catalog (`searchCatalog`): datasets, tables and folders of every team, as the
+/// web UI's catalog does. Hits are printed; with more pages, how to ask for the next.
 pub async fn search(client: &Client, json: bool, args: SearchArgs) -> Result<(), Failure> {
-    let data = client
-        .gql(
-            "query($t: String) { listDatasets(filter: {term: $t, pageSize: 100}) { count nodes { datasetUri label SamlAdminGroupName description tags } } }",
-            json!({"t": args.term}),
-        )
-        .await?;
-    let nodes = data["listDatasets"]["nodes"].as_array().map_or(&[][..], |v| v);
+    let mut filters = serde_json::Map::new();
+    if !args.kinds.is_empty() {
+        filters.insert("resourceKind".into(), json!(args.kinds));
+    }
+    let input = json!({"term": args.term, "filters": filters, "page": args.page, "pageSize": 50});
+    let data = client.gql(SEARCH, json!({"input": input})).await?;
+    let result = &data["searchCatalog"];
+    let nodes = result["nodes"].as_array().map_or(&[][..], |v| v);
     output::list(
         json,
         nodes,
-        &[
-            ("URI", "datasetUri"),
-            ("LABEL", "label"),
-            ("ADMIN TEAM", "SamlAdminGroupName"),
-            ("TAGS", "tags"),
-            ("DESCRIPTION", "description"),
-        ],
+        &[("KIND", "kind"), ("URI", "uri"), ("DATASET", "datasetUri"), ("LABEL", "label"), ("MATCH", "snippet")],
     );
+    if !json && result["pages"].as_u64().unwrap_or(0) > u64::from(args.page) {
+        eprintln!(
+            "page {} of {} ({} hits): add --page {} for more",
+            args.page,
+            result["pages"],
+            result["count"],
+            args.page + 1
+        );
+    }
     Ok(())
 }
 

@@ -151,13 +151,18 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     }
     assert_eq!(tables[0]["name"], "orders", "{tables}\n{}", server.log());
     let table = text(&tables[0], "tableUri").to_owned();
-    // Search covers the datasets the caller's teams hold a role on: there is no catalog search
-    // operation in GraphQL yet.
-    let found = producer.ok(&["search", "Orders"]).await;
-    assert!(
-        found.as_array().is_some_and(|d| d.iter().any(|d| d["datasetUri"] == dataset_uri.as_str())),
-        "{found}"
-    );
+    // The consumer finds the table in the catalog once its index task has run.
+    let mut found = Value::Array(vec![]);
+    for _ in 0..60 {
+        found = consumer.ok(&["search", "orders", "--kind", "table"]).await;
+        if found.as_array().is_some_and(|hits| hits.iter().any(|h| h["uri"] == table.as_str())) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let hit = found.as_array().and_then(|hits| hits.iter().find(|h| h["uri"] == table.as_str())).cloned();
+    let hit = hit.unwrap_or_else(|| panic!("the table is in the catalog: {found}\n{}", server.log()));
+    assert_eq!((hit["kind"].as_str(), hit["datasetUri"].as_str()), (Some("table"), Some(dataset_uri.as_str())));
 
     // The consumer asks; the producer approves; the share is processed in moto.
     let share = consumer
