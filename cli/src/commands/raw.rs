@@ -46,7 +46,13 @@ pub async fn search(client: &Client, json: bool, args: SearchArgs) -> Result<(),
     output::list(
         json,
         nodes,
-        &[("KIND", "kind"), ("URI", "uri"), ("DATASET", "datasetUri"), ("LABEL", "label"), ("MATCH", "snippet")],
+        &[
+            ("KIND", "kind"),
+            ("URI", "uri"),
+            ("DATASET", "datasetUri"),
+            ("LABEL", "label"),
+            ("MATCH", "snippet"),
+        ],
     );
     if !json && result["pages"].as_u64().unwrap_or(0) > u64::from(args.page) {
         eprintln!(

@@ -162,7 +162,10 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     }
     let hit = found.as_array().and_then(|hits| hits.iter().find(|h| h["uri"] == table.as_str())).cloned();
     let hit = hit.unwrap_or_else(|| panic!("the table is in the catalog: {found}\n{}", server.log()));
-    assert_eq!((hit["kind"].as_str(), hit["datasetUri"].as_str()), (Some("table"), Some(dataset_uri.as_str())));
+    assert_eq!(
+        (hit["kind"].as_str(), hit["datasetUri"].as_str()),
+        (Some("table"), Some(dataset_uri.as_str()))
+    );
 
     // The consumer asks; the producer approves; the share is processed in moto.
     let share = consumer
