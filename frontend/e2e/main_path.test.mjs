@@ -1,7 +1,7 @@
 // The main path in a real browser: TeamA (alice) creates an organization, links an
 // environment and publishes a dataset with two tables; TeamB (bob) links its own environment,
-// requests a table, alice approves, and both see Share_Succeeded. Then: an outsider (carol)
-// cannot see the organization.
+// finds a table in the catalog and requests it, alice approves, and both see Share_Succeeded.
+// Then: an outsider (carol) cannot see the organization.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
@@ -84,12 +84,33 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   const tableUrl = await tables.getByRole("link", { name: "orders" }).getAttribute("href");
   await screenshot(alice, "a-dataset-with-tables");
 
-  // 2. TeamB links its environment. (The catalog search step is left out: this server has no
-  // searchCatalog yet, so bob opens the table from its link.)
+  // 2. TeamB links its environment and finds the table in the catalog. Tables are indexed by a
+  // worker task after their sync, so the search is repeated until the hit appears.
   const bob = await signIn(browser, "bob");
   await linkEnvironment(bob, "Team B lake", ACCOUNT_B, "TeamB");
   await screenshot(bob, "b-environment");
-  await bob.goto(tableUrl);
+  await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
+  const hits = bob.getByRole("list", { name: "Search results" });
+  const hit = hits.getByRole("listitem").filter({ has: bob.getByRole("link", { name: "orders", exact: true }) });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await bob.getByLabel("Search the catalog").fill("orders");
+    await bob.getByRole("button", { name: "Search", exact: true }).click();
+    await bob.waitForURL(/\/catalog\?q=orders/);
+    if (await hit.first().waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    assert.ok(Date.now() < deadline, "the synced table never appeared in the catalog");
+    await bob.goto("/catalog");
+  }
+  // The kind facet narrows the search to tables, and the table's hit stays.
+  const tableKind = bob.getByRole("group", { name: "Kind" }).getByRole("checkbox", { name: /^table \(\d+\)$/ });
+  await tableKind.click();
+  await bob.waitForURL(/resourceKind=table/);
+  assert.ok(await tableKind.isChecked(), "the ticked kind stays ticked");
+  await hit.getByText("table", { exact: true }).waitFor();
+  await hits.getByText("dataset", { exact: true }).first().waitFor({ state: "detached" }); // only tables now
+  await screenshot(bob, "b-catalog");
+  await hit.getByRole("link", { name: "orders", exact: true }).click();
+  await bob.waitForURL((u) => u.pathname === tableUrl);
   await bob.getByText("Glue table").waitFor();
   await screenshot(bob, "b-table");
 
