@@ -161,35 +161,6 @@ async fn missing_of(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<Vec<
     Ok(missing)
 }
 
-/// Verifies a folder item (and, with `repair`, writes the share's folder access again); None
-/// when healthy.
-async fn check_folder(
-    ctx: &HandlerContext,
-    sessions: &Sessions,
-    work: &Work,
-    item: &WorkItem,
-    repair: bool,
-) -> Option<String> {
-    let Some(prefix) = &item.s3_prefix else {
-        return Some(format!("folder {} is no longer in the dataset", item.item.item_name));
-    };
-    let checked = async {
-        let access = share_folders::kept_access(ctx, work).await?;
-        let problems = share_folders::problems(sessions, work, &access, prefix, true).await?;
-        if problems.is_empty() || !repair {
-            return anyhow::Ok(problems);
-        }
-        share_folders::apply(sessions, work, &access).await?;
-        share_folders::problems(sessions, work, &access, prefix, true).await
-    }
-    .await;
-    match checked {
-        Ok(problems) if problems.is_empty() => None,
-        Ok(problems) => Some(problems.join("; ")),
-        Err(e) => Some(format!("{e:#}")),
-    }
-}
-
 /// Verifies an item (and, with `repair`, makes what is missing again); None when healthy.
 async fn check_item(sessions: &Sessions, work: &Work, item: &WorkItem, repair: bool) -> Option<String> {
     let plan = match item_plan(work, item) {
@@ -306,13 +277,15 @@ impl ShareProcessor {
             return Ok(json!({"status": "SKIPPED", "reason": "the share is gone"}));
         };
         let sessions = self.sessions(ctx, &work).await?;
+        let (folders, tables): (Vec<WorkItem>, Vec<WorkItem>) =
+            work.items.iter().cloned().partition(WorkItem::is_folder);
+        let mut checked = share_folders::check(ctx, &sessions, &work, &folders, repair).await?;
+        for item in tables {
+            let problem = check_item(&sessions, &work, &item, repair).await;
+            checked.push((item, problem));
+        }
         let mut unhealthy = vec![];
-        for item in &work.items {
-            let problem = if item.is_folder() {
-                check_folder(ctx, &sessions, &work, item, repair).await
-            } else {
-                check_item(&sessions, &work, item, repair).await
-            };
+        for (item, problem) in checked {
             if let Some(p) = &problem {
                 unhealthy.push(json!({"item": item.item.item_name, "problem": p}));
             }
