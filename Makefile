@@ -1,7 +1,7 @@
 # The verbs people type. CARGO_TARGET_DIR lives outside the clone so builds survive re-clones.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sluice/target
 
-.PHONY: dev test deploy-test fmt lint schema migrate build bench
+.PHONY: dev test deploy-test fmt lint schema migrate build bench bench-search
 
 ## Start moto (local AWS with Cognito users), then Sluice in embedded mode with demo data.
 dev:
@@ -32,6 +32,11 @@ migrate:
 build:
 	cargo build --release --bin sluice
 
-## searchCatalog's latency (p50/p99) over 100k documents in Tantivy; a report, not a test.
+## Seed a tenant (SIZE=S, the default, or SIZE=L), load `sluice serve` with wrk and write
+## bench/results/<date>-<size>.md; a report, not a test.
 bench:
+	bash scripts/bench.sh $(ARGS)
+
+## searchCatalog's engine alone: p50/p99 over 100k documents in Tantivy.
+bench-search:
 	cargo bench -p sluice-search --bench catalog_search
