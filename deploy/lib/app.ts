@@ -71,6 +71,7 @@ export function buildSluice(app: App, config: SluiceConfig): SluiceStacks {
     deadLetterQueue: queue.deadLetterQueue,
     database: data.cluster,
     search: search.domain,
+    rotationRedeploy: compute.redeployOnRotation.function,
   });
   const ci = new CiAccessStack(app, 'CiAccess', config, props('ci-access', 'GitHub Actions deploy role'));
 

@@ -17,6 +17,7 @@ import { SluiceConfig } from './config';
 import { Migration } from './migration';
 import { acknowledge } from './nag';
 import { SecurityGroups, SUBNETS } from './network';
+import { RedeployOnRotation } from './rotation';
 import { API_PORT, sluiceTasks } from './tasks';
 import { managedRulesWebAcl } from './waf';
 
@@ -42,6 +43,7 @@ export class ComputeStack extends Stack {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly apiService: ecs.FargateService;
   readonly workerService: ecs.FargateService;
+  readonly redeployOnRotation: RedeployOnRotation;
 
   constructor(scope: Construct, id: string, config: SluiceConfig, props: ComputeStackProps) {
     super(scope, id, props);
@@ -194,6 +196,15 @@ export class ComputeStack extends Stack {
     for (const service of [this.apiService, this.workerService]) {
       service.node.addDependency(migration.resource);
     }
+
+    // ecs-tasks and migration tasks are short-lived and read the secret when they start; the two
+    // services run for weeks, so they are replaced when the password changes.
+    this.redeployOnRotation = new RedeployOnRotation(this, 'RedeployOnRotation', {
+      config,
+      secretArn: props.dbSecret.secretArn,
+      cluster: this.cluster,
+      services: [this.apiService, this.workerService],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: `https://${config.domain.apiDomainName}/graphql` });
     new CfnOutput(this, 'LoadBalancerDns', { value: this.loadBalancer.loadBalancerDnsName });

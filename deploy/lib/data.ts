@@ -76,7 +76,9 @@ export class DataStack extends Stack {
     this.secret = this.cluster.secret!;
 
     // AWS's hosted rotation function, in the compute subnets; the security groups (Network
-    // stack) already let it reach the database and Secrets Manager.
+    // stack) already let it reach the database and Secrets Manager. Single-user on purpose: the
+    // services and migrations share one owner login (why, and how running tasks get the new
+    // password: lib/rotation.ts).
     this.secret.addRotationSchedule('Rotation', {
       automaticallyAfter: Duration.days(30),
       hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({

@@ -90,6 +90,8 @@ export class FrontendStack extends Stack {
       })),
       domainNames: custom ? [config.frontend.domainName!] : undefined,
       certificate: custom ? acm.Certificate.fromCertificateArn(this, 'Certificate', config.frontend.certificateArn!) : undefined,
+      // Only with a certificate of our own: CloudFront's default *.cloudfront.net certificate
+      // comes with a minimum protocol AWS fixes at TLSv1, and nothing here can raise it.
       minimumProtocolVersion: custom ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: acl.attrArn,
@@ -101,7 +103,7 @@ export class FrontendStack extends Stack {
       acknowledge(
         this.distribution,
         'AwsSolutions-CFR4',
-        "Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose TLS policy it fixes; set frontend.domainName and certificateArn for TLS 1.2+.",
+        "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose minimum protocol AWS fixes at TLSv1 and no setting can raise; set frontend.domainName and certificateArn (us-east-1) for TLS 1.2+.",
       );
     }
     acknowledge(
@@ -113,5 +115,7 @@ export class FrontendStack extends Stack {
     new CfnOutput(this, 'SiteBucket', { value: this.bucket.bucketName });
     new CfnOutput(this, 'WebUrl', { value: `https://${config.frontend.domainName ?? this.distribution.distributionDomainName}` });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+    // Where frontend.domainName's DNS record (CNAME, or a Route 53 alias) points.
+    new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
   }
 }

@@ -14,6 +14,8 @@ export interface SecurityGroups {
   migration: ec2.SecurityGroup;
   database: ec2.SecurityGroup;
   search: ec2.SecurityGroup;
+  /** The function that maps the services' roles in the search domain's access control. */
+  searchAccess: ec2.SecurityGroup;
   rotation: ec2.SecurityGroup;
   endpoints: ec2.SecurityGroup;
 }
@@ -68,6 +70,7 @@ export class NetworkStack extends Stack {
       migration: sg('MigrationSg', `${config.prefix} migration task`),
       database: sg('DatabaseSg', `${config.prefix} Aurora: only the Sluice services`),
       search: sg('SearchSg', `${config.prefix} OpenSearch: only the Sluice services`),
+      searchAccess: sg('SearchAccessSg', `${config.prefix} search access mapping (custom resource)`),
       rotation: sg('RotationSg', `${config.prefix} database secret rotation`),
       endpoints: sg('EndpointsSg', `${config.prefix} interface endpoints`),
     };
@@ -119,6 +122,9 @@ export class NetworkStack extends Stack {
     for (const service of [groups.api, groups.worker, groups.ecsTasks]) {
       groups.search.addIngressRule(service, https, 'Sluice services');
     }
+    // Only the domain: the function signs with its own credentials and calls no AWS API.
+    groups.search.addIngressRule(groups.searchAccess, https, 'search access mapping');
+    groups.searchAccess.addEgressRule(groups.search, https, 'the search domain');
     groups.database.addIngressRule(groups.rotation, postgres, 'secret rotation');
     groups.rotation.addEgressRule(groups.database, postgres, 'rotate the password');
     groups.rotation.addEgressRule(ec2.Peer.anyIpv4(), https, 'Secrets Manager API');

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,6 +19,8 @@ export interface OperationsStackProps extends StackProps {
   deadLetterQueue: sqs.IQueue;
   database: rds.DatabaseCluster;
   search: opensearch.IDomain;
+  /** Redeploys the services after the database password changed (lib/rotation.ts). */
+  rotationRedeploy: lambda.IFunction;
 }
 
 /** Alarms on what breaks users, to one SNS topic. */
@@ -87,6 +90,8 @@ export class OperationsStack extends Stack {
       props.search.metricClusterStatusRed({ period: minute }), 1, 1);
     alarm('SearchYellow', 'OpenSearch cluster status yellow: some replicas are unassigned',
       props.search.metricClusterStatusYellow({ period: Duration.minutes(5) }), 1);
+    alarm('RotationRedeployFailed', 'The services could not be redeployed after the database password changed: force a new deployment of both (docs/deploy.md)',
+      props.rotationRedeploy.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 1, 1);
     alarm('SearchWritesBlocked', 'OpenSearch blocks writes (disk or memory pressure)',
       props.search.metricClusterIndexWritesBlocked({ period: Duration.minutes(5) }), 1, 1);
   }

@@ -8,8 +8,15 @@ import { Construct } from 'constructs';
 import { SluiceConfig } from './config';
 import { acknowledge } from './nag';
 import { SecurityGroups, SUBNETS } from './network';
+import { SearchAccess, searchMasterRole } from './search-access';
 
-/** Task role names, fixed so the search domain can name its master user before the roles exist. */
+/** The catalog index's name prefix (`SLUICE_OPENSEARCH_INDEX`); the schema version follows it. */
+export const CATALOG_INDEX_PREFIX = 'sluice-catalog';
+
+/** The services that read or write the catalog index. */
+export const SEARCH_SERVICES = ['api', 'worker', 'ecs-tasks'] as const;
+
+/** Task role names, fixed so the search domain can admit the roles before they exist. */
 export function taskRoleName(config: SluiceConfig, service: 'api' | 'worker' | 'ecs-tasks' | 'migration'): string {
   return `${config.prefix}-${service}-task`;
 }
@@ -22,6 +29,7 @@ export interface SearchStackProps extends StackProps {
 export class SearchStack extends Stack {
   readonly domain: opensearch.Domain;
   readonly domainName: string;
+  readonly access: SearchAccess;
 
   constructor(scope: Construct, id: string, config: SluiceConfig, props: SearchStackProps) {
     super(scope, id, props);
@@ -48,14 +56,13 @@ export class SearchStack extends Stack {
       ],
     });
 
-    const workerRoleArn = this.formatArn({
-      service: 'iam',
-      region: '',
-      resource: 'role',
-      resourceName: taskRoleName(config, 'worker'),
-    });
+    // By name, not reference: the roles are made in the compute stack, which depends on this one.
+    const serviceRoleArns = SEARCH_SERVICES.map((service) =>
+      this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: taskRoleName(config, service) }),
+    );
     const domainName = `${config.prefix}-catalog`;
     this.domainName = domainName;
+    const masterRole = searchMasterRole(this, 'MasterRole', config);
     this.domain = new opensearch.Domain(this, 'Domain', {
       domainName,
       version: opensearch.EngineVersion.OPENSEARCH_2_19,
@@ -75,9 +82,8 @@ export class SearchStack extends Stack {
       nodeToNodeEncryption: true,
       enforceHttps: true,
       tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
-      // The worker indexes the catalog, so it is the master user; map the api and ecs-tasks
-      // roles to a role once after the first deploy (docs/deploy.md).
-      fineGrainedAccessControl: { masterUserArn: workerRoleArn },
+      // A role of its own, so no service holds the master user's powers (lib/search-access.ts).
+      fineGrainedAccessControl: { masterUserArn: masterRole.roleArn },
       logging: {
         slowSearchLogEnabled: true,
         slowSearchLogGroup: slowSearch,
@@ -92,10 +98,24 @@ export class SearchStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.domain.node.addDependency(logsPolicy);
+    this.access = new SearchAccess(this, 'Access', {
+      config,
+      domain: this.domain,
+      domainName,
+      masterRole,
+      indexPatterns: [`${CATALOG_INDEX_PREFIX}-*`],
+      backendRoles: serviceRoleArns,
+      vpc: props.vpc,
+      subnets: { subnetGroupName: SUBNETS.compute },
+      securityGroup: props.securityGroups.searchAccess,
+    });
 
-    // Fine-grained access control decides what each identity may do; IAM lets in only this
-    // account's principals (the services' task roles). Set on the resource itself: CDK's
-    // accessPolicies option would add a Lambda-backed custom resource.
+    // IAM admits exactly the services that use the index, and the master role; fine-grained
+    // access control then decides what each may do. The roles are named in a condition, not as
+    // principals: CloudFormation makes this domain before the compute stack makes the task
+    // roles, and AWS may refuse a policy whose principal does not exist yet; aws:PrincipalArn is
+    // compared as text. Set on the resource itself: CDK's accessPolicies option would add a
+    // Lambda-backed custom resource.
     acknowledge(this.domain, 'AwsSolutions-OS3', 'The domain is in private subnets with no route out; its security group admits only the Sluice services, and fine-grained access control checks every request.');
     const domainResource = this.domain.node.defaultChild as opensearch.CfnDomain;
     domainResource.accessPolicies = new iam.PolicyDocument({
@@ -104,6 +124,7 @@ export class SearchStack extends Stack {
           principals: [new iam.AccountRootPrincipal()],
           actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
           resources: [this.formatArn({ service: 'es', resource: 'domain', resourceName: `${domainName}/*` })],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': [...serviceRoleArns, masterRole.roleArn] } },
         }),
       ],
     }).toJSON();

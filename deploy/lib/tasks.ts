@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SluiceConfig } from './config';
 import { acknowledge, nagArn, wildcard } from './nag';
-import { taskRoleName } from './search';
+import { CATALOG_INDEX_PREFIX, taskRoleName } from './search';
 
 export const API_PORT = 8080;
 /** The image's entrypoint: builds SLUICE_DATABASE_URL from the secret's fields, then runs its arguments. */
@@ -81,6 +81,9 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
     SLUICE_PIVOT_ROLE_NAME: config.pivotRoleName,
     SLUICE_OPENSEARCH_URL: `https://${inputs.search.domainEndpoint}`,
     SLUICE_OPENSEARCH_AUTH: 'sigv4',
+    // Written out (it is the binaries' default) because the domain's access control grants the
+    // services this prefix's indexes only (lib/search-access.ts).
+    SLUICE_OPENSEARCH_INDEX: CATALOG_INDEX_PREFIX,
   };
   const pipeline: Record<string, string> = {
     SLUICE_QUEUE: 'sqs',
@@ -219,7 +222,8 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
       }),
     );
   }
-  // The catalog index, through the domain's HTTP API; fine-grained access control decides the rest.
+  // The catalog index, through the domain's HTTP API; fine-grained access control maps these
+  // three roles to the catalog's indexes (lib/search-access.ts).
   const searchIndexes = `domain/${inputs.searchDomainName}/*`;
   for (const task of [api, worker, ecsTasks]) {
     task.taskRole.addToPrincipalPolicy(

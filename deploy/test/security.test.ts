@@ -359,10 +359,10 @@ describe('frontend', () => {
 });
 
 describe('operations', () => {
-  test('alarms on API 5xx, p99 latency, dead letters, Aurora CPU and connections, and OpenSearch health go to SNS', () => {
+  test('alarms on API 5xx, p99 latency, dead letters, Aurora CPU and connections, OpenSearch health and a failed redeploy after rotation go to SNS', () => {
     const alarms = resourcesOfType(t.operations, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const names = alarms.map((a) => a.AlarmName);
-    for (const n of ['Api5xx', 'ApiLatencyP99', 'DeadLetters', 'AuroraCpu', 'AuroraConnections', 'SearchRed']) {
+    for (const n of ['Api5xx', 'ApiLatencyP99', 'DeadLetters', 'AuroraCpu', 'AuroraConnections', 'SearchRed', 'RotationRedeployFailed']) {
       assert.ok(names.includes(`sluice-${n}`), `${n} alarm: ${names}`);
     }
     for (const a of alarms) assert.equal(a.AlarmActions.length, 1, a.AlarmName);
