@@ -6,9 +6,10 @@ import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { apiErrors, fieldError, formErrors } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, isTerminal, usePolling } from "../components/common";
+import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
+import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { graphql } from "../gql";
-import { RequestAccess } from "./shares";
 
 const PAGE = 10;
 
@@ -299,7 +300,7 @@ export function TablePage() {
   const t = data?.getDatasetTable;
   if (fetching && !t) return <Loading />;
   if (!t) return <Errors error={error} />;
-  const owns = ["Admin", "Creator", "DataSteward", "BusinessOwner"].includes(t.userRoleForTable);
+  const owns = ownsDataset(t.userRoleForTable);
   return (
     <>
       <PageTitle actions={!owns && <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" />}>{t.label}</PageTitle>

@@ -6,7 +6,8 @@ import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "rea
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { apiErrors, fieldError, formErrors } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, isTerminal, usePolling } from "../components/common";
+import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
 import { graphql } from "../gql";
 
 const PAGE = 10;

@@ -5,7 +5,8 @@ import { Link as RouterLink, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { apiErrors, fieldError, formErrors, type ApiError } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable } from "../components/common";
+import { Empty, Errors, Loading, PageTitle } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
 import { graphql } from "../gql";
 
 const PAGE = 10;
