@@ -8,7 +8,8 @@ import { makeClient } from "./client";
 import { Layout } from "./components/Layout";
 import { AdminPage } from "./pages/admin";
 import { CatalogPage } from "./pages/catalog";
-import { CreateDatasetPage, DatasetPage, DatasetsPage, TablePage } from "./pages/datasets";
+import { CreateDatasetPage, ImportDatasetPage } from "./pages/datasetForms";
+import { DatasetPage, DatasetsPage, TablePage } from "./pages/datasets";
 import { EnvironmentPage, EnvironmentsPage, LinkEnvironmentPage } from "./pages/environments";
 import { OrganizationPage, OrganizationsPage } from "./pages/organizations";
 import { SharePage, SharesPage } from "./pages/shares";
@@ -49,6 +50,7 @@ export function App() {
           <Route path="environments/:uri" element={<EnvironmentPage />} />
           <Route path="datasets" element={<DatasetsPage />} />
           <Route path="datasets/new" element={<CreateDatasetPage />} />
+          <Route path="datasets/import" element={<ImportDatasetPage />} />
           <Route path="datasets/:uri" element={<DatasetPage />} />
           <Route path="tables/:uri" element={<TablePage />} />
           <Route path="catalog" element={<CatalogPage />} />
