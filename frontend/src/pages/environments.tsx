@@ -1,5 +1,6 @@
 // Environments: list; the link form with onboarding help; an environment's page with its
-// teams, stack status (polled until it settles) and stack events.
+// stack status (polled until it settles) and stack events, and its teams (invite and remove for
+// those whose teams hold the right).
 import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -8,6 +9,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { apiErrors, fieldError, formErrors } from "../client";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
+import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 
 const PAGE = 10;
@@ -205,11 +207,14 @@ const GetEnvironment = graphql(`
 
 const EnvironmentTeams = graphql(`
   query EnvironmentTeams($uri: String!) {
-    listEnvironmentGroups(environmentUri: $uri) {
+    listEnvironmentGroups(environmentUri: $uri, filter: { pageSize: 100 }) {
       count
       nodes {
         groupUri
         environmentIAMRoleName
+        environmentPermissions(environmentUri: $uri) {
+          name
+        }
       }
     }
   }
@@ -232,22 +237,61 @@ const InviteOnEnvironment = graphql(`
   }
 `);
 
+const RemoveFromEnvironment = graphql(`
+  mutation RemoveGroupFromEnvironment($uri: String!, $group: String!) {
+    removeGroupFromEnvironment(environmentUri: $uri, groupUri: $group) {
+      environmentUri
+    }
+  }
+`);
+
+function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
+  const [team, setTeam] = useState("");
+  const [invited, invite] = useMutation(InviteOnEnvironment);
+  const f = useFieldErrors(invited.error, ["groupUri", "environmentIAMRoleArn"]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!f.check({ groupUri: groupProblem(team) })) return;
+    const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } });
+    if (!r.error) (setTeam(""), onInvited());
+  };
+  return (
+    <Box component="form" onSubmit={submit} noValidate aria-label="Invite team to environment" sx={{ mt: 2 }}>
+      <Stack direction="row" spacing={1} alignItems="flex-start">
+        <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)}
+          {...f.field("groupUri", "It gets its own IAM role in the account with the next stack deploy.")} />
+        <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
+      </Stack>
+      <FormAlerts errors={f.rest} />
+    </Box>
+  );
+}
+
 export function EnvironmentPage() {
   const { uri = "" } = useParams();
+  const { user } = useAuth();
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetEnvironment, variables: { uri } });
   const env = data?.getEnvironment;
   const manages = env?.userRoleInEnvironment === "Owner" || env?.userRoleInEnvironment === "Admin";
-  const [teams, refetchTeams] = useQuery({ query: EnvironmentTeams, variables: { uri }, pause: !manages });
+  // Every team of an environment may list its teams; what each holds says what the user may do.
+  const [teams, refetchTeams] = useQuery({ query: EnvironmentTeams, variables: { uri }, pause: !env });
   const [logs, refetchLogs] = useQuery({ query: StackLogs, variables: { uri }, pause: !manages });
-  const [invited, invite] = useMutation(InviteOnEnvironment);
-  const [team, setTeam] = useState("");
+  const [removed, remove] = useMutation(RemoveFromEnvironment);
+  const [removing, setRemoving] = useState<string | null>(null);
   const settled = isTerminal(env?.stack.status);
-  usePolling(!!env && !settled, useCallback(() => {
+  const reload = useCallback(() => {
     refetch({ requestPolicy: "network-only" });
     if (manages) refetchLogs({ requestPolicy: "network-only" });
-  }, [refetch, refetchLogs, manages]));
+  }, [refetch, refetchLogs, manages]);
+  usePolling(!!env && !settled, reload);
   if (fetching && !env) return <Loading />;
   if (!env) return <Errors error={error} />;
+  const groups = teams.data?.listEnvironmentGroups.nodes ?? [];
+  const held = new Set(groups.filter((g) => user?.groups.includes(g.groupUri)).flatMap((g) => g.environmentPermissions.map((p) => p.name)));
+  const reloadTeams = () => {
+    refetchTeams({ requestPolicy: "network-only" });
+    reload(); // inviting and removing redeploy the stack
+  };
   return (
     <>
       <PageTitle>{env.label}</PageTitle>
@@ -261,21 +305,32 @@ export function EnvironmentPage() {
         {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
       </Box>
       {env.stack.error && <Alert severity="error">{env.stack.error}</Alert>}
-      {manages && (
+      {teams.data && (
         <>
           <Typography variant="h6" sx={{ mt: 2 }}>Teams</Typography>
-          <Errors error={teams.error} />
-          {teams.data && (
-            <PagedTable label="Environment teams" rows={teams.data.listEnvironmentGroups.nodes} count={teams.data.listEnvironmentGroups.count} page={1} pageSize={100}
-              onPage={() => undefined} rowKey={(g) => g.groupUri}
-              columns={[{ label: "Team", render: (g) => g.groupUri }, { label: "IAM role", render: (g) => g.environmentIAMRoleName ?? "—" }]} />
-          )}
-          <Stack component="form" direction="row" spacing={1} sx={{ mt: 2 }} noValidate aria-label="Invite team to environment"
-            onSubmit={async (e) => { e.preventDefault(); if (!team.trim()) return; const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } }); if (!r.error) (setTeam(""), refetchTeams({ requestPolicy: "network-only" })); }}>
-            <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)} />
-            <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
-          </Stack>
-          <Errors error={invited.error} />
+          <Errors error={removed.error} />
+          <PagedTable label="Environment teams" rows={groups} count={teams.data.listEnvironmentGroups.count} page={1} pageSize={100}
+            onPage={() => undefined} rowKey={(g) => g.groupUri}
+            columns={[
+              { label: "Team", render: (g) => g.groupUri + (g.groupUri === env.SamlGroupName ? " (owner)" : "") },
+              { label: "IAM role", render: (g) => g.environmentIAMRoleName ?? "—" },
+              { label: "", render: (g) => held.has("REMOVE_ENVIRONMENT_GROUP") && g.groupUri !== env.SamlGroupName && (
+                <Button size="small" color="error" aria-label={`Remove ${g.groupUri}`} onClick={() => setRemoving(g.groupUri)}>Remove</Button>) },
+            ]} />
+          {held.has("INVITE_ENVIRONMENT_GROUP") && <InviteTeam uri={uri} onInvited={reloadTeams} />}
+          <ConfirmDialog open={!!removing} title={`Remove ${removing ?? ""} from ${env.label}?`} confirm="Remove" busy={removed.fetching} error={removed.error}
+            onClose={() => setRemoving(null)}
+            onConfirm={async () => {
+              const r = await remove({ uri, group: removing ?? "" });
+              if (!r.error) (setRemoving(null), reloadTeams());
+            }}>
+            The team loses its rights here, and its IAM role in the account goes with the stack deploy that starts now. A team
+            that still administers datasets here cannot be removed: delete them or hand them to another team first.
+          </ConfirmDialog>
+        </>
+      )}
+      {manages && (
+        <>
           <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
           {logs.data?.getStackLogs.length ? (
             <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }}>
