@@ -87,3 +87,12 @@ export async function waitForFieldError(field, pattern, timeout = 20_000) {
   }
   throw new Error(`the field never showed ${pattern}; it says: ${last || "(nothing)"}`);
 }
+
+/** Waits until `field` is no longer marked invalid (e.g. once the user edits it). */
+export async function waitForFieldOk(field, timeout = 5_000) {
+  const deadline = Date.now() + timeout;
+  while ((await field.getAttribute("aria-invalid")) === "true") {
+    if (Date.now() > deadline) throw new Error(`the field still says: ${await description(field)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

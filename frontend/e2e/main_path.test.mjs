@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { awsOwner, launch, screenshot, signIn, waitForFieldError, waitForStatus } from "./browser.mjs";
+import { awsOwner, launch, screenshot, signIn, waitForFieldError, waitForFieldOk, waitForStatus } from "./browser.mjs";
 
 const RUN = Date.now();
 const ORG = `E2E Org ${RUN}`;
@@ -235,6 +235,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   await waitForFieldError(dialog.getByLabel("Reason"), /Say why/);
   assert.equal(await alice.getByLabel("Share status").getByTestId("status").textContent(), "Submitted", "nothing was sent");
   await dialog.getByLabel("Reason").fill("Legacy is frozen: ask for Orders instead.");
+  await waitForFieldOk(dialog.getByLabel("Reason")); // typing clears the stale message
   await screenshot(alice, "a-reject-dialog");
   await dialog.getByRole("button", { name: "Reject" }).click();
   await dialog.waitFor({ state: "detached" });

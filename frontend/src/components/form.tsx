@@ -7,14 +7,23 @@ import { apiErrors, fieldError, formErrors, type ApiError } from "../client";
 
 export type Checks = Record<string, string | false | undefined | null>;
 
+/** `fields`: the API field names this form shows a field for; a server error naming any other
+ * shows above the buttons, so none is lost. */
 export function useFieldErrors(error: CombinedError | undefined, fields: string[]) {
   const [local, setLocal] = useState<Record<string, string>>({});
+  // Fields edited since the last submit: their old message no longer describes what is there.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const errors = apiErrors(error);
-  const err = (f: string) => local[f] || fieldError(errors, f);
+  const err = (f: string) => (edited.has(f) ? undefined : local[f] || fieldError(errors, f));
   return {
     err,
-    /** Props for a TextField: red with the message, or the hint when all is well. */
-    field: (f: string, hint?: ReactNode) => ({ error: !!err(f), helperText: err(f) || hint }),
+    /** Props for a TextField: red with the message, or the hint when all is well. The input
+     * event bubbles from the field's input or select, so typing clears the field's message. */
+    field: (f: string, hint?: ReactNode) => ({
+      error: !!err(f),
+      helperText: err(f) || hint,
+      onInput: () => edited.has(f) || setEdited(new Set(edited).add(f)),
+    }),
     /** Errors the form shows above its buttons. */
     rest: formErrors(errors, fields),
     /** Records the failed checks (message per field); true when all passed. */
@@ -22,9 +31,10 @@ export function useFieldErrors(error: CombinedError | undefined, fields: string[
       const failed: Record<string, string> = {};
       for (const [f, why] of Object.entries(checks)) if (why) failed[f] = why;
       setLocal(failed);
+      setEdited(new Set());
       return Object.keys(failed).length === 0;
     },
-    clear: () => setLocal({}),
+    clear: () => (setLocal({}), setEdited(new Set())),
   };
 }
 

@@ -76,7 +76,7 @@ function useBasics() {
   return { checks, values, render, noEnvironment };
 }
 
-const BASIC_FIELDS = ["environmentUri", "label", "SamlAdminGroupName", "description", "organizationUri"];
+const BASIC_FIELDS = ["environmentUri", "label", "SamlAdminGroupName", "description"];
 
 function DatasetForm({ name, submit, children, busy, onSubmit }: {
   name: string;

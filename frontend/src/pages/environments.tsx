@@ -6,7 +6,6 @@ import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
-import { apiErrors, fieldError, formErrors } from "../client";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
 import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
@@ -104,14 +103,11 @@ export function LinkEnvironmentPage() {
   const [team, setTeam] = useState(user?.groups[0] ?? "");
   const [account, setAccount] = useState("");
   const [region, setRegion] = useState("eu-west-1");
-  const [local, setLocal] = useState<Record<string, string>>({});
   const [orgs] = useQuery({ query: Orgs });
   const [onboarding] = useQuery({ query: Onboarding, variables: { org }, pause: !org });
   const [template, fetchTemplate] = useQuery({ query: Template, variables: { org }, pause: true });
   const [result, create] = useMutation(CreateEnvironment);
-  const errors = apiErrors(result.error);
-  const fields = ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"];
-  const err = (f: string) => local[f] || fieldError(errors, f);
+  const f = useFieldErrors(result.error, ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"]);
 
   const download = useCallback(() => fetchTemplate({ requestPolicy: "network-only" }), [fetchTemplate]);
   const body = template.data?.getPivotRoleTemplate;
@@ -119,14 +115,14 @@ export function LinkEnvironmentPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const v: Record<string, string> = {};
-    if (!org) v.organizationUri = "Pick the organization to link to.";
-    if (!label.trim()) v.label = "Give the environment a name.";
-    if (!team) v.SamlGroupName = "Pick the team that owns the account.";
-    if (!/^\d{12}$/.test(account)) v.AwsAccountId = "An AWS account id is 12 digits.";
-    if (!REGION.test(region)) v.region = "A region looks like eu-west-1.";
-    setLocal(v);
-    if (Object.keys(v).length) return;
+    const ok = f.check({
+      organizationUri: !org && "Pick the organization to link to.",
+      label: !label.trim() ? "Give the environment a name." : [...label.trim()].length > 255 && "At most 255 characters.",
+      SamlGroupName: !team && "Pick the team that owns the account.",
+      AwsAccountId: !/^\d{12}$/.test(account) && "An AWS account id is 12 digits.",
+      region: !REGION.test(region) && "A region looks like eu-west-1.",
+    });
+    if (!ok) return;
     const r = await create({ input: { organizationUri: org, label: label.trim(), SamlGroupName: team, AwsAccountId: account, region } });
     if (r.data) navigate(`/environments/${r.data.createEnvironment.environmentUri}`);
   };
@@ -138,19 +134,19 @@ export function LinkEnvironmentPage() {
         <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, flex: 1 }} aria-label="Link environment">
           <Stack spacing={2}>
             <TextField select label="Organization" value={org} onChange={(e) => setOrg(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!err("organizationUri")} helperText={err("organizationUri")}>
+              {...f.field("organizationUri")}>
               <option value="" />
               {orgs.data?.listOrganizations.nodes.map((n) => <option key={n.organizationUri} value={n.organizationUri}>{n.label}</option>)}
             </TextField>
-            <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} error={!!err("label")} helperText={err("label")} />
+            <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} {...f.field("label")} />
             <TextField select label="Team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!err("SamlGroupName")} helperText={err("SamlGroupName") || "The team that owns this account."}>
+              {...f.field("SamlGroupName", "The team that owns this account.")}>
               {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
             </TextField>
             <TextField label="AWS account id" value={account} onChange={(e) => setAccount(e.target.value.trim())} inputMode="numeric"
-              error={!!err("AwsAccountId")} helperText={err("AwsAccountId") || "12 digits"} />
-            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} error={!!err("region")} helperText={err("region")} />
-            {formErrors(errors, fields).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
+              {...f.field("AwsAccountId", "12 digits")} />
+            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} {...f.field("region")} />
+            <FormAlerts errors={f.rest} />
             <Box><Button type="submit" variant="contained" disabled={result.fetching}>Link</Button></Box>
           </Stack>
         </Paper>
@@ -248,7 +244,7 @@ const RemoveFromEnvironment = graphql(`
 function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
   const [team, setTeam] = useState("");
   const [invited, invite] = useMutation(InviteOnEnvironment);
-  const f = useFieldErrors(invited.error, ["groupUri", "environmentIAMRoleArn"]);
+  const f = useFieldErrors(invited.error, ["groupUri"]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!f.check({ groupUri: groupProblem(team) })) return;
