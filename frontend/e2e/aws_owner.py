@@ -3,6 +3,8 @@
 
     aws_owner.py pivot-role ACCOUNT TEMPLATE_FILE     deploy the pivot-role template
     aws_owner.py glue-tables ACCOUNT DATABASE BUCKET NAME...   put tables in a Glue database
+    aws_owner.py import-resources ACCOUNT BUCKET DATABASE ALIAS
+        a bucket, a Glue database and a KMS key with that alias (no `alias/`), to import
 
 Environment: MOTO_URL, AWS_REGION (default eu-west-1).
 """
@@ -52,6 +54,18 @@ def main(argv):
                     "Parameters": {"classification": "parquet"},
                 },
             )
+    elif argv[:1] == ["import-resources"] and len(argv) == 5:
+        account, bucket, database, alias = argv[1:]
+        region = os.environ.get("AWS_REGION", "eu-west-1")
+        s3 = client(account, "s3")
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+        kms = client(account, "kms")
+        key = kms.create_key(Description=f"encrypts {bucket}")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key)
+        client(account, "glue").create_database(DatabaseInput={"Name": database})
     else:
         sys.exit(__doc__)
 

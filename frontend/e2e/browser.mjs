@@ -64,3 +64,35 @@ export async function waitForStatus(scope, wanted, timeout = 90_000) {
   const text = await page.locator("main").innerText().catch(() => "");
   throw new Error(`status is still ${last || "(none)"} after ${timeout} ms; the page says:\n${text}`);
 }
+
+/** The text a field announces as its description (MUI's helper text, tied by aria-describedby). */
+export async function description(field) {
+  return field.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(/\s+/)
+      .map((id) => (id && document.getElementById(id)?.textContent) || "")
+      .join(" ")
+      .trim(),
+  );
+}
+
+/** Waits until `field` is marked invalid and describes itself with text matching `pattern`. */
+export async function waitForFieldError(field, pattern, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = await description(field).catch(() => "");
+    if (pattern.test(last) && (await field.getAttribute("aria-invalid")) === "true") return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the field never showed ${pattern}; it says: ${last || "(nothing)"}`);
+}
+
+/** Waits until `field` is no longer marked invalid (e.g. once the user edits it). */
+export async function waitForFieldOk(field, timeout = 5_000) {
+  const deadline = Date.now() + timeout;
+  while ((await field.getAttribute("aria-invalid")) === "true") {
+    if (Date.now() > deadline) throw new Error(`the field still says: ${await description(field)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

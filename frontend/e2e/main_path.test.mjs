@@ -1,17 +1,21 @@
 // The main path in a real browser: TeamA (alice) creates an organization, links an
-// environment and publishes a dataset with two tables; TeamB (bob) links its own environment,
-// finds a table in the catalog and requests it, alice approves, and both see Share_Succeeded.
-// Then: an outsider (carol) cannot see the organization.
+// environment and publishes a dataset with two tables; TeamB (bob) links its own environment
+// (the server first refuses it: no pivot role yet), finds a table in the catalog and requests
+// it, alice approves, and both see Share_Succeeded. Then: alice imports a second dataset, adds a
+// folder, and rejects bob's request for its table; an outsider (carol) cannot see the
+// organization.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { awsOwner, launch, screenshot, signIn, waitForStatus } from "./browser.mjs";
+import { awsOwner, launch, screenshot, signIn, waitForFieldError, waitForFieldOk, waitForStatus } from "./browser.mjs";
 
-const ORG = `E2E Org ${Date.now()}`;
+const RUN = Date.now();
+const ORG = `E2E Org ${RUN}`;
 const ACCOUNT_A = "111111111111";
 const ACCOUNT_B = "222222222222";
 let browser;
 let orgUri;
+let mainPathDone = false;
 
 before(async () => {
   browser = await launch();
@@ -20,7 +24,9 @@ after(async () => {
   await browser?.close();
 });
 
-async function linkEnvironment(page, name, account, team) {
+/** `deployFirst: false` plays the owner who links before deploying the pivot role: the server
+ * refuses, and says so by the account field. */
+async function linkEnvironment(page, name, account, team, { deployFirst = true } = {}) {
   await page.goto("/environments/new");
   await page.getByLabel("Organization").selectOption({ label: ORG });
   // Onboarding help: the ExternalId, and the pivot-role template the owner deploys first.
@@ -29,7 +35,7 @@ async function linkEnvironment(page, name, account, team) {
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Save sluice-pivot-role.json/ }).click()]);
   const template = readFileSync(await download.path(), "utf8");
   assert.ok(JSON.parse(template).Resources, "the template is CloudFormation JSON");
-  awsOwner("pivot-role", account, await download.path());
+  if (deployFirst) awsOwner("pivot-role", account, await download.path());
   await page.getByLabel("Name", { exact: true }).fill(name);
   // Chosen, not left to the default: the order of a user's groups in the token is not fixed.
   await page.getByLabel("Team", { exact: true }).selectOption(team);
@@ -39,6 +45,16 @@ async function linkEnvironment(page, name, account, team) {
   await page.getByText("An AWS account id is 12 digits.").waitFor();
   await page.getByLabel("AWS account id").fill(account);
   await page.getByLabel("Region").fill("eu-west-1");
+  if (!deployFirst) {
+    // Twelve digits pass the form's check; the server finds no pivot role in the account and
+    // names the field, so the reason shows under it and not in an alert above the form.
+    await page.getByRole("button", { name: "Link", exact: true }).click();
+    const said = await waitForFieldError(page.getByLabel("AWS account id"), /deploy the pivot-role template there first/);
+    assert.ok(!said.startsWith("AwsAccountId:"), `the field's message drops the field name: ${said}`);
+    assert.equal(await page.getByRole("form", { name: "Link environment" }).getByRole("alert").count(), 0, "no alert repeats it");
+    await screenshot(page, "server-refuses-account");
+    awsOwner("pivot-role", account, await download.path());
+  }
   await page.getByRole("button", { name: "Link", exact: true }).click();
   await page.waitForURL(/\/environments\/[a-z0-9]+$/);
   await waitForStatus(page.getByLabel("Stack status"), /COMPLETE/);
@@ -87,7 +103,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   // 2. TeamB links its environment and finds the table in the catalog. Tables are indexed by a
   // worker task after their sync, so the search is repeated until the hit appears.
   const bob = await signIn(browser, "bob");
-  await linkEnvironment(bob, "Team B lake", ACCOUNT_B, "TeamB");
+  await linkEnvironment(bob, "Team B lake", ACCOUNT_B, "TeamB", { deployFirst: false });
   await screenshot(bob, "b-environment");
   await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
   const hits = bob.getByRole("list", { name: "Search results" });
@@ -108,7 +124,16 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   assert.ok(await tableKind.isChecked(), "the ticked kind stays ticked");
   await hit.getByText("table", { exact: true }).waitFor();
   await hits.getByText("dataset", { exact: true }).first().waitFor({ state: "detached" }); // only tables now
+  await hit.getByRole("button", { name: "Request access" }).waitFor();
   await screenshot(bob, "b-catalog");
+
+  // TeamA administers the dataset: its hit offers nothing to request.
+  await alice.goto("/catalog?q=orders&resourceKind=table");
+  const ownHit = alice.getByRole("list", { name: "Search results" }).getByRole("listitem")
+    .filter({ has: alice.getByRole("link", { name: "orders", exact: true }) });
+  await ownHit.getByText("Your team's data").waitFor();
+  assert.equal(await ownHit.getByRole("button", { name: "Request access" }).count(), 0, "no request on one's own table");
+  await screenshot(alice, "a-catalog-own-table");
   await hit.getByRole("link", { name: "orders", exact: true }).click();
   await bob.waitForURL((u) => u.pathname === tableUrl);
   await bob.getByText("Glue table").waitFor();
@@ -140,6 +165,163 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await screenshot(bob, "b-share-succeeded");
   await alice.context().close();
   await bob.context().close();
+  mainPathDone = true;
+});
+
+test("an imported dataset gets a folder, and TeamA rejects TeamB's request for it", { timeout: 300_000 }, async () => {
+  assert.ok(mainPathDone, "the main path linked both environments");
+  const bucket = `legacy-${RUN}`;
+  const database = `legacy_${RUN}`;
+  awsOwner("import-resources", ACCOUNT_A, bucket, database, `legacy-${RUN}`);
+
+  // 1. TeamA imports the bucket, Glue database and key it already has.
+  const alice = await signIn(browser, "alice");
+  await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Datasets" }).click();
+  await alice.getByRole("link", { name: "Import dataset" }).click();
+  const form = alice.getByRole("form", { name: "Import dataset" });
+  await form.getByLabel("Environment").selectOption({ label: `Team A lake (${ACCOUNT_A} / eu-west-1)` });
+  await form.getByLabel("Name").fill("Legacy");
+  await form.getByLabel("Admin team").selectOption("TeamA");
+  await form.getByLabel("S3 bucket").fill("Legacy_Bucket");
+  await form.getByLabel("Glue database").fill(database);
+  await form.getByLabel("KMS key alias").fill(`alias/legacy-${RUN}`);
+  await form.getByRole("button", { name: "Import" }).click();
+  await waitForFieldError(form.getByLabel("S3 bucket"), /lowercase letters/); // the form's own check
+  // A well-formed name the account does not have: the server looks, and says so by the field.
+  await form.getByLabel("S3 bucket").fill(`${bucket}-typo`);
+  await form.getByRole("button", { name: "Import" }).click();
+  await waitForFieldError(form.getByLabel("S3 bucket"), /not found in account 111111111111/);
+  await screenshot(alice, "a-import-refused");
+  await form.getByLabel("S3 bucket").fill(bucket);
+  await form.getByRole("button", { name: "Import" }).click();
+  await alice.waitForURL(/\/datasets\/[a-z0-9]+$/);
+  await alice.getByRole("heading", { name: "Legacy" }).waitFor();
+
+  // 2. A folder: a bad prefix is refused before sending, a good one lands in the list.
+  await alice.getByRole("button", { name: "New folder" }).click();
+  const folder = alice.getByRole("form", { name: "New folder" });
+  await folder.getByLabel("Folder name").fill("Raw customers");
+  await folder.getByLabel("S3 prefix").fill("raw/../customers");
+  await folder.getByRole("button", { name: "Create folder" }).click();
+  await waitForFieldError(folder.getByLabel("S3 prefix"), /'\.\.'/);
+  await folder.getByLabel("S3 prefix").fill("raw/customers/");
+  await folder.getByRole("button", { name: "Create folder" }).click();
+  await alice.getByRole("table", { name: "Folders" }).getByText("raw/customers", { exact: true }).waitFor();
+
+  // 3. Its table, synced from Glue.
+  awsOwner("glue-tables", ACCOUNT_A, database, bucket, "customers");
+  await alice.getByRole("button", { name: "Sync tables" }).click();
+  await waitForStatus(alice.getByLabel("Table sync"), /^succeeded$/);
+  const tableUrl = await alice.getByRole("table", { name: "Tables" }).getByRole("link", { name: "customers" }).getAttribute("href");
+  await screenshot(alice, "a-imported-dataset");
+
+  // 4. TeamB asks for it.
+  const bob = await signIn(browser, "bob");
+  await bob.goto(tableUrl);
+  await bob.getByRole("button", { name: "Request access" }).click();
+  await bob.getByLabel("Into environment").selectOption({ label: `Team B lake (${ACCOUNT_B} / eu-west-1, TeamB)` });
+  await bob.getByRole("button", { name: "Create request" }).click();
+  await bob.waitForURL(/\/shares\/[a-z0-9]+$/);
+  const shareUrl = new URL(bob.url()).pathname;
+  await bob.getByRole("button", { name: "Submit" }).click();
+  await waitForStatus(bob.getByLabel("Share status"), /^Submitted$/);
+
+  // 5. TeamA rejects it, saying why, in a dialog that insists on a reason.
+  await alice.goto("/shares");
+  await alice.getByRole("table", { name: "Received shares" }).getByRole("link", { name: "Legacy" }).click();
+  await alice.getByRole("button", { name: "Reject" }).click();
+  const dialog = alice.getByRole("dialog", { name: "Reject the request" });
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await waitForFieldError(dialog.getByLabel("Reason"), /Say why/);
+  assert.equal(await alice.getByLabel("Share status").getByTestId("status").textContent(), "Submitted", "nothing was sent");
+  await dialog.getByLabel("Reason").fill("Legacy is frozen: ask for Orders instead.");
+  await waitForFieldOk(dialog.getByLabel("Reason")); // typing clears the stale message
+  await screenshot(alice, "a-reject-dialog");
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await waitForStatus(alice.getByLabel("Share status"), /^Rejected$/);
+  assert.equal(await alice.getByRole("button", { name: "Approve" }).count(), 0);
+
+  // 6. TeamB sees the rejection and its reason, and may submit again.
+  await bob.goto(shareUrl);
+  await waitForStatus(bob.getByLabel("Share status"), /^Rejected$/);
+  await bob.getByLabel("Rejection").getByText("Legacy is frozen: ask for Orders instead.").waitFor();
+  await bob.getByRole("button", { name: "Submit again" }).waitFor();
+  await screenshot(bob, "b-share-rejected");
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test("admins edit, archive and grant; an invited team sees none of it", { timeout: 180_000 }, async () => {
+  assert.ok(mainPathDone, "the main path made the organization and environments");
+  // TeamB was invited with the default rights (see and link): no edit, archive, invite or remove.
+  const bob = await signIn(browser, "bob");
+  await bob.goto(`/organizations/${orgUri}`);
+  await bob.getByRole("link", { name: "Link environment" }).waitFor(); // the rights have loaded
+  for (const name of ["Edit", "Archive", "Invite"]) {
+    assert.equal(await bob.getByRole("button", { name, exact: true }).count(), 0, `TeamB has no ${name}`);
+  }
+  await bob.context().close();
+
+  // Edit: the organization's description.
+  const alice = await signIn(browser, "alice");
+  await alice.goto(`/organizations/${orgUri}`);
+  await alice.getByRole("button", { name: "Edit", exact: true }).click();
+  const edit = alice.getByRole("dialog", { name: "Edit organization" });
+  await edit.getByLabel("Name").fill("");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await waitForFieldError(edit.getByLabel("Name"), /Give the organization a name/);
+  await edit.getByLabel("Name").fill(ORG);
+  await edit.getByLabel("Description").fill("Where TeamA publishes and TeamB reads");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await edit.waitFor({ state: "detached" });
+  await alice.getByText("Where TeamA publishes and TeamB reads").waitFor();
+
+  // An environment's team: invited, then removed after a confirmation.
+  await alice.getByRole("table", { name: "Environments" }).getByRole("link", { name: "Team A lake" }).click();
+  const teams = alice.getByRole("table", { name: "Environment teams" });
+  await alice.getByLabel("Team to invite").fill("TeamC");
+  await alice.getByRole("button", { name: "Invite", exact: true }).click();
+  await teams.getByRole("cell", { name: "TeamC", exact: true }).waitFor();
+  assert.equal(await teams.getByRole("button", { name: "Remove TeamA" }).count(), 0, "the owning team cannot be removed");
+  await teams.getByRole("button", { name: "Remove TeamC" }).click();
+  await alice.getByRole("dialog", { name: "Remove TeamC from Team A lake?" }).getByRole("button", { name: "Remove", exact: true }).click();
+  await teams.getByRole("cell", { name: "TeamC", exact: true }).waitFor({ state: "detached" });
+  await screenshot(alice, "a-environment-team-removed");
+
+  // Archive: a throwaway organization leaves the list, and shows again with "Show archived".
+  const doomed = `E2E Archive ${RUN}`;
+  await alice.goto("/organizations");
+  await alice.getByRole("button", { name: "Create organization" }).click();
+  const create = alice.getByRole("form", { name: "Create organization" });
+  await create.getByLabel("Name").fill(doomed);
+  await create.getByLabel("Admin team").selectOption("TeamA");
+  await create.getByRole("button", { name: "Create" }).click();
+  await alice.getByRole("link", { name: doomed }).click();
+  await alice.getByRole("button", { name: "Archive" }).click();
+  await alice.getByRole("dialog", { name: `Archive ${doomed}?` }).getByRole("button", { name: "Archive" }).click();
+  await alice.waitForURL(/\/organizations$/);
+  // The list shows its cached page first, so this waits for the server's answer.
+  await alice.getByRole("link", { name: doomed }).waitFor({ state: "detached" });
+  await alice.getByRole("table", { name: "Organizations" }).getByRole("link", { name: ORG }).waitFor();
+  await alice.getByLabel("Show archived").check();
+  await alice.getByRole("row").filter({ has: alice.getByRole("link", { name: doomed }) }).getByText("archived", { exact: true }).waitFor();
+
+  // Tenant permissions for a group that has never signed in.
+  const group = `TeamZ${RUN}`;
+  await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  const grant = alice.getByRole("form", { name: "Grant to another group" });
+  await grant.getByLabel("Group").fill(group);
+  await grant.getByRole("button", { name: "Grant" }).click();
+  await grant.getByText("Tick at least one permission.").waitFor();
+  await grant.getByRole("group", { name: "Permissions to grant" }).getByLabel("MANAGE_DATASETS").check();
+  await grant.getByRole("button", { name: "Grant" }).click();
+  const granted = alice.getByRole("checkbox", { name: `MANAGE_DATASETS for ${group}` });
+  await granted.waitFor();
+  assert.ok(await granted.isChecked(), "the new group holds what was ticked");
+  assert.ok(!(await alice.getByRole("checkbox", { name: `MANAGE_SHARES for ${group}` }).isChecked()), "and nothing else");
+  await screenshot(alice, "a-admin-granted");
+  await alice.context().close();
 });
 
 test("an outsider cannot see the organization", async () => {

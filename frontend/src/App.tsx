@@ -1,18 +1,41 @@
-import { useMemo, type ReactNode } from "react";
+import { lazy, useMemo, type ComponentType, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { Provider } from "urql";
 import { useAuth } from "./auth/AuthProvider";
-import { HostedCallback, SignInPage } from "./auth/SignIn";
 import { CALLBACK_PATH } from "./auth/pkce";
 import { makeClient } from "./client";
 import { Layout } from "./components/Layout";
-import { AdminPage } from "./pages/admin";
-import { CatalogPage } from "./pages/catalog";
-import { CreateDatasetPage, DatasetPage, DatasetsPage, TablePage } from "./pages/datasets";
-import { EnvironmentPage, EnvironmentsPage, LinkEnvironmentPage } from "./pages/environments";
-import { OrganizationPage, OrganizationsPage } from "./pages/organizations";
-import { SharePage, SharesPage } from "./pages/shares";
+import { PageBoundary } from "./components/PageBoundary";
 import { Empty } from "./components/common";
+
+// Each area's pages are their own chunk, fetched on first visit: the first load carries the
+// frame only, and sign-in is fetched when it is needed. `page` names the export, since a module
+// holds several pages.
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) {
+  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
+}
+const signIn = () => import("./auth/SignIn");
+const SignInPage = page(signIn, "SignInPage");
+const HostedCallback = page(signIn, "HostedCallback");
+const organizations = () => import("./pages/organizations");
+const environments = () => import("./pages/environments");
+const datasets = () => import("./pages/datasets");
+const datasetForms = () => import("./pages/datasetForms");
+const shares = () => import("./pages/shares");
+const OrganizationsPage = page(organizations, "OrganizationsPage");
+const OrganizationPage = page(organizations, "OrganizationPage");
+const EnvironmentsPage = page(environments, "EnvironmentsPage");
+const LinkEnvironmentPage = page(environments, "LinkEnvironmentPage");
+const EnvironmentPage = page(environments, "EnvironmentPage");
+const DatasetsPage = page(datasets, "DatasetsPage");
+const DatasetPage = page(datasets, "DatasetPage");
+const TablePage = page(datasets, "TablePage");
+const CreateDatasetPage = page(datasetForms, "CreateDatasetPage");
+const ImportDatasetPage = page(datasetForms, "ImportDatasetPage");
+const CatalogPage = page(() => import("./pages/catalog"), "CatalogPage");
+const SharesPage = page(shares, "SharesPage");
+const SharePage = page(shares, "SharePage");
+const AdminPage = page(() => import("./pages/admin"), "AdminPage");
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { user } = useAuth();
@@ -32,8 +55,8 @@ export function App() {
   return (
     <Provider value={client}>
       <Routes>
-        <Route path="/sign-in" element={<SignInPage />} />
-        <Route path={CALLBACK_PATH} element={<HostedCallback />} />
+        <Route path="/sign-in" element={<PageBoundary resetKey="sign-in"><SignInPage /></PageBoundary>} />
+        <Route path={CALLBACK_PATH} element={<PageBoundary resetKey="callback"><HostedCallback /></PageBoundary>} />
         <Route
           element={
             <RequireUser>
@@ -49,6 +72,7 @@ export function App() {
           <Route path="environments/:uri" element={<EnvironmentPage />} />
           <Route path="datasets" element={<DatasetsPage />} />
           <Route path="datasets/new" element={<CreateDatasetPage />} />
+          <Route path="datasets/import" element={<ImportDatasetPage />} />
           <Route path="datasets/:uri" element={<DatasetPage />} />
           <Route path="tables/:uri" element={<TablePage />} />
           <Route path="catalog" element={<CatalogPage />} />

@@ -41,13 +41,20 @@ export function apiErrors(error: CombinedError | undefined): ApiError[] {
   }));
 }
 
+const norm = (s: string) => s.toLowerCase().replace(/^input\./, "").replace(/[^a-z0-9]/g, "");
+
+/** The message without the `field: ` the server leads it with: shown by the field, it is noise. */
+function bare(e: ApiError): string {
+  return e.field && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+}
+
 /** Server errors for one field, matched loosely (`AwsAccountId`, `awsAccountId`, `input.AwsAccountId`). */
 export function fieldError(errors: ApiError[], field: string): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/^input\./, "").replace(/[^a-z0-9]/g, "");
-  return errors.find((e) => e.field && norm(e.field) === norm(field))?.message;
+  const e = errors.find((e) => e.field && norm(e.field) === norm(field));
+  return e && bare(e);
 }
 
 /** Errors not shown by a field. */
 export function formErrors(errors: ApiError[], fields: string[]): ApiError[] {
-  return errors.filter((e) => !e.field || !fields.some((f) => fieldError([e], f)));
+  return errors.filter((e) => !e.field || !fields.some((f) => norm(f) === norm(e.field!)));
 }

@@ -1,7 +1,8 @@
 // The frame: a header with the signed-in user, their groups and sign-out, and the navigation.
 import { AppBar, Box, Button, Chip, Container, Stack, Toolbar, Typography } from "@mui/material";
-import { Link as RouterLink, NavLink, Outlet } from "react-router-dom";
+import { Link as RouterLink, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../auth/AuthProvider";
+import { PageBoundary } from "./PageBoundary";
 
 const NAV = [
   { to: "/organizations", label: "Organizations" },
@@ -13,6 +14,7 @@ const NAV = [
 
 export function Layout() {
   const { user, isAdmin, signOut } = useAuth();
+  const { pathname } = useLocation();
   const nav = isAdmin ? [...NAV, { to: "/admin", label: "Admin" }] : NAV;
   return (
     <>
@@ -44,7 +46,9 @@ export function Layout() {
         </Toolbar>
       </AppBar>
       <Container maxWidth="lg" sx={{ py: 3 }} component="main">
-        <Outlet />
+        <PageBoundary resetKey={pathname}>
+          <Outlet />
+        </PageBoundary>
       </Container>
     </>
   );

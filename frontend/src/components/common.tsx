@@ -1,19 +1,6 @@
-// Small pieces every page uses: errors, empty states, status chips, server-paged tables, polling.
-import {
-  Alert,
-  Box,
-  Chip,
-  CircularProgress,
-  Paper,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TablePagination,
-  TableRow,
-  Typography,
-} from "@mui/material";
+// Small pieces every page uses: errors, empty states, status chips, polling. (Tables are in
+// PagedTable.tsx, so the first load, which needs none, does not carry them.)
+import { Alert, Box, Chip, CircularProgress, Paper, Typography } from "@mui/material";
 import { useEffect, type ReactNode } from "react";
 import type { CombinedError } from "urql";
 import { apiErrors } from "../client";
@@ -83,63 +70,4 @@ export function usePolling(active: boolean, refetch: () => void, ms = 2000) {
     const t = window.setInterval(refetch, ms);
     return () => window.clearInterval(t);
   }, [active, refetch, ms]);
-}
-
-export interface Column<T> {
-  label: string;
-  render: (row: T) => ReactNode;
-}
-
-/** A table whose pages come from the server (`page` is 1-based, as the API counts). */
-export function PagedTable<T>({
-  rows,
-  columns,
-  count,
-  page,
-  pageSize,
-  onPage,
-  rowKey,
-  label,
-}: {
-  rows: T[];
-  columns: Column<T>[];
-  count: number;
-  page: number;
-  pageSize: number;
-  onPage: (page: number) => void;
-  rowKey: (row: T) => string;
-  label: string;
-}) {
-  return (
-    <TableContainer component={Paper} variant="outlined">
-      <Table size="small" aria-label={label}>
-        <TableHead>
-          <TableRow>
-            {columns.map((c) => (
-              <TableCell key={c.label}>{c.label}</TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows.map((r) => (
-            <TableRow key={rowKey(r)}>
-              {columns.map((c) => (
-                <TableCell key={c.label}>{c.render(r)}</TableCell>
-              ))}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-      {count > pageSize && (
-        <TablePagination
-          component="div"
-          count={count}
-          page={page - 1}
-          rowsPerPage={pageSize}
-          rowsPerPageOptions={[pageSize]}
-          onPageChange={(_, p) => onPage(p + 1)}
-        />
-      )}
-    </TableContainer>
-  );
 }

@@ -1,9 +1,14 @@
-// Admin: tenant permissions per group. Platform admins only (the API says FORBIDDEN otherwise).
-import { Button, Checkbox, Table, TableBody, TableCell, TableHead, TableRow, Paper, TableContainer, TextField, Stack } from "@mui/material";
-import { useState } from "react";
+// Admin: tenant permissions per group, and granting them to a group not listed yet. Platform
+// admins only (the API says FORBIDDEN otherwise).
+import {
+  Box, Button, Checkbox, FormControlLabel, FormGroup, FormHelperText, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow,
+  TextField, Typography,
+} from "@mui/material";
+import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
+import { FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 
 const TenantPermissions = graphql(`
@@ -29,21 +34,64 @@ const Update = graphql(`
   }
 `);
 
+/** A group that has not signed in yet is not listed: name it and tick what it gets. */
+function GrantToGroup({ perms, listed, onGranted }: {
+  perms: { name: string; description: string }[];
+  listed: string[];
+  onGranted: () => void;
+}) {
+  const [group, setGroup] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [result, update] = useMutation(Update);
+  const f = useFieldErrors(result.error, ["groupUri", "permissions"]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const g = group.trim();
+    const ok = f.check({
+      groupUri: groupProblem(g) || (listed.includes(g) && `${g} is listed above: tick its permissions there.`),
+      permissions: chosen.length === 0 && "Tick at least one permission.",
+    });
+    if (!ok) return;
+    const r = await update({ input: { groupUri: g, permissions: chosen } });
+    if (!r.error) (setGroup(""), setChosen([]), onGranted());
+  };
+  const toggle = (name: string) => setChosen((c) => (c.includes(name) ? c.filter((p) => p !== name) : [...c, name]));
+  return (
+    <Paper component="form" variant="outlined" onSubmit={submit} noValidate sx={{ p: 2, mt: 2 }} aria-label="Grant to another group">
+      <Typography variant="h6">Another group</Typography>
+      <Stack spacing={1}>
+        <TextField size="small" label="Group" value={group} onChange={(e) => setGroup(e.target.value)} sx={{ maxWidth: 400 }}
+          {...f.field("groupUri", "The IdP group's name, as it comes in the token.")} />
+        <Box role="group" aria-label="Permissions to grant">
+          <FormGroup row>
+            {perms.map((p) => (
+              <FormControlLabel key={p.name} label={p.name} title={p.description}
+                control={<Checkbox size="small" checked={chosen.includes(p.name)} onChange={() => toggle(p.name)} />} />
+            ))}
+          </FormGroup>
+          {f.err("permissions") && <FormHelperText error>{f.err("permissions")}</FormHelperText>}
+        </Box>
+        <FormAlerts errors={f.rest} />
+        <Box><Button type="submit" variant="contained" disabled={result.fetching}>Grant</Button></Box>
+      </Stack>
+    </Paper>
+  );
+}
+
 export function AdminPage() {
   const { isAdmin, config } = useAuth();
   const [{ data, fetching, error }, refetch] = useQuery({ query: TenantPermissions, pause: !isAdmin });
   const [updated, update] = useMutation(Update);
-  const [group, setGroup] = useState("");
   if (!isAdmin) return <Empty>Only members of {config.adminGroup} manage tenant permissions.</Empty>;
   if (fetching && !data) return <Loading />;
   if (!data) return <Errors error={error} />;
   const perms = data.listTenantPermissions;
-  const groups = [...data.listTenantGroups.nodes];
-  if (group && !groups.some((g) => g.groupUri === group)) groups.push({ groupUri: group, tenantPermissions: [] });
+  const groups = data.listTenantGroups.nodes;
+  const reload = () => refetch({ requestPolicy: "network-only" });
   const toggle = async (groupUri: string, held: string[], name: string) => {
     const next = held.includes(name) ? held.filter((p) => p !== name) : [...held, name];
     const r = await update({ input: { groupUri, permissions: next } });
-    if (!r.error) refetch({ requestPolicy: "network-only" });
+    if (!r.error) reload();
   };
   return (
     <>
@@ -75,10 +123,7 @@ export function AdminPage() {
           </TableBody>
         </Table>
       </TableContainer>
-      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-        <TextField size="small" label="Another group" value={group} onChange={(e) => setGroup(e.target.value.trim())} />
-        <Button disabled>{group ? "Tick its permissions above" : "Type a group name"}</Button>
-      </Stack>
+      <GrantToGroup perms={perms} listed={groups.map((g) => g.groupUri)} onGranted={reload} />
     </>
   );
 }

@@ -1,16 +1,16 @@
 // The catalog: free-text search over datasets, tables and folders with facet filters, server
-// pages, and "Request access" on tables. The search state lives in the URL, so a search can be
-// shared as a link and the back button returns to it.
+// pages, and "Request access" on tables of other teams' datasets. The search state lives in the
+// URL, so a search can be shared as a link and the back button returns to it.
 import {
   Box, Button, Checkbox, Chip, FormControlLabel, FormGroup, Link, Pagination, Paper, Stack, TextField, Typography,
 } from "@mui/material";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link as RouterLink, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
+import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
 import { graphql } from "../gql";
 import type { CatalogResourceKind, SearchCatalogFilters } from "../gql/graphql";
-import { RequestAccess } from "./shares";
 
 const PAGE = 10;
 
@@ -77,6 +77,29 @@ export function Highlight({ html }: { html: string }) {
       {parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{unescape(p)}</mark> : <span key={i}>{unescape(p)}</span>))}
     </>
   );
+}
+
+// The user's role on a hit's dataset. Hits of one dataset share the answer (urql asks once).
+const HitDatasetRole = graphql(`
+  query HitDatasetRole($uri: String!) {
+    getDataset(datasetUri: $uri) {
+      datasetUri
+      userRoleForDataset
+    }
+  }
+`);
+
+/** "Request access", except on tables the user's own teams administer or steward: they hold
+ * them already. Until the role is known nothing shows, so the button never flashes away. */
+function TableAccess({ datasetUri, tableUri }: { datasetUri: string; tableUri: string }) {
+  const [{ data, error }] = useQuery({ query: HitDatasetRole, variables: { uri: datasetUri }, requestPolicy: "cache-first" });
+  const role = data?.getDataset.userRoleForDataset;
+  if (!data && !error) return null;
+  if (ownsDataset(role)) {
+    return <Chip size="small" color="success" variant="outlined" label="Your team's data" title={`Your role: ${role}`} />;
+  }
+  // Without an answer the server still decides: it refuses a request a team need not make.
+  return <RequestAccess datasetUri={datasetUri} itemUri={tableUri} itemType="Table" />;
 }
 
 function hitLink(h: { kind: CatalogResourceKind; uri: string; datasetUri: string }) {
@@ -204,7 +227,7 @@ export function CatalogPage() {
                         {h.highlight ? <Highlight html={h.highlight} /> : h.snippet}
                       </Typography>
                     </Box>
-                    {h.kind === "table" && <RequestAccess datasetUri={h.datasetUri} itemUri={h.uri} itemType="Table" />}
+                    {h.kind === "table" && <TableAccess datasetUri={h.datasetUri} tableUri={h.uri} />}
                   </Paper>
                 ))}
               </Stack>

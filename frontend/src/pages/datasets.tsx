@@ -1,14 +1,15 @@
-// Datasets: list, create; a dataset's page with its tables and folders, and table sync with
-// live progress; a table's page with its columns and "Request access".
-import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
-import { useCallback, useState, type FormEvent } from "react";
-import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
+// Datasets: the list; a dataset's page with its tables, folders (and creating one), and table
+// sync with live progress; a table's page with its columns and "Request access".
+import { Alert, Box, Button, Link, Stack, Typography } from "@mui/material";
+import { useCallback, useState } from "react";
+import { Link as RouterLink, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
-import { apiErrors, fieldError, formErrors } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, isTerminal, usePolling } from "../components/common";
+import { RequestAccess, ownsDataset } from "../components/RequestAccess";
+import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
 import { graphql } from "../gql";
-import { RequestAccess } from "./shares";
+import { Folders } from "./datasetFolders";
 
 const PAGE = 10;
 
@@ -37,10 +38,18 @@ export function DatasetsPage() {
   const list = data?.listDatasets;
   return (
     <>
-      <PageTitle actions={<Button variant="contained" component={RouterLink} to="/datasets/new">Create dataset</Button>}>Datasets</PageTitle>
+      <PageTitle actions={
+        <Stack direction="row" spacing={1}>
+          <Button variant="outlined" component={RouterLink} to="/datasets/import">Import dataset</Button>
+          <Button variant="contained" component={RouterLink} to="/datasets/new">Create dataset</Button>
+        </Stack>}>
+        Datasets
+      </PageTitle>
       <Errors error={error} />
       {fetching && !list && <Loading />}
-      {list?.count === 0 && <Empty>No dataset yet. Create one in an environment of your team, or find others' data in the Catalog.</Empty>}
+      {list?.count === 0 && (
+        <Empty>No dataset yet. Create one in an environment of your team, import a bucket and Glue database you have, or find others' data in the Catalog.</Empty>
+      )}
       {list && list.count > 0 && (
         <PagedTable label="Datasets" rows={list.nodes} count={list.count} page={page} pageSize={PAGE} onPage={setPage} rowKey={(d) => d.datasetUri}
           columns={[
@@ -54,77 +63,6 @@ export function DatasetsPage() {
   );
 }
 
-const MyEnvironments = graphql(`
-  query MyEnvironments {
-    listEnvironments(filter: { pageSize: 100 }) {
-      nodes {
-        environmentUri
-        label
-        SamlGroupName
-        AwsAccountId
-        region
-      }
-    }
-  }
-`);
-
-const CreateDataset = graphql(`
-  mutation CreateDataset($input: NewDatasetInput!) {
-    createDataset(input: $input) {
-      datasetUri
-    }
-  }
-`);
-
-export function CreateDatasetPage() {
-  const { user } = useAuth();
-  const navigate = useNavigate();
-  const [envs] = useQuery({ query: MyEnvironments });
-  const [env, setEnv] = useState("");
-  const [label, setLabel] = useState("");
-  const [team, setTeam] = useState(user?.groups[0] ?? "");
-  const [description, setDescription] = useState("");
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [result, create] = useMutation(CreateDataset);
-  const errors = apiErrors(result.error);
-  const err = (f: string) => local[f] || fieldError(errors, f);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const v: Record<string, string> = {};
-    if (!env) v.environmentUri = "Pick the environment (AWS account) the dataset lives in.";
-    if (!label.trim()) v.label = "Give the dataset a name.";
-    if (!team) v.SamlAdminGroupName = "Pick the team that administers it.";
-    setLocal(v);
-    if (Object.keys(v).length) return;
-    const r = await create({ input: { environmentUri: env, label: label.trim(), SamlAdminGroupName: team, description } });
-    if (r.data) navigate(`/datasets/${r.data.createDataset.datasetUri}`);
-  };
-  const nodes = envs.data?.listEnvironments.nodes ?? [];
-  return (
-    <>
-      <PageTitle>Create a dataset</PageTitle>
-      {envs.data && nodes.length === 0 && <Empty>You need an environment first: link your team's AWS account under Environments.</Empty>}
-      <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2 }} aria-label="Create dataset">
-        <Stack spacing={2}>
-          <TextField select label="Environment" value={env} onChange={(e) => setEnv(e.target.value)} slotProps={{ select: { native: true } }}
-            error={!!err("environmentUri")} helperText={err("environmentUri")}>
-            <option value="" />
-            {nodes.map((n) => <option key={n.environmentUri} value={n.environmentUri}>{`${n.label} (${n.AwsAccountId} / ${n.region})`}</option>)}
-          </TextField>
-          <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} error={!!err("label")} helperText={err("label")} />
-          <TextField select label="Admin team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
-            error={!!err("SamlAdminGroupName")} helperText={err("SamlAdminGroupName")}>
-            {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
-          </TextField>
-          <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline />
-          {formErrors(errors, ["environmentUri", "label", "SamlAdminGroupName"]).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
-          <Box><Button type="submit" variant="contained" disabled={result.fetching}>Create</Button></Box>
-        </Stack>
-      </Paper>
-    </>
-  );
-}
-
 const GetDataset = graphql(`
   query GetDataset($uri: String!, $tables: DatasetTableFilter) {
     getDataset(datasetUri: $uri) {
@@ -132,6 +70,7 @@ const GetDataset = graphql(`
       label
       description
       SamlAdminGroupName
+      stewards
       userRoleForDataset
       imported
       environment {
@@ -153,7 +92,7 @@ const GetDataset = graphql(`
           description
         }
       }
-      locations {
+      locations(filter: { pageSize: 100 }) {
         count
         nodes {
           locationUri
@@ -202,13 +141,17 @@ export function DatasetPage() {
   const [page, setPage] = useState(1);
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetDataset, variables: { uri, tables: { page, pageSize: PAGE } } });
   const ds = data?.getDataset;
-  const admin = ds?.userRoleForDataset === "Admin" || ds?.userRoleForDataset === "Creator" || ds?.userRoleForDataset === "DataSteward";
-  const [restricted] = useQuery({ query: DatasetDetails, variables: { uri }, pause: !admin });
-  const [tasks, refetchTasks] = useQuery({ query: SyncTasks, variables: { uri }, pause: !admin });
+  const { user } = useAuth();
+  // What the API grants: the admin team everything (sync, folders), stewards reading and approving.
+  const admin = !!ds && !!user?.groups.includes(ds.SamlAdminGroupName);
+  const reader = admin || (!!ds?.stewards && !!user?.groups.includes(ds.stewards));
+  const [restricted] = useQuery({ query: DatasetDetails, variables: { uri }, pause: !reader });
+  const [tasks, refetchTasks] = useQuery({ query: SyncTasks, variables: { uri }, pause: !reader });
   const [synced, sync] = useMutation(SyncTables);
   const sync0 = tasks.data?.listTasks.nodes.find((t) => t.action === "dataset.sync-tables");
   // A new dataset's stack row can come a moment after the dataset: keep polling until it is there.
-  const deploying = ds?.stack ? !isTerminal(ds.stack.status) : !!ds && admin && !ds.imported;
+  const deploying = ds?.stack ? !isTerminal(ds.stack.status) : !!ds && reader && !ds.imported;
+  const bucketReady = !!ds && (ds.imported || /COMPLETE$/.test(ds.stack?.status ?? "") && !/ROLLBACK|DELETE/.test(ds.stack?.status ?? ""));
   const syncing = !!sync0 && !isTerminal(sync0.status);
   usePolling(deploying || syncing, useCallback(() => {
     refetch({ requestPolicy: "network-only" });
@@ -257,11 +200,8 @@ export function DatasetPage() {
             { label: "Description", render: (t) => t.description ?? "" },
           ]} />
       )}
-      <Typography variant="h6" sx={{ mt: 2 }}>Folders</Typography>
-      {ds.locations.count === 0 ? <Empty>No folders.</Empty> : (
-        <PagedTable label="Folders" rows={ds.locations.nodes} count={ds.locations.count} page={1} pageSize={100} onPage={() => undefined} rowKey={(l) => l.locationUri}
-          columns={[{ label: "Folder", render: (l) => l.label }, { label: "S3 prefix", render: (l) => l.S3Prefix }]} />
-      )}
+      <Folders datasetUri={uri} folders={ds.locations.nodes} count={ds.locations.count} canCreate={admin} bucketReady={bucketReady}
+        onCreated={() => refetch({ requestPolicy: "network-only" })} />
     </>
   );
 }
@@ -299,7 +239,7 @@ export function TablePage() {
   const t = data?.getDatasetTable;
   if (fetching && !t) return <Loading />;
   if (!t) return <Errors error={error} />;
-  const owns = ["Admin", "Creator", "DataSteward", "BusinessOwner"].includes(t.userRoleForTable);
+  const owns = ownsDataset(t.userRoleForTable);
   return (
     <>
       <PageTitle actions={!owns && <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" />}>{t.label}</PageTitle>

@@ -1,12 +1,14 @@
 // Environments: list; the link form with onboarding help; an environment's page with its
-// teams, stack status (polled until it settles) and stack events.
+// stack status (polled until it settles) and stack events, and its teams (invite and remove for
+// those whose teams hold the right).
 import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
-import { apiErrors, fieldError, formErrors } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, isTerminal, usePolling } from "../components/common";
+import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
+import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 
 const PAGE = 10;
@@ -101,14 +103,11 @@ export function LinkEnvironmentPage() {
   const [team, setTeam] = useState(user?.groups[0] ?? "");
   const [account, setAccount] = useState("");
   const [region, setRegion] = useState("eu-west-1");
-  const [local, setLocal] = useState<Record<string, string>>({});
   const [orgs] = useQuery({ query: Orgs });
   const [onboarding] = useQuery({ query: Onboarding, variables: { org }, pause: !org });
   const [template, fetchTemplate] = useQuery({ query: Template, variables: { org }, pause: true });
   const [result, create] = useMutation(CreateEnvironment);
-  const errors = apiErrors(result.error);
-  const fields = ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"];
-  const err = (f: string) => local[f] || fieldError(errors, f);
+  const f = useFieldErrors(result.error, ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"]);
 
   const download = useCallback(() => fetchTemplate({ requestPolicy: "network-only" }), [fetchTemplate]);
   const body = template.data?.getPivotRoleTemplate;
@@ -116,14 +115,14 @@ export function LinkEnvironmentPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const v: Record<string, string> = {};
-    if (!org) v.organizationUri = "Pick the organization to link to.";
-    if (!label.trim()) v.label = "Give the environment a name.";
-    if (!team) v.SamlGroupName = "Pick the team that owns the account.";
-    if (!/^\d{12}$/.test(account)) v.AwsAccountId = "An AWS account id is 12 digits.";
-    if (!REGION.test(region)) v.region = "A region looks like eu-west-1.";
-    setLocal(v);
-    if (Object.keys(v).length) return;
+    const ok = f.check({
+      organizationUri: !org && "Pick the organization to link to.",
+      label: !label.trim() ? "Give the environment a name." : [...label.trim()].length > 255 && "At most 255 characters.",
+      SamlGroupName: !team && "Pick the team that owns the account.",
+      AwsAccountId: !/^\d{12}$/.test(account) && "An AWS account id is 12 digits.",
+      region: !REGION.test(region) && "A region looks like eu-west-1.",
+    });
+    if (!ok) return;
     const r = await create({ input: { organizationUri: org, label: label.trim(), SamlGroupName: team, AwsAccountId: account, region } });
     if (r.data) navigate(`/environments/${r.data.createEnvironment.environmentUri}`);
   };
@@ -135,19 +134,19 @@ export function LinkEnvironmentPage() {
         <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, flex: 1 }} aria-label="Link environment">
           <Stack spacing={2}>
             <TextField select label="Organization" value={org} onChange={(e) => setOrg(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!err("organizationUri")} helperText={err("organizationUri")}>
+              {...f.field("organizationUri")}>
               <option value="" />
               {orgs.data?.listOrganizations.nodes.map((n) => <option key={n.organizationUri} value={n.organizationUri}>{n.label}</option>)}
             </TextField>
-            <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} error={!!err("label")} helperText={err("label")} />
+            <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} {...f.field("label")} />
             <TextField select label="Team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!err("SamlGroupName")} helperText={err("SamlGroupName") || "The team that owns this account."}>
+              {...f.field("SamlGroupName", "The team that owns this account.")}>
               {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
             </TextField>
             <TextField label="AWS account id" value={account} onChange={(e) => setAccount(e.target.value.trim())} inputMode="numeric"
-              error={!!err("AwsAccountId")} helperText={err("AwsAccountId") || "12 digits"} />
-            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} error={!!err("region")} helperText={err("region")} />
-            {formErrors(errors, fields).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
+              {...f.field("AwsAccountId", "12 digits")} />
+            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} {...f.field("region")} />
+            <FormAlerts errors={f.rest} />
             <Box><Button type="submit" variant="contained" disabled={result.fetching}>Link</Button></Box>
           </Stack>
         </Paper>
@@ -204,11 +203,14 @@ const GetEnvironment = graphql(`
 
 const EnvironmentTeams = graphql(`
   query EnvironmentTeams($uri: String!) {
-    listEnvironmentGroups(environmentUri: $uri) {
+    listEnvironmentGroups(environmentUri: $uri, filter: { pageSize: 100 }) {
       count
       nodes {
         groupUri
         environmentIAMRoleName
+        environmentPermissions(environmentUri: $uri) {
+          name
+        }
       }
     }
   }
@@ -231,22 +233,61 @@ const InviteOnEnvironment = graphql(`
   }
 `);
 
+const RemoveFromEnvironment = graphql(`
+  mutation RemoveGroupFromEnvironment($uri: String!, $group: String!) {
+    removeGroupFromEnvironment(environmentUri: $uri, groupUri: $group) {
+      environmentUri
+    }
+  }
+`);
+
+function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
+  const [team, setTeam] = useState("");
+  const [invited, invite] = useMutation(InviteOnEnvironment);
+  const f = useFieldErrors(invited.error, ["groupUri"]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!f.check({ groupUri: groupProblem(team) })) return;
+    const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } });
+    if (!r.error) (setTeam(""), onInvited());
+  };
+  return (
+    <Box component="form" onSubmit={submit} noValidate aria-label="Invite team to environment" sx={{ mt: 2 }}>
+      <Stack direction="row" spacing={1} alignItems="flex-start">
+        <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)}
+          {...f.field("groupUri", "It gets its own IAM role in the account with the next stack deploy.")} />
+        <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
+      </Stack>
+      <FormAlerts errors={f.rest} />
+    </Box>
+  );
+}
+
 export function EnvironmentPage() {
   const { uri = "" } = useParams();
+  const { user } = useAuth();
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetEnvironment, variables: { uri } });
   const env = data?.getEnvironment;
   const manages = env?.userRoleInEnvironment === "Owner" || env?.userRoleInEnvironment === "Admin";
-  const [teams, refetchTeams] = useQuery({ query: EnvironmentTeams, variables: { uri }, pause: !manages });
+  // Every team of an environment may list its teams; what each holds says what the user may do.
+  const [teams, refetchTeams] = useQuery({ query: EnvironmentTeams, variables: { uri }, pause: !env });
   const [logs, refetchLogs] = useQuery({ query: StackLogs, variables: { uri }, pause: !manages });
-  const [invited, invite] = useMutation(InviteOnEnvironment);
-  const [team, setTeam] = useState("");
+  const [removed, remove] = useMutation(RemoveFromEnvironment);
+  const [removing, setRemoving] = useState<string | null>(null);
   const settled = isTerminal(env?.stack.status);
-  usePolling(!!env && !settled, useCallback(() => {
+  const reload = useCallback(() => {
     refetch({ requestPolicy: "network-only" });
     if (manages) refetchLogs({ requestPolicy: "network-only" });
-  }, [refetch, refetchLogs, manages]));
+  }, [refetch, refetchLogs, manages]);
+  usePolling(!!env && !settled, reload);
   if (fetching && !env) return <Loading />;
   if (!env) return <Errors error={error} />;
+  const groups = teams.data?.listEnvironmentGroups.nodes ?? [];
+  const held = new Set(groups.filter((g) => user?.groups.includes(g.groupUri)).flatMap((g) => g.environmentPermissions.map((p) => p.name)));
+  const reloadTeams = () => {
+    refetchTeams({ requestPolicy: "network-only" });
+    reload(); // inviting and removing redeploy the stack
+  };
   return (
     <>
       <PageTitle>{env.label}</PageTitle>
@@ -260,21 +301,32 @@ export function EnvironmentPage() {
         {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
       </Box>
       {env.stack.error && <Alert severity="error">{env.stack.error}</Alert>}
-      {manages && (
+      {teams.data && (
         <>
           <Typography variant="h6" sx={{ mt: 2 }}>Teams</Typography>
-          <Errors error={teams.error} />
-          {teams.data && (
-            <PagedTable label="Environment teams" rows={teams.data.listEnvironmentGroups.nodes} count={teams.data.listEnvironmentGroups.count} page={1} pageSize={100}
-              onPage={() => undefined} rowKey={(g) => g.groupUri}
-              columns={[{ label: "Team", render: (g) => g.groupUri }, { label: "IAM role", render: (g) => g.environmentIAMRoleName ?? "—" }]} />
-          )}
-          <Stack component="form" direction="row" spacing={1} sx={{ mt: 2 }} noValidate aria-label="Invite team to environment"
-            onSubmit={async (e) => { e.preventDefault(); if (!team.trim()) return; const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } }); if (!r.error) (setTeam(""), refetchTeams({ requestPolicy: "network-only" })); }}>
-            <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)} />
-            <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
-          </Stack>
-          <Errors error={invited.error} />
+          <Errors error={removed.error} />
+          <PagedTable label="Environment teams" rows={groups} count={teams.data.listEnvironmentGroups.count} page={1} pageSize={100}
+            onPage={() => undefined} rowKey={(g) => g.groupUri}
+            columns={[
+              { label: "Team", render: (g) => g.groupUri + (g.groupUri === env.SamlGroupName ? " (owner)" : "") },
+              { label: "IAM role", render: (g) => g.environmentIAMRoleName ?? "—" },
+              { label: "", render: (g) => held.has("REMOVE_ENVIRONMENT_GROUP") && g.groupUri !== env.SamlGroupName && (
+                <Button size="small" color="error" aria-label={`Remove ${g.groupUri}`} onClick={() => setRemoving(g.groupUri)}>Remove</Button>) },
+            ]} />
+          {held.has("INVITE_ENVIRONMENT_GROUP") && <InviteTeam uri={uri} onInvited={reloadTeams} />}
+          <ConfirmDialog open={!!removing} title={`Remove ${removing ?? ""} from ${env.label}?`} confirm="Remove" busy={removed.fetching} error={removed.error}
+            onClose={() => setRemoving(null)}
+            onConfirm={async () => {
+              const r = await remove({ uri, group: removing ?? "" });
+              if (!r.error) (setRemoving(null), reloadTeams());
+            }}>
+            The team loses its rights here, and its IAM role in the account goes with the stack deploy that starts now. A team
+            that still administers datasets here cannot be removed: delete them or hand them to another team first.
+          </ConfirmDialog>
+        </>
+      )}
+      {manages && (
+        <>
           <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
           {logs.data?.getStackLogs.length ? (
             <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }}>

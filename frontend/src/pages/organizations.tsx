@@ -1,12 +1,16 @@
-// Organizations: list and create; an organization's page with its teams, invite and remove.
-import { Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
+// Organizations: list (archived ones on request) and create; an organization's page with its
+// environments and teams, and the actions the user's teams hold there: link, invite, remove,
+// edit, archive.
+import { Box, Button, Chip, FormControlLabel, Link, Paper, Stack, Switch, TextField, Typography } from "@mui/material";
 import { useState, type FormEvent } from "react";
-import { Link as RouterLink, useParams } from "react-router-dom";
+import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
-import { apiErrors, fieldError, formErrors, type ApiError } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
+import { Empty, Errors, Loading, PageTitle } from "../components/common";
+import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
+import { EditOrganization, useOrganizationPermissions } from "./organizationEdit";
 
 const PAGE = 10;
 
@@ -20,6 +24,7 @@ const ListOrganizations = graphql(`
         label
         SamlGroupName
         userRoleInOrganization
+        archived
         stats {
           environments
           groups
@@ -39,15 +44,20 @@ const CreateOrganization = graphql(`
 
 export function OrganizationsPage() {
   const [page, setPage] = useState(1);
+  const [archived, setArchived] = useState(false);
   const [creating, setCreating] = useState(false);
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ListOrganizations,
-    variables: { filter: { page, pageSize: PAGE } },
+    variables: { filter: { page, pageSize: PAGE, displayArchived: archived } },
   });
   const list = data?.listOrganizations;
   return (
     <>
-      <PageTitle actions={<Button variant="contained" onClick={() => setCreating(true)}>Create organization</Button>}>
+      <PageTitle actions={
+        <>
+          <FormControlLabel control={<Switch checked={archived} onChange={(e) => (setArchived(e.target.checked), setPage(1))} />} label="Show archived" />
+          <Button variant="contained" onClick={() => setCreating(true)}>Create organization</Button>
+        </>}>
         Organizations
       </PageTitle>
       {creating && <CreateOrganizationForm onDone={() => (setCreating(false), refetch({ requestPolicy: "network-only" }))} />}
@@ -66,7 +76,15 @@ export function OrganizationsPage() {
           onPage={setPage}
           rowKey={(o) => o.organizationUri}
           columns={[
-            { label: "Name", render: (o) => <Link component={RouterLink} to={`/organizations/${o.organizationUri}`}>{o.label}</Link> },
+            {
+              label: "Name",
+              render: (o) => (
+                <>
+                  <Link component={RouterLink} to={`/organizations/${o.organizationUri}`}>{o.label}</Link>
+                  {o.archived && <Chip size="small" label="archived" sx={{ ml: 1 }} />}
+                </>
+              ),
+            },
             { label: "Admin team", render: (o) => o.SamlGroupName },
             { label: "Your role", render: (o) => o.userRoleInOrganization },
             { label: "Environments", render: (o) => o.stats.environments },
@@ -78,36 +96,35 @@ export function OrganizationsPage() {
   );
 }
 
+const CREATE_FIELDS = ["label", "SamlGroupName", "description"];
+
 function CreateOrganizationForm({ onDone }: { onDone: () => void }) {
   const { user } = useAuth();
   const [label, setLabel] = useState("");
   const [team, setTeam] = useState(user?.groups[0] ?? "");
   const [description, setDescription] = useState("");
-  const [local, setLocal] = useState<Record<string, string>>({});
   const [result, create] = useMutation(CreateOrganization);
-  const errors: ApiError[] = apiErrors(result.error);
+  const f = useFieldErrors(result.error, CREATE_FIELDS);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const v: Record<string, string> = {};
-    if (!label.trim()) v.label = "Give the organization a name.";
-    if (!team) v.SamlGroupName = "Pick the team that will administer it.";
-    setLocal(v);
-    if (Object.keys(v).length) return;
+    const ok = f.check({
+      label: !label.trim() ? "Give the organization a name." : [...label.trim()].length > 255 && "At most 255 characters.",
+      SamlGroupName: !team && "Pick the team that will administer it.",
+    });
+    if (!ok) return;
     const r = await create({ input: { label: label.trim(), SamlGroupName: team, description } });
     if (!r.error) onDone();
   };
   return (
     <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, mb: 2 }} aria-label="Create organization">
       <Stack spacing={2}>
-        <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} required
-          error={!!(local.label || fieldError(errors, "label"))} helperText={local.label || fieldError(errors, "label")} />
-        <TextField select label="Admin team" value={team} onChange={(e) => setTeam(e.target.value)}
-          slotProps={{ select: { native: true } }} error={!!(local.SamlGroupName || fieldError(errors, "SamlGroupName"))}
-          helperText={local.SamlGroupName || fieldError(errors, "SamlGroupName") || "One of your teams; it gets every right on the organization."}>
+        <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} required {...f.field("label")} />
+        <TextField select label="Admin team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
+          {...f.field("SamlGroupName", "One of your teams; it gets every right on the organization.")}>
           {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
         </TextField>
-        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline />
-        {formErrors(errors, ["label", "SamlGroupName"]).map((e, i) => <Typography key={i} color="error">{e.message}</Typography>)}
+        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline {...f.field("description")} />
+        <FormAlerts errors={f.rest} />
         <Box><Button type="submit" variant="contained" disabled={result.fetching}>Create</Button></Box>
       </Stack>
     </Paper>
@@ -122,6 +139,7 @@ const GetOrganization = graphql(`
       description
       SamlGroupName
       userRoleInOrganization
+      archived
       environments {
         count
         nodes {
@@ -133,7 +151,7 @@ const GetOrganization = graphql(`
         }
       }
     }
-    listOrganizationGroups(organizationUri: $uri) {
+    listOrganizationGroups(organizationUri: $uri, filter: { pageSize: 100 }) {
       count
       nodes {
         groupUri
@@ -159,35 +177,76 @@ const Remove = graphql(`
   }
 `);
 
-export function OrganizationPage() {
-  const { uri = "" } = useParams();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: GetOrganization, variables: { uri } });
-  const [invited, invite] = useMutation(Invite);
-  const [removed, remove] = useMutation(Remove);
+const Archive = graphql(`
+  mutation ArchiveOrganization($uri: String!) {
+    archiveOrganization(organizationUri: $uri)
+  }
+`);
+
+function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
   const [team, setTeam] = useState("");
-  const [teamError, setTeamError] = useState("");
-  const org = data?.getOrganization;
-  if (fetching && !org) return <Loading />;
-  if (!org) return <Errors error={error} />;
-  const manages = org.userRoleInOrganization === "Owner" || org.userRoleInOrganization === "Admin";
-  const reload = () => refetch({ requestPolicy: "network-only" });
-  const submitInvite = async (e: FormEvent) => {
+  const [invited, invite] = useMutation(Invite);
+  const f = useFieldErrors(invited.error, ["groupUri"]);
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!/^[\w.@+-]+$/.test(team.trim())) return setTeamError("Enter a team (IdP group) name.");
-    setTeamError("");
+    if (!f.check({ groupUri: groupProblem(team) })) return;
     const r = await invite({ input: { organizationUri: uri, groupUri: team.trim() } });
-    if (!r.error) (setTeam(""), reload());
+    if (!r.error) (setTeam(""), onInvited());
   };
   return (
+    <Box component="form" onSubmit={submit} noValidate aria-label="Invite team" sx={{ mt: 2 }}>
+      <Stack direction="row" spacing={1} alignItems="flex-start">
+        <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)} {...f.field("groupUri")} />
+        <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
+      </Stack>
+      <FormAlerts errors={f.rest} />
+    </Box>
+  );
+}
+
+export function OrganizationPage() {
+  const { uri = "" } = useParams();
+  const { user } = useAuth();
+  const navigate = useNavigate();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: GetOrganization, variables: { uri } });
+  const [removed, remove] = useMutation(Remove);
+  const [archived, archive] = useMutation(Archive);
+  const [editing, setEditing] = useState(false);
+  const [archiving, setArchiving] = useState(false);
+  const org = data?.getOrganization;
+  const teams = data?.listOrganizationGroups.nodes ?? [];
+  const mine = teams.map((g) => g.groupUri).filter((g) => user?.groups.includes(g));
+  const held = useOrganizationPermissions(uri, mine);
+  if (fetching && !org) return <Loading />;
+  if (!org || !data) return <Errors error={error} />;
+  // What the user's teams hold here; nothing while it loads, and nothing on an archived one.
+  const may = (p: string) => !org.archived && !!held?.has(p);
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  return (
     <>
-      <PageTitle actions={manages && <Button component={RouterLink} to={`/environments/new?organization=${uri}`} variant="contained">Link environment</Button>}>
+      <PageTitle actions={
+        <Stack direction="row" spacing={1}>
+          {may("LINK_ENVIRONMENT") && <Button component={RouterLink} to={`/environments/new?organization=${uri}`} variant="contained">Link environment</Button>}
+          {may("UPDATE_ORGANIZATION") && <Button variant="outlined" onClick={() => setEditing(true)}>Edit</Button>}
+          {may("DELETE_ORGANIZATION") && <Button variant="outlined" color="error" onClick={() => setArchiving(true)}>Archive</Button>}
+        </Stack>}>
         {org.label}
+        {org.archived && <Chip label="archived" sx={{ ml: 1, verticalAlign: "middle" }} />}
       </PageTitle>
+      {editing && (
+        <EditOrganization org={org} onClose={(saved) => (setEditing(false), saved && reload())} />
+      )}
+      <ConfirmDialog open={archiving} title={`Archive ${org.label}?`} confirm="Archive" busy={archived.fetching} error={archived.error}
+        onClose={() => setArchiving(false)}
+        onConfirm={async () => { const r = await archive({ uri }); if (!r.error) navigate("/organizations"); }}>
+        An archived organization leaves the lists and can no longer change: no new environments, teams or edits. Its environments and
+        datasets stay as they are. Archiving cannot be undone here.
+      </ConfirmDialog>
       <Typography color="text.secondary">{org.description}</Typography>
       <Typography>Admin team: {org.SamlGroupName} · your role: {org.userRoleInOrganization}</Typography>
       <Typography variant="h6" sx={{ mt: 3 }}>Environments</Typography>
       {org.environments.count === 0 ? (
-        <Empty>No AWS account is linked yet. {manages ? "Link one with “Link environment”." : "An organization admin can link one."}</Empty>
+        <Empty>No AWS account is linked yet. {may("LINK_ENVIRONMENT") ? "Link one with “Link environment”." : "An organization admin can link one."}</Empty>
       ) : (
         <PagedTable label="Environments" rows={org.environments.nodes} count={org.environments.count} page={1} pageSize={100} onPage={() => undefined}
           rowKey={(e) => e.environmentUri}
@@ -199,23 +258,16 @@ export function OrganizationPage() {
       )}
       <Typography variant="h6" sx={{ mt: 3 }}>Teams</Typography>
       <Errors error={removed.error} />
-      <PagedTable label="Teams" rows={data.listOrganizationGroups.nodes} count={data.listOrganizationGroups.count} page={1} pageSize={100} onPage={() => undefined}
+      <PagedTable label="Teams" rows={teams} count={data.listOrganizationGroups.count} page={1} pageSize={100} onPage={() => undefined}
         rowKey={(g) => g.groupUri}
         columns={[
           { label: "Team", render: (g) => g.groupUri },
           { label: "Invited by", render: (g) => g.invitedBy ?? "—" },
-          { label: "", render: (g) => manages && g.groupUri !== org.SamlGroupName && (
-            <Button size="small" color="error" onClick={async () => { const r = await remove({ uri, group: g.groupUri }); if (!r.error) reload(); }}>Remove</Button>) },
+          { label: "", render: (g) => may("REMOVE_ORGANIZATION_GROUP") && g.groupUri !== org.SamlGroupName && (
+            <Button size="small" color="error" aria-label={`Remove ${g.groupUri}`}
+              onClick={async () => { const r = await remove({ uri, group: g.groupUri }); if (!r.error) reload(); }}>Remove</Button>) },
         ]} />
-      {manages && (
-        <Stack component="form" direction="row" spacing={1} sx={{ mt: 2 }} onSubmit={submitInvite} noValidate aria-label="Invite team">
-          <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)}
-            error={!!(teamError || fieldError(apiErrors(invited.error), "groupUri"))}
-            helperText={teamError || fieldError(apiErrors(invited.error), "groupUri")} />
-          <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
-        </Stack>
-      )}
-      <Errors error={invited.error && !fieldError(apiErrors(invited.error), "groupUri") ? invited.error : undefined} />
+      {may("INVITE_ORGANIZATION_GROUP") && <InviteTeam uri={uri} onInvited={reload} />}
     </>
   );
 }

@@ -1,89 +1,18 @@
-// Shares: "Request access" from a table; the inbox and outbox with a status filter; a share's
-// page with items, status, health, the plan, the actions the user may take, and its log.
+// Shares: the inbox and outbox with a status filter; a share's page with items, status,
+// health, the plan, the actions the user may take (rejecting asks why, in a dialog), and its log.
 import {
-  Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography,
+  Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Link, MenuItem, Paper, Stack, Tab, Tabs, TextField,
+  Typography,
 } from "@mui/material";
-import { useCallback, useState } from "react";
-import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
+import { useCallback, useId, useState, type FormEvent } from "react";
+import { Link as RouterLink, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { useAuth } from "../auth/AuthProvider";
-import { apiErrors, fieldError, formErrors } from "../client";
-import { Empty, Errors, Loading, PageTitle, PagedTable, StatusChip, usePolling } from "../components/common";
+import { Empty, Errors, Loading, PageTitle, StatusChip, usePolling } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
+import { FormAlerts, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 
 const PAGE = 10;
-
-const RequestEnvironments = graphql(`
-  query RequestEnvironments {
-    listEnvironments(filter: { pageSize: 100 }) {
-      nodes {
-        environmentUri
-        label
-        SamlGroupName
-        AwsAccountId
-        region
-      }
-    }
-  }
-`);
-
-const CreateShare = graphql(`
-  mutation CreateShareObject($datasetUri: String!, $itemUri: String, $itemType: String, $input: NewShareObjectInput!) {
-    createShareObject(datasetUri: $datasetUri, itemUri: $itemUri, itemType: $itemType, input: $input) {
-      shareUri
-    }
-  }
-`);
-
-export function RequestAccess({ datasetUri, itemUri, itemType }: { datasetUri: string; itemUri: string; itemType: string }) {
-  const { user } = useAuth();
-  const navigate = useNavigate();
-  const [open, setOpen] = useState(false);
-  const [envs] = useQuery({ query: RequestEnvironments, pause: !open });
-  const [env, setEnv] = useState("");
-  const [team, setTeam] = useState(user?.groups[0] ?? "");
-  const [purpose, setPurpose] = useState("");
-  const [local, setLocal] = useState("");
-  const [result, create] = useMutation(CreateShare);
-  const errors = apiErrors(result.error);
-  const nodes = envs.data?.listEnvironments.nodes ?? [];
-  const submit = async () => {
-    if (!env) return setLocal("Pick the environment the data is shared into.");
-    setLocal("");
-    const r = await create({
-      datasetUri, itemUri, itemType,
-      input: { environmentUri: env, groupUri: team, principalId: team, principalType: "Group", permissions: ["Read"], requestPurpose: purpose },
-    });
-    if (r.data) navigate(`/shares/${r.data.createShareObject.shareUri}`);
-  };
-  return (
-    <>
-      <Button variant="contained" onClick={() => setOpen(true)}>Request access</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth>
-        <DialogTitle>Request access</DialogTitle>
-        <DialogContent>
-          <Stack spacing={2} sx={{ mt: 1 }}>
-            {envs.data && nodes.length === 0 && <Alert severity="info">Your team needs an environment to receive data: link one under Environments first.</Alert>}
-            <TextField select label="Into environment" value={env} onChange={(e) => setEnv(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!(local || fieldError(errors, "environmentUri"))} helperText={local || fieldError(errors, "environmentUri")}>
-              <option value="" />
-              {nodes.map((n) => <option key={n.environmentUri} value={n.environmentUri}>{`${n.label} (${n.AwsAccountId} / ${n.region}, ${n.SamlGroupName})`}</option>)}
-            </TextField>
-            <TextField select label="For team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }} error={!!fieldError(errors, "groupUri")} helperText={fieldError(errors, "groupUri")}>
-              {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
-            </TextField>
-            <TextField label="Purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)} multiline />
-            {formErrors(errors, ["environmentUri", "groupUri"]).map((e, i) => <Alert key={i} severity="error">{e.message}</Alert>)}
-          </Stack>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>Cancel</Button>
-          <Button variant="contained" onClick={submit} disabled={result.fetching}>Create request</Button>
-        </DialogActions>
-      </Dialog>
-    </>
-  );
-}
 
 const Inbox = graphql(`
   query ShareInbox($filter: ShareObjectFilter) {
@@ -284,6 +213,44 @@ const Revoke = graphql(`
 
 const BUSY = /In_Progress|^Approved$|Share_Approved|Revoke_Approved/;
 
+/** Asks the approver why, so the requesting team learns what to change before asking again. */
+function RejectDialog({ uri, open, onClose, onRejected }: { uri: string; open: boolean; onClose: () => void; onRejected: () => void }) {
+  const id = useId();
+  const [reason, setReason] = useState("");
+  const [result, reject] = useMutation(Reject);
+  const f = useFieldErrors(result.error, ["rejectPurpose"]);
+  const close = () => (f.clear(), onClose());
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const why = reason.trim();
+    const ok = f.check({
+      rejectPurpose: !why ? "Say why, so the requesting team knows what to change." : [...why].length > 2000 && "At most 2,000 characters.",
+    });
+    if (!ok) return;
+    const r = await reject({ uri, why });
+    if (!r.error) (setReason(""), onRejected());
+  };
+  return (
+    <Dialog open={open} onClose={close} fullWidth aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
+      <Box component="form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+        <DialogTitle id={`${id}-title`}>Reject the request</DialogTitle>
+        <DialogContent>
+          <DialogContentText id={`${id}-text`}>
+            Nothing is shared. The requesting team sees your reason and can submit the request again.
+          </DialogContentText>
+          <TextField autoFocus required fullWidth multiline minRows={2} sx={{ mt: 2 }} label="Reason" value={reason}
+            onChange={(e) => setReason(e.target.value)} {...f.field("rejectPurpose", `${[...reason.trim()].length} / 2,000`)} />
+          <FormAlerts errors={f.rest} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close}>Cancel</Button>
+          <Button type="submit" variant="contained" color="error" disabled={result.fetching}>Reject</Button>
+        </DialogActions>
+      </Box>
+    </Dialog>
+  );
+}
+
 export function SharePage() {
   const { uri = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetShare, variables: { uri } });
@@ -291,7 +258,7 @@ export function SharePage() {
   const [logs, refetchLogs] = useQuery({ query: Logs, variables: { uri }, pause: !share?.canViewLogs });
   const [submitted, submit] = useMutation(Submit);
   const [approved, approve] = useMutation(Approve);
-  const [rejected, reject] = useMutation(Reject);
+  const [rejecting, setRejecting] = useState(false);
   const [revoked, revoke] = useMutation(Revoke);
   const busy = !!share && (BUSY.test(share.status ?? "") || share.items.nodes.some((i) => BUSY.test(i.status ?? "")));
   const reload = useCallback(() => {
@@ -311,16 +278,19 @@ export function SharePage() {
     <>
       <PageTitle actions={
         <Stack direction="row" spacing={1}>
-          {requester && s === "Draft" && <Button variant="contained" onClick={() => act(submit({ uri }))}>Submit</Button>}
+          {requester && (s === "Draft" || s === "Rejected") && (
+            <Button variant="contained" onClick={() => act(submit({ uri }))}>{s === "Rejected" ? "Submit again" : "Submit"}</Button>
+          )}
           {approver && s === "Submitted" && <Button variant="contained" color="success" onClick={() => act(approve({ uri }))}>Approve</Button>}
-          {approver && s === "Submitted" && <Button variant="outlined" color="error" onClick={() => act(reject({ uri, why: window.prompt("Why is it rejected?") ?? undefined }))}>Reject</Button>}
+          {approver && s === "Submitted" && <Button variant="outlined" color="error" onClick={() => setRejecting(true)}>Reject</Button>}
           {(approver || requester) && succeededItems.length > 0 && !busy && (
             <Button variant="outlined" color="warning" onClick={() => act(revoke({ input: { shareUri: uri, itemUris: succeededItems } }))}>Revoke</Button>
           )}
         </Stack>}>
         Share of {share.dataset?.datasetName}
       </PageTitle>
-      {[submitted.error, approved.error, rejected.error, revoked.error].map((e, i) => <Errors key={i} error={e} />)}
+      <RejectDialog uri={uri} open={rejecting} onClose={() => setRejecting(false)} onRejected={() => (setRejecting(false), reload())} />
+      {[submitted.error, approved.error, revoked.error].map((e, i) => <Errors key={i} error={e} />)}
       <Box sx={{ display: "flex", gap: 1, alignItems: "center" }} aria-label="Share status">
         <Typography>Status:</Typography> <StatusChip status={s} />
         {busy && <Typography color="text.secondary">processing; this page updates by itself</Typography>}
@@ -330,7 +300,12 @@ export function SharePage() {
         {share.principal.environmentName} ({share.environment?.AwsAccountId} / {share.environment?.region}) · {share.permissions.join(", ")} · requested by {share.owner}
       </Typography>
       {share.requestPurpose && <Typography>Purpose: {share.requestPurpose}</Typography>}
-      {share.rejectPurpose && <Alert severity="warning">Rejected: {share.rejectPurpose}</Alert>}
+      {share.rejectPurpose && s === "Rejected" && (
+        <Alert severity="warning" sx={{ mt: 1 }} aria-label="Rejection">
+          Rejected: {share.rejectPurpose}
+          {requester && " Change what was asked for, then “Submit again”."}
+        </Alert>
+      )}
       {requester && s === "Draft" && <Alert severity="info" sx={{ mt: 1 }}>This request is a draft: press “Submit” to send it to the dataset's owners.</Alert>}
       <Typography variant="h6" sx={{ mt: 2 }}>Items</Typography>
       {share.items.count === 0 ? <Empty>No items. Add tables from their pages with “Request access”.</Empty> : (

@@ -1,0 +1,98 @@
+// A dataset's folders (S3 prefixes in its bucket), and creating one for the admin team.
+import { Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
+import { useState, type FormEvent } from "react";
+import { useMutation } from "urql";
+import { Empty } from "../components/common";
+import { PagedTable } from "../components/PagedTable";
+import { FormAlerts, useFieldErrors } from "../components/form";
+import { graphql } from "../gql";
+
+const CreateFolder = graphql(`
+  mutation CreateDatasetStorageLocation($datasetUri: String!, $input: NewDatasetStorageLocationInput) {
+    createDatasetStorageLocation(datasetUri: $datasetUri, input: $input) {
+      locationUri
+    }
+  }
+`);
+
+/** The server's rules for a prefix, said in the user's terms; undefined when it is fine. */
+export function prefixProblem(value: string): string | undefined {
+  const p = value.trim().replace(/^\/+|\/+$/g, "");
+  if (!p) return "Give the folder's prefix in the bucket, e.g. raw/orders.";
+  if (p.length > 1000) return "At most 1,000 characters.";
+  if (p.split("/").some((s) => s === "" || s === "." || s === "..")) return "No empty, '.' or '..' parts between slashes.";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(p)) return "No control characters or backslashes.";
+  return undefined;
+}
+
+interface Folder {
+  locationUri: string;
+  label: string;
+  S3Prefix: string;
+}
+
+function NewFolder({ datasetUri, onDone }: { datasetUri: string; onDone: (created: boolean) => void }) {
+  const [label, setLabel] = useState("");
+  const [prefix, setPrefix] = useState("");
+  const [description, setDescription] = useState("");
+  const [result, create] = useMutation(CreateFolder);
+  const f = useFieldErrors(result.error, ["label", "prefix", "description"]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = f.check({
+      label: !label.trim() ? "Give the folder a name." : [...label.trim()].length > 255 && "At most 255 characters.",
+      prefix: prefixProblem(prefix),
+    });
+    if (!ok) return;
+    const r = await create({ datasetUri, input: { label: label.trim(), prefix: prefix.trim().replace(/^\/+|\/+$/g, ""), description } });
+    if (!r.error) onDone(true);
+  };
+  return (
+    <Paper component="form" variant="outlined" onSubmit={submit} noValidate sx={{ p: 2, my: 1 }} aria-label="New folder">
+      <Stack spacing={2}>
+        <Stack direction={{ xs: "column", sm: "row" }} spacing={2}>
+          <TextField label="Folder name" value={label} onChange={(e) => setLabel(e.target.value)} sx={{ flex: 1 }} {...f.field("label")} />
+          <TextField label="S3 prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} sx={{ flex: 1 }}
+            {...f.field("prefix", "Where in the dataset's bucket, e.g. raw/orders. Sluice creates it.")} />
+        </Stack>
+        <TextField label="Folder description" value={description} onChange={(e) => setDescription(e.target.value)} multiline {...f.field("description")} />
+        <FormAlerts errors={f.rest} />
+        <Box sx={{ display: "flex", gap: 1 }}>
+          <Button type="submit" variant="contained" disabled={result.fetching}>Create folder</Button>
+          <Button onClick={() => onDone(false)}>Cancel</Button>
+        </Box>
+      </Stack>
+    </Paper>
+  );
+}
+
+export function Folders({ datasetUri, folders, count, canCreate, bucketReady, onCreated }: {
+  datasetUri: string;
+  folders: Folder[];
+  count: number;
+  canCreate: boolean;
+  /** False while the dataset's stack has not made the bucket yet. */
+  bucketReady: boolean;
+  onCreated: () => void;
+}) {
+  const [adding, setAdding] = useState(false);
+  return (
+    <>
+      <Box sx={{ display: "flex", alignItems: "center", mt: 2, gap: 2 }}>
+        <Typography variant="h6" sx={{ flexGrow: 1 }}>Folders</Typography>
+        {canCreate && !adding && (
+          <Button variant="outlined" onClick={() => setAdding(true)} disabled={!bucketReady}
+            title={bucketReady ? undefined : "The bucket is still being deployed"}>
+            New folder
+          </Button>
+        )}
+      </Box>
+      {adding && <NewFolder datasetUri={datasetUri} onDone={(created) => (setAdding(false), created && onCreated())} />}
+      {count === 0 ? <Empty>No folders.{canCreate && " “New folder” shares a prefix of the bucket as a folder."}</Empty> : (
+        <PagedTable label="Folders" rows={folders} count={count} page={1} pageSize={100} onPage={() => undefined} rowKey={(l) => l.locationUri}
+          columns={[{ label: "Folder", render: (l) => l.label }, { label: "S3 prefix", render: (l) => l.S3Prefix }]} />
+      )}
+    </>
+  );
+}
