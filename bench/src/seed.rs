@@ -115,7 +115,7 @@ pub fn share_uri(s: u64) -> String {
 
 /// The database comment a finished seed leaves, so a later run can reuse it.
 pub fn marker(size: &Size) -> String {
-    format!("sluice-bench seed v1 size {}", size.name)
+    format!("sluice-bench seed v2 size {}", size.name)
 }
 
 fn array(items: &[&str]) -> String {
@@ -166,8 +166,10 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
         format!(
             "INSERT INTO resource_policy (sid, resource_uri, resource_type, principal_id, principal_type, created) \
              SELECT {sid}, resource_uri, '{resource_type}', principal_id, '{group}', now() FROM ({rows}) r; \
-             INSERT INTO resource_policy_permission (sid, permission) \
-             SELECT {sid}, unnest(CASE WHEN tier = 0 THEN {first} ELSE {rest} END) FROM ({rows}) r",
+             INSERT INTO resource_policy_permission (sid, permission, resource_uri, resource_type, principal_id, \
+             principal_type) \
+             SELECT {sid}, unnest(CASE WHEN tier = 0 THEN {first} ELSE {rest} END), resource_uri, '{resource_type}', \
+             principal_id, '{group}' FROM ({rows}) r",
             group = sluice_core::permissions::GROUP,
             first = array(first),
             rest = array(rest),
@@ -413,7 +415,7 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
             format!(
                 "INSERT INTO share_item (share_item_uri, share_uri, item_uri, item_type, item_name, status, created, \
                  updated) \
-                 SELECT {item}, {sh}, {tbl}, 'DatasetTable', 'orders_' || ({nth}), \
+                 SELECT {item}, {sh}, {tbl}, '{table_type}', 'orders_' || ({nth}), \
                  CASE WHEN s % 10 < 7 THEN 'Share_Succeeded' ELSE 'PendingApproval' END, now(), now() \
                  FROM (SELECT s, {share_dataset} AS k FROM generate_series(0, {s} - 1) s) q, \
                  generate_series(0, {BIG_SHARE_ITEMS} - 1) i \
@@ -427,6 +429,7 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                     )
                 ),
                 sh = uri("s", "s"),
+                table_type = sluice_core::shares::ItemType::Table.as_str(),
                 tbl = uri("t", &nth_table("k", "i")),
                 nth = nth_table("k", "i"),
             ),

@@ -115,6 +115,9 @@ async fn seeded_tenant_reads_back_through_the_services() {
         .await
         .expect("items");
     assert_eq!(items.count, seed::BIG_SHARE_ITEMS);
+    let plan = core.shares().plan(&requester, &share.share_uri).await.expect("plan");
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    assert_eq!(plan.items.len() as u64, seed::BIG_SHARE_ITEMS);
 
     // The inbox of the team administering dataset 0 (team 0) holds every share of its datasets.
     let approver = actor(&[0]);

@@ -7,6 +7,11 @@ pub struct Model {
     pub sid: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub permission: String,
+    /// Copies of the policy's, for one-index lookups (see migration 11).
+    pub resource_uri: String,
+    pub resource_type: String,
+    pub principal_id: String,
+    pub principal_type: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261124_000007_datasets;
 mod m20261124_000008_dataset_items;
 mod m20261124_000009_shares;
 mod m20261125_000010_iam_principals;
+mod m20261126_000011_grant_lookup;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_dataset_items::Migration),
             Box::new(m20261124_000009_shares::Migration),
             Box::new(m20261125_000010_iam_principals::Migration),
+            Box::new(m20261126_000011_grant_lookup::Migration),
         ]
     }
 }

@@ -50,6 +50,11 @@ impl KeyCache {
         Self { jwks_url, keys: RwLock::default(), last_fetch: tokio::sync::Mutex::new(None) }
     }
 
+    /// Whether `kid` is among the keys last fetched, without fetching.
+    pub(crate) fn holds(&self, kid: &str) -> bool {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).contains_key(kid)
+    }
+
     pub(crate) async fn key(
         &self,
         kid: &str,

@@ -12,6 +12,7 @@ mod dev_issuer;
 mod iam;
 mod iam_checks;
 mod jwks;
+mod verified;
 mod verifier;
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use sluice_core::Actor;
 
 use super::claims::{self, Claims};
 use super::jwks::KeyCache;
+use super::verified::VerifiedTokens;
 use super::{AuthError, IssuerSettings};
 
 /// Real tokens are 1–4 KiB; bounding the input bounds the work an anonymous caller can cause.
@@ -37,6 +38,7 @@ struct Inner {
     issuers: HashMap<String, Vec<Issuer>>,
     admin_group: String,
     http: reqwest::Client,
+    verified: VerifiedTokens,
 }
 
 struct Issuer {
@@ -64,7 +66,7 @@ impl Verifier {
             by_iss.entry(settings.issuer.clone()).or_default().push(Issuer { settings, keys });
         }
         Self {
-            inner: Arc::new(Inner { issuers: by_iss, admin_group, http }),
+            inner: Arc::new(Inner { issuers: by_iss, admin_group, http, verified: VerifiedTokens::default() }),
             refresh_cooldown: DEFAULT_REFRESH_COOLDOWN,
         }
     }
@@ -78,6 +80,9 @@ impl Verifier {
 
     pub async fn verify(&self, token: &str) -> Result<Actor, AuthError> {
         let token = token.trim();
+        if let Some(actor) = self.inner.verified.get(token) {
+            return Ok(actor);
+        }
         let (header, unverified) = peek(token)?;
         if header.alg != "RS256" {
             return Err(AuthError::UnsupportedAlgorithm);
@@ -106,7 +111,11 @@ impl Verifier {
         claims::check_client(&claims, settings)?;
         let username = claims::username(&claims)?;
         let groups = claims::groups(&claims, &settings.groups_claim)?;
-        Ok(Actor::new(username, groups, &self.inner.admin_group))
+        let actor = Actor::new(username, groups, &self.inner.admin_group);
+        if let Some(exp) = claims.get("exp").and_then(Value::as_u64) {
+            self.inner.verified.put(token, &actor, exp, &kid, &issuer.keys);
+        }
+        Ok(actor)
     }
 
     /// When one issuer has settings for both token uses, the token's own (still unverified)

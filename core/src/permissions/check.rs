@@ -3,11 +3,10 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, RelationTrait,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Query, SelectStatement},
 };
 use sluice_entities::{
-    resource_policy as rp, resource_policy_permission as rpp, tenant_policy as tp,
-    tenant_policy_permission as tpp,
+    resource_policy_permission as rpp, tenant_policy as tp, tenant_policy_permission as tpp,
 };
 
 use super::GROUP;
@@ -16,17 +15,15 @@ use crate::{Actor, Error, Result};
 /// `SELECT resource_uri` of the resources of `resource_type` on which one of `groups` holds
 /// `permission`. List queries use it as `uri IN (…)`; point checks narrow it to one URI.
 pub fn granted_resources(resource_type: &str, permission: &str, groups: &[String]) -> SelectStatement {
+    // One range scan of ix_resource_policy_permission_grant per group: the permission rows
+    // carry their policy's resource and principal for this.
     Query::select()
-        .column((rp::Entity, rp::Column::ResourceUri))
-        .from(rp::Entity)
-        .inner_join(
-            rpp::Entity,
-            Expr::col((rpp::Entity, rpp::Column::Sid)).equals((rp::Entity, rp::Column::Sid)),
-        )
-        .and_where(rp::Column::ResourceType.eq(resource_type))
-        .and_where(rp::Column::PrincipalType.eq(GROUP))
-        .and_where(rp::Column::PrincipalId.is_in(groups.iter().cloned()))
+        .column((rpp::Entity, rpp::Column::ResourceUri))
+        .from(rpp::Entity)
+        .and_where(rpp::Column::PrincipalId.is_in(groups.iter().cloned()))
+        .and_where(rpp::Column::ResourceType.eq(resource_type))
         .and_where(rpp::Column::Permission.eq(permission))
+        .and_where(rpp::Column::PrincipalType.eq(GROUP))
         .to_owned()
 }
 
@@ -38,7 +35,7 @@ pub async fn has_resource_permission(
     permission: &str,
 ) -> Result<bool> {
     let query = granted_resources(resource_type, permission, &actor.groups)
-        .and_where(rp::Column::ResourceUri.eq(uri))
+        .and_where(rpp::Column::ResourceUri.eq(uri))
         .limit(1)
         .to_owned();
     Ok(db.query_one(&query).await?.is_some())

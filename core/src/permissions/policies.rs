@@ -48,11 +48,14 @@ pub async fn attach_resource_policy(
     names.sort_unstable();
     names.dedup();
     if !names.is_empty() {
-        rpp::Entity::insert_many(
-            names
-                .into_iter()
-                .map(|p| rpp::ActiveModel { sid: Set(sid.clone()), permission: Set(p.to_owned()) }),
-        )
+        rpp::Entity::insert_many(names.into_iter().map(|p| rpp::ActiveModel {
+            sid: Set(sid.clone()),
+            permission: Set(p.to_owned()),
+            resource_uri: Set(resource_uri.to_owned()),
+            resource_type: Set(resource_type.to_owned()),
+            principal_id: Set(group.to_owned()),
+            principal_type: Set(GROUP.to_owned()),
+        }))
         .exec(db)
         .await?;
     }

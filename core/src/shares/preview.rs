@@ -7,7 +7,7 @@ use sluice_entities::share_item as si;
 use super::{
     ItemPlan, ShareItem, Shares,
     grants::item_plan,
-    processing::{Mode, Work, accounts, work_item},
+    processing::{Mode, Work, accounts, work_items},
     state::{ItemStatus, ShareStatus},
 };
 use crate::{Actor, Result};
@@ -49,8 +49,9 @@ impl Shares<'_> {
             if !ItemStatus::parse(&item.status).is_some_and(|s| wanted.contains(&s)) {
                 continue;
             }
-            items.push(work_item(self.db, item).await?);
+            items.push(item);
         }
+        let items = work_items(self.db, items).await?;
         let mode = if revoking { Mode::Revoke } else { Mode::Share };
         let work = Work { share, dataset, source, target, items, mode };
         let (mut plans, mut refused) = (vec![], vec![]);

@@ -3,6 +3,8 @@
 //! state follows from its items'). A run that died half-way is simply run again: items still in
 //! progress are picked up, and every AWS step is idempotent.
 
+use std::collections::HashMap;
+
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use sluice_entities::{dataset_location as loc, dataset_table as tbl, share_item as si, share_object as so};
 
@@ -45,14 +47,44 @@ impl WorkItem {
 }
 
 /// An item with what it names in Glue or S3.
-pub(super) async fn work_item(db: &DatabaseConnection, item: ShareItem) -> Result<WorkItem> {
-    let (mut glue_table, mut s3_prefix) = (None, None);
-    if item.item_type == ItemType::Table.as_str() {
-        glue_table = tbl::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|t| t.name);
+/// Pairs items with their Glue table names or S3 prefixes: two queries for any number of items.
+pub(super) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
+    let is_table = |i: &ShareItem| i.item_type == ItemType::Table.as_str();
+    let table_uris: Vec<String> = items.iter().filter(|i| is_table(i)).map(|i| i.item_uri.clone()).collect();
+    let folder_uris: Vec<String> = items.iter().filter(|i| !is_table(i)).map(|i| i.item_uri.clone()).collect();
+    let tables: HashMap<String, String> = if table_uris.is_empty() {
+        HashMap::new()
     } else {
-        s3_prefix = loc::Entity::find_by_id(item.item_uri.clone()).one(db).await?.map(|l| l.s3_prefix);
-    }
-    Ok(WorkItem { item, glue_table, s3_prefix })
+        tbl::Entity::find()
+            .filter(tbl::Column::TableUri.is_in(table_uris))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.table_uri, t.name))
+            .collect()
+    };
+    let folders: HashMap<String, String> = if folder_uris.is_empty() {
+        HashMap::new()
+    } else {
+        loc::Entity::find()
+            .filter(loc::Column::LocationUri.is_in(folder_uris))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.location_uri, l.s3_prefix))
+            .collect()
+    };
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let (glue_table, s3_prefix) = if is_table(&item) {
+                (tables.get(&item.item_uri).cloned(), None)
+            } else {
+                (None, folders.get(&item.item_uri).cloned())
+            };
+            WorkItem { item, glue_table, s3_prefix }
+        })
+        .collect())
 }
 
 /// Everything the worker needs for one run.
@@ -128,8 +160,9 @@ pub async fn begin(
             continue;
         }
         move_item(db, &item, ItemAction::Start).await?;
-        items.push(work_item(db, ShareItem { status: running.as_str().into(), ..item }).await?);
+        items.push(ShareItem { status: running.as_str().into(), ..item });
     }
+    let items = work_items(db, items).await?;
     let verb = if mode == Mode::Share { "sharing" } else { "revoking" };
     log(db, share_uri, &format!("{verb} {} item(s) started", items.len())).await?;
     let share = Share { status: started.as_str().into(), ..share };
@@ -213,8 +246,9 @@ pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[Strin
         if !chosen || ItemStatus::parse(&item.status) != Some(ItemStatus::ShareSucceeded) {
             continue;
         }
-        items.push(work_item(db, item).await?);
+        items.push(item);
     }
+    let items = work_items(db, items).await?;
     Ok(Some(Work { share, dataset, source, target, items, mode: Mode::Share }))
 }
 
@@ -237,19 +271,14 @@ pub async fn set_health(db: &DatabaseConnection, item: &ShareItem, problem: Opti
 /// those being shared or shared, and those approved for revoke but not yet revoked.
 pub async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
     let kept = [ItemStatus::ShareInProgress, ItemStatus::ShareSucceeded, ItemStatus::RevokeApproved];
-    let mut prefixes = vec![];
-    for row in si::Entity::find()
+    let folders: Vec<ShareItem> = si::Entity::find()
         .filter(si::Column::ShareUri.eq(share_uri))
         .filter(si::Column::ItemType.eq(ItemType::StorageLocation.as_str()))
         .all(db)
         .await?
-    {
-        if !ItemStatus::parse(&row.status).is_some_and(|s| kept.contains(&s)) {
-            continue;
-        }
-        if let Some(prefix) = work_item(db, ShareItem::from(row)).await?.s3_prefix {
-            prefixes.push(prefix);
-        }
-    }
-    Ok(prefixes)
+        .into_iter()
+        .filter(|row| ItemStatus::parse(&row.status).is_some_and(|s| kept.contains(&s)))
+        .map(ShareItem::from)
+        .collect();
+    Ok(work_items(db, folders).await?.into_iter().filter_map(|w| w.s3_prefix).collect())
 }
