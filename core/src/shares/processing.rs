@@ -51,7 +51,8 @@ impl WorkItem {
 pub(super) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
     let is_table = |i: &ShareItem| i.item_type == ItemType::Table.as_str();
     let table_uris: Vec<String> = items.iter().filter(|i| is_table(i)).map(|i| i.item_uri.clone()).collect();
-    let folder_uris: Vec<String> = items.iter().filter(|i| !is_table(i)).map(|i| i.item_uri.clone()).collect();
+    let folder_uris: Vec<String> =
+        items.iter().filter(|i| !is_table(i)).map(|i| i.item_uri.clone()).collect();
     let tables: HashMap<String, String> = if table_uris.is_empty() {
         HashMap::new()
     } else {
