@@ -61,7 +61,8 @@ impl VerifiedTokens {
                 entries.clear();
             }
         }
-        let entry = Entry { actor: actor.clone(), until: now + left, kid: kid.to_owned(), keys: keys.clone() };
+        let entry =
+            Entry { actor: actor.clone(), until: now + left, kid: kid.to_owned(), keys: keys.clone() };
         entries.insert(key(token), entry);
     }
 }
@@ -69,4 +70,3 @@ impl VerifiedTokens {
 fn key(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
-

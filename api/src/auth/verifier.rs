@@ -66,7 +66,12 @@ impl Verifier {
             by_iss.entry(settings.issuer.clone()).or_default().push(Issuer { settings, keys });
         }
         Self {
-            inner: Arc::new(Inner { issuers: by_iss, admin_group, http, verified: VerifiedTokens::default() }),
+            inner: Arc::new(Inner {
+                issuers: by_iss,
+                admin_group,
+                http,
+                verified: VerifiedTokens::default(),
+            }),
             refresh_cooldown: DEFAULT_REFRESH_COOLDOWN,
         }
     }
