@@ -132,8 +132,9 @@ pub async fn seed(db: &DatabaseConnection, size: &Size, progress: impl Fn(&str))
         txn.execute_unprepared(&sql).await.map_err(|e| anyhow::anyhow!("seeding {what}: {e}"))?;
     }
     txn.commit().await?;
-    progress("statistics (ANALYZE)");
-    db.execute_unprepared("ANALYZE").await?;
+    // Index-only scans need the visibility map a VACUUM sets; autovacuum would get there later.
+    progress("visibility map and statistics (VACUUM ANALYZE)");
+    db.execute_unprepared("VACUUM ANALYZE").await?;
     Ok(())
 }
 

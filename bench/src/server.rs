@@ -75,6 +75,10 @@ pub const PROBE: &str = r#"{"query":"{ listOrganizations(filter: {pageSize: 1}) 
 pub async fn start_timed(spec: &ServerSpec, token: &str, log: &Path) -> anyhow::Result<(Child, Duration)> {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(2)).build()?;
     let url = format!("{}/graphql", spec.url());
+    // Another server on the port would answer in this one's place.
+    if tokio::net::TcpStream::connect(("127.0.0.1", spec.port)).await.is_ok() {
+        anyhow::bail!("port {} is taken: stop what listens there or pass --port", spec.port);
+    }
     let started = Instant::now();
     let mut child = spec.spawn(log)?;
     loop {
@@ -90,7 +94,14 @@ pub async fn start_timed(spec: &ServerSpec, token: &str, log: &Path) -> anyhow::
             && let Ok(text) = response.text().await
             && !text.contains("\"errors\"")
         {
-            return Ok((child, started.elapsed()));
+            let took = started.elapsed();
+            if let Some(status) = child.try_wait()? {
+                anyhow::bail!(
+                    "sluice serve exited with {status}, yet something answered; see {}",
+                    log.display()
+                );
+            }
+            return Ok((child, took));
         }
         if let Some(status) = child.try_wait()? {
             anyhow::bail!("sluice serve exited with {status} before answering; see {}", log.display());
