@@ -62,7 +62,14 @@ async fn a_created_dataset_is_searchable_once_its_task_has_run(backend: Backend)
     assert_eq!(facets["confidentiality"], json!([{"value": "Unclassified", "count": 1}]));
 
     let by = |filters: Value| json!({"filters": filters});
-    assert_eq!(search(&app, &alice, by(json!({"resourceKind": ["table", "folder"]}))).await["count"], 0);
+    let other_kinds = search(&app, &alice, by(json!({"resourceKind": ["table", "folder"]}))).await;
+    assert_eq!(other_kinds["count"], 0);
+    assert_eq!(
+        other_kinds["facets"]["resourceKind"],
+        json!([{"value": "dataset", "count": 1}]),
+        "a kind filter leaves the kind facet counting every kind"
+    );
+    assert_eq!(other_kinds["facets"]["tags"], json!([]), "other facets count the hits");
     assert_eq!(search(&app, &alice, by(json!({"tags": ["eu"], "region": ["eu-west-1"]}))).await["count"], 1);
     assert_eq!(search(&app, &alice, by(json!({"environmentUri": ["elsewhere"]}))).await["count"], 0);
     let paged = search(&app, &alice, json!({"page": 1, "pageSize": 1})).await;

@@ -131,7 +131,9 @@ pub struct CatalogFacetValue {
     count: i32,
 }
 
-/// Counts per value over every match (not just this page), for each filter.
+/// Counts per value over every match (not just this page), for each filter. A filter in use
+/// does not narrow its own counts: with `resourceKind: [table]`, `resourceKind` still counts
+/// the datasets and folders the other filters and the term let through, so the UI can offer them.
 #[derive(SimpleObject, Default)]
 pub struct CatalogFacets {
     resource_kind: Vec<CatalogFacetValue>,
