@@ -122,6 +122,10 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await tableKind.click();
   await bob.waitForURL(/resourceKind=table/);
   assert.ok(await tableKind.isChecked(), "the ticked kind stays ticked");
+  // The other kinds keep their counts, so the user can add or switch to them.
+  const datasetKind = bob.getByRole("group", { name: "Kind" }).getByRole("checkbox", { name: /^dataset \([1-9]\d*\)$/ });
+  await datasetKind.waitFor();
+  assert.ok(!(await datasetKind.isChecked()));
   await hit.getByText("table", { exact: true }).waitFor();
   await hits.getByText("dataset", { exact: true }).first().waitFor({ state: "detached" }); // only tables now
   await hit.getByRole("button", { name: "Request access" }).waitFor();

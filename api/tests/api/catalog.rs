@@ -62,7 +62,14 @@ async fn a_created_dataset_is_searchable_once_its_task_has_run(backend: Backend)
     assert_eq!(facets["confidentiality"], json!([{"value": "Unclassified", "count": 1}]));
 
     let by = |filters: Value| json!({"filters": filters});
-    assert_eq!(search(&app, &alice, by(json!({"resourceKind": ["table", "folder"]}))).await["count"], 0);
+    let other_kinds = search(&app, &alice, by(json!({"resourceKind": ["table", "folder"]}))).await;
+    assert_eq!(other_kinds["count"], 0);
+    assert_eq!(
+        other_kinds["facets"]["resourceKind"],
+        json!([{"value": "dataset", "count": 1}]),
+        "a kind filter leaves the kind facet counting every kind"
+    );
+    assert_eq!(other_kinds["facets"]["tags"], json!([]), "other facets count the hits");
     assert_eq!(search(&app, &alice, by(json!({"tags": ["eu"], "region": ["eu-west-1"]}))).await["count"], 1);
     assert_eq!(search(&app, &alice, by(json!({"environmentUri": ["elsewhere"]}))).await["count"], 0);
     let paged = search(&app, &alice, json!({"page": 1, "pageSize": 1})).await;
@@ -106,6 +113,86 @@ async fn restricted_visibility_shows_teams_only_what_they_may_read(backend: Back
     assert_eq!(search(&app, &alice, json!({})).await["nodes"][0]["uri"], dataset.as_str());
 }
 
+/// Hits name the caller's role on their dataset, the same as getDataset says, so the UI needs
+/// no query per hit to decide between "Request access" and "Your team's data".
+async fn hits_carry_the_callers_role_on_their_dataset(backend: Backend) {
+    use sluice_core::datasets::tables::{GlueTable, TableSync};
+    let (app, alice, carol, _org, env, sales) = setup(Options::default(), backend).await;
+    // A second dataset of TeamA's with no stewards, and a table in the first.
+    let input =
+        json!({"input": {"label": "Orders Archive", "environmentUri": env, "SamlAdminGroupName": "TeamA"}});
+    let archive =
+        app.ok(&alice, CREATE, input).await["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
+    let db = app.core.db();
+    let mut sync = TableSync::start(db, &sales, 10).await.expect("sync");
+    let table = GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    sync.apply_page(db, vec![table]).await.expect("page");
+    sync.finish(db).await.expect("finish");
+    app.run_index_tasks().await;
+    // TeamB asks for the table.
+    let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
+    let team_b =
+        json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_SHARE_OBJECT"]}});
+    app.ok(&alice, invite, team_b).await;
+    let bob = app.token("bob", &["TeamB"]);
+    let request = r#"mutation($d: String!, $e: String!) { createShareObject(datasetUri: $d, input: {environmentUri: $e,
+        groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read]}) { shareUri } }"#;
+    app.ok(&bob, request, json!({"d": sales, "e": env})).await;
+
+    let roles = |found: Value| -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, String)> = found["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|h| {
+                let s = |k: &str| h[k].as_str().expect(k).to_owned();
+                (s("kind"), s("label"), s("userRoleForDataset"))
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let query = r#"query($input: SearchCatalogInput) { searchCatalog(input: $input) {
+      nodes { kind label userRoleForDataset } } }"#;
+    let expect = |archive_role: &str, sales_role: &str| {
+        vec![
+            ("dataset".to_owned(), "Orders Archive".to_owned(), archive_role.to_owned()),
+            ("dataset".to_owned(), "Sales Orders".to_owned(), sales_role.to_owned()),
+            ("table".to_owned(), "orders".to_owned(), sales_role.to_owned()),
+        ]
+    };
+    let callers = [
+        ("the creator", alice.clone(), expect("Creator", "Creator")),
+        ("the admin team", app.token("adam", &["TeamA"]), expect("Admin", "Admin")),
+        ("a steward of one of them", app.token("dora", &["TeamD"]), expect("NoPermission", "DataSteward")),
+        ("a requester", bob, expect("NoPermission", "NoPermission")),
+        ("an outsider", carol, expect("NoPermission", "NoPermission")),
+        // Platform admins bypass tenant checks only: they hold no dataset role.
+        (
+            "a platform admin",
+            app.token("root", &["DAAdministrators"]),
+            expect("NoPermission", "NoPermission"),
+        ),
+    ];
+    for (who, token, expected) in callers {
+        let found =
+            app.ok(&token, query, json!({"input": {"term": "orders"}})).await["searchCatalog"].clone();
+        assert_eq!(roles(found), expected, "{who}");
+        // The same answer getDataset gives.
+        let get = "query($d: String!) { getDataset(datasetUri: $d) { userRoleForDataset } }";
+        let direct = app.ok(&token, get, json!({"d": archive})).await;
+        assert_eq!(direct["getDataset"]["userRoleForDataset"], expected[0].2.as_str(), "{who}");
+    }
+}
+
 async fn only_platform_admins_queue_a_reindex(backend: Backend) {
     let (app, alice, _carol, _org, _env, _dataset) = setup(Options::default(), backend).await;
     let start = "mutation { startReindexCatalog { taskUri action status targetType } }";
@@ -126,5 +213,6 @@ async fn only_platform_admins_queue_a_reindex(backend: Backend) {
 on_both_backends!(
     a_created_dataset_is_searchable_once_its_task_has_run,
     restricted_visibility_shows_teams_only_what_they_may_read,
+    hits_carry_the_callers_role_on_their_dataset,
     only_platform_admins_queue_a_reindex,
 );

@@ -222,6 +222,21 @@ impl SearchFilters {
         .filter(|(_, values)| !values.is_empty())
         .collect()
     }
+
+    /// These filters with `field`'s lifted: what that field's facet is counted over.
+    pub fn without(&self, field: FacetField) -> SearchFilters {
+        let mut out = self.clone();
+        match field {
+            FacetField::Kind => out.kinds.clear(),
+            FacetField::Tags => out.tags.clear(),
+            FacetField::Topics => out.topics.clear(),
+            FacetField::Region => out.regions.clear(),
+            FacetField::EnvironmentUri => out.environment_uris.clear(),
+            FacetField::OrganizationUri => out.organization_uris.clear(),
+            FacetField::Confidentiality => out.confidentiality.clear(),
+        }
+        out
+    }
 }
 
 /// Which documents a search may return; applied by the engine, before counting and paging.
@@ -310,7 +325,10 @@ pub struct SearchResults {
     /// Matching documents over all pages.
     pub total: u64,
     pub hits: Vec<SearchHit>,
-    /// One per [`FacetField`], counted over every matching document.
+    /// One per [`FacetField`], counted over every matching document, except that a field's own
+    /// filter does not narrow its facet (disjunctive faceting): with `kinds: [table]` ticked,
+    /// the kind facet still counts the datasets and folders the other filters, the term and
+    /// visibility let through, so the user can add or switch to them.
     pub facets: Vec<Facet>,
 }
 

@@ -1,9 +1,9 @@
-// The signed-in session: tokens, the user they name, refresh a minute before expiry, sign-out.
+// The signed-in session: tokens, the user they name, refresh before expiry, sign-out.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { UiConfig } from "../config";
 import { passwordRefresh, passwordSignIn } from "./cognito";
 import { hostedRefresh, hostedSignOutUrl, startHostedSignIn } from "./pkce";
-import { type Tokens, type User, loadTokens, saveTokens, tokensFrom, userOf } from "./session";
+import { type Tokens, type User, loadTokens, refreshAt, saveTokens, tokensFrom, userOf } from "./session";
 
 interface Auth {
   config: UiConfig;
@@ -20,8 +20,8 @@ interface Auth {
 
 const AuthContext = createContext<Auth | null>(null);
 
-/** Refresh this long before `exp`, so no request goes out with a token about to lapse. */
-const REFRESH_MARGIN_S = 60;
+/** setTimeout runs a longer delay at once (it is a signed 32-bit count of milliseconds). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function AuthProvider({ config, children }: { config: UiConfig; children: ReactNode }) {
   const [tokens, setTokensState] = useState<Tokens | null>(() => loadTokens());
@@ -59,14 +59,25 @@ export function AuthProvider({ config, children }: { config: UiConfig; children:
     return refreshing.current;
   }, [config, setTokens]);
 
-  // A timer refreshes ahead of expiry even when the user is only watching a page poll.
+  // A timer refreshes ahead of expiry even when the user is only watching a page poll. A token
+  // that lives longer than setTimeout can wait gets a timer that wakes up and waits again.
   useEffect(() => {
     if (!tokens) return;
-    const wait = (tokens.expiresAt - REFRESH_MARGIN_S) * 1000 - Date.now();
-    const timer = window.setTimeout(() => {
-      if (tokens.refreshToken) void refresh();
-      else setTokens(null);
-    }, Math.max(wait, 0));
+    let timer = 0;
+    // Without a refresh token (a pasted one) the session simply ends when the token does.
+    const due = () => (tokens.refreshToken ? refreshAt(tokens) : tokens.expiresAt) * 1000;
+    const arm = () => {
+      const wait = due() - Date.now();
+      timer = window.setTimeout(
+        () => {
+          if (due() > Date.now()) arm();
+          else if (tokens.refreshToken) void refresh();
+          else setTokens(null);
+        },
+        Math.min(Math.max(wait, 0), MAX_TIMER_MS),
+      );
+    };
+    arm();
     return () => window.clearTimeout(timer);
   }, [tokens, refresh, setTokens]);
 
@@ -79,8 +90,9 @@ export function AuthProvider({ config, children }: { config: UiConfig; children:
       token: async () => {
         const t = tokensRef.current;
         if (!t) return null;
-        if (t.expiresAt - REFRESH_MARGIN_S <= Date.now() / 1000) return (await refresh())?.idToken ?? null;
-        return t.idToken;
+        const now = Date.now() / 1000;
+        if (t.refreshToken && refreshAt(t) <= now) return (await refresh())?.idToken ?? null;
+        return t.expiresAt > now ? t.idToken : null;
       },
       signInWithPassword: async (username, password) => {
         if (config.auth.mode !== "password") throw new Error("Password sign-in is not configured.");

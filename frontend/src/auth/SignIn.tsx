@@ -26,13 +26,17 @@ export function SignInPage() {
     }
     setBusy(true);
     try {
+      if (mode === "hosted") {
+        // The browser is leaving for the hosted UI: the button stays busy until it has gone.
+        await auth.signInHosted(returnTo);
+        return;
+      }
       if (mode === "password") await auth.signInWithPassword(username.trim(), password);
-      else if (mode === "hosted") await auth.signInHosted(returnTo);
       else auth.signInWithToken(token);
       navigate(returnTo, { replace: true });
+      setBusy(false);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-    } finally {
       setBusy(false);
     }
   };
@@ -86,5 +90,15 @@ export function HostedCallback() {
     // Runs once per callback URL.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  return error ? <Alert severity="error">{error}</Alert> : <Typography sx={{ m: 4 }}>Signing you in…</Typography>;
+  if (!error) return <Typography sx={{ m: 4 }}>Signing you in…</Typography>;
+  return (
+    <Box sx={{ display: "flex", justifyContent: "center", mt: 10 }}>
+      <Stack spacing={2} sx={{ width: 380 }}>
+        <Alert severity="error">{error}</Alert>
+        <Button variant="contained" onClick={() => navigate("/sign-in", { replace: true })}>
+          Sign in again
+        </Button>
+      </Stack>
+    </Box>
+  );
 }

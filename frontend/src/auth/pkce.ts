@@ -53,7 +53,10 @@ async function tokenRequest(h: Hosted, form: Record<string, string>) {
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ client_id: h.clientId, ...form }),
   });
-  if (!resp.ok) throw new Error(`The token endpoint answered ${resp.status}.`);
+  if (!resp.ok) {
+    const body = (await resp.json().catch(() => ({}))) as { error?: string };
+    throw new Error(`The sign-in could not be completed (${body.error ?? `HTTP ${resp.status}`}).`);
+  }
   return (await resp.json()) as { id_token: string; refresh_token?: string };
 }
 

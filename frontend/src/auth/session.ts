@@ -5,6 +5,8 @@ export interface Tokens {
   refreshToken?: string;
   /** Seconds since the epoch, from the id token's `exp`. */
   expiresAt: number;
+  /** Seconds since the epoch, from the id token's `iat`, when it has one. */
+  issuedAt?: number;
 }
 
 export interface User {
@@ -22,8 +24,24 @@ export function claims(token: string): Record<string, unknown> {
 }
 
 export function tokensFrom(idToken: string, refreshToken?: string): Tokens {
-  const exp = claims(idToken).exp;
-  return { idToken, refreshToken, expiresAt: typeof exp === "number" ? exp : Date.now() / 1000 + 3600 };
+  const { exp, iat } = claims(idToken);
+  return {
+    idToken,
+    refreshToken,
+    expiresAt: typeof exp === "number" ? exp : Date.now() / 1000 + 3600,
+    issuedAt: typeof iat === "number" ? iat : undefined,
+  };
+}
+
+/** Refresh this long before `exp`, so no request goes out with a token about to lapse. */
+const REFRESH_MARGIN_S = 60;
+
+/** When to refresh, in seconds since the epoch: a minute before expiry, or halfway through a
+ * token's life when it lives less than two minutes, so a short-lived token is not refreshed
+ * the moment it arrives, and again, and again. */
+export function refreshAt(tokens: Tokens): number {
+  const life = tokens.issuedAt === undefined ? Infinity : tokens.expiresAt - tokens.issuedAt;
+  return tokens.expiresAt - Math.min(REFRESH_MARGIN_S, Math.max(life, 0) / 2);
 }
 
 export function userOf(tokens: Tokens): User {

@@ -10,7 +10,7 @@ import { useQuery } from "urql";
 import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
 import { graphql } from "../gql";
-import type { CatalogResourceKind, SearchCatalogFilters } from "../gql/graphql";
+import type { CatalogResourceKind, DatasetRole, SearchCatalogFilters } from "../gql/graphql";
 
 const PAGE = 10;
 
@@ -28,6 +28,7 @@ const SearchCatalog = graphql(`
         label
         snippet
         highlight
+        userRoleForDataset
       }
       facets {
         resourceKind { value count }
@@ -79,26 +80,12 @@ export function Highlight({ html }: { html: string }) {
   );
 }
 
-// The user's role on a hit's dataset. Hits of one dataset share the answer (urql asks once).
-const HitDatasetRole = graphql(`
-  query HitDatasetRole($uri: String!) {
-    getDataset(datasetUri: $uri) {
-      datasetUri
-      userRoleForDataset
-    }
-  }
-`);
-
 /** "Request access", except on tables the user's own teams administer or steward: they hold
- * them already. Until the role is known nothing shows, so the button never flashes away. */
-function TableAccess({ datasetUri, tableUri }: { datasetUri: string; tableUri: string }) {
-  const [{ data, error }] = useQuery({ query: HitDatasetRole, variables: { uri: datasetUri }, requestPolicy: "cache-first" });
-  const role = data?.getDataset.userRoleForDataset;
-  if (!data && !error) return null;
+ * them already. The role comes with the hit, for the whole page in one search. */
+function TableAccess({ datasetUri, tableUri, role }: { datasetUri: string; tableUri: string; role: DatasetRole }) {
   if (ownsDataset(role)) {
     return <Chip size="small" color="success" variant="outlined" label="Your team's data" title={`Your role: ${role}`} />;
   }
-  // Without an answer the server still decides: it refuses a request a team need not make.
   return <RequestAccess datasetUri={datasetUri} itemUri={tableUri} itemType="Table" />;
 }
 
@@ -227,7 +214,7 @@ export function CatalogPage() {
                         {h.highlight ? <Highlight html={h.highlight} /> : h.snippet}
                       </Typography>
                     </Box>
-                    {h.kind === "table" && <TableAccess datasetUri={h.datasetUri} tableUri={h.uri} />}
+                    {h.kind === "table" && <TableAccess datasetUri={h.datasetUri} tableUri={h.uri} role={h.userRoleForDataset} />}
                   </Paper>
                 ))}
               </Stack>

@@ -1,13 +1,14 @@
-//! OpenSearch request and response bodies: mappings, the indexed source, the search (free
-//! text, filters and visibility in one bool query, so counts, facets and pages agree), and
-//! reading hits, highlights and facets back.
+//! OpenSearch request and response bodies: mappings, the indexed source, the search, and
+//! reading hits, highlights and facets back. The query holds free text and visibility; the
+//! facet filters are a `post_filter`, so each facet is a `filter` aggregation over the other
+//! fields' filters only (disjunctive faceting), while hits and the total see them all.
 
 use serde_json::{Map, Value, json};
 use sluice_core::{
     Result,
     catalog::{
-        CatalogDocument, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS, SearchHit,
-        SearchRequest, SearchResults, Visibility, edit_distance_for,
+        CatalogDocument, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS, SearchFilters,
+        SearchHit, SearchRequest, SearchResults, Visibility, edit_distance_for,
     },
 };
 
@@ -70,12 +71,7 @@ fn query(request: &SearchRequest, terms: &[String]) -> Value {
         .iter()
         .map(|t| json!({"multi_match": {"query": t, "fields": TEXT_FIELDS, "fuzziness": edit_distance_for(t)}}))
         .collect();
-    let mut filter: Vec<Value> = request
-        .filters
-        .by_field()
-        .into_iter()
-        .map(|(field, values)| json!({"terms": {field.field_name(): values}}))
-        .collect();
+    let mut filter: Vec<Value> = vec![];
     match &request.visibility {
         Visibility::All => {}
         Visibility::Only { datasets, items } => filter.push(json!({"bool": {
@@ -89,12 +85,24 @@ fn query(request: &SearchRequest, terms: &[String]) -> Value {
     json!({"bool": {"must": must, "filter": filter}})
 }
 
+fn facet_filters(filters: &SearchFilters) -> Vec<Value> {
+    filters
+        .by_field()
+        .into_iter()
+        .map(|(field, values)| json!({"terms": {field.field_name(): values}}))
+        .collect()
+}
+
 pub fn search_body(request: &SearchRequest, terms: &[String]) -> Value {
     let mut aggs = Map::new();
     for facet in FacetField::ALL {
+        let others = facet_filters(&request.filters.without(facet));
         aggs.insert(
             facet.field_name().into(),
-            json!({"terms": {"field": facet.field_name(), "size": FACET_SIZE}}),
+            json!({
+                "filter": {"bool": {"filter": others}},
+                "aggs": {"values": {"terms": {"field": facet.field_name(), "size": FACET_SIZE}}},
+            }),
         );
     }
     let fragment = json!({"number_of_fragments": 1, "fragment_size": HIGHLIGHT_CHARS});
@@ -108,6 +116,7 @@ pub fn search_body(request: &SearchRequest, terms: &[String]) -> Value {
     }
     json!({
         "query": query(request, terms),
+        "post_filter": {"bool": {"filter": facet_filters(&request.filters)}},
         "from": in_window,
         "size": size,
         "track_total_hits": true,
@@ -155,7 +164,7 @@ pub fn results(answer: &Value, request: &SearchRequest) -> Result<SearchResults>
     let facets = FacetField::ALL
         .into_iter()
         .map(|field| {
-            let mut values: Vec<FacetCount> = answer["aggregations"][field.field_name()]["buckets"]
+            let mut values: Vec<FacetCount> = answer["aggregations"][field.field_name()]["values"]["buckets"]
                 .as_array()
                 .into_iter()
                 .flatten()

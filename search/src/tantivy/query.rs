@@ -1,12 +1,13 @@
 //! Searches on a Tantivy searcher: the query (free text, filters and visibility in one boolean
-//! query, so counts, facets and pages all see the same documents), then hits and facets.
+//! query, so counts, facets and pages all see the same documents), then hits and facets. A
+//! filtered field's facet is counted by a second pass without that field's filter.
 
 use serde_json::{Value, json};
 use sluice_core::{
     Result,
     catalog::{
-        CatalogDocument, FACET_SIZE, Facet, FacetCount, SearchHit, SearchRequest, SearchResults, Visibility,
-        edit_distance_for,
+        CatalogDocument, FACET_SIZE, Facet, FacetCount, FacetField, SearchFilters, SearchHit, SearchRequest,
+        SearchResults, Visibility, edit_distance_for,
     },
 };
 use tantivy::{
@@ -47,9 +48,14 @@ fn free_text(fields: &Fields, terms: &[String]) -> Vec<(Occur, Box<dyn Query>)> 
         .collect()
 }
 
-fn build(fields: &Fields, request: &SearchRequest, terms: &[String]) -> Box<dyn Query> {
+fn build(
+    fields: &Fields,
+    request: &SearchRequest,
+    filters: &SearchFilters,
+    terms: &[String],
+) -> Box<dyn Query> {
     let mut clauses = free_text(fields, terms);
-    for (facet, values) in request.filters.by_field() {
+    for (facet, values) in filters.by_field() {
         if let Some((_, field)) = fields.facets.iter().find(|(f, _)| *f == facet) {
             clauses.push((Occur::Must, term_set(*field, &values)));
         }
@@ -70,18 +76,25 @@ fn build(fields: &Fields, request: &SearchRequest, terms: &[String]) -> Box<dyn 
     if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) }
 }
 
-fn aggregations() -> Result<Aggregations> {
+fn aggregations(facets: &[FacetField]) -> Result<Aggregations> {
     let mut request = serde_json::Map::new();
-    for facet in sluice_core::catalog::FacetField::ALL {
+    for facet in facets {
         let name = facet.field_name();
         request.insert(name.to_owned(), json!({"terms": {"field": name, "size": FACET_SIZE}}));
     }
     serde_json::from_value(Value::Object(request)).map_err(internal)
 }
 
-fn facets(results: &Value) -> Vec<Facet> {
-    sluice_core::catalog::FacetField::ALL
-        .into_iter()
+fn collector(searcher: &Searcher, facets: &[FacetField]) -> Result<AggregationCollector> {
+    let context =
+        AggContextParams::new(AggregationLimitsGuard::default(), searcher.index().tokenizers().clone());
+    Ok(AggregationCollector::from_aggs(aggregations(facets)?, context))
+}
+
+fn facets(results: &Value, fields: &[FacetField]) -> Vec<Facet> {
+    fields
+        .iter()
+        .copied()
         .map(|field| {
             let mut values: Vec<FacetCount> = results[field.field_name()]["buckets"]
                 .as_array()
@@ -122,12 +135,13 @@ fn hit(searcher: &Searcher, fields: &Fields, address: DocAddress, terms: &[Strin
 
 pub fn search(searcher: &Searcher, fields: &Fields, request: &SearchRequest) -> Result<SearchResults> {
     let terms = request.terms();
-    let query = build(fields, request, &terms);
+    let query = build(fields, request, &request.filters, &terms);
     let limit = usize::try_from(request.limit).unwrap_or(usize::MAX).max(1);
     let offset = usize::try_from(request.offset).unwrap_or(usize::MAX);
-    let context =
-        AggContextParams::new(AggregationLimitsGuard::default(), searcher.index().tokenizers().clone());
-    let aggs = AggregationCollector::from_aggs(aggregations()?, context);
+    // Fields without a filter are counted over the matches; each filtered one below.
+    let filtered: Vec<FacetField> = request.filters.by_field().into_iter().map(|(f, _)| f).collect();
+    let unfiltered: Vec<FacetField> = FacetField::ALL.into_iter().filter(|f| !filtered.contains(f)).collect();
+    let aggs = collector(searcher, &unfiltered)?;
     let top = TopDocs::with_limit(limit).and_offset(offset);
     let (total, addresses, agg) = if terms.is_empty() {
         let by_label = top.order_by_string_fast_field(super::schema::LABEL_SORT, Order::Asc);
@@ -139,12 +153,19 @@ pub fn search(searcher: &Searcher, fields: &Fields, request: &SearchRequest) -> 
         (total, docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), agg)
     };
     let agg = serde_json::to_value(&agg).map_err(internal)?;
+    let mut counted = facets(&agg, &unfiltered);
+    for field in filtered {
+        let others = build(fields, request, &request.filters.without(field), &terms);
+        let agg = searcher.search(&others, &collector(searcher, &[field])?).map_err(internal)?;
+        counted.extend(facets(&serde_json::to_value(&agg).map_err(internal)?, &[field]));
+    }
+    counted.sort_by_key(|f| FacetField::ALL.iter().position(|a| *a == f.field));
     let hits = if request.limit == 0 {
         vec![]
     } else {
         addresses.into_iter().map(|a| hit(searcher, fields, a, &terms)).collect::<Result<Vec<_>>>()?
     };
-    Ok(SearchResults { total: total as u64, hits, facets: facets(&agg) })
+    Ok(SearchResults { total: total as u64, hits, facets: counted })
 }
 
 /// Every live document's URI and fingerprint, read from the fast fields.

@@ -1,7 +1,12 @@
-use async_graphql::{Enum, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject};
 use sluice_core::{
     catalog::{CatalogPage, CatalogQuery, DocumentKind, Facet, FacetField, SearchFilters, SearchHit},
     page::Page,
+};
+
+use crate::graphql::{
+    actor,
+    datasets::{DatasetRole, dataset},
 };
 
 /// What a catalog entry is.
@@ -75,6 +80,7 @@ impl SearchCatalogInput {
 
 /// One catalog entry that matched.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct CatalogHit {
     kind: CatalogResourceKind,
     /// The dataset's, table's or folder's URI.
@@ -89,6 +95,19 @@ pub struct CatalogHit {
     /// The matching passage as HTML: text escaped, matched words in `<em>`; null when the
     /// words matched only a tag or topic, or there was no term.
     highlight: Option<String>,
+}
+
+#[ComplexObject]
+impl CatalogHit {
+    /// Your role on the hit's dataset, as getDataset's userRoleForDataset gives it: Admin or
+    /// DataSteward through your teams, Creator if you made it. A share request gives no role.
+    /// Loaded for the whole page at once. NoPermission if the dataset is gone since indexing.
+    async fn user_role_for_dataset(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetRole> {
+        let actor = actor(ctx)?;
+        Ok(dataset(ctx, &self.dataset_uri)
+            .await?
+            .map_or(DatasetRole::NoPermission, |d| d.role_of(actor).into()))
+    }
 }
 
 impl From<SearchHit> for CatalogHit {
@@ -112,7 +131,9 @@ pub struct CatalogFacetValue {
     count: i32,
 }
 
-/// Counts per value over every match (not just this page), for each filter.
+/// Counts per value over every match (not just this page), for each filter. A filter in use
+/// does not narrow its own counts: with `resourceKind: [table]`, `resourceKind` still counts
+/// the datasets and folders the other filters and the term let through, so the UI can offer them.
 #[derive(SimpleObject, Default)]
 pub struct CatalogFacets {
     resource_kind: Vec<CatalogFacetValue>,

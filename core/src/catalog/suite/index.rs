@@ -162,11 +162,64 @@ pub async fn filters_narrow_and_facets_count_every_match(index: &dyn SearchIndex
     assert_eq!(uris(&narrowed), strings(&["a1"]));
     assert_eq!(
         facet(&narrowed, FacetField::Kind),
-        vec![("table".into(), 1)],
-        "facets count the matches only"
+        vec![("dataset".into(), 1), ("table".into(), 1)],
+        "the kind facet counts what the term matches, of every kind"
     );
-    assert_eq!(facet(&narrowed, FacetField::Tags), vec![("eu".into(), 1)]);
+    assert_eq!(facet(&narrowed, FacetField::Tags), vec![("eu".into(), 1)], "other facets count the hits");
     assert!(facet(&narrowed, FacetField::Topics).is_empty());
+}
+
+/// Disjunctive faceting: ticking a value does not hide the field's other values, so the user
+/// can add or switch to them; every other filter, the term and visibility still apply.
+pub async fn a_ticked_facet_keeps_counting_its_other_values(index: &dyn SearchIndex) {
+    index.upsert(&varied()).await.expect("upsert");
+    let tables = index.search(&filtered(SearchFilters { kinds: vec![Table], ..Default::default() })).await;
+    let tables = tables.expect("search");
+    assert_eq!((uris(&tables), tables.total), (strings(&["a1"]), 1), "hits obey the filter");
+    assert_eq!(
+        facet(&tables, FacetField::Kind),
+        vec![("dataset".into(), 3), ("folder".into(), 1), ("table".into(), 1)],
+        "the ticked field counts as if unticked"
+    );
+    assert_eq!(facet(&tables, FacetField::Tags), vec![("eu".into(), 1)], "other fields count the hits");
+    assert_eq!(facet(&tables, FacetField::Region), vec![("eu-west-1".into(), 1)]);
+    assert!(facet(&tables, FacetField::Topics).is_empty());
+
+    // Two ticked fields: each is counted under the other's filter.
+    let both = index
+        .search(&filtered(SearchFilters {
+            kinds: vec![Table, Dataset],
+            regions: strings(&["eu-west-1"]),
+            ..Default::default()
+        }))
+        .await
+        .expect("search");
+    assert_eq!(uris(&both), strings(&["a", "a1", "c"]));
+    assert_eq!(
+        facet(&both, FacetField::Kind),
+        vec![("dataset".into(), 2), ("table".into(), 1)],
+        "kinds in eu-west-1: b1, a folder in us-east-1, is not counted"
+    );
+    assert_eq!(
+        facet(&both, FacetField::Region),
+        vec![("eu-west-1".into(), 3), ("us-east-1".into(), 1)],
+        "regions of datasets and tables"
+    );
+    assert_eq!(facet(&both, FacetField::Tags), vec![("eu".into(), 2), ("pii".into(), 2)]);
+
+    // Visibility is not a facet: what the actor may not see stays uncounted.
+    let visible = index
+        .search(&SearchRequest {
+            visibility: Visibility::Only { datasets: strings(&["a"]), items: strings(&["b1"]) },
+            ..filtered(SearchFilters { kinds: vec![Folder], ..Default::default() })
+        })
+        .await
+        .expect("search");
+    assert_eq!(uris(&visible), strings(&["b1"]));
+    assert_eq!(
+        facet(&visible, FacetField::Kind),
+        vec![("dataset".into(), 1), ("folder".into(), 1), ("table".into(), 1)]
+    );
 }
 
 pub async fn pages_partition_the_results(index: &dyn SearchIndex) {

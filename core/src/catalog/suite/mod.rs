@@ -30,6 +30,7 @@ pub async fn run_all(engine: &mut dyn Engine, backend: Backend) {
     index::free_text_matches_names_descriptions_and_columns_despite_one_typo(engine.open().await.as_ref())
         .await;
     index::filters_narrow_and_facets_count_every_match(engine.open().await.as_ref()).await;
+    index::a_ticked_facet_keeps_counting_its_other_values(engine.open().await.as_ref()).await;
     index::pages_partition_the_results(engine.open().await.as_ref()).await;
     index::restricted_visibility_applies_before_counting_and_paging(engine.open().await.as_ref()).await;
     index::inventory_and_reset_see_every_document(engine.open().await.as_ref()).await;
