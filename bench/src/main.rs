@@ -110,6 +110,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn bench(args: RunArgs) -> anyhow::Result<()> {
     let size = Size::parse(&args.size)?;
+    // Read now: the tree may move on while the run goes.
+    let commit =
+        command_output("git", &["rev-parse", "--short", "HEAD"]).await.unwrap_or_else(|| "unknown".into());
     let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
         Scenario::ALL.to_vec()
     } else {
@@ -204,9 +207,7 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
     let report = Report {
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         size: size.name.into(),
-        commit: command_output("git", &["rev-parse", "--short", "HEAD"])
-            .await
-            .unwrap_or_else(|| "unknown".into()),
+        commit,
         machine: machine(),
         seconds_per_run: args.seconds,
         pool_size: args.pool_size,
