@@ -24,36 +24,33 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Make (or reuse) the seeded database for a size, and print its URL.
-    Seed {
-        #[arg(long, default_value = "S")]
-        size: String,
-        /// A Postgres URL whose user may create databases.
-        #[arg(
-            long,
-            env = "SLUICE_BENCH_POSTGRES",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        postgres: String,
-        /// Seed again even if a finished seed of this size exists.
-        #[arg(long)]
-        reseed: bool,
-    },
+    Seed(TenantArgs),
     /// Seed, start the server, run every scenario, and write bench/results/<date>-<size>.{md,json}.
     Run(Box<RunArgs>),
 }
 
+/// Which seed, and where.
 #[derive(clap::Args)]
-struct RunArgs {
+struct TenantArgs {
+    /// S or L.
     #[arg(long, default_value = "S")]
     size: String,
+    /// A Postgres URL whose user may create databases.
     #[arg(
         long,
         env = "SLUICE_BENCH_POSTGRES",
         default_value = "postgres://postgres@127.0.0.1:5432/postgres"
     )]
     postgres: String,
+    /// Seed again even if a finished seed of this size exists.
     #[arg(long)]
     reseed: bool,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    tenant: TenantArgs,
     /// Seconds each run lasts.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
@@ -99,7 +96,7 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Seed { size, postgres, reseed } => {
+        Command::Seed(TenantArgs { size, postgres, reseed }) => {
             let (url, _) = tenant::ensure_seeded(&postgres, &Size::parse(&size)?, reseed).await?;
             println!("{url}");
             Ok(())
@@ -109,7 +106,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn bench(args: RunArgs) -> anyhow::Result<()> {
-    let size = Size::parse(&args.size)?;
+    let size = Size::parse(&args.tenant.size)?;
     // Read now: the tree may move on while the run goes.
     let commit =
         command_output("git", &["rev-parse", "--short", "HEAD"]).await.unwrap_or_else(|| "unknown".into());
@@ -120,7 +117,8 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
     };
     let data_dir = args.data_dir.join(size.name);
     std::fs::create_dir_all(&data_dir)?;
-    let (database_url, seeded) = tenant::ensure_seeded(&args.postgres, &size, args.reseed).await?;
+    let (database_url, seeded) =
+        tenant::ensure_seeded(&args.tenant.postgres, &size, args.tenant.reseed).await?;
     let search_dir = data_dir.join("search");
     if seeded || !search_dir.exists() {
         eprintln!("==> building the catalog's search index");
@@ -152,7 +150,9 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
     let pid = child.id().context("the server's pid")?;
     let url = spec.url();
     let mut measurements = Vec::new();
-    let wrote = scenarios.iter().any(|s| s.writes());
+    // Datasets a write run creates are removed after it: left in place, they would join the
+    // creating teams' visible sets and slow every later list, measuring the bench, not Sluice.
+    let tenant_db = sea_orm::Database::connect(&database_url).await?;
     for (user, token) in users.iter().zip(&tokens) {
         for scenario in &scenarios {
             let bodies = scenarios::bodies(*scenario, &size, user)?;
@@ -167,8 +167,14 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
                 server_pid: pid,
             };
             load::run(&args.script, make(4, 1)).await?;
+            if scenario.writes() {
+                tenant::remove_created(&tenant_db).await?;
+            }
             for clients in &args.clients {
                 let mut m: Measurement = load::run(&args.script, make(*clients, args.seconds)).await?;
+                if scenario.writes() {
+                    tenant::remove_created(&tenant_db).await?;
+                }
                 m.scenario = scenario.name().into();
                 m.user_groups = user.teams.len() as u64;
                 eprintln!(
@@ -187,15 +193,11 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     child.kill().await?;
-    if wrote {
-        let db = sea_orm::Database::connect(&database_url).await?;
-        tenant::remove_created(&db).await?;
-        db.close().await?;
-    }
+    tenant_db.close().await?;
 
     eprintln!("==> pgbench -S on the same Postgres");
-    let pg_url = tenant::database_url(&args.postgres, "sluice_bench_pgbench")?;
-    ensure_database(&args.postgres, "sluice_bench_pgbench").await?;
+    let pg_url = tenant::database_url(&args.tenant.postgres, "sluice_bench_pgbench")?;
+    ensure_database(&args.tenant.postgres, "sluice_bench_pgbench").await?;
     pgbench::prepare(&pg_url).await?;
     let mut pgbench_select = Vec::new();
     for clients in &args.clients {
