@@ -180,15 +180,7 @@ pub fn bodies(scenario: Scenario, size: &Size, user: &User) -> anyhow::Result<Ve
             .collect(),
         Scenario::Mixed => {
             // 90 reads over the read scenarios, 10 writes: the runner picks lines uniformly.
-            let reads = [
-                Scenario::ListOrganizations,
-                Scenario::GetDataset,
-                Scenario::ListDatasetsFirst,
-                Scenario::ListDatasetsDeep,
-                Scenario::GetShareObject,
-                Scenario::ShareRequestsToMe,
-                Scenario::SearchCatalog,
-            ];
+            let reads: Vec<Scenario> = Scenario::ALL.into_iter().filter(|s| !s.writes()).collect();
             let mut out = Vec::new();
             for i in 0..90 {
                 let pool = bodies(reads[i % reads.len()], size, user)?;
