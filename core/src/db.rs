@@ -29,6 +29,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // A ping on every checkout doubles the round trips of a request that runs one
+        // statement per checkout; only a connection idle long enough for a proxy or the server
+        // to have dropped it is worth testing first.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     let db = Database::connect(options).await.map_err(ConnectError::Connect)?;
     if url.starts_with("sqlite:") {
