@@ -1,9 +1,11 @@
 //! What other resources show of an environment (a dataset's "environment" field): the public
 //! facts of many environments at once, for one query per level of a GraphQL answer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryResult, QuerySelect,
+};
 use sluice_entities::{environment as env, environment_group as eg, organization as org};
 
 use super::{Environment, Environments, UserRole};
@@ -29,43 +31,67 @@ impl EnvironmentCard {
 }
 
 impl Environments<'_> {
-    /// Cards of the given environments; unknown ones are left out. Three queries, whatever the
-    /// number of environments.
+    /// Cards of the given environments; unknown ones are left out. One query, whatever the number
+    /// of environments: a row per team, each carrying its environment and organization.
     pub async fn cards(&self, uris: &[String]) -> Result<HashMap<String, EnvironmentCard>> {
-        let envs = env::Entity::find()
+        let rows = env::Entity::find()
             .filter(env::Column::EnvironmentUri.is_in(uris.iter().cloned()))
+            .join(
+                JoinType::LeftJoin,
+                env::Entity::belongs_to(org::Entity)
+                    .from(env::Column::OrganizationUri)
+                    .to(org::Column::OrganizationUri)
+                    .into(),
+            )
+            .join_rev(
+                JoinType::LeftJoin,
+                eg::Entity::belongs_to(env::Entity)
+                    .from(eg::Column::EnvironmentUri)
+                    .to(env::Column::EnvironmentUri)
+                    .into(),
+            )
+            .column_as(org::Column::Label, ORGANIZATION_LABEL)
+            .column_as(org::Column::Name, ORGANIZATION_NAME)
+            .column_as(eg::Column::GroupUri, TEAM)
+            .into_model::<CardRow>()
             .all(self.db)
             .await?;
-        let org_uris: Vec<String> = envs.iter().map(|e| e.organization_uri.clone()).collect();
-        let orgs: HashMap<String, org::Model> = org::Entity::find()
-            .filter(org::Column::OrganizationUri.is_in(org_uris))
-            .all(self.db)
-            .await?
-            .into_iter()
-            .map(|o| (o.organization_uri.clone(), o))
-            .collect();
-        let mut teams: HashMap<String, Vec<String>> = HashMap::new();
-        for g in eg::Entity::find()
-            .filter(eg::Column::EnvironmentUri.is_in(uris.iter().cloned()))
-            .all(self.db)
-            .await?
-        {
-            teams.entry(g.environment_uri).or_default().push(g.group_uri);
+        let mut cards: HashMap<String, EnvironmentCard> = HashMap::with_capacity(uris.len());
+        for row in rows {
+            let card = match cards.entry(row.environment.environment_uri.clone()) {
+                Entry::Occupied(card) => card.into_mut(),
+                Entry::Vacant(slot) => slot.insert(EnvironmentCard {
+                    organization_label: row.organization_label.unwrap_or_default(),
+                    organization_name: row.organization_name.unwrap_or_default(),
+                    teams: Vec::new(),
+                    environment: Environment::from_model(row.environment)?,
+                }),
+            };
+            card.teams.extend(row.team);
         }
-        envs.into_iter()
-            .map(|e| {
-                let organization = orgs.get(&e.organization_uri);
-                let uri = e.environment_uri.clone();
-                Ok((
-                    uri.clone(),
-                    EnvironmentCard {
-                        organization_label: organization.map(|o| o.label.clone()).unwrap_or_default(),
-                        organization_name: organization.map(|o| o.name.clone()).unwrap_or_default(),
-                        teams: teams.remove(&uri).unwrap_or_default(),
-                        environment: Environment::from_model(e)?,
-                    },
-                ))
-            })
-            .collect()
+        Ok(cards)
+    }
+}
+
+const ORGANIZATION_LABEL: &str = "sluice_organization_label";
+const ORGANIZATION_NAME: &str = "sluice_organization_name";
+const TEAM: &str = "sluice_team";
+
+/// An environment joined with its organization and one of its teams (none if it has none).
+struct CardRow {
+    environment: env::Model,
+    organization_label: Option<String>,
+    organization_name: Option<String>,
+    team: Option<String>,
+}
+
+impl FromQueryResult for CardRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> std::result::Result<Self, DbErr> {
+        Ok(Self {
+            environment: env::Model::from_query_result(res, pre)?,
+            organization_label: res.try_get(pre, ORGANIZATION_LABEL)?,
+            organization_name: res.try_get(pre, ORGANIZATION_NAME)?,
+            team: res.try_get(pre, TEAM)?,
+        })
     }
 }
