@@ -1,8 +1,9 @@
 //! Paged lists in data.all's shape: `{count page pages hasNext hasPrevious nodes}`.
 
 use sea_orm::{
-    Condition,
-    sea_query::{Expr, Func, IntoColumnRef, LikeExpr},
+    Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryResult,
+    QuerySelect, QueryTrait, Select,
+    sea_query::{Expr, Func, IntoColumnRef, LikeExpr, Query, SubQueryStatement},
 };
 
 use crate::{Error, Result};
@@ -63,6 +64,16 @@ impl<T> Page<T> {
         self.page > 1
     }
 
+    /// [`Page::map`] with a conversion that can fail.
+    pub fn try_map<U>(self, f: impl FnMut(T) -> Result<U>) -> Result<Page<U>> {
+        Ok(Page {
+            count: self.count,
+            page: self.page,
+            page_size: self.page_size,
+            nodes: self.nodes.into_iter().map(f).collect::<Result<_>>()?,
+        })
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             count: self.count,
@@ -70,6 +81,52 @@ impl<T> Page<T> {
             page_size: self.page_size,
             nodes: self.nodes.into_iter().map(f).collect(),
         }
+    }
+}
+
+/// The page `request` asks for of `query` (filtered and ordered), with the number of rows the
+/// query matches, in one round trip: the count rides along as an uncorrelated subquery, which
+/// Postgres and SQLite evaluate once, so the work is that of a count and a page but the latency
+/// is one statement's. A page past the end has no row to carry the count, so only then is it
+/// asked for on its own.
+pub async fn fetch<E, C>(db: &C, query: Select<E>, request: PageRequest) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let mut matching = query.clone();
+    QueryTrait::query(&mut matching).clear_order_by();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(matching.clone().into_query(), "sluice_matching")
+        .to_owned();
+    let rows = query
+        .expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL)
+        .offset(request.offset())
+        .limit(request.page_size)
+        .into_model::<Counted<E::Model>>()
+        .all(db)
+        .await?;
+    let count = match rows.first() {
+        Some(first) => u64::try_from(first.total).unwrap_or_default(),
+        None if request.offset() == 0 => 0,
+        None => matching.count(db).await?,
+    };
+    Ok(Page::new(request, count, rows.into_iter().map(|r| r.row).collect()))
+}
+
+const TOTAL: &str = "sluice_total";
+
+/// A row of a page with the count of the whole list beside it.
+struct Counted<M> {
+    total: i64,
+    row: M,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Counted<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> std::result::Result<Self, DbErr> {
+        Ok(Self { total: res.try_get(pre, TOTAL)?, row: M::from_query_result(res, pre)? })
     }
 }
 

@@ -4,7 +4,6 @@
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::dataset_location as loc;
@@ -15,7 +14,7 @@ use crate::{
     environments::{LinkError, onboarding},
     error::OnConflict,
     organizations::validate,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog},
     tasks::{NewTask, store},
     uri::new_uri,
@@ -137,15 +136,9 @@ impl Datasets<'_> {
             let columns = [loc::Column::Label, loc::Column::S3Prefix, loc::Column::Description];
             query = query.filter(contains_any(term, columns.map(|c| (loc::Entity, c))));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(loc::Column::S3Prefix)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(DatasetFolder::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        page::fetch(self.db, query.order_by_asc(loc::Column::S3Prefix), page)
+            .await?
+            .try_map(DatasetFolder::from_model)
     }
 
     /// Creates the prefix in the dataset's bucket, then the folder. Needs CREATE_DATASET_FOLDER.

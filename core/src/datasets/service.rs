@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde_json::json;
 use sluice_entities::{dataset as ds, stack};
@@ -15,7 +15,7 @@ use crate::{
     Actor, Error, Result, audit,
     environments::{self, stacks},
     organizations::validate,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
@@ -140,7 +140,6 @@ impl Datasets<'_> {
         if !filter.roles.is_empty() {
             query = query.filter(role_condition(actor, &filter.roles));
         }
-        let count = query.clone().count(self.db).await?;
         for (field, order) in &filter.sort {
             let column = match field {
                 DatasetSort::Label => ds::Column::Label,
@@ -152,15 +151,8 @@ impl Datasets<'_> {
                 SortOrder::Desc => query.order_by_desc(column),
             };
         }
-        let rows = query
-            .order_by_asc(ds::Column::Label)
-            .order_by_asc(ds::Column::DatasetUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(Dataset::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_asc(ds::Column::Label).order_by_asc(ds::Column::DatasetUri);
+        page::fetch(self.db, query, page).await?.try_map(Dataset::from_model)
     }
 
     pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<Dataset> {

@@ -1,17 +1,14 @@
 //! Consumption principals: IAM roles that Sluice does not manage but that can receive shares in
 //! an environment, each owned by one of the environment's teams.
 
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sluice_entities::{consumption_principal as cp, environment_group as eg};
 
 use super::{Environments, RESOURCE_TYPE, model};
 use crate::{
     Actor, Error, Result, audit,
     error::OnConflict,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog},
     uri::new_uri,
 };
@@ -219,13 +216,6 @@ impl Environments<'_> {
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             query = query.filter(contains_any(term, [(cp::Entity, cp::Column::Name)]));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(cp::Column::Name)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+        Ok(page::fetch(self.db, query.order_by_asc(cp::Column::Name), page).await?.map(Into::into))
     }
 }

@@ -1,17 +1,14 @@
 //! Teams in an environment: each has permissions there and an IAM role in the account, which
 //! the environment stack creates (or the team brings).
 
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sluice_entities::environment_group as eg;
 
 use super::{Environment, EnvironmentGroup, Environments, RESOURCE_TYPE, model, names, stacks};
 use crate::{
     Actor, Error, Result, audit,
     organizations::validate,
-    page::{Page, PageRequest},
+    page::{self, Page, PageRequest},
     permissions::{self, catalog},
 };
 
@@ -198,14 +195,7 @@ impl Environments<'_> {
         permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::LIST_ENVIRONMENT_GROUPS)
             .await?;
         let query = eg::Entity::find().filter(eg::Column::EnvironmentUri.eq(uri));
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(eg::Column::GroupUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+        Ok(page::fetch(self.db, query.order_by_asc(eg::Column::GroupUri), page).await?.map(Into::into))
     }
 
     /// Every team of the environment, for the stack deploy. For the long tasks.

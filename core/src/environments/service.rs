@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use sluice_entities::{environment as env, environment_group as eg, stack};
@@ -20,7 +20,7 @@ use crate::{
     Actor, Error, Result, audit,
     error::OnConflict,
     organizations::{self, Organization},
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
     uri::new_uri,
@@ -239,16 +239,8 @@ impl Environments<'_> {
             ];
             query = query.filter(contains_any(term, columns.map(|c| (env::Entity, c))));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(env::Column::Label)
-            .order_by_asc(env::Column::EnvironmentUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(Environment::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_asc(env::Column::Label).order_by_asc(env::Column::EnvironmentUri);
+        page::fetch(self.db, query, page).await?.try_map(Environment::from_model)
     }
 
     pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyEnvironment) -> Result<Environment> {

@@ -1,6 +1,6 @@
 //! Teams in an organization: invite, change, remove and list them.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sluice_entities::organization_group as og;
 
 use super::{
@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     Actor, Error, Result, audit,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog},
 };
 
@@ -132,23 +132,13 @@ impl Organizations<'_> {
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             query = query.filter(contains_any(term, [(og::Entity, og::Column::GroupUri)]));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(og::Column::GroupUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows
-            .into_iter()
-            .map(|r| OrganizationGroup {
-                organization_uri: r.organization_uri,
-                group_uri: r.group_uri,
-                invited_by: r.invited_by,
-                created: r.created,
-            })
-            .collect();
-        Ok(Page::new(page, count, nodes))
+        let rows = page::fetch(self.db, query.order_by_asc(og::Column::GroupUri), page).await?;
+        Ok(rows.map(|r| OrganizationGroup {
+            organization_uri: r.organization_uri,
+            group_uri: r.group_uri,
+            invited_by: r.invited_by,
+            created: r.created,
+        }))
     }
 
     pub async fn group_permissions(&self, actor: &Actor, uri: &str, group: &str) -> Result<Vec<String>> {

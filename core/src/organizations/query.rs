@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use sluice_entities::{organization as org, organization_group as og};
@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     Actor, Result,
-    page::{Page, PageRequest, contains_any, contains_pattern},
+    page::{self, Page, PageRequest, contains_any, contains_pattern},
     permissions::{catalog, granted_resources},
 };
 
@@ -48,7 +48,6 @@ impl Organizations<'_> {
         if !filter.roles.is_empty() {
             query = query.filter(role_condition(actor, &filter.roles));
         }
-        let count = query.clone().count(self.db).await?;
         for sort in &filter.sort {
             let column = match sort.field {
                 SortField::Created => org::Column::Created,
@@ -57,15 +56,8 @@ impl Organizations<'_> {
             };
             query = query.order_by(column, if sort.descending { Order::Desc } else { Order::Asc });
         }
-        let rows = query
-            .order_by_asc(org::Column::Label)
-            .order_by_asc(org::Column::OrganizationUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(Organization::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_asc(org::Column::Label).order_by_asc(org::Column::OrganizationUri);
+        page::fetch(self.db, query, page).await?.try_map(Organization::from_model)
     }
 
     /// Stats for many organizations in one query, for the API's batch loader. Organizations the

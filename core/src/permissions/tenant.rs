@@ -3,15 +3,15 @@
 use std::{collections::HashSet, sync::Mutex};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::OnConflict,
 };
 use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
 
 use super::{GROUP, catalog, require_admin};
 use crate::{
     Actor, Error, Result, audit,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     uri::new_sid,
 };
 
@@ -117,28 +117,18 @@ impl TenantAdmin<'_> {
         if let Some(term) = term.filter(|t| !t.trim().is_empty()) {
             query = query.filter(contains_any(term, [(tp::Entity, tp::Column::PrincipalId)]));
         }
-        let count = query.clone().count(self.db).await?;
-        let policies = query
-            .order_by_asc(tp::Column::PrincipalId)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let sids: Vec<String> = policies.iter().map(|p| p.sid.clone()).collect();
+        let policies = page::fetch(self.db, query.order_by_asc(tp::Column::PrincipalId), page).await?;
+        let sids: Vec<String> = policies.nodes.iter().map(|p| p.sid.clone()).collect();
         let grants = tpp::Entity::find()
             .filter(tpp::Column::Sid.is_in(sids))
             .order_by_asc(tpp::Column::Permission)
             .all(self.db)
             .await?;
-        let nodes = policies
-            .into_iter()
-            .map(|p| TenantGroup {
-                permissions: grants.iter().filter(|g| g.sid == p.sid).map(|g| g.permission.clone()).collect(),
-                group_uri: p.principal_id,
-                created: p.created,
-            })
-            .collect();
-        Ok(Page::new(page, count, nodes))
+        Ok(policies.map(|p| TenantGroup {
+            permissions: grants.iter().filter(|g| g.sid == p.sid).map(|g| g.permission.clone()).collect(),
+            group_uri: p.principal_id,
+            created: p.created,
+        }))
     }
 
     /// Replaces the group's tenant permissions with `permissions`, creating its policy if the

@@ -2,15 +2,15 @@
 //! requesters' outbox, items with their filters, and the processing log.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use sluice_entities::{share_item as si, share_log, share_object as so};
 
 use super::{RESOURCE_TYPE, Share, ShareItem, ShareRole, Shares, state::ItemStatus};
 use crate::{
     Actor, Error, Result, datasets,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     uri::new_uri,
 };
@@ -132,15 +132,8 @@ impl Shares<'_> {
                     .add(si::Column::HealthStatus.is_null())
             });
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(si::Column::ItemName)
-            .order_by_asc(si::Column::ShareItemUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+        let query = query.order_by_asc(si::Column::ItemName).order_by_asc(si::Column::ShareItemUri);
+        Ok(page::fetch(self.db, query, page).await?.map(Into::into))
     }
 
     /// Shares of datasets the actor's teams approve for.
@@ -184,16 +177,8 @@ impl Shares<'_> {
             let columns = [so::Column::PrincipalName, so::Column::GroupUri, so::Column::RequestPurpose];
             query = query.filter(contains_any(term, columns.map(|c| (so::Entity, c))));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_desc(so::Column::Updated)
-            .order_by_asc(so::Column::ShareUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(Share::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_desc(so::Column::Updated).order_by_asc(so::Column::ShareUri);
+        page::fetch(self.db, query, page).await?.try_map(Share::from_model)
     }
 
     /// The share's processing log, oldest first.

@@ -1,10 +1,7 @@
 //! Tasks as users see them: a task is visible to whoever may read its target. Platform tasks
 //! are for platform admins.
 
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use sluice_entities::task;
 
@@ -12,7 +9,7 @@ use super::{NewTask, Task, TaskStatus, store, targets};
 use crate::{
     Actor, Error, Result, audit,
     organizations::RESOURCE_TYPE as ORGANIZATION,
-    page::{Page, PageRequest},
+    page::{self, Page, PageRequest},
     permissions::{self, catalog, granted_resources},
 };
 
@@ -80,16 +77,8 @@ impl Tasks<'_> {
         if let Some(status) = filter.status {
             query = query.filter(task::Column::Status.eq(status.as_str()));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_desc(task::Column::Created)
-            .order_by_desc(task::Column::TaskUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(Task::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_desc(task::Column::Created).order_by_desc(task::Column::TaskUri);
+        page::fetch(self.db, query, page).await?.try_map(Task::from_model)
     }
 
     /// Runs a failed task again from its first attempt. Platform admins only.

@@ -76,6 +76,37 @@ async fn a_sync_adds_updates_and_marks_vanished_tables(backend: Backend) {
     assert_eq!(table_batches, 5, "two pages, then one page and a deletion, then one page");
 }
 
+/// The count rides on the page's rows, so a page past the end, which has none, must still say how
+/// many there are; a filter counts only what it matches.
+async fn every_page_counts_the_whole_list_even_past_its_end(backend: Backend) {
+    let (db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
+    let uri = dataset.dataset_uri.as_str();
+    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
+    let names = ["orders", "order_lines", "customers", "orders_archive", "refunds"];
+    sync.apply_page(&db.db, names.iter().map(|n| table(n, &["x"])).collect()).await.expect("page");
+    sync.finish(&db.db).await.expect("finish");
+
+    let list = |term: Option<&'static str>, page: i32| {
+        let core = core.clone();
+        let bob = bob.clone();
+        async move {
+            let request = PageRequest::new(Some(page), Some(2)).expect("page");
+            core.datasets().list_tables(&bob, Some(uri), term, request).await.expect("list")
+        }
+    };
+    let shape = |p: &sluice_core::page::Page<sluice_core::datasets::tables::DatasetTable>| {
+        (p.count, p.pages(), p.nodes.iter().map(|t| t.name.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(shape(&list(None, 1).await), (5, 3, vec!["customers".into(), "order_lines".into()]));
+    assert_eq!(shape(&list(None, 3).await), (5, 3, vec!["refunds".into()]));
+    assert_eq!(shape(&list(None, 4).await), (5, 3, vec![]));
+    assert_eq!(shape(&list(Some("orders"), 2).await), (2, 1, vec![]));
+    assert_eq!(shape(&list(Some("orders"), 1).await), (2, 1, vec!["orders".into(), "orders_archive".into()]));
+    assert_eq!(shape(&list(Some("nothing like it"), 1).await), (0, 0, vec![]));
+}
+
 async fn a_sync_past_the_cap_keeps_the_first_tables_and_deletes_nothing(backend: Backend) {
     let (db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
@@ -172,6 +203,7 @@ async fn only_the_datasets_teams_curate_and_resync_its_tables(backend: Backend) 
 
 on_both_backends!(
     a_sync_adds_updates_and_marks_vanished_tables,
+    every_page_counts_the_whole_list_even_past_its_end,
     a_sync_past_the_cap_keeps_the_first_tables_and_deletes_nothing,
     only_the_datasets_teams_curate_and_resync_its_tables,
 );

@@ -4,7 +4,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde_json::json;
 use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
@@ -18,7 +18,7 @@ use crate::{
     datasets::{Datasets, RESOURCE_TYPE, model},
     environments::{LinkError, onboarding},
     organizations::validate,
-    page::{Page, PageRequest, contains_any},
+    page::{self, Page, PageRequest, contains_any},
     permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
@@ -58,16 +58,8 @@ impl Datasets<'_> {
             let columns = [tbl::Column::Label, tbl::Column::Name, tbl::Column::Description];
             query = query.filter(contains_any(term, columns.map(|c| (tbl::Entity, c))));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(tbl::Column::Name)
-            .order_by_asc(tbl::Column::TableUri)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        let nodes = rows.into_iter().map(DatasetTable::from_model).collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(page, count, nodes))
+        let query = query.order_by_asc(tbl::Column::Name).order_by_asc(tbl::Column::TableUri);
+        page::fetch(self.db, query, page).await?.try_map(DatasetTable::from_model)
     }
 
     /// Tables and folders of each dataset, in two queries.
@@ -97,14 +89,7 @@ impl Datasets<'_> {
             let columns = [col::Column::Name, col::Column::Description];
             query = query.filter(contains_any(term, columns.map(|c| (col::Entity, c))));
         }
-        let count = query.clone().count(self.db).await?;
-        let rows = query
-            .order_by_asc(col::Column::Position)
-            .offset(page.offset())
-            .limit(page.page_size)
-            .all(self.db)
-            .await?;
-        Ok(Page::new(page, count, rows.into_iter().map(Into::into).collect()))
+        Ok(page::fetch(self.db, query.order_by_asc(col::Column::Position), page).await?.map(Into::into))
     }
 
     /// Queues a sync of the dataset's tables from Glue. Needs SYNC_DATASET. Returns the task's
