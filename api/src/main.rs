@@ -186,6 +186,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         dev_issuer: dev_issuer.clone(),
         iam,
         max_body_bytes: config.max_body_bytes,
+        documents: Default::default(),
         web: Some(sluice_api::web::WebUi {
             dir: config.frontend_dir.clone(),
             sign_in: config.sign_in.clone(),

@@ -22,6 +22,7 @@ use crate::{
     graphql::{
         Caller, SluiceSchema,
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
+        documents::DocumentCache,
         organizations::StatsLoader,
         shares::ShareStatisticsLoader,
         to_gql,
@@ -41,6 +42,7 @@ pub struct AppState {
     pub metrics: MetricsState,
     /// The web UI at `/`; `None` serves the API alone.
     pub web: Option<crate::web::WebUi>,
+    pub documents: Arc<DocumentCache>,
 }
 
 pub fn build_app(state: AppState) -> Router {
@@ -91,6 +93,7 @@ async fn graphiql_or_query(
 async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Request) -> GraphQLResponse {
     let caller = authenticate(state, headers).await;
     let mut req = req.data(caller.clone());
+    state.documents.prepare(&mut req);
     if let Caller::Authenticated(actor) = caller {
         let core = state.core.clone();
         req = req

@@ -3,6 +3,7 @@
 
 mod catalog;
 pub(crate) mod datasets;
+pub mod documents;
 pub(crate) mod environments;
 mod error;
 pub(crate) mod iam;

@@ -103,6 +103,7 @@ impl TestApp {
             }),
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
             web: options.web,
+            documents: Default::default(),
         };
         tokio::spawn(async move {
             axum::serve(listener, build_app(state)).await.expect("serve");
