@@ -17,6 +17,7 @@ mod m20261124_000008_dataset_items;
 mod m20261124_000009_shares;
 mod m20261125_000010_iam_principals;
 mod m20261126_000011_grant_lookup;
+mod m20261127_000012_grant_probe;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_shares::Migration),
             Box::new(m20261125_000010_iam_principals::Migration),
             Box::new(m20261126_000011_grant_lookup::Migration),
+            Box::new(m20261127_000012_grant_probe::Migration),
         ]
     }
 }
