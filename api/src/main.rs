@@ -22,11 +22,6 @@ use sluice_worker::{
 };
 use tokio_util::sync::CancellationToken;
 
-// A request allocates and frees many small buffers across two worker threads; glibc's malloc
-// spent about a tenth of the server's CPU on them (benchmarks in bench/results).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "sluice", version, about = "Self-hostable data sharing for AWS")]
 struct Cli {
