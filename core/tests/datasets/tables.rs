@@ -100,6 +100,7 @@ async fn every_page_counts_the_whole_list_even_past_its_end(backend: Backend) {
         (p.count, p.pages(), p.nodes.iter().map(|t| t.name.clone()).collect::<Vec<_>>())
     };
     assert_eq!(shape(&list(None, 1).await), (5, 3, vec!["customers".into(), "order_lines".into()]));
+    assert_eq!(shape(&list(None, 2).await), (5, 3, vec!["orders".into(), "orders_archive".into()]));
     assert_eq!(shape(&list(None, 3).await), (5, 3, vec!["refunds".into()]));
     assert_eq!(shape(&list(None, 4).await), (5, 3, vec![]));
     assert_eq!(shape(&list(Some("orders"), 2).await), (2, 1, vec![]));
