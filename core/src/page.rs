@@ -101,7 +101,8 @@ where
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(matching.clone().into_query(), "sluice_matching")
         .to_owned();
-    let query = query.expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL);
+    let query =
+        query.expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL);
     let query = match (request.offset(), single_key::<E>()) {
         (offset, Some(key)) if offset > 0 => {
             // Rows skipped by OFFSET are still read; skip them by key alone (an index-only walk
@@ -112,11 +113,7 @@ where
         }
         (offset, _) => query.offset(offset),
     };
-    let rows = query
-        .limit(request.page_size)
-        .into_model::<Counted<E::Model>>()
-        .all(db)
-        .await?;
+    let rows = query.limit(request.page_size).into_model::<Counted<E::Model>>().all(db).await?;
     let count = match rows.first() {
         Some(first) => u64::try_from(first.total).unwrap_or_default(),
         None if request.offset() == 0 => 0,
