@@ -101,36 +101,28 @@ where
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(matching.clone().into_query(), "sluice_matching")
         .to_owned();
-    let query =
-        query.expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL);
     let query = match (request.offset(), single_key::<E>()) {
         (offset, Some(key)) if offset > 0 => {
             // Rows skipped by OFFSET are still read; skip them by key alone (an index-only walk
             // for lists sorted by an indexed column), then read whole rows for the page only.
             // A user in 50 teams reading the last of 5,000 datasets at size L: 54 → 21 ms.
-            let keys = matching_page_keys(&query, key, offset, request.page_size);
-            query.filter(key.in_subquery(keys))
+            let keys = query.clone().select_only().column(key).offset(offset).limit(request.page_size);
+            query.filter(key.in_subquery(keys.into_query()))
         }
         (offset, _) => query.offset(offset),
     };
-    let rows = query.limit(request.page_size).into_model::<Counted<E::Model>>().all(db).await?;
+    let rows = query
+        .expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL)
+        .limit(request.page_size)
+        .into_model::<Counted<E::Model>>()
+        .all(db)
+        .await?;
     let count = match rows.first() {
         Some(first) => u64::try_from(first.total).unwrap_or_default(),
         None if request.offset() == 0 => 0,
         None => matching.count(db).await?,
     };
     Ok(Page::new(request, count, rows.into_iter().map(|r| r.row).collect()))
-}
-
-/// The page's keys, in the list's order: `query` with the same filters and order, selecting only
-/// the primary key.
-fn matching_page_keys<E: EntityTrait>(
-    query: &Select<E>,
-    key: E::Column,
-    offset: u64,
-    limit: u64,
-) -> sea_orm::sea_query::SelectStatement {
-    query.clone().select_only().column(key).offset(offset).limit(limit).into_query()
 }
 
 /// The entity's key column, when its primary key has just one.
