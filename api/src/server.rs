@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{dataloader::DataLoader, http::GraphiQLSource};
+use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Json, Router,
@@ -21,6 +21,7 @@ use crate::{
     auth::{DevIssuer, IamAuthError, IamVerifier, Verifier},
     graphql::{
         Caller, SluiceSchema,
+        batch::Batcher,
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
         documents::DocumentCache,
         organizations::StatsLoader,
@@ -97,20 +98,13 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
     if let Caller::Authenticated(actor) = caller {
         let core = state.core.clone();
         req = req
-            .data(loader(EnvironmentCardLoader { core: core.clone() }))
-            .data(loader(DatasetLoader { core: core.clone() }))
-            .data(loader(DatasetStackLoader { core: core.clone(), actor: actor.clone() }))
-            .data(loader(ShareStatisticsLoader { core: core.clone() }))
-            .data(loader(StatsLoader { core, actor }));
+            .data(Batcher::new(EnvironmentCardLoader { core: core.clone() }))
+            .data(Batcher::new(DatasetLoader { core: core.clone() }))
+            .data(Batcher::new(DatasetStackLoader { core: core.clone(), actor: actor.clone() }))
+            .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
+            .data(Batcher::new(StatsLoader { core, actor }));
     }
     state.schema.execute(req).await.into()
-}
-
-/// Sibling fields ask for their keys within one poll of the answer, microseconds apart, so a
-/// batch needs far less than async-graphql's default 1 ms wait, which every answer with a
-/// loader paid in full.
-fn loader<T>(batch: T) -> DataLoader<T> {
-    DataLoader::new(batch, tokio::spawn).delay(std::time::Duration::from_micros(200))
 }
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {

@@ -1,31 +1,30 @@
 //! Batched loads for a page of datasets: their environments and their stacks, one query set per
 //! level however many datasets the page holds.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
-use async_graphql::{
-    Context,
-    dataloader::{DataLoader, Loader},
-};
+use async_graphql::Context;
 use sluice_core::{
     Actor, Core,
     datasets::Dataset,
     environments::{EnvironmentCard, Stack},
 };
 
-use crate::graphql::to_gql;
+use crate::graphql::{
+    batch::{BatchLoad, Batcher},
+    to_gql,
+};
 
 /// Environments by URI, with their organization and teams.
 pub struct EnvironmentCardLoader {
     pub core: Core,
 }
 
-impl Loader<String> for EnvironmentCardLoader {
+impl BatchLoad for EnvironmentCardLoader {
     type Value = EnvironmentCard;
-    type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.core.environments().cards(keys).await.map_err(|e| Arc::new(to_gql(e)))
+    async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        self.core.environments().cards(keys).await.map_err(to_gql)
     }
 }
 
@@ -34,12 +33,11 @@ pub struct DatasetLoader {
     pub core: Core,
 }
 
-impl Loader<String> for DatasetLoader {
+impl BatchLoad for DatasetLoader {
     type Value = Dataset;
-    type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.core.datasets().load_many(keys).await.map_err(|e| Arc::new(to_gql(e)))
+    async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        self.core.datasets().load_many(keys).await.map_err(to_gql)
     }
 }
 
@@ -49,12 +47,11 @@ pub struct DatasetStackLoader {
     pub actor: Actor,
 }
 
-impl Loader<String> for DatasetStackLoader {
+impl BatchLoad for DatasetStackLoader {
     type Value = Stack;
-    type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.core.datasets().stacks(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))
+    async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        self.core.datasets().stacks(&self.actor, keys).await.map_err(to_gql)
     }
 }
 
@@ -62,16 +59,13 @@ pub(crate) async fn card(
     ctx: &Context<'_>,
     environment_uri: &str,
 ) -> async_graphql::Result<Option<EnvironmentCard>> {
-    let loader = ctx.data::<DataLoader<EnvironmentCardLoader>>()?;
-    loader.load_one(environment_uri.to_owned()).await.map_err(|e| (*e).clone())
+    ctx.data::<Batcher<EnvironmentCardLoader>>()?.load_one(environment_uri).await
 }
 
 pub(crate) async fn stack(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Stack>> {
-    let loader = ctx.data::<DataLoader<DatasetStackLoader>>()?;
-    loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
+    ctx.data::<Batcher<DatasetStackLoader>>()?.load_one(dataset_uri).await
 }
 
 pub(crate) async fn dataset(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Dataset>> {
-    let loader = ctx.data::<DataLoader<DatasetLoader>>()?;
-    loader.load_one(dataset_uri.to_owned()).await.map_err(|e| (*e).clone())
+    ctx.data::<Batcher<DatasetLoader>>()?.load_one(dataset_uri).await
 }

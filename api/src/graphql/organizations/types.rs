@@ -1,9 +1,6 @@
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
-use async_graphql::{
-    Context, Enum, ID, InputObject, Object, SimpleObject,
-    dataloader::{DataLoader, Loader},
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use sluice_core::{
     Actor, Core,
     organizations::{
@@ -13,7 +10,9 @@ use sluice_core::{
 };
 
 use crate::graphql::{
-    GqlResult, actor, core,
+    GqlResult, actor,
+    batch::{BatchLoad, Batcher},
+    core,
     environments::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult},
     paged::paged,
     permissions::GroupGql,
@@ -68,12 +67,8 @@ impl OrganizationGql {
     }
     /// Counts, loaded for a whole page of organizations in one query.
     async fn stats(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationStats> {
-        let loader = ctx.data::<DataLoader<StatsLoader>>()?;
-        let stats = loader
-            .load_one(self.0.organization_uri.clone())
-            .await
-            .map_err(|e| (*e).clone())?
-            .unwrap_or_default();
+        let stats =
+            ctx.data::<Batcher<StatsLoader>>()?.load_one(&self.0.organization_uri).await?.unwrap_or_default();
         let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(OrganizationStats {
             groups: int(stats.groups),
@@ -115,14 +110,11 @@ pub struct StatsLoader {
     pub actor: Actor,
 }
 
-impl Loader<String> for StatsLoader {
+impl BatchLoad for StatsLoader {
     type Value = sluice_core::organizations::OrganizationStats;
-    type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let stats =
-            self.core.organizations().stats(&self.actor, keys).await.map_err(|e| Arc::new(to_gql(e)))?;
-        Ok(stats)
+    async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        self.core.organizations().stats(&self.actor, keys).await.map_err(to_gql)
     }
 }
 

@@ -1,33 +1,31 @@
 //! Batched loads for a page of shares: their item counts, one query however many shares the
 //! page holds (and however many fields ask).
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
-use async_graphql::{
-    Context,
-    dataloader::{DataLoader, Loader},
-};
+use async_graphql::Context;
 use sluice_core::{Core, shares::ShareStatistics};
 
-use crate::graphql::to_gql;
+use crate::graphql::{
+    batch::{BatchLoad, Batcher},
+    to_gql,
+};
 
 /// Item counts by share URI. Only shares already read through an authorized query reach it.
 pub struct ShareStatisticsLoader {
     pub core: Core,
 }
 
-impl Loader<String> for ShareStatisticsLoader {
+impl BatchLoad for ShareStatisticsLoader {
     type Value = ShareStatistics;
-    type Error = Arc<async_graphql::Error>;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        self.core.shares().statistics_many(keys).await.map_err(|e| Arc::new(to_gql(e)))
+    async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        self.core.shares().statistics_many(keys).await.map_err(to_gql)
     }
 }
 
 /// The share's item counts, through the request's loader.
 pub(super) async fn statistics(ctx: &Context<'_>, share_uri: &str) -> async_graphql::Result<ShareStatistics> {
-    let loader = ctx.data::<DataLoader<ShareStatisticsLoader>>()?;
-    let found = loader.load_one(share_uri.to_owned()).await.map_err(|e| (*e).clone())?;
+    let found = ctx.data::<Batcher<ShareStatisticsLoader>>()?.load_one(share_uri).await?;
     Ok(found.unwrap_or_default())
 }
