@@ -41,6 +41,10 @@ pub struct TantivyIndex {
     fields: Arc<Fields>,
     /// One writer at a time in this process; Tantivy's lock file guards across processes.
     write: tokio::sync::Mutex<()>,
+    /// A search is CPU work from start to end, so more searches at once than cores only adds
+    /// threads, each holding its own collectors and malloc arena: at 64 clients the server's
+    /// memory went past its 150 MB target. Searches beyond this many wait their turn.
+    searches: Arc<tokio::sync::Semaphore>,
     needs_rebuild: bool,
     dir: Option<PathBuf>,
 }
@@ -85,7 +89,16 @@ impl TantivyIndex {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(internal)?;
-        Ok(Self { index, reader, fields, write: tokio::sync::Mutex::new(()), needs_rebuild, dir: None })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            write: tokio::sync::Mutex::new(()),
+            searches: Arc::new(tokio::sync::Semaphore::new(cores)),
+            needs_rebuild,
+            dir: None,
+        })
     }
 
     /// The folder given to [`Self::open`].
@@ -189,12 +202,18 @@ impl SearchIndex for TantivyIndex {
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        // Owned, and moved into the blocking task: a caller that gives up stops waiting, but the
+        // search it started keeps its slot until it ends.
+        let turn = self.searches.clone().acquire_owned().await.map_err(internal)?;
         let searcher = self.reader.searcher();
         let fields = self.fields.clone();
         let request = request.clone();
-        tokio::task::spawn_blocking(move || query::search(&searcher, &fields, &request))
-            .await
-            .map_err(internal)?
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            query::search(&searcher, &fields, &request)
+        })
+        .await
+        .map_err(internal)?
     }
 
     async fn inventory(&self) -> Result<Vec<(String, String)>> {
