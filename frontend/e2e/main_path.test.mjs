@@ -118,10 +118,12 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
     await bob.goto("/catalog");
   }
   // The kind facet narrows the search to tables, and the table's hit stays.
-  const tableKind = bob.getByRole("group", { name: "Kind" }).getByRole("checkbox", { name: /^table \(\d+\)$/ });
-  await tableKind.click();
+  const kinds = bob.getByRole("group", { name: "Kind" });
+  await kinds.getByRole("checkbox", { name: /^table \(\d+\)$/ }).click();
   await bob.waitForURL(/resourceKind=table/);
-  assert.ok(await tableKind.isChecked(), "the ticked kind stays ticked");
+  // The URL changes a render before the box shows it, so this waits for the box.
+  const ticked = kinds.getByRole("checkbox", { name: /^table \(\d+\)$/, checked: true });
+  assert.ok(await ticked.waitFor({ timeout: 5_000 }).then(() => true, () => false), "the ticked kind stays ticked");
   // The other kinds keep their counts, so the user can add or switch to them.
   const datasetKind = bob.getByRole("group", { name: "Kind" }).getByRole("checkbox", { name: /^dataset \([1-9]\d*\)$/ });
   await datasetKind.waitFor();
