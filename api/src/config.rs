@@ -50,6 +50,9 @@ pub struct Config {
     pub max_complexity: usize,
     /// `SLUICE_MAX_BODY_BYTES`: largest request body accepted.
     pub max_body_bytes: usize,
+    /// `SLUICE_READ_CACHE_ENTRIES`: answers of each kind the read cache keeps (datasets, their
+    /// tables, folders, environments, stacks, pages of datasets); 0 turns it off.
+    pub read_cache_entries: usize,
     /// `SLUICE_QUEUE` and its settings: where tasks are published.
     pub queue: QueueSettings,
     /// `SLUICE_LAUNCHER` and its settings: where long tasks run.
@@ -195,6 +198,7 @@ impl Config {
             max_depth: env.parse("SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
             max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
             max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
+            read_cache_entries: env.parse("SLUICE_READ_CACHE_ENTRIES", "1000", "a whole number")?,
             embedded_worker: env.bool("SLUICE_EMBEDDED_WORKER", queue == QueueSettings::Embedded)?,
             trust_account_id: match env.get("SLUICE_TRUST_ACCOUNT_ID") {
                 Some(id) if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) => Some(id),

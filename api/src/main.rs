@@ -10,7 +10,7 @@ use sluice_api::{
     build_app,
     config::Config,
     db,
-    graphql::{self, Limits},
+    graphql::{self, Limits, read_cache::ReadCache},
     telemetry,
 };
 use sluice_core::environments::AwsSettings;
@@ -169,6 +169,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let stop = CancellationToken::new();
     let mut background = pipeline.start(&stop, true, config.embedded_worker);
+    let read_cache = Arc::new(ReadCache::new(config.read_cache_entries, core.db().clone()));
     let state = AppState {
         schema: graphql::build_schema(core.clone(), limits),
         metrics: MetricsState {
@@ -182,6 +183,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         iam,
         max_body_bytes: config.max_body_bytes,
         documents: Default::default(),
+        read_cache,
         web: Some(sluice_api::web::WebUi {
             dir: config.frontend_dir.clone(),
             sign_in: config.sign_in.clone(),

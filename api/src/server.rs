@@ -25,6 +25,7 @@ use crate::{
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
         documents::DocumentCache,
         organizations::StatsLoader,
+        read_cache::{ReadCache, RequestReads},
         shares::ShareStatisticsLoader,
         to_gql,
     },
@@ -44,6 +45,8 @@ pub struct AppState {
     /// The web UI at `/`; `None` serves the API alone.
     pub web: Option<crate::web::WebUi>,
     pub documents: Arc<DocumentCache>,
+    /// Answers kept between requests while nothing behind them changes.
+    pub read_cache: Arc<ReadCache>,
 }
 
 pub fn build_app(state: AppState) -> Router {
@@ -97,12 +100,23 @@ async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Requ
     state.documents.prepare(&mut req);
     if let Caller::Authenticated(actor) = caller {
         let core = state.core.clone();
+        let read_only = req.parsed_query().is_ok_and(|doc| {
+            doc.operations
+                .iter()
+                .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query)
+        });
+        let reads = RequestReads::new(state.read_cache.clone(), &actor, read_only);
         req = req
-            .data(Batcher::new(EnvironmentCardLoader { core: core.clone() }))
-            .data(Batcher::new(DatasetLoader { core: core.clone() }))
-            .data(Batcher::new(DatasetStackLoader { core: core.clone(), actor: actor.clone() }))
+            .data(Batcher::new(EnvironmentCardLoader { core: core.clone(), reads: reads.clone() }))
+            .data(Batcher::new(DatasetLoader { core: core.clone(), reads: reads.clone() }))
+            .data(Batcher::new(DatasetStackLoader {
+                core: core.clone(),
+                actor: actor.clone(),
+                reads: reads.clone(),
+            }))
             .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
-            .data(Batcher::new(StatsLoader { core, actor }));
+            .data(Batcher::new(StatsLoader { core, actor }))
+            .data(reads);
     }
     state.schema.execute(req).await.into()
 }

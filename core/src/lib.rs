@@ -13,6 +13,7 @@ pub mod iam;
 pub mod organizations;
 pub mod page;
 pub mod permissions;
+pub mod read_epoch;
 pub mod shares;
 pub mod tasks;
 #[cfg(any(test, feature = "testkit"))]

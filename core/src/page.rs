@@ -12,7 +12,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 10;
 /// Larger requests are reduced to this; the response's pageSize says what was used.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     /// 1-based.
     pub page: u64,

@@ -18,6 +18,7 @@ mod m20261124_000009_shares;
 mod m20261125_000010_iam_principals;
 mod m20261126_000011_grant_lookup;
 mod m20261127_000012_grant_probe;
+mod m20261128_000013_read_epoch;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_iam_principals::Migration),
             Box::new(m20261126_000011_grant_lookup::Migration),
             Box::new(m20261127_000012_grant_probe::Migration),
+            Box::new(m20261128_000013_read_epoch::Migration),
         ]
     }
 }

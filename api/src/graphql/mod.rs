@@ -11,6 +11,7 @@ pub(crate) mod iam;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
+pub mod read_cache;
 pub(crate) mod shares;
 pub(crate) mod tasks;
 

@@ -24,7 +24,7 @@ const IMPORT: &str = r#"mutation($input: ImportDatasetInput) {
 
 /// An organization and environment of TeamA, with TeamB invited to create datasets and TeamC
 /// invited without that right. Returns (app, alice, bob, carol, org, env).
-async fn setup(backend: Backend) -> (TestApp, String, String, String, String, String) {
+pub(crate) async fn setup(backend: Backend) -> (TestApp, String, String, String, String, String) {
     let app = TestApp::spawn(backend).await;
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
@@ -44,7 +44,7 @@ async fn setup(backend: Backend) -> (TestApp, String, String, String, String, St
     (app, alice, bob, carol, org, env)
 }
 
-fn new_input(org: &str, env: &str, team: &str) -> Value {
+pub(crate) fn new_input(org: &str, env: &str, team: &str) -> Value {
     json!({"input": {"label": "Sales Orders", "organizationUri": org, "environmentUri": env, "SamlAdminGroupName": team,
         "topics": ["Sales", "Orders"], "language": "French", "confidentiality": "Official", "stewards": "TeamD",
         "tags": ["eu"], "owner": "ignored@example.com", "businessOwnerEmail": "owner@example.com"}})

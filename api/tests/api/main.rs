@@ -10,6 +10,7 @@ mod environments;
 mod iam_auth;
 mod jwt;
 mod organizations;
+mod read_cache;
 mod shares;
 mod support;
 mod surface;

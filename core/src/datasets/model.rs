@@ -101,7 +101,7 @@ impl Dataset {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserRole {
     BusinessOwner,
     DataSteward,
@@ -112,7 +112,7 @@ pub enum UserRole {
 }
 
 /// What `listDatasets` narrows by; every field is optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DatasetFilter {
     pub term: Option<String>,
     /// Datasets where the actor holds any of these roles.
@@ -124,14 +124,14 @@ pub struct DatasetFilter {
     pub sort: Vec<(DatasetSort, SortOrder)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DatasetSort {
     Label,
     Created,
     Updated,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     Asc,
     Desc,

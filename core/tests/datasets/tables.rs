@@ -13,7 +13,7 @@ use sluice_core::{
 
 use super::{actor, new_dataset, setup};
 
-fn table(name: &str, columns: &[&str]) -> GlueTable {
+pub(super) fn table(name: &str, columns: &[&str]) -> GlueTable {
     GlueTable {
         name: name.into(),
         description: Some(format!("{name} from Glue")),

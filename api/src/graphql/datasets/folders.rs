@@ -11,7 +11,8 @@ use super::{
     types::{DatasetGql, DatasetRestrictedInformation, DatasetRole},
 };
 use crate::graphql::{
-    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, to_gql,
+    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, read_cache::cached,
+    to_gql,
 };
 
 pub struct FolderGql(pub DatasetFolder);
@@ -121,11 +122,11 @@ pub(super) async fn folders_of(
 ) -> async_graphql::Result<DatasetStorageLocationSearchResult> {
     let filter = filter.unwrap_or_default();
     let page = page_of(filter.page, filter.page_size)?;
-    let found = core(ctx)?
-        .datasets()
-        .list_folders(actor(ctx)?, dataset_uri, filter.term.as_deref(), page)
-        .await
-        .gql()?;
+    let load = || async {
+        core(ctx)?.datasets().list_folders(actor(ctx)?, dataset_uri, filter.term.as_deref(), page).await.gql()
+    };
+    let found =
+        cached(ctx, |c| &c.folders, |_| (dataset_uri.to_owned(), filter.term.clone(), page), load).await?;
     Ok(DatasetStorageLocationSearchResult(found.map(FolderGql)))
 }
 

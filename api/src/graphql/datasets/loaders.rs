@@ -1,7 +1,7 @@
 //! Batched loads for a page of datasets: their environments and their stacks, one query set per
-//! level however many datasets the page holds.
+//! level however many datasets the page holds, and none for those the read cache holds.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::Context;
 use sluice_core::{
@@ -12,32 +12,41 @@ use sluice_core::{
 
 use crate::graphql::{
     batch::{BatchLoad, Batcher},
+    read_cache::RequestReads,
     to_gql,
 };
 
 /// Environments by URI, with their organization and teams.
 pub struct EnvironmentCardLoader {
     pub core: Core,
+    pub reads: Arc<RequestReads>,
 }
 
 impl BatchLoad for EnvironmentCardLoader {
     type Value = EnvironmentCard;
 
     async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
-        self.core.environments().cards(keys).await.map_err(to_gql)
+        let load = |missing: Vec<String>| async move {
+            self.core.environments().cards(&missing).await.map_err(to_gql)
+        };
+        self.reads.through_many(|c| &c.cards, keys, str::to_owned, load).await
     }
 }
 
 /// Datasets' catalog entries by URI, for a page of tables.
 pub struct DatasetLoader {
     pub core: Core,
+    pub reads: Arc<RequestReads>,
 }
 
 impl BatchLoad for DatasetLoader {
     type Value = Dataset;
 
     async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
-        self.core.datasets().load_many(keys).await.map_err(to_gql)
+        let load = |missing: Vec<String>| async move {
+            self.core.datasets().load_many(&missing).await.map_err(to_gql)
+        };
+        self.reads.through_many(|c| &c.datasets, keys, str::to_owned, load).await
     }
 }
 
@@ -45,13 +54,23 @@ impl BatchLoad for DatasetLoader {
 pub struct DatasetStackLoader {
     pub core: Core,
     pub actor: Actor,
+    pub reads: Arc<RequestReads>,
 }
 
 impl BatchLoad for DatasetStackLoader {
     type Value = Stack;
 
     async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
-        self.core.datasets().stacks(&self.actor, keys).await.map_err(to_gql)
+        let viewer = self.reads.viewer();
+        let load = |missing: Vec<String>| async move {
+            let found = self.core.datasets().stacks(&self.actor, &missing).await.map_err(to_gql)?;
+            Ok(found.into_iter().map(|(uri, stack)| (uri, Some(stack))).collect())
+        };
+        let stacks = self
+            .reads
+            .through_many(|c| &c.stacks, keys, |uri| (viewer.clone(), uri.to_owned()), load)
+            .await?;
+        Ok(stacks.into_iter().filter_map(|(uri, stack)| stack.map(|s| (uri, s))).collect())
     }
 }
 

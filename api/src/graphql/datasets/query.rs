@@ -5,7 +5,7 @@ use super::{
     inputs::DatasetFilter,
     types::{DatasetBaseGql, DatasetBaseSearchResult, DatasetGql, DatasetSearchResult},
 };
-use crate::graphql::{GqlResult, actor, core, organizations::page_of, to_gql};
+use crate::graphql::{GqlResult, actor, core, organizations::page_of, read_cache::cached, to_gql};
 
 #[derive(Default)]
 pub struct DatasetQuery;
@@ -16,7 +16,8 @@ impl DatasetQuery {
     /// `restricted` part and its stack need GET_DATASET (the admin team and the stewards).
     async fn get_dataset(&self, ctx: &Context<'_>, dataset_uri: String) -> async_graphql::Result<DatasetGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.datasets().get(actor, &dataset_uri).await.gql().map(DatasetGql)
+        let load = || async { core(ctx)?.datasets().get(actor, &dataset_uri).await.gql() };
+        cached(ctx, |c| &c.datasets, |_| dataset_uri.clone(), load).await.map(DatasetGql)
     }
 
     /// Datasets your teams may read.
@@ -28,7 +29,9 @@ impl DatasetQuery {
         let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default();
         let page = page_of(filter.page, filter.page_size)?;
-        let found = core(ctx)?.datasets().list(actor, &filter.to_core()?, page).await.gql()?;
+        let filter = filter.to_core()?;
+        let load = || async { core(ctx)?.datasets().list(actor, &filter, page).await.gql() };
+        let found = cached(ctx, |c| &c.dataset_pages, |r| (r.viewer(), filter.clone(), page), load).await?;
         Ok(DatasetBaseSearchResult(found.map(DatasetBaseGql)))
     }
 

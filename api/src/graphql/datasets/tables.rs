@@ -14,7 +14,8 @@ use super::{
     types::{DatasetGql, DatasetRole},
 };
 use crate::graphql::{
-    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, to_gql,
+    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, read_cache::cached,
+    to_gql,
 };
 
 pub struct DatasetTableGql(pub Arc<DatasetTable>);
@@ -256,11 +257,16 @@ pub(super) async fn tables_of(
 ) -> async_graphql::Result<DatasetTableSearchResult> {
     let filter = filter.unwrap_or_default();
     let page = page_of(filter.page, filter.page_size)?;
-    let found = core(ctx)?
-        .datasets()
-        .list_tables(actor(ctx)?, dataset_uri, filter.term.as_deref(), page)
-        .await
-        .gql()?;
+    let load = || async {
+        core(ctx)?.datasets().list_tables(actor(ctx)?, dataset_uri, filter.term.as_deref(), page).await.gql()
+    };
+    // Tables of every dataset a user may read depend on the user's teams; one dataset's do not.
+    let found = match dataset_uri {
+        Some(uri) => {
+            cached(ctx, |c| &c.tables, |_| (uri.to_owned(), filter.term.clone(), page), load).await?
+        }
+        None => load().await?,
+    };
     Ok(DatasetTableSearchResult(found.map(DatasetTableGql::new)))
 }
 

@@ -12,7 +12,10 @@ use sluice_api::{
     AppState,
     auth::{DevIssuer, IamSettings, IamVerifier, IssuerSettings, Verifier},
     build_app,
-    graphql::{Limits, build_schema},
+    graphql::{
+        Limits, build_schema,
+        read_cache::{DEFAULT_ENTRIES, ReadCache},
+    },
 };
 use sluice_core::{
     Core,
@@ -104,6 +107,7 @@ impl TestApp {
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
             web: options.web,
             documents: Default::default(),
+            read_cache: Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.db().clone())),
         };
         tokio::spawn(async move {
             axum::serve(listener, build_app(state)).await.expect("serve");
