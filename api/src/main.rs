@@ -22,6 +22,11 @@ use sluice_worker::{
 };
 use tokio_util::sync::CancellationToken;
 
+// glibc's malloc took a sixth of the server's CPU at 16 clients (arena locks, consolidation);
+// with mimalloc a cached getDataset went from about 3,700 to 7,100 req/s on 2 cores.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "sluice", version, about = "Self-hostable data sharing for AWS")]
 struct Cli {
