@@ -5,8 +5,10 @@
 //!
 //! Postgres bumps it from a deferred trigger, at commit: the counter's row lock is then held
 //! for the commit alone, not for the writing transaction's whole life, and a transaction bumps
-//! it once however many rows it writes. SQLite has one writer at a time, so a plain trigger
-//! is enough there.
+//! it once however many rows it writes. Even so, a row lock lasts until the commit is flushed,
+//! so one row would queue every writer behind the others' flushes; the counter is spread over
+//! 16 rows, one per connection by its backend's process id, and read as their sum. SQLite has
+//! one writer at a time, so one row and a plain trigger are enough there.
 
 use sea_orm_migration::prelude::*;
 
@@ -27,16 +29,16 @@ const WATCHED: [&str; 9] = [
     "resource_policy_permission",
 ];
 
-const CREATE: [&str; 2] = [
-    "CREATE TABLE read_epoch (id SMALLINT PRIMARY KEY CHECK (id = 1), value BIGINT NOT NULL)",
-    "INSERT INTO read_epoch (id, value) VALUES (1, 1)",
-];
+const CREATE: &str = "CREATE TABLE read_epoch (id SMALLINT PRIMARY KEY, value BIGINT NOT NULL)";
+
+/// Rows of the counter on Postgres; SQLite has one, row 0.
+const POSTGRES_ROWS: i32 = 16;
 
 const POSTGRES_FUNCTION: &str = "
 CREATE FUNCTION sluice_bump_read_epoch() RETURNS trigger AS $$
 BEGIN
   IF coalesce(current_setting('sluice.read_epoch_bumped', true), '') <> 'on' THEN
-    UPDATE read_epoch SET value = value + 1 WHERE id = 1;
+    UPDATE read_epoch SET value = value + 1 WHERE id = pg_backend_pid() % 16;
     PERFORM set_config('sluice.read_epoch_bumped', 'on', true);
   END IF;
   RETURN NULL;
@@ -60,7 +62,7 @@ fn sqlite_triggers(table: &str) -> Vec<String> {
         .map(|event| {
             format!(
                 "CREATE TRIGGER {}_{} AFTER {event} ON {table} \
-                 BEGIN UPDATE read_epoch SET value = value + 1 WHERE id = 1; END",
+                 BEGIN UPDATE read_epoch SET value = value + 1 WHERE id = 0; END",
                 trigger_name(table),
                 event.to_lowercase()
             )
@@ -73,9 +75,13 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         let postgres = m.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
-        for statement in CREATE {
-            db.execute_unprepared(statement).await?;
-        }
+        db.execute_unprepared(CREATE).await?;
+        let rows = if postgres { POSTGRES_ROWS } else { 1 };
+        db.execute_unprepared(&format!(
+            "INSERT INTO read_epoch (id, value) VALUES {}",
+            (0..rows).map(|id| format!("({id}, 0)")).collect::<Vec<_>>().join(", ")
+        ))
+        .await?;
         if postgres {
             db.execute_unprepared(POSTGRES_FUNCTION).await?;
         }
