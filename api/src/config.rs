@@ -198,7 +198,11 @@ impl Config {
             max_depth: env.parse("SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
             max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
             max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
-            read_cache_entries: env.parse("SLUICE_READ_CACHE_ENTRIES", "1000", "a whole number")?,
+            read_cache_entries: env.parse(
+                "SLUICE_READ_CACHE_ENTRIES",
+                &crate::graphql::read_cache::DEFAULT_ENTRIES.to_string(),
+                "a whole number",
+            )?,
             embedded_worker: env.bool("SLUICE_EMBEDDED_WORKER", queue == QueueSettings::Embedded)?,
             trust_account_id: match env.get("SLUICE_TRUST_ACCOUNT_ID") {
                 Some(id) if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) => Some(id),

@@ -34,18 +34,28 @@ const CREATE: &str = "CREATE TABLE read_epoch (id SMALLINT PRIMARY KEY, value BI
 /// Rows of the counter on Postgres; SQLite has one, row 0.
 const POSTGRES_ROWS: i32 = 16;
 
-const POSTGRES_FUNCTION: &str = "
-CREATE FUNCTION sluice_bump_read_epoch() RETURNS trigger AS $$
+fn postgres_function() -> String {
+    format!(
+        "CREATE FUNCTION sluice_bump_read_epoch() RETURNS trigger AS $$
 BEGIN
   IF coalesce(current_setting('sluice.read_epoch_bumped', true), '') <> 'on' THEN
-    UPDATE read_epoch SET value = value + 1 WHERE id = pg_backend_pid() % 16;
+    UPDATE read_epoch SET value = value + 1 WHERE id = pg_backend_pid() % {POSTGRES_ROWS};
     PERFORM set_config('sluice.read_epoch_bumped', 'on', true);
   END IF;
   RETURN NULL;
-END $$ LANGUAGE plpgsql";
+END $$ LANGUAGE plpgsql"
+    )
+}
+
+/// SQLite triggers fire on one event each.
+const SQLITE_EVENTS: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
 
 fn trigger_name(table: &str) -> String {
     format!("{table}_read_epoch")
+}
+
+fn sqlite_trigger_name(table: &str, event: &str) -> String {
+    format!("{}_{}", trigger_name(table), event.to_lowercase())
 }
 
 fn postgres_trigger(table: &str) -> String {
@@ -57,14 +67,13 @@ fn postgres_trigger(table: &str) -> String {
 }
 
 fn sqlite_triggers(table: &str) -> Vec<String> {
-    ["INSERT", "UPDATE", "DELETE"]
+    SQLITE_EVENTS
         .iter()
         .map(|event| {
             format!(
-                "CREATE TRIGGER {}_{} AFTER {event} ON {table} \
+                "CREATE TRIGGER {} AFTER {event} ON {table} \
                  BEGIN UPDATE read_epoch SET value = value + 1 WHERE id = 0; END",
-                trigger_name(table),
-                event.to_lowercase()
+                sqlite_trigger_name(table, event)
             )
         })
         .collect()
@@ -83,7 +92,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         if postgres {
-            db.execute_unprepared(POSTGRES_FUNCTION).await?;
+            db.execute_unprepared(&postgres_function()).await?;
         }
         for table in WATCHED {
             let statements = if postgres { vec![postgres_trigger(table)] } else { sqlite_triggers(table) };
@@ -102,9 +111,12 @@ impl MigrationTrait for Migration {
                 db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {} ON {table}", trigger_name(table)))
                     .await?;
             } else {
-                for event in ["insert", "update", "delete"] {
-                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {}_{event}", trigger_name(table)))
-                        .await?;
+                for event in SQLITE_EVENTS {
+                    db.execute_unprepared(&format!(
+                        "DROP TRIGGER IF EXISTS {}",
+                        sqlite_trigger_name(table, event)
+                    ))
+                    .await?;
                 }
             }
         }

@@ -72,7 +72,7 @@ impl<K: Hash + Eq, V: Clone> EpochMap<K, V> {
     }
 }
 
-/// Groups and, where a filter reads it, the user: what a permission-filtered answer depends on.
+/// The user and their groups: what a permission-filtered answer depends on.
 pub type Viewer = Arc<str>;
 
 type ItemPageKey = (String, Option<String>, PageRequest);
@@ -139,28 +139,6 @@ impl RequestReads {
         }
         let epoch = self.epoch.get_or_try_init(|| self.cache.epochs.current()).await.map_err(to_gql)?;
         Ok(Some(*epoch))
-    }
-
-    /// The cached answer for `key`, or `load`'s, kept for later requests of the same epoch.
-    pub async fn through<K, V, Fut>(
-        &self,
-        pick: fn(&ReadCache) -> &EpochMap<K, V>,
-        key: K,
-        load: impl FnOnce() -> Fut,
-    ) -> async_graphql::Result<V>
-    where
-        K: Hash + Eq,
-        V: Clone,
-        Fut: Future<Output = async_graphql::Result<V>>,
-    {
-        let Some(epoch) = self.epoch().await? else { return load().await };
-        let map = pick(&self.cache);
-        if let Some(hit) = map.get(epoch, &key) {
-            return Ok(hit);
-        }
-        let value = load().await?;
-        map.put(epoch, key, value.clone());
-        Ok(value)
     }
 
     /// A batch of `keys`: the cached ones, and `load`'s answer for the rest. Keys `load` leaves
@@ -231,8 +209,8 @@ impl Absent for EnvironmentCard {
     }
 }
 
-/// `RequestReads::through` for a resolver; requests served without a cache view (anonymous
-/// ones, schema-level tests) load every time.
+/// The cached answer for `key`, or `load`'s, kept for later requests of the same epoch.
+/// Requests served without a cache view (anonymous ones, schema-level tests) load every time.
 pub async fn cached<K, V, Fut>(
     ctx: &Context<'_>,
     pick: fn(&ReadCache) -> &EpochMap<K, V>,
@@ -244,10 +222,16 @@ where
     V: Clone,
     Fut: Future<Output = async_graphql::Result<V>>,
 {
-    match ctx.data_opt::<Arc<RequestReads>>() {
-        Some(reads) => reads.through(pick, key(reads), load).await,
-        None => load().await,
+    let Some(reads) = ctx.data_opt::<Arc<RequestReads>>() else { return load().await };
+    let Some(epoch) = reads.epoch().await? else { return load().await };
+    let key = key(reads);
+    let map = pick(&reads.cache);
+    if let Some(hit) = map.get(epoch, &key) {
+        return Ok(hit);
     }
+    let value = load().await?;
+    map.put(epoch, key, value.clone());
+    Ok(value)
 }
 
 #[cfg(test)]
