@@ -7,6 +7,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Json, Router,
+    body::Bytes,
     extract::{DefaultBodyLimit, RawQuery, State},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse},
@@ -23,7 +24,7 @@ use crate::{
         Caller, SluiceSchema,
         batch::Batcher,
         datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
-        documents::DocumentCache,
+        documents::{DocumentCache, Prepared},
         organizations::StatsLoader,
         read_cache::{ReadCache, RequestReads},
         shares::ShareStatisticsLoader,
@@ -71,7 +72,11 @@ pub fn build_app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> axum::response::Response {
     execute(&state, &headers, req.into_inner()).await
 }
 
@@ -86,39 +91,80 @@ async fn graphiql_or_query(
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     };
     match async_graphql::http::parse_query_string(&query) {
-        Ok(req) if is_mutation(&req.query) => {
+        Ok(req) if is_mutation(&state, &req.query) => {
             (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response()
         }
-        Ok(req) => execute(&state, &headers, req).await.into_response(),
+        Ok(req) => execute(&state, &headers, req).await,
         Err(err) => (StatusCode::BAD_REQUEST, format!("bad GraphQL query string: {err}")).into_response(),
     }
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, req: async_graphql::Request) -> GraphQLResponse {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: async_graphql::Request,
+) -> axum::response::Response {
     let caller = authenticate(state, headers).await;
+    let prepared = state.documents.prepared(&req.query);
     let mut req = req.data(caller.clone());
-    state.documents.prepare(&mut req);
-    if let Caller::Authenticated(actor) = caller {
-        let core = state.core.clone();
-        let read_only = req.parsed_query().is_ok_and(|doc| {
-            doc.operations
-                .iter()
-                .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query)
-        });
-        let reads = RequestReads::new(state.read_cache.clone(), &actor, read_only);
-        req = req
-            .data(Batcher::new(EnvironmentCardLoader { core: core.clone(), reads: reads.clone() }))
-            .data(Batcher::new(DatasetLoader { core: core.clone(), reads: reads.clone() }))
-            .data(Batcher::new(DatasetStackLoader {
-                core: core.clone(),
-                actor: actor.clone(),
-                reads: reads.clone(),
-            }))
-            .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
-            .data(Batcher::new(StatsLoader { core, actor }))
-            .data(reads);
+    let Caller::Authenticated(actor) = caller else {
+        return run(state, req, prepared.as_deref()).await;
+    };
+    let read_only = prepared.as_ref().is_some_and(|p| p.read_only);
+    let reads = RequestReads::new(state.read_cache.clone(), &actor, read_only);
+    let answer_key = prepared.as_ref().filter(|p| p.covered).and_then(|_| reads.answer_key(&req));
+    if let Some(key) = &answer_key
+        && let Some(body) = reads.kept_answer(key).await
+    {
+        return json_answer(body);
     }
-    state.schema.execute(req).await.into()
+    let core = state.core.clone();
+    req = req
+        .data(Batcher::new(EnvironmentCardLoader { core: core.clone(), reads: reads.clone() }))
+        .data(Batcher::new(DatasetLoader { core: core.clone(), reads: reads.clone() }))
+        .data(Batcher::new(DatasetStackLoader {
+            core: core.clone(),
+            actor: actor.clone(),
+            reads: reads.clone(),
+        }))
+        .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
+        .data(Batcher::new(StatsLoader { core, actor }))
+        .data(reads.clone());
+    let Some(key) = answer_key else { return run(state, req, prepared.as_deref()).await };
+    if let Some(document) = prepared.as_deref() {
+        req.set_parsed_query(document.document.clone());
+    }
+    let response = state.schema.execute(req).await;
+    // Only a plain success is kept: an error may be passing (the database, a timeout), and
+    // headers would be lost from a kept body.
+    if response.is_ok() && response.http_headers.is_empty() && response.cache_control.value().is_none() {
+        match serde_json::to_vec(&response) {
+            Ok(body) => {
+                let body = Bytes::from(body);
+                reads.keep_answer(key, body.clone()).await;
+                return json_answer(body);
+            }
+            Err(err) => tracing::warn!(error = %err, "an answer could not be written as JSON"),
+        }
+    }
+    GraphQLResponse::from(response).into_response()
+}
+
+/// Runs `req` on its parsed document, when there is one, and answers as async-graphql does.
+async fn run(
+    state: &AppState,
+    mut req: async_graphql::Request,
+    prepared: Option<&Prepared>,
+) -> axum::response::Response {
+    if let Some(document) = prepared {
+        req.set_parsed_query(document.document.clone());
+    }
+    GraphQLResponse::from(state.schema.execute(req).await).into_response()
+}
+
+/// A JSON answer as async-graphql's own responder would send it.
+fn json_answer(body: Bytes) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, "application/graphql-response+json")], body).into_response()
 }
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
@@ -173,10 +219,13 @@ fn iam_request(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case(sluice_core::iam::wire::SCHEME).then_some(rest.trim())
 }
 
-fn is_mutation(query: &str) -> bool {
+/// A document that fails to parse is no mutation: the schema reports its error.
+fn is_mutation(state: &AppState, query: &str) -> bool {
     use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query)
-        .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+    state
+        .documents
+        .prepared(query)
+        .is_some_and(|p| p.document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
 }
 
 /// data.all's clients send the raw token without a scheme; accept both.

@@ -1,18 +1,46 @@
 //! Parsed GraphQL documents, kept by their text. The UI and scripts send the same few documents
 //! with different variables, and parsing one took a sixteenth of the server's CPU per request;
-//! a clone of the parsed document costs a fraction of that.
+//! a clone of the parsed document costs a fraction of that, and a kept answer (see
+//! `read_cache`) needs no clone at all.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
-use async_graphql::{Request, parser::types::ExecutableDocument};
+use async_graphql::parser::{
+    parse_query,
+    types::{ExecutableDocument, OperationType},
+};
+
+use super::covered::is_covered;
 
 /// Documents longer than this are parsed every time: they are rare, and would crowd the cache.
 const MAX_CACHED_LEN: usize = 16 * 1024;
 
+/// A parsed document and what the server decides from it before running it.
+#[derive(Debug)]
+pub struct Prepared {
+    pub document: ExecutableDocument,
+    /// Queries only: nothing in it writes, so it may read through the read cache.
+    pub read_only: bool,
+    /// Its whole answer may be kept while the read epoch stands (see `covered`).
+    pub covered: bool,
+}
+
+impl Prepared {
+    fn parse(query: &str) -> Option<Self> {
+        let document = parse_query(query).ok()?;
+        let read_only = document.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query);
+        let covered = is_covered(&document);
+        Some(Self { document, read_only, covered })
+    }
+}
+
 #[derive(Debug)]
 pub struct DocumentCache {
     capacity: usize,
-    documents: Mutex<HashMap<String, ExecutableDocument>>,
+    documents: Mutex<HashMap<String, Arc<Prepared>>>,
 }
 
 impl Default for DocumentCache {
@@ -26,25 +54,23 @@ impl DocumentCache {
         Self { capacity, documents: Mutex::new(HashMap::new()) }
     }
 
-    /// Gives `request` its parsed document from the cache, or parses it and keeps the result.
-    /// A document that fails to parse is left for the schema to report as usual.
-    pub fn prepare(&self, request: &mut Request) {
-        if request.query.len() > MAX_CACHED_LEN {
-            return;
+    /// `query` parsed, from the cache or parsed now and kept. `None` when it does not parse: the
+    /// schema then reports the error as usual.
+    pub fn prepared(&self, query: &str) -> Option<Arc<Prepared>> {
+        if let Some(found) = self.lock().get(query) {
+            return Some(found.clone());
         }
-        let cached = self.lock().get(&request.query).cloned();
-        if let Some(document) = cached {
-            request.set_parsed_query(document);
-            return;
+        let prepared = Arc::new(Prepared::parse(query)?);
+        if query.len() <= MAX_CACHED_LEN {
+            let mut documents = self.lock();
+            // Scripts that inline their literals would fill the cache with one-off documents;
+            // starting over bounds its memory without bookkeeping on every hit.
+            if documents.len() >= self.capacity {
+                documents.clear();
+            }
+            documents.insert(query.to_owned(), prepared.clone());
         }
-        let Ok(document) = request.parsed_query().cloned() else { return };
-        let mut documents = self.lock();
-        // Scripts that inline their literals would fill the cache with one-off documents; starting
-        // over bounds its memory without bookkeeping on every hit.
-        if documents.len() >= self.capacity {
-            documents.clear();
-        }
-        documents.insert(request.query.clone(), document);
+        Some(prepared)
     }
 
     pub fn len(&self) -> usize {
@@ -55,7 +81,7 @@ impl DocumentCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Prepared>>> {
         self.documents.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -64,43 +90,44 @@ impl DocumentCache {
 mod tests {
     use super::*;
 
-    fn request(query: &str) -> Request {
-        Request::new(query)
-    }
-
     #[test]
     fn a_document_is_parsed_once_and_reused_as_parsed() {
         let cache = DocumentCache::with_capacity(4);
-        let mut first = request("query A { a b }");
-        cache.prepare(&mut first);
+        let first = cache.prepared("query A { a b }").expect("parses");
         assert_eq!(cache.len(), 1);
-        let mut again = request("query A { a b }");
-        cache.prepare(&mut again);
+        let again = cache.prepared("query A { a b }").expect("parses");
         assert_eq!(cache.len(), 1);
-        let parsed = again.parsed_query().expect("parsed").clone();
-        assert_eq!(format!("{parsed:?}"), format!("{:?}", first.parsed_query().expect("parsed")));
+        assert!(Arc::ptr_eq(&first, &again), "the kept parse is handed out again");
+        assert!(again.read_only);
     }
 
     #[test]
-    fn a_bad_document_is_not_kept_and_still_fails_to_parse() {
+    fn a_bad_document_is_not_kept() {
         let cache = DocumentCache::with_capacity(4);
-        let mut bad = request("query { a ");
-        cache.prepare(&mut bad);
+        assert!(cache.prepared("query { a ").is_none());
         assert!(cache.is_empty());
-        assert!(bad.parsed_query().is_err());
+    }
+
+    #[test]
+    fn what_a_document_allows_is_decided_once_with_its_parse() {
+        let cache = DocumentCache::with_capacity(4);
+        let write = cache.prepared("query Q { a } mutation M { b }").expect("parses");
+        assert!(!write.read_only, "a document with a mutation may write");
+        assert!(!write.covered);
+        let page = cache.prepared("{ getDataset(datasetUri: \"d\") { label } }").expect("parses");
+        assert!(page.read_only && page.covered);
     }
 
     #[test]
     fn the_cache_never_holds_more_than_its_capacity() {
         let cache = DocumentCache::with_capacity(3);
         for i in 0..10 {
-            cache.prepare(&mut request(&format!("{{ a{i} }}")));
+            cache.prepared(&format!("{{ a{i} }}")).expect("parses");
             assert!(cache.len() <= 3, "{} documents after {i}", cache.len());
         }
         let before = cache.len();
-        let mut huge = request(&format!("{{ {} }}", "a ".repeat(MAX_CACHED_LEN)));
-        cache.prepare(&mut huge);
-        assert!(huge.parsed_query().is_ok(), "a long document is still parsed by the schema");
-        assert_eq!(cache.len(), before, "a long document is not cached");
+        let huge = cache.prepared(&format!("{{ {} }}", "a ".repeat(MAX_CACHED_LEN)));
+        assert!(huge.is_some(), "a long document is still parsed");
+        assert_eq!(cache.len(), before, "a long document is not kept");
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod batch;
 mod catalog;
+mod covered;
 pub(crate) mod datasets;
 pub mod documents;
 pub(crate) mod environments;

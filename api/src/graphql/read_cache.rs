@@ -11,10 +11,14 @@
 use std::{
     collections::HashMap,
     hash::Hash,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use async_graphql::Context;
+use axum::body::Bytes;
 use sea_orm::DatabaseConnection;
 use sluice_core::{
     Actor,
@@ -30,6 +34,7 @@ use crate::graphql::to_gql;
 /// Entries of one kind for one epoch. A full map starts over rather than track use: the pages
 /// worth keeping are few, and a new epoch empties it anyway.
 pub struct EpochMap<K, V> {
+    /// In entries, or in bytes for a map that weighs its entries.
     capacity: usize,
     slot: Mutex<Slot<K, V>>,
 }
@@ -37,11 +42,12 @@ pub struct EpochMap<K, V> {
 struct Slot<K, V> {
     epoch: i64,
     entries: HashMap<K, V>,
+    weight: usize,
 }
 
 impl<K: Hash + Eq, V: Clone> EpochMap<K, V> {
     fn new(capacity: usize) -> Self {
-        Self { capacity, slot: Mutex::new(Slot { epoch: 0, entries: HashMap::new() }) }
+        Self { capacity, slot: Mutex::new(Slot { epoch: 0, entries: HashMap::new(), weight: 0 }) }
     }
 
     pub fn get(&self, epoch: i64, key: &K) -> Option<V> {
@@ -53,17 +59,28 @@ impl<K: Hash + Eq, V: Clone> EpochMap<K, V> {
     /// request that began before the latest one only drops the newer entries, which the next
     /// request loads again: never wrong, and rare.
     pub fn put(&self, epoch: i64, key: K, value: V) {
-        if self.capacity == 0 {
+        self.put_weighed(epoch, key, value, 1);
+    }
+
+    /// As `put`, for a map whose capacity counts `weight` units (bytes) rather than entries.
+    /// An entry heavier than the whole capacity is not kept.
+    pub fn put_weighed(&self, epoch: i64, key: K, value: V, weight: usize) {
+        if weight > self.capacity {
             return;
         }
         let mut slot = self.lock();
         if slot.epoch != epoch {
             slot.epoch = epoch;
             slot.entries.clear();
+            slot.weight = 0;
         }
-        if slot.entries.len() >= self.capacity {
+        if slot.weight + weight > self.capacity {
             slot.entries.clear();
+            slot.weight = 0;
         }
+        // A key kept twice (two requests missed at once) counts twice until the next clear:
+        // harmless, it only clears a little early.
+        slot.weight += weight;
         slot.entries.insert(key, value);
     }
 
@@ -89,6 +106,9 @@ pub struct ReadCache {
     pub tables: EpochMap<ItemPageKey, Page<DatasetTable>>,
     pub folders: EpochMap<ItemPageKey, Page<DatasetFolder>>,
     pub dataset_pages: EpochMap<(Viewer, DatasetFilter, PageRequest), Page<Dataset>>,
+    /// Whole JSON answers to covered documents (see `covered`), weighed in bytes.
+    pub answers: EpochMap<AnswerKey, Bytes>,
+    answers_served: AtomicU64,
 }
 
 impl ReadCache {
@@ -103,7 +123,34 @@ impl ReadCache {
             tables: EpochMap::new(entries),
             folders: EpochMap::new(entries),
             dataset_pages: EpochMap::new(entries),
+            answers: EpochMap::new(entries.saturating_mul(ANSWER_BYTES_PER_ENTRY)),
+            answers_served: AtomicU64::new(0),
         }
+    }
+
+    /// Requests answered whole from `answers` so far.
+    pub fn answers_served(&self) -> u64 {
+        self.answers_served.load(Ordering::Relaxed)
+    }
+}
+
+/// The answers' share of the cache, in bytes per `SLUICE_READ_CACHE_ENTRIES`: 16 MiB at the
+/// default, room for hundreds of dataset pages.
+const ANSWER_BYTES_PER_ENTRY: usize = 16 * 1024;
+
+/// What a whole answer depends on besides the epoch: who asks, and the request itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AnswerKey {
+    viewer: Viewer,
+    query: String,
+    operation: Option<String>,
+    /// The variables as JSON: their map is ordered, so equal variables write equal text.
+    variables: String,
+}
+
+impl AnswerKey {
+    fn weight(&self) -> usize {
+        self.viewer.len() + self.query.len() + self.variables.len()
     }
 }
 
@@ -130,6 +177,37 @@ impl RequestReads {
     /// The actor's groups and name, as part of a key.
     pub fn viewer(&self) -> Viewer {
         self.viewer.clone()
+    }
+
+    /// The key under which `request`'s whole answer is kept; `None` when this request may not
+    /// use the cache. The caller has checked that its document is covered.
+    pub fn answer_key(&self, request: &async_graphql::Request) -> Option<AnswerKey> {
+        if !self.enabled {
+            return None;
+        }
+        Some(AnswerKey {
+            viewer: self.viewer.clone(),
+            query: request.query.clone(),
+            operation: request.operation_name.clone(),
+            variables: serde_json::to_string(&request.variables).ok()?,
+        })
+    }
+
+    /// The answer kept for `key` at this request's epoch. An epoch that cannot be read is left
+    /// for the resolvers, which meet the same failure and report it.
+    pub async fn kept_answer(&self, key: &AnswerKey) -> Option<Bytes> {
+        let epoch = self.epoch().await.ok()??;
+        let body = self.cache.answers.get(epoch, key)?;
+        self.cache.answers_served.fetch_add(1, Ordering::Relaxed);
+        Some(body)
+    }
+
+    /// Keeps `body` as the answer for `key` at this request's epoch.
+    pub async fn keep_answer(&self, key: AnswerKey, body: Bytes) {
+        if let Ok(Some(epoch)) = self.epoch().await {
+            let weight = key.weight() + body.len();
+            self.cache.answers.put_weighed(epoch, key, body, weight);
+        }
     }
 
     /// The epoch this request reads at; `None` when the cache is off.

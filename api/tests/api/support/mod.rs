@@ -43,6 +43,8 @@ pub struct TestApp {
     pub dev: Arc<DevIssuer>,
     /// The catalog index the API searches; [`Self::run_index_tasks`] writes it.
     pub search: Arc<dyn SearchIndex>,
+    /// The API's read cache, to tell answers it served from ones it ran.
+    pub read_cache: Arc<ReadCache>,
     http: reqwest::Client,
     _db: TestDb,
 }
@@ -95,6 +97,7 @@ impl TestApp {
             queue: Arc::new(EmbeddedQueue::new(core.db().clone())),
             db: core.db().clone(),
         };
+        let read_cache = Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.db().clone()));
         let state = AppState {
             metrics,
             schema: build_schema(core.clone(), options.limits.unwrap_or_default()),
@@ -107,12 +110,12 @@ impl TestApp {
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
             web: options.web,
             documents: Default::default(),
-            read_cache: Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.db().clone())),
+            read_cache: read_cache.clone(),
         };
         tokio::spawn(async move {
             axum::serve(listener, build_app(state)).await.expect("serve");
         });
-        Self { base_url, core, dev, http, search, _db: test_db }
+        Self { base_url, core, dev, http, search, read_cache, _db: test_db }
     }
 
     /// Runs the pending catalog index tasks, in the order they were written, as the worker
