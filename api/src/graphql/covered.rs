@@ -87,6 +87,8 @@ const COVERED: &[(&str, &[(&str, &str)])] = &[
             ("canViewLogs", "Boolean"),
         ],
     ),
+    ("DatasetTable", ITEM_ROW),
+    ("DatasetStorageLocation", ITEM_ROW),
     // Not `columns`: table columns are not watched.
     (
         "DatasetTable",
@@ -94,18 +96,11 @@ const COVERED: &[(&str, &[(&str, &str)])] = &[
             ("tableUri", "ID"),
             ("datasetUri", "String"),
             ("dataset", "Dataset"),
-            ("label", "String"),
-            ("name", "String"),
-            ("description", "String"),
-            ("owner", "String"),
-            ("created", "String"),
-            ("updated", "String"),
             ("admins", "String"),
             ("LastGlueTableStatus", "String"),
             ("GlueTableConfig", "String"),
             ("GlueTableProperties", "String"),
             ("region", "String"),
-            ("tags", "String"),
             ("topics", "String"),
             ("userRoleForTable", "DatasetRole"),
             ("stage", "String"),
@@ -125,13 +120,6 @@ const COVERED: &[(&str, &[(&str, &str)])] = &[
         "DatasetStorageLocation",
         &[
             ("locationUri", "ID"),
-            ("label", "String"),
-            ("name", "String"),
-            ("description", "String"),
-            ("owner", "String"),
-            ("created", "String"),
-            ("updated", "String"),
-            ("tags", "String"),
             ("S3Prefix", "String"),
             ("locationCreated", "Boolean"),
             ("dataset", "Dataset"),
@@ -171,6 +159,17 @@ const DATASET_ROW: &[(&str, &str)] = &[
     ("businessOwnerDelegationEmails", "String"),
     ("autoApprovalEnabled", "Boolean"),
     ("stack", "Stack"),
+];
+
+/// The fields a table and a folder read from their own row alike.
+const ITEM_ROW: &[(&str, &str)] = &[
+    ("label", "String"),
+    ("name", "String"),
+    ("description", "String"),
+    ("owner", "String"),
+    ("created", "String"),
+    ("updated", "String"),
+    ("tags", "String"),
 ];
 
 /// A paged list's own fields; `nodes` is listed with each list.
