@@ -108,7 +108,7 @@ async fn execute(
     let prepared = state.documents.prepared(&req.query);
     let mut req = req.data(caller.clone());
     let Caller::Authenticated(actor) = caller else {
-        return run(state, req, prepared.as_deref()).await;
+        return as_http(run(state, req, prepared.as_deref()).await);
     };
     let read_only = prepared.as_ref().is_some_and(|p| p.read_only);
     let reads = RequestReads::new(state.read_cache.clone(), &actor, read_only);
@@ -130,14 +130,14 @@ async fn execute(
         .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
         .data(Batcher::new(StatsLoader { core, actor }))
         .data(reads.clone());
-    let Some(key) = answer_key else { return run(state, req, prepared.as_deref()).await };
-    if let Some(document) = prepared.as_deref() {
-        req.set_parsed_query(document.document.clone());
-    }
-    let response = state.schema.execute(req).await;
+    let response = run(state, req, prepared.as_deref()).await;
     // Only a plain success is kept: an error may be passing (the database, a timeout), and
     // headers would be lost from a kept body.
-    if response.is_ok() && response.http_headers.is_empty() && response.cache_control.value().is_none() {
+    if let Some(key) = answer_key
+        && response.is_ok()
+        && response.http_headers.is_empty()
+        && response.cache_control.value().is_none()
+    {
         match serde_json::to_vec(&response) {
             Ok(body) => {
                 let body = Bytes::from(body);
@@ -147,19 +147,24 @@ async fn execute(
             Err(err) => tracing::warn!(error = %err, "an answer could not be written as JSON"),
         }
     }
-    GraphQLResponse::from(response).into_response()
+    as_http(response)
 }
 
-/// Runs `req` on its parsed document, when there is one, and answers as async-graphql does.
+/// Runs `req` on its parsed document, when there is one.
 async fn run(
     state: &AppState,
     mut req: async_graphql::Request,
     prepared: Option<&Prepared>,
-) -> axum::response::Response {
+) -> async_graphql::Response {
     if let Some(document) = prepared {
         req.set_parsed_query(document.document.clone());
     }
-    GraphQLResponse::from(state.schema.execute(req).await).into_response()
+    state.schema.execute(req).await
+}
+
+/// An answer as async-graphql's own responder sends it.
+fn as_http(response: async_graphql::Response) -> axum::response::Response {
+    GraphQLResponse::from(response).into_response()
 }
 
 /// A JSON answer as async-graphql's own responder would send it.
