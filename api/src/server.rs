@@ -27,7 +27,7 @@ use crate::{
         documents::{DocumentCache, Prepared},
         organizations::StatsLoader,
         read_cache::{ReadCache, RequestReads},
-        shares::ShareStatisticsLoader,
+        shares::{ShareDatasetLoader, ShareStatisticsLoader},
         to_gql,
     },
 };
@@ -121,13 +121,14 @@ async fn execute(
     let core = state.core.clone();
     req = req
         .data(Batcher::new(EnvironmentCardLoader { core: core.clone(), reads: reads.clone() }))
-        .data(Batcher::new(DatasetLoader { core: core.clone(), reads: reads.clone() }))
+        .data(Batcher::new(DatasetLoader { core: core.clone(), actor: actor.clone(), reads: reads.clone() }))
         .data(Batcher::new(DatasetStackLoader {
             core: core.clone(),
             actor: actor.clone(),
             reads: reads.clone(),
         }))
-        .data(Batcher::new(ShareStatisticsLoader { core: core.clone() }))
+        .data(Batcher::new(ShareStatisticsLoader { core: core.clone(), actor: actor.clone() }))
+        .data(Batcher::new(ShareDatasetLoader { core: core.clone(), actor: actor.clone() }))
         .data(Batcher::new(StatsLoader { core, actor }))
         .data(reads.clone());
     let response = run(state, req, prepared.as_deref()).await;

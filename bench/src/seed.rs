@@ -15,7 +15,15 @@
 //!   environment over, for that environment's team.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
-use sluice_core::permissions::catalog;
+use sluice_core::authz::{Permission, TenantPermission, sets};
+
+/// The principal type core writes for teams in policies.
+const GROUP: &str = "GROUP";
+
+/// The names of a set of permissions, as policies store them.
+fn names<P: Permission>(set: &[P]) -> Vec<&'static str> {
+    set.iter().map(|p| p.name()).collect()
+}
 
 /// How many of each resource a seed writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,13 +179,12 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
              principal_type) \
              SELECT {sid}, unnest(CASE WHEN tier = 0 THEN {first} ELSE {rest} END), resource_uri, '{resource_type}', \
              principal_id, '{group}' FROM ({rows}) r",
-            group = sluice_core::permissions::GROUP,
+            group = GROUP,
             first = array(first),
             rest = array(rest),
         )
     };
-    let tenant_permissions: Vec<&str> =
-        catalog::ALL.iter().filter(|p| p.kind == catalog::Kind::Tenant).map(|p| p.name).collect();
+    let tenant_permissions: Vec<&str> = TenantPermission::ALL.iter().map(|p| p.name()).collect();
 
     vec![
         (
@@ -211,8 +218,8 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                     org = uri("o", &format!("g % {o}")),
                     team_g = team("g"),
                 ),
-                catalog::ORGANIZATION_ALL,
-                catalog::ORGANIZATION_INVITED_DEFAULT,
+                &names(sets::ORGANIZATION_ALL),
+                &names(sets::ORGANIZATION_INVITED_DEFAULT),
             ),
         ),
         (
@@ -223,7 +230,7 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                  INSERT INTO tenant_policy_permission (sid, permission) \
                  SELECT 'pt' || lpad(g::text, 10, '0'), unnest({perms}) FROM generate_series(0, {g} - 1) g",
                 team_g = team("g"),
-                group = sluice_core::permissions::GROUP,
+                group = GROUP,
                 perms = array(&tenant_permissions),
             ),
         ),
@@ -265,8 +272,8 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                     env = uri("e", "j"),
                     owner = team(&format!("j % {g}")),
                 ),
-                catalog::ENVIRONMENT_ALL,
-                catalog::ENVIRONMENT_ALL,
+                &names(sets::ENVIRONMENT_ALL),
+                &names(sets::ENVIRONMENT_ALL),
             ),
         ),
         (
@@ -318,8 +325,8 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                     admin = team(&format!("(k % {e}) % {g}")),
                     stewards = team(&format!("((k % {e}) % {g} + {o}) % {g}")),
                 ),
-                catalog::DATASET_ALL,
-                catalog::DATASET_READ,
+                &names(sets::DATASET_ALL),
+                &names(sets::DATASET_STEWARDS),
             ),
         ),
         (
@@ -407,8 +414,8 @@ fn statements(size: &Size) -> Vec<(&'static str, String)> {
                     sh = uri("s", "s"),
                     grp = team(&format!("target % {g}")),
                 ),
-                catalog::SHARE_REQUESTER,
-                catalog::SHARE_REQUESTER,
+                &names(sets::SHARE_REQUESTER),
+                &names(sets::SHARE_REQUESTER),
             ),
         ),
         (

@@ -18,7 +18,12 @@ const TINY: Size =
     Size { name: "tiny", organizations: 2, environments: 4, datasets: 20, tables: 700, teams: 8, shares: 30 };
 
 fn actor(groups: &[u64]) -> Actor {
-    Actor::new("bench-reader", groups.iter().map(|g| seed::team(*g)), "DAAdministrators")
+    Actor::authenticated(
+        sluice_core::testkit::TEST_ISSUER,
+        "bench-reader",
+        groups.iter().map(|g| seed::team(*g)),
+        "DAAdministrators",
+    )
 }
 
 async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
@@ -95,11 +100,11 @@ async fn seeded_tenant_reads_back_through_the_services() {
     );
 
     let listed = core.datasets().list(&one, &DatasetFilter::default(), all()).await.expect("datasets");
-    let listed: BTreeSet<String> = listed.nodes.into_iter().map(|d| d.dataset_uri).collect();
+    let listed: BTreeSet<String> = listed.nodes.into_iter().map(|d| d.entry().dataset_uri.clone()).collect();
     assert_eq!(listed, datasets_of(1));
     for uri in &listed {
         let dataset = core.datasets().get(&one, uri).await.expect("dataset reads back");
-        assert!(dataset.tags.contains(&"bench".to_owned()), "{:?}", dataset.tags);
+        assert!(dataset.entry().tags.contains(&"bench".to_owned()), "{:?}", dataset.entry().tags);
     }
     let environment =
         core.environments().get(&one, &seed::environment_uri(1)).await.expect("own environment");
@@ -137,7 +142,7 @@ async fn seeded_tenant_reads_back_through_the_services() {
     assert_eq!(inbox.count, expected as u64);
 
     // An outsider's team sees nothing.
-    let outsider = Actor::new("outsider", ["nobody".to_owned()], "DAAdministrators");
+    let outsider = sluice_core::testkit::user("outsider", &["nobody"]);
     assert_eq!(
         core.datasets().list(&outsider, &DatasetFilter::default(), all()).await.expect("list").count,
         0

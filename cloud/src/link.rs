@@ -14,7 +14,7 @@ use aws_credential_types::{
     provider::{ProvideCredentials, SharedCredentialsProvider, error::CredentialsError, future},
 };
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use sluice_core::environments::{AccountLinker, LinkError, PivotRole};
+use sluice_core::environments::{AccountLinker, LinkError, PivotRole, PivotTrust};
 
 /// The session name of every pivot-role session, so the account's CloudTrail shows Sluice's
 /// calls as `assumed-role/<pivot role>/sluice-link`.
@@ -50,11 +50,20 @@ impl PivotLinker {
 
 #[async_trait::async_trait]
 impl AccountLinker for PivotLinker {
-    async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError> {
+    async fn verify(&self, pivot: &PivotRole) -> Result<PivotTrust, LinkError> {
         let session = assume_pivot(&self.base, pivot).await?;
         let iam = aws_sdk_iam::Client::new(&session);
         match iam.get_role().role_name(&pivot.role_name).send().await {
-            Ok(_) => Ok(()),
+            Ok(found) => {
+                // Core reads the trust policy: STS checks the ExternalId only where it is real.
+                let policy = found.role.and_then(|r| r.assume_role_policy_document).ok_or_else(|| {
+                    LinkError::Refused(format!(
+                        "the role {} in account {} has no trust policy Sluice could read",
+                        pivot.role_name, pivot.account_id
+                    ))
+                })?;
+                Ok(PivotTrust { trust_policy: policy })
+            }
             Err(e) => Err(get_role_error(pivot, &e)),
         }
     }

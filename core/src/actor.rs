@@ -1,20 +1,34 @@
-//! Who is making a request. Built only by the auth layer; every service method that touches
-//! tenant data takes `&Actor` first, so there is no path to a write without one.
+//! Who is making a request. Every service method that touches tenant data takes `&Actor` first,
+//! so there is no path to a read or a write without one.
+//!
+//! Its fields are private: a user actor is built only by the auth layer (`api/src/auth`) and the
+//! test kit, from a verified token or IAM signature, and a task acts as a named system actor
+//! that the activity trail records. `core/tests/architecture` fails the build when either
+//! constructor is called anywhere else.
 
 use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The issuer recorded for the platform's own tasks.
+pub const SYSTEM_ISSUER: &str = "sluice:system";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
-    /// Stable user name: the e-mail when the issuer sends one, else the issuer's user name.
-    pub username: String,
-    /// Teams (IdP groups) the user belongs to. Sorted and de-duplicated.
-    pub groups: Vec<String>,
+    /// Who vouched for the user: the token's `iss`, `sluice:iam` for IAM-signed requests, or
+    /// [`SYSTEM_ISSUER`]. Two issuers may both have an "alice"; they are different actors.
+    issuer: String,
+    /// Stable user name within its issuer.
+    username: String,
+    /// Teams (IdP groups) the user belongs to. Sorted and de-duplicated; none for a system actor.
+    groups: Vec<String>,
     /// Member of the configured admin group. Bypasses tenant checks only.
-    pub is_admin: bool,
+    is_admin: bool,
+    system: bool,
 }
 
 impl Actor {
-    pub fn new(
+    /// A signed-in user. For the auth layer and the test kit only.
+    pub fn authenticated(
+        issuer: impl Into<String>,
         username: impl Into<String>,
         groups: impl IntoIterator<Item = String>,
         admin_group: &str,
@@ -27,11 +41,49 @@ impl Actor {
             .into_iter()
             .collect();
         let is_admin = groups.iter().any(|g| g == admin_group);
-        Self { username: username.into(), groups, is_admin }
+        Self { issuer: issuer.into(), username: username.into(), groups, is_admin, system: false }
+    }
+
+    /// The platform acting on its own, for a task that was authorised when it was queued (or a
+    /// schedule the operator set up). It holds no team and no admin rights, so it passes no
+    /// user's permission check; it reaches only what `Core::system` hands to it.
+    pub fn system(task: &'static str) -> Self {
+        Self {
+            issuer: SYSTEM_ISSUER.to_owned(),
+            username: format!("system:{task}"),
+            groups: Vec::new(),
+            is_admin: false,
+            system: true,
+        }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.is_admin
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.system
     }
 
     pub fn in_group(&self, group: &str) -> bool {
         self.groups.iter().any(|g| g == group)
+    }
+
+    /// The same actor holding `team` alone, for checks of what one team may do.
+    pub(crate) fn narrowed_to(&self, team: &str) -> Self {
+        Self { groups: vec![team.to_owned()], ..self.clone() }
     }
 }
 
@@ -41,14 +93,32 @@ mod tests {
 
     #[test]
     fn groups_are_trimmed_sorted_and_deduplicated() {
-        let actor = Actor::new("a", ["B".into(), " A ".into(), "B".into(), "".into()], "Admins");
-        assert_eq!(actor.groups, vec!["A".to_owned(), "B".to_owned()]);
-        assert!(!actor.is_admin);
+        let actor =
+            Actor::authenticated("iss", "a", ["B".into(), " A ".into(), "B".into(), "".into()], "Admins");
+        assert_eq!(actor.groups(), ["A".to_owned(), "B".to_owned()]);
+        assert!(!actor.is_admin());
     }
 
     #[test]
     fn admin_follows_the_configured_group() {
-        assert!(Actor::new("a", ["Ops".into()], "Ops").is_admin);
-        assert!(!Actor::new("a", ["DAAdministrators".into()], "Ops").is_admin);
+        assert!(Actor::authenticated("iss", "a", ["Ops".into()], "Ops").is_admin());
+        assert!(!Actor::authenticated("iss", "a", ["DAAdministrators".into()], "Ops").is_admin());
+    }
+
+    #[test]
+    fn the_same_name_from_two_issuers_is_two_actors() {
+        let cognito = Actor::authenticated("https://cognito", "alice", ["TeamA".into()], "Admins");
+        let dev = Actor::authenticated("http://dev", "alice", ["TeamA".into()], "Admins");
+        assert_ne!(cognito, dev);
+    }
+
+    #[test]
+    fn a_system_actor_holds_no_team_and_no_admin_rights() {
+        let system = Actor::system("share.process");
+        assert!(system.is_system());
+        assert!(!system.is_admin());
+        assert!(system.groups().is_empty());
+        assert_eq!(system.username(), "system:share.process");
+        assert_eq!(system.issuer(), SYSTEM_ISSUER);
     }
 }

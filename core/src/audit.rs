@@ -22,7 +22,8 @@ async fn insert(
     activity::Entity::insert(activity::ActiveModel {
         activity_uri: Set(new_sid()),
         action: Set(action.to_owned()),
-        actor: Set(actor.username.clone()),
+        actor: Set(actor.username().to_owned()),
+        actor_issuer: Set(Some(actor.issuer().to_owned())),
         target_uri: Set(target_uri.to_owned()),
         target_type: Set(target_type.to_owned()),
         summary: Set(summary.to_owned()),
@@ -69,4 +70,18 @@ pub async fn record_failure<T>(
     if let Err(write_err) = insert(db, actor, action, target_uri, target_type, &summary, outcome).await {
         tracing::error!(error = %write_err.chain(), action, target_uri, "could not record a failed mutation in the audit trail");
     }
+}
+
+/// Runs a mutation and records it in the trail if it was refused or failed; its success row is
+/// its own to write, inside its transaction.
+pub(crate) async fn audited<T>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    target: (&str, &str),
+    mutation: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let result = mutation.await;
+    record_failure(db, actor, action, target.0, target.1, &result).await;
+    result
 }

@@ -1,8 +1,10 @@
-//! Sluice's domain: actors, the permission model, organizations and the audit trail.
+//! Sluice's domain: actors, authorization, organizations, environments, datasets, shares, the
+//! catalog, tasks and the audit trail.
 //! No HTTP, GraphQL or AWS types live here; the API, the worker and the long tasks all call in.
 
 pub mod actor;
 pub mod audit;
+pub mod authz;
 pub mod catalog;
 pub mod datasets;
 pub mod db;
@@ -12,7 +14,6 @@ pub mod error;
 pub mod iam;
 pub mod organizations;
 pub mod page;
-pub mod permissions;
 pub mod read_epoch;
 pub mod shares;
 pub mod tasks;
@@ -31,7 +32,7 @@ pub use error::{Error, Result};
 #[derive(Clone)]
 pub struct Core {
     db: DatabaseConnection,
-    groups: Arc<permissions::tenant::GroupRegistry>,
+    groups: Arc<authz::tenant::GroupRegistry>,
     aws: Option<Arc<environments::AwsSettings>>,
     share_permissions: Arc<Vec<String>>,
     search: Option<Arc<dyn catalog::SearchIndex>>,
@@ -80,7 +81,7 @@ impl Core {
     }
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {
-        datasets::Datasets { db: &self.db, aws: &self.aws }
+        datasets::Datasets { db: &self.db, aws: &self.aws, visibility: self.catalog_visibility }
     }
 
     pub fn environments(&self) -> environments::Environments<'_> {
@@ -100,25 +101,29 @@ impl Core {
     }
 
     pub fn shares(&self) -> shares::Shares<'_> {
-        shares::Shares { db: &self.db, allowed_permissions: self.share_permissions.clone() }
+        shares::Shares {
+            db: &self.db,
+            allowed_permissions: self.share_permissions.clone(),
+            visibility: self.catalog_visibility,
+        }
     }
 
     pub fn tasks(&self) -> tasks::Tasks<'_> {
         tasks::Tasks { db: &self.db }
     }
 
-    pub fn tenant(&self) -> permissions::tenant::TenantAdmin<'_> {
-        permissions::tenant::TenantAdmin { db: &self.db }
+    pub fn tenant(&self) -> authz::tenant::TenantAdmin<'_> {
+        authz::tenant::TenantAdmin { db: &self.db }
     }
 
     /// Called once per authenticated request: a group seen for the first time gets its tenant
     /// policy before anything checks it.
     pub async fn admit(&self, actor: &Actor) -> Result<()> {
-        self.groups.ensure_known(&self.db, &actor.groups).await
+        self.groups.ensure_known(&self.db, actor.groups()).await
     }
 
     /// Brings the permission catalog in the database up to this release's.
     pub async fn sync_catalog(&self) -> Result<()> {
-        permissions::catalog::sync(&self.db).await
+        authz::sync(&self.db).await
     }
 }

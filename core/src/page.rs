@@ -74,6 +74,12 @@ impl<T> Page<T> {
         })
     }
 
+    /// The page's rows, and the page without them, to be filled with what the rows become.
+    pub fn take_nodes(self) -> (Vec<T>, Page<()>) {
+        let rest = Page { count: self.count, page: self.page, page_size: self.page_size, nodes: vec![] };
+        (self.nodes, rest)
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             count: self.count,
@@ -178,6 +184,13 @@ pub fn contains_pattern(text: &str) -> String {
     }
     out.push('%');
     out
+}
+
+impl Page<()> {
+    /// This page's numbers with `nodes` as its rows.
+    pub fn with<U>(self, nodes: Vec<U>) -> Page<U> {
+        Page { count: self.count, page: self.page, page_size: self.page_size, nodes }
+    }
 }
 
 #[cfg(test)]

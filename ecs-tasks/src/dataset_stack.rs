@@ -49,6 +49,9 @@ pub struct Deletion {
     pub bucket_name: String,
     #[arg(long)]
     pub glue_database_name: String,
+    /// The ExternalId the environment's pivot role trusts; tasks queued by older releases lack it.
+    #[arg(long)]
+    pub external_id: Option<String>,
 }
 
 fn spec(inputs: &DatasetDeployInputs) -> DatasetStackSpec {
@@ -185,8 +188,13 @@ pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<
 /// Removes a deleted dataset's Lake Formation location, Glue database and stack, in that order,
 /// then forgets the stack row. The bucket and key are retained (with the data they hold).
 pub async fn delete(db: &DatabaseConnection, deletion: &Deletion) -> anyhow::Result<Result<Value, String>> {
-    let Some((stack, pivot)) =
-        shared::stack_and_pivot(db, &deletion.stack_uri, &deletion.pivot_role_name).await?
+    let Some((stack, pivot)) = shared::stack_and_pivot(
+        db,
+        &deletion.stack_uri,
+        &deletion.pivot_role_name,
+        deletion.external_id.as_deref(),
+    )
+    .await?
     else {
         return Ok(Ok(shared::already_forgotten()));
     };

@@ -43,6 +43,9 @@ enum Command {
         stack_uri: String,
         #[arg(long)]
         pivot_role_name: String,
+        /// The ExternalId the deleted environment's pivot role trusts.
+        #[arg(long)]
+        external_id: Option<String>,
         #[arg(long)]
         task_uri: Option<String>,
     },
@@ -187,8 +190,9 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::DeployStack { stack_uri, task_uri } => {
             conclude(&db, task_uri, stack::deploy(&db, &stack_uri).await).await
         }
-        Command::DeleteStack { stack_uri, pivot_role_name, task_uri } => {
-            conclude(&db, task_uri, stack::delete(&db, &stack_uri, &pivot_role_name).await).await
+        Command::DeleteStack { stack_uri, pivot_role_name, external_id, task_uri } => {
+            let deleted = stack::delete(&db, &stack_uri, &pivot_role_name, external_id.as_deref()).await;
+            conclude(&db, task_uri, deleted).await
         }
         Command::DeployDatasetStack { stack_uri, task_uri } => {
             conclude(&db, task_uri, dataset_stack::deploy(&db, &stack_uri).await).await

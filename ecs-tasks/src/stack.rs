@@ -13,6 +13,7 @@ use sluice_cloud::{
     sdk::aws_config::SdkConfig,
     templates::{EnvironmentStackSpec, TeamRole, environment_template},
 };
+use sluice_core::authz::Permission as _;
 use sluice_core::environments::{
     PivotRole,
     platform::{self, DeployInputs},
@@ -45,7 +46,7 @@ fn spec(inputs: &DeployInputs) -> EnvironmentStackSpec {
                 group_uri: team.group_uri.clone(),
                 role_name: team.role_name.clone(),
                 imported_role_arn: team.role_imported.then(|| team.role_arn.clone()),
-                permissions: permissions.clone(),
+                permissions: permissions.iter().map(|p| p.name().to_owned()).collect(),
             })
             .collect(),
     }
@@ -92,12 +93,13 @@ pub(crate) async fn stack_and_pivot(
     db: &DatabaseConnection,
     stack_uri: &str,
     pivot_role_name: &str,
+    external_id: Option<&str>,
 ) -> anyhow::Result<Option<(stacks::Stack, PivotRole)>> {
     let stack = match stacks::load(db, stack_uri).await {
         Err(sluice_core::Error::NotFound { .. }) => return Ok(None),
         loaded => loaded.or_chain()?,
     };
-    let pivot = platform::pivot_for(db, &stack, pivot_role_name).await.or_chain()?;
+    let pivot = platform::pivot_for(db, &stack, pivot_role_name, external_id).await.or_chain()?;
     Ok(Some((stack, pivot)))
 }
 
@@ -136,8 +138,9 @@ pub async fn delete(
     db: &DatabaseConnection,
     stack_uri: &str,
     pivot_role_name: &str,
+    external_id: Option<&str>,
 ) -> anyhow::Result<Result<Value, String>> {
-    let Some((stack, pivot)) = stack_and_pivot(db, stack_uri, pivot_role_name).await? else {
+    let Some((stack, pivot)) = stack_and_pivot(db, stack_uri, pivot_role_name, external_id).await? else {
         return Ok(Ok(already_forgotten()));
     };
     let outcome = deployer(&pivot).await?.delete(&stack.name).await?;

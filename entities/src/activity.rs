@@ -8,6 +8,9 @@ pub struct Model {
     pub activity_uri: String,
     pub action: String,
     pub actor: String,
+    /// Who vouched for the actor (a token's `iss`, `sluice:iam`, `sluice:system`); null on rows
+    /// written before it was recorded.
+    pub actor_issuer: Option<String>,
     pub target_uri: String,
     pub target_type: String,
     pub summary: String,

@@ -21,6 +21,10 @@ pub struct Model {
     /// JSON object of string values.
     pub parameters: String,
     pub pivot_role_name: String,
+    /// The ExternalId Sluice assumes the pivot role with: its organization's when the account was
+    /// linked. Null on rows from before organizations had their own (core reads the installation's
+    /// former one).
+    pub pivot_external_id: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

@@ -13,6 +13,9 @@ pub struct Model {
     pub owner: String,
     pub saml_group_name: String,
     pub archived: bool,
+    /// The ExternalId this organization's pivot roles require; null until first used on rows
+    /// from before organizations had their own (core then reads the installation's former one).
+    pub pivot_external_id: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub share_uri: String,
     pub dataset_uri: String,
+    /// The environment of the dataset: where the data comes from.
+    pub dataset_environment_uri: String,
     /// Where the data is consumed.
     pub environment_uri: String,
     /// The requesting team.

@@ -19,6 +19,7 @@ mod m20261125_000010_iam_principals;
 mod m20261126_000011_grant_lookup;
 mod m20261127_000012_grant_probe;
 mod m20261128_000013_read_epoch;
+mod m20261206_000014_access_control;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_grant_lookup::Migration),
             Box::new(m20261127_000012_grant_probe::Migration),
             Box::new(m20261128_000013_read_epoch::Migration),
+            Box::new(m20261206_000014_access_control::Migration),
         ]
     }
 }

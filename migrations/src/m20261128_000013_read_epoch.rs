@@ -48,17 +48,17 @@ END $$ LANGUAGE plpgsql"
 }
 
 /// SQLite triggers fire on one event each.
-const SQLITE_EVENTS: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
+pub(crate) const SQLITE_EVENTS: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
 
-fn trigger_name(table: &str) -> String {
+pub(crate) fn trigger_name(table: &str) -> String {
     format!("{table}_read_epoch")
 }
 
-fn sqlite_trigger_name(table: &str, event: &str) -> String {
+pub(crate) fn sqlite_trigger_name(table: &str, event: &str) -> String {
     format!("{}_{}", trigger_name(table), event.to_lowercase())
 }
 
-fn postgres_trigger(table: &str) -> String {
+pub(crate) fn postgres_trigger(table: &str) -> String {
     format!(
         "CREATE CONSTRAINT TRIGGER {} AFTER INSERT OR UPDATE OR DELETE ON {table} \
          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sluice_bump_read_epoch()",
@@ -66,7 +66,7 @@ fn postgres_trigger(table: &str) -> String {
     )
 }
 
-fn sqlite_triggers(table: &str) -> Vec<String> {
+pub(crate) fn sqlite_triggers(table: &str) -> Vec<String> {
     SQLITE_EVENTS
         .iter()
         .map(|event| {

@@ -250,9 +250,9 @@ mod tests {
         let groups = vec!["TeamA".to_owned(), "DAAdministrators".to_owned()];
         let token = dev.mint("alice@example.com", &groups, Duration::from_secs(600)).expect("mint");
         let actor = verifier.verify(&token).await.expect("dev token verifies");
-        assert_eq!(actor.username, "alice@example.com");
-        assert_eq!(actor.groups, ["DAAdministrators", "TeamA"]);
-        assert!(actor.is_admin);
+        assert_eq!(actor.username(), "alice@example.com");
+        assert_eq!(actor.groups(), ["DAAdministrators", "TeamA"]);
+        assert!(actor.is_admin());
 
         let other = DevIssuer::load_or_create(&dir.0.join("other.pem"), ISSUER.into()).expect("create");
         let foreign = other.mint("mallory", &[], Duration::from_secs(600)).expect("mint");

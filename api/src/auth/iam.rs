@@ -13,6 +13,10 @@ use sluice_core::{Actor, Core, iam::wire::SignedIdentityRequest};
 
 use super::iam_checks;
 
+/// The issuer of actors signed in with an IAM-signed request: STS vouched for them, through
+/// Sluice's own principal mappings.
+pub const IAM_ISSUER: &str = "sluice:iam";
+
 /// Where and for whom IAM-signed requests are checked.
 #[derive(Debug, Clone)]
 pub struct IamSettings {
@@ -125,7 +129,7 @@ impl IamVerifier {
             }
         };
         tracing::debug!(%arn, mapping = %mapped.mapping_uri, user = %mapped.username, "IAM caller authenticated");
-        Ok(Actor::new(mapped.username, mapped.groups, &self.admin_group))
+        Ok(Actor::authenticated(IAM_ISSUER, mapped.username, mapped.groups, &self.admin_group))
     }
 
     /// Sends the request, as signed, to the configured endpoint (never to the URL the client

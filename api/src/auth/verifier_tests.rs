@@ -34,9 +34,9 @@ async fn verify_id(claims: serde_json::Value) -> Result<sluice_core::Actor, Auth
 #[tokio::test]
 async fn a_cognito_id_token_is_accepted() {
     let actor = verify_id(id_claims()).await.expect("valid id token");
-    assert_eq!(actor.username, "alice@example.com");
-    assert_eq!(actor.groups, ["TeamA"]);
-    assert!(!actor.is_admin);
+    assert_eq!(actor.username(), "alice@example.com");
+    assert_eq!(actor.groups(), ["TeamA"]);
+    assert!(!actor.is_admin());
 }
 
 #[tokio::test]
@@ -44,8 +44,8 @@ async fn a_cognito_access_token_is_accepted_by_access_settings() {
     let server = JwksServer::start(jwks_of(&[&keys()[0]])).await;
     let verifier = verifier(vec![settings(&server.url, TokenUse::Access)]);
     let actor = verifier.verify(&sign(&keys()[0], &access_claims())).await.expect("valid access token");
-    assert_eq!(actor.username, "alice");
-    assert_eq!(actor.groups, ["TeamA"]);
+    assert_eq!(actor.username(), "alice");
+    assert_eq!(actor.groups(), ["TeamA"]);
 }
 
 #[tokio::test]
@@ -215,7 +215,7 @@ async fn cognito_and_saml_groups_are_merged() {
         let claims =
             with(id_claims(), json!({"cognito:groups": ["TeamA", "TeamB"], "custom:saml.groups": saml}));
         let actor = verify_id(claims).await.expect("valid token");
-        assert_eq!(actor.groups, ["TeamA", "TeamB", "TeamC"], "saml groups {saml}");
+        assert_eq!(actor.groups(), ["TeamA", "TeamB", "TeamC"], "saml groups {saml}");
     }
 }
 
@@ -224,8 +224,8 @@ async fn saml_groups_alone_are_enough() {
     let claims =
         with(id_claims(), json!({"cognito:groups": null, "custom:saml.groups": "[DAAdministrators]"}));
     let actor = verify_id(claims).await.expect("valid token");
-    assert_eq!(actor.groups, [ADMIN_GROUP]);
-    assert!(actor.is_admin);
+    assert_eq!(actor.groups(), [ADMIN_GROUP]);
+    assert!(actor.is_admin());
 }
 
 #[tokio::test]
@@ -235,27 +235,27 @@ async fn a_configured_groups_claim_replaces_cognito_groups() {
     let verifier = verifier(vec![settings]);
     let claims = with(id_claims(), json!({"groups": "OidcTeam", "cognito:groups": ["Ignored"]}));
     let actor = verifier.verify(&sign(&keys()[0], &claims)).await.expect("valid token");
-    assert_eq!(actor.groups, ["OidcTeam"]);
+    assert_eq!(actor.groups(), ["OidcTeam"]);
 }
 
 #[tokio::test]
 async fn the_admin_flag_follows_the_configured_admin_group() {
     let claims = with(id_claims(), json!({"cognito:groups": ["TeamA", ADMIN_GROUP]}));
-    assert!(verify_id(claims.clone()).await.expect("valid token").is_admin);
+    assert!(verify_id(claims.clone()).await.expect("valid token").is_admin());
 
     let server = JwksServer::start(jwks_of(&[&keys()[0]])).await;
     let ops_admins =
         Verifier::new(vec![settings(&server.url, TokenUse::Id)], "Ops".into(), reqwest::Client::new());
-    assert!(!ops_admins.verify(&sign(&keys()[0], &claims)).await.expect("valid token").is_admin);
+    assert!(!ops_admins.verify(&sign(&keys()[0], &claims)).await.expect("valid token").is_admin());
 }
 
 #[tokio::test]
 async fn the_username_falls_back_to_cognito_username_then_sub() {
     let no_email = with(id_claims(), json!({"email": null}));
-    assert_eq!(verify_id(no_email.clone()).await.expect("valid").username, "alice");
+    assert_eq!(verify_id(no_email.clone()).await.expect("valid").username(), "alice");
     let only_sub = with(no_email, json!({"cognito:username": null}));
     assert_eq!(
-        verify_id(only_sub.clone()).await.expect("valid").username,
+        verify_id(only_sub.clone()).await.expect("valid").username(),
         "0b6c1b8e-0000-4000-8000-000000000001"
     );
     let nobody = with(only_sub, json!({"sub": null}));

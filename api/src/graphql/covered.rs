@@ -61,7 +61,6 @@ const COVERED: &[(&str, &[(&str, &str)])] = &[
             ("AwsAccountId", "String"),
             ("region", "String"),
             ("SamlGroupName", "String"),
-            ("resourcePrefix", "String"),
             ("organization", "OrganizationSimplified"),
         ],
     ),

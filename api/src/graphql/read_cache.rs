@@ -22,7 +22,7 @@ use axum::body::Bytes;
 use sea_orm::DatabaseConnection;
 use sluice_core::{
     Actor,
-    datasets::{Dataset, DatasetFilter, DatasetFolder, tables::DatasetTable},
+    datasets::{DatasetFilter, DatasetFolder, DatasetView, tables::DatasetTable},
     environments::{EnvironmentCard, Stack},
     page::{Page, PageRequest},
     read_epoch::EpochReader,
@@ -98,14 +98,15 @@ type ItemPageKey = (String, Option<String>, PageRequest);
 pub struct ReadCache {
     enabled: bool,
     epochs: EpochReader,
-    pub datasets: EpochMap<String, Dataset>,
+    /// Datasets as one viewer sees them; `None` caches "not visible".
+    pub datasets: EpochMap<(Viewer, String), Option<DatasetView>>,
     pub cards: EpochMap<String, EnvironmentCard>,
     /// Stacks are shown to teams with GET_DATASET only, so the viewer is part of the key;
     /// `None` caches "not shown".
     pub stacks: EpochMap<(Viewer, String), Option<Stack>>,
     pub tables: EpochMap<ItemPageKey, Page<DatasetTable>>,
     pub folders: EpochMap<ItemPageKey, Page<DatasetFolder>>,
-    pub dataset_pages: EpochMap<(Viewer, DatasetFilter, PageRequest), Page<Dataset>>,
+    pub dataset_pages: EpochMap<(Viewer, DatasetFilter, PageRequest), Page<DatasetView>>,
     /// Whole JSON answers to covered documents (see `covered`), weighed in bytes.
     pub answers: EpochMap<AnswerKey, Bytes>,
     answers_served: AtomicU64,
@@ -169,12 +170,15 @@ pub struct RequestReads {
 
 impl RequestReads {
     pub fn new(cache: Arc<ReadCache>, actor: &Actor, read_only: bool) -> Arc<Self> {
-        let viewer = format!("{}\u{0}{}", actor.username, actor.groups.join("\u{0}")).into();
+        // The issuer is part of who the viewer is: two issuers may each have an "alice".
+        let viewer =
+            format!("{}\u{0}{}\u{0}{}", actor.issuer(), actor.username(), actor.groups().join("\u{0}"))
+                .into();
         let enabled = read_only && cache.enabled;
         Arc::new(Self { cache, viewer, enabled, epoch: OnceCell::new() })
     }
 
-    /// The actor's groups and name, as part of a key.
+    /// The actor's issuer, name and groups, as part of a key.
     pub fn viewer(&self) -> Viewer {
         self.viewer.clone()
     }
@@ -272,12 +276,6 @@ pub trait Absent: Sized {
 impl<T> Absent for Option<T> {
     fn absent() -> Option<Self> {
         Some(None)
-    }
-}
-
-impl Absent for Dataset {
-    fn absent() -> Option<Self> {
-        None
     }
 }
 

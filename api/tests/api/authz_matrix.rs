@@ -737,7 +737,7 @@ fn cases() -> Vec<Case> {
 
 /// An IAM principal mapping, made by an admin.
 async fn mapping_of(app: &TestApp, account: &str) -> String {
-    let admin = sluice_core::Actor::new("sys", ["DAAdministrators".to_owned()], "DAAdministrators");
+    let admin = sluice_core::testkit::user("sys", &["DAAdministrators"]);
     let input = sluice_core::iam::IamPrincipalMappingInput {
         arn_pattern: format!("arn:aws:iam::{account}:role/Existing"),
         username: "ci".into(),
@@ -785,7 +785,7 @@ async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
     sync.apply_page(db, vec![table]).await.expect("page");
     sync.finish(db).await.expect("finish");
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
-    let admin = sluice_core::Actor::new("sys", ["TeamA".to_owned()], "DAAdministrators");
+    let admin = sluice_core::testkit::user("sys", &["TeamA"]);
     let tables =
         app.core.datasets().list_tables(&admin, Some(dataset_uri), None, page).await.expect("tables");
     let table = tables.nodes[0].table_uri.clone();
@@ -804,7 +804,7 @@ async fn share_of(
 ) -> (String, String) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     use sluice_entities::share_item as si;
-    let alice = sluice_core::Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     let request = sluice_core::shares::NewShare {
         environment_uri: env.into(),
         group_uri: "TeamA".into(),
@@ -834,7 +834,7 @@ async fn share_of(
 
 /// A folder of the dataset, made by its admin team.
 async fn folder_of(app: &TestApp, dataset_uri: &str) -> String {
-    let alice = sluice_core::Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     let new =
         sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
     app.core.datasets().create_folder(&alice, dataset_uri, new).await.expect("folder").location_uri

@@ -191,24 +191,21 @@ async fn moto_cognito_tokens_verify_through_the_verifier() {
         .verify(&cognito.id_token("alice", "Passw0rd!").await)
         .await
         .expect("moto id token verifies");
-    assert_eq!(alice.username, "alice", "falls back to cognito:username: moto sends no email");
-    assert_eq!(alice.groups, ["DAAdministrators", "TeamA"]);
-    assert!(alice.is_admin);
+    assert_eq!(alice.username(), "alice", "falls back to cognito:username: moto sends no email");
+    assert_eq!(alice.groups(), ["DAAdministrators", "TeamA"]);
+    assert!(alice.is_admin());
 
     let bob = id_verifier.verify(&cognito.id_token("bob", "Passw0rd!").await).await.expect("bob's id token");
-    assert_eq!(
-        (bob.username.as_str(), bob.groups.as_slice(), bob.is_admin),
-        ("bob", &["TeamA".to_owned()][..], false)
-    );
+    assert_eq!((bob.username(), bob.groups(), bob.is_admin()), ("bob", &["TeamA".to_owned()][..], false));
 
     let access = cognito.access_token("alice", "Passw0rd!").await;
     assert_eq!(id_verifier.verify(&access).await, Err(AuthError::WrongTokenUse { expected: TokenUse::Id }));
     let access_verifier =
         Verifier::new(vec![cognito.settings(TokenUse::Access)], admin_group, reqwest::Client::new());
     let via_access = access_verifier.verify(&access).await.expect("moto access token verifies");
-    assert_eq!(via_access.username, "alice");
-    assert_eq!(via_access.groups, ["DAAdministrators", "TeamA"]);
-    assert!(via_access.is_admin);
+    assert_eq!(via_access.username(), "alice");
+    assert_eq!(via_access.groups(), ["DAAdministrators", "TeamA"]);
+    assert!(via_access.is_admin());
 
     // moto signs every pool with the same key, so this shows the issuer check, not the key,
     // keeps another pool's users out.

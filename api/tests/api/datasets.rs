@@ -253,8 +253,10 @@ async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_l
         (table["name"].as_str(), table["LastGlueTableStatus"].as_str(), table["userRoleForTable"].as_str()),
         (Some("orders"), Some("InSync"), Some("NoPermission"))
     );
-    assert_eq!(table["GlueTableProperties"], r#"{"classification":"parquet"}"#);
+    assert_eq!(table["GlueTableProperties"], Value::Null, "Glue's parameters are the dataset's teams' only");
     assert_eq!(table["region"], "eu-west-1");
+    let own = app.ok(&bob, doc, json!({"d": uri})).await["getDataset"]["tables"]["nodes"][0].clone();
+    assert_eq!(own["GlueTableProperties"], r#"{"classification":"parquet"}"#);
     assert_eq!(
         table["columns"]["nodes"],
         json!([

@@ -18,6 +18,21 @@ const MAP: &str = "mutation($arn: String!, $user: String!, $group: String!) {
 const TASK: &str = "query($t: String!) { getTask(taskUri: $t) { status lastError } }";
 const GLUE_DB: &str = "query($d: String!) { getDataset(datasetUri: $d) { restricted { GlueDatabaseName } } }";
 
+/// The organization's ExternalId, which its pivot roles must require.
+const EXTERNAL_ID: &str = "query($o: String!) { getPivotRoleExternalId(organizationUri: $o) }";
+
+/// The pivot role's trust as the organization's template writes it: Sluice's account (the
+/// server's `SLUICE_TRUST_ACCOUNT_ID`) with the organization's ExternalId.
+fn trust_policy(external_id: &str) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+    }]})
+    .to_string()
+}
+
 fn text<'v>(value: &'v Value, path: &str) -> &'v str {
     let found = path.split('.').fold(value, |v, k| &v[k]);
     found.as_str().unwrap_or_else(|| panic!("no string at {path} in {value}"))
@@ -40,7 +55,12 @@ async fn wait_for_task(cli: &Cli, file: &str, task: &str, server: &Server) {
 async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line() {
     let server = Server::start().await;
     let docs = server.dir.path();
-    for (name, doc) in [("map.graphql", MAP), ("task.graphql", TASK), ("glue.graphql", GLUE_DB)] {
+    for (name, doc) in [
+        ("map.graphql", MAP),
+        ("task.graphql", TASK),
+        ("glue.graphql", GLUE_DB),
+        ("trust.graphql", EXTERNAL_ID),
+    ] {
         std::fs::write(docs.join(name), doc).expect("document");
     }
     let file = |name: &str| docs.join(name).display().to_string();
@@ -87,10 +107,12 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     assert_eq!(producer.ok(&["org", "list"]).await[0]["owner"], "producer");
     let data_account = fresh_account();
     let owner_session = owner(&data_account).await;
+    let external_id = producer.ok(&["gql", &file("trust.graphql"), "--var", &format!("o={org}")]).await;
+    let external_id = text(&external_id, "getPivotRoleExternalId").to_owned();
     sdk::iam::Client::new(&owner_session)
         .create_role()
         .role_name("sluice-pivot-role")
-        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .assume_role_policy_document(trust_policy(&external_id))
         .send()
         .await
         .expect("the account owner deploys the pivot role");
@@ -239,13 +261,20 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
     assert_eq!(done.code, 0, "{}{}\n{}", done.stdout, done.stderr, server.log());
     assert_eq!(done.json["items"]["nodes"][0]["status"], "Revoke_Succeeded", "{}", done.stdout);
 
-    bash_examples(&server, &producer, &org, &env, &owner_session).await;
+    bash_examples(&server, &producer, &org, &external_id, &env, &owner_session).await;
 }
 
 /// The bash examples, which read sluice-cli's JSON with jq. Debian's `jq` package is not in
 /// every base image; without it these are skipped, and said so, except in CI, whose script
 /// installs it.
-async fn bash_examples(server: &Server, producer: &Cli, org: &str, env: &str, owner_session: &SdkConfig) {
+async fn bash_examples(
+    server: &Server,
+    producer: &Cli,
+    org: &str,
+    external_id: &str,
+    env: &str,
+    owner_session: &SdkConfig,
+) {
     if std::process::Command::new("jq").arg("--version").output().is_err() {
         assert!(std::env::var_os("CI").is_none(), "jq is missing in CI: .ci/run installs it");
         eprintln!("jq is not installed: the bash examples are not run (apt-get install jq)");
@@ -257,7 +286,7 @@ async fn bash_examples(server: &Server, producer: &Cli, org: &str, env: &str, ow
     sdk::iam::Client::new(&owner(&account).await)
         .create_role()
         .role_name("sluice-pivot-role")
-        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .assume_role_policy_document(trust_policy(external_id))
         .send()
         .await
         .expect("the pivot role");

@@ -12,7 +12,7 @@ use sluice_cloud::{
     PivotLinker, PivotRoleParams, StackDeployer, emulator_sdk_config, link::SESSION_NAME,
     pivot_role_template, templates::names::ResourceName,
 };
-use sluice_core::environments::{AccountLinker, LinkError, PivotRole};
+use sluice_core::environments::{AccountLinker, LinkError, PivotRole, trust::require_external_id};
 
 use crate::{
     accounts::{TARGET_ACCOUNT, account_config},
@@ -47,7 +47,15 @@ async fn an_account_with_the_pivot_role_deployed_links() {
     assert_eq!(outcome.status, "CREATE_COMPLETE", "{outcome:?}");
     assert_eq!(outcome.outputs["PivotRoleArn"], format!("arn:aws:iam::{TARGET_ACCOUNT}:role/{role_name}"));
 
-    PivotLinker::new(config().await).verify(&pivot(&role_name)).await.expect("linked");
+    let trust = PivotLinker::new(config().await).verify(&pivot(&role_name)).await.expect("linked");
+    // The template's trust policy, read back through IAM, requires this organization's
+    // ExternalId and no other: the rule core applies, since moto's STS checks none.
+    require_external_id(&trust.trust_policy, "123456789012", "ext-0123_abc").expect("this organization's");
+    let other = require_external_id(&trust.trust_policy, "123456789012", "another-organization");
+    assert!(
+        other.is_err_and(|why| why.contains("another organization")),
+        "another organization's is refused"
+    );
 }
 
 #[tokio::test]

@@ -13,9 +13,8 @@ use sluice_entities::{share_item as si, share_object as so};
 use super::port::{SearchFilters, SearchIndex, SearchRequest, SearchResults, Visibility};
 use crate::{
     Actor, Error, Result, audit,
-    datasets::RESOURCE_TYPE as DATASET,
+    authz::{self, DatasetPermission, granted},
     page::PageRequest,
-    permissions::{self, catalog as perms, granted_resources},
     shares::ItemStatus,
     tasks::{NewTask, Task, store, targets},
 };
@@ -97,7 +96,7 @@ impl Catalog<'_> {
     async fn readable(&self, actor: &Actor) -> Result<Visibility> {
         let datasets: Vec<String> = self
             .db
-            .query_all(&granted_resources(DATASET, perms::GET_DATASET, &actor.groups))
+            .query_all(&granted(DatasetPermission::GetDataset, actor))
             .await?
             .into_iter()
             .filter_map(|row| row.try_get_by_index::<String>(0).ok())
@@ -106,7 +105,7 @@ impl Catalog<'_> {
         let shares: Vec<(String, String)> = so::Entity::find()
             .select_only()
             .columns([so::Column::ShareUri, so::Column::DatasetUri])
-            .filter(so::Column::GroupUri.is_in(actor.groups.iter().cloned()))
+            .filter(so::Column::GroupUri.is_in(actor.groups().iter().cloned()))
             .into_tuple()
             .all(self.db)
             .await?;
@@ -148,9 +147,9 @@ impl Catalog<'_> {
     }
 
     async fn start_reindex_inner(&self, actor: &Actor) -> Result<Task> {
-        permissions::require_admin(actor)?;
+        authz::authorize_admin(actor)?;
         let txn = self.db.begin().await?;
-        let task = enqueue_reindex(&txn, &actor.username).await?;
+        let task = enqueue_reindex(&txn, actor.username()).await?;
         audit::record(&txn, actor, "startReindexCatalog", &task.task_uri, "task", "queued a catalog rebuild")
             .await?;
         txn.commit().await?;

@@ -3,15 +3,15 @@
 //! same row.
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use sluice_entities::{dataset as ds, environment as env, environment_group as eg};
+use sluice_entities::{dataset as ds, environment_group as eg};
 
-use super::{Dataset, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
+use super::{DatasetView, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
 use crate::{
     Actor, Error, Result, audit,
-    environments::{self, AwsResource, LinkError, names, onboarding, stacks},
+    authz::{self, Authorized, environment as env_perm, sets, tenant_grants::ManageDatasets},
+    environments::{self, AwsResource, Environment, LinkError, names, onboarding, stacks},
     error::OnConflict,
     organizations::validate,
-    permissions::{self, catalog},
     uri::new_uri,
 };
 
@@ -31,14 +31,15 @@ struct Resources {
 /// A request that passed every check, ready to store.
 struct Admitted {
     label: String,
-    environment: env::Model,
+    /// The acting team holds CREATE_DATASET there.
+    environment: Authorized<Environment, env_perm::CreateDataset>,
     team: sluice_entities::environment_group::Model,
     row: ds::ActiveModel,
     stewards: Option<String>,
 }
 
 impl super::Datasets<'_> {
-    pub async fn create(&self, actor: &Actor, input: NewDataset) -> Result<Dataset> {
+    pub async fn create(&self, actor: &Actor, input: NewDataset) -> Result<DatasetView> {
         let target = input.environment_uri.clone();
         let result = async {
             let uri = new_uri();
@@ -51,7 +52,7 @@ impl super::Datasets<'_> {
                 admin_role_name: names::team_role_name(prefix, label, &uri),
                 imported_admin_role: false,
             };
-            self.store(actor, &uri, admitted, resources, false).await
+            self.store(&uri, admitted, resources, false).await
         }
         .await;
         audit::record_failure(self.db, actor, "createDataset", &target, environments::RESOURCE_TYPE, &result)
@@ -66,11 +67,17 @@ impl super::Datasets<'_> {
         actor: &Actor,
         input: NewDataset,
         existing: ImportedResources,
-    ) -> Result<Dataset> {
+    ) -> Result<DatasetView> {
         let target = input.environment_uri.clone();
         let result = async {
             let uri = new_uri();
             let admitted = self.admit(actor, &uri, input).await?;
+            if existing.glue_database_name.trim().is_empty() {
+                return Err(Error::validation(
+                    "glueDatabaseName",
+                    "name the existing Glue database to import; Sluice does not create one for an import",
+                ));
+            }
             let given_role = existing.admin_role_name.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let resources = Resources {
                 bucket_name: model::bucket_name(&existing.bucket_name)?,
@@ -84,7 +91,7 @@ impl super::Datasets<'_> {
                 imported_admin_role: true,
             };
             self.confirm_exists(&admitted.environment, &resources, given_role.is_some()).await?;
-            self.store(actor, &uri, admitted, resources, true).await
+            self.store(&uri, admitted, resources, true).await
         }
         .await;
         audit::record_failure(self.db, actor, "importDataset", &target, environments::RESOURCE_TYPE, &result)
@@ -94,33 +101,18 @@ impl super::Datasets<'_> {
 
     /// The checks both paths share: who may act, where, and what they sent.
     async fn admit(&self, actor: &Actor, uri: &str, input: NewDataset) -> Result<Admitted> {
-        permissions::require_tenant(self.db, actor, catalog::MANAGE_DATASETS).await?;
+        authz::authorize_tenant::<ManageDatasets>(self.db, actor).await?;
         let env_uri = input.environment_uri.trim().to_owned();
         let team = validate::group("SamlAdminGroupName", Some(&input.saml_admin_group_name))?;
         validate::require_membership(actor, "SamlAdminGroupName", &team)?;
         // The acting team itself must hold CREATE_DATASET there, not just any team of the actor.
-        let membership = eg::Entity::find_by_id((env_uri.clone(), team.clone())).one(self.db).await?;
-        let allowed = match &membership {
-            Some(_) => permissions::resource_permissions(self.db, &team, &env_uri)
-                .await?
-                .iter()
-                .any(|p| p == catalog::CREATE_DATASET),
-            None => false,
-        };
-        let (Some(membership), true) = (membership, allowed) else {
-            return Err(Error::forbidden(
-                catalog::CREATE_DATASET,
-                environments::RESOURCE_TYPE,
-                &env_uri,
-                &format!(
-                    "{team} must be a team of the environment with CREATE_DATASET; ask its owners to invite it"
-                ),
-            ));
-        };
-        let environment = env::Entity::find_by_id(env_uri.clone())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: environments::RESOURCE_TYPE, uri: env_uri.clone() })?;
+        let environment =
+            authz::authorize_for_team::<env_perm::CreateDataset>(self.db, actor, &team, &env_uri).await?;
+        let membership =
+            eg::Entity::find_by_id((env_uri.clone(), team.clone())).one(self.db).await?.ok_or_else(|| {
+                Error::validation("SamlAdminGroupName", format!("{team} is not a team of {env_uri}"))
+            })?;
+        model::refuse_unsupported(&input.unsupported)?;
         if let Some(org) = input.organization_uri.as_deref().map(str::trim).filter(|o| !o.is_empty())
             && org != environment.organization_uri
         {
@@ -150,7 +142,7 @@ impl super::Datasets<'_> {
             tags: Set(model::json_list(&validate::tags(input.tags.as_deref())?)),
             topics: Set(model::json_list(&model::topics(input.topics.as_deref().unwrap_or_default())?)),
             confidentiality: Set(model::confidentiality(input.confidentiality.as_deref())?),
-            owner: Set(actor.username.clone()),
+            owner: Set(environment.actor().username().to_owned()),
             saml_admin_group_name: Set(team),
             stewards: Set(stewards.clone()),
             auto_approval_enabled: Set(input.auto_approval_enabled),
@@ -172,9 +164,9 @@ impl super::Datasets<'_> {
         Ok(Admitted { label, environment, team: membership, row, stewards })
     }
 
-    async fn confirm_exists(&self, environment: &env::Model, r: &Resources, role_given: bool) -> Result<()> {
+    async fn confirm_exists(&self, environment: &Environment, r: &Resources, role_given: bool) -> Result<()> {
         let aws = onboarding::require(self.aws)?;
-        let pivot = crate::environments::platform::pivot_of(self.db, environment).await?;
+        let pivot = crate::environments::platform::pivot_of_environment(self.db, environment).await?;
         let mut wanted = vec![
             AwsResource::Bucket(r.bucket_name.clone()),
             AwsResource::GlueDatabase(r.glue_database_name.clone()),
@@ -203,13 +195,13 @@ impl super::Datasets<'_> {
 
     async fn store(
         &self,
-        actor: &Actor,
         uri: &str,
         admitted: Admitted,
         resources: Resources,
         imported: bool,
-    ) -> Result<Dataset> {
+    ) -> Result<DatasetView> {
         let Admitted { environment, team, mut row, stewards, .. } = admitted;
+        let actor = environment.actor();
         let env_uri = environment.environment_uri.clone();
         row.imported = Set(imported);
         row.bucket_name = Set(resources.bucket_name);
@@ -222,10 +214,9 @@ impl super::Datasets<'_> {
             Error::Conflict(format!("environment {env_uri} already has a dataset on that bucket"))
         })?;
         let team = team.group_uri;
-        permissions::attach_resource_policy(&txn, &team, uri, RESOURCE_TYPE, catalog::DATASET_ALL).await?;
+        authz::policies::attach(&txn, &team, uri, sets::DATASET_ALL).await?;
         if let Some(stewards) = stewards.as_deref().filter(|s| *s != team) {
-            permissions::attach_resource_policy(&txn, stewards, uri, RESOURCE_TYPE, catalog::DATASET_READ)
-                .await?;
+            authz::policies::attach(&txn, stewards, uri, sets::DATASET_STEWARDS).await?;
         }
         let detail = if imported {
             let task = crate::tasks::store::enqueue(
@@ -257,6 +248,7 @@ impl super::Datasets<'_> {
         let action = if imported { "importDataset" } else { "createDataset" };
         audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &detail).await?;
         txn.commit().await?;
-        Dataset::from_model(row)
+        let dataset = super::Dataset::from_model(row)?;
+        Ok(dataset.full_view(&environment.aws_account_id, &environment.region))
     }
 }

@@ -8,14 +8,14 @@ use sea_orm::{
 use serde_json::json;
 use sluice_entities::dataset_location as loc;
 
-use super::{Datasets, RESOURCE_TYPE, model};
+use super::{Dataset, Datasets, RESOURCE_TYPE, model};
 use crate::{
     Actor, Error, Result, audit,
+    authz::{self, Authorized, Grant, dataset as perm},
     environments::{LinkError, onboarding},
     error::OnConflict,
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog},
     tasks::{NewTask, store},
     uri::new_uri,
 };
@@ -62,6 +62,8 @@ pub struct NewFolder {
     pub prefix: String,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Glossary terms, refused until Sluice has glossaries.
+    pub terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,10 +71,21 @@ pub struct ModifyFolder {
     pub label: Option<String>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
+    pub terms: Vec<String>,
+}
+
+fn refuse_terms(terms: &[String]) -> Result<()> {
+    if terms.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"))
+    }
 }
 
 /// An S3 key prefix Sluice will make a folder of: trimmed of `/`, at most 1,000 characters, no
-/// empty or relative segments, no control characters.
+/// empty or relative segments, no control characters. A folder's prefix is written into bucket
+/// and key policies when it is shared, so IAM's wildcards (`*`, `?`) and policy variables
+/// (`${…}`) are refused: a folder `*` would share every object of the bucket.
 pub(crate) fn prefix(value: &str) -> Result<String> {
     let p = value.trim().trim_matches('/');
     let bad = |why: &str| Error::validation("prefix", format!("{value:?} is not a folder prefix: {why}"));
@@ -85,8 +98,11 @@ pub(crate) fn prefix(value: &str) -> Result<String> {
     if p.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
         return Err(bad("no empty, '.' or '..' segments"));
     }
-    if p.chars().any(|c| c.is_control() || c == '\\') {
-        return Err(bad("no control characters or backslashes"));
+    if p.chars().any(|c| c.is_control() || c == '\\' || crate::organizations::validate::is_bidi_control(c)) {
+        return Err(bad("no control characters, direction overrides or backslashes"));
+    }
+    if p.contains(['*', '?']) || p.contains("${") {
+        return Err(bad("no '*', '?' or '${', which IAM policies would read as wildcards or variables"));
     }
     Ok(p.to_owned())
 }
@@ -119,14 +135,47 @@ impl Datasets<'_> {
             .and_then(DatasetFolder::from_model)
     }
 
-    /// A folder's catalog entry, which every signed-in user may read.
-    pub async fn get_folder(&self, _actor: &Actor, location_uri: &str) -> Result<DatasetFolder> {
-        self.load_folder(location_uri).await
+    /// A folder's catalog entry, for everyone who may find its dataset.
+    pub async fn get_folder(&self, actor: &Actor, location_uri: &str) -> Result<DatasetFolder> {
+        let folder = self.load_folder(location_uri).await?;
+        self.require_findable(actor, &folder.dataset_uri).await?;
+        Ok(folder)
+    }
+
+    /// The folder and the proof that the actor holds `P` on its dataset.
+    async fn authorize_folder<P: Grant<On = Dataset>>(
+        &self,
+        actor: &Actor,
+        location_uri: &str,
+    ) -> Result<(Authorized<Dataset, P>, DatasetFolder)> {
+        let folder = self.load_folder(location_uri).await?;
+        let dataset = authz::authorize::<P>(self.db, actor, &folder.dataset_uri).await?;
+        Ok((dataset, folder))
     }
 
     pub async fn list_folders(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
+        dataset_uri: &str,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetFolder>> {
+        self.require_findable(actor, dataset_uri).await?;
+        self.folder_page(dataset_uri, term, page).await
+    }
+
+    /// The folders of a dataset the caller holds the view of.
+    pub async fn folders_of(
+        &self,
+        dataset: &super::DatasetView,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetFolder>> {
+        self.folder_page(&dataset.entry().dataset_uri, term, page).await
+    }
+
+    async fn folder_page(
+        &self,
         dataset_uri: &str,
         term: Option<&str>,
         page: PageRequest,
@@ -167,15 +216,8 @@ impl Datasets<'_> {
         dataset_uri: &str,
         input: NewFolder,
     ) -> Result<DatasetFolder> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            dataset_uri,
-            catalog::CREATE_DATASET_FOLDER,
-        )
-        .await?;
-        let dataset = self.load(dataset_uri).await?;
+        let dataset = authz::authorize::<perm::CreateDatasetFolder>(self.db, actor, dataset_uri).await?;
+        refuse_terms(&input.terms)?;
         let label = validate::label(Some(&input.label))?;
         let s3_prefix = prefix(&input.prefix)?;
         let description = validate::description(input.description.as_deref())?;
@@ -200,7 +242,7 @@ impl Datasets<'_> {
             label: Set(label),
             description: Set(description),
             tags: Set(model::json_list(&tags)),
-            owner: Set(actor.username.clone()),
+            owner: Set(dataset.actor().username().to_owned()),
             s3_prefix: Set(s3_prefix.clone()),
             location_created: Set(true),
             created: Set(now),
@@ -214,7 +256,7 @@ impl Datasets<'_> {
         let detail = format!("s3://{}/{}/", dataset.bucket_name, folder.s3_prefix);
         audit::record(
             &txn,
-            actor,
+            dataset.actor(),
             "createDatasetStorageLocation",
             &folder.location_uri,
             FOLDER_RESOURCE_TYPE,
@@ -243,15 +285,25 @@ impl Datasets<'_> {
         location_uri: &str,
         input: ModifyFolder,
     ) -> Result<DatasetFolder> {
-        let folder = self.load_folder(location_uri).await?;
-        permissions::require_resource(
+        let target = (location_uri, FOLDER_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &folder.dataset_uri,
-            catalog::CREATE_DATASET_FOLDER,
+            "updateDatasetStorageLocation",
+            target,
+            self.update_folder_inner(actor, location_uri, input),
         )
-        .await?;
+        .await
+    }
+
+    async fn update_folder_inner(
+        &self,
+        actor: &Actor,
+        location_uri: &str,
+        input: ModifyFolder,
+    ) -> Result<DatasetFolder> {
+        let (dataset, _) = self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
+        refuse_terms(&input.terms)?;
         let mut row = loc::ActiveModel {
             location_uri: Set(location_uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -271,7 +323,7 @@ impl Datasets<'_> {
         queue_index(&txn, &updated, false).await?;
         audit::record(
             &txn,
-            actor,
+            dataset.actor(),
             "updateDatasetStorageLocation",
             location_uri,
             FOLDER_RESOURCE_TYPE,
@@ -284,21 +336,26 @@ impl Datasets<'_> {
 
     /// Removes the folder from Sluice; its objects stay in S3. Needs CREATE_DATASET_FOLDER.
     pub async fn delete_folder(&self, actor: &Actor, location_uri: &str) -> Result<bool> {
-        let folder = self.load_folder(location_uri).await?;
-        permissions::require_resource(
+        let target = (location_uri, FOLDER_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &folder.dataset_uri,
-            catalog::CREATE_DATASET_FOLDER,
+            "deleteDatasetStorageLocation",
+            target,
+            self.delete_folder_inner(actor, location_uri),
         )
-        .await?;
+        .await
+    }
+
+    async fn delete_folder_inner(&self, actor: &Actor, location_uri: &str) -> Result<bool> {
+        let (dataset, folder) =
+            self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, &folder, true).await?;
         audit::record(
             &txn,
-            actor,
+            dataset.actor(),
             "deleteDatasetStorageLocation",
             location_uri,
             FOLDER_RESOURCE_TYPE,
@@ -317,7 +374,20 @@ mod tests {
     #[test]
     fn prefixes_are_trimmed_and_checked() {
         assert_eq!(prefix(" /raw/orders/ ").expect("valid"), "raw/orders");
-        for bad in ["", "/", "a//b", "a/../b", "./a", "a\\b", "a\u{0}b"] {
+        for bad in [
+            "",
+            "/",
+            "a//b",
+            "a/../b",
+            "./a",
+            "a\\b",
+            "a\u{0}b",
+            "*",
+            "raw/*",
+            "a?b",
+            "${aws:username}",
+            "a\u{202e}b",
+        ] {
             assert!(prefix(bad).is_err(), "{bad:?} must be refused");
         }
         assert!(prefix(&"a".repeat(1001)).is_err());

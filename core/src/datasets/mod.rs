@@ -8,12 +8,14 @@ mod platform;
 mod service;
 mod stacks;
 pub mod tables;
+mod views;
 
 pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
 pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
 pub use model::{
-    CONFIDENTIALITY, Dataset, DatasetFilter, DatasetSort, ImportedResources, LANGUAGES, ModifyDataset,
-    NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
+    CONFIDENTIALITY, Dataset, DatasetEntry, DatasetFilter, DatasetRestricted, DatasetSort, DatasetView,
+    ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, Unsupported,
+    UserRole,
 };
 pub use platform::{DatasetDeployInputs, ImportRegistration, deploy_inputs, import_registration};
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION};

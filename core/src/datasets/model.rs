@@ -82,9 +82,78 @@ impl Dataset {
         })
     }
 
+    /// The catalog entry, what anyone who may find the dataset reads.
+    pub fn entry(&self) -> DatasetEntry {
+        DatasetEntry {
+            dataset_uri: self.dataset_uri.clone(),
+            environment_uri: self.environment_uri.clone(),
+            organization_uri: self.organization_uri.clone(),
+            label: self.label.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            tags: self.tags.clone(),
+            topics: self.topics.clone(),
+            confidentiality: self.confidentiality.clone(),
+            owner: self.owner.clone(),
+            saml_admin_group_name: self.saml_admin_group_name.clone(),
+            stewards: self.stewards.clone(),
+            auto_approval_enabled: self.auto_approval_enabled,
+            imported: self.imported,
+            language: self.language.clone(),
+            business_owner_email: self.business_owner_email.clone(),
+            business_owner_delegation_emails: self.business_owner_delegation_emails.clone(),
+            created: self.created,
+            updated: self.updated,
+        }
+    }
+
+    /// The view for teams holding GET_DATASET; `account` and `region` are its environment's.
+    pub(crate) fn full_view(&self, aws_account_id: &str, region: &str) -> DatasetView {
+        DatasetView::full(
+            self.entry(),
+            DatasetRestricted {
+                aws_account_id: aws_account_id.to_owned(),
+                region: region.to_owned(),
+                bucket_name: self.bucket_name.clone(),
+                glue_database_name: self.glue_database_name.clone(),
+                kms_alias: self.kms_alias.clone(),
+                admin_role_name: self.admin_role_name.clone(),
+                imported_admin_role: self.imported_admin_role,
+            },
+        )
+    }
+}
+
+/// What every signed-in user may read of a dataset, to find it and ask for access (the catalog
+/// view); with `SLUICE_CATALOG_VISIBILITY=restricted`, only teams it is shared with besides its
+/// own. Nothing here says where the data lives in AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetEntry {
+    pub dataset_uri: String,
+    pub environment_uri: String,
+    pub organization_uri: String,
+    pub label: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub topics: Vec<String>,
+    pub confidentiality: String,
+    pub owner: String,
+    pub saml_admin_group_name: String,
+    pub stewards: Option<String>,
+    pub auto_approval_enabled: bool,
+    pub imported: bool,
+    pub language: String,
+    pub business_owner_email: Option<String>,
+    pub business_owner_delegation_emails: Vec<String>,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+impl DatasetEntry {
     /// data.all's `userRoleForDataset`.
     pub fn role_of(&self, actor: &Actor) -> UserRole {
-        if self.owner == actor.username {
+        if self.owner == actor.username() {
             UserRole::Creator
         } else if actor.in_group(&self.saml_admin_group_name) {
             UserRole::Admin
@@ -98,6 +167,77 @@ impl Dataset {
     /// Teams with every permission on the dataset: the admin team.
     pub fn admins(&self) -> Vec<String> {
         vec![self.saml_admin_group_name.clone()]
+    }
+}
+
+/// Where a dataset's data lives in AWS: for teams holding GET_DATASET (its admin team and
+/// stewards) only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetRestricted {
+    pub aws_account_id: String,
+    pub region: String,
+    pub bucket_name: String,
+    pub glue_database_name: String,
+    pub kms_alias: String,
+    pub admin_role_name: String,
+    pub imported_admin_role: bool,
+}
+
+impl DatasetRestricted {
+    pub fn admin_role_arn(&self) -> String {
+        format!("arn:aws:iam::{}:role/{}", self.aws_account_id, self.admin_role_name)
+    }
+}
+
+/// A dataset as one caller may see it, decided once in core: the catalog entry for everyone who
+/// may find it, and where it lives for its teams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetView {
+    entry: DatasetEntry,
+    restricted: Option<DatasetRestricted>,
+}
+
+impl DatasetView {
+    pub(crate) fn catalog(entry: DatasetEntry) -> Self {
+        Self { entry, restricted: None }
+    }
+
+    pub(crate) fn full(entry: DatasetEntry, restricted: DatasetRestricted) -> Self {
+        Self { entry, restricted: Some(restricted) }
+    }
+
+    pub fn entry(&self) -> &DatasetEntry {
+        &self.entry
+    }
+
+    /// Whether the caller's teams hold GET_DATASET.
+    pub fn is_full(&self) -> bool {
+        self.restricted.is_some()
+    }
+
+    /// Where the data lives; FORBIDDEN for a caller who sees the catalog entry only.
+    pub fn restricted(&self) -> crate::Result<&DatasetRestricted> {
+        self.restricted.as_ref().ok_or_else(|| {
+            Error::forbidden(
+                "GET_DATASET",
+                RESOURCE_TYPE,
+                &self.entry.dataset_uri,
+                "only the dataset's admin team and stewards see where its data lives; request access to its tables or folders instead",
+            )
+        })
+    }
+
+    /// The restricted part, or nothing for a catalog view: for fields that are null when hidden.
+    pub fn restricted_if_granted(&self) -> Option<&DatasetRestricted> {
+        self.restricted.as_ref()
+    }
+}
+
+/// A view reads as its catalog entry; where the data lives needs [`DatasetView::restricted`].
+impl std::ops::Deref for DatasetView {
+    type Target = DatasetEntry;
+    fn deref(&self) -> &DatasetEntry {
+        &self.entry
     }
 }
 
@@ -154,6 +294,31 @@ pub struct NewDataset {
     pub language: Option<String>,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Option<Vec<String>>,
+    /// What data.all's input has and Sluice does not do yet; refused after the permission check.
+    pub unsupported: Unsupported,
+}
+
+/// Parts of data.all's dataset inputs that Sluice does not support yet. They are refused with a
+/// clear message, after the permission check so that the refusal reveals nothing to outsiders.
+#[derive(Debug, Clone, Default)]
+pub struct Unsupported {
+    /// Any of `enableExpiration`, `expirySetting` and the expiry durations was set.
+    pub expiration: bool,
+    /// Glossary terms, which Sluice has no glossary for yet.
+    pub terms: Vec<String>,
+}
+
+pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
+    if unsupported.expiration {
+        return Err(Error::validation(
+            "enableExpiration",
+            "share expiration is not supported yet; leave enableExpiration, expirySetting and the expiry durations out",
+        ));
+    }
+    if !unsupported.terms.is_empty() {
+        return Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"));
+    }
+    Ok(())
 }
 
 /// The existing AWS resources an imported dataset is made of.
@@ -179,6 +344,9 @@ pub struct ModifyDataset {
     pub language: Option<String>,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Option<Vec<String>>,
+    /// data.all's clients send the dataset's key alias back; a different one is refused.
+    pub kms_alias: Option<String>,
+    pub unsupported: Unsupported,
 }
 
 pub(crate) fn confidentiality(value: Option<&str>) -> Result<String> {

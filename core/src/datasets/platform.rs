@@ -37,7 +37,7 @@ pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<O
     let Some(row) = ds::Entity::find_by_id(stack.target_uri.clone()).one(db).await? else { return Ok(None) };
     let dataset = Dataset::from_model(row)?;
     let environment = Environment::from_model(environment_of(db, &dataset).await?)?;
-    let pivot = pivot_for(db, &stack, &environment.pivot_role_name).await?;
+    let pivot = pivot_for(db, &stack, &environment.pivot_role_name, None).await?;
     Ok(Some(DatasetDeployInputs { stack, dataset, environment, pivot }))
 }
 
@@ -56,6 +56,7 @@ async fn environment_of(db: &impl ConnectionTrait, dataset: &Dataset) -> Result<
 pub(crate) async fn queue_delete(db: &impl ConnectionTrait, dataset: &Dataset, why: &str) -> Result<String> {
     let stack = stacks::for_target(db, &dataset.dataset_uri).await?;
     let environment = environment_of(db, dataset).await?;
+    let external_id = environments::onboarding::environment_external_id(db, &environment).await?;
     let task = NewTask {
         action: DELETE_ACTION.into(),
         target_uri: dataset.dataset_uri.clone(),
@@ -64,6 +65,7 @@ pub(crate) async fn queue_delete(db: &impl ConnectionTrait, dataset: &Dataset, w
             "stackUri": stack.stack_uri,
             "reason": why,
             "pivotRoleName": environment.pivot_role_name,
+            "externalId": external_id,
             "bucketName": dataset.bucket_name,
             "glueDatabaseName": dataset.glue_database_name,
         }),

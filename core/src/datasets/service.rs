@@ -10,13 +10,20 @@ use sea_orm::{
 use serde_json::json;
 use sluice_entities::{dataset as ds, stack};
 
-use super::{Dataset, DatasetFilter, DatasetSort, ModifyDataset, RESOURCE_TYPE, SortOrder, UserRole, model};
+use super::{
+    Dataset, DatasetFilter, DatasetSort, DatasetView, ModifyDataset, RESOURCE_TYPE, SortOrder, UserRole,
+    model,
+};
 use crate::{
     Actor, Error, Result, audit,
+    authz::{
+        self, Authorized, DatasetPermission, dataset as perm, environment as env_perm, granted,
+        proof::stored_resource, sets,
+    },
+    catalog::CatalogVisibility,
     environments::{self, stacks},
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
 
@@ -24,9 +31,13 @@ pub const DELETE_ACTION: &str = "dataset.delete-stack";
 /// Brings a dataset's catalog documents in step with the database (`catalog::apply_index_task`).
 pub const INDEX_ACTION: &str = "catalog.index";
 
+stored_resource!(Dataset, Dataset, ds::Entity, ds::Column::DatasetUri, Dataset::from_model);
+
 pub struct Datasets<'a> {
     pub(crate) db: &'a DatabaseConnection,
     pub(crate) aws: &'a Option<std::sync::Arc<environments::AwsSettings>>,
+    /// Who finds a dataset's catalog entry.
+    pub(crate) visibility: CatalogVisibility,
 }
 
 /// Queues the catalog update for a dataset, in the caller's transaction.
@@ -49,18 +60,6 @@ pub(crate) async fn queue_index(
 }
 
 impl Datasets<'_> {
-    /// A dataset's catalog entry, which every signed-in user may read so they can request
-    /// access; what it is made of in AWS needs [`Self::require_read`].
-    pub async fn get(&self, _actor: &Actor, uri: &str) -> Result<Dataset> {
-        self.load(uri).await
-    }
-
-    /// Refuses teams without GET_DATASET: the dataset's AWS names, stack and items are theirs
-    /// only.
-    pub async fn require_read(&self, actor: &Actor, uri: &str) -> Result<()> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_DATASET).await
-    }
-
     pub(crate) async fn load(&self, uri: &str) -> Result<Dataset> {
         ds::Entity::find_by_id(uri.to_owned())
             .one(self.db)
@@ -74,11 +73,7 @@ impl Datasets<'_> {
     pub async fn stacks(&self, actor: &Actor, uris: &[String]) -> Result<HashMap<String, stacks::Stack>> {
         let rows = stack::Entity::find()
             .filter(stack::Column::TargetUri.is_in(uris.iter().cloned()))
-            .filter(stack::Column::TargetUri.in_subquery(granted_resources(
-                RESOURCE_TYPE,
-                catalog::GET_DATASET,
-                &actor.groups,
-            )))
+            .filter(stack::Column::TargetUri.in_subquery(granted(DatasetPermission::GetDataset, actor)))
             .all(self.db)
             .await?;
         Ok(rows.into_iter().map(|r| (r.target_uri.clone(), r.into())).collect())
@@ -90,34 +85,41 @@ impl Datasets<'_> {
         actor: &Actor,
         filter: &DatasetFilter,
         page: PageRequest,
-    ) -> Result<Page<Dataset>> {
-        let visible = ds::Column::DatasetUri.in_subquery(granted_resources(
-            RESOURCE_TYPE,
-            catalog::GET_DATASET,
-            &actor.groups,
-        ));
-        self.page(ds::Entity::find().filter(visible), actor, filter, page).await
+    ) -> Result<Page<DatasetView>> {
+        let visible = ds::Column::DatasetUri.in_subquery(granted(DatasetPermission::GetDataset, actor));
+        self.page(ds::Entity::find().filter(visible), actor, filter, page, true).await
     }
 
     /// Every dataset of an environment, for those who may read the environment: its teams see
-    /// what was published there, restricted fields still need GET_DATASET.
+    /// what was published there, as catalog entries unless they hold GET_DATASET.
     pub async fn list_in_environment(
         &self,
         actor: &Actor,
         environment_uri: &str,
         filter: &DatasetFilter,
         page: PageRequest,
-    ) -> Result<Page<Dataset>> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            environments::RESOURCE_TYPE,
-            environment_uri,
-            catalog::GET_ENVIRONMENT,
-        )
-        .await?;
+    ) -> Result<Page<DatasetView>> {
+        authz::authorize::<env_perm::GetEnvironment>(self.db, actor, environment_uri).await?;
         let query = ds::Entity::find().filter(ds::Column::EnvironmentUri.eq(environment_uri));
-        self.page(query, actor, filter, page).await
+        self.page(query, actor, filter, page, false).await
+    }
+
+    /// The datasets `team`, one of the actor's teams, administers in an environment.
+    pub async fn list_owned_by_team(
+        &self,
+        actor: &Actor,
+        environment_uri: &str,
+        team: &str,
+        filter: &DatasetFilter,
+        page: PageRequest,
+    ) -> Result<Page<DatasetView>> {
+        authz::authorize::<env_perm::GetEnvironment>(self.db, actor, environment_uri).await?;
+        if !actor.in_group(team) {
+            return Err(Error::validation("groupUri", format!("you are not a member of {team}")));
+        }
+        let filter = DatasetFilter { admin_team: Some(team.to_owned()), ..filter.clone() };
+        let query = ds::Entity::find().filter(ds::Column::EnvironmentUri.eq(environment_uri));
+        self.page(query, actor, &filter, page, false).await
     }
 
     async fn page(
@@ -126,7 +128,8 @@ impl Datasets<'_> {
         actor: &Actor,
         filter: &DatasetFilter,
         page: PageRequest,
-    ) -> Result<Page<Dataset>> {
+        all_readable: bool,
+    ) -> Result<Page<DatasetView>> {
         if let Some(env_uri) = filter.environment_uri.as_deref() {
             query = query.filter(ds::Column::EnvironmentUri.eq(env_uri));
         }
@@ -152,18 +155,30 @@ impl Datasets<'_> {
             };
         }
         let query = query.order_by_asc(ds::Column::Label).order_by_asc(ds::Column::DatasetUri);
-        page::fetch(self.db, query, page).await?.try_map(Dataset::from_model)
+        let (rows, page) = page::fetch(self.db, query, page).await?.take_nodes();
+        // An environment's team sees every dataset of it, whatever the catalog's visibility.
+        Ok(page.with(self.views_of_in(actor, rows, all_readable).await?))
     }
 
-    pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<Dataset> {
+    pub async fn update(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<DatasetView> {
         let result = self.update_inner(actor, uri, input).await;
         audit::record_failure(self.db, actor, "updateDataset", uri, RESOURCE_TYPE, &result).await;
         result
     }
 
-    async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<Dataset> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_DATASET).await?;
-        let current = self.load(uri).await?;
+    async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<DatasetView> {
+        let current = authz::authorize::<perm::UpdateDataset>(self.db, actor, uri).await?;
+        model::refuse_unsupported(&input.unsupported)?;
+        // The bucket, key and Glue database never change; saying otherwise is refused only now,
+        // after the check, so an outsider learns nothing from the refusal.
+        if let Some(alias) = input.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty())
+            && model::kms_alias(alias).ok().as_deref() != Some(current.kms_alias.as_str())
+        {
+            return Err(Error::validation(
+                "KmsAlias",
+                format!("the dataset's key cannot change; it is {}", current.kms_alias),
+            ));
+        }
         let mut row = ds::ActiveModel {
             dataset_uri: Set(uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -205,22 +220,34 @@ impl Datasets<'_> {
             Some("") => Some(None),
             Some(s) => Some(Some(validate::group("stewards", Some(s))?)),
         };
+        self.write_update(&current, row, new_stewards).await
+    }
+
+    async fn write_update(
+        &self,
+        current: &Authorized<Dataset, perm::UpdateDataset>,
+        mut row: ds::ActiveModel,
+        new_stewards: Option<Option<String>>,
+    ) -> Result<DatasetView> {
+        let uri = current.dataset_uri.as_str();
         let txn = crate::db::write_txn(self.db).await?;
         if let Some(stewards) = &new_stewards {
             if let Some(old) = current.stewards.as_deref().filter(|o| *o != current.saml_admin_group_name) {
-                permissions::delete_resource_policy(&txn, old, uri).await?;
+                authz::policies::detach(&txn, old, uri).await?;
             }
             if let Some(new) = stewards.as_deref().filter(|n| *n != current.saml_admin_group_name) {
-                permissions::attach_resource_policy(&txn, new, uri, RESOURCE_TYPE, catalog::DATASET_READ)
-                    .await?;
+                authz::policies::attach(&txn, new, uri, sets::DATASET_STEWARDS).await?;
             }
             row.stewards = Set(stewards.clone());
         }
         let updated = row.update(&txn).await?;
         queue_index(&txn, uri, false).await?;
-        audit::record(&txn, actor, "updateDataset", uri, RESOURCE_TYPE, "updated").await?;
+        audit::record(&txn, current.actor(), "updateDataset", uri, RESOURCE_TYPE, "updated").await?;
         txn.commit().await?;
-        Dataset::from_model(updated)
+        self.views_of(current.actor(), vec![updated], true)
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Internal("an updated dataset has no view".into()))
     }
 
     /// Removes the dataset from Sluice; with `delete_from_aws`, a task deletes its stack too.
@@ -231,8 +258,7 @@ impl Datasets<'_> {
     }
 
     async fn delete_inner(&self, actor: &Actor, uri: &str, delete_from_aws: bool) -> Result<bool> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_DATASET).await?;
-        let dataset = self.load(uri).await?;
+        let dataset = authz::authorize::<perm::DeleteDataset>(self.db, actor, uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         let active = crate::shares::active_shares(&txn, uri).await?;
         if !active.is_empty() {
@@ -245,7 +271,7 @@ impl Datasets<'_> {
         for group in
             std::iter::once(dataset.saml_admin_group_name.as_str()).chain(dataset.stewards.as_deref())
         {
-            permissions::delete_resource_policy(&txn, group, uri).await?;
+            authz::policies::detach(&txn, group, uri).await?;
         }
         if delete_from_aws && !dataset.imported {
             super::platform::queue_delete(&txn, &dataset, "dataset deleted").await?;
@@ -256,7 +282,7 @@ impl Datasets<'_> {
         queue_index(&txn, uri, true).await?;
         audit::record(
             &txn,
-            actor,
+            dataset.actor(),
             "deleteDataset",
             uri,
             RESOURCE_TYPE,
@@ -286,9 +312,9 @@ fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
     let mut any = Condition::any();
     for role in roles {
         any = match role {
-            UserRole::Creator => any.add(ds::Column::Owner.eq(actor.username.as_str())),
-            UserRole::Admin => any.add(ds::Column::SamlAdminGroupName.is_in(actor.groups.iter().cloned())),
-            UserRole::DataSteward => any.add(ds::Column::Stewards.is_in(actor.groups.iter().cloned())),
+            UserRole::Creator => any.add(ds::Column::Owner.eq(actor.username())),
+            UserRole::Admin => any.add(ds::Column::SamlAdminGroupName.is_in(actor.groups().iter().cloned())),
+            UserRole::DataSteward => any.add(ds::Column::Stewards.is_in(actor.groups().iter().cloned())),
             // Business owners, shares and "no permission" are not stored roles of a dataset.
             UserRole::BusinessOwner | UserRole::Shared | UserRole::NoPermission => {
                 any.add(Expr::value(false))
@@ -299,14 +325,15 @@ fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
 }
 
 impl Datasets<'_> {
-    /// Catalog entries of many datasets in one query, for a page of tables or folders.
-    pub async fn load_many(&self, uris: &[String]) -> Result<HashMap<String, Dataset>> {
-        ds::Entity::find()
-            .filter(ds::Column::DatasetUri.is_in(uris.iter().cloned()))
-            .all(self.db)
-            .await?
-            .into_iter()
-            .map(|row| Dataset::from_model(row).map(|d| (d.dataset_uri.clone(), d)))
-            .collect()
+    /// Views for an environment's page: every row is the environment's, which its teams see
+    /// whatever the catalog's visibility.
+    async fn views_of_in(
+        &self,
+        actor: &Actor,
+        rows: Vec<ds::Model>,
+        all_readable: bool,
+    ) -> Result<Vec<DatasetView>> {
+        let open = Datasets { db: self.db, aws: self.aws, visibility: CatalogVisibility::Open };
+        open.views_of(actor, rows, all_readable).await
     }
 }

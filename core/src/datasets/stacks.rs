@@ -4,16 +4,15 @@
 use super::{DEPLOY_ACTION, Datasets, RESOURCE_TYPE};
 use crate::{
     Actor, Result, audit,
+    authz::{self, dataset as perm},
     environments::stacks::{self, Stack},
-    permissions::{self, catalog},
 };
 
 impl Datasets<'_> {
     /// The dataset's stack: status, outputs, events and the last deploy's error. Needs
     /// GET_DATASET.
     pub async fn stack(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::GET_DATASET)
-            .await?;
+        authz::authorize::<perm::GetDataset>(self.db, actor, dataset_uri).await?;
         stacks::for_target(self.db, dataset_uri).await
     }
 
@@ -26,14 +25,20 @@ impl Datasets<'_> {
     }
 
     async fn update_stack_inner(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::UPDATE_DATASET)
-            .await?;
+        let dataset = authz::authorize::<perm::UpdateDataset>(self.db, actor, dataset_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         let task =
             stacks::queue_deploy_of(&txn, dataset_uri, RESOURCE_TYPE, DEPLOY_ACTION, "redeploy requested")
                 .await?;
-        audit::record(&txn, actor, "updateStack", dataset_uri, RESOURCE_TYPE, &format!("deploy task {task}"))
-            .await?;
+        audit::record(
+            &txn,
+            dataset.actor(),
+            "updateStack",
+            dataset_uri,
+            RESOURCE_TYPE,
+            &format!("deploy task {task}"),
+        )
+        .await?;
         txn.commit().await?;
         stacks::for_target(self.db, dataset_uri).await
     }

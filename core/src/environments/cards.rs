@@ -1,5 +1,7 @@
-//! What other resources show of an environment (a dataset's "environment" field): the public
-//! facts of many environments at once, for one query per level of a GraphQL answer.
+//! What other resources show of an environment (a dataset's "environment" field, a share's
+//! target): the facts anyone who sees the other resource may see, of many environments at once,
+//! for one query per level of a GraphQL answer. The environment's description, tags, parameters
+//! and stack are its teams' only (`Environments::get`), so a card does not hold them.
 
 use std::collections::{HashMap, hash_map::Entry};
 
@@ -13,20 +15,64 @@ use crate::{Actor, Result};
 
 #[derive(Debug, Clone)]
 pub struct EnvironmentCard {
-    pub environment: Environment,
+    pub environment_uri: String,
+    pub organization_uri: String,
+    pub label: String,
+    pub name: String,
+    pub region: String,
+    /// The owning team.
+    pub saml_group_name: String,
     pub organization_label: String,
     pub organization_name: String,
     /// The environment's teams, the owning team included.
     pub teams: Vec<String>,
+    /// Shown where the viewer may see it: share participants, a dataset's own teams.
+    pub(crate) aws_account_id: String,
+    owner: String,
 }
 
 impl EnvironmentCard {
+    fn new(environment: Environment, organization_label: String, organization_name: String) -> Self {
+        Self {
+            environment_uri: environment.environment_uri,
+            organization_uri: environment.organization_uri,
+            label: environment.label,
+            name: environment.name,
+            region: environment.region,
+            saml_group_name: environment.saml_group_name,
+            organization_label,
+            organization_name,
+            teams: Vec::new(),
+            aws_account_id: environment.aws_account_id,
+            owner: environment.owner,
+        }
+    }
+
     /// data.all's `userRoleInEnvironment` for anyone, member or not.
     pub fn role_of(&self, actor: &Actor) -> UserRole {
-        match self.environment.role_of(actor) {
-            UserRole::Invited if !self.teams.iter().any(|t| actor.in_group(t)) => UserRole::NotInvited,
-            role => role,
+        if self.owner == actor.username() {
+            UserRole::Owner
+        } else if actor.in_group(&self.saml_group_name) {
+            UserRole::Admin
+        } else if self.teams.iter().any(|t| actor.in_group(t)) {
+            UserRole::Invited
+        } else {
+            UserRole::NotInvited
         }
+    }
+
+    /// The account, for a caller who holds a share into or out of this environment: core hands
+    /// a `Share` only to its requesters and approvers, and they see both accounts it joins.
+    /// `None` when the share joins other environments.
+    pub fn aws_account_id_for_share(&self, share: &crate::shares::Share) -> Option<&str> {
+        let joined = [&share.environment_uri, &share.dataset_environment_uri];
+        joined.contains(&&self.environment_uri).then_some(self.aws_account_id.as_str())
+    }
+
+    /// The account, through the view of a dataset of this environment: its own teams only.
+    pub fn aws_account_id_for_dataset(&self, dataset: &crate::datasets::DatasetView) -> Option<&str> {
+        (dataset.entry().environment_uri == self.environment_uri && dataset.is_full())
+            .then_some(self.aws_account_id.as_str())
     }
 }
 
@@ -60,12 +106,11 @@ impl Environments<'_> {
         for row in rows {
             let card = match cards.entry(row.environment.environment_uri.clone()) {
                 Entry::Occupied(card) => card.into_mut(),
-                Entry::Vacant(slot) => slot.insert(EnvironmentCard {
-                    organization_label: row.organization_label.unwrap_or_default(),
-                    organization_name: row.organization_name.unwrap_or_default(),
-                    teams: Vec::new(),
-                    environment: Environment::from_model(row.environment)?,
-                }),
+                Entry::Vacant(slot) => slot.insert(EnvironmentCard::new(
+                    Environment::from_model(row.environment)?,
+                    row.organization_label.unwrap_or_default(),
+                    row.organization_name.unwrap_or_default(),
+                )),
             };
             card.teams.extend(row.team);
         }

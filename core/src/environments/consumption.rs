@@ -7,9 +7,9 @@ use sluice_entities::{consumption_principal as cp, environment_group as eg};
 use super::{Environments, RESOURCE_TYPE, model};
 use crate::{
     Actor, Error, Result, audit,
+    authz::{self, environment as perm},
     error::OnConflict,
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog},
     uri::new_uri,
 };
 
@@ -81,15 +81,8 @@ impl Environments<'_> {
         input: NewConsumptionPrincipal,
     ) -> Result<ConsumptionPrincipal> {
         let env_uri = input.environment_uri.as_str();
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            env_uri,
-            catalog::ADD_ENVIRONMENT_CONSUMPTION_ROLES,
-        )
-        .await?;
-        let environment = self.load(env_uri).await?;
+        let environment =
+            authz::authorize::<perm::AddEnvironmentConsumptionRoles>(self.db, actor, env_uri).await?;
         let name = crate::organizations::validate::label(Some(&input.name)).map_err(|_| {
             Error::validation("consumptionPrincipalName", "is required, at most 255 characters")
         })?;
@@ -117,7 +110,7 @@ impl Environments<'_> {
             principal_arn: Set(arn.clone()),
             principal_name: Set(principal_name),
             policy_management: Set((*management).to_owned()),
-            created_by: Set(actor.username.clone()),
+            created_by: Set(actor.username().to_owned()),
             created: Set(now),
             updated: Set(now),
         }
@@ -159,14 +152,7 @@ impl Environments<'_> {
     }
 
     async fn remove_consumption_inner(&self, actor: &Actor, env_uri: &str, uri: &str) -> Result<bool> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            env_uri,
-            catalog::ADD_ENVIRONMENT_CONSUMPTION_ROLES,
-        )
-        .await?;
+        authz::authorize::<perm::AddEnvironmentConsumptionRoles>(self.db, actor, env_uri).await?;
         let principal = cp::Entity::find_by_id(uri.to_owned())
             .one(self.db)
             .await?
@@ -201,14 +187,7 @@ impl Environments<'_> {
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<ConsumptionPrincipal>> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            env_uri,
-            catalog::LIST_ENVIRONMENT_CONSUMPTION_ROLES,
-        )
-        .await?;
+        authz::authorize::<perm::ListEnvironmentConsumptionRoles>(self.db, actor, env_uri).await?;
         let mut query = cp::Entity::find().filter(cp::Column::EnvironmentUri.eq(env_uri));
         if let Some(group) = group.filter(|g| !g.is_empty()) {
             query = query.filter(cp::Column::GroupUri.eq(group));

@@ -7,13 +7,17 @@ use sluice_entities::environment_group as eg;
 use super::{Environment, EnvironmentGroup, Environments, RESOURCE_TYPE, model, names, stacks};
 use crate::{
     Actor, Error, Result, audit,
+    authz::{self, EnvironmentPermission, Permission, environment as perm, sets},
     organizations::validate,
     page::{self, Page, PageRequest},
-    permissions::{self, catalog},
 };
 
-fn granted(requested: &[String]) -> Result<Vec<&'static str>> {
-    catalog::invitation(requested, catalog::ENVIRONMENT_INVITABLE, catalog::ENVIRONMENT_INVITED_ALWAYS, &[])
+fn granted(requested: &[String]) -> Result<Vec<EnvironmentPermission>> {
+    sets::invitation(requested, sets::ENVIRONMENT_INVITABLE, sets::ENVIRONMENT_INVITED_ALWAYS, &[])
+}
+
+fn names(perms: &[EnvironmentPermission]) -> String {
+    perms.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
 }
 
 impl Environments<'_> {
@@ -40,9 +44,7 @@ impl Environments<'_> {
         requested: &[String],
         role_arn: Option<&str>,
     ) -> Result<Environment> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::INVITE_ENVIRONMENT_GROUP)
-            .await?;
-        let environment = self.load(uri).await?;
+        let environment = authz::authorize::<perm::InviteEnvironmentGroup>(self.db, actor, uri).await?;
         let group = validate::group("groupUri", Some(group))?;
         let perms = granted(requested)?;
         if eg::Entity::find_by_id((uri.to_owned(), group.clone())).one(self.db).await?.is_some() {
@@ -64,7 +66,7 @@ impl Environments<'_> {
         eg::ActiveModel {
             environment_uri: Set(uri.to_owned()),
             group_uri: Set(group.clone()),
-            invited_by: Set(actor.username.clone()),
+            invited_by: Set(environment.actor().username().to_owned()),
             role_name: Set(name),
             role_arn: Set(arn),
             role_imported: Set(imported),
@@ -72,19 +74,19 @@ impl Environments<'_> {
         }
         .insert(&txn)
         .await?;
-        permissions::attach_resource_policy(&txn, &group, uri, RESOURCE_TYPE, &perms).await?;
+        authz::policies::attach(&txn, &group, uri, &perms).await?;
         let task = stacks::queue_deploy(&txn, uri, &format!("{group} invited")).await?;
         audit::record(
             &txn,
-            actor,
+            environment.actor(),
             "inviteGroupOnEnvironment",
             uri,
             RESOURCE_TYPE,
-            &format!("{group}: [{}]; deploy task {task}", perms.join(", ")),
+            &format!("{group}: [{}]; deploy task {task}", names(&perms)),
         )
         .await?;
         txn.commit().await?;
-        Ok(environment)
+        Ok(environment.into_inner())
     }
 
     pub async fn update_group_permissions(
@@ -114,9 +116,7 @@ impl Environments<'_> {
         group: &str,
         requested: &[String],
     ) -> Result<Environment> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::INVITE_ENVIRONMENT_GROUP)
-            .await?;
-        let environment = self.load(uri).await?;
+        let environment = authz::authorize::<perm::InviteEnvironmentGroup>(self.db, actor, uri).await?;
         if group == environment.saml_group_name {
             return Err(Error::validation(
                 "groupUri",
@@ -128,20 +128,20 @@ impl Environments<'_> {
         }
         let perms = granted(requested)?;
         let txn = crate::db::write_txn(self.db).await?;
-        permissions::attach_resource_policy(&txn, group, uri, RESOURCE_TYPE, &perms).await?;
+        authz::policies::attach(&txn, group, uri, &perms).await?;
         // The team's role policy follows its permissions.
         let task = stacks::queue_deploy(&txn, uri, &format!("{group}'s permissions changed")).await?;
         audit::record(
             &txn,
-            actor,
+            environment.actor(),
             "updateGroupEnvironmentPermissions",
             uri,
             RESOURCE_TYPE,
-            &format!("{group}: [{}]; deploy task {task}", perms.join(", ")),
+            &format!("{group}: [{}]; deploy task {task}", names(&perms)),
         )
         .await?;
         txn.commit().await?;
-        Ok(environment)
+        Ok(environment.into_inner())
     }
 
     /// Removes a team and (through a redeploy) the role the stack made for it. Datasets and
@@ -154,9 +154,7 @@ impl Environments<'_> {
     }
 
     async fn remove_group_inner(&self, actor: &Actor, uri: &str, group: &str) -> Result<Environment> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::REMOVE_ENVIRONMENT_GROUP)
-            .await?;
-        let environment = self.load(uri).await?;
+        let environment = authz::authorize::<perm::RemoveEnvironmentGroup>(self.db, actor, uri).await?;
         if group == environment.saml_group_name {
             return Err(Error::InvalidState(format!("{group} owns environment {uri} and cannot be removed")));
         }
@@ -171,11 +169,11 @@ impl Environments<'_> {
         }
         let txn = crate::db::write_txn(self.db).await?;
         eg::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
-        permissions::delete_resource_policy(&txn, group, uri).await?;
+        authz::policies::detach(&txn, group, uri).await?;
         let task = stacks::queue_deploy(&txn, uri, &format!("{group} removed")).await?;
         audit::record(
             &txn,
-            actor,
+            environment.actor(),
             "removeGroupFromEnvironment",
             uri,
             RESOURCE_TYPE,
@@ -183,7 +181,7 @@ impl Environments<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(environment)
+        Ok(environment.into_inner())
     }
 
     pub async fn list_groups(
@@ -192,17 +190,16 @@ impl Environments<'_> {
         uri: &str,
         page: PageRequest,
     ) -> Result<Page<EnvironmentGroup>> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::LIST_ENVIRONMENT_GROUPS)
-            .await?;
+        authz::authorize::<perm::ListEnvironmentGroups>(self.db, actor, uri).await?;
         let query = eg::Entity::find().filter(eg::Column::EnvironmentUri.eq(uri));
         Ok(page::fetch(self.db, query.order_by_asc(eg::Column::GroupUri), page).await?.map(Into::into))
     }
 
     /// Every team of the environment, for the stack deploy. For the long tasks.
-    pub async fn all_groups(
+    pub(crate) async fn all_groups(
         db: &sea_orm::DatabaseConnection,
         uri: &str,
-    ) -> Result<Vec<(EnvironmentGroup, Vec<String>)>> {
+    ) -> Result<Vec<(EnvironmentGroup, Vec<EnvironmentPermission>)>> {
         let rows = eg::Entity::find()
             .filter(eg::Column::EnvironmentUri.eq(uri))
             .order_by_asc(eg::Column::GroupUri)
@@ -210,7 +207,7 @@ impl Environments<'_> {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let perms = permissions::resource_permissions(db, &row.group_uri, uri).await?;
+            let perms = authz::policies::held(db, &row.group_uri, uri).await?;
             out.push((row.into(), perms));
         }
         Ok(out)
@@ -219,9 +216,13 @@ impl Environments<'_> {
 
 impl Environments<'_> {
     /// What a team holds on the environment. Needs LIST_ENVIRONMENT_GROUPS.
-    pub async fn group_permissions(&self, actor: &Actor, uri: &str, group: &str) -> Result<Vec<String>> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::LIST_ENVIRONMENT_GROUPS)
-            .await?;
-        permissions::resource_permissions(self.db, group, uri).await
+    pub async fn group_permissions(
+        &self,
+        actor: &Actor,
+        uri: &str,
+        group: &str,
+    ) -> Result<Vec<EnvironmentPermission>> {
+        authz::authorize::<perm::ListEnvironmentGroups>(self.db, actor, uri).await?;
+        authz::policies::held(self.db, group, uri).await
     }
 }

@@ -1,5 +1,6 @@
 //! The port that proves an AWS account can be linked: Sluice assumes the account's pivot role
-//! with the tenant's ExternalId and reads the role back. The AWS adapter is in `cloud/`.
+//! with the organization's ExternalId and reads the role back, trust policy included (see
+//! `trust`). The AWS adapter is in `cloud/`.
 
 /// Where the pivot role is and how to assume it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +28,19 @@ pub enum LinkError {
     Unreachable(String),
 }
 
+/// The pivot role as its account holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotTrust {
+    /// The role's trust policy, as IAM returns it (URL-encoded or not).
+    pub trust_policy: String,
+}
+
 #[async_trait::async_trait]
 pub trait AccountLinker: Send + Sync {
     /// Assumes the pivot role with its ExternalId, then reads it back through the assumed
-    /// session (`iam:GetRole`), which proves the role exists even where STS does not check.
-    async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError>;
+    /// session (`iam:GetRole`), which proves the role exists even where STS does not check, and
+    /// returns its trust policy for core to check.
+    async fn verify(&self, pivot: &PivotRole) -> Result<PivotTrust, LinkError>;
 }
 
 /// An AWS resource a user names (an import), looked up through the pivot role.

@@ -11,10 +11,11 @@ pub mod onboarding;
 pub mod platform;
 mod service;
 pub mod stacks;
+pub mod trust;
 
 pub use cards::EnvironmentCard;
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
-pub use link::{AccountLinker, AccountResources, AwsResource, LinkError, PivotRole};
+pub use link::{AccountLinker, AccountResources, AwsResource, LinkError, PivotRole, PivotTrust};
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
     RESOURCE_TYPE, UserRole,

@@ -50,7 +50,7 @@ impl Environment {
 
     /// data.all's `userRoleInEnvironment`.
     pub fn role_of(&self, actor: &Actor) -> UserRole {
-        if self.owner == actor.username {
+        if self.owner == actor.username() {
             UserRole::Owner
         } else if actor.in_group(&self.saml_group_name) {
             UserRole::Admin

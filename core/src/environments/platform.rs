@@ -16,7 +16,7 @@ pub struct DeployInputs {
     pub stack: Stack,
     pub environment: Environment,
     /// Every team with its permissions on the environment.
-    pub teams: Vec<(EnvironmentGroup, Vec<String>)>,
+    pub teams: Vec<(EnvironmentGroup, Vec<crate::authz::EnvironmentPermission>)>,
     pub pivot: PivotRole,
 }
 
@@ -27,19 +27,38 @@ pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<D
         .one(db)
         .await?
         .ok_or_else(|| Error::NotFound { kind: super::RESOURCE_TYPE, uri: stack.environment_uri.clone() })?;
+    let pivot = pivot_of(db, &row).await?;
     let environment = Environment::from_model(row)?;
     let teams = Environments::all_groups(db, &environment.environment_uri).await?;
-    let pivot = pivot_for(db, &stack, &environment.pivot_role_name).await?;
     Ok(DeployInputs { stack, environment, teams, pivot })
 }
 
-/// The pivot role of the stack's account, for deploying or deleting it.
-pub async fn pivot_for(db: &DatabaseConnection, stack: &Stack, pivot_role_name: &str) -> Result<PivotRole> {
+/// The pivot role of the stack's account, for deploying or deleting it. The stack's environment
+/// may be gone (a deletion outlives it): its ExternalId then comes from the task that deletes
+/// it, `external_id`, which the deletion wrote while the environment still existed.
+pub async fn pivot_for(
+    db: &DatabaseConnection,
+    stack: &Stack,
+    pivot_role_name: &str,
+    external_id: Option<&str>,
+) -> Result<PivotRole> {
+    let external_id = match external_id {
+        Some(id) => id.to_owned(),
+        None => match env::Entity::find_by_id(stack.environment_uri.clone()).one(db).await? {
+            Some(environment) => onboarding::environment_external_id(db, &environment).await?,
+            None => onboarding::legacy_external_id(db).await?.ok_or_else(|| {
+                Error::InvalidState(format!(
+                    "the environment of stack {} is gone and the task does not say which ExternalId its                      pivot role trusts; delete the stack in account {} by hand",
+                    stack.name, stack.account_id
+                ))
+            })?,
+        },
+    };
     Ok(PivotRole {
         account_id: stack.account_id.clone(),
         region: stack.region.clone(),
         role_name: pivot_role_name.to_owned(),
-        external_id: onboarding::external_id(db).await?,
+        external_id,
     })
 }
 
@@ -49,8 +68,20 @@ pub(crate) async fn pivot_of(db: &DatabaseConnection, environment: &env::Model) 
         account_id: environment.aws_account_id.clone(),
         region: environment.region.clone(),
         role_name: environment.pivot_role_name.clone(),
-        external_id: onboarding::external_id(db).await?,
+        external_id: onboarding::environment_external_id(db, environment).await?,
     })
+}
+
+/// The pivot role of an environment's account, from the environment as a service holds it.
+pub(crate) async fn pivot_of_environment(
+    db: &DatabaseConnection,
+    environment: &Environment,
+) -> Result<PivotRole> {
+    let row =
+        env::Entity::find_by_id(environment.environment_uri.clone()).one(db).await?.ok_or_else(|| {
+            Error::NotFound { kind: super::RESOURCE_TYPE, uri: environment.environment_uri.clone() }
+        })?;
+    pivot_of(db, &row).await
 }
 
 /// An environment and the pivot role of its account; NOT_FOUND when it is gone.

@@ -18,13 +18,18 @@ use super::{
 };
 use crate::{
     Actor, Error, Result, audit,
+    authz::{
+        self, EnvironmentPermission, environment as perm, organization as org_perm, proof::stored_resource,
+        sets, tenant_grants::ManageEnvironments,
+    },
     error::OnConflict,
     organizations::{self, Organization},
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
     uri::new_uri,
 };
+
+stored_resource!(Environment, Environment, env::Entity, env::Column::EnvironmentUri, Environment::from_model);
 
 pub struct Environments<'a> {
     pub(crate) db: &'a DatabaseConnection,
@@ -42,14 +47,7 @@ pub struct Onboarding {
 impl Environments<'_> {
     /// Onboarding details for an organization's members who may link accounts.
     pub async fn onboarding(&self, actor: &Actor, organization_uri: &str) -> Result<Onboarding> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            organizations::RESOURCE_TYPE,
-            organization_uri,
-            catalog::LINK_ENVIRONMENT,
-        )
-        .await?;
+        authz::authorize::<org_perm::LinkEnvironment>(self.db, actor, organization_uri).await?;
         let aws = onboarding::require(self.aws)?;
         if aws.trust_account_id.is_empty() {
             return Err(Error::InvalidState(
@@ -59,7 +57,7 @@ impl Environments<'_> {
         Ok(Onboarding {
             trust_account_id: aws.trust_account_id.clone(),
             pivot_role_name: aws.pivot_role_name.clone(),
-            external_id: onboarding::external_id(self.db).await?,
+            external_id: onboarding::organization_external_id(self.db, organization_uri).await?,
         })
     }
 
@@ -79,17 +77,9 @@ impl Environments<'_> {
     }
 
     async fn create_inner(&self, actor: &Actor, input: NewEnvironment) -> Result<Environment> {
-        permissions::require_tenant(self.db, actor, catalog::MANAGE_ENVIRONMENTS).await?;
+        authz::authorize_tenant::<ManageEnvironments>(self.db, actor).await?;
         let org_uri = input.organization_uri.trim().to_owned();
-        permissions::require_resource(
-            self.db,
-            actor,
-            organizations::RESOURCE_TYPE,
-            &org_uri,
-            catalog::LINK_ENVIRONMENT,
-        )
-        .await?;
-        let org = organizations::Organizations { db: self.db }.load(&org_uri).await?;
+        let org = authz::authorize::<org_perm::LinkEnvironment>(self.db, actor, &org_uri).await?;
         if org.archived {
             return Err(Error::InvalidState(format!(
                 "organization {org_uri} is archived; link accounts to an active one"
@@ -110,24 +100,36 @@ impl Environments<'_> {
             .filter(|a| !a.trim().is_empty())
             .map(|arn| model::role_arn("EnvironmentDefaultIAMRoleArn", arn, &account))
             .transpose()?;
-        if let Some(existing) = self.find_by_account(&account, &region).await? {
-            return Err(conflict(&account, &region, &existing));
-        }
-
-        // Nothing is stored until AWS confirms the pivot role answers.
+        // Nothing is stored until AWS confirms the pivot role answers and trusts this
+        // organization: an account belongs to the organizations whose ExternalId its pivot role
+        // requires, whatever its region. This comes before the check for an existing link, so
+        // another organization learns nothing about this account's environments.
         let aws = onboarding::require(self.aws)?;
+        if aws.trust_account_id.is_empty() {
+            return Err(Error::InvalidState(
+                "Sluice does not know its own AWS account, so it cannot check whom a pivot role trusts: set \
+                 SLUICE_TRUST_ACCOUNT_ID, or give it AWS credentials"
+                    .into(),
+            ));
+        }
+        let external_id = onboarding::organization_external_id(self.db, &org_uri).await?;
         let pivot = PivotRole {
             account_id: account.clone(),
             region: region.clone(),
             role_name: aws.pivot_role_name.clone(),
-            external_id: onboarding::external_id(self.db).await?,
+            external_id: external_id.clone(),
         };
-        aws.linker.verify(&pivot).await.map_err(|e| match e {
+        let trust = aws.linker.verify(&pivot).await.map_err(|e| match e {
             LinkError::Refused(reason) => Error::validation("AwsAccountId", reason),
             LinkError::Unreachable(_) => {
                 Error::InvalidState(format!("{e}; nothing was created, try again in a moment"))
             }
         })?;
+        super::trust::require_external_id(&trust.trust_policy, &aws.trust_account_id, &external_id)
+            .map_err(|reason| Error::validation("AwsAccountId", reason))?;
+        if let Some(existing) = self.find_by_account(&account, &region).await? {
+            return Err(conflict(&account, &region, &existing));
+        }
 
         let uri = new_uri();
         let now = chrono::Utc::now();
@@ -146,13 +148,14 @@ impl Environments<'_> {
             label: Set(label.clone()),
             description: Set(description),
             tags: Set(json!(tags).to_string()),
-            owner: Set(actor.username.clone()),
+            owner: Set(actor.username().to_owned()),
             saml_group_name: Set(team.clone()),
             aws_account_id: Set(account.clone()),
             region: Set(region.clone()),
             resource_prefix: Set(prefix.clone()),
             parameters: Set(json!(parameters).to_string()),
             pivot_role_name: Set(aws.pivot_role_name.clone()),
+            pivot_external_id: Set(Some(external_id)),
             created: Set(now),
             updated: Set(now),
         }
@@ -162,7 +165,7 @@ impl Environments<'_> {
         eg::ActiveModel {
             environment_uri: Set(uri.clone()),
             group_uri: Set(team.clone()),
-            invited_by: Set(actor.username.clone()),
+            invited_by: Set(actor.username().to_owned()),
             role_name: Set(role_name),
             role_arn: Set(role_arn),
             role_imported: Set(role_imported),
@@ -170,8 +173,7 @@ impl Environments<'_> {
         }
         .insert(&txn)
         .await?;
-        permissions::attach_resource_policy(&txn, &team, &uri, RESOURCE_TYPE, catalog::ENVIRONMENT_ALL)
-            .await?;
+        authz::policies::attach(&txn, &team, &uri, sets::ENVIRONMENT_ALL).await?;
         let target =
             stacks::StackTarget { target_uri: &uri, target_type: RESOURCE_TYPE, environment_uri: &uri };
         stacks::insert(&txn, target, &row.name, &account, &region).await?;
@@ -201,16 +203,7 @@ impl Environments<'_> {
     }
 
     pub async fn get(&self, actor: &Actor, uri: &str) -> Result<Environment> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ENVIRONMENT).await?;
-        self.load(uri).await
-    }
-
-    pub(crate) async fn load(&self, uri: &str) -> Result<Environment> {
-        env::Entity::find_by_id(uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() })
-            .and_then(Environment::from_model)
+        Ok(authz::authorize::<perm::GetEnvironment>(self.db, actor, uri).await?.into_inner())
     }
 
     /// Environments one of the actor's teams may see; optionally one organization's only.
@@ -221,12 +214,10 @@ impl Environments<'_> {
         organization_uri: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Environment>> {
-        let mut query =
-            env::Entity::find().filter(env::Column::EnvironmentUri.in_subquery(granted_resources(
-                RESOURCE_TYPE,
-                catalog::GET_ENVIRONMENT,
-                &actor.groups,
-            )));
+        let mut query = env::Entity::find().filter(
+            env::Column::EnvironmentUri
+                .in_subquery(authz::granted(EnvironmentPermission::GetEnvironment, actor)),
+        );
         if let Some(org) = organization_uri {
             query = query.filter(env::Column::OrganizationUri.eq(org));
         }
@@ -250,9 +241,7 @@ impl Environments<'_> {
     }
 
     async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyEnvironment) -> Result<Environment> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ENVIRONMENT)
-            .await?;
-        self.load(uri).await?;
+        let environment = authz::authorize::<perm::UpdateEnvironment>(self.db, actor, uri).await?;
         let mut row = env::ActiveModel {
             environment_uri: Set(uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -279,7 +268,7 @@ impl Environments<'_> {
         let updated = row.update(&txn).await?;
         audit::record(
             &txn,
-            actor,
+            environment.actor(),
             "updateEnvironment",
             uri,
             RESOURCE_TYPE,
@@ -299,9 +288,7 @@ impl Environments<'_> {
     }
 
     async fn delete_inner(&self, actor: &Actor, uri: &str, delete_from_aws: bool) -> Result<bool> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ENVIRONMENT)
-            .await?;
-        let environment = self.load(uri).await?;
+        let environment = authz::authorize::<perm::DeleteEnvironment>(self.db, actor, uri).await?;
         let datasets = crate::datasets::Datasets::count_owned(self.db, uri, None).await?;
         if datasets > 0 {
             return Err(Error::InvalidState(format!(
@@ -309,6 +296,7 @@ impl Environments<'_> {
             )));
         }
         let stack = stacks::for_target(self.db, uri).await?;
+        let external_id = super::platform::pivot_of_environment(self.db, &environment).await?.external_id;
         let groups: Vec<EnvironmentGroup> = eg::Entity::find()
             .filter(eg::Column::EnvironmentUri.eq(uri))
             .all(self.db)
@@ -318,7 +306,7 @@ impl Environments<'_> {
             .collect();
         let txn = crate::db::write_txn(self.db).await?;
         for g in &groups {
-            permissions::delete_resource_policy(&txn, &g.group_uri, uri).await?;
+            authz::policies::detach(&txn, &g.group_uri, uri).await?;
         }
         eg::Entity::delete_many().filter(eg::Column::EnvironmentUri.eq(uri)).exec(&txn).await?;
         if delete_from_aws {
@@ -332,6 +320,7 @@ impl Environments<'_> {
                     payload: json!({
                         "stackUri": stack.stack_uri,
                         "pivotRoleName": environment.pivot_role_name,
+                        "externalId": external_id,
                     }),
                 },
             )
@@ -351,21 +340,14 @@ impl Environments<'_> {
         env::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         let summary =
             if delete_from_aws { "deleted; stack deletion queued" } else { "deleted; AWS resources kept" };
-        audit::record(&txn, actor, "deleteEnvironment", uri, RESOURCE_TYPE, summary).await?;
+        audit::record(&txn, environment.actor(), "deleteEnvironment", uri, RESOURCE_TYPE, summary).await?;
         txn.commit().await?;
         Ok(true)
     }
 
     /// The organization an environment belongs to, as the environment's readers may see it.
     pub async fn organization_of(&self, actor: &Actor, environment: &Environment) -> Result<Organization> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            &environment.environment_uri,
-            catalog::GET_ENVIRONMENT,
-        )
-        .await?;
+        authz::authorize::<perm::GetEnvironment>(self.db, actor, &environment.environment_uri).await?;
         organizations::Organizations { db: self.db }.load(&environment.organization_uri).await
     }
 }

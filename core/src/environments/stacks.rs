@@ -8,7 +8,7 @@ use sluice_entities::stack;
 use super::{Environments, RESOURCE_TYPE};
 use crate::{
     Actor, Error, Result, audit,
-    permissions::{self, catalog},
+    authz::{self, environment as perm},
     tasks::{NewTask, store},
     uri::new_uri,
 };
@@ -199,14 +199,7 @@ pub async fn load(db: &impl ConnectionTrait, stack_uri: &str) -> Result<Stack> {
 impl Environments<'_> {
     /// The environment's stack. Reading never queues anything.
     pub async fn stack(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            environment_uri,
-            catalog::GET_ENVIRONMENT,
-        )
-        .await?;
+        authz::authorize::<perm::GetEnvironment>(self.db, actor, environment_uri).await?;
         for_target(self.db, environment_uri).await
     }
 
@@ -218,14 +211,7 @@ impl Environments<'_> {
     }
 
     async fn update_stack_inner(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            environment_uri,
-            catalog::UPDATE_ENVIRONMENT,
-        )
-        .await?;
+        authz::authorize::<perm::UpdateEnvironment>(self.db, actor, environment_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         let task = queue_deploy(&txn, environment_uri, "redeploy requested").await?;
         audit::record(

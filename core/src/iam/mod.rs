@@ -12,10 +12,7 @@ use sea_orm::{
 };
 use sluice_entities::{iam_principal_mapping as mapping, iam_signature_seen as seen};
 
-use crate::{
-    Actor, Error, Result, audit, error::OnConflict, organizations::validate, permissions::require_admin,
-    uri::new_uri,
-};
+use crate::{Actor, Error, Result, audit, error::OnConflict, organizations::validate, uri::new_uri};
 
 pub const RESOURCE_TYPE: &str = "iam_principal_mapping";
 const MAX_GROUPS: usize = 50;
@@ -71,7 +68,7 @@ pub struct IamPrincipals<'a> {
 
 impl IamPrincipals<'_> {
     pub async fn list(&self, actor: &Actor) -> Result<Vec<IamPrincipalMapping>> {
-        require_admin(actor)?;
+        crate::authz::authorize_admin(actor)?;
         let rows = mapping::Entity::find().order_by_asc(mapping::Column::ArnPattern).all(self.db).await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
@@ -91,7 +88,7 @@ impl IamPrincipals<'_> {
         actor: &Actor,
         input: IamPrincipalMappingInput,
     ) -> Result<IamPrincipalMapping> {
-        require_admin(actor)?;
+        crate::authz::authorize_admin(actor)?;
         let (pattern, username, groups) = checked(&input)?;
         let now = chrono::Utc::now();
         let uri = new_uri();
@@ -101,7 +98,7 @@ impl IamPrincipals<'_> {
             arn_pattern: Set(pattern.clone()),
             username: Set(username.clone()),
             groups: Set(groups_json(&groups)?),
-            created_by: Set(actor.username.clone()),
+            created_by: Set(actor.username().to_owned()),
             created: Set(now),
             updated: Set(now),
         }
@@ -146,7 +143,7 @@ impl IamPrincipals<'_> {
         mapping_uri: &str,
         input: IamPrincipalMappingInput,
     ) -> Result<IamPrincipalMapping> {
-        require_admin(actor)?;
+        crate::authz::authorize_admin(actor)?;
         let (pattern, username, groups) = checked(&input)?;
         let txn = self.db.begin().await?;
         let existing = mapping::Entity::find_by_id(mapping_uri)
@@ -187,7 +184,7 @@ impl IamPrincipals<'_> {
     }
 
     async fn delete_inner(&self, actor: &Actor, mapping_uri: &str) -> Result<()> {
-        require_admin(actor)?;
+        crate::authz::authorize_admin(actor)?;
         let txn = self.db.begin().await?;
         let existing = mapping::Entity::find_by_id(mapping_uri)
             .one(&txn)

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::{
     Actor, Error, Result, audit,
+    authz::{self, OrganizationPermission, organization as perm, sets},
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog},
 };
 
 impl Organizations<'_> {
@@ -48,9 +48,7 @@ impl Organizations<'_> {
         requested: &[String],
         invite: bool,
     ) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::INVITE_ORGANIZATION_GROUP)
-            .await?;
-        let org = self.load(uri).await?;
+        let org = authz::authorize::<perm::InviteOrganizationGroup>(self.db, actor, uri).await?;
         ensure_active(&org)?;
         let group = model::group("groupUri", Some(group))?;
         if group == org.saml_group_name {
@@ -75,13 +73,14 @@ impl Organizations<'_> {
         };
         let txn = crate::db::write_txn(self.db).await?;
         if invite {
-            insert_group(&txn, uri, &group, &actor.username).await?;
+            insert_group(&txn, uri, &group, actor.username()).await?;
         }
-        permissions::attach_resource_policy(&txn, &group, uri, RESOURCE_TYPE, &granted).await?;
-        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &format!("{group}: [{}]", granted.join(", ")))
+        authz::policies::attach(&txn, &group, uri, &granted).await?;
+        let names: Vec<&str> = granted.iter().map(|p| authz::Permission::name(*p)).collect();
+        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &format!("{group}: [{}]", names.join(", ")))
             .await?;
         txn.commit().await?;
-        Ok(org)
+        Ok(org.into_inner())
     }
 
     pub async fn remove_group(&self, actor: &Actor, uri: &str, group: &str) -> Result<Organization> {
@@ -92,9 +91,7 @@ impl Organizations<'_> {
     }
 
     async fn remove_group_inner(&self, actor: &Actor, uri: &str, group: &str) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::REMOVE_ORGANIZATION_GROUP)
-            .await?;
-        let org = self.load(uri).await?;
+        let org = authz::authorize::<perm::RemoveOrganizationGroup>(self.db, actor, uri).await?;
         ensure_active(&org)?;
         if group == org.saml_group_name {
             return Err(Error::InvalidState(format!(
@@ -106,7 +103,7 @@ impl Organizations<'_> {
         }
         let txn = crate::db::write_txn(self.db).await?;
         og::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
-        permissions::delete_resource_policy(&txn, group, uri).await?;
+        authz::policies::detach(&txn, group, uri).await?;
         audit::record(
             &txn,
             actor,
@@ -117,7 +114,7 @@ impl Organizations<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(org)
+        Ok(org.into_inner())
     }
 
     pub async fn list_groups(
@@ -127,7 +124,7 @@ impl Organizations<'_> {
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<OrganizationGroup>> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ORGANIZATION).await?;
+        authz::authorize::<perm::GetOrganization>(self.db, actor, uri).await?;
         let mut query = og::Entity::find().filter(og::Column::OrganizationUri.eq(uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             query = query.filter(contains_any(term, [(og::Entity, og::Column::GroupUri)]));
@@ -141,19 +138,24 @@ impl Organizations<'_> {
         }))
     }
 
-    pub async fn group_permissions(&self, actor: &Actor, uri: &str, group: &str) -> Result<Vec<String>> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ORGANIZATION).await?;
-        permissions::resource_permissions(self.db, group, uri).await
+    pub async fn group_permissions(
+        &self,
+        actor: &Actor,
+        uri: &str,
+        group: &str,
+    ) -> Result<Vec<OrganizationPermission>> {
+        authz::authorize::<perm::GetOrganization>(self.db, actor, uri).await?;
+        authz::policies::held(self.db, group, uri).await
     }
 }
 
 /// data.all's default set when nothing is requested; GET_ORGANIZATION always.
-fn invitable(requested: &[String]) -> Result<Vec<&'static str>> {
-    catalog::invitation(
+fn invitable(requested: &[String]) -> Result<Vec<OrganizationPermission>> {
+    sets::invitation(
         requested,
-        catalog::ORGANIZATION_INVITABLE,
-        &[catalog::GET_ORGANIZATION],
-        catalog::ORGANIZATION_INVITED_DEFAULT,
+        sets::ORGANIZATION_INVITABLE,
+        &[OrganizationPermission::GetOrganization],
+        sets::ORGANIZATION_INVITED_DEFAULT,
     )
 }
 
@@ -163,11 +165,9 @@ mod tests {
 
     #[test]
     fn an_invitation_always_includes_get_and_rejects_admin_only_permissions() {
-        assert_eq!(
-            invitable(&["LINK_ENVIRONMENT".into()]).expect("valid"),
-            vec!["GET_ORGANIZATION", "LINK_ENVIRONMENT"]
-        );
-        assert_eq!(invitable(&[]).expect("valid"), vec!["GET_ORGANIZATION", "LINK_ENVIRONMENT"]);
+        let both = vec![OrganizationPermission::GetOrganization, OrganizationPermission::LinkEnvironment];
+        assert_eq!(invitable(&["LINK_ENVIRONMENT".into()]).expect("valid"), both);
+        assert_eq!(invitable(&[]).expect("valid"), both);
         assert_eq!(
             invitable(&["DELETE_ORGANIZATION".into()]).expect_err("admin only").code(),
             "BAD_USER_INPUT"

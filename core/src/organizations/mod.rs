@@ -6,7 +6,7 @@ mod query;
 
 /// Input rules other resources share with organizations (labels, tags, team names).
 pub(crate) mod validate {
-    pub(crate) use super::model::{description, group, label, require_membership, tags};
+    pub(crate) use super::model::{description, group, is_bidi_control, label, require_membership, tags};
 }
 
 pub use model::{
@@ -19,9 +19,20 @@ use sluice_entities::{organization, organization_group};
 
 use crate::{
     Actor, Error, Result, audit,
-    permissions::{self, catalog},
+    authz::{
+        self, Authorized, OrganizationPermission, organization as perm, proof::stored_resource, sets,
+        tenant_grants::ManageOrganizations,
+    },
     uri::new_uri,
 };
+
+stored_resource!(
+    Organization,
+    Organization,
+    organization::Entity,
+    organization::Column::OrganizationUri,
+    Organization::from_model
+);
 
 pub struct Organizations<'a> {
     pub(crate) db: &'a DatabaseConnection,
@@ -35,7 +46,8 @@ impl Organizations<'_> {
     }
 
     async fn create_inner(&self, actor: &Actor, input: NewOrganization) -> Result<Organization> {
-        permissions::require_tenant(self.db, actor, catalog::MANAGE_ORGANIZATIONS).await?;
+        let tenant = authz::authorize_tenant::<ManageOrganizations>(self.db, actor).await?;
+        let actor = tenant.actor();
         let label = model::label(input.label.as_deref())?;
         let description = model::description(input.description.as_deref())?;
         let tags = model::tags(input.tags.as_deref())?;
@@ -51,23 +63,17 @@ impl Organizations<'_> {
             label: Set(label),
             description: Set(description),
             tags: Set(tags_json(&tags)?),
-            owner: Set(actor.username.clone()),
+            owner: Set(actor.username().to_owned()),
             saml_group_name: Set(admin_team.clone()),
             archived: Set(false),
+            pivot_external_id: Set(Some(crate::environments::onboarding::new_external_id())),
             created: Set(now),
             updated: Set(now),
         }
         .insert(&txn)
         .await?;
-        insert_group(&txn, &uri, &admin_team, &actor.username).await?;
-        permissions::attach_resource_policy(
-            &txn,
-            &admin_team,
-            &uri,
-            RESOURCE_TYPE,
-            catalog::ORGANIZATION_ALL,
-        )
-        .await?;
+        insert_group(&txn, &uri, &admin_team, actor.username()).await?;
+        authz::policies::attach(&txn, &admin_team, &uri, sets::ORGANIZATION_ALL).await?;
         audit::record(
             &txn,
             actor,
@@ -82,8 +88,7 @@ impl Organizations<'_> {
     }
 
     pub async fn get(&self, actor: &Actor, uri: &str) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::GET_ORGANIZATION).await?;
-        self.load(uri).await
+        Ok(authz::authorize::<perm::GetOrganization>(self.db, actor, uri).await?.into_inner())
     }
 
     /// An organization with no permission check: for callers that checked already.
@@ -107,9 +112,7 @@ impl Organizations<'_> {
         uri: &str,
         input: ModifyOrganization,
     ) -> Result<Organization> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::UPDATE_ORGANIZATION)
-            .await?;
-        let current = self.load(uri).await?;
+        let current = authz::authorize::<perm::UpdateOrganization>(self.db, actor, uri).await?;
         ensure_active(&current)?;
         let mut row: organization::ActiveModel = organization::ActiveModel {
             organization_uri: Set(uri.to_owned()),
@@ -138,17 +141,29 @@ impl Organizations<'_> {
             }
             None => None,
         };
-        let txn = crate::db::write_txn(self.db).await?;
         if let Some(new_admin) = &new_admin {
             model::require_membership(actor, "SamlGroupName", new_admin)?;
+        }
+        self.write_update(&current, row, new_admin, changes).await
+    }
+
+    async fn write_update(
+        &self,
+        current: &Authorized<Organization, perm::UpdateOrganization>,
+        mut row: organization::ActiveModel,
+        new_admin: Option<String>,
+        mut changes: Vec<&str>,
+    ) -> Result<Organization> {
+        let (uri, actor) = (current.organization_uri.as_str(), current.actor());
+        let txn = crate::db::write_txn(self.db).await?;
+        if let Some(new_admin) = &new_admin {
             // The old admin team stays as an invited team with read access, so nobody loses sight
             // of the organization by accident; the new admin team may remove it.
-            permissions::attach_resource_policy(
+            authz::policies::attach(
                 &txn,
                 &current.saml_group_name,
                 uri,
-                RESOURCE_TYPE,
-                &[catalog::GET_ORGANIZATION],
+                &[OrganizationPermission::GetOrganization],
             )
             .await?;
             if organization_group::Entity::find_by_id((uri.to_owned(), new_admin.clone()))
@@ -156,16 +171,9 @@ impl Organizations<'_> {
                 .await?
                 .is_none()
             {
-                insert_group(&txn, uri, new_admin, &actor.username).await?;
+                insert_group(&txn, uri, new_admin, actor.username()).await?;
             }
-            permissions::attach_resource_policy(
-                &txn,
-                new_admin,
-                uri,
-                RESOURCE_TYPE,
-                catalog::ORGANIZATION_ALL,
-            )
-            .await?;
+            authz::policies::attach(&txn, new_admin, uri, sets::ORGANIZATION_ALL).await?;
             row.saml_group_name = Set(new_admin.clone());
             changes.push("admin team");
         }
@@ -192,9 +200,7 @@ impl Organizations<'_> {
     }
 
     async fn archive_inner(&self, actor: &Actor, uri: &str) -> Result<bool> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, uri, catalog::DELETE_ORGANIZATION)
-            .await?;
-        let current = self.load(uri).await?;
+        let current = authz::authorize::<perm::DeleteOrganization>(self.db, actor, uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         if !current.archived {
             organization::ActiveModel {

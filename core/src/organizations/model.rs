@@ -38,7 +38,7 @@ impl Organization {
 
     /// data.all's `userRoleInOrganization`.
     pub fn role_of(&self, actor: &Actor) -> UserRole {
-        if self.owner == actor.username {
+        if self.owner == actor.username() {
             UserRole::Owner
         } else if actor.in_group(&self.saml_group_name) {
             UserRole::Admin
@@ -117,6 +117,26 @@ const MAX_TAGS: usize = 50;
 const MAX_TAG: usize = 128;
 const MAX_GROUP: usize = 255;
 
+/// Unicode's explicit direction controls (embeddings, overrides, isolates and marks): text that
+/// reads one way and is stored another, as in "Trojan Source".
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses control characters (line breaks and tabs too, unless `multiline`) and direction
+/// controls: they reach CloudFormation, IAM and people's screens, where they break XML or
+/// disguise text.
+pub(crate) fn printable(field: &str, text: &str, multiline: bool) -> Result<()> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    match text.chars().find(|c| (c.is_control() && !allowed(*c)) || is_bidi_control(*c)) {
+        None => Ok(()),
+        Some(c) => Err(Error::validation(
+            field,
+            format!("must not contain the control or direction character U+{:04X}", u32::from(c)),
+        )),
+    }
+}
+
 pub(crate) fn label(value: Option<&str>) -> Result<String> {
     let label = value.map(str::trim).unwrap_or_default();
     if label.is_empty() {
@@ -125,6 +145,7 @@ pub(crate) fn label(value: Option<&str>) -> Result<String> {
     if label.chars().count() > MAX_LABEL {
         return Err(Error::validation("label", format!("must be at most {MAX_LABEL} characters")));
     }
+    printable("label", label, false)?;
     Ok(label.to_owned())
 }
 
@@ -134,7 +155,10 @@ pub(crate) fn description(value: Option<&str>) -> Result<Option<String>> {
         Some(d) if d.chars().count() > MAX_DESCRIPTION => {
             Err(Error::validation("description", format!("must be at most {MAX_DESCRIPTION} characters")))
         }
-        Some(d) => Ok(Some(d.to_owned())),
+        Some(d) => {
+            printable("description", d, true)?;
+            Ok(Some(d.to_owned()))
+        }
     }
 }
 
@@ -148,6 +172,7 @@ pub(crate) fn tags(value: Option<&[String]>) -> Result<Vec<String>> {
         if tag.chars().count() > MAX_TAG {
             return Err(Error::validation("tags", format!("each tag must be at most {MAX_TAG} characters")));
         }
+        printable("tags", tag, false)?;
         if !out.iter().any(|t| t == tag) {
             out.push(tag.to_owned());
         }
@@ -163,7 +188,7 @@ pub(crate) fn group(field: &str, value: Option<&str>) -> Result<String> {
     if group.is_empty() {
         return Err(Error::validation(field, "a team (IdP group) name is required"));
     }
-    if group.chars().count() > MAX_GROUP || group.chars().any(char::is_control) {
+    if group.chars().count() > MAX_GROUP || group.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return Err(Error::validation(field, "must be a group name of at most 255 printable characters"));
     }
     Ok(group.to_owned())
@@ -172,7 +197,7 @@ pub(crate) fn group(field: &str, value: Option<&str>) -> Result<String> {
 /// A team is assigned as an admin team only by its own members, or by a platform admin, so
 /// nobody hands a resource to a team they cannot act for.
 pub(crate) fn require_membership(actor: &Actor, field: &str, group: &str) -> Result<()> {
-    if actor.is_admin || actor.in_group(group) {
+    if actor.is_admin() || actor.in_group(group) {
         Ok(())
     } else {
         Err(Error::validation(field, format!("you are not a member of {group}; pick one of your teams")))
@@ -204,6 +229,25 @@ mod tests {
     }
 
     #[test]
+    fn control_and_direction_characters_are_refused() {
+        for bad in ["a\u{0}b", "a\nb", "evil\u{202e}txt.exe", "a\u{2066}b", "\u{1b}[31m"] {
+            assert_eq!(label(Some(bad)).expect_err(bad).code(), "BAD_USER_INPUT", "{bad:?}");
+            assert!(tags(Some(&[bad.to_owned()])).is_err(), "{bad:?}");
+            assert!(group("g", Some(bad)).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            description(Some("two\nlines\tand a tab")).expect("multiline").as_deref(),
+            Some("two\nlines\tand a tab")
+        );
+        assert!(description(Some("a\u{202e}b")).is_err());
+        assert!(description(Some("a\u{0}b")).is_err());
+        assert_eq!(
+            label(Some("Données clients 日本")).expect("unicode letters are fine"),
+            "Données clients 日本"
+        );
+    }
+
+    #[test]
     fn tags_are_trimmed_and_deduplicated() {
         let input = vec![" a".to_owned(), "a".to_owned(), "".to_owned(), "b".to_owned()];
         assert_eq!(tags(Some(&input)).expect("valid"), vec!["a".to_owned(), "b".to_owned()]);
@@ -216,10 +260,10 @@ mod tests {
 
     #[test]
     fn only_members_or_admins_may_name_a_team() {
-        let alice = Actor::new("alice", ["TeamA".to_owned()], "Admins");
+        let alice = Actor::authenticated("iss", "alice", ["TeamA".to_owned()], "Admins");
         assert!(require_membership(&alice, "SamlGroupName", "TeamA").is_ok());
         assert!(require_membership(&alice, "SamlGroupName", "TeamB").is_err());
-        let admin = Actor::new("root", ["Admins".to_owned()], "Admins");
+        let admin = Actor::authenticated("iss", "root", ["Admins".to_owned()], "Admins");
         assert!(require_membership(&admin, "SamlGroupName", "TeamB").is_ok());
     }
 }

@@ -8,13 +8,11 @@ use sea_orm::{
 };
 use sluice_entities::{organization as org, organization_group as og};
 
-use super::{
-    Organization, OrganizationFilter, OrganizationStats, Organizations, RESOURCE_TYPE, SortField, UserRole,
-};
+use super::{Organization, OrganizationFilter, OrganizationStats, Organizations, SortField, UserRole};
 use crate::{
     Actor, Result,
+    authz::{OrganizationPermission, granted},
     page::{self, Page, PageRequest, contains_any, contains_pattern},
-    permissions::{catalog, granted_resources},
 };
 
 impl Organizations<'_> {
@@ -24,12 +22,9 @@ impl Organizations<'_> {
         filter: &OrganizationFilter,
         page: PageRequest,
     ) -> Result<Page<Organization>> {
-        let mut query =
-            org::Entity::find().filter(org::Column::OrganizationUri.in_subquery(granted_resources(
-                RESOURCE_TYPE,
-                catalog::GET_ORGANIZATION,
-                &actor.groups,
-            )));
+        let mut query = org::Entity::find().filter(
+            org::Column::OrganizationUri.in_subquery(granted(OrganizationPermission::GetOrganization, actor)),
+        );
         if !filter.display_archived {
             query = query.filter(org::Column::Archived.eq(false));
         }
@@ -68,11 +63,10 @@ impl Organizations<'_> {
             .column(og::Column::OrganizationUri)
             .column_as(og::Column::GroupUri.count(), "groups")
             .filter(og::Column::OrganizationUri.is_in(uris.iter().cloned()))
-            .filter(og::Column::OrganizationUri.in_subquery(granted_resources(
-                RESOURCE_TYPE,
-                catalog::GET_ORGANIZATION,
-                &actor.groups,
-            )))
+            .filter(
+                og::Column::OrganizationUri
+                    .in_subquery(granted(OrganizationPermission::GetOrganization, actor)),
+            )
             .group_by(og::Column::OrganizationUri)
             .into_tuple()
             .all(self.db)
@@ -104,18 +98,20 @@ fn role_condition(actor: &Actor, roles: &[UserRole]) -> Condition {
     let mut any = Condition::any();
     for role in roles {
         any = match role {
-            UserRole::Owner => any.add(org::Column::Owner.eq(actor.username.clone())),
-            UserRole::Admin => any.add(org::Column::SamlGroupName.is_in(actor.groups.iter().cloned())),
+            UserRole::Owner => any.add(org::Column::Owner.eq(actor.username().to_owned())),
+            UserRole::Admin => any.add(org::Column::SamlGroupName.is_in(actor.groups().iter().cloned())),
             UserRole::Invited | UserRole::Member => any.add(
-                Condition::all().add(org::Column::SamlGroupName.is_not_in(actor.groups.iter().cloned())).add(
-                    org::Column::OrganizationUri.in_subquery(
-                        Query::select()
-                            .column(og::Column::OrganizationUri)
-                            .from(og::Entity)
-                            .and_where(og::Column::GroupUri.is_in(actor.groups.iter().cloned()))
-                            .to_owned(),
+                Condition::all()
+                    .add(org::Column::SamlGroupName.is_not_in(actor.groups().iter().cloned()))
+                    .add(
+                        org::Column::OrganizationUri.in_subquery(
+                            Query::select()
+                                .column(og::Column::OrganizationUri)
+                                .from(og::Entity)
+                                .and_where(og::Column::GroupUri.is_in(actor.groups().iter().cloned()))
+                                .to_owned(),
+                        ),
                     ),
-                ),
             ),
             // Lists only hold organizations the actor belongs to.
             UserRole::NotMember => any.add(Expr::val(1).eq(0)),

@@ -9,12 +9,15 @@ use serde_json::json;
 use sluice_entities::{share_item as si, share_object as so};
 
 use super::{
-    RESOURCE_TYPE, Share, ShareItem, Shares, model,
+    RESOURCE_TYPE, Share, ShareItem, Shares,
+    access::{DecideShare, DeleteShare, ReadShare, RevokeShare},
+    model,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
 use crate::{
-    Actor, Error, Result, audit, datasets,
-    permissions::{self, catalog},
+    Actor, Error, Result, audit,
+    authz::{self, Authorized, Grant, share as perm},
+    datasets,
     tasks::{NewTask, store},
 };
 
@@ -133,31 +136,20 @@ async fn queue(
 }
 
 impl Shares<'_> {
-    /// Whether the actor may decide on the share: its dataset's admin team and stewards.
-    pub(crate) async fn require_approver(&self, actor: &Actor, share: &Share) -> Result<()> {
-        permissions::require_resource(
-            self.db,
-            actor,
-            datasets::RESOURCE_TYPE,
-            &share.dataset_uri,
-            catalog::APPROVE_SHARE_OBJECT,
-        )
-        .await
+    /// The share, if the actor may do `P` with it.
+    pub(crate) async fn authorize<P: Grant<On = Share>>(
+        &self,
+        actor: &Actor,
+        share_uri: &str,
+    ) -> Result<Authorized<Share, P>> {
+        authz::authorize::<P>(self.db, actor, share_uri).await
     }
 
     /// Draft (or Rejected) → Submitted, with the items waiting for approval. Needs
     /// SUBMIT_SHARE_OBJECT. With auto-approval on the dataset, the share is approved at once.
     pub async fn submit(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
         let result = async {
-            permissions::require_resource(
-                self.db,
-                actor,
-                RESOURCE_TYPE,
-                share_uri,
-                catalog::SUBMIT_SHARE_OBJECT,
-            )
-            .await?;
-            let share = self.load(share_uri).await?;
+            let share = self.authorize::<perm::SubmitShareObject>(actor, share_uri).await?;
             let items = self.items_of(share_uri).await?;
             // data.all wants PendingApproval items before a submit; a resubmitted rejection's
             // items become PendingApproval by the submit itself, so they count too.
@@ -176,14 +168,14 @@ impl Shares<'_> {
             move_items(&txn, &items, ItemAction::Submit).await?;
             let mut detail = "submitted".to_owned();
             if dataset.auto_approval_enabled {
-                let submitted = Share { status: ShareStatus::Submitted.as_str().into(), ..share.clone() };
+                let submitted = Share { status: ShareStatus::Submitted.as_str().into(), ..(*share).clone() };
                 let items = self.items_in(&txn, share_uri).await?;
                 decide(&txn, &submitted, ShareAction::Approve).await?;
                 move_items(&txn, &items, ItemAction::Approve).await?;
                 let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
                 detail = format!("submitted and auto-approved; processing task {task}");
             }
-            self.log(&txn, share_uri, &format!("{} {detail}", actor.username)).await?;
+            self.log(&txn, share_uri, &format!("{} {detail}", actor.username())).await?;
             audit::record(&txn, actor, "submitShareObject", share_uri, RESOURCE_TYPE, &detail).await?;
             txn.commit().await?;
             self.load(share_uri).await
@@ -197,14 +189,13 @@ impl Shares<'_> {
     /// APPROVE_SHARE_OBJECT on the dataset.
     pub async fn approve(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
         let result = async {
-            let share = self.load(share_uri).await?;
-            self.require_approver(actor, &share).await?;
+            let share = self.authorize::<DecideShare>(actor, share_uri).await?;
             let items = self.items_of(share_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Approve).await?;
             move_items(&txn, &items, ItemAction::Approve).await?;
             let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
-            self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username))
+            self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username()))
                 .await?;
             audit::record(
                 &txn,
@@ -226,8 +217,7 @@ impl Shares<'_> {
     /// Submitted → Rejected, with the reason. Needs APPROVE_SHARE_OBJECT on the dataset.
     pub async fn reject(&self, actor: &Actor, share_uri: &str, reason: Option<&str>) -> Result<Share> {
         let result = async {
-            let share = self.load(share_uri).await?;
-            self.require_approver(actor, &share).await?;
+            let share = self.authorize::<DecideShare>(actor, share_uri).await?;
             let reason = model::purpose("rejectPurpose", reason)?;
             let items = self.items_of(share_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
@@ -241,7 +231,7 @@ impl Shares<'_> {
             self.log(
                 &txn,
                 share_uri,
-                &format!("{} rejected: {}", actor.username, reason.as_deref().unwrap_or("-")),
+                &format!("{} rejected: {}", actor.username(), reason.as_deref().unwrap_or("-")),
             )
             .await?;
             audit::record(&txn, actor, "rejectShareObject", share_uri, RESOURCE_TYPE, "rejected").await?;
@@ -257,18 +247,7 @@ impl Shares<'_> {
     /// only once their grants are gone. Requesters (REVOKE_SHARE_ITEM) and approvers may.
     pub async fn revoke(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
         let result = async {
-            let share = self.load(share_uri).await?;
-            let requester = permissions::require_resource(
-                self.db,
-                actor,
-                RESOURCE_TYPE,
-                share_uri,
-                catalog::REVOKE_SHARE_ITEM,
-            )
-            .await;
-            if requester.is_err() {
-                self.require_approver(actor, &share).await?;
-            }
+            let share = self.authorize::<RevokeShare>(actor, share_uri).await?;
             if item_uris.is_empty() {
                 return Err(Error::validation("itemUris", "name the items to revoke"));
             }
@@ -278,6 +257,14 @@ impl Shares<'_> {
                 let item = items.iter().find(|i| &i.item_uri == uri || &i.share_item_uri == uri).ok_or_else(
                     || Error::validation("itemUris", format!("{uri} is not an item of share {share_uri}")),
                 )?;
+                // data.all's machine lets a revoke repeat on an item already being revoked; a
+                // repeat would queue a second clean-up of the same grants.
+                if matches!(item_status(item)?, ItemStatus::RevokeApproved | ItemStatus::RevokeInProgress) {
+                    return Err(Error::InvalidState(format!(
+                        "item {} is {} already; its revoke task is running, follow the share's log",
+                        item.item_name, item.status
+                    )));
+                }
                 chosen.push(item.clone());
             }
             let txn = crate::db::write_txn(self.db).await?;
@@ -291,7 +278,7 @@ impl Shares<'_> {
             self.log(
                 &txn,
                 share_uri,
-                &format!("{} revoked {}; task {task}", actor.username, names.join(", ")),
+                &format!("{} revoked {}; task {task}", actor.username(), names.join(", ")),
             )
             .await?;
             audit::record(&txn, actor, "revokeItemsShareObject", share_uri, RESOURCE_TYPE, &names.join(", "))
@@ -308,18 +295,7 @@ impl Shares<'_> {
     /// Deletes a share that holds no grants. Requesters (DELETE_SHARE_OBJECT) and approvers may.
     pub async fn delete(&self, actor: &Actor, share_uri: &str) -> Result<bool> {
         let result = async {
-            let share = self.load(share_uri).await?;
-            let requester = permissions::require_resource(
-                self.db,
-                actor,
-                RESOURCE_TYPE,
-                share_uri,
-                catalog::DELETE_SHARE_OBJECT,
-            )
-            .await;
-            if requester.is_err() {
-                self.require_approver(actor, &share).await?;
-            }
+            let share = self.authorize::<DeleteShare>(actor, share_uri).await?;
             let items = self.items_of(share_uri).await?;
             if let Some(held) = items.iter().find(|i| item_status(i).is_ok_and(|s| s.is_shared())) {
                 return Err(Error::InvalidState(format!(
@@ -335,7 +311,7 @@ impl Shares<'_> {
                 .filter(so::Column::Status.ne(ShareStatus::RevokeInProgress.as_str()))
                 .exec(&txn)
                 .await?;
-            permissions::delete_resource_policy(&txn, &share.group_uri, share_uri).await?;
+            authz::policies::detach(&txn, &share.group_uri, share_uri).await?;
             audit::record(&txn, actor, "deleteShareObject", share_uri, RESOURCE_TYPE, "deleted").await?;
             txn.commit().await?;
             Ok(true)
@@ -352,10 +328,12 @@ impl Shares<'_> {
         share_uri: &str,
         purpose: Option<&str>,
     ) -> Result<bool> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, share_uri, catalog::SUBMIT_SHARE_OBJECT)
-            .await?;
-        let purpose = model::purpose("requestPurpose", purpose)?;
-        self.set_text(actor, share_uri, so::Column::RequestPurpose, purpose, "updateShareRequestReason").await
+        let update = async {
+            let share = self.authorize::<perm::SubmitShareObject>(actor, share_uri).await?;
+            let purpose = model::purpose("requestPurpose", purpose)?;
+            self.set_text(&share, so::Column::RequestPurpose, purpose, "updateShareRequestReason").await
+        };
+        audit::audited(self.db, actor, "updateShareRequestReason", (share_uri, RESOURCE_TYPE), update).await
     }
 
     /// The approver's reason for rejecting; needs APPROVE_SHARE_OBJECT on the dataset.
@@ -365,20 +343,22 @@ impl Shares<'_> {
         share_uri: &str,
         purpose: Option<&str>,
     ) -> Result<bool> {
-        let share = self.load(share_uri).await?;
-        self.require_approver(actor, &share).await?;
-        let purpose = model::purpose("rejectPurpose", purpose)?;
-        self.set_text(actor, share_uri, so::Column::RejectPurpose, purpose, "updateShareRejectReason").await
+        let update = async {
+            let share = self.authorize::<DecideShare>(actor, share_uri).await?;
+            let purpose = model::purpose("rejectPurpose", purpose)?;
+            self.set_text(&share, so::Column::RejectPurpose, purpose, "updateShareRejectReason").await
+        };
+        audit::audited(self.db, actor, "updateShareRejectReason", (share_uri, RESOURCE_TYPE), update).await
     }
 
-    async fn set_text(
+    async fn set_text<P>(
         &self,
-        actor: &Actor,
-        share_uri: &str,
+        share: &Authorized<Share, P>,
         column: so::Column,
         value: Option<String>,
         action: &str,
     ) -> Result<bool> {
+        let (share_uri, actor) = (share.share_uri.as_str(), share.actor());
         let txn = crate::db::write_txn(self.db).await?;
         so::Entity::update_many()
             .col_expr(column, Expr::value(value))
@@ -445,31 +425,28 @@ impl Shares<'_> {
     /// Queues a comparison of the items' grants in Lake Formation with what the share says;
     /// their health shows the result. Requesters and approvers may.
     pub async fn verify(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
-        let share = self.get(actor, share_uri).await?;
-        self.queue_health(actor, &share, item_uris, VERIFY_ACTION, "PendingVerify", "verifyItemsShareObject")
-            .await
+        let verify = async {
+            let share = self.authorize::<ReadShare>(actor, share_uri).await?;
+            self.queue_health(&share, item_uris, VERIFY_ACTION, "PendingVerify", "verifyItemsShareObject")
+                .await
+        };
+        audit::audited(self.db, actor, "verifyItemsShareObject", (share_uri, RESOURCE_TYPE), verify).await
     }
 
     /// Queues the repair of unhealthy items: missing grants are made again. Only approvers may;
     /// revoked items are never brought back.
     pub async fn reapply(&self, actor: &Actor, share_uri: &str, item_uris: &[String]) -> Result<Share> {
-        let share = self.load(share_uri).await?;
-        self.require_approver(actor, &share).await?;
-        self.queue_health(
-            actor,
-            &share,
-            item_uris,
-            REAPPLY_ACTION,
-            "PendingReApply",
-            "reApplyItemsShareObject",
-        )
-        .await
+        let reapply = async {
+            let share = self.authorize::<DecideShare>(actor, share_uri).await?;
+            self.queue_health(&share, item_uris, REAPPLY_ACTION, "PendingReApply", "reApplyItemsShareObject")
+                .await
+        };
+        audit::audited(self.db, actor, "reApplyItemsShareObject", (share_uri, RESOURCE_TYPE), reapply).await
     }
 
-    async fn queue_health(
+    async fn queue_health<P>(
         &self,
-        actor: &Actor,
-        share: &Share,
+        share: &Authorized<Share, P>,
         item_uris: &[String],
         action: &str,
         pending: &str,
@@ -499,8 +476,15 @@ impl Shares<'_> {
             .exec(&txn)
             .await?;
         let task = queue(&txn, share, action, &uris).await?;
-        audit::record(&txn, actor, audit_action, &share.share_uri, RESOURCE_TYPE, &format!("task {task}"))
-            .await?;
+        audit::record(
+            &txn,
+            share.actor(),
+            audit_action,
+            &share.share_uri,
+            RESOURCE_TYPE,
+            &format!("task {task}"),
+        )
+        .await?;
         txn.commit().await?;
         self.load(&share.share_uri).await
     }

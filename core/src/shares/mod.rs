@@ -2,6 +2,7 @@
 //! dataset's admin team and stewards approve or reject; processing makes the grants real and
 //! revoking takes them back. States follow data.all's, and every state write is conditional.
 
+mod access;
 mod flow;
 pub mod folders;
 mod grants;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare};
 pub(crate) use flow::active_shares;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION, queue_verify_all};
 pub use folders::FolderAccess;
@@ -35,4 +37,6 @@ pub struct Shares<'a> {
     pub(crate) db: &'a DatabaseConnection,
     /// The Lake Formation access shares may ask for (Read always).
     pub(crate) allowed_permissions: Arc<Vec<String>>,
+    /// Who finds a dataset to ask for.
+    pub(crate) visibility: crate::catalog::CatalogVisibility,
 }

@@ -64,10 +64,15 @@ impl ItemType {
 /// the platform allows them (`SLUICE_SHARE_PERMISSIONS`).
 pub const PERMISSIONS: [&str; 3] = ["Read", "Write", "Modify"];
 
+/// Core hands a share out only to its requesters and approvers, and other crates cannot make
+/// one (`non_exhaustive`), so holding a `&Share` shows its holder may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Share {
     pub share_uri: String,
     pub dataset_uri: String,
+    /// The dataset's environment: where the data comes from.
+    pub dataset_environment_uri: String,
     pub environment_uri: String,
     pub group_uri: String,
     pub principal_id: String,
@@ -91,6 +96,7 @@ impl Share {
             permissions: serde_json::from_str(&m.permissions).map_err(|e| Error::Internal(Box::new(e)))?,
             share_uri: m.share_uri,
             dataset_uri: m.dataset_uri,
+            dataset_environment_uri: m.dataset_environment_uri,
             environment_uri: m.environment_uri,
             group_uri: m.group_uri,
             principal_id: m.principal_id,

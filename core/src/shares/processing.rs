@@ -119,7 +119,10 @@ async fn side(db: &DatabaseConnection, environment_uri: &str) -> Result<Side> {
 
 /// The share's dataset, and the accounts of its dataset (source) and its environment (target).
 pub(super) async fn accounts(db: &DatabaseConnection, share: &Share) -> Result<(Dataset, Side, Side)> {
-    let dataset = crate::datasets::Datasets { db, aws: &None }.load(&share.dataset_uri).await?;
+    let dataset =
+        crate::datasets::Datasets { db, aws: &None, visibility: crate::catalog::CatalogVisibility::Open }
+            .load(&share.dataset_uri)
+            .await?;
     let source = side(db, &dataset.environment_uri).await?;
     let target = side(db, &share.environment_uri).await?;
     Ok((dataset, source, target))

@@ -7,11 +7,15 @@ use sea_orm::{
 };
 use sluice_entities::{share_item as si, share_log, share_object as so};
 
-use super::{RESOURCE_TYPE, Share, ShareItem, ShareRole, Shares, state::ItemStatus};
+use super::{
+    RESOURCE_TYPE, Share, ShareItem, ShareRole, Shares,
+    access::{DecideShare, ReadShare},
+    state::ItemStatus,
+};
 use crate::{
-    Actor, Error, Result, datasets,
+    Actor, Error, Result,
+    authz::{DatasetPermission, Grant, SharePermission, granted, share as perm},
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog, granted_resources},
     uri::new_uri,
 };
 
@@ -68,16 +72,8 @@ impl Shares<'_> {
 
     /// The actor's relation to the share: requesting team, approvers, both, or neither.
     pub async fn role_of(&self, actor: &Actor, share: &Share) -> Result<ShareRole> {
-        let requester = permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            &share.share_uri,
-            catalog::GET_SHARE_OBJECT,
-        )
-        .await
-        .is_ok();
-        let approver = self.require_approver(actor, share).await.is_ok();
+        let requester = self.authorize::<perm::GetShareObject>(actor, &share.share_uri).await.is_ok();
+        let approver = self.authorize::<DecideShare>(actor, &share.share_uri).await.is_ok();
         Ok(match (approver, requester) {
             (true, true) => ShareRole::ApproversAndRequesters,
             (true, false) => ShareRole::Approvers,
@@ -88,16 +84,15 @@ impl Shares<'_> {
 
     /// A share, for its requesting team and its dataset's approvers only.
     pub async fn get(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
-        let share = self.load(share_uri).await?;
-        if self.role_of(actor, &share).await? == ShareRole::NoPermission {
-            return Err(Error::forbidden(
-                catalog::GET_SHARE_OBJECT,
+        self.authorize::<ReadShare>(actor, share_uri).await.map(|s| s.into_inner()).map_err(|e| match e {
+            Error::Forbidden(_) => Error::forbidden(
+                ReadShare::PERMISSION,
                 RESOURCE_TYPE,
                 share_uri,
                 "only the requesting team and the dataset's admins and stewards see a share",
-            ));
-        }
-        Ok(share)
+            ),
+            other => other,
+        })
     }
 
     pub async fn items(
@@ -138,11 +133,9 @@ impl Shares<'_> {
 
     /// Shares of datasets the actor's teams approve for.
     pub async fn inbox(&self, actor: &Actor, filter: &ShareFilter, page: PageRequest) -> Result<Page<Share>> {
-        let query = so::Entity::find().filter(so::Column::DatasetUri.in_subquery(granted_resources(
-            datasets::RESOURCE_TYPE,
-            catalog::APPROVE_SHARE_OBJECT,
-            &actor.groups,
-        )));
+        let query = so::Entity::find().filter(
+            so::Column::DatasetUri.in_subquery(granted(DatasetPermission::ApproveShareObject, actor)),
+        );
         self.page(query, filter, page).await
     }
 
@@ -153,11 +146,8 @@ impl Shares<'_> {
         filter: &ShareFilter,
         page: PageRequest,
     ) -> Result<Page<Share>> {
-        let query = so::Entity::find().filter(so::Column::ShareUri.in_subquery(granted_resources(
-            RESOURCE_TYPE,
-            catalog::GET_SHARE_OBJECT,
-            &actor.groups,
-        )));
+        let query = so::Entity::find()
+            .filter(so::Column::ShareUri.in_subquery(granted(SharePermission::GetShareObject, actor)));
         self.page(query, filter, page).await
     }
 
@@ -211,21 +201,29 @@ impl Shares<'_> {
     }
 
     /// Counts of the share's items by what they hold.
-    pub async fn statistics(&self, share_uri: &str) -> Result<ShareStatistics> {
-        let mut many = self.statistics_many(&[share_uri.to_owned()]).await?;
-        Ok(many.remove(share_uri).unwrap_or_default())
+    pub async fn statistics(&self, actor: &Actor, share_uri: &str) -> Result<ShareStatistics> {
+        let mut many = self.statistics_many(actor, &[share_uri.to_owned()]).await?;
+        many.remove(share_uri).ok_or_else(|| crate::authz::refusal::<ReadShare>(share_uri))
     }
 
-    /// Item counts of many shares in one query, for a page of them; every share asked for has
-    /// an entry.
+    /// Item counts of many shares in one query, for a page of them; every share asked for that
+    /// the actor may read has an entry.
     pub async fn statistics_many(
         &self,
+        actor: &Actor,
         share_uris: &[String],
     ) -> Result<std::collections::HashMap<String, ShareStatistics>> {
+        let readable: Vec<String> = so::Entity::find()
+            .select_only()
+            .column(so::Column::ShareUri)
+            .filter(so::Column::ShareUri.is_in(share_uris.to_vec()))
+            .filter(ReadShare::permits(actor))
+            .into_tuple()
+            .all(self.db)
+            .await?;
         let mut out: std::collections::HashMap<String, ShareStatistics> =
-            share_uris.iter().map(|u| (u.clone(), ShareStatistics::default())).collect();
-        let items =
-            si::Entity::find().filter(si::Column::ShareUri.is_in(share_uris.to_vec())).all(self.db).await?;
+            readable.iter().map(|u| (u.clone(), ShareStatistics::default())).collect();
+        let items = si::Entity::find().filter(si::Column::ShareUri.is_in(readable)).all(self.db).await?;
         for item in items {
             let stats = out.entry(item.share_uri).or_default();
             match ItemStatus::parse(&item.status) {
@@ -237,6 +235,41 @@ impl Shares<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Shares<'_> {
+    /// The catalog entry of each share's dataset, by share URI, for the shares the actor may
+    /// read: a share's requesters see the dataset they asked for even where the catalog is
+    /// restricted. Two queries for any number of shares.
+    pub async fn dataset_entries(
+        &self,
+        actor: &Actor,
+        share_uris: &[String],
+    ) -> Result<std::collections::HashMap<String, crate::datasets::DatasetEntry>> {
+        let pairs: Vec<(String, String)> = so::Entity::find()
+            .select_only()
+            .columns([so::Column::ShareUri, so::Column::DatasetUri])
+            .filter(so::Column::ShareUri.is_in(share_uris.to_vec()))
+            .filter(ReadShare::permits(actor))
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        let dataset_uris: Vec<String> = pairs.iter().map(|(_, d)| d.clone()).collect();
+        let datasets: std::collections::HashMap<String, crate::datasets::DatasetEntry> =
+            sluice_entities::dataset::Entity::find()
+                .filter(sluice_entities::dataset::Column::DatasetUri.is_in(dataset_uris))
+                .all(self.db)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    crate::datasets::Dataset::from_model(row).map(|d| (d.dataset_uri.clone(), d.entry()))
+                })
+                .collect::<Result<_>>()?;
+        Ok(pairs
+            .into_iter()
+            .filter_map(|(share, dataset)| datasets.get(&dataset).map(|e| (share, e.clone())))
+            .collect())
     }
 }
 

@@ -7,16 +7,17 @@ use sluice_entities::{
 };
 
 use super::{
-    ITEM_RESOURCE_TYPE, ItemType, NewShare, PrincipalType, RESOURCE_TYPE, Share, ShareItem, Shares, model,
+    ITEM_RESOURCE_TYPE, ItemType, NewShare, PrincipalType, RESOURCE_TYPE, Share, ShareItem, Shares,
+    access::ReadShare,
+    model,
     state::{ItemStatus, ShareStatus},
 };
 use crate::{
     Actor, Error, Result, audit,
+    authz::{self, environment as env_perm, sets, share as perm, tenant_grants::ManageShares},
     datasets::{self, Dataset, tables::IN_SYNC},
-    environments,
     error::OnConflict,
     organizations::validate,
-    permissions::{self, catalog},
     uri::new_uri,
 };
 
@@ -57,22 +58,15 @@ impl Shares<'_> {
         item: Option<(&str, &str)>,
         input: NewShare,
     ) -> Result<Share> {
-        permissions::require_tenant(self.db, actor, catalog::MANAGE_SHARES).await?;
+        authz::authorize_tenant::<ManageShares>(self.db, actor).await?;
         let group = validate::group("groupUri", Some(&input.group_uri))?;
         validate::require_membership(actor, "groupUri", &group)?;
         let env_uri = input.environment_uri.trim().to_owned();
-        let may_request = permissions::resource_permissions(self.db, &group, &env_uri)
-            .await?
-            .iter()
-            .any(|p| p == catalog::CREATE_SHARE_OBJECT);
-        if !may_request {
-            return Err(Error::forbidden(
-                catalog::CREATE_SHARE_OBJECT,
-                environments::RESOURCE_TYPE,
-                &env_uri,
-                &format!("{group} must be a team of the environment with CREATE_SHARE_OBJECT"),
-            ));
-        }
+        authz::authorize_for_team::<env_perm::CreateShareObject>(self.db, actor, &group, &env_uri).await?;
+        // A dataset is requested from its catalog entry; one the catalog hides is refused alike.
+        datasets::Datasets { db: self.db, aws: &None, visibility: self.visibility }
+            .get(actor, dataset_uri)
+            .await?;
         let dataset = self.dataset(dataset_uri).await?;
         let principal_type = PrincipalType::parse(input.principal_type.trim())?;
         let principal_id = input.principal_id.trim().to_owned();
@@ -89,6 +83,9 @@ impl Shares<'_> {
         }
         let permissions = model::permissions(&input.permissions, &self.allowed_permissions)?;
         let request_purpose = model::purpose("requestPurpose", input.request_purpose.as_deref())?;
+        // The principal is checked before anything is looked up for it: a share of someone
+        // else's principal is neither found nor returned.
+        let principal = self.principal(&env_uri, &group, principal_type, &principal_id).await?;
 
         let existing = so::Entity::find()
             .filter(so::Column::DatasetUri.eq(dataset_uri))
@@ -98,7 +95,7 @@ impl Shares<'_> {
             .one(self.db)
             .await?;
         if let Some(row) = existing {
-            let mut share = Share::from_model(row)?;
+            let mut share = self.authorize::<ReadShare>(actor, &row.share_uri).await?.into_inner();
             share.already_existed = true;
             if let Some((item_uri, item_type)) = item {
                 self.add_item(actor, &share.share_uri, item_uri, item_type).await?;
@@ -106,20 +103,20 @@ impl Shares<'_> {
             return Ok(share);
         }
 
-        let principal = self.principal(&env_uri, &group, principal_type, &principal_id).await?;
         let now = chrono::Utc::now();
         let uri = new_uri();
         let txn = crate::db::write_txn(self.db).await?;
         let row = so::ActiveModel {
             share_uri: Set(uri.clone()),
             dataset_uri: Set(dataset_uri.to_owned()),
+            dataset_environment_uri: Set(dataset.environment_uri.clone()),
             environment_uri: Set(env_uri.clone()),
             group_uri: Set(group.clone()),
             principal_id: Set(principal_id),
             principal_type: Set(principal_type.as_str().to_owned()),
             principal_name: Set(principal.name),
             principal_role_arn: Set(principal.role_arn),
-            owner: Set(actor.username.clone()),
+            owner: Set(actor.username().to_owned()),
             status: Set(ShareStatus::Draft.as_str().to_owned()),
             request_purpose: Set(request_purpose),
             reject_purpose: Set(None),
@@ -133,8 +130,7 @@ impl Shares<'_> {
         .on_conflict(|| {
             Error::Conflict("an identical share request was just made; ask again to get it".into())
         })?;
-        permissions::attach_resource_policy(&txn, &group, &uri, RESOURCE_TYPE, catalog::SHARE_REQUESTER)
-            .await?;
+        authz::policies::attach(&txn, &group, &uri, sets::SHARE_REQUESTER).await?;
         if let Some((item_uri, item_type)) = item {
             insert_item(&txn, &dataset, &uri, item_uri, item_type).await?;
         }
@@ -203,16 +199,21 @@ impl Shares<'_> {
         item_type: &str,
     ) -> Result<ShareItem> {
         let result = async {
-            permissions::require_resource(self.db, actor, RESOURCE_TYPE, share_uri, catalog::ADD_SHARE_ITEM)
-                .await?;
-            let share = self.load(share_uri).await?;
+            let share = self.authorize::<perm::AddShareItem>(actor, share_uri).await?;
             let dataset = self.dataset(&share.dataset_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
             // Adding to a processed or revoked share reopens it as a draft.
             super::flow::move_share(&txn, &share, super::state::ShareAction::AddItem).await?;
             let item = insert_item(&txn, &dataset, share_uri, item_uri, item_type).await?;
-            audit::record(&txn, actor, "addSharedItem", &item.share_item_uri, ITEM_RESOURCE_TYPE, item_uri)
-                .await?;
+            audit::record(
+                &txn,
+                share.actor(),
+                "addSharedItem",
+                &item.share_item_uri,
+                ITEM_RESOURCE_TYPE,
+                item_uri,
+            )
+            .await?;
             txn.commit().await?;
             Ok(item)
         }
@@ -223,15 +224,20 @@ impl Shares<'_> {
 
     /// Removes an item that holds no grants. Needs REMOVE_SHARE_ITEM.
     pub async fn remove_item(&self, actor: &Actor, share_item_uri: &str) -> Result<bool> {
-        let item = self.load_item(share_item_uri).await?;
-        permissions::require_resource(
+        let target = (share_item_uri, ITEM_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &item.share_uri,
-            catalog::REMOVE_SHARE_ITEM,
+            "removeSharedItem",
+            target,
+            self.remove_item_inner(actor, share_item_uri),
         )
-        .await?;
+        .await
+    }
+
+    async fn remove_item_inner(&self, actor: &Actor, share_item_uri: &str) -> Result<bool> {
+        let item = self.load_item(share_item_uri).await?;
+        let share = self.authorize::<perm::RemoveShareItem>(actor, &item.share_uri).await?;
         let status = ItemStatus::parse(&item.status).ok_or_else(|| {
             Error::Internal(format!("share item {share_item_uri} is {}", item.status).into())
         })?;
@@ -250,14 +256,21 @@ impl Shares<'_> {
         if gone.rows_affected == 0 {
             return Err(Error::Conflict(format!("item {share_item_uri} changed meanwhile; read it again")));
         }
-        audit::record(&txn, actor, "removeSharedItem", share_item_uri, ITEM_RESOURCE_TYPE, &item.item_name)
-            .await?;
+        audit::record(
+            &txn,
+            share.actor(),
+            "removeSharedItem",
+            share_item_uri,
+            ITEM_RESOURCE_TYPE,
+            &item.item_name,
+        )
+        .await?;
         txn.commit().await?;
         Ok(true)
     }
 
     pub(crate) async fn dataset(&self, dataset_uri: &str) -> Result<Dataset> {
-        datasets::Datasets { db: self.db, aws: &None }.load(dataset_uri).await
+        datasets::Datasets { db: self.db, aws: &None, visibility: self.visibility }.load(dataset_uri).await
     }
 }
 

@@ -8,9 +8,8 @@ use sluice_entities::task;
 use super::{NewTask, Task, TaskStatus, store, targets};
 use crate::{
     Actor, Error, Result, audit,
-    organizations::RESOURCE_TYPE as ORGANIZATION,
+    authz::{self, DatasetPermission, EnvironmentPermission, OrganizationPermission, Permission, granted},
     page::{self, Page, PageRequest},
-    permissions::{self, catalog, granted_resources},
 };
 
 /// The `platform.health` long task's action name.
@@ -22,51 +21,41 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
 }
 
-/// Who may read a task, by its target's type; any other target is for platform admins.
-const READ_RULES: &[(&str, &str)] = &[
-    (ORGANIZATION, catalog::GET_ORGANIZATION),
-    (crate::environments::RESOURCE_TYPE, catalog::GET_ENVIRONMENT),
-    (crate::datasets::RESOURCE_TYPE, catalog::GET_DATASET),
-];
-
 pub struct Tasks<'a> {
     pub(crate) db: &'a DatabaseConnection,
 }
 
+/// Tasks on targets of `permission`'s kind that the actor may read.
+fn readable<P: Permission>(permission: P, actor: &Actor) -> Condition {
+    Condition::all()
+        .add(task::Column::TargetType.eq(P::KIND.as_str()))
+        .add(task::Column::TargetUri.in_subquery(granted(permission, actor)))
+}
+
 impl Tasks<'_> {
-    /// Tasks on targets the actor may read: the same rule `get` applies, as one SQL condition.
+    /// Tasks on targets the actor may read; platform tasks for platform admins. One SQL
+    /// condition, for `get` and `list` alike.
     fn visible(actor: &Actor) -> Condition {
-        let mut any = Condition::any();
-        for (kind, permission) in READ_RULES {
-            any = any.add(Condition::all().add(task::Column::TargetType.eq(*kind)).add(
-                task::Column::TargetUri.in_subquery(granted_resources(kind, permission, &actor.groups)),
-            ));
-        }
-        if actor.is_admin {
+        let mut any = Condition::any()
+            .add(readable(OrganizationPermission::GetOrganization, actor))
+            .add(readable(EnvironmentPermission::GetEnvironment, actor))
+            .add(readable(DatasetPermission::GetDataset, actor));
+        if actor.is_admin() {
             any = any.add(task::Column::TargetType.eq(targets::PLATFORM));
         }
         any
     }
 
-    async fn require_read(&self, actor: &Actor, task: &Task) -> Result<()> {
-        match READ_RULES.iter().find(|(kind, _)| *kind == task.target_type) {
-            Some((kind, permission)) => {
-                permissions::require_resource(self.db, actor, kind, &task.target_uri, permission).await
-            }
-            None => permissions::require_admin(actor),
-        }
-    }
-
     pub async fn get(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
         // A missing task and a hidden one answer alike, so URIs cannot be probed.
-        let hidden = || {
+        let row =
+            task::Entity::find_by_id(task_uri.to_owned()).filter(Self::visible(actor)).one(self.db).await?;
+        let row = row.ok_or_else(|| {
             Error::Forbidden(format!(
                 "task {task_uri} does not exist or its target is not visible to your teams"
             ))
-        };
-        let task = store::get(self.db, task_uri).await?.ok_or_else(hidden)?;
-        self.require_read(actor, &task).await.map_err(|_| hidden())?;
-        Ok(task)
+        })?;
+        Task::from_model(row)
     }
 
     pub async fn list(&self, actor: &Actor, filter: &TaskFilter, page: PageRequest) -> Result<Page<Task>> {
@@ -89,7 +78,7 @@ impl Tasks<'_> {
     }
 
     async fn retry_inner(&self, actor: &Actor, task_uri: &str) -> Result<Task> {
-        permissions::require_admin(actor)?;
+        authz::authorize_admin(actor)?;
         let task = store::require(self.db, task_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         if !store::reset_failed(&txn, task_uri).await? {
@@ -120,7 +109,7 @@ impl Tasks<'_> {
     }
 
     async fn start_health_check_inner(&self, actor: &Actor) -> Result<Task> {
-        permissions::require_admin(actor)?;
+        authz::authorize_admin(actor)?;
         let txn = crate::db::write_txn(self.db).await?;
         let task = store::enqueue(
             &txn,
@@ -128,7 +117,7 @@ impl Tasks<'_> {
                 action: HEALTH_ACTION.into(),
                 target_uri: targets::PLATFORM.into(),
                 target_type: targets::PLATFORM.into(),
-                payload: json!({"requestedBy": actor.username}),
+                payload: json!({"requestedBy": actor.username()}),
             },
         )
         .await?;

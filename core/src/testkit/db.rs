@@ -103,7 +103,7 @@ async fn connect(url: &str) -> DatabaseConnection {
 async fn migrate(db: &DatabaseConnection) {
     use sluice_migrations::MigratorTrait;
     sluice_migrations::Migrator::up(db, None).await.expect("migrate");
-    crate::permissions::catalog::sync(db).await.expect("sync catalog");
+    crate::authz::sync(db).await.expect("sync catalog");
 }
 
 /// A database that is dropped with the value.

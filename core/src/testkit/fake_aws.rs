@@ -1,11 +1,18 @@
 //! Linked accounts without AWS, for tests of the rules Sluice owns: pivot roles are accepted
-//! except in one account, and resources exist unless their name says otherwise.
+//! except in one account, and resources exist unless their name says otherwise. An account's
+//! pivot role trusts the ExternalId it was first linked with (its owner deployed the template of
+//! that organization) unless a test says otherwise with [`FakeAccounts::trust`].
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use crate::{
     datasets::tables::{GlueColumn, GlueTable},
-    environments::{AccountLinker, AccountResources, AwsResource, AwsSettings, LinkError, PivotRole},
+    environments::{
+        AccountLinker, AccountResources, AwsResource, AwsSettings, LinkError, PivotRole, PivotTrust,
+    },
 };
 
 /// The account whose pivot role is refused, as AWS refuses a role that is missing.
@@ -14,7 +21,36 @@ pub const REFUSED_ACCOUNT: &str = "000000000000";
 /// Resources whose name starts with this do not exist.
 pub const MISSING_PREFIX: &str = "missing";
 
-pub struct FakeAccounts;
+/// The account Sluice runs in, as the fake's trust policies name it.
+pub const TRUST_ACCOUNT: &str = "999999999999";
+
+#[derive(Debug, Default)]
+pub struct FakeAccounts {
+    /// The ExternalIds each account's pivot role requires.
+    trusted: Mutex<HashMap<String, Vec<String>>>,
+}
+
+impl FakeAccounts {
+    /// Makes `account`'s pivot role require one of `external_ids` (none: no ExternalId at all).
+    pub fn trust(&self, account: &str, external_ids: &[&str]) {
+        let ids = external_ids.iter().map(|id| (*id).to_owned()).collect();
+        self.trusted.lock().unwrap_or_else(|e| e.into_inner()).insert(account.to_owned(), ids);
+    }
+
+    fn policy(&self, pivot: &PivotRole) -> String {
+        let mut trusted = self.trusted.lock().unwrap_or_else(|e| e.into_inner());
+        let ids = trusted.entry(pivot.account_id.clone()).or_insert_with(|| vec![pivot.external_id.clone()]);
+        let mut statement = serde_json::json!({
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{TRUST_ACCOUNT}:root")},
+            "Action": "sts:AssumeRole",
+        });
+        if !ids.is_empty() {
+            statement["Condition"] = serde_json::json!({"StringEquals": {"sts:ExternalId": ids.clone()}});
+        }
+        serde_json::json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()
+    }
+}
 
 fn refused(pivot: &PivotRole) -> Result<(), LinkError> {
     if pivot.account_id == REFUSED_ACCOUNT {
@@ -26,8 +62,9 @@ fn refused(pivot: &PivotRole) -> Result<(), LinkError> {
 
 #[async_trait::async_trait]
 impl AccountLinker for FakeAccounts {
-    async fn verify(&self, pivot: &PivotRole) -> Result<(), LinkError> {
-        refused(pivot)
+    async fn verify(&self, pivot: &PivotRole) -> Result<PivotTrust, LinkError> {
+        refused(pivot)?;
+        Ok(PivotTrust { trust_policy: self.policy(pivot) })
     }
 }
 
@@ -89,10 +126,15 @@ impl AccountResources for FakeAccounts {
 
 /// Settings whose linker and account resources are [`FakeAccounts`].
 pub fn aws_settings() -> AwsSettings {
+    aws_settings_with(Arc::default())
+}
+
+/// Settings over the given fake accounts, for tests that set what a pivot role trusts.
+pub fn aws_settings_with(accounts: Arc<FakeAccounts>) -> AwsSettings {
     AwsSettings {
-        trust_account_id: "999999999999".into(),
+        trust_account_id: TRUST_ACCOUNT.into(),
         pivot_role_name: "sluice-pivot".into(),
-        linker: Arc::new(FakeAccounts),
-        resources: Arc::new(FakeAccounts),
+        linker: accounts.clone(),
+        resources: accounts,
     }
 }

@@ -25,3 +25,15 @@ macro_rules! on_both_backends {
         )+
     };
 }
+
+/// The admin group the test suites configure.
+pub const ADMIN_GROUP: &str = "DAAdministrators";
+
+/// The issuer test actors carry.
+pub const TEST_ISSUER: &str = "https://issuer.test";
+
+/// A signed-in user of `groups`, as the auth layer would build it; members of
+/// [`ADMIN_GROUP`] are platform admins.
+pub fn user(name: &str, groups: &[&str]) -> crate::Actor {
+    crate::Actor::authenticated(TEST_ISSUER, name, groups.iter().map(|g| (*g).to_owned()), ADMIN_GROUP)
+}

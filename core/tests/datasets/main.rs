@@ -17,7 +17,12 @@ use sluice_core::{
 };
 
 fn actor(name: &str, groups: &[&str]) -> Actor {
-    Actor::new(name, groups.iter().map(|g| (*g).to_owned()), "DAAdministrators")
+    Actor::authenticated(
+        sluice_core::testkit::TEST_ISSUER,
+        name,
+        groups.iter().map(|g| (*g).to_owned()),
+        "DAAdministrators",
+    )
 }
 
 /// An organization and environment owned by TeamA, with TeamB invited to create datasets and
@@ -90,8 +95,9 @@ async fn a_team_with_create_dataset_publishes_and_its_readers_see_it(backend: Ba
 
     let dataset = ds.create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     assert_eq!(dataset.confidentiality, "Official");
-    assert!(dataset.bucket_name.starts_with("sluice-sales-orders-") && dataset.bucket_name.len() <= 63);
-    assert!(dataset.glue_database_name.starts_with("sluice_sales_orders_"));
+    let place = dataset.restricted().expect("its creator sees where it lives");
+    assert!(place.bucket_name.starts_with("sluice-sales-orders-") && place.bucket_name.len() <= 63);
+    assert!(place.glue_database_name.starts_with("sluice_sales_orders_"));
     assert_eq!(dataset.role_of(&bob), sluice_core::datasets::UserRole::Creator);
 
     let page = PageRequest::new(None, None).expect("page");
@@ -99,12 +105,11 @@ async fn a_team_with_create_dataset_publishes_and_its_readers_see_it(backend: Ba
     assert_eq!(ds.list(&bob, &all, page).await.expect("list").count, 1);
     assert_eq!(ds.list(&dana, &all, page).await.expect("list").count, 1, "stewards see it");
     assert_eq!(ds.list(&carol, &all, page).await.expect("list").count, 0);
-    ds.get(&carol, &dataset.dataset_uri).await.expect("the catalog entry is public");
-    assert_eq!(
-        ds.require_read(&carol, &dataset.dataset_uri).await.expect_err("its insides are not").code(),
-        "FORBIDDEN"
-    );
-    ds.require_read(&dana, &dataset.dataset_uri).await.expect("stewards read it");
+    let catalog = ds.get(&carol, &dataset.dataset_uri).await.expect("the catalog entry is public");
+    assert_eq!(catalog.restricted().expect_err("its insides are not").code(), "FORBIDDEN");
+    assert!(catalog.restricted_if_granted().is_none());
+    let stewards = ds.get(&dana, &dataset.dataset_uri).await.expect("stewards read it");
+    assert!(stewards.restricted().is_ok(), "stewards see where it lives");
     let as_steward = DatasetFilter { roles: vec![UserRole::DataSteward], ..Default::default() };
     assert_eq!(ds.list(&dana, &as_steward, page).await.expect("list").count, 1);
     assert_eq!(ds.list(&bob, &as_steward, page).await.expect("list").count, 0, "bob is its creator");
@@ -171,10 +176,17 @@ async fn stewards_can_be_changed_and_access_follows(backend: Backend) {
         .expect("updated");
     assert_eq!((changed.stewards.as_deref(), changed.label.as_str()), (Some("TeamE"), "Orders"));
     assert_eq!(
-        core.datasets().require_read(&dana, &dataset.dataset_uri).await.expect_err("no longer").code(),
+        core.datasets()
+            .get(&dana, &dataset.dataset_uri)
+            .await
+            .expect("catalog")
+            .restricted()
+            .expect_err("no longer")
+            .code(),
         "FORBIDDEN"
     );
-    core.datasets().require_read(&erin, &dataset.dataset_uri).await.expect("the new stewards read it");
+    let erins = core.datasets().get(&erin, &dataset.dataset_uri).await.expect("found");
+    assert!(erins.restricted().is_ok(), "the new stewards read it");
 }
 
 async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend) {
@@ -221,15 +233,16 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
         .import(&bob, new_dataset(&env, "TeamB"), existing("sales-bucket", "sales_db"))
         .await
         .expect("imported");
-    assert!(dataset.imported && dataset.imported_admin_role);
+    let place = dataset.restricted().expect("the admin team's view").clone();
+    assert!(dataset.imported && place.imported_admin_role);
     assert_eq!(
-        (dataset.bucket_name.as_str(), dataset.glue_database_name.as_str(), dataset.kms_alias.as_str()),
+        (place.bucket_name.as_str(), place.glue_database_name.as_str(), place.kms_alias.as_str()),
         ("sales-bucket", "sales_db", "alias/sales-key")
     );
     assert!(
-        dataset.admin_role_name.starts_with("sluice-teamb-"),
+        place.admin_role_name.starts_with("sluice-teamb-"),
         "the admin team's role: {}",
-        dataset.admin_role_name
+        place.admin_role_name
     );
     let page = PageRequest::new(None, None).expect("page");
     let tasks = core
@@ -293,7 +306,7 @@ async fn lists_hold_exactly_what_each_team_may_see(backend: Backend) {
         let request = PageRequest::new(Some(i32::try_from(page).expect("small")), Some(100)).expect("page");
         let found = core.datasets().list(&bob, &all, request).await.expect("list");
         assert!(found.nodes.iter().all(|d| d.saml_admin_group_name == "TeamB"));
-        seen.extend(found.nodes.into_iter().map(|d| d.label));
+        seen.extend(found.nodes.into_iter().map(|d| d.label.clone()));
     }
     let mut sorted = seen.clone();
     sorted.sort();

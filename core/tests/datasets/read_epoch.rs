@@ -39,7 +39,7 @@ async fn any_writer_moves_it_only_when_it_commits(backend: Backend) {
     let mut uris = vec![];
     for label in ["One", "Two", "Three"] {
         let input = NewDataset { label: label.into(), ..new_dataset(&env, "TeamB") };
-        uris.push(core.datasets().create(&bob, input).await.expect("created").dataset_uri);
+        uris.push(core.datasets().create(&bob, input).await.expect("created").dataset_uri.clone());
     }
     // A table and a folder, so that every watched table has rows to touch below.
     let mut sync = TableSync::start(&db.db, &uris[0], 100).await.expect("start");

@@ -20,11 +20,12 @@ async fn the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role(back
     assert_eq!((stack.status.as_str(), stack.target_type.as_str()), ("PENDING", "dataset"));
 
     let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("inputs").expect("a dataset");
-    let names = |d: &datasets::Dataset| {
-        [&d.dataset_uri, &d.bucket_name, &d.kms_alias, &d.admin_role_name, &d.glue_database_name]
-            .map(String::clone)
-    };
-    assert_eq!(names(&inputs.dataset), names(&dataset), "the names stored at creation");
+    let d = &inputs.dataset;
+    let stored = [&d.dataset_uri, &d.bucket_name, &d.kms_alias, &d.admin_role_name, &d.glue_database_name];
+    let r = dataset.restricted().expect("the admin team's view");
+    let created =
+        [&dataset.dataset_uri, &r.bucket_name, &r.kms_alias, &r.admin_role_name, &r.glue_database_name];
+    assert_eq!(stored, created, "the names stored at creation");
     assert_eq!(inputs.environment.environment_uri, env);
     assert_eq!(
         (inputs.pivot.account_id.as_str(), inputs.pivot.region.as_str(), inputs.pivot.role_name.as_str()),
@@ -73,14 +74,21 @@ async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(ba
     let deletion = tasks.nodes.iter().find(|t| t.action == DELETE_ACTION).expect("a deletion task");
     assert_eq!(row.task_uri.as_deref(), Some(deletion.task_uri.as_str()));
     assert_eq!(deletion.target_type, "platform", "only platform admins see it once the dataset is gone");
+    let mut payload = deletion.payload.clone();
+    let external_id = payload.as_object_mut().and_then(|p| p.remove("externalId"));
+    assert!(
+        external_id.as_ref().and_then(|id| id.as_str()).is_some_and(|id| id.len() == 32),
+        "the deletion carries the ExternalId the environment's pivot role trusts: {external_id:?}"
+    );
+    let place = dataset.restricted().expect("the admin team's view");
     assert_eq!(
-        deletion.payload,
+        payload,
         serde_json::json!({
             "stackUri": stack.stack_uri,
             "reason": "dataset deleted",
             "pivotRoleName": "sluice-pivot",
-            "bucketName": dataset.bucket_name,
-            "glueDatabaseName": dataset.glue_database_name,
+            "bucketName": place.bucket_name,
+            "glueDatabaseName": place.glue_database_name,
         })
     );
     let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("read");

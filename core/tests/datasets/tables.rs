@@ -178,13 +178,13 @@ async fn only_the_datasets_teams_curate_and_resync_its_tables(backend: Backend) 
     assert_eq!(names, [("id", "column"), ("day", "partition_0")]);
     let described = core
         .datasets()
-        .update_column(&bob, &columns.nodes[0].column_uri, Some("the order id"))
+        .update_column(&bob, &columns.nodes[0].column_uri, described_as("the order id"))
         .await
         .expect("described");
     assert_eq!(described.description.as_deref(), Some("the order id"));
     assert_eq!(
         core.datasets()
-            .update_column(&carol, &columns.nodes[0].column_uri, Some("x"))
+            .update_column(&carol, &columns.nodes[0].column_uri, described_as("x"))
             .await
             .expect_err("no")
             .code(),
@@ -208,3 +208,7 @@ on_both_backends!(
     a_sync_past_the_cap_keeps_the_first_tables_and_deletes_nothing,
     only_the_datasets_teams_curate_and_resync_its_tables,
 );
+
+fn described_as(text: &str) -> sluice_core::datasets::tables::ModifyColumn {
+    sluice_core::datasets::tables::ModifyColumn { description: Some(text.into()), other_fields: false }
+}

@@ -19,7 +19,12 @@ use sluice_core::{
 };
 
 fn actor(name: &str, groups: &[&str]) -> Actor {
-    Actor::new(name, groups.iter().map(|g| (*g).to_owned()), "DAAdministrators")
+    Actor::authenticated(
+        sluice_core::testkit::TEST_ISSUER,
+        name,
+        groups.iter().map(|g| (*g).to_owned()),
+        "DAAdministrators",
+    )
 }
 
 fn page() -> PageRequest {
@@ -99,7 +104,8 @@ async fn world(backend: Backend) -> World {
         )
         .await
         .expect("dataset")
-        .dataset_uri;
+        .dataset_uri
+        .clone();
     let mut sync = TableSync::start(&db.db, &dataset, 10).await.expect("sync");
     let table = |name: &str| GlueTable {
         name: name.into(),

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use serde_json::Value;
 use sluice_core::{
-    Actor, Core,
+    Core,
     catalog::{DocumentKind, SearchIndex, SearchRequest, Visibility, suite},
     datasets::NewDataset,
     environments::NewEnvironment,
@@ -16,7 +16,7 @@ use sluice_core::{
 use sluice_search::TantivyIndex;
 
 async fn dataset(core: &Core) -> String {
-    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     core.admit(&alice).await.expect("admit");
     let org = core
         .organizations()
@@ -45,7 +45,7 @@ async fn dataset(core: &Core) -> String {
         saml_admin_group_name: "TeamA".into(),
         ..Default::default()
     };
-    core.datasets().create(&alice, new).await.expect("dataset").dataset_uri
+    core.datasets().create(&alice, new).await.expect("dataset").dataset_uri.clone()
 }
 
 async fn total(index: &dyn SearchIndex, term: &str) -> u64 {

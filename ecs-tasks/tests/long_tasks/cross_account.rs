@@ -70,7 +70,7 @@ async fn a_share_to_another_account_links_its_tables_there_and_revoking_cleans_b
     );
 
     // In the dataset's account: the grants go to the consumer account's id, not to the role.
-    let glue_db = dataset.glue_database_name.clone();
+    let glue_db = dataset.restricted().expect("the admin team's view").glue_database_name.clone();
     let source_lake = LakeGrants::new(&owner);
     let source_table = |name: &str| LfResource::table(&source, &glue_db, name);
     let to_account =
@@ -142,7 +142,7 @@ async fn a_table_dropped_from_glue_before_approval_fails_alone_with_the_reason(b
     let env = fixture.dataset.environment_uri.clone();
     let (bob, share) = teamb_requests_every_table(&fixture, &env).await;
     let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
-    let glue_db = dataset.glue_database_name.clone();
+    let glue_db = dataset.restricted().expect("the admin team's view").glue_database_name.clone();
 
     // The account owner drops orders after Sluice synced it, before the approval.
     sdk::glue::Client::new(&owner)

@@ -10,7 +10,7 @@
 use sluice_cloud::{lake::bucket_arn, sdk};
 use sluice_core::{
     Actor, Core,
-    datasets::{DELETE_ACTION, Dataset, ModifyDataset, NewDataset},
+    datasets::{DELETE_ACTION, DatasetView, ModifyDataset, NewDataset},
     environments::stacks,
     on_both_backends,
     tasks::TaskStatus,
@@ -27,7 +27,7 @@ use crate::{
 
 /// A linked account with TeamA's environment in it, and a dataset of TeamA's; nothing deployed
 /// yet, as no pipeline runs.
-pub(crate) async fn dataset_in_a_linked_account(db: &TestDb) -> (Core, Actor, String, Dataset) {
+pub(crate) async fn dataset_in_a_linked_account(db: &TestDb) -> (Core, Actor, String, DatasetView) {
     let account = random_account();
     deploy_pivot_role(&account).await;
     let (core, alice, org_uri) = linking_core(db).await;
@@ -65,6 +65,7 @@ async fn lake_formation_role(session: &sdk::aws_config::SdkConfig, bucket: &str)
 async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_them(backend: Backend) {
     let db = TestDb::new(backend).await;
     let (core, alice, account, dataset) = dataset_in_a_linked_account(&db).await;
+    let place = dataset.restricted().expect("the admin team's view").clone();
     let uri = dataset.dataset_uri.clone();
     let running = Running::start(&db).await;
 
@@ -75,27 +76,27 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
     assert_eq!((stack.status.as_str(), stack.error.as_deref()), ("CREATE_COMPLETE", None), "{stack:?}");
     let outputs: serde_json::Value =
         serde_json::from_str(stack.outputs.as_deref().expect("outputs")).expect("json");
-    let admin_role_arn = format!("arn:aws:iam::{account}:role/{}", dataset.admin_role_name);
-    assert_eq!(outputs["BucketName"], dataset.bucket_name.as_str(), "{outputs}");
+    let admin_role_arn = format!("arn:aws:iam::{account}:role/{}", place.admin_role_name);
+    assert_eq!(outputs["BucketName"], place.bucket_name.as_str(), "{outputs}");
     assert_eq!(outputs["AdminRoleArn"], admin_role_arn.as_str(), "{outputs}");
 
     // Everything is in the environment's account, named as the dataset row says.
     let session = owner_session(&account).await;
     let s3 = sdk::s3::Client::new(&session);
-    s3.head_bucket().bucket(&dataset.bucket_name).send().await.expect("the bucket exists");
+    s3.head_bucket().bucket(&place.bucket_name).send().await.expect("the bucket exists");
     let aliases = sdk::kms::Client::new(&session).list_aliases().send().await.expect("aliases");
     assert!(
         aliases
             .aliases()
             .iter()
-            .any(|a| a.alias_name() == Some(dataset.kms_alias.as_str()) && a.target_key_id().is_some()),
+            .any(|a| a.alias_name() == Some(place.kms_alias.as_str()) && a.target_key_id().is_some()),
         "no alias {} on a key: {aliases:?}",
-        dataset.kms_alias
+        place.kms_alias
     );
-    assert!(role_exists(&account, &dataset.admin_role_name).await, "the admin role exists");
-    let location = format!("s3://{}/", dataset.bucket_name);
-    assert_eq!(glue_location(&session, &dataset.glue_database_name).await, Some(location.clone()));
-    assert_eq!(lake_formation_role(&session, &dataset.bucket_name).await, Some(admin_role_arn.clone()));
+    assert!(role_exists(&account, &place.admin_role_name).await, "the admin role exists");
+    let location = format!("s3://{}/", place.bucket_name);
+    assert_eq!(glue_location(&session, &place.glue_database_name).await, Some(location.clone()));
+    assert_eq!(lake_formation_role(&session, &place.bucket_name).await, Some(admin_role_arn.clone()));
 
     // Renamed, it keeps its resources: the redeploy finds the database and location in place.
     let rename = ModifyDataset { label: Some("Orders (renamed)".into()), ..Default::default() };
@@ -104,31 +105,31 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
     let redeployed = wait_for(&db, redeploy.task_uri.as_deref().expect("redeploy task")).await;
     assert_eq!(redeployed.status, TaskStatus::Succeeded, "{redeployed:?}");
     let response = redeployed.response.expect("response");
-    assert_eq!(response["outputs"]["BucketName"], dataset.bucket_name.as_str(), "{response}");
+    assert_eq!(response["outputs"]["BucketName"], place.bucket_name.as_str(), "{response}");
     assert_eq!(response["made"]["glueDatabase"]["created"], false, "{response}");
     assert_eq!(response["made"]["lakeFormationLocation"]["registered"], false, "{response}");
-    assert_eq!(glue_location(&session, &dataset.glue_database_name).await, Some(location));
+    assert_eq!(glue_location(&session, &place.glue_database_name).await, Some(location));
 
     core.datasets().delete(&alice, &uri, true).await.expect("deleted");
     let delete_task = newest_task(&core, DELETE_ACTION).await;
     let deleted = wait_for(&db, &delete_task.task_uri).await;
     assert_eq!(deleted.status, TaskStatus::Succeeded, "{deleted:?}");
     running.stop().await;
-    assert_eq!(lake_formation_role(&session, &dataset.bucket_name).await, None, "deregistered");
-    assert_eq!(glue_location(&session, &dataset.glue_database_name).await, None, "the database is gone");
-    assert!(!role_exists(&account, &dataset.admin_role_name).await, "the stack's role is gone");
+    assert_eq!(lake_formation_role(&session, &place.bucket_name).await, None, "deregistered");
+    assert_eq!(glue_location(&session, &place.glue_database_name).await, None, "the database is gone");
+    assert!(!role_exists(&account, &place.admin_role_name).await, "the stack's role is gone");
     let cfn = sdk::cloudformation::Client::new(&session);
     let left = cfn.describe_stacks().stack_name(&stack.name).send().await.ok();
     let status = left.as_ref().and_then(|o| o.stacks().first()).and_then(|s| s.stack_status());
     assert!(status.is_none_or(|s| s.as_str() == "DELETE_COMPLETE"), "the stack is left as {status:?}");
     let row = stacks::load(&db.db, &stack.stack_uri).await.expect_err("the stack row is forgotten");
     assert_eq!(row.code(), "NOT_FOUND");
-    s3.head_bucket().bucket(&dataset.bucket_name).send().await.expect("the bucket and its data are retained");
+    s3.head_bucket().bucket(&place.bucket_name).send().await.expect("the bucket and its data are retained");
 
     // Running the deletion again is harmless: it finds the stack already forgotten.
     let again = tokio::process::Command::new(ecs_tasks())
         .args(["delete-dataset-stack", "--stack-uri", &stack.stack_uri, "--pivot-role-name", PIVOT])
-        .args(["--bucket-name", &dataset.bucket_name, "--glue-database-name", &dataset.glue_database_name])
+        .args(["--bucket-name", &place.bucket_name, "--glue-database-name", &place.glue_database_name])
         .envs(child_env(&db))
         .output()
         .await
@@ -141,6 +142,7 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
 async fn a_deploy_that_fails_leaves_its_error_and_what_to_do_on_the_stack(backend: Backend) {
     let db = TestDb::new(backend).await;
     let (core, alice, account, dataset) = dataset_in_a_linked_account(&db).await;
+    let place = dataset.restricted().expect("the admin team's view").clone();
     // Bucket names are global: another account already has the dataset bucket's.
     let squatter = sdk::s3::Client::new(&owner_session(&random_account()).await);
     let here = sdk::s3::types::CreateBucketConfiguration::builder()
@@ -148,7 +150,7 @@ async fn a_deploy_that_fails_leaves_its_error_and_what_to_do_on_the_stack(backen
         .build();
     squatter
         .create_bucket()
-        .bucket(&dataset.bucket_name)
+        .bucket(&place.bucket_name)
         .create_bucket_configuration(here)
         .send()
         .await
@@ -161,14 +163,14 @@ async fn a_deploy_that_fails_leaves_its_error_and_what_to_do_on_the_stack(backen
     assert_eq!(failed.status, TaskStatus::Failed, "{failed:?}");
     let error = failed.last_error.expect("error");
     assert!(
-        error.contains(&dataset.bucket_name) && error.ends_with("redeploy the dataset's stack (updateStack)"),
+        error.contains(&place.bucket_name) && error.ends_with("redeploy the dataset's stack (updateStack)"),
         "{error}"
     );
     let stack = core.datasets().stack(&alice, &dataset.dataset_uri).await.expect("stack");
     assert_eq!(stack.status, "DEPLOY_FAILED", "{stack:?}");
     assert_eq!(stack.error.as_deref(), Some(error.as_str()), "the stack row holds the same message");
     let session = owner_session(&account).await;
-    assert_eq!(glue_location(&session, &dataset.glue_database_name).await, None, "nothing made beside it");
+    assert_eq!(glue_location(&session, &place.glue_database_name).await, None, "nothing made beside it");
 }
 
 on_both_backends!(

@@ -1,19 +1,22 @@
 //! A full link against moto: the pivot role exists in the target account, linking checks it
 //! through STS and IAM, the deploy task runs the real `ecs-tasks deploy-stack`, the stack
 //! reaches CREATE_COMPLETE with a role per team, an invitation adds a role, and deleting with
-//! deleteFromAWS removes the stack. moto checks no ExternalId (the cloud crate's tests cover
-//! that rule at our boundary) and runs no Lake Formation validation.
+//! deleteFromAWS removes the stack. moto checks no ExternalId at AssumeRole, so linking reads the
+//! pivot role's trust policy back and Sluice applies the rule itself: an account belongs to the
+//! organizations whose ExternalId its pivot role requires. moto runs no Lake Formation validation.
 
 use sluice_core::{
+    Core,
     environments::NewEnvironment,
     on_both_backends,
+    organizations::NewOrganization,
     tasks::{TaskStatus, store},
     testkit::{Backend, TestDb},
 };
 
 use crate::support::{
-    REGION, Running, deploy_pivot_role, link, linking_core, newest_task, random_account, role_exists,
-    wait_for,
+    REGION, Running, deploy_pivot_role, external_id, link, linking_core, newest_task, random_account,
+    role_exists, trust_organizations, wait_for,
 };
 
 async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: Backend) {
@@ -73,4 +76,86 @@ async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: 
     running.stop().await;
 }
 
-on_both_backends!(a_linked_account_gets_its_stack_team_roles_and_clean_deletion);
+async fn try_link(
+    core: &Core,
+    actor: &sluice_core::Actor,
+    org_uri: &str,
+    team: &str,
+    account: &str,
+    region: &str,
+) -> sluice_core::Result<sluice_core::environments::Environment> {
+    let input = NewEnvironment {
+        label: format!("{team} in {region}"),
+        organization_uri: org_uri.into(),
+        saml_group_name: team.into(),
+        aws_account_id: account.into(),
+        region: region.into(),
+        ..Default::default()
+    };
+    core.environments().create(actor, input).await
+}
+
+/// The hole this closes: with one ExternalId for the whole platform, a user of a new
+/// organization linked another organization's account (in an unused region) and got a stack
+/// deployed into it.
+async fn an_account_belongs_to_the_organizations_its_pivot_role_trusts(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let (core, alice, org_a) = linking_core(&db).await;
+    let account = random_account();
+    deploy_pivot_role(&account).await;
+    link(&core, &alice, &org_a, &account, "Lake").await;
+
+    let mallory = sluice_core::testkit::user("mallory", &["TeamM"]);
+    core.admit(&mallory).await.expect("TeamM gets its tenant permissions");
+    let org_m = core
+        .organizations()
+        .create(
+            &mallory,
+            NewOrganization {
+                label: Some("Mine".into()),
+                saml_group_name: Some("TeamM".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("a new organization")
+        .organization_uri;
+    let (id_a, id_m) = (external_id(&core, &alice, &org_a).await, external_id(&core, &mallory, &org_m).await);
+    assert_ne!(id_a, id_m, "each organization has its own ExternalId");
+
+    for region in [REGION, "us-west-2", "ap-southeast-2"] {
+        let refused = try_link(&core, &mallory, &org_m, "TeamM", &account, region)
+            .await
+            .expect_err("the account trusts another organization");
+        assert_eq!(refused.code(), "BAD_USER_INPUT", "{region}: {refused}");
+        assert!(refused.to_string().contains("belongs to another organization"), "{region}: {refused}");
+        assert!(
+            !refused.to_string().contains(&id_a),
+            "the other organization's ExternalId is not shown: {refused}"
+        );
+    }
+
+    // A pivot role that trusts Sluice with no ExternalId would let every organization in.
+    let open = random_account();
+    deploy_pivot_role(&open).await;
+    let open_trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{}:root", crate::support::TRUST_ACCOUNT)}, "Action": "sts:AssumeRole"}]});
+    let iam = sluice_cloud::sdk::iam::Client::new(&crate::support::owner_session(&open).await);
+    iam.update_assume_role_policy()
+        .role_name(crate::support::PIVOT)
+        .policy_document(open_trust.to_string())
+        .send()
+        .await
+        .expect("an open trust policy");
+    let refused = try_link(&core, &mallory, &org_m, "TeamM", &open, REGION).await.expect_err("no ExternalId");
+    assert!(refused.to_string().contains("without an ExternalId"), "{refused}");
+
+    // The account's owner may share it with the second organization by trusting both.
+    trust_organizations(&account, &[&id_a, &id_m]).await;
+    try_link(&core, &mallory, &org_m, "TeamM", &account, "us-west-2").await.expect("now trusted");
+}
+
+on_both_backends!(
+    a_linked_account_gets_its_stack_team_roles_and_clean_deletion,
+    an_account_belongs_to_the_organizations_its_pivot_role_trusts,
+);

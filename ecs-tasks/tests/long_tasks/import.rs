@@ -80,7 +80,8 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
         .await
         .expect("registered");
     let role = described.resource_info().and_then(|r| r.role_arn()).expect("a role");
-    assert_eq!(role, format!("arn:aws:iam::{account}:role/{}", dataset.admin_role_name));
+    let admin_role = &dataset.restricted().expect("the admin team's view").admin_role_name;
+    assert_eq!(role, format!("arn:aws:iam::{account}:role/{admin_role}"));
 
     let table = sdk::glue::types::TableInput::builder()
         .name("invoices")
@@ -95,13 +96,16 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
         .build()
         .expect("table");
     glue.create_table().database_name(&database).table_input(table).send().await.expect("table");
-    let task = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("queued");
-    assert_eq!(wait_for(&db, &task).await.status, TaskStatus::Succeeded);
+    let queued = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("queued");
+    assert_eq!(wait_for(&db, &queued.task_uri).await.status, TaskStatus::Succeeded);
     running.stop().await;
     let tables =
         core.datasets().list_tables(&alice, Some(&dataset.dataset_uri), None, page).await.expect("tables");
-    let names: Vec<(&str, Option<&str>)> =
-        tables.nodes.iter().map(|t| (t.name.as_str(), t.location.as_deref())).collect();
+    let names: Vec<(&str, Option<&str>)> = tables
+        .nodes
+        .iter()
+        .map(|t| (t.name.as_str(), t.details(&dataset).expect("details").location))
+        .collect();
     assert_eq!(names, [("invoices", Some(format!("s3://{bucket}/invoices/").as_str()))]);
 }
 

@@ -19,7 +19,7 @@ mod tables;
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use sluice_core::{
-    Actor, Core, on_both_backends,
+    Core, on_both_backends,
     tasks::{Task, TaskStatus, store},
     testkit::{Backend, TestDb},
 };
@@ -51,7 +51,7 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
         ("AWS_MAX_ATTEMPTS".to_owned(), "1".to_owned()),
     ];
     let core = Core::new(db.db.clone());
-    let admin = Actor::new("root", ["DAAdministrators".to_owned()], "DAAdministrators");
+    let admin = sluice_core::testkit::user("root", &["DAAdministrators"]);
     let task = core.tasks().start_health_check(&admin).await.expect("queued");
     let pipeline = Pipeline {
         db: db.db.clone(),

@@ -13,7 +13,7 @@ use serde_json::Value;
 use sluice_cloud::{Access, sdk};
 use sluice_core::{
     Actor, Core,
-    datasets::{Dataset, NewFolder},
+    datasets::{DatasetView, NewFolder},
     on_both_backends,
     shares::{NewShare, Share, folders::role_name},
     tasks::TaskStatus,
@@ -40,6 +40,7 @@ async fn teamb_requests_table_and_folders(
             prefix: prefix.into(),
             description: None,
             tags: None,
+            terms: vec![],
         };
         let folder = core.datasets().create_folder(alice, &dataset.dataset_uri, input).await.expect("folder");
         folder_uris.push(folder.location_uri);
@@ -48,7 +49,7 @@ async fn teamb_requests_table_and_folders(
         .invite_group(alice, environment_uri, "TeamB", &["CREATE_SHARE_OBJECT".into()], None)
         .await
         .expect("TeamB");
-    let bob = Actor::new("bob", ["TeamB".to_owned()], "DAAdministrators");
+    let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let request = NewShare {
         environment_uri: environment_uri.to_owned(),
@@ -72,10 +73,10 @@ async fn teamb_requests_table_and_folders(
 /// listed prefixes, sorted; empty when the share has no statements.
 async fn bucket_grants(
     owner: &sdk::aws_config::SdkConfig,
-    dataset: &Dataset,
+    dataset: &DatasetView,
     share_uri: &str,
 ) -> (Vec<String>, Vec<String>) {
-    let statements = Access::new(owner).bucket_statements(&dataset.bucket_name).await.expect("policy");
+    let statements = Access::new(owner).bucket_statements(&place(dataset).bucket_name).await.expect("policy");
     let strings = |v: &Value| -> Vec<String> {
         let mut out: Vec<String> = match v {
             Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
@@ -97,12 +98,12 @@ async fn bucket_grants(
 async fn key_grantees(
     owner: &sdk::aws_config::SdkConfig,
     account: &str,
-    dataset: &Dataset,
+    dataset: &DatasetView,
     share_uri: &str,
 ) -> Vec<String> {
     let access = Access::new(owner);
     let key = access
-        .key_arn(&dataset.kms_alias, account, crate::support::REGION)
+        .key_arn(&place(dataset).kms_alias, account, crate::support::REGION)
         .await
         .expect("alias")
         .expect("key");
@@ -159,7 +160,7 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
     states.sort();
     assert_eq!(states, [healthy("curated/eu"), healthy("customers"), healthy("raw")]);
     let role = shares.get(&bob, &uri).await.expect("share").principal_role_arn;
-    let bucket = dataset.bucket_name.clone();
+    let bucket = place(&dataset).bucket_name.clone();
     assert_eq!(
         bucket_grants(&owner, &dataset, &uri).await,
         (
@@ -233,7 +234,7 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
 
     approve_and_process(&core, &db, &alice, &uri).await;
     assert!(item_states(&core, &bob, &uri).await.iter().all(|(_, s, _)| s == "Share_Succeeded"));
-    let bucket = dataset.bucket_name.clone();
+    let bucket = place(&dataset).bucket_name.clone();
     assert_eq!(bucket_grants(&owner, &dataset, &uri).await.0, objects(&bucket, &FOLDERS));
     let consumer_access = Access::new(&consumer_session);
     let policy_name = format!("sluice-share-{uri}");
@@ -252,3 +253,8 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
 }
 
 on_both_backends!(a_folder_shared_to_another_account_gets_a_role_policy_there_until_revoked);
+
+/// Where the dataset lives, as its admin team sees it.
+fn place(dataset: &DatasetView) -> &sluice_core::datasets::DatasetRestricted {
+    dataset.restricted().expect("the admin team's view")
+}

@@ -75,10 +75,17 @@ async fn a_worker_killed_mid_share_finishes_it_after_restart_with_exact_grants(b
     let healthy = |n: &str| (n.to_owned(), "Share_Succeeded".to_owned(), Some("Healthy".to_owned()));
     assert_eq!(item_states(&core, &bob, &share.share_uri).await, TABLES.map(healthy));
     let role = shares.get(&bob, &share.share_uri).await.expect("share").principal_role_arn;
-    let database = LfResource::database(&account, &dataset.glue_database_name);
+    let database = LfResource::database(
+        &account,
+        &dataset.restricted().expect("the admin team's view").glue_database_name,
+    );
     let mut expected = vec![Grant::new(role.clone(), database, &[LfPermission::Describe])];
     for name in TABLES {
-        let table = LfResource::table(&account, &dataset.glue_database_name, name);
+        let table = LfResource::table(
+            &account,
+            &dataset.restricted().expect("the admin team's view").glue_database_name,
+            name,
+        );
         expected.push(Grant::new(role.clone(), table, &[LfPermission::Describe, LfPermission::Select]));
     }
     let lake = LakeGrants::new(&owner);

@@ -49,7 +49,7 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
         )
         .await
         .expect("TeamB");
-    let bob = Actor::new("bob", ["TeamB".to_owned()], "DAAdministrators");
+    let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let mut principals = vec![("Group".to_owned(), "TeamB".to_owned())];
     for i in 0..2 {
@@ -110,7 +110,10 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
     settle(&core, &alice).await;
 
     let lake = LakeGrants::new(&fixture.owner);
-    let database = LfResource::database(&fixture.account, &fixture.dataset.glue_database_name);
+    let database = LfResource::database(
+        &fixture.account,
+        &fixture.dataset.restricted().expect("the admin team's view").glue_database_name,
+    );
     for share in &shares {
         let share = core.shares().get(&bob, &share.share_uri).await.expect("share");
         let states = item_states(&core, &bob, &share.share_uri).await;
@@ -122,8 +125,11 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
                 "nothing is left in progress: {states:?}"
             );
             if status.is_shared() {
-                let table =
-                    LfResource::table(&fixture.account, &fixture.dataset.glue_database_name, name.clone());
+                let table = LfResource::table(
+                    &fixture.account,
+                    &fixture.dataset.restricted().expect("the admin team's view").glue_database_name,
+                    name.clone(),
+                );
                 expected.push(Grant::new(
                     share.principal_role_arn.clone(),
                     table,

@@ -37,8 +37,17 @@ async fn a_share_interrupted_half_way_finishes_without_duplicate_or_missing_gran
     assert_eq!((work.share.status.as_str(), work.items.len()), ("Share_In_Progress", 3));
     let role = work.share.principal_role_arn.clone();
     let lake = LakeGrants::new(&fixture.owner);
-    let table = |name: &str| LfResource::table(&account, &dataset.glue_database_name, name);
-    let database = LfResource::database(&account, &dataset.glue_database_name);
+    let table = |name: &str| {
+        LfResource::table(
+            &account,
+            &dataset.restricted().expect("the admin team's view").glue_database_name,
+            name,
+        )
+    };
+    let database = LfResource::database(
+        &account,
+        &dataset.restricted().expect("the admin team's view").glue_database_name,
+    );
     lake.grant(&Grant::new(role.clone(), database.clone(), &[LfPermission::Describe]))
         .await
         .expect("db grant");

@@ -4,7 +4,7 @@
 use sluice_cloud::{Grant, LakeGrants, sdk, sdk::aws_config::SdkConfig};
 use sluice_core::{
     Actor, Core,
-    datasets::{Dataset, tables::IN_SYNC},
+    datasets::{DatasetView, tables::IN_SYNC},
     page::PageRequest,
     shares::{ItemFilter, NewShare, Share},
     tasks::{Task, TaskStatus},
@@ -22,7 +22,7 @@ pub fn page() -> PageRequest {
 
 /// The newest `action` task the dataset's admins see, once it has finished.
 pub async fn newest(core: &Core, db: &TestDb, action: &str) -> Task {
-    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     let page = PageRequest::new(None, Some(100)).expect("page");
     let tasks = core.tasks().list(&alice, &Default::default(), page).await.expect("tasks");
     let task =
@@ -36,7 +36,7 @@ pub struct SharedDataset {
     pub core: Core,
     pub alice: Actor,
     pub account: String,
-    pub dataset: Dataset,
+    pub dataset: DatasetView,
     pub running: Running,
     /// The account owner's session in the dataset's account.
     pub owner: SdkConfig,
@@ -61,14 +61,14 @@ pub async fn deployed_dataset_with_tables(db: &TestDb, names: &[&str]) -> Shared
             .build()
             .expect("table");
         glue.create_table()
-            .database_name(&dataset.glue_database_name)
+            .database_name(&dataset.restricted().expect("the admin team's view").glue_database_name)
             .table_input(input)
             .send()
             .await
             .expect("table");
     }
     let sync = core.datasets().queue_sync(&alice, &dataset.dataset_uri).await.expect("sync");
-    assert_eq!(wait_for(db, &sync).await.status, TaskStatus::Succeeded);
+    assert_eq!(wait_for(db, &sync.task_uri).await.status, TaskStatus::Succeeded);
     let mut tables = core
         .datasets()
         .list_tables(&alice, Some(&dataset.dataset_uri), None, page())
@@ -88,7 +88,7 @@ pub async fn teamb_requests_every_table(fixture: &SharedDataset, environment_uri
         .invite_group(&fixture.alice, environment_uri, "TeamB", &["CREATE_SHARE_OBJECT".into()], None)
         .await
         .expect("TeamB");
-    let bob = Actor::new("bob", ["TeamB".to_owned()], "DAAdministrators");
+    let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let request = NewShare {
         environment_uri: environment_uri.to_owned(),

@@ -41,8 +41,17 @@ async fn tables_are_shared_in_one_account_and_revoked_item_by_item(backend: Back
 
     let role = share.principal_role_arn.clone();
     let lake = LakeGrants::new(&owner);
-    let database = LfResource::database(&account, &dataset.glue_database_name);
-    let table = |name: &str| LfResource::table(&account, &dataset.glue_database_name, name);
+    let database = LfResource::database(
+        &account,
+        &dataset.restricted().expect("the admin team's view").glue_database_name,
+    );
+    let table = |name: &str| {
+        LfResource::table(
+            &account,
+            &dataset.restricted().expect("the admin team's view").glue_database_name,
+            name,
+        )
+    };
     let granted = grants_of(&lake, &role).await;
     let mut expected = vec![Grant::new(role.clone(), database.clone(), &[LfPermission::Describe])];
     for name in ["customers", "orders", "refunds"] {

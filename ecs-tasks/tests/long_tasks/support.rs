@@ -22,6 +22,9 @@ pub const PIVOT: &str = "sluice-pivot-e2e";
 pub const REGION: &str = "eu-west-1";
 
 /// moto keeps each account's state apart, so a random one isolates a test.
+/// The account Sluice runs in, as pivot roles trust it.
+pub const TRUST_ACCOUNT: &str = "123456789012";
+
 pub fn random_account() -> String {
     format!("{:012}", 300_000_000_000u64 + rand::random::<u32>() as u64)
 }
@@ -67,7 +70,7 @@ pub async fn wait_for(db: &TestDb, task_uri: &str) -> Task {
 }
 
 pub fn admin() -> Actor {
-    Actor::new("root", ["DAAdministrators".to_owned()], "DAAdministrators")
+    sluice_core::testkit::user("root", &["DAAdministrators"])
 }
 
 /// The newest task with `action`, as a platform admin sees it (deletion tasks target the
@@ -81,12 +84,12 @@ pub async fn newest_task(core: &Core, action: &str) -> Task {
 /// A core that links accounts through moto, alice (TeamA) admitted, and TeamA's organization.
 pub async fn linking_core(db: &TestDb) -> (Core, Actor, String) {
     let core = Core::new(db.db.clone()).with_aws(AwsSettings {
-        trust_account_id: "123456789012".into(),
+        trust_account_id: TRUST_ACCOUNT.into(),
         pivot_role_name: PIVOT.into(),
         linker: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
         resources: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
     });
-    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     core.admit(&alice).await.expect("TeamA gets its tenant permissions");
     let org = core
         .organizations()
@@ -103,8 +106,39 @@ pub async fn linking_core(db: &TestDb) -> (Core, Actor, String) {
     (core, alice, org.organization_uri)
 }
 
-/// Links `account` as TeamA's environment `label`, whose resource names start with `e2e`.
+/// The pivot role's trust policy as the organization's pivot-role template writes it: Sluice's
+/// account may assume it with `external_ids` only.
+pub fn trust_policy(external_ids: &[&str]) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{TRUST_ACCOUNT}:root")},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": external_ids}},
+    }]})
+    .to_string()
+}
+
+/// The account owner points the pivot role's trust at the organizations whose ExternalIds are
+/// given, as deploying their pivot-role templates does.
+pub async fn trust_organizations(account: &str, external_ids: &[&str]) {
+    let iam = sdk::iam::Client::new(&owner_session(account).await);
+    iam.update_assume_role_policy()
+        .role_name(PIVOT)
+        .policy_document(trust_policy(external_ids))
+        .send()
+        .await
+        .expect("the account owner trusts the organization");
+}
+
+/// The organization's ExternalId, from its onboarding details.
+pub async fn external_id(core: &Core, actor: &Actor, org_uri: &str) -> String {
+    core.environments().onboarding(actor, org_uri).await.expect("onboarding").external_id
+}
+
+/// Links `account` as TeamA's environment `label`, whose resource names start with `e2e`; its
+/// pivot role is first made to trust the organization.
 pub async fn link(core: &Core, alice: &Actor, org_uri: &str, account: &str, label: &str) -> Environment {
+    trust_organizations(account, &[&external_id(core, alice, org_uri).await]).await;
     let input = NewEnvironment {
         label: label.into(),
         organization_uri: org_uri.into(),

@@ -55,7 +55,7 @@ export function DatasetsPage() {
           columns={[
             { label: "Name", render: (d) => <Link component={RouterLink} to={`/datasets/${d.datasetUri}`}>{d.label}</Link> },
             { label: "Admin team", render: (d) => d.SamlAdminGroupName },
-            { label: "Environment", render: (d) => d.environment ? `${d.environment.label} (${d.environment.AwsAccountId} / ${d.environment.region})` : "—" },
+            { label: "Environment", render: (d) => d.environment ? `${d.environment.label} (${place(d.environment)})` : "—" },
             { label: "Your role", render: (d) => d.userRoleForDataset },
           ]} />
       )}
@@ -172,7 +172,7 @@ export function DatasetPage() {
       <Typography color="text.secondary">{ds.description}</Typography>
       <Typography>
         Admin team {ds.SamlAdminGroupName} · your role {ds.userRoleForDataset}
-        {ds.environment && <> · environment <Link component={RouterLink} to={`/environments/${ds.environment.environmentUri}`}>{ds.environment.label}</Link> ({ds.environment.AwsAccountId} / {ds.environment.region})</>}
+        {ds.environment && <> · environment <Link component={RouterLink} to={`/environments/${ds.environment.environmentUri}`}>{ds.environment.label}</Link> ({place(ds.environment)})</>}
       </Typography>
       {ds.stack && (
         <Box sx={{ my: 1, display: "flex", gap: 1, alignItems: "center" }} aria-label="Dataset stack">
@@ -255,4 +255,9 @@ export function TablePage() {
       )}
     </>
   );
+}
+
+/** Account and region; the account shows only to the dataset's own teams. */
+function place(environment: { AwsAccountId?: string | null; region: string }): string {
+  return environment.AwsAccountId ? `${environment.AwsAccountId} / ${environment.region}` : environment.region;
 }

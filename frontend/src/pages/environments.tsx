@@ -52,7 +52,7 @@ export function EnvironmentsPage() {
             { label: "Organization", render: (e) => e.organization.label },
             { label: "Account", render: (e) => `${e.AwsAccountId} / ${e.region}` },
             { label: "Team", render: (e) => e.SamlGroupName },
-            { label: "Stack", render: (e) => <StatusChip status={e.stack.status} /> },
+            { label: "Stack", render: (e) => <StatusChip status={e.stack?.status} /> },
           ]} />
       )}
     </>
@@ -274,7 +274,7 @@ export function EnvironmentPage() {
   const [logs, refetchLogs] = useQuery({ query: StackLogs, variables: { uri }, pause: !manages });
   const [removed, remove] = useMutation(RemoveFromEnvironment);
   const [removing, setRemoving] = useState<string | null>(null);
-  const settled = isTerminal(env?.stack.status);
+  const settled = isTerminal(env?.stack?.status);
   const reload = useCallback(() => {
     refetch({ requestPolicy: "network-only" });
     if (manages) refetchLogs({ requestPolicy: "network-only" });
@@ -297,10 +297,10 @@ export function EnvironmentPage() {
       </Typography>
       <Box sx={{ my: 2, display: "flex", gap: 1, alignItems: "center" }} aria-label="Stack status">
         <Typography>Stack:</Typography>
-        <StatusChip status={env.stack.status} />
+        <StatusChip status={env.stack?.status} />
         {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
       </Box>
-      {env.stack.error && <Alert severity="error">{env.stack.error}</Alert>}
+      {env.stack?.error && <Alert severity="error">{env.stack.error}</Alert>}
       {teams.data && (
         <>
           <Typography variant="h6" sx={{ mt: 2 }}>Teams</Typography>

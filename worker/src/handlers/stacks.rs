@@ -17,19 +17,26 @@ use crate::handler::{HandlerContext, Outcome, TaskHandler};
 pub struct StackTask {
     pub command: &'static str,
     pub passes: &'static [(&'static str, &'static str)],
+    /// Passed when the payload has them: tasks queued by an older release lack them.
+    pub optional: &'static [(&'static str, &'static str)],
 }
 
 const STACK: (&str, &str) = ("stackUri", "--stack-uri");
 const PIVOT_ROLE: (&str, &str) = ("pivotRoleName", "--pivot-role-name");
+/// The ExternalId the deleted environment's pivot role trusts.
+const EXTERNAL_ID: &[(&str, &str)] = &[("externalId", "--external-id")];
 
 /// Every long-task action, with the task it launches.
 pub const HANDLERS: [(&str, StackTask); 5] = [
-    (environment::DEPLOY_ACTION, StackTask { command: "deploy-stack", passes: &[STACK] }),
-    (environment::DELETE_ACTION, StackTask { command: "delete-stack", passes: &[STACK, PIVOT_ROLE] }),
-    (datasets::DEPLOY_ACTION, StackTask { command: "deploy-dataset-stack", passes: &[STACK] }),
+    (environment::DEPLOY_ACTION, StackTask { command: "deploy-stack", passes: &[STACK], optional: &[] }),
+    (
+        environment::DELETE_ACTION,
+        StackTask { command: "delete-stack", passes: &[STACK, PIVOT_ROLE], optional: EXTERNAL_ID },
+    ),
+    (datasets::DEPLOY_ACTION, StackTask { command: "deploy-dataset-stack", passes: &[STACK], optional: &[] }),
     (
         datasets::tables::SYNC_ACTION,
-        StackTask { command: "sync-tables", passes: &[("datasetUri", "--dataset-uri")] },
+        StackTask { command: "sync-tables", passes: &[("datasetUri", "--dataset-uri")], optional: &[] },
     ),
     (
         datasets::DELETE_ACTION,
@@ -41,6 +48,7 @@ pub const HANDLERS: [(&str, StackTask); 5] = [
                 ("bucketName", "--bucket-name"),
                 ("glueDatabaseName", "--glue-database-name"),
             ],
+            optional: EXTERNAL_ID,
         },
     ),
 ];
@@ -58,6 +66,11 @@ impl StackTask {
         let mut args = vec![self.command.to_owned()];
         for (key, flag) in self.passes {
             args.extend([(*flag).to_owned(), payload(task, key)?.to_owned()]);
+        }
+        for (key, flag) in self.optional {
+            if let Some(value) = task.payload.get(key).and_then(|v| v.as_str()) {
+                args.extend([(*flag).to_owned(), value.to_owned()]);
+            }
         }
         args.extend(["--task-uri".to_owned(), task.task_uri.clone()]);
         Ok(args)

@@ -152,12 +152,12 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
 
 async fn catalog_index_tasks_write_and_remove_documents(backend: Backend) {
     use sluice_core::{
-        Actor, Core, datasets::NewDataset, environments::NewEnvironment, organizations::NewOrganization,
+        Core, datasets::NewDataset, environments::NewEnvironment, organizations::NewOrganization,
         testkit::fake_aws,
     };
     let db = TestDb::new(backend).await;
     let core = Core::new(db.db.clone()).with_aws(fake_aws::aws_settings());
-    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     core.admit(&alice).await.expect("admit");
     let org = core
         .organizations()

@@ -106,7 +106,7 @@ impl CatalogHit {
         let actor = actor(ctx)?;
         Ok(dataset(ctx, &self.dataset_uri)
             .await?
-            .map_or(DatasetRole::NoPermission, |d| d.role_of(actor).into()))
+            .map_or(DatasetRole::NoPermission, |d| d.entry().role_of(actor).into()))
     }
 }
 

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use sluice_core::{
     Error,
-    datasets::{DatasetFolder, ModifyFolder, NewFolder},
+    datasets::{DatasetFolder, DatasetView, ModifyFolder, NewFolder},
 };
 
 use super::{
@@ -61,14 +61,14 @@ impl FolderGql {
         let d = dataset(ctx, &self.0.dataset_uri)
             .await?
             .ok_or_else(|| to_gql(Error::NotFound { kind: "dataset", uri: self.0.dataset_uri.clone() }))?;
-        DatasetRestrictedInformation::of(ctx, &d).await
+        DatasetRestrictedInformation::of(&d)
     }
     /// Your role on the folder's dataset.
     async fn user_role_for_storage_location(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetRole> {
         let actor = actor(ctx)?;
         Ok(dataset(ctx, &self.0.dataset_uri)
             .await?
-            .map_or(DatasetRole::NoPermission, |d| d.role_of(actor).into()))
+            .map_or(DatasetRole::NoPermission, |d| d.entry().role_of(actor).into()))
     }
     /// Sluice serves no per-environment endpoints: always null.
     async fn environment_end_point(&self) -> Option<String> {
@@ -107,26 +107,19 @@ pub struct ModifyDatasetStorageLocationInput {
     pub terms: Option<Vec<Option<String>>>,
 }
 
-fn refuse_terms(terms: &Option<Vec<Option<String>>>) -> async_graphql::Result<()> {
-    if flat(terms).is_empty() {
-        Ok(())
-    } else {
-        Err(to_gql(Error::validation("terms", "glossaries are not part of Sluice; leave terms out")))
-    }
-}
-
+/// The folders of a dataset the caller sees: the same for every caller who may see it, so one
+/// dataset's pages are cached without the caller in the key.
 pub(super) async fn folders_of(
     ctx: &Context<'_>,
-    dataset_uri: &str,
+    dataset: &DatasetView,
     filter: Option<DatasetStorageLocationFilter>,
 ) -> async_graphql::Result<DatasetStorageLocationSearchResult> {
     let filter = filter.unwrap_or_default();
     let page = page_of(filter.page, filter.page_size)?;
-    let load = || async {
-        core(ctx)?.datasets().list_folders(actor(ctx)?, dataset_uri, filter.term.as_deref(), page).await.gql()
-    };
-    let found =
-        cached(ctx, |c| &c.folders, |_| (dataset_uri.to_owned(), filter.term.clone(), page), load).await?;
+    let uri = dataset.entry().dataset_uri.clone();
+    let load =
+        || async { core(ctx)?.datasets().folders_of(dataset, filter.term.as_deref(), page).await.gql() };
+    let found = cached(ctx, |c| &c.folders, |_| (uri, filter.term.clone(), page), load).await?;
     Ok(DatasetStorageLocationSearchResult(found.map(FolderGql)))
 }
 
@@ -159,8 +152,8 @@ impl FolderMutation {
         input: Option<NewDatasetStorageLocationInput>,
     ) -> async_graphql::Result<FolderGql> {
         let input = input.ok_or_else(|| to_gql(Error::validation("input", "is required")))?;
-        refuse_terms(&input.terms)?;
         let new = NewFolder {
+            terms: flat(&input.terms),
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             label: input.label,
             prefix: input.prefix,
@@ -180,8 +173,8 @@ impl FolderMutation {
         let uri = location_uri
             .or(input.location_uri.clone())
             .ok_or_else(|| to_gql(Error::validation("locationUri", "is required")))?;
-        refuse_terms(&input.terms)?;
         let change = ModifyFolder {
+            terms: flat(&input.terms),
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             label: input.label,
             description: input.description,

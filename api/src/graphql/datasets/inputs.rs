@@ -6,6 +6,7 @@ use sluice_core::{
     Error,
     datasets::{
         DatasetFilter as CoreFilter, DatasetSort, ImportedResources, ModifyDataset, NewDataset, SortOrder,
+        Unsupported,
     },
 };
 
@@ -170,23 +171,18 @@ impl DatasetFilter {
     }
 }
 
-fn refuse_expiration(
+/// Whether any of data.all's expiration settings was set; core refuses it, after the
+/// permission check.
+fn wants_expiration(
     enable: Option<bool>,
     setting: &Option<String>,
     min: Option<i32>,
     max: Option<i32>,
-) -> async_graphql::Result<()> {
-    if enable == Some(true)
+) -> bool {
+    enable == Some(true)
         || setting.as_deref().is_some_and(|s| !s.is_empty())
         || min.is_some()
         || max.is_some()
-    {
-        return Err(to_gql(Error::validation(
-            "enableExpiration",
-            "share expiration is not supported yet; leave enableExpiration, expirySetting and the expiry durations out",
-        )));
-    }
-    Ok(())
 }
 
 fn topics(items: &Option<Vec<Option<Topic>>>) -> Option<Vec<String>> {
@@ -214,70 +210,51 @@ macro_rules! new_dataset {
             auto_approval_enabled: $input.auto_approval_enabled.unwrap_or(false),
             language: $input.language.map(|l| l.name().to_owned()),
             business_owner_email: $input.business_owner_email,
+            unsupported: Unsupported {
+                expiration: wants_expiration(
+                    $input.enable_expiration,
+                    &$input.expiry_setting,
+                    $input.expiry_min_duration,
+                    $input.expiry_max_duration,
+                ),
+                terms: vec![],
+            },
         }
     };
 }
 
 impl NewDatasetInput {
-    pub fn into_core(self) -> async_graphql::Result<NewDataset> {
-        refuse_expiration(
-            self.enable_expiration,
-            &self.expiry_setting,
-            self.expiry_min_duration,
-            self.expiry_max_duration,
-        )?;
-        Ok(new_dataset!(self))
+    pub fn into_core(self) -> NewDataset {
+        new_dataset!(self)
     }
 }
 
 impl ImportDatasetInput {
-    pub fn into_core(self) -> async_graphql::Result<(NewDataset, ImportedResources)> {
-        refuse_expiration(
-            self.enable_expiration,
-            &self.expiry_setting,
-            self.expiry_min_duration,
-            self.expiry_max_duration,
-        )?;
-        let Some(glue_database_name) = self.glue_database_name.filter(|g| !g.trim().is_empty()) else {
-            return Err(to_gql(Error::validation(
-                "glueDatabaseName",
-                "name the existing Glue database to import; Sluice does not create one for an import",
-            )));
-        };
+    pub fn into_core(self) -> (NewDataset, ImportedResources) {
         let existing = ImportedResources {
             bucket_name: self.bucket_name,
-            glue_database_name,
+            glue_database_name: self.glue_database_name.unwrap_or_default(),
             kms_alias: self.kms_key_alias,
             admin_role_name: self.admin_role_name,
         };
-        Ok((new_dataset!(self), existing))
+        (new_dataset!(self), existing)
     }
 }
 
 impl ModifyDatasetInput {
-    /// `current_alias` is the dataset's: a different `KmsAlias` is refused.
-    pub fn into_core(self, current_alias: &str) -> async_graphql::Result<ModifyDataset> {
-        refuse_expiration(
-            self.enable_expiration,
-            &self.expiry_setting,
-            self.expiry_min_duration,
-            self.expiry_max_duration,
-        )?;
-        if !flat(&self.terms).is_empty() {
-            return Err(to_gql(Error::validation(
-                "terms",
-                "glossaries are not part of Sluice; leave terms out",
-            )));
-        }
-        if let Some(alias) = self.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty())
-            && alias.trim_start_matches("alias/") != current_alias.trim_start_matches("alias/")
-        {
-            return Err(to_gql(Error::validation(
-                "KmsAlias",
-                format!("the dataset's key cannot change; it is {current_alias}"),
-            )));
-        }
-        Ok(ModifyDataset {
+    /// Core checks what this carries, after the permission check.
+    pub fn into_core(self) -> ModifyDataset {
+        ModifyDataset {
+            unsupported: Unsupported {
+                expiration: wants_expiration(
+                    self.enable_expiration,
+                    &self.expiry_setting,
+                    self.expiry_min_duration,
+                    self.expiry_max_duration,
+                ),
+                terms: flat(&self.terms),
+            },
+            kms_alias: self.kms_alias,
             topics: topics(&self.topics),
             tags: list(&self.tags),
             business_owner_delegation_emails: list(&self.business_owner_delegation_emails),
@@ -288,6 +265,6 @@ impl ModifyDatasetInput {
             auto_approval_enabled: self.auto_approval_enabled,
             language: self.language.map(|l| l.name().to_owned()),
             business_owner_email: self.business_owner_email,
-        })
+        }
     }
 }

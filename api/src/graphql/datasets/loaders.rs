@@ -6,7 +6,7 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::Context;
 use sluice_core::{
     Actor, Core,
-    datasets::Dataset,
+    datasets::DatasetView,
     environments::{EnvironmentCard, Stack},
 };
 
@@ -33,20 +33,28 @@ impl BatchLoad for EnvironmentCardLoader {
     }
 }
 
-/// Datasets' catalog entries by URI, for a page of tables.
+/// Datasets by URI as the caller may see them, for a page of tables or folders; those the
+/// caller may not see are left out.
 pub struct DatasetLoader {
     pub core: Core,
+    pub actor: Actor,
     pub reads: Arc<RequestReads>,
 }
 
 impl BatchLoad for DatasetLoader {
-    type Value = Dataset;
+    type Value = DatasetView;
 
     async fn load(&self, keys: &[String]) -> async_graphql::Result<HashMap<String, Self::Value>> {
+        let viewer = self.reads.viewer();
         let load = |missing: Vec<String>| async move {
-            self.core.datasets().load_many(&missing).await.map_err(to_gql)
+            let mut found = self.core.datasets().get_many(&self.actor, &missing).await.map_err(to_gql)?;
+            Ok(missing.into_iter().map(|uri| (uri.clone(), found.remove(&uri))).collect())
         };
-        self.reads.through_many(|c| &c.datasets, keys, str::to_owned, load).await
+        let views = self
+            .reads
+            .through_many(|c| &c.datasets, keys, |uri| (viewer.clone(), uri.to_owned()), load)
+            .await?;
+        Ok(views.into_iter().filter_map(|(uri, view)| view.map(|v| (uri, v))).collect())
     }
 }
 
@@ -85,6 +93,9 @@ pub(crate) async fn stack(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql
     ctx.data::<Batcher<DatasetStackLoader>>()?.load_one(dataset_uri).await
 }
 
-pub(crate) async fn dataset(ctx: &Context<'_>, dataset_uri: &str) -> async_graphql::Result<Option<Dataset>> {
+pub(crate) async fn dataset(
+    ctx: &Context<'_>,
+    dataset_uri: &str,
+) -> async_graphql::Result<Option<DatasetView>> {
     ctx.data::<Batcher<DatasetLoader>>()?.load_one(dataset_uri).await
 }

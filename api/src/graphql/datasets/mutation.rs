@@ -25,7 +25,7 @@ impl DatasetMutation {
         input: NewDatasetInput,
     ) -> async_graphql::Result<DatasetGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.datasets().create(actor, input.into_core()?).await.gql().map(DatasetGql)
+        core(ctx)?.datasets().create(actor, input.into_core()).await.gql().map(DatasetGql)
     }
 
     /// Brings an existing bucket, Glue database and KMS key in as a dataset. The pivot role
@@ -36,7 +36,7 @@ impl DatasetMutation {
         input: Option<ImportDatasetInput>,
     ) -> async_graphql::Result<DatasetGql> {
         let actor = actor(ctx)?;
-        let (new, existing) = required(input, "input")?.into_core()?;
+        let (new, existing) = required(input, "input")?.into_core();
         core(ctx)?.datasets().import(actor, new, existing).await.gql().map(DatasetGql)
     }
 
@@ -49,10 +49,12 @@ impl DatasetMutation {
     ) -> async_graphql::Result<DatasetGql> {
         let actor = actor(ctx)?;
         let uri = required(dataset_uri, "datasetUri")?;
-        let datasets = core(ctx)?.datasets();
-        let current = datasets.get(actor, &uri).await.gql()?;
-        let change = input.unwrap_or_default().into_core(&current.kms_alias)?;
-        datasets.update(actor, &uri, change).await.gql().map(DatasetGql)
+        core(ctx)?
+            .datasets()
+            .update(actor, &uri, input.unwrap_or_default().into_core())
+            .await
+            .gql()
+            .map(DatasetGql)
     }
 
     /// Needs DELETE_DATASET. With `deleteFromAWS`, a task deletes the dataset stack (and with

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use sluice_core::{
     Error,
-    datasets::tables::{DatasetTable, ModifyTable, TableColumn},
+    datasets::{
+        DatasetView,
+        tables::{DatasetTable, ModifyColumn, ModifyTable, TableColumn},
+    },
     page::PageRequest,
 };
 
@@ -58,26 +61,30 @@ impl DatasetTableGql {
     }
     /// The dataset's admin team.
     async fn admins(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(dataset(ctx, &self.0.dataset_uri).await?.map(|d| d.admins()).unwrap_or_default())
+        Ok(dataset(ctx, &self.0.dataset_uri).await?.map(|d| d.entry().admins()).unwrap_or_default())
     }
     /// InSync, or Deleted once the table left Glue (a later sync brings it back).
     #[graphql(name = "LastGlueTableStatus")]
     async fn last_glue_table_status(&self) -> &str {
         &self.0.status
     }
-    /// The table's type and storage location, as JSON.
+    /// The table's type and, for teams with GET_DATASET, its storage location, as JSON.
     #[graphql(name = "GlueTableConfig")]
-    async fn glue_table_config(&self) -> String {
-        serde_json::json!({"tableType": self.0.table_type, "location": self.0.location}).to_string()
+    async fn glue_table_config(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let view = self.view(ctx).await?;
+        let location = view.as_ref().and_then(|v| self.0.details(v).ok()).and_then(|d| d.location);
+        Ok(serde_json::json!({"tableType": self.0.table_type, "location": location}).to_string())
     }
-    /// Glue's table parameters, as a JSON object.
+    /// Glue's table parameters, as a JSON object; null for teams without GET_DATASET.
     #[graphql(name = "GlueTableProperties")]
-    async fn glue_table_properties(&self) -> String {
-        serde_json::json!(self.0.properties).to_string()
+    async fn glue_table_properties(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let view = self.view(ctx).await?;
+        let details = view.as_ref().and_then(|v| self.0.details(v).ok());
+        Ok(details.map(|d| serde_json::json!(d.properties).to_string()))
     }
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let Some(d) = dataset(ctx, &self.0.dataset_uri).await? else { return Ok(None) };
-        Ok(card(ctx, &d.environment_uri).await?.map(|c| c.environment.region))
+        let Some(d) = self.view(ctx).await? else { return Ok(None) };
+        Ok(card(ctx, &d.entry().environment_uri).await?.map(|c| c.region))
     }
     async fn tags(&self) -> &[String] {
         &self.0.tags
@@ -90,7 +97,7 @@ impl DatasetTableGql {
         let actor = actor(ctx)?;
         Ok(dataset(ctx, &self.0.dataset_uri)
             .await?
-            .map_or(DatasetRole::NoPermission, |d| d.role_of(actor).into()))
+            .map_or(DatasetRole::NoPermission, |d| d.entry().role_of(actor).into()))
     }
     /// Sluice has no data stages: always null.
     async fn stage(&self) -> Option<String> {
@@ -101,24 +108,31 @@ impl DatasetTableGql {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<DatasetTableRestrictedInformation> {
-        core(ctx)?.datasets().require_read(actor(ctx)?, &self.0.dataset_uri).await.gql()?;
-        let d = dataset(ctx, &self.0.dataset_uri)
+        let view = self
+            .view(ctx)
             .await?
             .ok_or_else(|| to_gql(Error::NotFound { kind: "dataset", uri: self.0.dataset_uri.clone() }))?;
-        let account = card(ctx, &d.environment_uri).await?.map(|c| c.environment.aws_account_id);
+        let details = self.0.details(&view).gql()?;
+        let r = view.restricted().gql()?;
         Ok(DatasetTableRestrictedInformation {
-            aws_account_id: account,
-            glue_database_name: d.glue_database_name,
+            aws_account_id: Some(r.aws_account_id.clone()),
+            glue_database_name: r.glue_database_name.clone(),
             glue_table_name: self.0.name.clone(),
-            s3_prefix: self.0.location.clone(),
+            s3_prefix: details.location.map(str::to_owned),
         })
     }
     /// The first page of columns; listDatasetTableColumns pages through them all.
     async fn columns(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetTableColumnSearchResult> {
         let page = PageRequest::new(Some(1), Some(100)).gql()?;
-        let found =
-            core(ctx)?.datasets().list_columns(actor(ctx)?, &self.0.table_uri, None, page).await.gql()?;
+        let found = core(ctx)?.datasets().columns_of(&self.0, None, page).await.gql()?;
         Ok(DatasetTableColumnSearchResult(found.map(|c| ColumnGql { column: c, table: self.0.clone() })))
+    }
+}
+
+impl DatasetTableGql {
+    /// The table's dataset as the caller may see it.
+    async fn view(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DatasetView>> {
+        dataset(ctx, &self.0.dataset_uri).await
     }
 }
 
@@ -167,18 +181,21 @@ impl ColumnGql {
     async fn updated(&self) -> String {
         self.column.updated.to_rfc3339()
     }
+    /// Null for teams without GET_DATASET on the dataset.
     #[graphql(name = "AwsAccountId")]
     async fn aws_account_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let Some(d) = dataset(ctx, &self.table.dataset_uri).await? else { return Ok(None) };
-        Ok(card(ctx, &d.environment_uri).await?.map(|c| c.environment.aws_account_id))
+        let view = dataset(ctx, &self.table.dataset_uri).await?;
+        Ok(view.as_ref().and_then(|v| v.restricted_if_granted()).map(|r| r.aws_account_id.clone()))
     }
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         let Some(d) = dataset(ctx, &self.table.dataset_uri).await? else { return Ok(None) };
-        Ok(card(ctx, &d.environment_uri).await?.map(|c| c.environment.region))
+        Ok(card(ctx, &d.entry().environment_uri).await?.map(|c| c.region))
     }
+    /// Null for teams without GET_DATASET on the dataset.
     #[graphql(name = "GlueDatabaseName")]
     async fn glue_database_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(dataset(ctx, &self.table.dataset_uri).await?.map(|d| d.glue_database_name))
+        let view = dataset(ctx, &self.table.dataset_uri).await?;
+        Ok(view.as_ref().and_then(|v| v.restricted_if_granted()).map(|r| r.glue_database_name.clone()))
     }
     #[graphql(name = "GlueTableName")]
     async fn glue_table_name(&self) -> &str {
@@ -250,23 +267,19 @@ pub struct DatasetTableColumnInput {
     pub topics: Option<i32>,
 }
 
+/// The tables of a dataset the caller sees: catalog entries, the same for every caller who may
+/// see the dataset, so one dataset's pages are cached without the caller in the key.
 pub(super) async fn tables_of(
     ctx: &Context<'_>,
-    dataset_uri: Option<&str>,
+    dataset: &DatasetView,
     filter: Option<DatasetTableFilter>,
 ) -> async_graphql::Result<DatasetTableSearchResult> {
     let filter = filter.unwrap_or_default();
     let page = page_of(filter.page, filter.page_size)?;
-    let load = || async {
-        core(ctx)?.datasets().list_tables(actor(ctx)?, dataset_uri, filter.term.as_deref(), page).await.gql()
-    };
-    // Tables of every dataset a user may read depend on the user's teams; one dataset's do not.
-    let found = match dataset_uri {
-        Some(uri) => {
-            cached(ctx, |c| &c.tables, |_| (uri.to_owned(), filter.term.clone(), page), load).await?
-        }
-        None => load().await?,
-    };
+    let uri = dataset.entry().dataset_uri.clone();
+    let load =
+        || async { core(ctx)?.datasets().tables_of(dataset, filter.term.as_deref(), page).await.gql() };
+    let found = cached(ctx, |c| &c.tables, |_| (uri, filter.term.clone(), page), load).await?;
     Ok(DatasetTableSearchResult(found.map(DatasetTableGql::new)))
 }
 
@@ -281,7 +294,11 @@ impl TableQuery {
         ctx: &Context<'_>,
         filter: Option<DatasetTableFilter>,
     ) -> async_graphql::Result<DatasetTableSearchResult> {
-        tables_of(ctx, None, filter).await
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found =
+            core(ctx)?.datasets().list_tables(actor(ctx)?, None, filter.term.as_deref(), page).await.gql()?;
+        Ok(DatasetTableSearchResult(found.map(DatasetTableGql::new)))
     }
 
     /// Any signed-in user may read a table's catalog entry; `restricted` needs GET_DATASET.
@@ -319,9 +336,7 @@ impl TableMutation {
     /// `listTasks(filter: {targetUri: datasetUri})` (action `dataset.sync-tables`), whose
     /// progress and response say what it found.
     async fn sync_tables(&self, ctx: &Context<'_>, dataset_uri: String) -> async_graphql::Result<i32> {
-        let datasets = core(ctx)?.datasets();
-        datasets.queue_sync(actor(ctx)?, &dataset_uri).await.gql()?;
-        let (tables, _) = datasets.item_counts(&dataset_uri).await.gql()?;
+        let tables = core(ctx)?.datasets().queue_sync(actor(ctx)?, &dataset_uri).await.gql()?.tables;
         Ok(i32::try_from(tables).unwrap_or(i32::MAX))
     }
 
@@ -334,20 +349,13 @@ impl TableMutation {
     ) -> async_graphql::Result<DatasetTableGql> {
         let uri = table_uri.ok_or_else(|| to_gql(Error::validation("tableUri", "is required")))?;
         let input = input.unwrap_or_default();
-        if input.prefix.as_deref().is_some_and(|p| !p.is_empty()) {
-            return Err(to_gql(Error::validation("prefix", "a table is where Glue says; leave prefix out")));
-        }
-        if !flat(&input.terms).is_empty() {
-            return Err(to_gql(Error::validation(
-                "terms",
-                "glossaries are not part of Sluice; leave terms out",
-            )));
-        }
         let change = ModifyTable {
             label: input.label,
             description: input.description,
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             topics: input.topics.as_ref().map(|_| flat(&input.topics)),
+            prefix: input.prefix,
+            terms: flat(&input.terms),
         };
         core(ctx)?.datasets().update_table(actor(ctx)?, &uri, change).await.gql().map(DatasetTableGql::new)
     }
@@ -386,15 +394,13 @@ impl TableMutation {
     ) -> async_graphql::Result<ColumnGql> {
         let uri = column_uri.ok_or_else(|| to_gql(Error::validation("columnUri", "is required")))?;
         let input = input.unwrap_or_default();
-        if input.classification.is_some() || input.tags.is_some() || input.topics.is_some() {
-            return Err(to_gql(Error::validation(
-                "input",
-                "only a column's description can change; leave classification, tags and topics out",
-            )));
-        }
+        let change = ModifyColumn {
+            description: input.description,
+            other_fields: input.classification.is_some() || input.tags.is_some() || input.topics.is_some(),
+        };
         let actor = actor(ctx)?;
         let datasets = core(ctx)?.datasets();
-        let column = datasets.update_column(actor, &uri, input.description.as_deref()).await.gql()?;
+        let column = datasets.update_column(actor, &uri, change).await.gql()?;
         let table = Arc::new(datasets.get_table(actor, &column.table_uri).await.gql()?);
         Ok(ColumnGql { column, table })
     }

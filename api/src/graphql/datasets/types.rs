@@ -1,6 +1,6 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, resolver_utils::EnumType};
 use sluice_core::{
-    datasets::{Dataset, UserRole},
+    datasets::{DatasetView, UserRole},
     environments::EnvironmentCard,
 };
 
@@ -13,14 +13,13 @@ use crate::graphql::{
     GqlResult, actor, core,
     environments::{EnvironmentPermission, OrganizationSimplified, StackGql},
     paged::paged,
-    to_gql,
 };
 
 /// A dataset as lists show it.
-pub struct DatasetBaseGql(pub Dataset);
+pub struct DatasetBaseGql(pub DatasetView);
 
 /// A dataset with what its teams alone may read (`restricted`).
-pub struct DatasetGql(pub Dataset);
+pub struct DatasetGql(pub DatasetView);
 
 /// The fields `Dataset` and `DatasetBase` share, with the extra ones of each.
 macro_rules! dataset_object {
@@ -28,99 +27,104 @@ macro_rules! dataset_object {
         #[Object(name = $name)]
         impl $ty {
             async fn dataset_uri(&self) -> ID {
-                ID(self.0.dataset_uri.clone())
+                ID(self.0.entry().dataset_uri.clone())
             }
             /// Every dataset is an S3/Glue dataset.
             async fn dataset_type(&self) -> &'static str {
                 "S3"
             }
             async fn label(&self) -> &str {
-                &self.0.label
+                &self.0.entry().label
             }
             /// The dataset stack's name, fixed at creation.
             async fn name(&self) -> &str {
-                &self.0.name
+                &self.0.entry().name
             }
             async fn description(&self) -> Option<&str> {
-                self.0.description.as_deref()
+                self.0.entry().description.as_deref()
             }
             async fn tags(&self) -> &[String] {
-                &self.0.tags
+                &self.0.entry().tags
             }
             /// The user who created or imported it.
             async fn owner(&self) -> &str {
-                &self.0.owner
+                &self.0.entry().owner
             }
             async fn created(&self) -> String {
-                self.0.created.to_rfc3339()
+                self.0.entry().created.to_rfc3339()
             }
             async fn updated(&self) -> String {
-                self.0.updated.to_rfc3339()
+                self.0.entry().updated.to_rfc3339()
             }
             /// The teams with every permission: the admin team.
             async fn admins(&self) -> Vec<String> {
-                self.0.admins()
+                self.0.entry().admins()
             }
             /// The admin team.
             #[graphql(name = "SamlAdminGroupName")]
             async fn saml_admin_group_name(&self) -> &str {
-                &self.0.saml_admin_group_name
+                &self.0.entry().saml_admin_group_name
             }
             /// The admin team, as data.all names it here too.
             async fn owners(&self) -> &str {
-                &self.0.saml_admin_group_name
+                &self.0.entry().saml_admin_group_name
             }
             /// The stewards team, if any; it reads the dataset.
             async fn stewards(&self) -> Option<&str> {
-                self.0.stewards.as_deref()
+                self.0.entry().stewards.as_deref()
             }
             /// Whether it was imported from an existing bucket rather than created by a stack.
             async fn imported(&self) -> bool {
-                self.0.imported
+                self.0.entry().imported
             }
+            /// The dataset's account; null for teams without GET_DATASET.
             #[graphql(name = "AwsAccountId")]
-            async fn aws_account_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(card(ctx, &self.0.environment_uri).await?.map(|c| c.environment.aws_account_id))
+            async fn aws_account_id(&self) -> Option<&str> {
+                self.0.restricted_if_granted().map(|r| r.aws_account_id.as_str())
             }
             async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(card(ctx, &self.0.environment_uri).await?.map(|c| c.environment.region))
+                Ok(card(ctx, &self.0.entry().environment_uri).await?.map(|c| c.region))
             }
             async fn environment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EnvironmentSimplified>> {
-                Ok(card(ctx, &self.0.environment_uri).await?.map(EnvironmentSimplified))
+                let card = card(ctx, &self.0.entry().environment_uri).await?;
+                Ok(card.map(|card| EnvironmentSimplified::through(card, &self.0)))
             }
             async fn user_role_for_dataset(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetRole> {
-                Ok(self.0.role_of(actor(ctx)?).into())
+                Ok(self.0.entry().role_of(actor(ctx)?).into())
             }
             async fn user_role_in_environment(
                 &self,
                 ctx: &Context<'_>,
             ) -> async_graphql::Result<Option<EnvironmentPermission>> {
                 let actor = actor(ctx)?;
-                Ok(card(ctx, &self.0.environment_uri).await?.map(|c| c.role_of(actor).into()))
+                Ok(card(ctx, &self.0.entry().environment_uri).await?.map(|c| c.role_of(actor).into()))
             }
             async fn topics(&self) -> Vec<Topic> {
-                self.0.topics.iter().filter_map(|t| Topic::parse(t)).collect()
+                self.0.entry().topics.iter().filter_map(|t| Topic::parse(t)).collect()
             }
             /// Unclassified, Official or Secret.
             async fn confidentiality(&self) -> &str {
-                &self.0.confidentiality
+                &self.0.entry().confidentiality
             }
             async fn language(&self) -> Language {
-                Language::parse(&self.0.language)
+                Language::parse(&self.0.entry().language)
             }
             async fn business_owner_email(&self) -> Option<&str> {
-                self.0.business_owner_email.as_deref()
+                self.0.entry().business_owner_email.as_deref()
             }
             async fn business_owner_delegation_emails(&self) -> &[String] {
-                &self.0.business_owner_delegation_emails
+                &self.0.entry().business_owner_delegation_emails
             }
             /// Whether share requests for it are approved on submission.
             async fn auto_approval_enabled(&self) -> bool {
-                self.0.auto_approval_enabled
+                self.0.entry().auto_approval_enabled
             }
             /// The dataset stack; null for imported datasets and for teams without GET_DATASET.
             async fn stack(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StackGql>> {
-                Ok(stack(ctx, &self.0.dataset_uri).await?.map(StackGql))
+                if !self.0.is_full() {
+                    return Ok(None);
+                }
+                Ok(stack(ctx, &self.0.entry().dataset_uri).await?.map(StackGql))
             }
             $($extra)*
         }
@@ -131,8 +135,8 @@ dataset_object!(DatasetBaseGql, "DatasetBase", {});
 
 dataset_object!(DatasetGql, "Dataset", {
     /// Where the data lives in AWS. Needs GET_DATASET: the admin team and stewards read it.
-    async fn restricted(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetRestrictedInformation> {
-        DatasetRestrictedInformation::of(ctx, &self.0).await
+    async fn restricted(&self) -> async_graphql::Result<DatasetRestrictedInformation> {
+        DatasetRestrictedInformation::of(&self.0)
     }
     /// The dataset's folders.
     async fn locations(
@@ -140,7 +144,7 @@ dataset_object!(DatasetGql, "Dataset", {
         ctx: &Context<'_>,
         filter: Option<DatasetStorageLocationFilter>,
     ) -> async_graphql::Result<DatasetStorageLocationSearchResult> {
-        folders_of(ctx, &self.0.dataset_uri, filter).await
+        folders_of(ctx, &self.0, filter).await
     }
     /// The dataset's tables, as the last sync found them (Deleted ones included).
     async fn tables(
@@ -148,11 +152,11 @@ dataset_object!(DatasetGql, "Dataset", {
         ctx: &Context<'_>,
         filter: Option<DatasetTableFilter>,
     ) -> async_graphql::Result<DatasetTableSearchResult> {
-        tables_of(ctx, Some(&self.0.dataset_uri), filter).await
+        tables_of(ctx, &self.0, filter).await
     }
     /// Tables in Glue and folders; Sluice has no votes, so `upvotes` is always 0.
     async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetStatistics> {
-        let (tables, locations) = core(ctx)?.datasets().item_counts(&self.0.dataset_uri).await.gql()?;
+        let (tables, locations) = core(ctx)?.datasets().item_counts(&self.0).await.gql()?;
         let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(DatasetStatistics { tables: int(tables), locations: int(locations), upvotes: 0 })
     }
@@ -207,62 +211,67 @@ pub struct DatasetRestrictedInformation {
 }
 
 impl DatasetRestrictedInformation {
-    /// Refuses actors without GET_DATASET on the dataset.
-    pub(super) async fn of(ctx: &Context<'_>, d: &Dataset) -> async_graphql::Result<Self> {
-        core(ctx)?.datasets().require_read(actor(ctx)?, &d.dataset_uri).await.gql()?;
-        let card = card(ctx, &d.environment_uri).await?.ok_or_else(|| {
-            to_gql(sluice_core::Error::NotFound { kind: "environment", uri: d.environment_uri.clone() })
-        })?;
-        let account = card.environment.aws_account_id;
+    /// FORBIDDEN, as core decides, for a caller who sees the catalog entry only.
+    pub(super) fn of(view: &DatasetView) -> async_graphql::Result<Self> {
+        let r = view.restricted().gql()?;
+        let imported = view.entry().imported;
         Ok(Self {
-            iam_dataset_admin_role_arn: format!("arn:aws:iam::{account}:role/{}", d.admin_role_name),
-            aws_account_id: account,
-            region: card.environment.region,
-            s3_bucket_name: d.bucket_name.clone(),
-            glue_database_name: d.glue_database_name.clone(),
+            iam_dataset_admin_role_arn: r.admin_role_arn(),
+            aws_account_id: r.aws_account_id.clone(),
+            region: r.region.clone(),
+            s3_bucket_name: r.bucket_name.clone(),
+            glue_database_name: r.glue_database_name.clone(),
             glue_crawler_name: None,
-            kms_alias: d.kms_alias.clone(),
-            imported_s3_bucket: d.imported,
-            imported_glue_database: d.imported,
-            imported_kms_key: d.imported,
-            imported_admin_role: d.imported_admin_role,
+            kms_alias: r.kms_alias.clone(),
+            imported_s3_bucket: imported,
+            imported_glue_database: imported,
+            imported_kms_key: imported,
+            imported_admin_role: r.imported_admin_role,
         })
     }
 }
 
-/// What a dataset shows of its environment.
-pub struct EnvironmentSimplified(pub EnvironmentCard);
+/// What a dataset shows of its environment: its account only to the dataset's own teams.
+pub struct EnvironmentSimplified {
+    card: EnvironmentCard,
+    aws_account_id: Option<String>,
+}
+
+impl EnvironmentSimplified {
+    pub(crate) fn through(card: EnvironmentCard, dataset: &DatasetView) -> Self {
+        let aws_account_id = card.aws_account_id_for_dataset(dataset).map(str::to_owned);
+        Self { card, aws_account_id }
+    }
+}
 
 #[Object]
 impl EnvironmentSimplified {
     async fn environment_uri(&self) -> ID {
-        ID(self.0.environment.environment_uri.clone())
+        ID(self.card.environment_uri.clone())
     }
     async fn label(&self) -> &str {
-        &self.0.environment.label
+        &self.card.label
     }
     async fn name(&self) -> &str {
-        &self.0.environment.name
+        &self.card.name
     }
+    /// Null for teams without GET_DATASET on the dataset.
     #[graphql(name = "AwsAccountId")]
-    async fn aws_account_id(&self) -> &str {
-        &self.0.environment.aws_account_id
+    async fn aws_account_id(&self) -> Option<&str> {
+        self.aws_account_id.as_deref()
     }
     async fn region(&self) -> &str {
-        &self.0.environment.region
+        &self.card.region
     }
     #[graphql(name = "SamlGroupName")]
     async fn saml_group_name(&self) -> &str {
-        &self.0.environment.saml_group_name
-    }
-    async fn resource_prefix(&self) -> &str {
-        &self.0.environment.resource_prefix
+        &self.card.saml_group_name
     }
     async fn organization(&self) -> OrganizationSimplified {
         OrganizationSimplified {
-            organization_uri: ID(self.0.environment.organization_uri.clone()),
-            label: self.0.organization_label.clone(),
-            name: self.0.organization_name.clone(),
+            organization_uri: ID(self.card.organization_uri.clone()),
+            label: self.card.organization_label.clone(),
+            name: self.card.organization_name.clone(),
         }
     }
 }

@@ -60,7 +60,7 @@ impl EnvironmentMutation {
             parameters: parameter_pairs(&input.parameters),
             default_role_arn: input.default_role_arn,
         };
-        core(ctx)?.environments().create(actor, new).await.gql().map(EnvironmentGql)
+        core(ctx)?.environments().create(actor, new).await.gql().map(EnvironmentGql::Member)
     }
 
     /// Needs UPDATE_ENVIRONMENT. The owning team and resource prefix are fixed.
@@ -89,7 +89,7 @@ impl EnvironmentMutation {
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             parameters: input.parameters.as_ref().map(|_| parameter_pairs(&input.parameters)),
         };
-        envs.update(actor, &environment_uri, modify).await.gql().map(EnvironmentGql)
+        envs.update(actor, &environment_uri, modify).await.gql().map(EnvironmentGql::Member)
     }
 
     /// Deletes the environment; with `deleteFromAWS`, its stack too (as a task). Needs
@@ -127,7 +127,7 @@ impl EnvironmentMutation {
             )
             .await
             .gql()
-            .map(EnvironmentGql)
+            .map(EnvironmentGql::Member)
     }
 
     /// Replaces an invited team's permissions; its role follows on the next deploy.
@@ -147,7 +147,7 @@ impl EnvironmentMutation {
             )
             .await
             .gql()
-            .map(EnvironmentGql)
+            .map(EnvironmentGql::Member)
     }
 
     /// Removes an invited team; the owning team cannot be removed.
@@ -163,7 +163,7 @@ impl EnvironmentMutation {
             .remove_group(actor, &environment_uri, &group_uri)
             .await
             .gql()
-            .map(EnvironmentGql)
+            .map(EnvironmentGql::Member)
     }
 
     /// Redeploys a stack: an environment's (needs UPDATE_ENVIRONMENT) or a dataset's (needs

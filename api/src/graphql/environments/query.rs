@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object};
-use sluice_core::{Error, permissions::catalog};
+use sluice_core::{Error, authz::sets};
 
 use super::types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult, StackGql, StackLog};
 use crate::graphql::{
@@ -88,7 +88,7 @@ impl EnvironmentQuery {
         environment_uri: String,
     ) -> async_graphql::Result<EnvironmentGql> {
         let actor = actor(ctx)?;
-        core(ctx)?.environments().get(actor, &environment_uri).await.gql().map(EnvironmentGql)
+        core(ctx)?.environments().get(actor, &environment_uri).await.gql().map(EnvironmentGql::Member)
     }
 
     /// Environments your teams may see. `roles` and `quicksight` filters are not supported.
@@ -107,7 +107,7 @@ impl EnvironmentQuery {
         }
         let page = page_of(filter.page, filter.page_size)?;
         let found = core(ctx)?.environments().list(actor, filter.term.as_deref(), None, page).await.gql()?;
-        Ok(EnvironmentSearchResult(found.map(EnvironmentGql)))
+        Ok(EnvironmentSearchResult(found.map(EnvironmentGql::Member)))
     }
 
     /// The environment's teams and their roles. Needs LIST_ENVIRONMENT_GROUPS.
@@ -130,7 +130,7 @@ impl EnvironmentQuery {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<PermissionGql>> {
         actor(ctx)?;
-        Ok(catalog::ENVIRONMENT_INVITABLE.iter().map(|n| PermissionGql::named(n)).collect())
+        Ok(sets::ENVIRONMENT_INVITABLE.iter().map(|p| PermissionGql::of(*p)).collect())
     }
 
     /// An environment's or a dataset's stack. `stackUri`, `targetUri` and `targetType` must

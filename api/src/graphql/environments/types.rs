@@ -1,9 +1,14 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use sluice_core::environments::{Environment, EnvironmentGroup, Stack, UserRole};
+use sluice_core::environments::{Environment, EnvironmentCard, EnvironmentGroup, Stack, UserRole};
 
 use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged};
 
-pub struct EnvironmentGql(pub Environment);
+/// An environment: all of it for its teams (GET_ENVIRONMENT), its card for others who reach it
+/// through something of theirs (a share into it). Fields a card lacks are null.
+pub enum EnvironmentGql {
+    Member(Environment),
+    Card { card: EnvironmentCard, aws_account_id: Option<String> },
+}
 
 #[derive(SimpleObject)]
 pub struct EnvironmentParameter {
@@ -21,72 +26,112 @@ pub struct OrganizationSimplified {
 #[Object(name = "Environment")]
 impl EnvironmentGql {
     async fn environment_uri(&self) -> ID {
-        ID(self.0.environment_uri.clone())
+        ID(match self {
+            Self::Member(e) => e.environment_uri.clone(),
+            Self::Card { card, .. } => card.environment_uri.clone(),
+        })
     }
     async fn label(&self) -> &str {
-        &self.0.label
+        match self {
+            Self::Member(e) => &e.label,
+            Self::Card { card, .. } => &card.label,
+        }
     }
     /// The environment stack's name in CloudFormation.
     async fn name(&self) -> &str {
-        &self.0.name
+        match self {
+            Self::Member(e) => &e.name,
+            Self::Card { card, .. } => &card.name,
+        }
     }
     async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+        self.member().and_then(|e| e.description.as_deref())
     }
-    async fn owner(&self) -> &str {
-        &self.0.owner
+    async fn owner(&self) -> Option<&str> {
+        self.member().map(|e| e.owner.as_str())
     }
-    async fn created(&self) -> String {
-        self.0.created.to_rfc3339()
+    async fn created(&self) -> Option<String> {
+        self.member().map(|e| e.created.to_rfc3339())
     }
-    async fn updated(&self) -> String {
-        self.0.updated.to_rfc3339()
+    async fn updated(&self) -> Option<String> {
+        self.member().map(|e| e.updated.to_rfc3339())
     }
-    async fn tags(&self) -> &[String] {
-        &self.0.tags
+    async fn tags(&self) -> Option<&[String]> {
+        self.member().map(|e| e.tags.as_slice())
     }
     #[graphql(name = "AwsAccountId")]
-    async fn aws_account_id(&self) -> &str {
-        &self.0.aws_account_id
+    async fn aws_account_id(&self) -> Option<&str> {
+        match self {
+            Self::Member(e) => Some(&e.aws_account_id),
+            Self::Card { aws_account_id, .. } => aws_account_id.as_deref(),
+        }
     }
     async fn region(&self) -> &str {
-        &self.0.region
+        match self {
+            Self::Member(e) => &e.region,
+            Self::Card { card, .. } => &card.region,
+        }
     }
     /// The owning team.
     #[graphql(name = "SamlGroupName")]
     async fn saml_group_name(&self) -> &str {
-        &self.0.saml_group_name
+        match self {
+            Self::Member(e) => &e.saml_group_name,
+            Self::Card { card, .. } => &card.saml_group_name,
+        }
     }
-    async fn resource_prefix(&self) -> &str {
-        &self.0.resource_prefix
+    async fn resource_prefix(&self) -> Option<&str> {
+        self.member().map(|e| e.resource_prefix.as_str())
     }
     /// The pivot role's name in the account.
-    async fn pivot_role_name(&self) -> &str {
-        &self.0.pivot_role_name
+    async fn pivot_role_name(&self) -> Option<&str> {
+        self.member().map(|e| e.pivot_role_name.as_str())
     }
-    async fn parameters(&self) -> Vec<EnvironmentParameter> {
-        self.0
-            .parameters
-            .iter()
-            .map(|(k, v)| EnvironmentParameter { key: k.clone(), value: v.clone() })
-            .collect()
+    async fn parameters(&self) -> Option<Vec<EnvironmentParameter>> {
+        self.member().map(|e| {
+            e.parameters
+                .iter()
+                .map(|(k, v)| EnvironmentParameter { key: k.clone(), value: v.clone() })
+                .collect()
+        })
     }
     async fn user_role_in_environment(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<EnvironmentPermission> {
-        Ok(self.0.role_of(actor(ctx)?).into())
+        let actor = actor(ctx)?;
+        Ok(match self {
+            Self::Member(e) => e.role_of(actor),
+            Self::Card { card, .. } => card.role_of(actor),
+        }
+        .into())
     }
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<OrganizationSimplified> {
-        let org = core(ctx)?.environments().organization_of(actor(ctx)?, &self.0).await.gql()?;
-        Ok(OrganizationSimplified {
-            organization_uri: ID(org.organization_uri),
-            label: org.label,
-            name: org.name,
+        Ok(match self {
+            Self::Member(e) => {
+                let org = core(ctx)?.environments().organization_of(actor(ctx)?, e).await.gql()?;
+                OrganizationSimplified {
+                    organization_uri: ID(org.organization_uri),
+                    label: org.label,
+                    name: org.name,
+                }
+            }
+            Self::Card { card, .. } => OrganizationSimplified {
+                organization_uri: ID(card.organization_uri.clone()),
+                label: card.organization_label.clone(),
+                name: card.organization_name.clone(),
+            },
         })
     }
-    async fn stack(&self, ctx: &Context<'_>) -> async_graphql::Result<StackGql> {
-        core(ctx)?.environments().stack(actor(ctx)?, &self.0.environment_uri).await.gql().map(StackGql)
+    /// Null for callers outside the environment's teams.
+    async fn stack(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StackGql>> {
+        let Some(e) = self.member() else { return Ok(None) };
+        core(ctx)?
+            .environments()
+            .stack(actor(ctx)?, &e.environment_uri)
+            .await
+            .gql()
+            .map(|s| Some(StackGql(s)))
     }
     /// Deleted environments are removed, so this is always null.
     async fn deleted(&self) -> Option<String> {
@@ -98,7 +143,10 @@ impl EnvironmentGql {
     }
     /// The teams with every permission: the owning team.
     async fn admins(&self) -> Vec<String> {
-        vec![self.0.saml_group_name.clone()]
+        vec![match self {
+            Self::Member(e) => e.saml_group_name.clone(),
+            Self::Card { card, .. } => card.saml_group_name.clone(),
+        }]
     }
     /// The owning team's role in the account.
     #[graphql(name = "EnvironmentDefaultIAMRoleArn")]
@@ -126,15 +174,30 @@ impl EnvironmentGql {
 }
 
 impl EnvironmentGql {
+    /// A share's target or source environment as its participants see it.
+    pub(crate) fn for_share(card: EnvironmentCard, share: &sluice_core::shares::Share) -> Self {
+        let aws_account_id = card.aws_account_id_for_share(share).map(str::to_owned);
+        Self::Card { card, aws_account_id }
+    }
+
+    fn member(&self) -> Option<&Environment> {
+        match self {
+            Self::Member(e) => Some(e),
+            Self::Card { .. } => None,
+        }
+    }
+
     async fn owner_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EnvironmentGroup>> {
+        let Some(e) = self.member() else { return Ok(None) };
         let page = sluice_core::page::PageRequest::new(Some(1), Some(100)).gql()?;
-        let groups = core(ctx)?.environments().list_groups(actor(ctx)?, &self.0.environment_uri, page).await;
+        let groups = core(ctx)?.environments().list_groups(actor(ctx)?, &e.environment_uri, page).await;
         // Readers without LIST_ENVIRONMENT_GROUPS do not see the owner's role.
-        Ok(groups.ok().and_then(|p| p.nodes.into_iter().find(|g| g.group_uri == self.0.saml_group_name)))
+        Ok(groups.ok().and_then(|p| p.nodes.into_iter().find(|g| g.group_uri == e.saml_group_name)))
     }
 
     async fn output(&self, ctx: &Context<'_>, key: &str) -> async_graphql::Result<Option<String>> {
-        let stack = core(ctx)?.environments().stack(actor(ctx)?, &self.0.environment_uri).await.gql()?;
+        let Some(e) = self.member() else { return Ok(None) };
+        let stack = core(ctx)?.environments().stack(actor(ctx)?, &e.environment_uri).await.gql()?;
         let outputs: Option<serde_json::Value> =
             stack.outputs.as_deref().and_then(|o| serde_json::from_str(o).ok());
         Ok(outputs.and_then(|o| o.get(key).and_then(|v| v.as_str()).map(str::to_owned)))

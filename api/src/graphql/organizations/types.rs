@@ -90,7 +90,7 @@ impl OrganizationGql {
             .list(actor, filter.term.as_deref(), Some(&self.0.organization_uri), page)
             .await
             .gql()?;
-        Ok(EnvironmentSearchResult(found.map(EnvironmentGql)))
+        Ok(EnvironmentSearchResult(found.map(EnvironmentGql::Member)))
     }
 }
 

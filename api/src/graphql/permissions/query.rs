@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object};
-use sluice_core::permissions::catalog;
+use sluice_core::authz::{Permission, sets};
 
 use super::types::{DescribedPermission, PermissionGql};
 use crate::graphql::{
@@ -15,7 +15,13 @@ impl PermissionQuery {
     /// Every tenant permission. Platform admins only.
     async fn list_tenant_permissions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PermissionGql>> {
         let actor = actor(ctx)?;
-        Ok(core(ctx)?.tenant().list_permissions(actor).gql()?.into_iter().map(Into::into).collect())
+        Ok(core(ctx)?
+            .tenant()
+            .list_permissions(actor)
+            .gql()?
+            .iter()
+            .map(|p| PermissionGql::tenant(*p))
+            .collect())
     }
 
     /// Every group that has signed in or been given tenant permissions, with those permissions.
@@ -42,7 +48,7 @@ impl PermissionQuery {
         let actor = actor(ctx)?;
         let names =
             core(ctx)?.organizations().group_permissions(actor, &organization_uri, &group_uri).await.gql()?;
-        Ok(names.iter().map(|n| PermissionGql::named(n)).collect())
+        Ok(names.into_iter().map(PermissionGql::of).collect())
     }
 
     /// The permissions an inviter may give a team invited to an organization.
@@ -51,10 +57,12 @@ impl PermissionQuery {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<DescribedPermission>> {
         actor(ctx)?;
-        Ok(catalog::ORGANIZATION_INVITABLE
+        Ok(sets::ORGANIZATION_INVITABLE
             .iter()
-            .filter_map(|name| catalog::find(name))
-            .map(|p| DescribedPermission { name: p.name.to_owned(), description: p.description.to_owned() })
+            .map(|p| DescribedPermission {
+                name: p.name().to_owned(),
+                description: p.description().to_owned(),
+            })
             .collect())
     }
 }

@@ -1,8 +1,8 @@
 use async_graphql::{ComplexObject, Context, InputObject, SimpleObject};
 use sluice_core::{
+    authz::{self, CatalogEntry, Permission, TenantPermission, tenant::TenantGroup},
     environments::EnvironmentGroup,
     organizations::OrganizationGroup,
-    permissions::{catalog, tenant::TenantGroup},
 };
 
 use crate::graphql::{GqlResult, actor, core};
@@ -19,11 +19,11 @@ pub struct PermissionGql {
     description: String,
 }
 
-impl From<&catalog::Permission> for PermissionGql {
-    fn from(p: &catalog::Permission) -> Self {
+impl From<CatalogEntry> for PermissionGql {
+    fn from(p: CatalogEntry) -> Self {
         Self {
             permission_uri: p.name.to_owned(),
-            kind: p.kind.as_str().to_owned(),
+            kind: p.kind.to_owned(),
             name: p.name.to_owned(),
             description: p.description.to_owned(),
         }
@@ -33,7 +33,7 @@ impl From<&catalog::Permission> for PermissionGql {
 impl PermissionGql {
     /// For names read back from policies; a name no longer in the catalog still shows.
     pub fn named(name: &str) -> Self {
-        match catalog::find(name) {
+        match authz::describe(name) {
             Some(p) => p.into(),
             None => Self {
                 permission_uri: name.to_owned(),
@@ -42,6 +42,14 @@ impl PermissionGql {
                 description: String::new(),
             },
         }
+    }
+
+    pub fn of<P: Permission>(permission: P) -> Self {
+        Self::named(permission.name())
+    }
+
+    pub fn tenant(permission: TenantPermission) -> Self {
+        Self::named(permission.name())
     }
 }
 
@@ -95,7 +103,7 @@ impl GroupGql {
             .group_permissions(actor, &environment_uri, &self.group_uri)
             .await
             .gql()?;
-        Ok(names.iter().map(|n| PermissionGql::named(n)).collect())
+        Ok(names.into_iter().map(PermissionGql::of).collect())
     }
 }
 

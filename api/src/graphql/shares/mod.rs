@@ -5,5 +5,5 @@ mod operations;
 mod plan;
 mod types;
 
-pub use loaders::ShareStatisticsLoader;
+pub use loaders::{ShareDatasetLoader, ShareStatisticsLoader};
 pub use operations::{ShareMutation, ShareQuery};

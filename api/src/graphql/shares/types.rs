@@ -3,7 +3,7 @@ use sluice_core::shares::{ItemFilter, Share, ShareItem, ShareRole};
 
 use crate::graphql::{
     GqlResult, actor, core,
-    datasets::{card, dataset},
+    datasets::card,
     environments::{EnvironmentGql, PolicyManagementOptions},
     organizations::page_of,
     paged::paged,
@@ -72,15 +72,18 @@ impl ShareGql {
         None
     }
     async fn dataset(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DatasetLink>> {
-        let Some(d) = dataset(ctx, &self.0.dataset_uri).await? else { return Ok(None) };
+        let Some(d) = super::loaders::dataset_of(ctx, &self.0.share_uri).await? else { return Ok(None) };
         let card = card(ctx, &d.environment_uri).await?;
         Ok(Some(DatasetLink {
+            aws_account_id: card
+                .as_ref()
+                .and_then(|c| c.aws_account_id_for_share(&self.0))
+                .map(str::to_owned),
+            environment_name: card.as_ref().map(|c| c.label.clone()),
+            region: card.as_ref().map(|c| c.region.clone()),
             dataset_uri: d.dataset_uri,
             dataset_name: d.label,
             saml_admin_group_name: d.saml_admin_group_name,
-            environment_name: card.as_ref().map(|c| c.environment.label.clone()),
-            aws_account_id: card.as_ref().map(|c| c.environment.aws_account_id.clone()),
-            region: card.as_ref().map(|c| c.environment.region.clone()),
             exists: true,
             description: d.description,
             dataset_type: "S3".into(),
@@ -119,13 +122,13 @@ impl ShareGql {
             principal_id: ID(self.0.principal_id.clone()),
             principal_role_name: role_name,
             saml_group_name: self.0.group_uri.clone(),
-            environment_name: card.map(|c| c.environment.label),
+            environment_name: card.map(|c| c.label),
             iam_principal_type: Some("ROLE".into()),
         })
     }
     /// The target environment.
     async fn environment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EnvironmentGql>> {
-        Ok(card(ctx, &self.0.environment_uri).await?.map(|c| EnvironmentGql(c.environment)))
+        Ok(card(ctx, &self.0.environment_uri).await?.map(|c| EnvironmentGql::for_share(c, &self.0)))
     }
     /// The requesting team.
     async fn group(&self) -> &str {

@@ -56,7 +56,7 @@ async fn sync_tables(db: &DatabaseConnection, dataset: &str, tables: Vec<GlueTab
 async fn seed(backend: Backend) -> Seeded {
     let db = TestDb::new(backend).await;
     let core = Core::new(db.db.clone()).with_aws(fake_aws::aws_settings());
-    let alice = Actor::new("alice", ["TeamA".to_owned()], "DAAdministrators");
+    let alice = crate::testkit::user("alice", &["TeamA"]);
     core.admit(&alice).await.expect("admit");
     let org = core
         .organizations()
@@ -101,7 +101,9 @@ async fn seed(backend: Backend) -> Seeded {
         )
         .await
         .expect("dataset")
-        .dataset_uri;
+        .entry()
+        .dataset_uri
+        .clone();
     sync_tables(
         &db.db,
         &dataset,

@@ -6,6 +6,7 @@ mod service;
 mod sync;
 
 pub use model::{
-    DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn,
+    DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync,
+    TABLE_RESOURCE_TYPE, TableColumn, TableDetails,
 };
 pub use sync::{SYNC_ACTION, SyncSummary, TableSync};

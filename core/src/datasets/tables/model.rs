@@ -81,8 +81,9 @@ pub struct DatasetTable {
     pub topics: Vec<String>,
     pub owner: String,
     pub table_type: Option<String>,
-    pub location: Option<String>,
-    pub properties: BTreeMap<String, String>,
+    /// Where the data lives and Glue's parameters: read through [`DatasetTable::details`].
+    pub(crate) location: Option<String>,
+    pub(crate) properties: BTreeMap<String, String>,
     /// InSync, or Deleted once the table left Glue.
     pub status: String,
     pub created: chrono::DateTime<chrono::Utc>,
@@ -108,6 +109,27 @@ impl DatasetTable {
             created: m.created,
             updated: m.updated,
         })
+    }
+}
+
+/// Where a table's data lives in S3 and what Glue holds about it: for its dataset's teams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableDetails<'a> {
+    pub location: Option<&'a str>,
+    pub properties: &'a BTreeMap<String, String>,
+}
+
+impl DatasetTable {
+    /// The table's details, through the view of its own dataset: FORBIDDEN unless that view is
+    /// the full one.
+    pub fn details(&self, dataset: &super::super::DatasetView) -> Result<TableDetails<'_>> {
+        if dataset.entry().dataset_uri != self.dataset_uri {
+            return Err(Error::Internal(
+                format!("table {} was read through another dataset's view", self.table_uri).into(),
+            ));
+        }
+        dataset.restricted()?;
+        Ok(TableDetails { location: self.location.as_deref(), properties: &self.properties })
     }
 }
 
@@ -148,6 +170,26 @@ pub struct ModifyTable {
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
     pub topics: Option<Vec<String>>,
+    /// data.all's input has one; a table is where Glue says, so a prefix is refused.
+    pub prefix: Option<String>,
+    /// Glossary terms, refused until Sluice has glossaries.
+    pub terms: Vec<String>,
+}
+
+/// What a team may change of a column: its description.
+#[derive(Debug, Clone, Default)]
+pub struct ModifyColumn {
+    pub description: Option<String>,
+    /// Any of data.all's classification, tags or topics was sent; they are refused.
+    pub other_fields: bool,
+}
+
+/// A queued table sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedSync {
+    pub task_uri: String,
+    /// The dataset's tables in Glue before the sync.
+    pub tables: u64,
 }
 
 #[cfg(test)]

@@ -10,16 +10,19 @@ use serde_json::json;
 use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
 
 use super::{
-    model::{DELETED, DatasetTable, IN_SYNC, ModifyTable, TABLE_RESOURCE_TYPE, TableColumn},
+    model::{
+        DELETED, DatasetTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync, TABLE_RESOURCE_TYPE,
+        TableColumn,
+    },
     sync::{SYNC_ACTION, queue_table_index, replace_columns},
 };
 use crate::{
     Actor, Error, Result, audit,
-    datasets::{Datasets, RESOURCE_TYPE, model},
+    authz::{self, Authorized, DatasetPermission, Grant, dataset as perm, granted},
+    datasets::{Dataset, DatasetView, Datasets, RESOURCE_TYPE, model},
     environments::{LinkError, onboarding},
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
-    permissions::{self, catalog, granted_resources},
     tasks::{NewTask, store},
 };
 
@@ -33,11 +36,26 @@ impl Datasets<'_> {
             .and_then(DatasetTable::from_model)
     }
 
-    pub async fn get_table(&self, _actor: &Actor, table_uri: &str) -> Result<DatasetTable> {
-        self.load_table(table_uri).await
+    /// A table's catalog entry, for everyone who may find its dataset.
+    pub async fn get_table(&self, actor: &Actor, table_uri: &str) -> Result<DatasetTable> {
+        let table = self.load_table(table_uri).await?;
+        self.require_findable(actor, &table.dataset_uri).await?;
+        Ok(table)
     }
 
-    /// Tables of one dataset, or (without one) of every dataset the actor may read.
+    /// The table and the proof that the actor holds `P` on its dataset.
+    async fn authorize_table<P: Grant<On = Dataset>>(
+        &self,
+        actor: &Actor,
+        table_uri: &str,
+    ) -> Result<(Authorized<Dataset, P>, DatasetTable)> {
+        let table = self.load_table(table_uri).await?;
+        let dataset = authz::authorize::<P>(self.db, actor, &table.dataset_uri).await?;
+        Ok((dataset, table))
+    }
+
+    /// Tables of one dataset the actor may find, or (without one) of every dataset the actor
+    /// may read.
     pub async fn list_tables(
         &self,
         actor: &Actor,
@@ -45,15 +63,35 @@ impl Datasets<'_> {
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<DatasetTable>> {
-        let mut query = tbl::Entity::find();
-        query = match dataset_uri {
-            Some(uri) => query.filter(tbl::Column::DatasetUri.eq(uri)),
-            None => query.filter(tbl::Column::DatasetUri.in_subquery(granted_resources(
-                RESOURCE_TYPE,
-                catalog::GET_DATASET,
-                &actor.groups,
-            ))),
+        let query = match dataset_uri {
+            Some(uri) => {
+                self.require_findable(actor, uri).await?;
+                tbl::Entity::find().filter(tbl::Column::DatasetUri.eq(uri))
+            }
+            None => tbl::Entity::find()
+                .filter(tbl::Column::DatasetUri.in_subquery(granted(DatasetPermission::GetDataset, actor))),
         };
+        self.table_page(query, term, page).await
+    }
+
+    /// The tables of a dataset the caller holds the view of.
+    pub async fn tables_of(
+        &self,
+        dataset: &DatasetView,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetTable>> {
+        let query =
+            tbl::Entity::find().filter(tbl::Column::DatasetUri.eq(dataset.entry().dataset_uri.as_str()));
+        self.table_page(query, term, page).await
+    }
+
+    async fn table_page(
+        &self,
+        mut query: sea_orm::Select<tbl::Entity>,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<DatasetTable>> {
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             let columns = [tbl::Column::Label, tbl::Column::Name, tbl::Column::Description];
             query = query.filter(contains_any(term, columns.map(|c| (tbl::Entity, c))));
@@ -62,8 +100,12 @@ impl Datasets<'_> {
         page::fetch(self.db, query, page).await?.try_map(DatasetTable::from_model)
     }
 
-    /// Tables and folders of each dataset, in two queries.
-    pub async fn item_counts(&self, dataset_uri: &str) -> Result<(u64, u64)> {
+    /// The dataset's tables in Glue and its folders, in two queries.
+    pub async fn item_counts(&self, dataset: &DatasetView) -> Result<(u64, u64)> {
+        self.item_counts_of(&dataset.entry().dataset_uri).await
+    }
+
+    async fn item_counts_of(&self, dataset_uri: &str) -> Result<(u64, u64)> {
         let tables = tbl::Entity::find()
             .filter(tbl::Column::DatasetUri.eq(dataset_uri))
             .filter(tbl::Column::LastGlueTableStatus.eq(IN_SYNC))
@@ -76,14 +118,34 @@ impl Datasets<'_> {
         Ok((tables, folders))
     }
 
+    /// A table's columns, for everyone who may find its dataset.
     pub async fn list_columns(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         table_uri: &str,
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<TableColumn>> {
-        self.load_table(table_uri).await?;
+        self.get_table(actor, table_uri).await?;
+        self.columns_of_table(table_uri, term, page).await
+    }
+
+    /// The columns of a table the caller holds already (through its dataset's view).
+    pub async fn columns_of(
+        &self,
+        table: &DatasetTable,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<TableColumn>> {
+        self.columns_of_table(&table.table_uri, term, page).await
+    }
+
+    async fn columns_of_table(
+        &self,
+        table_uri: &str,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<TableColumn>> {
         let mut query = col::Entity::find().filter(col::Column::TableUri.eq(table_uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             let columns = [col::Column::Name, col::Column::Description];
@@ -94,10 +156,13 @@ impl Datasets<'_> {
 
     /// Queues a sync of the dataset's tables from Glue. Needs SYNC_DATASET. Returns the task's
     /// URI; follow it with getTask.
-    pub async fn queue_sync(&self, actor: &Actor, dataset_uri: &str) -> Result<String> {
-        permissions::require_resource(self.db, actor, RESOURCE_TYPE, dataset_uri, catalog::SYNC_DATASET)
-            .await?;
-        self.load(dataset_uri).await?;
+    pub async fn queue_sync(&self, actor: &Actor, dataset_uri: &str) -> Result<QueuedSync> {
+        let target = (dataset_uri, RESOURCE_TYPE);
+        audit::audited(self.db, actor, "syncTables", target, self.queue_sync_inner(actor, dataset_uri)).await
+    }
+
+    async fn queue_sync_inner(&self, actor: &Actor, dataset_uri: &str) -> Result<QueuedSync> {
+        let dataset = authz::authorize::<perm::SyncDataset>(self.db, actor, dataset_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         let task = store::enqueue(
             &txn,
@@ -111,7 +176,7 @@ impl Datasets<'_> {
         .await?;
         audit::record(
             &txn,
-            actor,
+            dataset.actor(),
             "syncTables",
             dataset_uri,
             RESOURCE_TYPE,
@@ -119,7 +184,8 @@ impl Datasets<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(task.task_uri)
+        let (tables, _) = self.item_counts_of(dataset_uri).await?;
+        Ok(QueuedSync { task_uri: task.task_uri, tables })
     }
 
     /// Curates a table's catalog text. Needs UPDATE_DATASET on its dataset.
@@ -129,15 +195,30 @@ impl Datasets<'_> {
         table_uri: &str,
         input: ModifyTable,
     ) -> Result<DatasetTable> {
-        let table = self.load_table(table_uri).await?;
-        permissions::require_resource(
+        let target = (table_uri, TABLE_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &table.dataset_uri,
-            catalog::UPDATE_DATASET,
+            "updateDatasetTable",
+            target,
+            self.update_table_inner(actor, table_uri, input),
         )
-        .await?;
+        .await
+    }
+
+    async fn update_table_inner(
+        &self,
+        actor: &Actor,
+        table_uri: &str,
+        input: ModifyTable,
+    ) -> Result<DatasetTable> {
+        let (dataset, table) = self.authorize_table::<perm::UpdateDataset>(actor, table_uri).await?;
+        if input.prefix.as_deref().is_some_and(|p| !p.trim().is_empty()) {
+            return Err(Error::validation("prefix", "a table is where Glue says; leave prefix out"));
+        }
+        if !input.terms.is_empty() {
+            return Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"));
+        }
         let mut row = tbl::ActiveModel {
             table_uri: Set(table_uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -158,7 +239,8 @@ impl Datasets<'_> {
         let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
-        audit::record(&txn, actor, "updateDatasetTable", table_uri, TABLE_RESOURCE_TYPE, "updated").await?;
+        audit::record(&txn, dataset.actor(), "updateDatasetTable", table_uri, TABLE_RESOURCE_TYPE, "updated")
+            .await?;
         txn.commit().await?;
         DatasetTable::from_model(updated)
     }
@@ -166,19 +248,31 @@ impl Datasets<'_> {
     /// Removes a table from Sluice; Glue keeps it, and the next sync brings it back. Needs
     /// DELETE_DATASET on its dataset.
     pub async fn delete_table(&self, actor: &Actor, table_uri: &str) -> Result<bool> {
-        let table = self.load_table(table_uri).await?;
-        permissions::require_resource(
+        let target = (table_uri, TABLE_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &table.dataset_uri,
-            catalog::DELETE_DATASET,
+            "deleteDatasetTable",
+            target,
+            self.delete_table_inner(actor, table_uri),
         )
-        .await?;
+        .await
+    }
+
+    async fn delete_table_inner(&self, actor: &Actor, table_uri: &str) -> Result<bool> {
+        let (dataset, table) = self.authorize_table::<perm::DeleteDataset>(actor, table_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
-        audit::record(&txn, actor, "deleteDatasetTable", table_uri, TABLE_RESOURCE_TYPE, &table.name).await?;
+        audit::record(
+            &txn,
+            dataset.actor(),
+            "deleteDatasetTable",
+            table_uri,
+            TABLE_RESOURCE_TYPE,
+            &table.name,
+        )
+        .await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -188,28 +282,44 @@ impl Datasets<'_> {
         &self,
         actor: &Actor,
         column_uri: &str,
-        description: Option<&str>,
+        change: ModifyColumn,
+    ) -> Result<TableColumn> {
+        let target = (column_uri, TABLE_RESOURCE_TYPE);
+        let update = self.update_column_inner(actor, column_uri, change);
+        audit::audited(self.db, actor, "updateDatasetTableColumn", target, update).await
+    }
+
+    async fn update_column_inner(
+        &self,
+        actor: &Actor,
+        column_uri: &str,
+        change: ModifyColumn,
     ) -> Result<TableColumn> {
         let column = col::Entity::find_by_id(column_uri.to_owned())
             .one(self.db)
             .await?
             .ok_or_else(|| Error::NotFound { kind: "dataset_table_column", uri: column_uri.to_owned() })?;
-        let table = self.load_table(&column.table_uri).await?;
-        permissions::require_resource(
-            self.db,
-            actor,
-            RESOURCE_TYPE,
-            &table.dataset_uri,
-            catalog::UPDATE_DATASET,
-        )
-        .await?;
+        let (dataset, _) = self.authorize_table::<perm::UpdateDataset>(actor, &column.table_uri).await?;
+        if change.other_fields {
+            return Err(Error::validation(
+                "input",
+                "only a column's description can change; leave classification, tags and topics out",
+            ));
+        }
         let mut row: col::ActiveModel = column.into();
-        row.description = Set(validate::description(description)?);
+        row.description = Set(validate::description(change.description.as_deref())?);
         row.updated = Set(chrono::Utc::now());
         let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
-        audit::record(&txn, actor, "updateDatasetTableColumn", column_uri, TABLE_RESOURCE_TYPE, "updated")
-            .await?;
+        audit::record(
+            &txn,
+            dataset.actor(),
+            "updateDatasetTableColumn",
+            column_uri,
+            TABLE_RESOURCE_TYPE,
+            "updated",
+        )
+        .await?;
         txn.commit().await?;
         Ok(updated.into())
     }
@@ -217,16 +327,19 @@ impl Datasets<'_> {
     /// Reads one table's columns from Glue now, through the pivot role. Needs SYNC_DATASET. A
     /// table that left Glue is marked Deleted and reported as INVALID_STATE.
     pub async fn sync_columns(&self, actor: &Actor, table_uri: &str) -> Result<()> {
-        let table = self.load_table(table_uri).await?;
-        permissions::require_resource(
+        let target = (table_uri, TABLE_RESOURCE_TYPE);
+        audit::audited(
             self.db,
             actor,
-            RESOURCE_TYPE,
-            &table.dataset_uri,
-            catalog::SYNC_DATASET,
+            "syncDatasetTableColumns",
+            target,
+            self.sync_columns_inner(actor, table_uri),
         )
-        .await?;
-        let dataset = self.load(&table.dataset_uri).await?;
+        .await
+    }
+
+    async fn sync_columns_inner(&self, actor: &Actor, table_uri: &str) -> Result<()> {
+        let (dataset, table) = self.authorize_table::<perm::SyncDataset>(actor, table_uri).await?;
         let (_, pivot) = crate::environments::platform::with_pivot(self.db, &dataset.environment_uri).await?;
         let aws = onboarding::require(self.aws)?;
         let found = aws.resources.table(&pivot, &dataset.glue_database_name, &table.name).await.map_err(
@@ -259,8 +372,15 @@ impl Datasets<'_> {
             .exec(&txn)
             .await?;
         replace_columns(&txn, table_uri, &glue).await?;
-        audit::record(&txn, actor, "syncDatasetTableColumns", table_uri, TABLE_RESOURCE_TYPE, "synced")
-            .await?;
+        audit::record(
+            &txn,
+            dataset.actor(),
+            "syncDatasetTableColumns",
+            table_uri,
+            TABLE_RESOURCE_TYPE,
+            "synced",
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -1,5 +1,6 @@
-//! Writing resource policies. Callers pass their transaction so a resource and its policies
-//! are created together or not at all.
+//! Writing resource policies. Callers pass their transaction, so a resource and its policies are
+//! created together or not at all. The permission's type names the kind of resource, so a
+//! dataset permission can only be granted on a dataset.
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -7,17 +8,17 @@ use sea_orm::{
 };
 use sluice_entities::{resource_policy as rp, resource_policy_permission as rpp};
 
-use super::GROUP;
+use super::{names::Permission, proof::GROUP};
 use crate::{Result, uri::new_sid};
 
 /// Gives `group` exactly `permissions` on the resource, replacing what it held before.
-pub async fn attach_resource_policy(
+pub(crate) async fn attach<P: Permission>(
     db: &impl ConnectionTrait,
     group: &str,
     resource_uri: &str,
-    resource_type: &str,
-    permissions: &[&str],
+    permissions: &[P],
 ) -> Result<()> {
+    let resource_type = P::KIND.as_str();
     let existing = rp::Entity::find()
         .filter(rp::Column::ResourceUri.eq(resource_uri))
         .filter(rp::Column::PrincipalId.eq(group))
@@ -44,7 +45,7 @@ pub async fn attach_resource_policy(
             sid
         }
     };
-    let mut names: Vec<&str> = permissions.to_vec();
+    let mut names: Vec<&str> = permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
     names.dedup();
     if !names.is_empty() {
@@ -62,11 +63,8 @@ pub async fn attach_resource_policy(
     Ok(())
 }
 
-pub async fn delete_resource_policy(
-    db: &impl ConnectionTrait,
-    group: &str,
-    resource_uri: &str,
-) -> Result<()> {
+/// Takes everything `group` holds on the resource away.
+pub(crate) async fn detach(db: &impl ConnectionTrait, group: &str, resource_uri: &str) -> Result<()> {
     // The permission rows go with their policy through ON DELETE CASCADE, but SQLite enforces
     // that only when foreign keys are on, so delete them explicitly.
     let sids: Vec<String> = rp::Entity::find()
@@ -82,21 +80,25 @@ pub async fn delete_resource_policy(
     Ok(())
 }
 
-/// The permission names `group` holds on the resource, sorted.
-pub async fn resource_permissions(
+/// What `group` holds on the resource, by name. Names the database holds that this release does
+/// not know are left out.
+pub(crate) async fn held<P: Permission>(
     db: &impl ConnectionTrait,
     group: &str,
     resource_uri: &str,
-) -> Result<Vec<String>> {
-    Ok(rpp::Entity::find()
+) -> Result<Vec<P>> {
+    let names: Vec<String> = rpp::Entity::find()
         .select_only()
         .column(rpp::Column::Permission)
         .join(sea_orm::JoinType::InnerJoin, rpp::Relation::Policy.def())
         .filter(rp::Column::ResourceUri.eq(resource_uri))
         .filter(rp::Column::PrincipalId.eq(group))
         .filter(rp::Column::PrincipalType.eq(GROUP))
+        .filter(rp::Column::ResourceType.eq(P::KIND.as_str()))
         .order_by_asc(rpp::Column::Permission)
         .into_tuple()
         .all(db)
-        .await?)
+        .await?;
+    // In the order of their names, as the API has always listed them.
+    Ok(names.iter().filter_map(|n| P::parse(n)).collect())
 }

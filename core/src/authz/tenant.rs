@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use sluice_entities::{tenant_policy as tp, tenant_policy_permission as tpp};
 
-use super::{GROUP, catalog, require_admin};
+use super::{TenantPermission, authorize_admin, proof::GROUP};
 use crate::{
     Actor, Error, Result, audit,
     page::{self, Page, PageRequest, contains_any},
@@ -63,8 +63,7 @@ async fn ensure_policy(db: &DatabaseConnection, group: &str) -> Result<()> {
     if inserted == 1 {
         let sid =
             policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
-        let names: Vec<&str> = catalog::tenant_permissions().map(|p| p.name).collect();
-        replace_permissions(&txn, &sid, &names).await?;
+        replace_permissions(&txn, &sid, TenantPermission::ALL).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -81,13 +80,13 @@ async fn policy_sid(db: &impl ConnectionTrait, group: &str) -> Result<Option<Str
         .await?)
 }
 
-async fn replace_permissions(db: &impl ConnectionTrait, sid: &str, names: &[&str]) -> Result<()> {
+async fn replace_permissions(db: &impl ConnectionTrait, sid: &str, names: &[TenantPermission]) -> Result<()> {
     tpp::Entity::delete_many().filter(tpp::Column::Sid.eq(sid)).exec(db).await?;
     if !names.is_empty() {
         tpp::Entity::insert_many(
             names
                 .iter()
-                .map(|p| tpp::ActiveModel { sid: Set(sid.to_owned()), permission: Set((*p).to_owned()) }),
+                .map(|p| tpp::ActiveModel { sid: Set(sid.to_owned()), permission: Set(p.name().to_owned()) }),
         )
         .exec(db)
         .await?;
@@ -101,9 +100,9 @@ pub struct TenantAdmin<'a> {
 }
 
 impl TenantAdmin<'_> {
-    pub fn list_permissions(&self, actor: &Actor) -> Result<Vec<&'static catalog::Permission>> {
-        require_admin(actor)?;
-        Ok(catalog::tenant_permissions().collect())
+    pub fn list_permissions(&self, actor: &Actor) -> Result<&'static [TenantPermission]> {
+        authorize_admin(actor)?;
+        Ok(TenantPermission::ALL)
     }
 
     pub async fn list_groups(
@@ -112,7 +111,7 @@ impl TenantAdmin<'_> {
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<TenantGroup>> {
-        require_admin(actor)?;
+        authorize_admin(actor)?;
         let mut query = tp::Entity::find().filter(tp::Column::PrincipalType.eq(GROUP));
         if let Some(term) = term.filter(|t| !t.trim().is_empty()) {
             query = query.filter(contains_any(term, [(tp::Entity, tp::Column::PrincipalId)]));
@@ -145,17 +144,15 @@ impl TenantAdmin<'_> {
     }
 
     async fn update_inner(&self, actor: &Actor, group: &str, permissions: &[String]) -> Result<()> {
-        require_admin(actor)?;
-        let group = group.trim();
-        if group.is_empty() {
-            return Err(Error::validation("groupUri", "must not be empty"));
-        }
+        let admin = authorize_admin(actor)?;
+        let group = crate::organizations::validate::group("groupUri", Some(group))?;
+        let group = group.as_str();
         let mut names = Vec::with_capacity(permissions.len());
         for name in permissions {
-            match catalog::find(name) {
-                Some(p) if p.kind == catalog::Kind::Tenant => names.push(p.name),
-                _ => {
-                    let valid: Vec<_> = catalog::tenant_permissions().map(|p| p.name).collect();
+            match TenantPermission::parse(name) {
+                Some(p) => names.push(p),
+                None => {
+                    let valid: Vec<_> = TenantPermission::ALL.iter().map(|p| p.name()).collect();
                     return Err(Error::validation(
                         "permissions",
                         format!("{name} is not a tenant permission; use any of {}", valid.join(", ")),
@@ -170,13 +167,14 @@ impl TenantAdmin<'_> {
         let sid =
             policy_sid(&txn, group).await?.ok_or_else(|| Error::Internal("tenant policy vanished".into()))?;
         replace_permissions(&txn, &sid, &names).await?;
+        let listed: Vec<&str> = names.iter().map(|p| p.name()).collect();
         audit::record(
             &txn,
-            actor,
+            admin.actor(),
             "updateGroupTenantPermissions",
             group,
             "group",
-            &format!("tenant permissions set to [{}]", names.join(", ")),
+            &format!("tenant permissions set to [{}]", listed.join(", ")),
         )
         .await?;
         txn.commit().await?;
