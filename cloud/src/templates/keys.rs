@@ -3,10 +3,15 @@
 use crate::cfn::{Expr, Key, PolicyDocument, Principal, Statement};
 
 /// A symmetric key, rotated yearly. The account statement delegates use of the key to IAM
-/// policies, as AWS's default key policy does; naming the pivot role as administrator keeps the
-/// key manageable by Sluice even if the account's IAM policies change. `pivot_uses_key` also
-/// lets the pivot role encrypt and decrypt, for buckets it reads and writes itself (a dataset's
-/// folders and checks).
+/// policies, as AWS's default key policy does. The pivot role is named as administrator so the
+/// key stays manageable by Sluice even if the account's IAM policies change, and because its IAM
+/// policy reaches Sluice's keys by their alias (see
+/// [`pivot_stacks`](super::pivot_stacks)): until the stack has made the alias, only this policy
+/// lets it finish setting the key up, alias included. `pivot_uses_key` also lets the pivot role
+/// encrypt, decrypt and grant (a dataset's folders, checks and folder shares).
+///
+/// It may not schedule the key's deletion: the stacks retain their keys, and deleting one would
+/// make the data it encrypts unreadable.
 pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_key: bool) -> Key {
     let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
     let mut pivot_actions = vec![
@@ -15,13 +20,23 @@ pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_
         "kms:PutKeyPolicy",
         "kms:EnableKeyRotation",
         "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
         "kms:TagResource",
         "kms:UntagResource",
-        "kms:ScheduleKeyDeletion",
+        "kms:CreateAlias",
+        "kms:UpdateAlias",
+        "kms:DeleteAlias",
         "kms:CancelKeyDeletion",
     ];
     if pivot_uses_key {
-        pivot_actions.extend(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]);
+        pivot_actions.extend([
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "kms:CreateGrant",
+            "kms:ListGrants",
+            "kms:RevokeGrant",
+        ]);
     }
     Key {
         description,

@@ -18,6 +18,9 @@ use super::{environment::TeamRole, names::team_folder};
 pub(super) struct TeamContext<'a> {
     pub data_bucket_arn: Expr,
     pub key_arn: Expr,
+    /// The permissions boundary shipped with the pivot role, which every role Sluice creates
+    /// must carry (see [`boundary`](super::boundary)).
+    pub boundary_arn: Expr,
     pub label: &'a str,
     pub environment_uri: &'a str,
 }
@@ -39,10 +42,12 @@ pub(super) fn team_role(context: &TeamContext<'_>, team: &TeamRole) -> Role {
             statements.extend(grant());
         }
     }
-    let mut role = Role::new(team.role_name.as_str(), PolicyDocument::new([trust])).described(&format!(
-        "Sluice team {} in environment {} ({})",
-        team.group_uri, context.label, context.environment_uri
-    ));
+    let mut role = Role::new(team.role_name.as_str(), PolicyDocument::new([trust]))
+        .described(&format!(
+            "Sluice team {} in environment {} ({})",
+            team.group_uri, context.label, context.environment_uri
+        ))
+        .bounded_by(context.boundary_arn.clone());
     role.policies = vec![InlinePolicy {
         policy_name: "sluice-team".into(),
         policy_document: PolicyDocument::new(statements),
