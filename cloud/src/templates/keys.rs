@@ -20,6 +20,8 @@ pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_
         "kms:PutKeyPolicy",
         "kms:EnableKeyRotation",
         "kms:GetKeyRotationStatus",
+        // An environment key's description names the environment's label.
+        "kms:UpdateKeyDescription",
         "kms:ListResourceTags",
         "kms:TagResource",
         "kms:UntagResource",

@@ -31,11 +31,18 @@ pub const BOUNDARY_KEYED_ROLE_WRITES: [&str; 7] = [
 /// roles named with the prefix:
 /// - DeleteRole: IAM refuses to delete a role that still has policies, and the pivot role can
 ///   only remove policies from bounded roles;
-/// - UpdateRole: changes a description and the maximum session length, nothing a role may do;
+/// - UpdateRole, UpdateRoleDescription: change a description (a team role's names the
+///   environment's label) and the maximum session length, nothing a role may do;
 /// - TagRole, UntagRole: only `sluice:*` tags, which no policy of Sluice's reads;
 /// - PassRole: only to Lake Formation, which uses a dataset role to reach its bucket.
-pub const UNBOUNDED_ROLE_WRITES: [&str; 5] =
-    ["iam:DeleteRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:PassRole"];
+pub const UNBOUNDED_ROLE_WRITES: [&str; 6] = [
+    "iam:DeleteRole",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:PassRole",
+];
 
 /// What the pivot role denies itself on its own ARN: its name may match the prefix, and these
 /// would let it widen its own rights or hand them to someone else.
@@ -91,7 +98,9 @@ pub(super) fn role_statements(scope: &PivotScope) -> Vec<Statement> {
                     .on([roles.clone()]),
             )
             .when("ArnLike", "iam:PolicyARN", scope.sluice_policies()),
-        Statement::allow(["iam:DeleteRole", "iam:UpdateRole"]).sid("SluiceRoles").on([roles.clone()]),
+        Statement::allow(["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription"])
+            .sid("SluiceRoles")
+            .on([roles.clone()]),
         Statement::allow(["iam:TagRole", "iam:UntagRole"])
             .sid("TagSluiceRoles")
             .on([roles.clone()])

@@ -133,8 +133,10 @@ fn the_role_may_never_change_a_trust_policy_or_drop_a_boundary() {
     }
     assert_eq!(resources(only_this), ["*"]);
     assert_eq!(condition(only_this, "StringNotEquals", "iam:PermissionsBoundary"), [BOUNDARY_ARN]);
-    let shipped =
-        denies.iter().find(|s| resources(s).contains(&BOUNDARY_ARN.to_owned())).expect("the boundary is guarded");
+    let shipped = denies
+        .iter()
+        .find(|s| resources(s).contains(&BOUNDARY_ARN.to_owned()))
+        .expect("the boundary is guarded");
     for action in ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"] {
         assert!(actions(shipped).contains(&action.to_owned()), "{action}: {shipped}");
     }

@@ -47,7 +47,10 @@ fn the_boundary_ships_with_the_role_named_after_it() {
         json!([{"Ref": DATA_POLICY_LOGICAL_ID}]),
         "the pivot role's own managed policy only"
     );
-    assert_eq!(template["Resources"][DATA_POLICY_LOGICAL_ID]["Properties"]["ManagedPolicyName"], "sluicePivotRole-data");
+    assert_eq!(
+        template["Resources"][DATA_POLICY_LOGICAL_ID]["Properties"]["ManagedPolicyName"],
+        "sluicePivotRole-data"
+    );
 }
 
 #[test]

@@ -100,6 +100,7 @@ pub(super) fn key_statements(scope: &PivotScope) -> Vec<Statement> {
                 "kms:PutKeyPolicy",
                 "kms:EnableKeyRotation",
                 "kms:GetKeyRotationStatus",
+                "kms:UpdateKeyDescription",
                 "kms:ListResourceTags",
                 "kms:TagResource",
                 "kms:UntagResource",
