@@ -16,19 +16,19 @@ use crate::cfn::{Expr, ManagedPolicy, PolicyDocument, Statement};
 
 use super::pivot_scope::PivotScope;
 
-/// What a role may do with objects and listings; read and write both, since team folders and
-/// write shares need them.
-pub const S3_DATA_ACTIONS: [&str; 9] = [
+/// Reading and writing objects: team folders, dataset buckets and write shares.
+pub const S3_OBJECT_ACTIONS: [&str; 6] = [
     "s3:GetObject",
     "s3:GetObjectVersion",
     "s3:PutObject",
     "s3:DeleteObject",
     "s3:AbortMultipartUpload",
     "s3:ListMultipartUploadParts",
-    "s3:ListBucket",
-    "s3:ListBucketMultipartUploads",
-    "s3:GetBucketLocation",
 ];
+
+/// Listing a bucket's objects and uploads, and finding its region.
+pub const S3_LISTING_ACTIONS: [&str; 3] =
+    ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"];
 
 /// Using a key to read and write data, never administering it.
 pub const KMS_DATA_ACTIONS: [&str; 6] = [
@@ -38,6 +38,27 @@ pub const KMS_DATA_ACTIONS: [&str; 6] = [
     "kms:ReEncryptTo",
     "kms:GenerateDataKey",
     "kms:DescribeKey",
+];
+
+/// Reading the Glue catalog: what every team role, the pivot role and the boundary share.
+pub const GLUE_READ_ACTIONS: [&str; 7] = [
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+];
+
+/// Running Athena queries and reading their results.
+pub const ATHENA_QUERY_ACTIONS: [&str; 6] = [
+    "athena:StartQueryExecution",
+    "athena:StopQueryExecution",
+    "athena:GetQueryExecution",
+    "athena:GetQueryResults",
+    "athena:ListQueryExecutions",
+    "athena:GetWorkGroup",
 ];
 
 pub(super) fn boundary_policy(scope: &PivotScope) -> ManagedPolicy {
@@ -53,7 +74,7 @@ fn boundary_statements(scope: &PivotScope) -> Vec<Statement> {
     vec![
         // Buckets of imported datasets and of other accounts have any name; bucket policies and
         // keys decide which of them a role really reaches.
-        Statement::allow(S3_DATA_ACTIONS)
+        Statement::allow(S3_OBJECT_ACTIONS.iter().chain(&S3_LISTING_ACTIONS).copied())
             .sid("DataInBuckets")
             .on([Expr::arn("s3", "", "", "*"), Expr::arn("s3", "", "", "*/*")]),
         scope.on_sluice_keys(Statement::allow(KMS_DATA_ACTIONS).sid("SluiceKeys").on([scope.keys()])),
@@ -69,17 +90,11 @@ fn boundary_statements(scope: &PivotScope) -> Vec<Statement> {
             "*",
         )]),
         // Resource links in this account point at tables in others.
-        Statement::allow([
-            "glue:GetDatabase",
-            "glue:GetDatabases",
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchGetPartition",
-        ])
-        .sid("ReadCatalogs")
-        .on([glue("*", "catalog"), glue("*", "database/*"), glue("*", "table/*/*")]),
+        Statement::allow(GLUE_READ_ACTIONS).sid("ReadCatalogs").on([
+            glue("*", "catalog"),
+            glue("*", "database/*"),
+            glue("*", "table/*/*"),
+        ]),
         // A dataset admin role keeps its dataset's tables; Lake Formation decides which.
         Statement::allow([
             "glue:UpdateDatabase",
@@ -101,16 +116,12 @@ fn boundary_statements(scope: &PivotScope) -> Vec<Statement> {
         ]),
         // No resource-level permissions: Lake Formation's grants decide what it vends.
         Statement::allow(["lakeformation:GetDataAccess"]).sid("LakeFormationDataAccess").on(["*"]),
-        Statement::allow([
-            "athena:StartQueryExecution",
-            "athena:StopQueryExecution",
-            "athena:GetQueryExecution",
-            "athena:GetQueryResults",
-            "athena:ListQueryExecutions",
-            "athena:GetWorkGroup",
-        ])
-        .sid("AthenaQueries")
-        .on([Expr::arn("athena", "*", "${AWS::AccountId}", "workgroup/*")]),
+        Statement::allow(ATHENA_QUERY_ACTIONS).sid("AthenaQueries").on([Expr::arn(
+            "athena",
+            "*",
+            "${AWS::AccountId}",
+            "workgroup/*",
+        )]),
     ]
 }
 

@@ -6,19 +6,14 @@ use serde_json::Value;
 
 use super::*;
 use crate::templates::{
-    dataset::DatasetStackSpec,
-    dataset_template,
-    environment::{EnvironmentStackSpec, TeamRole},
-    environment_template,
     pivot_role::BOUNDARY_LOGICAL_ID,
     pivot_scope::boundary_arn_for,
     policy_walk::{
-        actions, condition, is_allow, rendered_pivot, resource_part, resources, resources_of_type, text,
+        PIVOT_ARN as PIVOT, actions, condition, is_allow, rendered_pivot, resource_part, resources,
+        resources_of_type, sluice_templates, text,
     },
-    team_roles::PERMISSION_GRANTS,
 };
 
-const PIVOT: &str = "arn:aws:iam::111122223333:role/sluicePivotRole";
 const BOUNDARY_ARN: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sluicePivotRole-boundary";
 
 fn boundary() -> Vec<Value> {
@@ -30,40 +25,6 @@ fn boundary() -> Vec<Value> {
 
 fn boundary_actions() -> BTreeSet<String> {
     boundary().iter().flat_map(actions).collect()
-}
-
-/// Every stack Sluice deploys, with every team permission that adds AWS access.
-fn sluice_templates() -> Vec<Value> {
-    let team = |group: &str, permissions: Vec<String>| TeamRole {
-        group_uri: group.into(),
-        role_name: format!("sluice-{group}-ab12"),
-        imported_role_arn: None,
-        permissions,
-    };
-    let environment = environment_template(&EnvironmentStackSpec {
-        environment_uri: "ab12".into(),
-        label: "Sales".into(),
-        resource_prefix: "sluice".into(),
-        account_id: "111122223333".into(),
-        region: "eu-west-1".into(),
-        pivot_role_arn: PIVOT.into(),
-        teams: vec![
-            team("DataTeam", PERMISSION_GRANTS.iter().map(|(name, _)| (*name).to_owned()).collect()),
-            team("Readers", vec![]),
-        ],
-    });
-    let dataset = dataset_template(&DatasetStackSpec {
-        dataset_uri: "ds12".into(),
-        label: "Orders".into(),
-        account_id: "111122223333".into(),
-        region: "eu-west-1".into(),
-        pivot_role_arn: PIVOT.into(),
-        admin_role_name: "sluice-orders-ds12".into(),
-        bucket_name: "sluice-orders-ds12".into(),
-        kms_alias: "alias/sluice-orders-ds12".into(),
-        glue_database_name: "sluice_orders_ds12".into(),
-    });
-    [environment, dataset].iter().map(|t| serde_json::from_str(&t.to_json()).unwrap()).collect()
 }
 
 #[test]
@@ -116,7 +77,8 @@ fn the_boundary_holds_only_data_access() {
     for statement in boundary() {
         assert!(is_allow(&statement), "{statement}");
         for action in actions(&statement) {
-            let allowed = S3_DATA_ACTIONS.contains(&action.as_str())
+            let allowed = S3_OBJECT_ACTIONS.contains(&action.as_str())
+                || S3_LISTING_ACTIONS.contains(&action.as_str())
                 || KMS_DATA_ACTIONS.contains(&action.as_str())
                 || ["glue:", "athena:"].iter().any(|s| action.starts_with(s))
                 || action == "lakeformation:GetDataAccess";

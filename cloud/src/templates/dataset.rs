@@ -20,6 +20,7 @@ use crate::cfn::{
 };
 
 use super::{
+    boundary::S3_OBJECT_ACTIONS,
     keys::{managed_key, tls_only},
     pivot_scope::boundary_arn_for,
 };
@@ -151,16 +152,7 @@ fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
         Statement::allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"])
             .sid("DatasetBucket")
             .on([bucket]),
-        Statement::allow([
-            "s3:GetObject",
-            "s3:GetObjectVersion",
-            "s3:PutObject",
-            "s3:DeleteObject",
-            "s3:AbortMultipartUpload",
-            "s3:ListMultipartUploadParts",
-        ])
-        .sid("DatasetObjectsReadWrite")
-        .on([objects]),
+        Statement::allow(S3_OBJECT_ACTIONS).sid("DatasetObjectsReadWrite").on([objects]),
         // SSE-KMS objects need the key to be read and written.
         Statement::allow([
             "kms:Decrypt",

@@ -9,7 +9,7 @@
 
 use crate::cfn::{Expr, Statement};
 
-use super::pivot_scope::PivotScope;
+use super::{boundary::GLUE_READ_ACTIONS, pivot_scope::PivotScope};
 
 /// The RAM resource types of Lake Formation's cross-account grants.
 pub const SHARED_RESOURCE_TYPES: [&str; 3] = ["glue:Table", "glue:Database", "glue:Catalog"];
@@ -26,17 +26,11 @@ pub(super) fn data_statements(scope: &PivotScope) -> Vec<Statement> {
     vec![
         // Imported datasets bring databases of any name, and reading them is all Sluice does
         // there; Lake Formation, not IAM, decides who sees their tables.
-        Statement::allow([
-            "glue:GetDatabase",
-            "glue:GetDatabases",
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchGetPartition",
-        ])
-        .sid("ReadCatalog")
-        .on([glue("catalog"), glue("database/*"), glue("table/*/*")]),
+        Statement::allow(GLUE_READ_ACTIONS).sid("ReadCatalog").on([
+            glue("catalog"),
+            glue("database/*"),
+            glue("table/*/*"),
+        ]),
         // Datasets' databases are named with the prefix. A share's database in the consumer's
         // account is named after the dataset's, which for an imported dataset has any name: the
         // `*_shared` suffix is as narrow as that name allows.

@@ -44,25 +44,15 @@ pub const UNBOUNDED_ROLE_WRITES: [&str; 6] = [
     "iam:PassRole",
 ];
 
-/// What the pivot role denies itself on its own ARN: its name may match the prefix, and these
-/// would let it widen its own rights or hand them to someone else.
-pub const SELF_DENIED: [&str; 15] = [
-    "iam:UpdateAssumeRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:AttachRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePermissionsBoundary",
-    "iam:DeleteRolePermissionsBoundary",
-    "iam:DeleteRole",
-    "iam:UpdateRole",
-    "iam:UpdateRoleDescription",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:PassRole",
-    "iam:CreateRole",
-    "sts:AssumeRole",
-];
+/// What the pivot role denies itself on its own ARN: every role write it may make on roles
+/// named with the prefix (its name may match), changing a trust, creating a role of its name
+/// again, and assuming itself.
+pub fn self_denied() -> Vec<&'static str> {
+    let mut denied = vec!["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"];
+    denied.extend(BOUNDARY_KEYED_ROLE_WRITES);
+    denied.extend(UNBOUNDED_ROLE_WRITES);
+    denied
+}
 
 /// Changing a managed policy's content or removing it.
 const POLICY_CHANGES: [&str; 6] = [
@@ -137,7 +127,7 @@ pub(super) fn role_statements(scope: &PivotScope) -> Vec<Statement> {
 /// Explicit denies: they hold whatever else the account attaches to the pivot role.
 pub(super) fn guard_statements(scope: &PivotScope) -> Vec<Statement> {
     vec![
-        Statement::deny(SELF_DENIED).sid("NeverItself").on([scope.own_role()]),
+        Statement::deny(self_denied()).sid("NeverItself").on([scope.own_role()]),
         Statement::deny(["iam:DeleteRolePermissionsBoundary"]).sid("KeepEveryBoundary").on(["*"]),
         Statement::deny(["iam:CreateRole", "iam:PutRolePermissionsBoundary"])
             .sid("OnlyThisBoundary")

@@ -8,18 +8,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::templates::{
-    dataset::DatasetStackSpec,
-    dataset_template,
-    environment::{EnvironmentStackSpec, TeamRole},
-    environment_template,
     pivot_data::SHARED_DATABASE_SUFFIX,
-    pivot_iam::{BOUNDARY_KEYED_ROLE_WRITES, SELF_DENIED, UNBOUNDED_ROLE_WRITES},
+    pivot_iam::{BOUNDARY_KEYED_ROLE_WRITES, UNBOUNDED_ROLE_WRITES, self_denied},
     pivot_scope::PIVOT_ROLE_TAG,
     pivot_stacks::{GRANT_OPERATIONS, STACK_RESOURCE_TYPES},
     policy_walk::{
         actions, condition, has_action, is_allow, pivot_statements, resource_part, resources, sid,
+        sluice_templates,
     },
-    team_roles::PERMISSION_GRANTS,
 };
 
 const BOUNDARY_ARN: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sluicePivotRole-boundary";
@@ -168,7 +164,7 @@ fn the_role_denies_itself_every_change_it_may_make_to_other_roles() {
     let denies = denies();
     let itself = denies.iter().find(|s| resources(s) == [OWN_ARN]).expect("a deny on its own ARN");
     let denied = actions(itself);
-    for action in SELF_DENIED.iter().chain(&["sts:AssumeRole", "iam:UpdateAssumeRolePolicy"]) {
+    for action in self_denied().iter().chain(&["sts:AssumeRole", "iam:UpdateAssumeRolePolicy"]) {
         assert!(denied.contains(&action.to_string()), "{action}");
     }
     // Whatever write a pattern lets through onto the pivot role's own ARN is denied there.
@@ -311,36 +307,10 @@ fn stacks_hold_only_sluices_resource_types_and_run_without_a_service_role() {
         }
     }
     // Every type Sluice's own templates use is on the list.
-    let pivot = "arn:aws:iam::111122223333:role/sluicePivotRole".to_owned();
-    let team = TeamRole {
-        group_uri: "DataTeam".into(),
-        role_name: "sluice-DataTeam-ab12".into(),
-        imported_role_arn: None,
-        permissions: PERMISSION_GRANTS.iter().map(|(name, _)| (*name).to_owned()).collect(),
-    };
-    let environment = environment_template(&EnvironmentStackSpec {
-        environment_uri: "ab12".into(),
-        label: "Sales".into(),
-        resource_prefix: "sluice".into(),
-        account_id: "111122223333".into(),
-        region: "eu-west-1".into(),
-        pivot_role_arn: pivot.clone(),
-        teams: vec![team],
-    });
-    let dataset = dataset_template(&DatasetStackSpec {
-        dataset_uri: "ds12".into(),
-        label: "Orders".into(),
-        account_id: "111122223333".into(),
-        region: "eu-west-1".into(),
-        pivot_role_arn: pivot,
-        admin_role_name: "sluice-orders-ds12".into(),
-        bucket_name: "sluice-orders-ds12".into(),
-        kms_alias: "alias/sluice-orders-ds12".into(),
-        glue_database_name: "sluice_orders_ds12".into(),
-    });
-    for template in [environment, dataset] {
-        for resource in template.resources.values() {
-            assert!(STACK_RESOURCE_TYPES.contains(&resource.type_.as_str()), "{}", resource.type_);
+    for template in sluice_templates() {
+        for resource in template["Resources"].as_object().unwrap().values() {
+            let type_ = resource["Type"].as_str().unwrap();
+            assert!(STACK_RESOURCE_TYPES.contains(&type_), "{type_}");
         }
     }
 }

@@ -13,7 +13,10 @@
 
 use crate::cfn::{Expr, Statement};
 
-use super::pivot_scope::{PIVOT_ROLE_TAG, PivotScope};
+use super::{
+    keys::{PIVOT_KEY_ADMINISTRATION, PIVOT_KEY_USE},
+    pivot_scope::{PIVOT_ROLE_TAG, PivotScope},
+};
 
 /// The resource types Sluice's environment and dataset templates use; a stack of any other
 /// type is refused.
@@ -94,27 +97,9 @@ pub(super) fn key_statements(scope: &PivotScope) -> Vec<Statement> {
         // No resource-level permissions; finds the key an alias names.
         Statement::allow(["kms:ListAliases"]).sid("FindKeys").on(["*"]),
         scope.on_sluice_keys(
-            Statement::allow([
-                "kms:DescribeKey",
-                "kms:GetKeyPolicy",
-                "kms:PutKeyPolicy",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyRotationStatus",
-                "kms:UpdateKeyDescription",
-                "kms:ListResourceTags",
-                "kms:TagResource",
-                "kms:UntagResource",
-                "kms:CreateAlias",
-                "kms:UpdateAlias",
-                "kms:DeleteAlias",
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:GenerateDataKey",
-                "kms:ListGrants",
-                "kms:RevokeGrant",
-            ])
-            .sid("SluiceKeys")
-            .on([keys.clone()]),
+            Statement::allow(PIVOT_KEY_ADMINISTRATION.iter().chain(&PIVOT_KEY_USE).copied())
+                .sid("SluiceKeys")
+                .on([keys.clone()]),
         ),
         // Folder shares give the consumer's role the dataset key through named grants.
         grants(

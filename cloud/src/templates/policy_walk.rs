@@ -3,7 +3,14 @@
 
 use serde_json::Value;
 
-use super::{PivotRoleParams, pivot_role::PIVOT_ROLE_LOGICAL_ID, pivot_role_template};
+use super::{
+    DatasetStackSpec, EnvironmentStackSpec, PivotRoleParams, TeamRole, dataset_template,
+    environment_template, pivot_role::PIVOT_ROLE_LOGICAL_ID, pivot_role_template,
+    team_roles::PERMISSION_GRANTS,
+};
+
+/// The pivot role of [`params`], as the environment and dataset stacks name it.
+pub const PIVOT_ARN: &str = "arn:aws:iam::111122223333:role/sluicePivotRole";
 
 pub fn params() -> PivotRoleParams {
     PivotRoleParams {
@@ -90,4 +97,38 @@ pub fn resource_part(arn: &str) -> String {
 /// The resources of a template's resources of `type_`, by logical id.
 pub fn resources_of_type<'a>(template: &'a Value, type_: &str) -> Vec<(&'a String, &'a Value)> {
     template["Resources"].as_object().unwrap().iter().filter(|(_, r)| r["Type"] == type_).collect()
+}
+
+/// Every stack Sluice deploys, with every team permission that adds AWS access.
+pub fn sluice_templates() -> Vec<Value> {
+    let team = |group: &str, permissions: Vec<String>| TeamRole {
+        group_uri: group.into(),
+        role_name: format!("sluice-{group}-ab12"),
+        imported_role_arn: None,
+        permissions,
+    };
+    let environment = environment_template(&EnvironmentStackSpec {
+        environment_uri: "ab12".into(),
+        label: "Sales".into(),
+        resource_prefix: "sluice".into(),
+        account_id: "111122223333".into(),
+        region: "eu-west-1".into(),
+        pivot_role_arn: PIVOT_ARN.into(),
+        teams: vec![
+            team("DataTeam", PERMISSION_GRANTS.iter().map(|(name, _)| (*name).to_owned()).collect()),
+            team("Readers", vec![]),
+        ],
+    });
+    let dataset = dataset_template(&DatasetStackSpec {
+        dataset_uri: "ds12".into(),
+        label: "Orders".into(),
+        account_id: "111122223333".into(),
+        region: "eu-west-1".into(),
+        pivot_role_arn: PIVOT_ARN.into(),
+        admin_role_name: "sluice-orders-ds12".into(),
+        bucket_name: "sluice-orders-ds12".into(),
+        kms_alias: "alias/sluice-orders-ds12".into(),
+        glue_database_name: "sluice_orders_ds12".into(),
+    });
+    [environment, dataset].iter().map(|t| serde_json::from_str(&t.to_json()).unwrap()).collect()
 }
