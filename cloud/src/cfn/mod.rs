@@ -21,7 +21,7 @@ pub use expr::{Expr, pseudo};
 pub use policy::{ConditionValue, Conditions, Effect, POLICY_VERSION, PolicyDocument, Principal, Statement};
 pub use resources::{
     Alias, Bucket, BucketEncryption, BucketPolicy, EncryptionDefault, EncryptionRule, InlinePolicy, Key,
-    Logging, OwnershipControls, OwnershipRule, PublicAccessBlock, Role, Tag, Versioning,
+    Logging, ManagedPolicy, OwnershipControls, OwnershipRule, PublicAccessBlock, Role, Tag, Versioning,
 };
 
 /// The only template format version there is.
@@ -202,6 +202,7 @@ pub enum Properties {
     BucketPolicy(BucketPolicy),
     Key(Key),
     Alias(Alias),
+    ManagedPolicy(ManagedPolicy),
     Json(serde_json::Value),
 }
 
@@ -221,6 +222,7 @@ typed_resource! {
     BucketPolicy => "AWS::S3::BucketPolicy",
     Key => "AWS::KMS::Key",
     Alias => "AWS::KMS::Alias",
+    ManagedPolicy => "AWS::IAM::ManagedPolicy",
 }
 
 #[cfg(test)]

@@ -80,6 +80,9 @@ pub struct Statement {
     /// Empty in trust policies, where the role itself is the resource.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource: Vec<Expr>,
+    /// Every resource except these; a statement has this or `resource`, never both.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_resource: Vec<Expr>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub condition: Conditions,
 }
@@ -100,6 +103,7 @@ impl Statement {
             principal: None,
             action: actions.into_iter().map(Into::into).collect(),
             resource: Vec::new(),
+            not_resource: Vec::new(),
             condition: Conditions::new(),
         }
     }
@@ -117,6 +121,13 @@ impl Statement {
 
     pub fn on<R: Into<Expr>>(mut self, resources: impl IntoIterator<Item = R>) -> Self {
         self.resource.extend(resources.into_iter().map(Into::into));
+        self
+    }
+
+    /// Applies the statement to every resource but these (`NotResource`). With `Allow`, only for
+    /// a cap that must name what it leaves out, such as "keys of every other account".
+    pub fn except_on<R: Into<Expr>>(mut self, resources: impl IntoIterator<Item = R>) -> Self {
+        self.not_resource.extend(resources.into_iter().map(Into::into));
         self
     }
 
@@ -190,5 +201,24 @@ mod tests {
         assert_eq!(value[0]["Condition"], json!({"StringEquals": {"aws:SourceAccount": ["1", "2"]}}));
         assert_eq!(value[1]["Principal"], json!({"Service": ["x.amazonaws.com"]}));
         assert!(value[1].get("Resource").is_none());
+        assert!(value[0].get("NotResource").is_none());
+    }
+
+    #[test]
+    fn not_resource_and_several_operators_serialize_side_by_side() {
+        let statement = Statement::allow(["kms:Decrypt"])
+            .except_on(["arn:aws:kms:*:111122223333:*"])
+            .when("StringEquals", "aws:RequestTag/a", "b")
+            .when_any("ForAllValues:StringLike", "aws:TagKeys", ["sluice:*"]);
+        let value = serde_json::to_value(statement).unwrap();
+        assert_eq!(value["NotResource"], json!(["arn:aws:kms:*:111122223333:*"]));
+        assert!(value.get("Resource").is_none());
+        assert_eq!(
+            value["Condition"],
+            json!({
+                "ForAllValues:StringLike": {"aws:TagKeys": ["sluice:*"]},
+                "StringEquals": {"aws:RequestTag/a": "b"}
+            })
+        );
     }
 }

@@ -33,6 +33,9 @@ pub struct Role {
     pub policies: Vec<InlinePolicy>,
     #[serde(rename = "ManagedPolicyArns", skip_serializing_if = "Vec::is_empty")]
     pub managed_policy_arns: Vec<Expr>,
+    /// The managed policy capping what the role's own policies can grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<Expr>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
 }
@@ -45,8 +48,15 @@ impl Role {
             assume_role_policy_document: trust,
             policies: Vec::new(),
             managed_policy_arns: Vec::new(),
+            permissions_boundary: None,
             tags: Vec::new(),
         }
+    }
+
+    /// Caps the role with the managed policy `boundary_arn`.
+    pub fn bounded_by(mut self, boundary_arn: Expr) -> Self {
+        self.permissions_boundary = Some(boundary_arn);
+        self
     }
 }
 
@@ -59,6 +69,15 @@ impl Role {
         self.description = Some(text.chars().map(|c| if fits(c) { c } else { '?' }).take(1000).collect());
         self
     }
+}
+
+/// `AWS::IAM::ManagedPolicy`: a customer managed policy, attached to nothing by the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicy {
+    pub managed_policy_name: Expr,
+    pub description: String,
+    pub policy_document: PolicyDocument,
 }
 
 /// A policy embedded in a role (`Policies` of `AWS::IAM::Role`).

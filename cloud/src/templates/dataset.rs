@@ -19,7 +19,11 @@ use crate::cfn::{
     Resource, Role, Statement, Template,
 };
 
-use super::keys::{managed_key, tls_only};
+use super::{
+    boundary::S3_OBJECT_ACTIONS,
+    keys::{managed_key, tls_only},
+    pivot_scope::boundary_arn_for,
+};
 
 pub const KEY_LOGICAL_ID: &str = "DatasetKey";
 pub const KEY_ALIAS_LOGICAL_ID: &str = "DatasetKeyAlias";
@@ -44,7 +48,8 @@ pub struct DatasetStackSpec {
     /// stack: the template refers to the deploying account through `AWS::AccountId`.
     pub account_id: String,
     pub region: String,
-    /// Administers the dataset's key besides the account.
+    /// Administers the dataset's key besides the account; the admin role carries the
+    /// permissions boundary shipped with it.
     pub pivot_role_arn: String,
     /// The dataset admin role the stack creates.
     pub admin_role_name: String,
@@ -129,7 +134,8 @@ fn admin_role(spec: &DatasetStackSpec) -> Role {
             .principal(Principal::Service(vec!["lakeformation.amazonaws.com".into()])),
     ]);
     let mut role = Role::new(spec.admin_role_name.as_str(), trust)
-        .described(&format!("Sluice dataset {} ({}) admin", spec.label, spec.dataset_uri));
+        .described(&format!("Sluice dataset {} ({}) admin", spec.label, spec.dataset_uri))
+        .bounded_by(boundary_arn_for(&spec.pivot_role_arn));
     role.policies = vec![InlinePolicy {
         policy_name: "sluice-dataset-admin".into(),
         policy_document: PolicyDocument::new(admin_statements(spec)),
@@ -146,16 +152,7 @@ fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
         Statement::allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"])
             .sid("DatasetBucket")
             .on([bucket]),
-        Statement::allow([
-            "s3:GetObject",
-            "s3:GetObjectVersion",
-            "s3:PutObject",
-            "s3:DeleteObject",
-            "s3:AbortMultipartUpload",
-            "s3:ListMultipartUploadParts",
-        ])
-        .sid("DatasetObjectsReadWrite")
-        .on([objects]),
+        Statement::allow(S3_OBJECT_ACTIONS).sid("DatasetObjectsReadWrite").on([objects]),
         // SSE-KMS objects need the key to be read and written.
         Statement::allow([
             "kms:Decrypt",

@@ -16,6 +16,7 @@ use crate::cfn::{
 use super::{
     keys::{managed_key, tls_only},
     names::{ResourceName, team_key},
+    pivot_scope::boundary_arn_for,
     team_roles::{TeamContext, team_role},
 };
 
@@ -43,7 +44,8 @@ pub struct EnvironmentStackSpec {
     /// account can never make roles there trust another account.
     pub account_id: String,
     pub region: String,
-    /// Administers the environment's key besides the account (see [`key`]).
+    /// Administers the environment's key besides the account (see [`key`]); the team roles
+    /// carry the permissions boundary shipped with it.
     pub pivot_role_arn: String,
     pub teams: Vec<TeamRole>,
 }
@@ -165,6 +167,7 @@ pub fn environment_template(spec: &EnvironmentStackSpec) -> Template {
     let context = TeamContext {
         data_bucket_arn: Expr::arn_of(DATA_BUCKET_LOGICAL_ID),
         key_arn: Expr::arn_of(KEY_LOGICAL_ID),
+        boundary_arn: boundary_arn_for(&spec.pivot_role_arn),
         label: &spec.label,
         environment_uri: &spec.environment_uri,
     };

@@ -2,26 +2,46 @@
 
 use crate::cfn::{Expr, Key, PolicyDocument, Principal, Statement};
 
+/// What the pivot role does to set up and keep a key Sluice created; never scheduling its
+/// deletion.
+pub(super) const PIVOT_KEY_ADMINISTRATION: [&str; 12] = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:PutKeyPolicy",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyRotationStatus",
+    // An environment key's description names the environment's label.
+    "kms:UpdateKeyDescription",
+    "kms:ListResourceTags",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
+];
+
+/// What the pivot role does with a dataset's key: its folders, checks and folder shares' grants
+/// (making a grant is conditioned apart).
+pub(super) const PIVOT_KEY_USE: [&str; 5] =
+    ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ListGrants", "kms:RevokeGrant"];
+
 /// A symmetric key, rotated yearly. The account statement delegates use of the key to IAM
-/// policies, as AWS's default key policy does; naming the pivot role as administrator keeps the
-/// key manageable by Sluice even if the account's IAM policies change. `pivot_uses_key` also
-/// lets the pivot role encrypt and decrypt, for buckets it reads and writes itself (a dataset's
-/// folders and checks).
+/// policies, as AWS's default key policy does. The pivot role is named as administrator so the
+/// key stays manageable by Sluice even if the account's IAM policies change, and because its IAM
+/// policy reaches Sluice's keys by their alias (see
+/// [`pivot_stacks`](super::pivot_stacks)): until the stack has made the alias, only this policy
+/// lets it finish setting the key up, alias included. `pivot_uses_key` also lets the pivot role
+/// encrypt, decrypt and grant (a dataset's folders, checks and folder shares).
+///
+/// It may not schedule the key's deletion: the stacks retain their keys, and deleting one would
+/// make the data it encrypts unreadable.
 pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_key: bool) -> Key {
     let account_root = Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
-    let mut pivot_actions = vec![
-        "kms:DescribeKey",
-        "kms:GetKeyPolicy",
-        "kms:PutKeyPolicy",
-        "kms:EnableKeyRotation",
-        "kms:GetKeyRotationStatus",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:ScheduleKeyDeletion",
-        "kms:CancelKeyDeletion",
-    ];
+    let mut pivot_actions = PIVOT_KEY_ADMINISTRATION.to_vec();
+    pivot_actions.push("kms:CancelKeyDeletion");
     if pivot_uses_key {
-        pivot_actions.extend(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]);
+        pivot_actions.extend(PIVOT_KEY_USE);
+        pivot_actions.push("kms:CreateGrant");
     }
     Key {
         description,

@@ -120,6 +120,8 @@ pub struct NamePrefixes {
     pub stack: String,
     /// Without `alias/`.
     pub kms_alias: String,
+    /// Glue database names, lowercase with `_` for hyphens.
+    pub glue_database: String,
 }
 
 impl NamePrefixes {
@@ -130,6 +132,7 @@ impl NamePrefixes {
             role: name.role(),
             stack: name.stack(),
             kms_alias: name.kms_alias().trim_start_matches("alias/").to_owned(),
+            glue_database: name.glue_database(),
         }
     }
 }
@@ -255,6 +258,8 @@ mod tests {
         assert!(name.role().starts_with(&prefixes.role));
         assert!(name.stack().starts_with(&prefixes.stack));
         assert!(name.kms_alias().starts_with(&format!("alias/{}", prefixes.kms_alias)));
+        assert_eq!(prefixes.glue_database, "sluice_dev");
+        assert!(name.glue_database().starts_with(&prefixes.glue_database));
         assert_eq!(NamePrefixes::new("9lives").stack, "stack-9lives");
     }
 

@@ -1,25 +1,43 @@
-//! The pivot-role template an account owner deploys so Sluice can manage environments there.
+//! The pivot-role template an account owner deploys so Sluice can manage environments there:
+//! the pivot role, and the permissions boundary that every role Sluice creates carries
+//! ([`boundary`](super::boundary)).
 //!
 //! The role trusts the Sluice account only with the tenant's ExternalId (the confused-deputy
-//! guard: another tenant of the same Sluice cannot point it at this account). Its policies
-//! reach only what Sluice creates, i.e. names starting with the resource prefix (see
-//! [`names`](super::names)), except where an AWS API has no resource-level permissions.
-//! CloudFormation runs the environment stacks with the pivot role's own credentials (no service
-//! role), so the role also needs everything those stacks create.
+//! guard: another tenant of the same Sluice cannot point it at this account). CloudFormation
+//! runs Sluice's stacks with the pivot role's own credentials (no service role), so the role
+//! also needs everything those stacks create. What it may do is split by concern:
+//! [`pivot_stacks`](super::pivot_stacks) (stacks, buckets, keys), [`pivot_iam`](super::pivot_iam)
+//! (roles, and the denies that hold whatever else the account attaches to it) and
+//! [`pivot_data`](super::pivot_data) (Glue, Lake Formation, RAM). Names start with the resource
+//! prefix (see [`names`](super::names)) wherever AWS can scope by name; docs/PIVOT_ROLE.md gives
+//! the reason for every wildcard left.
 //!
 //! Values are written into the template rather than taken as parameters: the template is
 //! rendered per organization, and a parameter edited in the console (the ExternalId, the
 //! prefix) would only make linking or deploying fail later.
 
 use crate::cfn::{
-    Expr, InlinePolicy, Output, Parameter, PolicyDocument, Principal, Resource, Role, Statement, Template,
+    Expr, InlinePolicy, ManagedPolicy, Output, Parameter, PolicyDocument, Principal, Resource, Role,
+    Statement, Template,
 };
 
-use super::names::NamePrefixes;
+use super::{
+    boundary::boundary_policy,
+    names::NamePrefixes,
+    pivot_data::data_statements,
+    pivot_iam::{guard_statements, role_statements},
+    pivot_scope::{PivotScope, sub_if_needed},
+    pivot_stacks::{key_statements, stack_statements},
+};
 
 /// The pivot role's logical id, and the output that holds its ARN.
 pub const PIVOT_ROLE_LOGICAL_ID: &str = "PivotRole";
 pub const PIVOT_ROLE_ARN_OUTPUT: &str = "PivotRoleArn";
+/// The pivot role's managed policy (Glue, Lake Formation, RAM).
+pub const DATA_POLICY_LOGICAL_ID: &str = "PivotRoleDataPolicy";
+/// The permissions boundary's logical id, and the output that holds its ARN.
+pub const BOUNDARY_LOGICAL_ID: &str = "RoleBoundary";
+pub const BOUNDARY_ARN_OUTPUT: &str = "RoleBoundaryArn";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PivotRoleParams {
@@ -28,7 +46,8 @@ pub struct PivotRoleParams {
     /// The tenant's ExternalId, which every AssumeRole must present.
     pub external_id: String,
     pub role_name: String,
-    /// The environments' resource prefix; the role only manages resources named with it.
+    /// The environments' resource prefix: the role creates and changes only resources named
+    /// with it, where AWS can scope by name.
     pub resource_prefix: String,
 }
 
@@ -43,7 +62,7 @@ pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
             params.trust_account_id, params.resource_prefix
         ),
         template_description: format!(
-            "Sluice pivot role {}: trusted by account {} with the tenant's ExternalId; manages resources named {}*.",
+            "Sluice pivot role {}: trusted by account {} with the tenant's ExternalId; creates resources named {}*, roles only under its permissions boundary.",
             params.role_name, params.trust_account_id, params.resource_prefix
         ),
     })
@@ -68,13 +87,14 @@ pub fn standalone_pivot_role_template() -> Template {
             bucket: prefix.clone(),
             role: prefix.clone(),
             stack: prefix.clone(),
-            kms_alias: prefix,
+            kms_alias: prefix.clone(),
+            glue_database: prefix,
         },
         role_description:
             "Lets Sluice manage environments whose resources are named with its resource prefix".into(),
         template_description:
             "Sluice pivot role: trusted by the Sluice account with the organization's ExternalId; \
-                               manages resources named with the resource prefix."
+             creates resources named with the resource prefix, roles only under its permissions boundary."
                 .into(),
     });
     template
@@ -98,7 +118,7 @@ pub fn standalone_pivot_role_template() -> Template {
         .parameter(
             "ResourcePrefix",
             Parameter::string(
-                "The environments' resource prefix: the role manages only resources named with it",
+                "The environments' resource prefix: the role creates and changes only resources named with it",
             )
             .default("sluice")
             .pattern("^[a-z][a-z0-9]{0,19}$", "lowercase letters and digits, starting with a letter"),
@@ -125,242 +145,50 @@ fn render(values: Values) -> Template {
             values.trust_account_id
         ))]))
         .when("StringEquals", "sts:ExternalId", values.external_id);
-    let role_name = if values.role_name.contains("${") {
-        Expr::sub(values.role_name.as_str())
-    } else {
-        Expr::str(values.role_name.as_str())
+    let scope = PivotScope { role_name: values.role_name.clone(), prefixes: values.prefixes };
+    let mut role = Role::new(sub_if_needed(&values.role_name), PolicyDocument::new([trust]))
+        .described(&values.role_description);
+    let policy = |name: &str, statements: Vec<Statement>| InlinePolicy {
+        policy_name: name.into(),
+        policy_document: PolicyDocument::new(statements),
     };
-    let mut role = Role::new(role_name, PolicyDocument::new([trust])).described(&values.role_description);
     role.policies = vec![
-        InlinePolicy {
-            policy_name: "sluice-stacks".into(),
-            policy_document: PolicyDocument::new(stack_statements(&values.prefixes, &values.role_name)),
-        },
-        InlinePolicy {
-            policy_name: "sluice-data".into(),
-            policy_document: PolicyDocument::new(data_statements(&values.prefixes)),
-        },
+        policy("sluice-stacks", stack_statements(&scope)),
+        policy("sluice-keys", key_statements(&scope)),
+        policy("sluice-roles", [role_statements(&scope), guard_statements(&scope)].concat()),
     ];
+    // IAM allows a role 10,240 characters of inline policy in all; the rest is a managed policy
+    // of the same stack, attached to this role only.
+    role.managed_policy_arns = vec![Expr::reference(DATA_POLICY_LOGICAL_ID)];
+    let data = ManagedPolicy {
+        managed_policy_name: scope.data_policy_name(),
+        description: "Sluice pivot role: the Glue catalog, Lake Formation and RAM".into(),
+        policy_document: PolicyDocument::new(data_statements(&scope)),
+    };
 
     let mut template = Template::new(values.template_description);
-    template.resource(PIVOT_ROLE_LOGICAL_ID, Resource::from(role)).output(
-        PIVOT_ROLE_ARN_OUTPUT,
-        Output::new("The pivot role's ARN, for linking the account", Expr::arn_of(PIVOT_ROLE_LOGICAL_ID)),
-    );
     template
-}
-
-/// `arn:<partition>:<service>:<region>:<this account>:<resource>`.
-fn arn(service: &str, region: &str, resource: &str) -> Expr {
-    Expr::arn(service, region, "${AWS::AccountId}", resource)
-}
-
-/// What deploying and deleting environment stacks takes: CloudFormation on Sluice's stacks and
-/// the resources those stacks hold (buckets, keys, roles).
-fn stack_statements(prefixes: &NamePrefixes, role_name: &str) -> Vec<Statement> {
-    let stacks = arn("cloudformation", "*", &format!("stack/{}*/*", prefixes.stack));
-    let buckets = Expr::arn("s3", "", "", &format!("{}*", prefixes.bucket));
-    let objects = Expr::arn("s3", "", "", &format!("{}*/*", prefixes.bucket));
-    let roles = arn("iam", "", &format!("role/{}*", prefixes.role));
-    vec![
-        Statement::allow([
-            "cloudformation:CreateStack",
-            "cloudformation:UpdateStack",
-            "cloudformation:DeleteStack",
-            "cloudformation:DescribeStacks",
-            "cloudformation:DescribeStackEvents",
-            "cloudformation:DescribeStackResource",
-            "cloudformation:DescribeStackResources",
-            "cloudformation:ListStackResources",
-            "cloudformation:GetTemplate",
-            "cloudformation:CreateChangeSet",
-            "cloudformation:DescribeChangeSet",
-            "cloudformation:ExecuteChangeSet",
-            "cloudformation:DeleteChangeSet",
-            "cloudformation:TagResource",
-        ])
-        .sid("SluiceStacks")
-        .on([stacks]),
-        // No resource-level permissions exist for these.
-        Statement::allow(["cloudformation:ValidateTemplate", "cloudformation:GetTemplateSummary"])
-            .sid("TemplateChecks")
-            .on(["*"]),
-        Statement::allow([
-            "s3:CreateBucket",
-            "s3:DeleteBucket",
-            "s3:ListBucket",
-            "s3:GetBucketLocation",
-            "s3:GetBucketPolicy",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-            "s3:GetEncryptionConfiguration",
-            "s3:PutEncryptionConfiguration",
-            "s3:GetBucketVersioning",
-            "s3:PutBucketVersioning",
-            "s3:GetBucketLogging",
-            "s3:PutBucketLogging",
-            "s3:GetBucketPublicAccessBlock",
-            "s3:PutBucketPublicAccessBlock",
-            "s3:GetBucketOwnershipControls",
-            "s3:PutBucketOwnershipControls",
-            "s3:GetBucketTagging",
-            "s3:PutBucketTagging",
-        ])
-        .sid("SluiceBuckets")
-        .on([buckets]),
-        // Folders and dataset contents in Sluice's buckets.
-        Statement::allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
-            .sid("SluiceObjects")
-            .on([objects]),
-        Statement::allow(["s3:ListAllMyBuckets"]).sid("ListBuckets").on(["*"]),
-        // CreateKey has no resource to scope to, and tagging a key as it is created (stack tags
-        // are copied to it) is authorized on "*" too. Keys then get their own key policies,
-        // which are the second gate on every key below.
-        Statement::allow(["kms:CreateKey", "kms:TagResource", "kms:ListKeys", "kms:ListAliases"])
-            .sid("CreateKeys")
-            .on(["*"]),
-        Statement::allow([
-            "kms:DescribeKey",
-            "kms:GetKeyPolicy",
-            "kms:PutKeyPolicy",
-            "kms:EnableKeyRotation",
-            "kms:GetKeyRotationStatus",
-            "kms:ScheduleKeyDeletion",
-            "kms:TagResource",
-            "kms:UntagResource",
-            "kms:ListResourceTags",
-            "kms:CreateAlias",
-            "kms:UpdateAlias",
-            "kms:DeleteAlias",
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:GenerateDataKey",
-            // Folder shares give the principal's role the dataset key through named grants.
-            "kms:CreateGrant",
-            "kms:ListGrants",
-            "kms:RevokeGrant",
-        ])
-        .sid("AccountKeys")
-        .on([arn("kms", "*", "key/*")]),
-        // An alias operation needs permission on the alias as well as on its key.
-        Statement::allow(["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"])
-            .sid("SluiceKeyAliases")
-            .on([arn("kms", "*", &format!("alias/{}*", prefixes.kms_alias))]),
-        Statement::allow([
-            "iam:CreateRole",
-            "iam:DeleteRole",
-            "iam:GetRole",
-            "iam:UpdateRole",
-            "iam:UpdateAssumeRolePolicy",
-            "iam:TagRole",
-            "iam:UntagRole",
-            "iam:ListRoleTags",
-            "iam:PutRolePolicy",
-            "iam:GetRolePolicy",
-            "iam:DeleteRolePolicy",
-            "iam:ListRolePolicies",
-            "iam:AttachRolePolicy",
-            "iam:DetachRolePolicy",
-            "iam:ListAttachedRolePolicies",
-            "iam:PassRole",
-        ])
-        .sid("SluiceRoles")
-        .on([roles]),
-        Statement::allow([
-            "iam:CreatePolicy",
-            "iam:DeletePolicy",
-            "iam:GetPolicy",
-            "iam:GetPolicyVersion",
-            "iam:CreatePolicyVersion",
-            "iam:DeletePolicyVersion",
-            "iam:ListPolicyVersions",
-        ])
-        .sid("SluicePolicies")
-        .on([arn("iam", "", &format!("policy/{}*", prefixes.role))]),
-        // Linking reads the pivot role back through its own session, which proves it exists
-        // (STS alone does not, in every emulator). Its name need not carry the prefix.
-        Statement::allow(["iam:GetRole"]).sid("ReadSelf").on([arn("iam", "", &format!("role/{role_name}"))]),
-    ]
-}
-
-/// What datasets and shares take: the Glue catalog, Lake Formation, and RAM for cross-account
-/// grants, which Lake Formation makes through RAM with the caller's permissions.
-fn data_statements(prefixes: &NamePrefixes) -> Vec<Statement> {
-    vec![
-        // The whole account's catalog: imported datasets bring databases Sluice did not name,
-        // and Lake Formation, not IAM, decides who sees the tables.
-        Statement::allow([
-            "glue:GetDatabase",
-            "glue:GetDatabases",
-            "glue:CreateDatabase",
-            "glue:UpdateDatabase",
-            "glue:DeleteDatabase",
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:CreateTable",
-            "glue:UpdateTable",
-            "glue:DeleteTable",
-            "glue:BatchDeleteTable",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchGetPartition",
-            "glue:GetResourcePolicy",
-            "glue:PutResourcePolicy",
-        ])
-        .sid("GlueCatalog")
-        .on([
-            arn("glue", "*", "catalog"),
-            arn("glue", "*", "database/*"),
-            arn("glue", "*", "table/*/*"),
-        ]),
-        // Lake Formation has no resource-level permissions.
-        Statement::allow([
-            "lakeformation:GetDataLakeSettings",
-            "lakeformation:PutDataLakeSettings",
-            "lakeformation:GrantPermissions",
-            "lakeformation:RevokePermissions",
-            "lakeformation:BatchGrantPermissions",
-            "lakeformation:BatchRevokePermissions",
-            "lakeformation:ListPermissions",
-            "lakeformation:RegisterResource",
-            "lakeformation:DeregisterResource",
-            "lakeformation:DescribeResource",
-            "lakeformation:ListResources",
-            "lakeformation:GetDataAccess",
-        ])
-        .sid("LakeFormation")
-        .on(["*"]),
-        // Registering a bucket with Lake Formation's service-linked role creates that role once.
-        Statement::allow(["iam:CreateServiceLinkedRole"])
-            .sid("LakeFormationServiceRole")
-            .on([arn("iam", "", "role/aws-service-role/lakeformation.amazonaws.com/*")])
-            .when("StringEquals", "iam:AWSServiceName", "lakeformation.amazonaws.com"),
-        // Cross-account grants become RAM shares, made and accepted with the caller's rights;
-        // their ARNs are only known afterwards.
-        Statement::allow([
-            "ram:CreateResourceShare",
-            "ram:UpdateResourceShare",
-            "ram:DeleteResourceShare",
-            "ram:AssociateResourceShare",
-            "ram:DisassociateResourceShare",
-            "ram:GetResourceShares",
-            "ram:GetResourceShareAssociations",
-            "ram:GetResourceShareInvitations",
-            "ram:AcceptResourceShareInvitation",
-            "ram:ListResources",
-        ])
-        .sid("LakeFormationShares")
-        .on(["*"]),
-        // Acting as a team's role (the team roles trust this account) lets Sluice check access
-        // from the consumer's side, e.g. that a share reached the team.
-        Statement::allow(["sts:AssumeRole"]).sid("ActAsTeamRoles").on([arn(
-            "iam",
-            "",
-            &format!("role/{}*", prefixes.role),
-        )]),
-    ]
+        .resource(PIVOT_ROLE_LOGICAL_ID, Resource::from(role))
+        .resource(DATA_POLICY_LOGICAL_ID, data)
+        .resource(BOUNDARY_LOGICAL_ID, boundary_policy(&scope))
+        .output(
+            PIVOT_ROLE_ARN_OUTPUT,
+            Output::new("The pivot role's ARN, for linking the account", Expr::arn_of(PIVOT_ROLE_LOGICAL_ID)),
+        )
+        .output(
+            BOUNDARY_ARN_OUTPUT,
+            Output::new(
+                "The permissions boundary of every role Sluice creates",
+                Expr::reference(BOUNDARY_LOGICAL_ID),
+            ),
+        );
+    template
 }
 
 #[cfg(test)]
 #[path = "pivot_role_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "pivot_policy_tests.rs"]
+mod policy_tests;

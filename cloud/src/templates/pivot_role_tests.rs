@@ -3,37 +3,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-
-fn params() -> PivotRoleParams {
-    PivotRoleParams {
-        trust_account_id: "111122223333".into(),
-        external_id: "ext-0123456789".into(),
-        role_name: "sluicePivotRole".into(),
-        resource_prefix: "sluice".into(),
-    }
-}
-
-fn rendered() -> Value {
-    serde_json::from_str(&pivot_role_template(&params()).to_json()).unwrap()
-}
-
-fn statements(role: &Value) -> Vec<&Value> {
-    role["Properties"]["Policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap())
-        .collect()
-}
-
-fn resources_text(statement: &Value) -> Vec<String> {
-    statement["Resource"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_str().map_or_else(|| r["Fn::Sub"].to_string(), str::to_owned))
-        .collect()
-}
+use crate::templates::policy_walk::{params, rendered_pivot as rendered};
 
 #[test]
 fn the_role_is_trusted_by_the_sluice_account_only_with_the_external_id() {
@@ -62,39 +32,25 @@ fn the_arn_is_an_output() {
 }
 
 #[test]
-fn iam_s3_and_cloudformation_reach_only_prefixed_names() {
+fn the_boundary_ships_with_the_role_named_after_it() {
     let template = rendered();
-    let role = &template["Resources"][PIVOT_ROLE_LOGICAL_ID];
-    for statement in statements(role) {
-        let actions: Vec<&str> =
-            statement["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-        assert!(actions.iter().all(|a| !a.ends_with(":*")), "no service-wide wildcard: {actions:?}");
-        let scoped = actions.iter().any(|a| {
-            ["iam:", "s3:", "cloudformation:"].iter().any(|s| a.starts_with(s))
-                && ![
-                    "s3:ListAllMyBuckets",
-                    "cloudformation:ValidateTemplate",
-                    "cloudformation:GetTemplateSummary",
-                ]
-                .contains(a)
-        });
-        if !scoped {
-            continue;
-        }
-        for resource in resources_text(statement) {
-            let own_role = resource.ends_with(":role/sluicePivotRole\"");
-            let service_role = resource.contains("aws-service-role/lakeformation.amazonaws.com/");
-            assert!(
-                resource.contains(":role/sluice*")
-                    || resource.contains(":policy/sluice*")
-                    || resource.contains(":::sluice*")
-                    || resource.contains(":stack/sluice*/*")
-                    || own_role
-                    || service_role,
-                "{resource} in {statement}"
-            );
-        }
+    let boundary = &template["Resources"][BOUNDARY_LOGICAL_ID];
+    assert_eq!(boundary["Type"], "AWS::IAM::ManagedPolicy");
+    assert_eq!(boundary["Properties"]["ManagedPolicyName"], "sluicePivotRole-boundary");
+    assert_eq!(template["Outputs"][BOUNDARY_ARN_OUTPUT]["Value"], json!({"Ref": BOUNDARY_LOGICAL_ID}));
+    // Attached to nothing: it caps roles as their boundary, never grants as their policy.
+    for key in ["Roles", "Users", "Groups"] {
+        assert!(boundary["Properties"].get(key).is_none(), "{key}: {boundary}");
     }
+    assert_eq!(
+        template["Resources"][PIVOT_ROLE_LOGICAL_ID]["Properties"]["ManagedPolicyArns"],
+        json!([{"Ref": DATA_POLICY_LOGICAL_ID}]),
+        "the pivot role's own managed policy only"
+    );
+    assert_eq!(
+        template["Resources"][DATA_POLICY_LOGICAL_ID]["Properties"]["ManagedPolicyName"],
+        "sluicePivotRole-data"
+    );
 }
 
 #[test]
@@ -103,19 +59,53 @@ fn a_mixed_case_prefix_scopes_buckets_in_lowercase() {
     let json = template.to_json();
     assert!(json.contains(":s3:::sluice*"), "{json}");
     assert!(json.contains(":role/Sluice*"), "{json}");
+    assert!(json.contains(":database/sluice*"), "{json}");
 }
 
 #[test]
-fn the_inline_policies_fit_iams_size_limit() {
-    // IAM allows 10,240 characters of inline policy per role, whitespace not counted.
+fn the_policies_fit_iams_size_limits() {
+    // IAM allows 10,240 characters of inline policy per role and 6,144 per managed policy,
+    // whitespace not counted. Counted before CloudFormation resolves `${AWS::Partition}` and
+    // `${AWS::AccountId}`, which only shortens them.
     let template = rendered();
-    let size: usize = template["Resources"][PIVOT_ROLE_LOGICAL_ID]["Properties"]["Policies"]
+    let size = |document: &Value| serde_json::to_string(document).unwrap().len();
+    let inline: usize = template["Resources"][PIVOT_ROLE_LOGICAL_ID]["Properties"]["Policies"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| serde_json::to_string(&p["PolicyDocument"]).unwrap().len())
+        .map(|p| size(&p["PolicyDocument"]))
         .sum();
-    assert!(size < 10_240, "{size} characters");
+    assert!(inline < 10_240, "inline: {inline} characters");
+    for id in [DATA_POLICY_LOGICAL_ID, BOUNDARY_LOGICAL_ID] {
+        let managed = size(&template["Resources"][id]["Properties"]["PolicyDocument"]);
+        assert!(managed < 6_144, "{id}: {managed} characters");
+    }
+}
+
+/// Every string of the template that holds `${`, outside an `Fn::Sub` (where CloudFormation
+/// would not substitute it).
+fn unsubstituted(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.contains("${") => found.push(s.clone()),
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key != "Fn::Sub" {
+                    unsubstituted(v, found);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| unsubstituted(v, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_standalone_templates_parameters_are_substituted_wherever_they_appear() {
+    let standalone: Value = serde_json::from_str(&standalone_pivot_role_template().to_json()).unwrap();
+    let mut found = vec![];
+    unsubstituted(&standalone["Resources"], &mut found);
+    unsubstituted(&standalone["Outputs"], &mut found);
+    assert!(found.is_empty(), "outside Fn::Sub: {found:?}");
 }
 
 /// `deploy/pivot-role.json`, the standalone template in the repository.
@@ -150,6 +140,11 @@ fn substitute(value: &mut Value, values: &[(&str, &str)]) {
                 for (name, v) in values {
                     *sub = sub.replace(&format!("${{{name}}}"), v);
                 }
+                // A `Fn::Sub` left without variables is the plain string.
+                if !sub.contains("${") {
+                    *value = json!(sub.clone());
+                    return;
+                }
             }
             map.values_mut().for_each(|v| substitute(v, values));
         }
@@ -171,15 +166,12 @@ fn the_standalone_template_with_values_grants_what_the_rendered_one_does() {
             ("ResourcePrefix", &p.resource_prefix),
         ],
     );
-    let mut standalone_role = standalone["Resources"][PIVOT_ROLE_LOGICAL_ID].clone();
-    let mut rendered_role = rendered()["Resources"][PIVOT_ROLE_LOGICAL_ID].clone();
-    for role in [&mut standalone_role, &mut rendered_role] {
-        role["Properties"].as_object_mut().unwrap().remove("Description");
+    let mut standalone_resources = standalone["Resources"].clone();
+    let mut rendered_resources = rendered()["Resources"].clone();
+    for resources in [&mut standalone_resources, &mut rendered_resources] {
+        resources[PIVOT_ROLE_LOGICAL_ID]["Properties"].as_object_mut().unwrap().remove("Description");
     }
-    // The role name is a plain string in one and a substituted `Fn::Sub` in the other.
-    assert_eq!(standalone_role["Properties"]["RoleName"], json!({"Fn::Sub": "sluicePivotRole"}));
-    standalone_role["Properties"]["RoleName"] = json!("sluicePivotRole");
-    assert_eq!(standalone_role, rendered_role);
+    assert_eq!(standalone_resources, rendered_resources);
 
     let parameters = standalone["Parameters"].as_object().unwrap();
     let names: Vec<&str> = parameters.keys().map(String::as_str).collect();

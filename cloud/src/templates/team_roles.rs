@@ -12,12 +12,19 @@
 
 use crate::cfn::{Expr, InlinePolicy, PolicyDocument, Principal, Role, Statement};
 
-use super::{environment::TeamRole, names::team_folder};
+use super::{
+    boundary::{ATHENA_QUERY_ACTIONS, GLUE_READ_ACTIONS, S3_OBJECT_ACTIONS},
+    environment::TeamRole,
+    names::team_folder,
+};
 
 /// The environment resources a team role's policy refers to.
 pub(super) struct TeamContext<'a> {
     pub data_bucket_arn: Expr,
     pub key_arn: Expr,
+    /// The permissions boundary shipped with the pivot role, which every role Sluice creates
+    /// must carry (see [`boundary`](super::boundary)).
+    pub boundary_arn: Expr,
     pub label: &'a str,
     pub environment_uri: &'a str,
 }
@@ -39,10 +46,12 @@ pub(super) fn team_role(context: &TeamContext<'_>, team: &TeamRole) -> Role {
             statements.extend(grant());
         }
     }
-    let mut role = Role::new(team.role_name.as_str(), PolicyDocument::new([trust])).described(&format!(
-        "Sluice team {} in environment {} ({})",
-        team.group_uri, context.label, context.environment_uri
-    ));
+    let mut role = Role::new(team.role_name.as_str(), PolicyDocument::new([trust]))
+        .described(&format!(
+            "Sluice team {} in environment {} ({})",
+            team.group_uri, context.label, context.environment_uri
+        ))
+        .bounded_by(context.boundary_arn.clone());
     role.policies = vec![InlinePolicy {
         policy_name: "sluice-team".into(),
         policy_document: PolicyDocument::new(statements),
@@ -58,31 +67,12 @@ fn base_statements(context: &TeamContext<'_>, folder: &str) -> Vec<Statement> {
             .on([context.data_bucket_arn.clone()])
             .when_any("StringLike", "s3:prefix", [folder.to_owned(), format!("{folder}*")]),
         Statement::allow(["s3:GetBucketLocation"]).sid("LocateBucket").on([context.data_bucket_arn.clone()]),
-        Statement::allow([
-            "s3:GetObject",
-            "s3:GetObjectVersion",
-            "s3:PutObject",
-            "s3:DeleteObject",
-            "s3:AbortMultipartUpload",
-            "s3:ListMultipartUploadParts",
-        ])
-        .sid("TeamFolderReadWrite")
-        .on([objects]),
+        Statement::allow(S3_OBJECT_ACTIONS).sid("TeamFolderReadWrite").on([objects]),
         // SSE-KMS objects need the key to be read and written.
         Statement::allow(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"])
             .sid("EnvironmentKey")
             .on([context.key_arn.clone()]),
-        Statement::allow([
-            "glue:GetDatabase",
-            "glue:GetDatabases",
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchGetPartition",
-        ])
-        .sid("ReadCatalog")
-        .on([
+        Statement::allow(GLUE_READ_ACTIONS).sid("ReadCatalog").on([
             Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", "catalog"),
             Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", "database/*"),
             Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", "table/*/*"),
@@ -97,16 +87,10 @@ fn base_statements(context: &TeamContext<'_>, folder: &str) -> Vec<Statement> {
 /// Results go to the team's folder (the caller names the output location per query), which
 /// the base statements already cover.
 fn athena() -> Vec<Statement> {
-    vec![
-        Statement::allow([
-            "athena:StartQueryExecution",
-            "athena:StopQueryExecution",
-            "athena:GetQueryExecution",
-            "athena:GetQueryResults",
-            "athena:ListQueryExecutions",
-            "athena:GetWorkGroup",
-        ])
-        .sid("AthenaQueries")
-        .on([Expr::arn("athena", "${AWS::Region}", "${AWS::AccountId}", "workgroup/primary")]),
-    ]
+    vec![Statement::allow(ATHENA_QUERY_ACTIONS).sid("AthenaQueries").on([Expr::arn(
+        "athena",
+        "${AWS::Region}",
+        "${AWS::AccountId}",
+        "workgroup/primary",
+    )])]
 }

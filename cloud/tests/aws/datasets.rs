@@ -8,11 +8,16 @@ use sluice_cloud::{
     CatalogError, DatasetStackSpec, GlueCatalog, GlueColumn, LakeFormation, StackDeployer, Storage,
     StorageError, dataset_template, emulator_sdk_config,
     lake::bucket_arn,
-    sdk::{glue, s3},
+    sdk::{glue, iam, s3},
     templates::{dataset, names::ResourceName},
 };
 
-use crate::{accounts::TARGET_ACCOUNT, fake_aws::FakeAws, stacks::pivot_session, unique, unique_uri};
+use crate::{
+    accounts::TARGET_ACCOUNT,
+    fake_aws::FakeAws,
+    stacks::{boundary_of, pivot_session},
+    unique, unique_uri,
+};
 
 const PREFIX: &str = "sluice";
 
@@ -74,6 +79,11 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
     assert_eq!(outputs[dataset::KEY_ALIAS_OUTPUT], spec.key_alias());
     let role_arn = &outputs[dataset::ADMIN_ROLE_ARN_OUTPUT];
     assert_eq!(role_arn, &format!("arn:aws:iam::{TARGET_ACCOUNT}:role/{}", spec.admin_role_name));
+    assert_eq!(
+        boundary_of(&iam::Client::new(&session), &spec.admin_role_name).await,
+        Some(format!("arn:aws:iam::{TARGET_ACCOUNT}:policy/{}-boundary", pivot.role_name)),
+        "the admin role is capped by the pivot role's boundary"
+    );
 
     // The bucket and the key exist in the target account, as an import would check them.
     let storage = Storage::new(&session);

@@ -8,16 +8,17 @@ use std::{
 };
 
 use sluice_cloud::{
-    EnvironmentStackSpec, StackDeployer, TeamRole, assume_pivot, environment_template,
+    EnvironmentStackSpec, PivotRoleParams, StackDeployer, TeamRole, assume_pivot, environment_template,
+    pivot_role_template,
     sdk::{aws_config::SdkConfig, iam, lakeformation},
     team_role_output_key,
-    templates::{environment, names::ResourceName},
+    templates::{environment, names::ResourceName, pivot_role::BOUNDARY_ARN_OUTPUT},
 };
 use sluice_core::environments::PivotRole;
 
 use crate::{
     accounts::{TARGET_ACCOUNT, access_key, account_config},
-    config, moto_url, unique_uri,
+    config, moto_url, unique, unique_uri,
 };
 
 const PREFIX: &str = "sluice";
@@ -59,6 +60,12 @@ async fn s3_get(session: &SdkConfig, path_and_query: &str) -> (u16, String) {
         .await
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The ARN of the role's permissions boundary, as IAM answers it.
+pub async fn boundary_of(iam: &iam::Client, name: &str) -> Option<String> {
+    let role = iam.get_role().role_name(name).send().await.unwrap().role.unwrap();
+    role.permissions_boundary.and_then(|b| b.permissions_boundary_arn)
 }
 
 async fn role_exists(iam: &iam::Client, name: &str) -> bool {
@@ -137,6 +144,10 @@ async fn an_environment_stack_is_created_updated_with_a_team_and_deleted() {
     );
     let iam = iam::Client::new(&session);
     assert!(role_exists(&iam, &spec.teams[0].role_name).await);
+    assert_eq!(
+        boundary_of(&iam, &spec.teams[0].role_name).await.as_deref(),
+        Some(format!("arn:aws:iam::{TARGET_ACCOUNT}:policy/sluicePivotRole-boundary").as_str())
+    );
 
     // Update: a third team gets its role.
     spec.teams.push(team("Analysts", &uri));
@@ -158,6 +169,64 @@ async fn an_environment_stack_is_created_updated_with_a_team_and_deleted() {
 
     let again = deployer.delete(&stack).await.unwrap();
     assert_eq!(again.status, "DELETE_COMPLETE", "deleting a deleted stack is done: {again:?}");
+}
+
+#[tokio::test]
+async fn an_environment_deployed_through_a_deployed_pivot_role_puts_its_boundary_on_every_team_role() {
+    // The account owner deploys the pivot-role template: the role and its boundary.
+    let role_name = unique("pivot");
+    let owner = StackDeployer::new(&account_config(TARGET_ACCOUNT).await)
+        .with_poll_interval(Duration::from_millis(50));
+    let pivot_stack = ResourceName::new(PREFIX, "pivot", &unique_uri()).stack();
+    let template = pivot_role_template(&PivotRoleParams {
+        trust_account_id: "123456789012".into(),
+        external_id: "ext".into(),
+        role_name: role_name.clone(),
+        resource_prefix: PREFIX.into(),
+    });
+    let onboarded = owner.deploy(&pivot_stack, &template, &BTreeMap::new(), |_| {}).await.unwrap();
+    assert_eq!(onboarded.status, "CREATE_COMPLETE", "{onboarded:?}");
+    let boundary_arn = onboarded.outputs[BOUNDARY_ARN_OUTPUT].clone();
+    assert_eq!(boundary_arn, format!("arn:aws:iam::{TARGET_ACCOUNT}:policy/{role_name}-boundary"));
+    let owner_iam = iam::Client::new(&account_config(TARGET_ACCOUNT).await);
+    let policy = owner_iam.get_policy().policy_arn(&boundary_arn).send().await.unwrap().policy.unwrap();
+    assert_eq!(policy.attachment_count, Some(0), "a boundary, attached to nothing as a policy");
+
+    // Sluice deploys an environment through that role; its team roles carry that boundary.
+    let pivot = PivotRole {
+        account_id: TARGET_ACCOUNT.into(),
+        region: "us-east-1".into(),
+        role_name: role_name.clone(),
+        external_id: "ext".into(),
+    };
+    let session = assume_pivot(&config().await, &pivot).await.unwrap();
+    let uri = unique_uri();
+    let spec = EnvironmentStackSpec {
+        environment_uri: uri.clone(),
+        label: "Bounded".into(),
+        resource_prefix: PREFIX.into(),
+        account_id: TARGET_ACCOUNT.into(),
+        region: pivot.region.clone(),
+        pivot_role_arn: pivot.arn(),
+        teams: vec![team("DataTeam", &uri), team("Readers", &uri)],
+    };
+    let deployer = StackDeployer::new(&session).with_poll_interval(Duration::from_millis(50));
+    let stack = ResourceName::new(PREFIX, &spec.label, &uri).stack();
+    let created =
+        deployer.deploy(&stack, &environment_template(&spec), &BTreeMap::new(), |_| {}).await.unwrap();
+    assert_eq!(created.status, "CREATE_COMPLETE", "{created:?}");
+    let iam = iam::Client::new(&session);
+    for team in &spec.teams {
+        assert_eq!(
+            boundary_of(&iam, &team.role_name).await,
+            Some(boundary_arn.clone()),
+            "{}",
+            team.role_name
+        );
+    }
+
+    assert_eq!(deployer.delete(&stack).await.unwrap().status, "DELETE_COMPLETE");
+    assert_eq!(owner.delete(&pivot_stack).await.unwrap().status, "DELETE_COMPLETE");
 }
 
 #[tokio::test]
