@@ -44,7 +44,7 @@ enum Command {
     Migrate,
     /// Print a token from the local dev issuer, for `Authorization: Bearer …`.
     DevToken {
-        /// User name (also the e-mail claim).
+        /// User name (the `cognito:username` claim).
         #[arg(long)]
         user: String,
         /// A team (IdP group); repeat for several.
