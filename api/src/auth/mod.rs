@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 pub use dev_issuer::DevIssuer;
 pub use iam::{IamAuthError, IamSettings, IamVerifier};
-pub use settings::{COGNITO_GROUPS_CLAIM, FederatedGroups, IssuerSettings, UsernameClaim};
+pub use settings::{FederatedGroups, IssuerSettings, UsernameClaim};
 pub use verifier::Verifier;
 
 /// Which kind of Cognito token an issuer's settings accept. Cognito signs both with the same

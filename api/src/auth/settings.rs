@@ -9,8 +9,6 @@
 //! deployment proves otherwise; `cognito:username`, `sub`, `cognito:groups` and `identities`
 //! are Cognito's.
 
-use std::fmt;
-
 use sluice_core::env::{Env, EnvError};
 
 use super::TokenUse;
@@ -56,7 +54,7 @@ impl IssuerSettings {
     }
 }
 
-pub const COGNITO_GROUPS_CLAIM: &str = "cognito:groups";
+const COGNITO_GROUPS_CLAIM: &str = "cognito:groups";
 
 /// Which claim names the user. The name keys owners, creators and activity rows, so it must be
 /// one the user cannot choose.
@@ -83,16 +81,6 @@ impl UsernameClaim {
             None | Some("" | "cognito:username") => UsernameClaim::Cognito,
             Some("email") => UsernameClaim::VerifiedEmail,
             Some(other) => UsernameClaim::Claim(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for UsernameClaim {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            UsernameClaim::Cognito => f.write_str("cognito:username"),
-            UsernameClaim::VerifiedEmail => f.write_str("email"),
-            UsernameClaim::Claim(name) => f.write_str(name),
         }
     }
 }
