@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{auth::TokenUse, web::SignIn};
+use crate::{auth::IssuerSettings, web::SignIn};
 
 pub use sluice_core::env::EnvError as ConfigError;
 use sluice_core::{
@@ -33,8 +33,9 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `SLUICE_PUBLIC_URL`: how clients reach this server; the dev issuer's `iss`.
     pub public_url: String,
-    /// The OIDC issuer (Cognito user pool) whose tokens are accepted, if any.
-    pub oidc: Option<OidcConfig>,
+    /// The OIDC issuer (Cognito user pool) whose tokens are accepted, if any: `SLUICE_AUTH_*`,
+    /// read by [`IssuerSettings::from_env`].
+    pub oidc: Option<IssuerSettings>,
     /// `SLUICE_DEV_ISSUER`: accept tokens from the built-in dev issuer (`sluice dev-token`).
     /// Default on when no `SLUICE_AUTH_ISSUER` is set.
     pub dev_issuer: bool,
@@ -88,20 +89,6 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone)]
-pub struct OidcConfig {
-    /// `SLUICE_AUTH_ISSUER`: the exact `iss`, e.g. `https://cognito-idp.<region>.amazonaws.com/<poolId>`.
-    pub issuer: String,
-    /// `SLUICE_AUTH_JWKS_URL`: default `<issuer>/.well-known/jwks.json`.
-    pub jwks_url: String,
-    /// `SLUICE_AUTH_CLIENT_ID`: the app client id tokens must be issued to.
-    pub client_id: String,
-    /// `SLUICE_AUTH_TOKEN_USE`: `id` (data.all's web UI sends ID tokens) or `access`.
-    pub token_use: TokenUse,
-    /// `SLUICE_AUTH_GROUPS_CLAIM`: the claim listing the user's groups.
-    pub groups_claim: String,
-}
-
-#[derive(Debug, Clone)]
 pub struct IamConfig {
     /// `SLUICE_IAM_STS_ENDPOINT`: where IAM-signed requests are sent, and the only host clients
     /// may sign for. Default: `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else
@@ -141,26 +128,7 @@ impl Config {
             });
         }
 
-        let oidc = match get("SLUICE_AUTH_ISSUER") {
-            None => None,
-            Some(issuer) => {
-                let issuer = issuer.trim_end_matches('/').to_owned();
-                let client_id = get("SLUICE_AUTH_CLIENT_ID").ok_or(ConfigError {
-                    var: "SLUICE_AUTH_CLIENT_ID",
-                    message:
-                        "is required when SLUICE_AUTH_ISSUER is set: the app client id tokens are issued to"
-                            .into(),
-                })?;
-                Some(OidcConfig {
-                    jwks_url: get("SLUICE_AUTH_JWKS_URL")
-                        .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json")),
-                    issuer,
-                    client_id,
-                    token_use: env.parse("SLUICE_AUTH_TOKEN_USE", "id", "id or access")?,
-                    groups_claim: get("SLUICE_AUTH_GROUPS_CLAIM").unwrap_or_else(|| "cognito:groups".into()),
-                })
-            }
-        };
+        let oidc = IssuerSettings::from_env(env)?;
         let dev_issuer = env.bool("SLUICE_DEV_ISSUER", oidc.is_none())?;
         if oidc.is_none() && !dev_issuer {
             return Err(ConfigError {
@@ -278,7 +246,7 @@ fn iam(env: &Env, public_url: &str) -> Result<Option<IamConfig>, ConfigError> {
     Ok(Some(IamConfig { sts_endpoint: url.to_string(), region, server_id }))
 }
 
-fn sign_in(env: &Env, oidc: Option<&OidcConfig>) -> Result<SignIn, ConfigError> {
+fn sign_in(env: &Env, oidc: Option<&IssuerSettings>) -> Result<SignIn, ConfigError> {
     let domain = env.get("SLUICE_UI_COGNITO_DOMAIN");
     let endpoint = env.get("SLUICE_UI_COGNITO_ENDPOINT");
     if domain.is_none() && endpoint.is_none() {
@@ -409,7 +377,7 @@ mod tests {
             .expect("valid");
         let oidc = c.oidc.expect("oidc");
         assert_eq!(oidc.jwks_url, "https://idp/.well-known/jwks.json");
-        assert_eq!(oidc.token_use, TokenUse::Id);
+        assert_eq!(oidc.token_use, crate::auth::TokenUse::Id);
         assert!(!c.dev_issuer);
         assert!(
             !config(&[("SLUICE_DATABASE_URL", "postgres://db/x"), ("SLUICE_DEV_ISSUER", "true")])

@@ -44,7 +44,7 @@ enum Command {
     Migrate,
     /// Print a token from the local dev issuer, for `Authorization: Bearer …`.
     DevToken {
-        /// User name (also the e-mail claim).
+        /// User name (the `cognito:username` claim).
         #[arg(long)]
         user: String,
         /// A team (IdP group); repeat for several.
@@ -130,13 +130,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
     let mut issuers = Vec::new();
     if let Some(oidc) = &config.oidc {
-        issuers.push(sluice_api::auth::IssuerSettings {
-            issuer: oidc.issuer.clone(),
-            jwks_url: oidc.jwks_url.clone(),
-            client_id: oidc.client_id.clone(),
-            token_use: oidc.token_use,
-            groups_claim: oidc.groups_claim.clone(),
-        });
+        issuers.push(oidc.clone());
     }
     let dev_issuer = if config.dev_issuer {
         let dev = DevIssuer::load_or_create(&config.dev_key_path(), config.public_url.clone())?;

@@ -13,6 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SluiceConfig } from './config';
+import { apiAuthEnvironment } from './identity';
 import { acknowledge, nagArn, wildcard } from './nag';
 import { CATALOG_INDEX_PREFIX, taskRoleName } from './search';
 
@@ -106,6 +107,7 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
     SLUICE_AUTH_ISSUER: inputs.issuer,
     SLUICE_AUTH_CLIENT_ID: inputs.webClientId,
     SLUICE_AUTH_TOKEN_USE: 'id',
+    ...apiAuthEnvironment(config.identity),
     SLUICE_ADMIN_GROUP: config.identity.adminGroup,
   };
   // Credentials reach the container as ECS secrets (resolved by the agent at start, never in

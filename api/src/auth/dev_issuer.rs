@@ -85,7 +85,8 @@ impl DevIssuer {
     }
 
     /// A Cognito-shaped ID token: iss, sub, aud=CLIENT_ID, token_use="id", cognito:username,
-    /// email (= username), cognito:groups, iat, nbf, exp = now+ttl.
+    /// cognito:groups, iat, nbf, exp = now+ttl. No `email`: the user is named by
+    /// `cognito:username`, as with Cognito itself.
     pub fn mint(&self, username: &str, groups: &[String], ttl: Duration) -> anyhow::Result<String> {
         let now =
             SystemTime::now().duration_since(UNIX_EPOCH).context("system clock is before 1970")?.as_secs();
@@ -95,7 +96,6 @@ impl DevIssuer {
             "aud": Self::CLIENT_ID,
             "token_use": "id",
             "cognito:username": username,
-            "email": username,
             "cognito:groups": groups,
             "iat": now,
             "auth_time": now,
@@ -109,13 +109,7 @@ impl DevIssuer {
 
     /// Settings the Verifier uses for this issuer.
     pub fn settings(&self, jwks_url: String) -> IssuerSettings {
-        IssuerSettings {
-            issuer: self.issuer.clone(),
-            jwks_url,
-            client_id: Self::CLIENT_ID.to_owned(),
-            token_use: TokenUse::Id,
-            groups_claim: "cognito:groups".to_owned(),
-        }
+        IssuerSettings::new(self.issuer.clone(), jwks_url, Self::CLIENT_ID.to_owned(), TokenUse::Id)
     }
 }
 

@@ -1,9 +1,12 @@
 //! Bearer-token authentication: turns a Cognito (or other OIDC) JWT into an [`Actor`].
 //!
 //! DESIGN.md §3: RS256 only, keys from the issuer's JWKS cached by `kid`, `iss`/`exp`/`nbf`,
-//! `token_use` and `aud`/`client_id` checked, groups from the configured claim plus
-//! `custom:saml.groups`. The dev issuer mints Cognito-shaped tokens for local use so the same
-//! verification path runs on a laptop as in the cloud.
+//! `token_use` and `aud`/`client_id` checked. Only claims a user cannot write name the user and
+//! grant groups (see `settings.rs`): `cognito:username` (or a configured claim, an e-mail only
+//! when verified), the configured groups claim, and an identity provider's groups claim only
+//! when one is configured and the user signed in through that provider. The dev issuer mints
+//! Cognito-shaped tokens for local use so the same verification path runs on a laptop as in
+//! the cloud.
 //!
 //! [`Actor`]: sluice_core::Actor
 
@@ -12,6 +15,7 @@ mod dev_issuer;
 mod iam;
 mod iam_checks;
 mod jwks;
+mod settings;
 mod verified;
 mod verifier;
 
@@ -25,6 +29,7 @@ use std::str::FromStr;
 
 pub use dev_issuer::DevIssuer;
 pub use iam::{IamAuthError, IamSettings, IamVerifier};
+pub use settings::{FederatedGroups, IssuerSettings, UsernameClaim};
 pub use verifier::Verifier;
 
 /// Which kind of Cognito token an issuer's settings accept. Cognito signs both with the same
@@ -62,22 +67,6 @@ impl FromStr for TokenUse {
     }
 }
 
-/// One trusted issuer. Several may be configured (e.g. Cognito plus the dev issuer).
-#[derive(Debug, Clone)]
-pub struct IssuerSettings {
-    /// The exact expected `iss`. For Cognito: `https://cognito-idp.<region>.amazonaws.com/<poolId>`.
-    pub issuer: String,
-    /// Where the issuer publishes its keys. Separate from `issuer` because a local emulator
-    /// (moto) serves keys from its own URL while still writing the AWS issuer into tokens.
-    pub jwks_url: String,
-    /// Checked against `aud` for id tokens and against `client_id` for access tokens.
-    pub client_id: String,
-    /// The `token_use` claim must equal this.
-    pub token_use: TokenUse,
-    /// e.g. `cognito:groups`. Groups are also always read from `custom:saml.groups`.
-    pub groups_claim: String,
-}
-
 /// Why a token was refused. The display texts go to clients, so they name the rule that failed
 /// and never echo key material or token contents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,6 +100,10 @@ pub enum AuthError {
     InvalidClaim(String),
     #[error("token names no user")]
     MissingUsername,
+    /// The configured user name is the e-mail address, and this token does not say it was
+    /// verified: an unverified address is whatever the user typed, possibly someone else's.
+    #[error("token's e-mail address is not verified, so it cannot name the user")]
+    EmailNotVerified,
 }
 
 impl AuthError {

@@ -108,13 +108,7 @@ async fn serve_jwks(State(server): State<JwksServer>) -> Response {
 }
 
 pub(crate) fn settings(jwks_url: &str, token_use: TokenUse) -> IssuerSettings {
-    IssuerSettings {
-        issuer: ISSUER.to_owned(),
-        jwks_url: jwks_url.to_owned(),
-        client_id: CLIENT_ID.to_owned(),
-        token_use,
-        groups_claim: "cognito:groups".to_owned(),
-    }
+    IssuerSettings::new(ISSUER.to_owned(), jwks_url.to_owned(), CLIENT_ID.to_owned(), token_use)
 }
 
 pub(crate) fn now() -> i64 {
@@ -132,6 +126,7 @@ pub(crate) fn id_claims() -> Value {
         "token_use": "id",
         "cognito:username": "alice",
         "email": "alice@example.com",
+        "email_verified": true,
         "cognito:groups": ["TeamA"],
         "iat": now,
         "auth_time": now,

@@ -114,8 +114,8 @@ impl Verifier {
 
         claims::check_token_use(&claims, settings)?;
         claims::check_client(&claims, settings)?;
-        let username = claims::username(&claims)?;
-        let groups = claims::groups(&claims, &settings.groups_claim)?;
+        let username = claims::username(&claims, &settings.username_claim)?;
+        let groups = claims::groups(&claims, settings)?;
         let actor = Actor::authenticated(settings.issuer.clone(), username, groups, &self.inner.admin_group);
         if let Some(exp) = claims.get("exp").and_then(Value::as_u64) {
             self.inner.verified.put(token, &actor, exp, &kid, &issuer.keys);

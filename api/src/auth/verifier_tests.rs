@@ -12,7 +12,7 @@ use super::test_support::{
     ADMIN_GROUP, JwksServer, access_claims, id_claims, jwks_of, keys, now, raw_token, settings, sign,
     sign_with, with,
 };
-use super::{AuthError, IssuerSettings, TokenUse, Verifier};
+use super::{AuthError, FederatedGroups, IssuerSettings, TokenUse, UsernameClaim, Verifier};
 
 fn verifier(issuers: Vec<IssuerSettings>) -> Verifier {
     Verifier::new(issuers, ADMIN_GROUP.to_owned(), reqwest::Client::new())
@@ -34,7 +34,7 @@ async fn verify_id(claims: serde_json::Value) -> Result<sluice_core::Actor, Auth
 #[tokio::test]
 async fn a_cognito_id_token_is_accepted() {
     let actor = verify_id(id_claims()).await.expect("valid id token");
-    assert_eq!(actor.username(), "alice@example.com");
+    assert_eq!(actor.username(), "alice", "cognito:username, not the e-mail the user may rewrite");
     assert_eq!(actor.groups(), ["TeamA"]);
     assert!(!actor.is_admin());
 }
@@ -207,25 +207,64 @@ async fn garbage_and_wrong_segment_counts_are_rejected() {
     assert_eq!(server.hits(), 0);
 }
 
-#[tokio::test]
-async fn cognito_and_saml_groups_are_merged() {
-    for saml in
-        [json!("[TeamB, TeamC]"), json!("TeamB,TeamC"), json!(["TeamB", "TeamC"]), json!("TeamB, TeamC")]
-    {
-        let claims =
-            with(id_claims(), json!({"cognito:groups": ["TeamA", "TeamB"], "custom:saml.groups": saml}));
-        let actor = verify_id(claims).await.expect("valid token");
-        assert_eq!(actor.groups(), ["TeamA", "TeamB", "TeamC"], "saml groups {saml}");
-    }
+/// A verifier for a deployment whose IdP `CorpIdP` maps its groups into `custom:saml.groups`.
+async fn federated_setup() -> (JwksServer, Verifier) {
+    let server = JwksServer::start(jwks_of(&[&keys()[0]])).await;
+    let federated_groups =
+        FederatedGroups { claim: "custom:saml.groups".into(), providers: vec!["CorpIdP".into()] };
+    let settings =
+        IssuerSettings { federated_groups: Some(federated_groups), ..settings(&server.url, TokenUse::Id) };
+    (server, verifier(vec![settings]))
+}
+
+fn signed_in_through(provider: &str) -> serde_json::Value {
+    json!({"identities": [{"userId": "corp-7", "providerName": provider, "providerType": "SAML", "primary": "true"}]})
 }
 
 #[tokio::test]
-async fn saml_groups_alone_are_enough() {
-    let claims =
-        with(id_claims(), json!({"cognito:groups": null, "custom:saml.groups": "[DAAdministrators]"}));
-    let actor = verify_id(claims).await.expect("valid token");
+async fn a_saml_groups_claim_the_user_wrote_does_not_make_an_admin() {
+    // The attack: a user of the pool's own directory sets their `custom:saml.groups` attribute
+    // (UpdateUserAttributes) and signs in again.
+    let claims = with(id_claims(), json!({"custom:saml.groups": "DAAdministrators"}));
+    let actor = verify_id(claims.clone()).await.expect("valid token");
+    assert_eq!(
+        (actor.groups(), actor.is_admin()),
+        (&["TeamA".to_owned()][..], false),
+        "no IdP mapping"
+    );
+
+    let (_server, federated) = federated_setup().await;
+    let actor = federated.verify(&sign(&keys()[0], &claims)).await.expect("valid token");
+    assert_eq!(
+        (actor.groups(), actor.is_admin()),
+        (&["TeamA".to_owned()][..], false),
+        "not federated"
+    );
+    let through_other = with(claims, signed_in_through("SomeOtherIdP"));
+    let actor = federated.verify(&sign(&keys()[0], &through_other)).await.expect("valid token");
+    assert!(!actor.is_admin(), "signed in through a provider that is not mapped");
+}
+
+#[tokio::test]
+async fn saml_groups_of_a_user_who_signed_in_through_the_mapped_provider_are_merged() {
+    let (_server, verifier) = federated_setup().await;
+    for saml in
+        [json!("[TeamB, TeamC]"), json!("TeamB,TeamC"), json!(["TeamB", "TeamC"]), json!("TeamB, TeamC")]
+    {
+        let claims = with(
+            with(id_claims(), json!({"cognito:groups": ["TeamA", "TeamB"], "custom:saml.groups": saml})),
+            signed_in_through("CorpIdP"),
+        );
+        let actor = verifier.verify(&sign(&keys()[0], &claims)).await.expect("valid token");
+        assert_eq!(actor.groups(), ["TeamA", "TeamB", "TeamC"], "saml groups {saml}");
+    }
+    let idp_admin = with(
+        with(id_claims(), json!({"cognito:groups": null, "custom:saml.groups": "[DAAdministrators]"})),
+        signed_in_through("CorpIdP"),
+    );
+    let actor = verifier.verify(&sign(&keys()[0], &idp_admin)).await.expect("valid token");
     assert_eq!(actor.groups(), [ADMIN_GROUP]);
-    assert!(actor.is_admin());
+    assert!(actor.is_admin(), "the IdP's own groups still count");
 }
 
 #[tokio::test]
@@ -250,16 +289,32 @@ async fn the_admin_flag_follows_the_configured_admin_group() {
 }
 
 #[tokio::test]
-async fn the_username_falls_back_to_cognito_username_then_sub() {
-    let no_email = with(id_claims(), json!({"email": null}));
-    assert_eq!(verify_id(no_email.clone()).await.expect("valid").username(), "alice");
-    let only_sub = with(no_email, json!({"cognito:username": null}));
+async fn the_username_falls_back_to_cognito_username_then_sub_and_never_to_email() {
+    let only_sub = with(id_claims(), json!({"cognito:username": null}));
     assert_eq!(
         verify_id(only_sub.clone()).await.expect("valid").username(),
         "0b6c1b8e-0000-4000-8000-000000000001"
     );
     let nobody = with(only_sub, json!({"sub": null}));
-    assert_eq!(verify_id(nobody).await, Err(AuthError::MissingUsername));
+    assert_eq!(verify_id(nobody).await, Err(AuthError::MissingUsername), "the e-mail is left unused");
+}
+
+#[tokio::test]
+async fn an_email_username_must_be_verified() {
+    let server = JwksServer::start(jwks_of(&[&keys()[0]])).await;
+    let settings = IssuerSettings {
+        username_claim: UsernameClaim::VerifiedEmail,
+        ..settings(&server.url, TokenUse::Id)
+    };
+    let verifier = verifier(vec![settings]);
+    let actor = verifier.verify(&sign(&keys()[0], &id_claims())).await.expect("verified e-mail");
+    assert_eq!(actor.username(), "alice@example.com");
+    for unverified in [json!({"email_verified": false}), json!({"email_verified": null})] {
+        let claims = with(with(id_claims(), json!({"email": "bob@example.com"})), unverified);
+        let err = verifier.verify(&sign(&keys()[0], &claims)).await.expect_err("an unverified e-mail");
+        assert_eq!(err, AuthError::EmailNotVerified);
+        assert_eq!(err.to_string(), "token's e-mail address is not verified, so it cannot name the user");
+    }
 }
 
 #[tokio::test]

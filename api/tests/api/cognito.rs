@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use sluice_api::auth::{AuthError, IssuerSettings, TokenUse, Verifier};
+use sluice_api::auth::{AuthError, FederatedGroups, IssuerSettings, TokenUse, UsernameClaim, Verifier};
 
 pub struct LocalCognito {
     pub base_url: String,
@@ -25,21 +25,34 @@ pub struct LocalCognito {
 impl LocalCognito {
     /// A new pool with a unique name and an app client allowing USER_PASSWORD_AUTH and refresh.
     pub async fn setup(base_url: &str, region: &str) -> LocalCognito {
+        Self::setup_with(base_url, region, json!({}), json!({})).await
+    }
+
+    /// As [`Self::setup`], with more fields for CreateUserPool and CreateUserPoolClient.
+    pub async fn setup_with(base_url: &str, region: &str, pool: Value, client: Value) -> LocalCognito {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        let pool = call(&base_url, region, "CreateUserPool", json!({"PoolName": unique_name("sluice-test")}))
-            .await
-            .expect("CreateUserPool");
+        let pool = call(
+            &base_url,
+            region,
+            "CreateUserPool",
+            merged(json!({"PoolName": unique_name("sluice-test")}), pool),
+        )
+        .await
+        .expect("CreateUserPool");
         let pool_id = str_at(&pool, "/UserPool/Id");
         let client = call(
             &base_url,
             region,
             "CreateUserPoolClient",
-            json!({
-                "UserPoolId": pool_id,
-                "ClientName": "sluice-test",
-                "GenerateSecret": false,
-                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            }),
+            merged(
+                json!({
+                    "UserPoolId": pool_id,
+                    "ClientName": "sluice-test",
+                    "GenerateSecret": false,
+                    "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                }),
+                client,
+            ),
         )
         .await
         .expect("CreateUserPoolClient");
@@ -117,13 +130,15 @@ impl LocalCognito {
 
     /// Verifier settings for this pool's tokens of one kind.
     pub fn settings(&self, token_use: TokenUse) -> IssuerSettings {
-        IssuerSettings {
-            issuer: self.issuer(),
-            jwks_url: self.jwks_url(),
-            client_id: self.client_id.clone(),
-            token_use,
-            groups_claim: "cognito:groups".to_owned(),
-        }
+        IssuerSettings::new(self.issuer(), self.jwks_url(), self.client_id.clone(), token_use)
+    }
+
+    /// UpdateUserAttributes with the user's own access token: what any signed-in user may try.
+    pub async fn update_own_attributes(&self, access_token: &str, attributes: &[(&str, &str)]) {
+        let attributes: Vec<Value> =
+            attributes.iter().map(|(name, value)| json!({"Name": name, "Value": value})).collect();
+        self.op("UpdateUserAttributes", json!({"AccessToken": access_token, "UserAttributes": attributes}))
+            .await;
     }
 
     async fn op(&self, operation: &str, body: Value) -> Value {
@@ -161,6 +176,13 @@ async fn call(base_url: &str, region: &str, operation: &str, body: Value) -> Res
     serde_json::from_str(&text).map_err(|e| format!("not JSON ({e}): {text}"))
 }
 
+fn merged(mut base: Value, more: Value) -> Value {
+    if let (Some(base), Value::Object(more)) = (base.as_object_mut(), more) {
+        base.extend(more);
+    }
+    base
+}
+
 fn str_at(value: &Value, pointer: &str) -> String {
     value
         .pointer(pointer)
@@ -191,7 +213,7 @@ async fn moto_cognito_tokens_verify_through_the_verifier() {
         .verify(&cognito.id_token("alice", "Passw0rd!").await)
         .await
         .expect("moto id token verifies");
-    assert_eq!(alice.username(), "alice", "falls back to cognito:username: moto sends no email");
+    assert_eq!(alice.username(), "alice", "cognito:username names the user");
     assert_eq!(alice.groups(), ["DAAdministrators", "TeamA"]);
     assert!(alice.is_admin());
 
@@ -213,4 +235,64 @@ async fn moto_cognito_tokens_verify_through_the_verifier() {
     other.create_user("mallory", "Passw0rd!", &["DAAdministrators"]).await;
     let foreign = other.id_token("mallory", "Passw0rd!").await;
     assert_eq!(id_verifier.verify(&foreign).await, Err(AuthError::UnknownIssuer));
+}
+
+/// Issue 23, hole 3, replayed against moto (which, like a Cognito app client without
+/// WriteAttributes, lets a user write any of their attributes): a user sets their own
+/// `custom:saml.groups` to the admin group and their `email` to someone else's address, signs
+/// in again, and presents the new id token. The claims really are in the token; the verifier
+/// gives them nothing.
+#[tokio::test]
+async fn a_user_who_rewrites_their_own_attributes_gains_no_group_and_no_other_name() {
+    let moto = std::env::var("SLUICE_TEST_MOTO_URL")
+        .expect("start moto (make test does) and set SLUICE_TEST_MOTO_URL");
+    let schema = json!({"Schema": [{"Name": "saml.groups", "AttributeDataType": "String", "Mutable": true}]});
+    let client = json!({"ReadAttributes": ["email", "email_verified", "custom:saml.groups"]});
+    let cognito = LocalCognito::setup_with(&moto, "eu-west-1", schema, client).await;
+    cognito.create_user("mallory", "Passw0rd!", &["TeamM"]).await;
+    let access = cognito.access_token("mallory", "Passw0rd!").await;
+    cognito
+        .update_own_attributes(
+            &access,
+            &[("custom:saml.groups", "DAAdministrators"), ("email", "alice@example.com")],
+        )
+        .await;
+    let token = cognito.id_token("mallory", "Passw0rd!").await;
+    let claims = payload(&token);
+    assert_eq!(
+        (claims["custom:saml.groups"].as_str(), claims["email"].as_str()),
+        (Some("DAAdministrators"), Some("alice@example.com")),
+        "the attack is in the token: {claims}"
+    );
+    let admin_group = "DAAdministrators".to_owned();
+    let verify = |settings: IssuerSettings| {
+        let verifier = Verifier::new(vec![settings], admin_group.clone(), reqwest::Client::new());
+        let token = token.clone();
+        async move { verifier.verify(&token).await }
+    };
+
+    let actor = verify(cognito.settings(TokenUse::Id)).await.expect("a valid token");
+    assert_eq!(
+        (actor.username(), actor.groups(), actor.is_admin()),
+        ("mallory", &["TeamM".to_owned()][..], false),
+        "no identity-provider mapping configured"
+    );
+
+    let federated_groups =
+        FederatedGroups { claim: "custom:saml.groups".into(), providers: vec!["CorpIdP".into()] };
+    let federated =
+        IssuerSettings { federated_groups: Some(federated_groups), ..cognito.settings(TokenUse::Id) };
+    let actor = verify(federated).await.expect("a valid token");
+    assert!(!actor.is_admin(), "a mapping is configured, but mallory did not sign in through CorpIdP");
+
+    let by_email =
+        IssuerSettings { username_claim: UsernameClaim::VerifiedEmail, ..cognito.settings(TokenUse::Id) };
+    assert_eq!(verify(by_email).await, Err(AuthError::EmailNotVerified));
+}
+
+fn payload(token: &str) -> Value {
+    use base64::Engine as _;
+    let part = token.split('.').nth(1).expect("a JWT has a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("a JSON payload")
 }
