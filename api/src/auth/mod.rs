@@ -24,7 +24,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use dev_issuer::DevIssuer;
-pub use iam::{IamAuthError, IamSettings, IamVerifier};
+pub use iam::{FailureLimit, IamAuthError, IamSettings, IamVerifier};
 pub use verifier::Verifier;
 
 /// Which kind of Cognito token an issuer's settings accept. Cognito signs both with the same
