@@ -26,7 +26,7 @@ pub use shape::SchemaShape;
 use shape::{PAGE_ITEMS, PAGE_SIZE, Paging};
 use sluice_core::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
-use super::limits::{Limit, LimitExceeded, Limits};
+use super::limits::{Limit, LimitExceeded, Limits, request_error};
 
 /// What the walk found of a document within the limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +50,10 @@ impl Refusal {
     pub fn to_server_error(&self) -> ServerError {
         match self {
             Refusal::Limit(limit) => limit.to_server_error(),
-            other => async_graphql::Error::new(other.to_string())
-                .extend_with(|_, ext| ext.set("code", "GRAPHQL_VALIDATION_FAILED"))
-                .into_server_error(Default::default()),
+            other => request_error(
+                async_graphql::Error::new(other.to_string())
+                    .extend_with(|_, ext| ext.set("code", "GRAPHQL_VALIDATION_FAILED")),
+            ),
         }
     }
 }

@@ -109,15 +109,18 @@ impl LimitExceeded {
     /// `LIMIT_EXCEEDED`, with the setting, the limit and the value seen as extensions.
     pub fn to_server_error(&self) -> ServerError {
         let (limit, max, seen) = (self.limit.setting(), self.max, self.seen);
-        async_graphql::Error::new(self.to_string())
-            .extend_with(|_, ext| {
-                ext.set("code", "LIMIT_EXCEEDED");
-                ext.set("limit", limit);
-                ext.set("max", max);
-                ext.set("seen", seen);
-            })
-            .into_server_error(Default::default())
+        request_error(async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+            ext.set("code", "LIMIT_EXCEEDED");
+            ext.set("limit", limit);
+            ext.set("max", max);
+            ext.set("seen", seen);
+        }))
     }
+}
+
+/// An error about the whole request, so with no location in the document.
+pub fn request_error(error: async_graphql::Error) -> ServerError {
+    ServerError { extensions: error.extensions, ..ServerError::new(error.message, None) }
 }
 
 /// Text that would nest deeper than `limits` allows, measured before it is parsed.
@@ -155,6 +158,7 @@ mod tests {
             "the query is too complex: 61000 objects, over the limit of 5000 (SLUICE_GRAPHQL_MAX_COMPLEXITY)"
         );
         let json = serde_json::to_value(err.to_server_error()).expect("json");
+        assert!(json.get("locations").is_none(), "about the whole request: {json}");
         assert_eq!(json["extensions"]["code"], "LIMIT_EXCEEDED");
         assert_eq!(json["extensions"]["limit"], "SLUICE_GRAPHQL_MAX_COMPLEXITY");
         assert_eq!(

@@ -21,7 +21,7 @@ use crate::graphql::{
     datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
     documents::Prepared,
     gate::Unreadable,
-    limits::{Limit, LimitExceeded},
+    limits::{Limit, LimitExceeded, request_error},
     organizations::StatsLoader,
     read_cache::RequestReads,
     shares::ShareStatisticsLoader,
@@ -69,7 +69,7 @@ pub(super) async fn get(
 /// UNAUTHENTICATED for anyone not signed in, before their request is even read: nothing is
 /// parsed, validated or run for them.
 fn unauthenticated(error: async_graphql::Error) -> Response {
-    let response = async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())]);
+    let response = async_graphql::Response::from_errors(vec![request_error(error)]);
     json_answer(small_answer(&response))
 }
 

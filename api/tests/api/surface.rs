@@ -43,11 +43,18 @@ async fn probes_fail_when_the_database_is_gone() {
 #[tokio::test]
 async fn queries_work_over_get_but_mutations_need_post() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let (status, _) = app.get("/graphql?query=%7B__typename%7D").await;
-    assert_eq!(status, 200);
-    let (status, body) =
-        app.get("/graphql?query=mutation%7BarchiveOrganization(organizationUri%3A%22x%22)%7D").await;
-    assert_eq!(status, 405, "{body}");
+    let token = app.token("alice", &["TeamA"]);
+    let get = |query: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/graphql?query={query}", app.base_url))
+            .bearer_auth(&token)
+            .send()
+    };
+    let typename = get("%7B__typename%7D").await.expect("request");
+    assert_eq!(typename.status(), 200);
+    let mutation =
+        get("mutation%7BarchiveOrganization(organizationUri%3A%22x%22)%7D").await.expect("request");
+    assert_eq!(mutation.status(), 405);
     let (status, page) = app.get("/graphql").await;
     assert_eq!(status, 200);
     assert!(page.to_lowercase().contains("graphiql"));
