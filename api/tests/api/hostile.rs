@@ -109,6 +109,28 @@ async fn values_nested_past_the_limit_are_refused_by_name_on_post_and_get() {
 }
 
 #[tokio::test]
+async fn the_deepest_nesting_the_setting_allows_is_parsed_validated_and_answered() {
+    let limits = Limits { max_nesting: sluice_api::graphql::limits::NESTING_CEILING, ..Limits::default() };
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, Options { limits: Some(limits), ..Options::default() }).await;
+    let token = app.token("alice", &["TeamA"]);
+    // The filter's braces and 63 lists: 64 levels, through parsing, validation and coercion.
+    let (status, body) = post(&app, Some(&token), &json!({ "query": lists(63) })).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), None, "a type error, not a limit: {body}");
+    assert!(body["errors"][0]["message"].is_string(), "{body}");
+    let query = "query($f: OrganizationFilter) { listOrganizations(filter: $f) { count } }";
+    let variables = format!("{}1{}", "[".repeat(63), "]".repeat(63));
+    let deep: Value = serde_json::from_str(&format!("{{\"f\": {{\"tags\": {variables}}}}}")).expect("json");
+    let body = app.gql(Some(&token), query, deep).await;
+    assert!(body["errors"][0]["message"].is_string(), "{body}");
+    let (status, body) = post(&app, Some(&token), &json!({ "query": lists(64) })).await;
+    assert_eq!(status, 200);
+    assert_limit(&body, "SLUICE_GRAPHQL_MAX_NESTING");
+    assert_ready(&app).await;
+}
+
+#[tokio::test]
 async fn selection_sets_nested_past_the_limit_are_refused_by_name() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let token = app.token("alice", &["TeamA"]);
