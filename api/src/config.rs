@@ -48,21 +48,15 @@ pub struct Config {
     pub admin_group: String,
     /// `SLUICE_LOG_FORMAT`: `text` or `json`.
     pub log_json: bool,
-    /// What one GraphQL request may ask and get back (docs/HARDENING.md):
-    /// `SLUICE_GRAPHQL_INTROSPECTION` (allow schema introspection to signed-in callers; default
-    /// on, off in the cloud deploy), `SLUICE_GRAPHQL_MAX_DEPTH` (fields inside one another;
-    /// 15), `SLUICE_GRAPHQL_MAX_NESTING` (lists, input objects and selection sets inside one
-    /// another, measured before parsing; 32, at most 64), `SLUICE_GRAPHQL_MAX_COMPLEXITY`
-    /// (objects asked for, page sizes multiplied in; 5000) and `SLUICE_GRAPHQL_MAX_ANSWER_BYTES`
-    /// (4 MiB).
+    /// What one GraphQL request may ask and get back (defaults and effects in docs/HARDENING.md):
+    /// `SLUICE_GRAPHQL_INTROSPECTION`, `SLUICE_GRAPHQL_MAX_DEPTH`, `SLUICE_GRAPHQL_MAX_NESTING`
+    /// (at most 64), `SLUICE_GRAPHQL_MAX_COMPLEXITY` and `SLUICE_GRAPHQL_MAX_ANSWER_BYTES`.
     pub graphql: Limits,
     /// `SLUICE_METRICS_BIND`: where `/metrics` is served, apart from the API; `off` serves it
     /// nowhere. Default `127.0.0.1:9090`: only this host (or a sidecar in its task) can scrape.
     pub metrics_bind: Option<SocketAddr>,
-    /// `SLUICE_TRUSTED_PROXY_HOPS`: how many proxies in front of the server append the client's
-    /// address to `X-Forwarded-For` (1 behind an AWS load balancer). Default 0: the header is
-    /// ignored and the TCP peer is the client. Set it only when every request comes through
-    /// those proxies, or clients can choose the address their failed sign-ins count against.
+    /// `SLUICE_TRUSTED_PROXY_HOPS`: proxies in front of the server that append the client's
+    /// address to `X-Forwarded-For` (1 behind an AWS load balancer); default 0, the TCP peer.
     pub trusted_proxy_hops: usize,
     /// `SLUICE_MAX_BODY_BYTES`: largest request body accepted.
     pub max_body_bytes: usize,
