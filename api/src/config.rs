@@ -52,8 +52,8 @@ pub struct Config {
     /// `SLUICE_GRAPHQL_INTROSPECTION`, `SLUICE_GRAPHQL_MAX_DEPTH`, `SLUICE_GRAPHQL_MAX_NESTING`
     /// (at most 64), `SLUICE_GRAPHQL_MAX_COMPLEXITY` and `SLUICE_GRAPHQL_MAX_ANSWER_BYTES`.
     pub graphql: Limits,
-    /// `SLUICE_METRICS_BIND`: where `/metrics` is served, apart from the API; `off` serves it
-    /// nowhere. Default `127.0.0.1:9090`: only this host (or a sidecar in its task) can scrape.
+    /// `SLUICE_METRICS_BIND`: where `/metrics` is served, apart from the API (e.g.
+    /// `127.0.0.1:9090`, which only this host or a sidecar in its task can scrape). Default off.
     pub metrics_bind: Option<SocketAddr>,
     /// `SLUICE_TRUSTED_PROXY_HOPS`: proxies in front of the server that append the client's
     /// address to `X-Forwarded-For` (1 behind an AWS load balancer); default 0, the TCP peer.

@@ -46,12 +46,12 @@ pub(super) fn graphql_limits(env: &Env) -> Result<Limits, ConfigError> {
     Ok(limits)
 }
 
+/// Off unless set: a fixed default port would stop a second server on the same host (tests run
+/// several at once, and Prometheus itself listens on 9090).
 pub(super) fn metrics_bind(env: &Env) -> Result<Option<SocketAddr>, ConfigError> {
     match env.get("SLUICE_METRICS_BIND").as_deref() {
-        Some("off") => Ok(None),
-        _ => env
-            .parse("SLUICE_METRICS_BIND", "127.0.0.1:9090", "an address like 127.0.0.1:9090, or off")
-            .map(Some),
+        None | Some("off") => Ok(None),
+        Some(_) => env.parse("SLUICE_METRICS_BIND", "", "an address like 127.0.0.1:9090, or off").map(Some),
     }
 }
 
@@ -86,13 +86,15 @@ mod tests {
     }
 
     #[test]
-    fn the_defaults_bound_every_request_and_keep_metrics_on_this_host() {
+    fn the_defaults_bound_every_request_and_serve_metrics_nowhere() {
         let c = config(&[]).expect("defaults");
         assert_eq!(
             (c.graphql.max_depth, c.graphql.max_nesting, c.graphql.max_answer_bytes),
             (15, 32, 4 << 20)
         );
-        assert_eq!(c.metrics_bind, Some("127.0.0.1:9090".parse().expect("addr")));
+        assert_eq!(c.metrics_bind, None);
+        let on = config(&[("SLUICE_METRICS_BIND", "127.0.0.1:9090")]).expect("valid");
+        assert_eq!(on.metrics_bind, Some("127.0.0.1:9090".parse().expect("addr")));
         assert_eq!(c.trusted_proxy_hops, 0);
         let iam = c.iam.expect("on by default").failure_limit;
         assert_eq!((iam.max_failures, iam.window), (10, Duration::from_secs(300)));
