@@ -5,7 +5,13 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{auth::IssuerSettings, web::SignIn};
+use crate::{
+    auth::{FailureLimit, IssuerSettings},
+    graphql::Limits,
+    web::SignIn,
+};
+
+mod hardening;
 
 pub use sluice_core::env::EnvError as ConfigError;
 use sluice_core::{
@@ -43,12 +49,16 @@ pub struct Config {
     pub admin_group: String,
     /// `SLUICE_LOG_FORMAT`: `text` or `json`.
     pub log_json: bool,
-    /// `SLUICE_GRAPHQL_INTROSPECTION`: allow schema introspection.
-    pub introspection: bool,
-    /// `SLUICE_GRAPHQL_MAX_DEPTH`: deepest query accepted.
-    pub max_depth: usize,
-    /// `SLUICE_GRAPHQL_MAX_COMPLEXITY`: costliest query accepted.
-    pub max_complexity: usize,
+    /// What one GraphQL request may ask and get back (defaults and effects in docs/HARDENING.md):
+    /// `SLUICE_GRAPHQL_INTROSPECTION`, `SLUICE_GRAPHQL_MAX_DEPTH`, `SLUICE_GRAPHQL_MAX_NESTING`
+    /// (at most 64), `SLUICE_GRAPHQL_MAX_COMPLEXITY` and `SLUICE_GRAPHQL_MAX_ANSWER_BYTES`.
+    pub graphql: Limits,
+    /// `SLUICE_METRICS_BIND`: where `/metrics` is served, apart from the API (e.g.
+    /// `127.0.0.1:9090`, which only this host or a sidecar in its task can scrape). Default off.
+    pub metrics_bind: Option<SocketAddr>,
+    /// `SLUICE_TRUSTED_PROXY_HOPS`: proxies in front of the server that append the client's
+    /// address to `X-Forwarded-For` (1 behind an AWS load balancer); default 0, the TCP peer.
+    pub trusted_proxy_hops: usize,
     /// `SLUICE_MAX_BODY_BYTES`: largest request body accepted.
     pub max_body_bytes: usize,
     /// `SLUICE_READ_CACHE_ENTRIES`: answers of each kind the read cache keeps (datasets, their
@@ -100,6 +110,10 @@ pub struct IamConfig {
     /// `SLUICE_IAM_SERVER_ID`: the value clients must sign into the `X-Sluice-Server-ID`
     /// header, so requests signed for another server are refused. Default: the public URL.
     pub server_id: String,
+    /// `SLUICE_IAM_MAX_FAILURES` failed sign-ins (default 10) from one client address within
+    /// `SLUICE_IAM_FAILURE_WINDOW_SECS` (default 300) refuse its next ones until the window
+    /// ends, without a database or STS call.
+    pub failure_limit: FailureLimit,
 }
 
 impl Config {
@@ -162,9 +176,9 @@ impl Config {
             dev_issuer,
             admin_group: get("SLUICE_ADMIN_GROUP").unwrap_or_else(|| "DAAdministrators".into()),
             log_json,
-            introspection: env.bool("SLUICE_GRAPHQL_INTROSPECTION", true)?,
-            max_depth: env.parse("SLUICE_GRAPHQL_MAX_DEPTH", "15", "a whole number")?,
-            max_complexity: env.parse("SLUICE_GRAPHQL_MAX_COMPLEXITY", "2000", "a whole number")?,
+            graphql: hardening::graphql_limits(env)?,
+            metrics_bind: hardening::metrics_bind(env)?,
+            trusted_proxy_hops: env.parse("SLUICE_TRUSTED_PROXY_HOPS", "0", "a whole number of proxies")?,
             max_body_bytes: env.parse("SLUICE_MAX_BODY_BYTES", "1048576", "a number of bytes")?,
             read_cache_entries: env.parse(
                 "SLUICE_READ_CACHE_ENTRIES",
@@ -243,7 +257,8 @@ fn iam(env: &Env, public_url: &str) -> Result<Option<IamConfig>, ConfigError> {
     if server_id.trim().is_empty() || server_id.chars().any(char::is_control) {
         return Err(ConfigError::new("SLUICE_IAM_SERVER_ID", "must be a non-empty printable string"));
     }
-    Ok(Some(IamConfig { sts_endpoint: url.to_string(), region, server_id }))
+    let failure_limit = hardening::failure_limit(env)?;
+    Ok(Some(IamConfig { sts_endpoint: url.to_string(), region, server_id, failure_limit }))
 }
 
 fn sign_in(env: &Env, oidc: Option<&IssuerSettings>) -> Result<SignIn, ConfigError> {

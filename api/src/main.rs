@@ -10,14 +10,14 @@ use sluice_api::{
     build_app,
     config::Config,
     db,
-    graphql::{self, Limits, read_cache::ReadCache},
+    graphql::{self, gate::Gate, read_cache::ReadCache},
     telemetry,
 };
 use sluice_core::environments::AwsSettings;
 use sluice_migrations::MigratorTrait;
 use sluice_worker::{
     Metrics,
-    serve::{MetricsState, Pipeline},
+    serve::{MetricsState, Pipeline, metrics_router},
     wiring,
 };
 use tokio_util::sync::CancellationToken;
@@ -149,15 +149,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 server_id: iam.server_id.clone(),
             };
             tracing::info!(sts = %settings.sts_endpoint, server_id = %settings.server_id, "IAM authentication on");
-            Some(Arc::new(IamVerifier::new(settings, config.admin_group.clone())?))
+            Some(Arc::new(
+                IamVerifier::new(settings, config.admin_group.clone())?.with_failure_limit(iam.failure_limit),
+            ))
         }
         None => None,
     };
-    let limits = Limits {
-        max_depth: config.max_depth,
-        max_complexity: config.max_complexity,
-        introspection: config.introspection,
-    };
+    let limits = config.graphql;
     // The dispatcher runs in every API replica; the worker too in embedded mode.
     let pipeline = Pipeline {
         queue: wiring::queue(&config.queue, core.db()).await,
@@ -171,13 +169,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let mut background = pipeline.start(&stop, true, config.embedded_worker);
     let read_cache = Arc::new(ReadCache::new(config.read_cache_entries, core.db().clone()));
-    let state = AppState {
-        schema: graphql::build_schema(core.clone(), limits),
-        metrics: MetricsState {
+    if let Some(bind) = config.metrics_bind {
+        let metrics = MetricsState {
             metrics: pipeline.metrics.clone(),
             queue: pipeline.queue.clone(),
             db: core.db().clone(),
-        },
+        };
+        serve_metrics(bind, metrics, &stop, &mut background).await?;
+    }
+    let state = AppState {
+        schema: graphql::build_schema(core.clone(), limits),
+        gate: Arc::new(Gate::new(limits)),
+        trusted_proxy_hops: config.trusted_proxy_hops,
         core,
         verifier,
         dev_issuer: dev_issuer.clone(),
@@ -205,9 +208,31 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if dev_issuer.is_some() {
         tracing::info!("dev issuer on: get a token with `sluice dev-token --user alice --group TeamA`");
     }
-    axum::serve(listener, build_app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    sluice_api::server::serve(listener, build_app(state), shutdown_signal()).await?;
     stop.cancel();
     while background.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// `/metrics` on its own listener: it reads the queue and the database on every scrape, and says
+/// how busy the platform is, so it is kept off the public one.
+async fn serve_metrics(
+    bind: std::net::SocketAddr,
+    metrics: MetricsState,
+    stop: &CancellationToken,
+    background: &mut tokio::task::JoinSet<()>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind} (SLUICE_METRICS_BIND)"))?;
+    let stopped = stop.clone().cancelled_owned();
+    background.spawn(async move {
+        if let Err(err) = axum::serve(listener, metrics_router(metrics)).with_graceful_shutdown(stopped).await
+        {
+            tracing::error!(error = %err, "the metrics server stopped");
+        }
+    });
+    tracing::info!(metrics = %bind, "serving /metrics");
     Ok(())
 }
 

@@ -1,36 +1,28 @@
 //! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, the dev
 //! issuer's JWKS, what clients need to sign IAM requests (`/auth/iam`), and the web UI.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Json, Router,
-    body::Bytes,
-    extract::{DefaultBodyLimit, RawQuery, State},
+    extract::{DefaultBodyLimit, State},
     http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse},
+    response::IntoResponse,
     routing::get,
 };
 use sea_orm::ConnectionTrait;
 use sluice_core::Core;
-use sluice_worker::serve::{MetricsState, metrics_router};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::{
     auth::{DevIssuer, IamAuthError, IamVerifier, Verifier},
-    graphql::{
-        Caller, SluiceSchema,
-        batch::Batcher,
-        datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
-        documents::{DocumentCache, Prepared},
-        organizations::StatsLoader,
-        read_cache::{ReadCache, RequestReads},
-        shares::{ShareDatasetLoader, ShareStatisticsLoader},
-        to_gql,
-    },
+    graphql::{Caller, SluiceSchema, documents::DocumentCache, gate::Gate, read_cache::ReadCache, to_gql},
 };
+
+mod client;
+mod graphql_http;
+
+pub use client::client_ip;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -41,27 +33,31 @@ pub struct AppState {
     /// Checks IAM-signed requests; `None` when IAM authentication is off.
     pub iam: Option<Arc<IamVerifier>>,
     pub max_body_bytes: usize,
-    /// What `/metrics` reads.
-    pub metrics: MetricsState,
     /// The web UI at `/`; `None` serves the API alone.
     pub web: Option<crate::web::WebUi>,
     pub documents: Arc<DocumentCache>,
     /// Answers kept between requests while nothing behind them changes.
     pub read_cache: Arc<ReadCache>,
+    /// What a GraphQL request must pass before it runs, and how large its answer may be.
+    pub gate: Arc<Gate>,
+    /// Proxies in front of this server that append the client's address to `X-Forwarded-For`
+    /// (`SLUICE_TRUSTED_PROXY_HOPS`); 0 takes the TCP peer as the client.
+    pub trusted_proxy_hops: usize,
 }
 
+/// The public listener's routes. `/metrics` is not among them: it is served on its own address
+/// (`SLUICE_METRICS_BIND`, see main.rs), which a deploy keeps private.
 pub fn build_app(state: AppState) -> Router {
     let limit = state.max_body_bytes;
     let web = state.web.clone();
     let router = Router::new()
-        .route("/graphql", get(graphiql_or_query).post(graphql))
-        .route("/graphql/api", get(graphiql_or_query).post(graphql))
+        .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .route("/graphql/api", get(graphql_http::get).post(graphql_http::post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/auth/iam", get(iam_parameters))
-        .with_state(state.clone())
-        .merge(metrics_router(state.metrics.clone()));
+        .with_state(state);
     let router = match web {
         Some(ui) => router.merge(crate::web::router(ui)),
         None => router,
@@ -72,108 +68,20 @@ pub fn build_app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> axum::response::Response {
-    execute(&state, &headers, req.into_inner()).await
+/// Serves `app` on `listener` with each connection's peer address, which the client's address
+/// (and the count of its failed sign-ins) is read from.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
-/// GET serves queries and, for a browser with no query, the GraphiQL explorer. Mutations must
-/// be POSTed, so a link or a prefetch can never change anything.
-async fn graphiql_or_query(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> axum::response::Response {
-    let Some(query) = query.filter(|q| !q.is_empty()) else {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
-    };
-    match async_graphql::http::parse_query_string(&query) {
-        Ok(req) if is_mutation(&state, &req.query) => {
-            (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response()
-        }
-        Ok(req) => execute(&state, &headers, req).await,
-        Err(err) => (StatusCode::BAD_REQUEST, format!("bad GraphQL query string: {err}")).into_response(),
-    }
-}
-
-async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
-    req: async_graphql::Request,
-) -> axum::response::Response {
-    let caller = authenticate(state, headers).await;
-    let prepared = state.documents.prepared(&req.query);
-    let mut req = req.data(caller.clone());
-    let Caller::Authenticated(actor) = caller else {
-        return as_http(run(state, req, prepared.as_deref()).await);
-    };
-    let read_only = prepared.as_ref().is_some_and(|p| p.read_only);
-    let reads = RequestReads::new(state.read_cache.clone(), &actor, read_only);
-    let answer_key = prepared.as_ref().filter(|p| p.covered).and_then(|_| reads.answer_key(&req));
-    if let Some(key) = &answer_key
-        && let Some(body) = reads.kept_answer(key).await
-    {
-        return json_answer(body);
-    }
-    let core = state.core.clone();
-    req = req
-        .data(Batcher::new(EnvironmentCardLoader { core: core.clone(), reads: reads.clone() }))
-        .data(Batcher::new(DatasetLoader { core: core.clone(), actor: actor.clone(), reads: reads.clone() }))
-        .data(Batcher::new(DatasetStackLoader {
-            core: core.clone(),
-            actor: actor.clone(),
-            reads: reads.clone(),
-        }))
-        .data(Batcher::new(ShareStatisticsLoader { core: core.clone(), actor: actor.clone() }))
-        .data(Batcher::new(ShareDatasetLoader { core: core.clone(), actor: actor.clone() }))
-        .data(Batcher::new(StatsLoader { core, actor }))
-        .data(reads.clone());
-    let response = run(state, req, prepared.as_deref()).await;
-    // Only a plain success is kept: an error may be passing (the database, a timeout), and
-    // headers would be lost from a kept body.
-    if let Some(key) = answer_key
-        && response.is_ok()
-        && response.http_headers.is_empty()
-        && response.cache_control.value().is_none()
-    {
-        match serde_json::to_vec(&response) {
-            Ok(body) => {
-                let body = Bytes::from(body);
-                reads.keep_answer(key, body.clone()).await;
-                return json_answer(body);
-            }
-            Err(err) => tracing::warn!(error = %err, "an answer could not be written as JSON"),
-        }
-    }
-    as_http(response)
-}
-
-/// Runs `req` on its parsed document, when there is one.
-async fn run(
-    state: &AppState,
-    mut req: async_graphql::Request,
-    prepared: Option<&Prepared>,
-) -> async_graphql::Response {
-    if let Some(document) = prepared {
-        req.set_parsed_query(document.document.clone());
-    }
-    state.schema.execute(req).await
-}
-
-/// An answer as async-graphql's own responder sends it.
-fn as_http(response: async_graphql::Response) -> axum::response::Response {
-    GraphQLResponse::from(response).into_response()
-}
-
-/// A JSON answer as async-graphql's own responder would send it.
-fn json_answer(body: Bytes) -> axum::response::Response {
-    ([(header::CONTENT_TYPE, "application/graphql-response+json")], body).into_response()
-}
-
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
+/// Who is asking. `source` is the client's address, which failed IAM sign-ins are counted by.
+async fn authenticate(state: &AppState, headers: &HeaderMap, source: Option<IpAddr>) -> Caller {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Caller::Anonymous };
     let Some(value) = value.to_str().ok() else {
         return Caller::Rejected(
@@ -181,7 +89,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
         );
     };
     let verified = match iam_request(value) {
-        Some(encoded) => verify_iam(state, encoded).await,
+        Some(encoded) => verify_iam(state, encoded, source).await,
         None => match bearer(value) {
             Some(token) => state.verifier.verify(token).await.map_err(|err| {
                 if err.is_server_side() {
@@ -209,9 +117,13 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Caller {
     }
 }
 
-async fn verify_iam(state: &AppState, encoded: &str) -> Result<sluice_core::Actor, String> {
+async fn verify_iam(
+    state: &AppState,
+    encoded: &str,
+    source: Option<IpAddr>,
+) -> Result<sluice_core::Actor, String> {
     let Some(iam) = &state.iam else { return Err(IamAuthError::Disabled.to_string()) };
-    iam.verify(&state.core, encoded).await.map_err(|err| {
+    iam.verify(&state.core, encoded, source).await.map_err(|err| {
         if err.is_server_side() {
             tracing::warn!(error = %err, "IAM verification failed on the server side");
         }
@@ -223,15 +135,6 @@ async fn verify_iam(state: &AppState, encoded: &str) -> Result<sluice_core::Acto
 fn iam_request(value: &str) -> Option<&str> {
     let (scheme, rest) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case(sluice_core::iam::wire::SCHEME).then_some(rest.trim())
-}
-
-/// A document that fails to parse is no mutation: the schema reports its error.
-fn is_mutation(state: &AppState, query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    state
-        .documents
-        .prepared(query)
-        .is_some_and(|p| p.document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
 }
 
 /// data.all's clients send the raw token without a scheme; accept both.

@@ -21,6 +21,13 @@ import { RedeployOnRotation } from './rotation';
 import { API_PORT, sluiceTasks } from './tasks';
 import { managedRulesWebAcl } from './waf';
 
+/**
+ * Where the API serves `/metrics`: the task's loopback only. Containers of a Fargate task share
+ * its network, so a collector sidecar added to the task can scrape it; nothing outside the task
+ * can, and no load balancer rule or port mapping leads to it.
+ */
+export const METRICS_BIND = '127.0.0.1:9090';
+
 export interface ComputeStackProps extends StackProps {
   vpc: ec2.IVpc;
   securityGroups: SecurityGroups;
@@ -74,6 +81,15 @@ export class ComputeStack extends Stack {
       ecsTasksSecurityGroup: groups.ecsTasks,
       vpc: props.vpc,
     });
+
+    // What anonymous or hostile traffic can make the API do (docs/HARDENING.md): no
+    // introspection, `/metrics` off every listener the load balancer reaches, and failed
+    // sign-ins counted against the address the load balancer appended to X-Forwarded-For (its
+    // security group admits the load balancer alone, so that entry is always the ALB's).
+    const apiContainer = tasks.api.defaultContainer!;
+    apiContainer.addEnvironment('SLUICE_GRAPHQL_INTROSPECTION', 'false');
+    apiContainer.addEnvironment('SLUICE_METRICS_BIND', METRICS_BIND);
+    apiContainer.addEnvironment('SLUICE_TRUSTED_PROXY_HOPS', '1');
 
     const migration = new Migration(this, 'Migration', {
       config,

@@ -2,7 +2,10 @@
 //! tracker, and the metrics their scrapes read. `sluice-worker` and `sluice serve` (embedded
 //! mode) both start it through here.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{Router, extract::State, routing::get};
 use sea_orm::DatabaseConnection;
@@ -63,12 +66,38 @@ pub struct MetricsState {
     pub db: DatabaseConnection,
 }
 
-/// `GET /metrics` in Prometheus text format; queue depth and outbox backlog are read at scrape.
-pub fn metrics_router(state: MetricsState) -> Router {
-    Router::new().route("/metrics", get(render)).with_state(state)
+/// Scrapes closer together than this share one reading: a reading asks the queue (an SQS call)
+/// and the database, and whoever reaches the port should not be able to multiply those.
+const MIN_READING_INTERVAL: Duration = Duration::from_secs(1);
+
+#[derive(Clone)]
+struct Scrape {
+    state: MetricsState,
+    /// When the gauges were last read; held across a reading, so concurrent scrapes wait for one.
+    last_reading: Arc<tokio::sync::Mutex<Option<Instant>>>,
 }
 
-async fn render(State(state): State<MetricsState>) -> ([(axum::http::HeaderName, &'static str); 1], String) {
+/// `GET /metrics` in Prometheus text format; queue depth and outbox backlog are read at scrape,
+/// at most once a second. Serve it on a private address: `sluice serve` keeps it off the API's
+/// listener (`SLUICE_METRICS_BIND`), and `sluice-worker` binds `SLUICE_WORKER_METRICS_BIND`.
+pub fn metrics_router(state: MetricsState) -> Router {
+    let scrape = Scrape { state, last_reading: Arc::new(tokio::sync::Mutex::new(None)) };
+    Router::new().route("/metrics", get(render)).with_state(scrape)
+}
+
+async fn render(State(scrape): State<Scrape>) -> ([(axum::http::HeaderName, &'static str); 1], String) {
+    {
+        let mut last = scrape.last_reading.lock().await;
+        if last.is_none_or(|at| at.elapsed() >= MIN_READING_INTERVAL) {
+            read_gauges(&scrape.state).await;
+            *last = Some(Instant::now());
+        }
+    }
+    let text = scrape.state.metrics.render();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
+}
+
+async fn read_gauges(state: &MetricsState) {
     match state.queue.depth().await {
         Ok(depth) => {
             state.metrics.queue_depth.set(i64::try_from(depth).unwrap_or(i64::MAX));
@@ -81,5 +110,77 @@ async fn render(State(state): State<MetricsState>) -> ([(axum::http::HeaderName,
         }
         Err(err) => tracing::warn!(error = %err.chain(), "metrics: could not read the outbox backlog"),
     }
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use sluice_core::{
+        tasks::{Delivery, EmbeddedQueue, QueueError, QueueMessage},
+        testkit::{Backend, TestDb},
+    };
+
+    use super::*;
+    use crate::Metrics;
+
+    /// The embedded queue, counting how often its depth is asked.
+    struct Counted {
+        inner: EmbeddedQueue,
+        depths: AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl TaskQueue for Counted {
+        fn kind(&self) -> &'static str {
+            "counted"
+        }
+        async fn publish(&self, messages: &[QueueMessage]) -> Result<(), QueueError> {
+            self.inner.publish(messages).await
+        }
+        async fn receive(
+            &self,
+            max: usize,
+            wait: Duration,
+            visibility: Duration,
+        ) -> Result<Vec<Delivery>, QueueError> {
+            self.inner.receive(max, wait, visibility).await
+        }
+        async fn ack(&self, delivery: &Delivery) -> Result<(), QueueError> {
+            self.inner.ack(delivery).await
+        }
+        async fn extend(&self, delivery: &Delivery, visibility: Duration) -> Result<(), QueueError> {
+            self.inner.extend(delivery, visibility).await
+        }
+        async fn release(&self, delivery: &Delivery, delay: Duration) -> Result<(), QueueError> {
+            self.inner.release(delivery, delay).await
+        }
+        async fn dead_letter(&self, delivery: &Delivery, reason: &str) -> Result<(), QueueError> {
+            self.inner.dead_letter(delivery, reason).await
+        }
+        async fn depth(&self) -> Result<u64, QueueError> {
+            self.depths.fetch_add(1, Ordering::SeqCst);
+            self.inner.depth().await
+        }
+        async fn dead_letters(&self, max: usize) -> Result<Vec<QueueMessage>, QueueError> {
+            self.inner.dead_letters(max).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_scrapes_reads_the_queue_and_the_database_once() {
+        let test_db = TestDb::new(Backend::Sqlite).await;
+        let queue =
+            Arc::new(Counted { inner: EmbeddedQueue::new(test_db.db.clone()), depths: AtomicUsize::new(0) });
+        let state = MetricsState { metrics: Metrics::new(), queue: queue.clone(), db: test_db.db.clone() };
+        let scrape = Scrape { state, last_reading: Arc::new(tokio::sync::Mutex::new(None)) };
+        let burst = (0..50).map(|_| render(State(scrape.clone())));
+        for (_, text) in futures::future::join_all(burst).await {
+            assert!(text.contains("sluice_queue_depth 0"), "{text}");
+        }
+        assert_eq!(queue.depths.load(Ordering::SeqCst), 1);
+        *scrape.last_reading.lock().await = Some(Instant::now() - MIN_READING_INTERVAL);
+        render(State(scrape.clone())).await;
+        assert_eq!(queue.depths.load(Ordering::SeqCst), 2, "a scrape a second later reads again");
+    }
 }

@@ -5,10 +5,19 @@
 //!
 //! The signature itself is verified by STS only. Replays are refused through signatures
 //! recorded in the database for the 15 minutes a signature is accepted, so every replica sees
-//! them.
+//! them. Nothing touches the database or STS before the request passes `iam_checks`, and a
+//! source that keeps failing is refused before even those (`attempts`).
 
-use std::time::Duration;
+mod attempts;
 
+use std::{
+    net::IpAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use attempts::FailedSignIns;
+pub use attempts::FailureLimit;
 use sluice_core::{Actor, Core, iam::wire::SignedIdentityRequest};
 
 use super::iam_checks;
@@ -62,11 +71,18 @@ pub enum IamAuthError {
     Unmapped,
     #[error("IAM authentication is off on this server")]
     Disabled,
+    #[error("too many failed sign-ins from your address; retry after {0} s")]
+    TooManyFailures(u64),
 }
 
 impl IamAuthError {
     pub fn is_server_side(&self) -> bool {
         matches!(self, IamAuthError::StsUnavailable)
+    }
+
+    /// The caller's doing, so it counts against their source; our own failures do not.
+    fn is_callers_fault(&self) -> bool {
+        !matches!(self, IamAuthError::StsUnavailable | IamAuthError::TooManyFailures(_))
     }
 }
 
@@ -75,6 +91,7 @@ pub struct IamVerifier {
     settings: IamSettings,
     admin_group: String,
     http: reqwest::Client,
+    failures: Arc<FailedSignIns>,
 }
 
 impl IamVerifier {
@@ -84,15 +101,44 @@ impl IamVerifier {
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Self { settings, admin_group, http })
+        Ok(Self {
+            settings,
+            admin_group,
+            http,
+            failures: Arc::new(FailedSignIns::new(FailureLimit::default())),
+        })
+    }
+
+    pub fn with_failure_limit(self, limit: FailureLimit) -> Self {
+        Self { failures: Arc::new(FailedSignIns::new(limit)), ..self }
     }
 
     pub fn settings(&self) -> &IamSettings {
         &self.settings
     }
 
-    /// Verifies the value after `SluiceIAM ` and returns who the caller is.
-    pub async fn verify(&self, core: &Core, encoded: &str) -> Result<Actor, IamAuthError> {
+    /// Verifies the value after `SluiceIAM ` from a client at `source` and returns who the
+    /// caller is.
+    pub async fn verify(
+        &self,
+        core: &Core,
+        encoded: &str,
+        source: Option<IpAddr>,
+    ) -> Result<Actor, IamAuthError> {
+        let now = Instant::now();
+        if let Some(wait) = self.failures.blocked(source, now) {
+            return Err(IamAuthError::TooManyFailures(wait.as_secs().max(1)));
+        }
+        let verified = self.verify_signed(core, encoded).await;
+        if let Err(err) = &verified
+            && err.is_callers_fault()
+        {
+            self.failures.record_failure(source, now);
+        }
+        verified
+    }
+
+    async fn verify_signed(&self, core: &Core, encoded: &str) -> Result<Actor, IamAuthError> {
         let req = SignedIdentityRequest::decode(encoded).map_err(|_| IamAuthError::Malformed)?;
         let checked = iam_checks::check(&req, &self.settings, chrono::Utc::now())?;
         let principals = core.iam_principals();

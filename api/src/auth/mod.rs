@@ -28,7 +28,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use dev_issuer::DevIssuer;
-pub use iam::{IamAuthError, IamSettings, IamVerifier};
+pub use iam::{FailureLimit, IamAuthError, IamSettings, IamVerifier};
 pub use settings::{FederatedGroups, IssuerSettings, UsernameClaim};
 pub use verifier::Verifier;
 

@@ -227,19 +227,11 @@ async fn a_saml_groups_claim_the_user_wrote_does_not_make_an_admin() {
     // (UpdateUserAttributes) and signs in again.
     let claims = with(id_claims(), json!({"custom:saml.groups": "DAAdministrators"}));
     let actor = verify_id(claims.clone()).await.expect("valid token");
-    assert_eq!(
-        (actor.groups(), actor.is_admin()),
-        (&["TeamA".to_owned()][..], false),
-        "no IdP mapping"
-    );
+    assert_eq!((actor.groups(), actor.is_admin()), (&["TeamA".to_owned()][..], false), "no IdP mapping");
 
     let (_server, federated) = federated_setup().await;
     let actor = federated.verify(&sign(&keys()[0], &claims)).await.expect("valid token");
-    assert_eq!(
-        (actor.groups(), actor.is_admin()),
-        (&["TeamA".to_owned()][..], false),
-        "not federated"
-    );
+    assert_eq!((actor.groups(), actor.is_admin()), (&["TeamA".to_owned()][..], false), "not federated");
     let through_other = with(claims, signed_in_through("SomeOtherIdP"));
     let actor = federated.verify(&sign(&keys()[0], &through_other)).await.expect("valid token");
     assert!(!actor.is_admin(), "signed in through a provider that is not mapped");

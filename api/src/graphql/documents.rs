@@ -1,11 +1,12 @@
-//! Parsed GraphQL documents, kept by their text. The UI and scripts send the same few documents
+//! Parsed GraphQL documents, kept by their text. Only text the gate has measured is parsed
+//! here (see `gate`). The UI and scripts send the same few documents
 //! with different variables, and parsing one took a sixteenth of the server's CPU per request;
 //! a clone of the parsed document costs a fraction of that, and a kept answer (see
 //! `read_cache`) needs no clone at all.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use async_graphql::parser::{
@@ -24,16 +25,21 @@ pub struct Prepared {
     pub document: ExecutableDocument,
     /// Queries only: nothing in it writes, so it may read through the read cache.
     pub read_only: bool,
-    /// Its whole answer may be kept while the read epoch stands (see `covered`).
-    pub covered: bool,
+    covered: OnceLock<bool>,
 }
 
 impl Prepared {
     fn parse(query: &str) -> Option<Self> {
         let document = parse_query(query).ok()?;
         let read_only = document.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query);
-        let covered = is_covered(&document);
-        Some(Self { document, read_only, covered })
+        Some(Self { document, read_only, covered: OnceLock::new() })
+    }
+
+    /// Its whole answer may be kept while the read epoch stands (see `covered`). Decided on
+    /// first use rather than at parse: the check inlines fragments, so it must wait until the
+    /// cost walk (`gate`) has bounded what inlining them comes to.
+    pub fn covered(&self) -> bool {
+        *self.covered.get_or_init(|| is_covered(&self.document))
     }
 }
 
@@ -109,13 +115,13 @@ mod tests {
     }
 
     #[test]
-    fn what_a_document_allows_is_decided_once_with_its_parse() {
+    fn what_a_document_allows_is_decided_once_and_kept_with_its_parse() {
         let cache = DocumentCache::with_capacity(4);
         let write = cache.prepared("query Q { a } mutation M { b }").expect("parses");
         assert!(!write.read_only, "a document with a mutation may write");
-        assert!(!write.covered);
+        assert!(!write.covered());
         let page = cache.prepared("{ getDataset(datasetUri: \"d\") { label } }").expect("parses");
-        assert!(page.read_only && page.covered);
+        assert!(page.read_only && page.covered());
     }
 
     #[test]
@@ -129,5 +135,17 @@ mod tests {
         let huge = cache.prepared(&format!("{{ {} }}", "a ".repeat(MAX_CACHED_LEN)));
         assert!(huge.is_some(), "a long document is still parsed");
         assert_eq!(cache.len(), before, "a long document is not kept");
+    }
+
+    #[test]
+    fn parsing_does_not_inline_fragments() {
+        // 2^30 fields once inlined: whatever inlines them must wait for the cost walk.
+        let mut doc = String::from("{ ...F30 }\nfragment F0 on Query { __typename }\n");
+        for i in 1..=30 {
+            doc.push_str(&format!("fragment F{i} on Query {{ ...F{p} ...F{p} }}\n", p = i - 1));
+        }
+        let started = std::time::Instant::now();
+        assert!(DocumentCache::default().prepared(&doc).is_some());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
     }
 }

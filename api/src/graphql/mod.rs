@@ -3,12 +3,16 @@
 
 pub(crate) mod batch;
 mod catalog;
+pub mod cost;
 mod covered;
 pub(crate) mod datasets;
 pub mod documents;
 pub(crate) mod environments;
 mod error;
+pub mod gate;
 pub(crate) mod iam;
+pub mod limits;
+mod nesting;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
@@ -20,6 +24,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sluice_core::{Actor, Core};
 
 pub use error::{GqlResult, to_gql};
+pub use limits::Limits;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -53,24 +58,14 @@ pub struct Mutation(
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_depth: usize,
-    pub max_complexity: usize,
-    pub introspection: bool,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_depth: 15, max_complexity: 2000, introspection: true }
-    }
-}
-
+/// The schema, with async-graphql's own depth limits as a second line behind the walk in `cost`
+/// (which runs first, and also stands in for async-graphql's complexity, which counts neither
+/// page sizes nor introspection).
 pub fn build_schema(core: Core, limits: Limits) -> SluiceSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(core)
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity);
+        .limit_recursive_depth(limits.max_nesting);
     let builder = if limits.introspection { builder } else { builder.disable_introspection() };
     builder.finish()
 }
@@ -92,15 +87,32 @@ pub enum Caller {
     Authenticated(Actor),
 }
 
+impl Caller {
+    /// The signed-in actor, or why there is none.
+    pub fn into_actor(self) -> Result<Actor, async_graphql::Error> {
+        match self {
+            Caller::Authenticated(actor) => Ok(actor),
+            Caller::Rejected(reason) => Err(rejected(&reason)),
+            Caller::Anonymous => Err(anonymous()),
+        }
+    }
+}
+
+fn rejected(reason: &str) -> async_graphql::Error {
+    error::unauthenticated(&format!("your credentials were rejected: {reason}"))
+}
+
+fn anonymous() -> async_graphql::Error {
+    error::unauthenticated("send an Authorization header: `Bearer <token>`, or `SluiceIAM <signed request>`")
+}
+
+/// The second line: the HTTP handler refuses unauthenticated callers before parsing, and every
+/// resolver still asks for the actor.
 pub(crate) fn actor<'c>(ctx: &Context<'c>) -> async_graphql::Result<&'c Actor> {
     match ctx.data::<Caller>() {
         Ok(Caller::Authenticated(actor)) => Ok(actor),
-        Ok(Caller::Rejected(reason)) => {
-            Err(error::unauthenticated(&format!("your credentials were rejected: {reason}")))
-        }
-        Ok(Caller::Anonymous) | Err(_) => Err(error::unauthenticated(
-            "send an Authorization header: `Bearer <token>`, or `SluiceIAM <signed request>`",
-        )),
+        Ok(Caller::Rejected(reason)) => Err(rejected(reason)),
+        Ok(Caller::Anonymous) | Err(_) => Err(anonymous()),
     }
 }
 

@@ -43,11 +43,18 @@ async fn probes_fail_when_the_database_is_gone() {
 #[tokio::test]
 async fn queries_work_over_get_but_mutations_need_post() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let (status, _) = app.get("/graphql?query=%7B__typename%7D").await;
-    assert_eq!(status, 200);
-    let (status, body) =
-        app.get("/graphql?query=mutation%7BarchiveOrganization(organizationUri%3A%22x%22)%7D").await;
-    assert_eq!(status, 405, "{body}");
+    let token = app.token("alice", &["TeamA"]);
+    let get = |query: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/graphql?query={query}", app.base_url))
+            .bearer_auth(&token)
+            .send()
+    };
+    let typename = get("%7B__typename%7D").await.expect("request");
+    assert_eq!(typename.status(), 200);
+    let mutation =
+        get("mutation%7BarchiveOrganization(organizationUri%3A%22x%22)%7D").await.expect("request");
+    assert_eq!(mutation.status(), 405);
     let (status, page) = app.get("/graphql").await;
     assert_eq!(status, 200);
     assert!(page.to_lowercase().contains("graphiql"));
@@ -70,7 +77,7 @@ async fn data_all_clients_may_send_the_token_without_a_scheme() {
 
 #[tokio::test]
 async fn oversized_bodies_deep_queries_and_costly_queries_are_refused() {
-    let limits = Limits { max_depth: 3, max_complexity: 50, introspection: false };
+    let limits = Limits { max_depth: 3, max_complexity: 50, introspection: false, ..Limits::default() };
     let app = TestApp::spawn_with(
         Backend::Sqlite,
         Options { limits: Some(limits), max_body_bytes: Some(4096), ..Default::default() },
@@ -100,7 +107,8 @@ async fn oversized_bodies_deep_queries_and_costly_queries_are_refused() {
     // async-graphql answers a disabled introspection with null rather than an error.
     assert!(introspect["data"]["__schema"].is_null(), "introspection should be off: {introspect}");
     let on = TestApp::spawn(Backend::Sqlite).await;
-    let schema = on.gql(None, "{ __schema { queryType { name } } }", json!({})).await;
+    let alice = on.token("alice", &["TeamA"]);
+    let schema = on.gql(Some(&alice), "{ __schema { queryType { name } } }", json!({})).await;
     assert_eq!(schema["data"]["__schema"]["queryType"]["name"], "Query", "{schema}");
 }
 

@@ -30,7 +30,8 @@ async fn client_side_routes_get_index_html_and_assets_and_graphql_are_served_as_
     );
     assert_eq!(app.get("/organizations/x/teams").await, (200, INDEX.to_owned()));
 
-    let (status, body) = app.post("/graphql", None, &json!({"query": "{ __typename }"})).await;
+    let token = app.token("alice", &["TeamA"]);
+    let (status, body) = app.post("/graphql", Some(&token), &json!({"query": "{ __typename }"})).await;
     assert_eq!((status, body), (200, json!({"data": {"__typename": "Query"}})));
     assert_eq!(app.get("/healthz").await, (200, "ok".to_owned()), "API routes win over the fallback");
 }

@@ -10,10 +10,11 @@ use std::{
 use serde_json::{Value, json};
 use sluice_api::{
     AppState,
-    auth::{DevIssuer, IamSettings, IamVerifier, IssuerSettings, Verifier},
+    auth::{DevIssuer, FailureLimit, IamSettings, IamVerifier, IssuerSettings, Verifier},
     build_app,
     graphql::{
         Limits, build_schema,
+        gate::Gate,
         read_cache::{DEFAULT_ENTRIES, ReadCache},
     },
 };
@@ -25,7 +26,10 @@ use sluice_core::{
     testkit::fake_aws,
 };
 use sluice_search::TantivyIndex;
-use sluice_worker::{Metrics, serve::MetricsState};
+use sluice_worker::{
+    Metrics,
+    serve::{MetricsState, metrics_router},
+};
 
 pub use sluice_core::testkit::{Backend, TestDb};
 
@@ -39,6 +43,8 @@ fn dev_key_path() -> PathBuf {
 
 pub struct TestApp {
     pub base_url: String,
+    /// `/metrics`, on its own listener as `sluice serve` serves it.
+    pub metrics_url: String,
     pub core: Core,
     pub dev: Arc<DevIssuer>,
     /// The catalog index the API searches; [`Self::run_index_tasks`] writes it.
@@ -63,6 +69,10 @@ pub struct Options {
     pub web: Option<sluice_api::web::WebUi>,
     /// `SLUICE_CATALOG_VISIBILITY`; default open.
     pub catalog_visibility: CatalogVisibility,
+    /// `SLUICE_TRUSTED_PROXY_HOPS`; default 0.
+    pub trusted_proxy_hops: usize,
+    /// Failed IAM sign-ins allowed per client address; default as `sluice serve`.
+    pub iam_failure_limit: Option<FailureLimit>,
 }
 
 pub use sluice_core::testkit::fake_aws::{MISSING_PREFIX, REFUSED_ACCOUNT};
@@ -97,15 +107,27 @@ impl TestApp {
             queue: Arc::new(EmbeddedQueue::new(core.db().clone())),
             db: core.db().clone(),
         };
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");
+        let metrics_url = format!("http://{}/metrics", metrics_listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            axum::serve(metrics_listener, metrics_router(metrics)).await.expect("serve metrics");
+        });
+        let limits = options.limits.unwrap_or_default();
+        let failure_limit = options.iam_failure_limit.unwrap_or_default();
         let read_cache = Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.db().clone()));
         let state = AppState {
-            metrics,
-            schema: build_schema(core.clone(), options.limits.unwrap_or_default()),
+            schema: build_schema(core.clone(), limits),
+            gate: Arc::new(Gate::new(limits)),
+            trusted_proxy_hops: options.trusted_proxy_hops,
             core: core.clone(),
             verifier: Arc::new(verifier),
             dev_issuer: Some(dev.clone()),
             iam: options.iam.map(|settings| {
-                Arc::new(IamVerifier::new(settings, ADMIN_GROUP.into()).expect("iam verifier"))
+                Arc::new(
+                    IamVerifier::new(settings, ADMIN_GROUP.into())
+                        .expect("iam verifier")
+                        .with_failure_limit(failure_limit),
+                )
             }),
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
             web: options.web,
@@ -113,9 +135,11 @@ impl TestApp {
             read_cache: read_cache.clone(),
         };
         tokio::spawn(async move {
-            axum::serve(listener, build_app(state)).await.expect("serve");
+            sluice_api::server::serve(listener, build_app(state), std::future::pending())
+                .await
+                .expect("serve");
         });
-        Self { base_url, core, dev, http, search, read_cache, _db: test_db }
+        Self { base_url, metrics_url, core, dev, http, search, read_cache, _db: test_db }
     }
 
     /// Runs the pending catalog index tasks, in the order they were written, as the worker
