@@ -46,6 +46,8 @@ export SLUICE_UI_COGNITO_ENDPOINT="$MOTO_URL"
 # Every AWS call (long tasks included) goes to moto, with dummy credentials.
 export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export SLUICE_BIND="${SLUICE_BIND:-127.0.0.1:8080}"
+# Metrics have their own listener, never the public one.
+export SLUICE_METRICS_BIND="${SLUICE_METRICS_BIND:-127.0.0.1:9090}"
 
 "$SLUICE" serve &
 server_pid=$!
@@ -72,7 +74,7 @@ The command-line client, with that token:
   $CARGO_TARGET_DIR/debug/sluice-cli --url $url login --with-token "\$($SLUICE dev-token --user alice --group TeamA)"
   $CARGO_TARGET_DIR/debug/sluice-cli org list
 Check the platform (as alice, an admin): mutation { startHealthCheck { taskUri } }, then getTask.
-Metrics: $url/metrics
+Metrics: http://$SLUICE_METRICS_BIND/metrics
 Ctrl-C stops Sluice and moto.
 INFO
 wait "$server_pid"

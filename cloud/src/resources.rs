@@ -4,13 +4,14 @@
 
 use sluice_core::{
     datasets::tables::GlueTable,
-    environments::{AccountResources, AwsResource, LinkError, PivotRole},
+    environments::{AccountResources, AwsResource, ImportProblem, LinkError, PivotRole},
 };
 
 use crate::{
     catalog::{CatalogError, GlueCatalog},
     link::{PivotLinker, assume_pivot},
     storage::{Storage, StorageError},
+    templates::PIVOT_ROLE_TAG,
 };
 
 fn refused_or_unreachable(what: &AwsResource, message: String) -> LinkError {
@@ -43,38 +44,59 @@ fn catalog_error(what: &AwsResource, e: CatalogError) -> LinkError {
 
 #[async_trait::async_trait]
 impl AccountResources for PivotLinker {
-    async fn missing(
+    async fn check(
         &self,
         pivot: &PivotRole,
         wanted: &[AwsResource],
-    ) -> Result<Vec<AwsResource>, LinkError> {
+    ) -> Result<Vec<(AwsResource, ImportProblem)>, LinkError> {
         let session = assume_pivot(self.base(), pivot).await?;
         let storage = Storage::new(&session);
         let glue = GlueCatalog::new(&session);
         let iam = aws_sdk_iam::Client::new(&session);
-        let mut missing = vec![];
+        let mut problems = vec![];
         for what in wanted {
-            let exists = match what {
+            let problem = match what {
                 AwsResource::Bucket(name) => {
-                    storage.bucket_exists(name).await.map_err(|e| storage_error(what, e))?
+                    match storage
+                        .bucket_place(name, &pivot.account_id)
+                        .await
+                        .map_err(|e| storage_error(what, e))?
+                    {
+                        None => Some(ImportProblem::Missing),
+                        Some(place) if !place.owned => Some(ImportProblem::InAnotherAccount),
+                        Some(place) => {
+                            place.region.filter(|r| r != &pivot.region).map(ImportProblem::InAnotherRegion)
+                        }
+                    }
                 }
                 AwsResource::KmsAlias(name) => {
-                    storage.kms_alias_exists(name).await.map_err(|e| storage_error(what, e))?
+                    match storage
+                        .key_tagged(name, PIVOT_ROLE_TAG, &pivot.role_name)
+                        .await
+                        .map_err(|e| storage_error(what, e))?
+                    {
+                        None => Some(ImportProblem::Missing),
+                        Some(false) => Some(ImportProblem::KeyNotOpened),
+                        Some(true) => None,
+                    }
                 }
                 AwsResource::GlueDatabase(name) => {
-                    glue.database_exists(name).await.map_err(|e| catalog_error(what, e))?
+                    (!glue.database_exists(name).await.map_err(|e| catalog_error(what, e))?)
+                        .then_some(ImportProblem::Missing)
                 }
                 AwsResource::Role(name) => match iam.get_role().role_name(name).send().await {
-                    Ok(_) => true,
-                    Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => false,
+                    Ok(_) => None,
+                    Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
+                        Some(ImportProblem::Missing)
+                    }
                     Err(e) => return Err(refused_or_unreachable(what, crate::aws_error::describe(&e))),
                 },
             };
-            if !exists {
-                missing.push(what.clone());
+            if let Some(problem) = problem {
+                problems.push((what.clone(), problem));
             }
         }
-        Ok(missing)
+        Ok(problems)
     }
 
     async fn table(

@@ -5,12 +5,28 @@
 //! what the pivot role cannot see is reported as such, not as missing.
 
 use aws_config::SdkConfig;
-use aws_sdk_s3::{error::SdkError, primitives::ByteStream};
+use aws_sdk_s3::{
+    error::{ProvideErrorMetadata, SdkError},
+    primitives::ByteStream,
+};
 
 use crate::aws_error::describe;
 
 /// ListAliases pages of 100 read at most: the default quota is 5,000 aliases a region.
 const MAX_ALIAS_PAGES: usize = 100;
+
+/// ListBuckets pages read at most; an account holds 10,000 buckets by default, and the prefix
+/// narrows the list to the bucket's own name.
+const MAX_BUCKET_PAGES: usize = 10;
+
+/// Where a bucket an import names is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketPlace {
+    /// As HeadBucket answers it; None when S3 did not say.
+    pub region: Option<String>,
+    /// Whether the pivot role's account owns it.
+    pub owned: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -76,6 +92,85 @@ impl Storage {
             Err(StorageError::Forbidden { op, bucket: bucket.to_owned(), source: Box::new(e) })
         } else {
             Err(StorageError::aws(op, e))
+        }
+    }
+
+    /// Where a bucket is, checked from the pivot role's account: `Ok(None)` when no bucket has
+    /// that name, else its region and whether this account owns it. Real S3 refuses a HeadBucket
+    /// whose `ExpectedBucketOwner` is not the owner (a 403, reported as [`StorageError::Forbidden`]);
+    /// emulators ignore it, so ownership is also read from ListBuckets, which lists only the
+    /// account's own buckets.
+    pub async fn bucket_place(
+        &self,
+        bucket: &str,
+        account: &str,
+    ) -> Result<Option<BucketPlace>, StorageError> {
+        let region = match self.s3.head_bucket().bucket(bucket).expected_bucket_owner(account).send().await {
+            Ok(found) => found.bucket_region().map(str::to_owned),
+            Err(e) => {
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                let op = format!("S3 HeadBucket of {bucket} for account {account}");
+                if e.as_service_error().is_some_and(|s| s.is_not_found()) || status == Some(404) {
+                    return Ok(None);
+                }
+                if status == Some(403) {
+                    return Err(StorageError::Forbidden {
+                        op,
+                        bucket: bucket.to_owned(),
+                        source: Box::new(e),
+                    });
+                }
+                return Err(StorageError::aws(op, e));
+            }
+        };
+        Ok(Some(BucketPlace { region, owned: self.owns_bucket(bucket).await? }))
+    }
+
+    async fn owns_bucket(&self, bucket: &str) -> Result<bool, StorageError> {
+        let mut token = None;
+        for _ in 0..MAX_BUCKET_PAGES {
+            let out = self
+                .s3
+                .list_buckets()
+                .prefix(bucket)
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| StorageError::aws("S3 ListBuckets", e))?;
+            if out.buckets().iter().any(|b| b.name() == Some(bucket)) {
+                return Ok(true);
+            }
+            token = out.continuation_token;
+            if token.is_none() {
+                return Ok(false);
+            }
+        }
+        Err(StorageError::Invalid {
+            op: "S3 ListBuckets".into(),
+            message: format!("more than {MAX_BUCKET_PAGES} pages"),
+        })
+    }
+
+    /// Whether the key `alias` names carries `tag` = `value`: how an importer opens a key to the
+    /// pivot role. A key the pivot role may not read the tags of is not opened (real KMS refuses
+    /// it for exactly the keys without the tag). `None` when the alias is missing.
+    pub async fn key_tagged(
+        &self,
+        alias: &str,
+        tag: &str,
+        value: &str,
+    ) -> Result<Option<bool>, StorageError> {
+        let Some(key) = Self::key_id_of_alias(&self.kms, alias).await? else { return Ok(None) };
+        match self.kms.list_resource_tags().key_id(&key).send().await {
+            Ok(out) => Ok(Some(out.tags().iter().any(|t| t.tag_key() == tag && t.tag_value() == value))),
+            Err(e)
+                if e.as_service_error()
+                    .and_then(|s| s.code())
+                    .is_some_and(|c| c.starts_with("AccessDenied")) =>
+            {
+                Ok(Some(false))
+            }
+            Err(e) => Err(StorageError::aws(format!("KMS ListResourceTags of {alias}"), e)),
         }
     }
 

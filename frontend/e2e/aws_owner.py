@@ -65,6 +65,9 @@ def main(argv):
         kms = client(account, "kms")
         key = kms.create_key(Description=f"encrypts {bucket}")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=key)
+        # The owner opens the key to Sluice's pivot role (docs/PIVOT_ROLE.md).
+        pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
+        kms.tag_resource(KeyId=key, Tags=[{"TagKey": "sluice:pivot-role", "TagValue": pivot}])
         client(account, "glue").create_database(DatabaseInput={"Name": database})
     else:
         sys.exit(__doc__)

@@ -12,7 +12,10 @@ mod attempts;
 
 use std::{
     net::IpAddr,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -92,7 +95,13 @@ pub struct IamVerifier {
     admin_group: String,
     http: reqwest::Client,
     failures: Arc<FailedSignIns>,
+    /// When this replica last swept expired signatures, in seconds since the epoch.
+    last_sweep: Arc<AtomicI64>,
 }
+
+/// How often a replica sweeps the replay table; a swept row is one too old to be accepted
+/// anyway, so the sweep only bounds the table's size.
+const SWEEP_EVERY_SECS: i64 = 60;
 
 impl IamVerifier {
     pub fn new(settings: IamSettings, admin_group: String) -> Result<Self, reqwest::Error> {
@@ -106,6 +115,7 @@ impl IamVerifier {
             admin_group,
             http,
             failures: Arc::new(FailedSignIns::new(FailureLimit::default())),
+            last_sweep: Arc::new(AtomicI64::new(0)),
         })
     }
 
@@ -142,6 +152,7 @@ impl IamVerifier {
         let req = SignedIdentityRequest::decode(encoded).map_err(|_| IamAuthError::Malformed)?;
         let checked = iam_checks::check(&req, &self.settings, chrono::Utc::now())?;
         let principals = core.iam_principals();
+        self.sweep_now_and_then(&principals).await;
         let expires = checked.signed_at + iam_checks::MAX_AGE;
         match principals.claim_signature(&checked.signature, expires).await {
             Ok(true) => {}
@@ -176,6 +187,21 @@ impl IamVerifier {
         };
         tracing::debug!(%arn, mapping = %mapped.mapping_uri, user = %mapped.username, "IAM caller authenticated");
         Ok(Actor::authenticated(IAM_ISSUER, mapped.username, mapped.groups, &self.admin_group))
+    }
+
+    /// Sweeps expired signatures at most once a minute per replica, and only for a request that
+    /// passed every check of its own.
+    async fn sweep_now_and_then(&self, principals: &sluice_core::iam::IamPrincipals<'_>) {
+        let now = chrono::Utc::now().timestamp();
+        let last = self.last_sweep.load(Ordering::Relaxed);
+        if now - last < SWEEP_EVERY_SECS
+            || self.last_sweep.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err()
+        {
+            return;
+        }
+        if let Err(err) = principals.sweep_signatures().await {
+            tracing::warn!(error = %err.chain(), "could not sweep expired IAM signatures");
+        }
     }
 
     /// Sends the request, as signed, to the configured endpoint (never to the URL the client

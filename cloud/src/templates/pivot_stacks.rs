@@ -80,6 +80,9 @@ pub(super) fn stack_statements(scope: &PivotScope) -> Vec<Statement> {
         Statement::allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
             .sid("SluiceObjects")
             .on([objects]),
+        // Lists the account's own buckets, which is how an import proves the bucket it names
+        // belongs to this account; it has no resource to scope to.
+        Statement::allow(["s3:ListAllMyBuckets"]).sid("ListOwnBuckets").on(["*"]),
     ]
 }
 

@@ -1,13 +1,27 @@
 //! The account-resources port against moto: what the pivot role finds for an import, and the
 //! folder prefixes it puts. moto never refuses a read, so refusals are tested at the storage level.
+//! moto ignores HeadBucket's `ExpectedBucketOwner`; the bucket's owner is also read from
+//! ListBuckets, which moto answers per account, so another account's bucket is caught here too.
 
 use sluice_cloud::{
     PivotLinker,
     sdk::{glue, iam, kms, s3},
+    templates::PIVOT_ROLE_TAG,
 };
-use sluice_core::environments::{AccountResources, AwsResource, LinkError};
+use sluice_core::environments::{AccountResources, AwsResource, ImportProblem, LinkError};
 
-use crate::{config, stacks::pivot_session, unique};
+use crate::{accounts::account_config, config, stacks::pivot_session, unique};
+
+/// A KMS key with `alias`, tagged for the pivot role `opened_to` when given.
+async fn key(kms: &kms::Client, alias: &str, opened_to: Option<&str>) {
+    let key = kms.create_key().send().await.expect("key");
+    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
+    kms.create_alias().alias_name(alias).target_key_id(&key_id).send().await.expect("alias");
+    if let Some(role) = opened_to {
+        let tag = kms::types::Tag::builder().tag_key(PIVOT_ROLE_TAG).tag_value(role).build().expect("tag");
+        kms.tag_resource().key_id(&key_id).tags(tag).send().await.expect("tagged");
+    }
+}
 
 #[tokio::test]
 async fn the_probe_reports_exactly_the_resources_the_account_lacks() {
@@ -20,9 +34,7 @@ async fn the_probe_reports_exactly_the_resources_the_account_lacks() {
     let input = glue::types::DatabaseInput::builder().name(&database).build().expect("input");
     glue::Client::new(&session).create_database().database_input(input).send().await.expect("database");
     let kms = kms::Client::new(&session);
-    let key = kms.create_key().send().await.expect("key");
-    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias().alias_name(&alias).target_key_id(key_id).send().await.expect("alias");
+    key(&kms, &alias, Some(&pivot.role_name)).await;
     iam::Client::new(&session)
         .create_role()
         .role_name(&role)
@@ -38,7 +50,7 @@ async fn the_probe_reports_exactly_the_resources_the_account_lacks() {
         AwsResource::KmsAlias(alias.clone()),
         AwsResource::Role(role.clone()),
     ];
-    assert_eq!(probe.missing(&pivot, &present).await.expect("probe"), vec![]);
+    assert_eq!(probe.check(&pivot, &present).await.expect("probe"), vec![]);
 
     let absent = [
         AwsResource::Bucket(format!("{bucket}-gone")),
@@ -47,7 +59,57 @@ async fn the_probe_reports_exactly_the_resources_the_account_lacks() {
         AwsResource::Role(format!("{role}-gone")),
     ];
     let mixed: Vec<_> = present.iter().cloned().chain(absent.iter().cloned()).collect();
-    assert_eq!(probe.missing(&pivot, &mixed).await.expect("probe"), absent.to_vec());
+    let missing: Vec<_> = absent.iter().map(|r| (r.clone(), ImportProblem::Missing)).collect();
+    assert_eq!(probe.check(&pivot, &mixed).await.expect("probe"), missing);
+}
+
+/// The hole this closes: a new organization's user imported another organization's bucket as a
+/// dataset of their own. A bucket is importable only from the account that owns it, in the
+/// environment's region, and a key only once its owner has opened it to the pivot role.
+#[tokio::test]
+async fn another_accounts_bucket_another_region_and_a_closed_key_are_refused() {
+    let (pivot, session) = pivot_session().await;
+    let foreign = unique("sluice-foreign");
+    s3::Client::new(&account_config("444455556666").await)
+        .create_bucket()
+        .bucket(&foreign)
+        .send()
+        .await
+        .expect("another account's bucket");
+    let elsewhere = unique("sluice-elsewhere");
+    let constraint = s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(s3::types::BucketLocationConstraint::EuWest1)
+        .build();
+    s3::Client::new(&session)
+        .create_bucket()
+        .bucket(&elsewhere)
+        .create_bucket_configuration(constraint)
+        .send()
+        .await
+        .expect("a bucket in another region");
+    let closed = format!("alias/{}", unique("sluice-closed"));
+    let kms = kms::Client::new(&session);
+    key(&kms, &closed, None).await;
+    let other_role = format!("alias/{}", unique("sluice-other-role"));
+    key(&kms, &other_role, Some("someone-elses-pivot")).await;
+
+    let wanted = [
+        AwsResource::Bucket(foreign),
+        AwsResource::Bucket(elsewhere),
+        AwsResource::KmsAlias(closed),
+        AwsResource::KmsAlias(other_role),
+    ];
+    let problems = PivotLinker::new(config().await).check(&pivot, &wanted).await.expect("probe");
+    let found: Vec<_> = problems.into_iter().map(|(_, problem)| problem).collect();
+    assert_eq!(
+        found,
+        [
+            ImportProblem::InAnotherAccount,
+            ImportProblem::InAnotherRegion("eu-west-1".into()),
+            ImportProblem::KeyNotOpened,
+            ImportProblem::KeyNotOpened,
+        ]
+    );
 }
 
 #[tokio::test]

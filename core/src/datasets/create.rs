@@ -2,7 +2,7 @@
 //! (they exist already; the pivot role confirms it). Both admit the same teams and store the
 //! same row.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use sluice_entities::{dataset as ds, environment_group as eg};
 
 use super::{DatasetView, ImportedResources, NewDataset, RESOURCE_TYPE, model, service::queue_index};
@@ -165,6 +165,18 @@ impl super::Datasets<'_> {
     }
 
     async fn confirm_exists(&self, environment: &Environment, r: &Resources, role_given: bool) -> Result<()> {
+        // Bucket names are global: a bucket another dataset holds, in any environment, is
+        // refused without saying whose it is.
+        let taken = ds::Entity::find()
+            .filter(ds::Column::BucketName.eq(r.bucket_name.as_str()))
+            .count(self.db)
+            .await?;
+        if taken > 0 {
+            return Err(Error::Conflict(format!(
+                "bucket {} is already part of another dataset; a bucket belongs to one dataset only",
+                r.bucket_name
+            )));
+        }
         let aws = onboarding::require(self.aws)?;
         let pivot = crate::environments::platform::pivot_of_environment(self.db, environment).await?;
         let mut wanted = vec![
@@ -175,19 +187,18 @@ impl super::Datasets<'_> {
         if role_given {
             wanted.push(AwsResource::Role(r.admin_role_name.clone()));
         }
-        let missing = aws.resources.missing(&pivot, &wanted).await.map_err(|e| match e {
+        let problems = aws.resources.check(&pivot, &wanted).await.map_err(|e| match e {
             LinkError::Refused(reason) => Error::validation("environmentUri", reason),
             LinkError::Unreachable(_) => {
                 Error::InvalidState(format!("{e}; nothing was imported, try again in a moment"))
             }
         })?;
-        let Some(first) = missing.first() else { return Ok(()) };
-        let list = missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let Some((first, _)) = problems.first() else { return Ok(()) };
+        let list = problems.iter().map(|(what, why)| format!("{what}: {why}")).collect::<Vec<_>>().join("; ");
         Err(Error::validation(
             first.field(),
             format!(
-                "not found in account {} ({}): {list}. Check the names, and that they are in the environment's \
-                 account and region; nothing was imported",
+                "{list}. An import takes resources of the environment's account {} in {}; nothing was imported",
                 environment.aws_account_id, environment.region
             ),
         ))

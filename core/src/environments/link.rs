@@ -76,13 +76,41 @@ impl std::fmt::Display for AwsResource {
     }
 }
 
+/// Why a resource an import names cannot become part of a dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// Not in the pivot role's account and region.
+    Missing,
+    /// It exists, but another account owns it (only buckets' names are global).
+    InAnotherAccount,
+    /// In the account, but in this region instead of the environment's.
+    InAnotherRegion(String),
+    /// A KMS key its owner has not opened to Sluice (the pivot role's tag).
+    KeyNotOpened,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing => f.write_str("not found"),
+            Self::InAnotherAccount => f.write_str("owned by another account"),
+            Self::InAnotherRegion(region) => write!(f, "in region {region}"),
+            Self::KeyNotOpened => f.write_str("not tagged for Sluice's pivot role (see docs/PIVOT_ROLE.md)"),
+        }
+    }
+}
+
 /// Reads and writes resources in a linked account through its pivot role.
 #[async_trait::async_trait]
 pub trait AccountResources: Send + Sync {
-    /// Those of `wanted` that do not exist in the pivot role's account and region. A resource
-    /// the pivot role may not read is a [`LinkError::Refused`] saying so, not "missing".
-    async fn missing(&self, pivot: &PivotRole, wanted: &[AwsResource])
-    -> Result<Vec<AwsResource>, LinkError>;
+    /// What keeps each of `wanted` out of a dataset of the pivot role's account and region:
+    /// nothing for those that are fine. A resource the pivot role may not read is a
+    /// [`LinkError::Refused`] saying so, not "missing".
+    async fn check(
+        &self,
+        pivot: &PivotRole,
+        wanted: &[AwsResource],
+    ) -> Result<Vec<(AwsResource, ImportProblem)>, LinkError>;
 
     /// One Glue table as it is now, or None when the database has no such table.
     async fn table(

@@ -15,7 +15,9 @@ pub mod trust;
 
 pub use cards::EnvironmentCard;
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
-pub use link::{AccountLinker, AccountResources, AwsResource, LinkError, PivotRole, PivotTrust};
+pub use link::{
+    AccountLinker, AccountResources, AwsResource, ImportProblem, LinkError, PivotRole, PivotTrust,
+};
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
     RESOURCE_TYPE, UserRole,

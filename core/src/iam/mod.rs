@@ -231,9 +231,6 @@ impl IamPrincipals<'_> {
         signature: &str,
         expires: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool> {
-        let now = chrono::Utc::now();
-        // Old rows are swept as new ones come, so the table holds at most a window's worth.
-        seen::Entity::delete_many().filter(seen::Column::Expires.lt(now)).exec(self.db).await?;
         let inserted = seen::Entity::insert(seen::ActiveModel {
             signature: Set(signature.to_owned()),
             expires: Set(expires),
@@ -242,6 +239,16 @@ impl IamPrincipals<'_> {
         .exec_without_returning(self.db)
         .await?;
         Ok(inserted == 1)
+    }
+
+    /// Deletes signatures too old to be accepted anyway; the auth layer calls it now and then,
+    /// not on every sign-in, so a stream of sign-in attempts is not a stream of deletes.
+    pub async fn sweep_signatures(&self) -> Result<u64> {
+        let swept = seen::Entity::delete_many()
+            .filter(seen::Column::Expires.lt(chrono::Utc::now()))
+            .exec(self.db)
+            .await?;
+        Ok(swept.rows_affected)
     }
 
     /// Forgets a claimed signature that STS then refused, so a refused request costs no space
@@ -277,4 +284,34 @@ fn groups_json(groups: &[String]) -> Result<String> {
 
 fn duplicate(pattern: &str) -> Error {
     Error::Conflict(format!("a mapping for {pattern} exists already; update it instead"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{Backend, TestDb};
+
+    async fn a_replay_is_refused_and_only_expired_signatures_are_swept(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        let principals = IamPrincipals { db: &db.db };
+        let now = chrono::Utc::now();
+        assert!(
+            principals.claim_signature("fresh", now + chrono::Duration::minutes(15)).await.expect("claim")
+        );
+        assert!(
+            !principals.claim_signature("fresh", now + chrono::Duration::minutes(15)).await.expect("again")
+        );
+        assert!(principals.claim_signature("old", now - chrono::Duration::minutes(1)).await.expect("claim"));
+        assert_eq!(principals.sweep_signatures().await.expect("sweep"), 1, "only the expired one");
+        assert!(
+            !principals.claim_signature("fresh", now).await.expect("still there"),
+            "a replay stays refused"
+        );
+        assert!(
+            principals.claim_signature("old", now).await.expect("swept"),
+            "the expired one was forgotten"
+        );
+    }
+
+    crate::on_both_backends!(a_replay_is_refused_and_only_expired_signatures_are_swept);
 }

@@ -11,7 +11,8 @@ use std::{
 use crate::{
     datasets::tables::{GlueColumn, GlueTable},
     environments::{
-        AccountLinker, AccountResources, AwsResource, AwsSettings, LinkError, PivotRole, PivotTrust,
+        AccountLinker, AccountResources, AwsResource, AwsSettings, ImportProblem, LinkError, PivotRole,
+        PivotTrust,
     },
 };
 
@@ -20,6 +21,12 @@ pub const REFUSED_ACCOUNT: &str = "000000000000";
 
 /// Resources whose name starts with this do not exist.
 pub const MISSING_PREFIX: &str = "missing";
+
+/// Buckets whose name starts with this belong to another account.
+pub const FOREIGN_PREFIX: &str = "foreign";
+
+/// KMS keys whose alias starts with this are not opened to Sluice.
+pub const CLOSED_PREFIX: &str = "closed";
 
 /// The account Sluice runs in, as the fake's trust policies name it.
 pub const TRUST_ACCOUNT: &str = "999999999999";
@@ -70,22 +77,33 @@ impl AccountLinker for FakeAccounts {
 
 #[async_trait::async_trait]
 impl AccountResources for FakeAccounts {
-    async fn missing(
+    /// Resources named `missing…` do not exist, buckets named `foreign…` belong to another
+    /// account, and keys aliased `closed…` are not opened to Sluice.
+    async fn check(
         &self,
         pivot: &PivotRole,
         wanted: &[AwsResource],
-    ) -> Result<Vec<AwsResource>, LinkError> {
+    ) -> Result<Vec<(AwsResource, ImportProblem)>, LinkError> {
         refused(pivot)?;
         Ok(wanted
             .iter()
-            .filter(|r| {
+            .filter_map(|r| {
                 let (AwsResource::Bucket(n)
                 | AwsResource::GlueDatabase(n)
                 | AwsResource::KmsAlias(n)
                 | AwsResource::Role(n)) = r;
-                n.trim_start_matches("alias/").starts_with(MISSING_PREFIX)
+                let name = n.trim_start_matches("alias/");
+                let problem = if name.starts_with(MISSING_PREFIX) {
+                    ImportProblem::Missing
+                } else if matches!(r, AwsResource::Bucket(_)) && name.starts_with(FOREIGN_PREFIX) {
+                    ImportProblem::InAnotherAccount
+                } else if matches!(r, AwsResource::KmsAlias(_)) && name.starts_with(CLOSED_PREFIX) {
+                    ImportProblem::KeyNotOpened
+                } else {
+                    return None;
+                };
+                Some((r.clone(), problem))
             })
-            .cloned()
             .collect())
     }
 

@@ -260,6 +260,56 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
         .await
         .expect_err("one dataset per bucket in an environment");
     assert_eq!(again.code(), "CONFLICT");
+
+    // The hole this closes: another organization's user imported someone else's bucket as a
+    // dataset of their own. A bucket belongs to one dataset, in whatever environment, and must
+    // be the environment account's own; a key must be opened to Sluice by its owner.
+    let mallory = actor("mallory", &["TeamM"]);
+    core.admit(&mallory).await.expect("admit");
+    let org = core
+        .organizations()
+        .create(
+            &mallory,
+            NewOrganization {
+                label: Some("Mine".into()),
+                saml_group_name: Some("TeamM".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("org");
+    let theirs = core
+        .environments()
+        .create(
+            &mallory,
+            NewEnvironment {
+                label: "Mine".into(),
+                organization_uri: org.organization_uri,
+                saml_group_name: "TeamM".into(),
+                aws_account_id: "555566667777".into(),
+                region: "eu-west-1".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("mallory's own account");
+    let datasets = core.datasets();
+    let import = |bucket: &str, alias: &str| {
+        let resources = ImportedResources { kms_alias: alias.into(), ..existing(bucket, "sales_db") };
+        datasets.import(&mallory, new_dataset(&theirs.environment_uri, "TeamM"), resources)
+    };
+    let taken = import("sales-bucket", "sales-key").await.expect_err("bob's dataset holds it");
+    assert_eq!(taken.code(), "CONFLICT", "{taken}");
+    assert!(!taken.to_string().contains(&dataset.dataset_uri), "whose it is is not said: {taken}");
+    let foreign = import("foreign-bucket", "sales-key").await.expect_err("another account's bucket");
+    assert_eq!(foreign.code(), "BAD_USER_INPUT");
+    assert!(foreign.to_string().contains("S3 bucket foreign-bucket: owned by another account"), "{foreign}");
+    let closed = import("mallory-bucket", "closed-key").await.expect_err("a key not opened to Sluice");
+    assert!(
+        closed.to_string().starts_with("KmsKeyAlias:") && closed.to_string().contains("not tagged"),
+        "{closed}"
+    );
+    import("mallory-bucket", "sales-key").await.expect("her own bucket and an opened key");
 }
 
 /// Many datasets across teams: each actor's list is exactly what its teams were granted.

@@ -11,7 +11,7 @@ use sluice_core::{
 };
 
 use crate::support::{
-    REGION, Running, deploy_pivot_role, link, linking_core, owner_session, random_account, wait_for,
+    PIVOT, REGION, Running, deploy_pivot_role, link, linking_core, owner_session, random_account, wait_for,
 };
 
 async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(backend: Backend) {
@@ -40,7 +40,11 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
     let kms = sdk::kms::Client::new(&owner);
     let key = kms.create_key().send().await.expect("key");
     let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias().alias_name("alias/legacy").target_key_id(key_id).send().await.expect("alias");
+    kms.create_alias().alias_name("alias/legacy").target_key_id(&key_id).send().await.expect("alias");
+    // The owner opens the key to Sluice's pivot role (docs/PIVOT_ROLE.md).
+    let opened =
+        sdk::kms::types::Tag::builder().tag_key("sluice:pivot-role").tag_value(PIVOT).build().expect("tag");
+    kms.tag_resource().key_id(&key_id).tags(opened).send().await.expect("tagged");
 
     let new = || NewDataset {
         label: "Legacy".into(),
