@@ -322,7 +322,13 @@ async fn bash_examples(
         .await
         .expect("bucket");
     let kms = sdk::kms::Client::new(owner_session);
-    let key = kms.create_key().send().await.expect("key");
+    // The owner opens the key to Sluice by tagging it for the pivot role (docs/PIVOT_ROLE.md).
+    let pivot_tag = sdk::kms::types::Tag::builder()
+        .tag_key("sluice:pivot-role")
+        .tag_value("sluice-pivot-role")
+        .build()
+        .expect("tag");
+    let key = kms.create_key().tags(pivot_tag).send().await.expect("key");
     let key_id = key.key_metadata().map(|m| m.key_id().to_owned()).expect("key id");
     kms.create_alias().alias_name("alias/refunds").target_key_id(key_id).send().await.expect("alias");
     let glue = sdk::glue::Client::new(owner_session);
