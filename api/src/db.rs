@@ -1,14 +1,13 @@
-//! Bringing the schema up to date: migrations, then the permission catalog.
+//! Opening the metadata database and bringing its schema up to date.
 
-use anyhow::Context;
-use sea_orm::DatabaseConnection;
-use sluice_migrations::{Migrator, MigratorTrait};
+use sluice_core::Core;
 
-pub use sluice_core::db::connect;
+/// Connects; the database is reached only through core's services from then on.
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Core> {
+    Ok(Core::connect(url, max_connections).await?)
+}
 
 /// Applies pending migrations and syncs the permission catalog.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("applying migrations")?;
-    sluice_core::Core::new(db.clone()).sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-    Ok(())
+pub async fn migrate(core: &Core) -> anyhow::Result<()> {
+    core.migrate().await.map_err(|e| anyhow::anyhow!("applying migrations: {}", e.chain()))
 }

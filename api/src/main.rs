@@ -14,7 +14,6 @@ use sluice_api::{
     telemetry,
 };
 use sluice_core::environments::AwsSettings;
-use sluice_migrations::MigratorTrait;
 use sluice_worker::{
     Metrics,
     serve::{MetricsState, Pipeline, metrics_router},
@@ -85,8 +84,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let config = load_config()?;
             telemetry::init(config.log_json);
-            let db = db::connect(config.database_url(), 2).await?;
-            db::migrate(&db).await?;
+            let core = db::connect(config.database_url(), 2).await?;
+            db::migrate(&core).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -100,15 +99,14 @@ fn load_config() -> anyhow::Result<Config> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     telemetry::init(config.log_json);
-    let db = db::connect(config.database_url(), config.db_max_connections).await?;
+    let core = db::connect(config.database_url(), config.db_max_connections).await?;
     if config.auto_migrate {
-        db::migrate(&db).await?;
+        db::migrate(&core).await?;
     } else {
-        let pending = sluice_migrations::Migrator::get_pending_migrations(&db).await?;
+        let pending = core.pending_migrations().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
         anyhow::ensure!(
-            pending.is_empty(),
-            "{} database migrations are pending: run `sluice migrate` first (or set SLUICE_AUTO_MIGRATE=true)",
-            pending.len()
+            pending == 0,
+            "{pending} database migrations are pending: run `sluice migrate` first (or set SLUICE_AUTO_MIGRATE=true)"
         );
     }
     let aws_config = sluice_cloud::sdk_config().await;
@@ -116,13 +114,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         Some(id) => id.clone(),
         None => own_account(&aws_config).await,
     };
-    let core = sluice_core::Core::new(db).with_aws(AwsSettings {
+    let core = core.with_aws(AwsSettings {
         trust_account_id,
         pivot_role_name: config.pivot_role_name.clone(),
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
         resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
     });
-    let search = wiring::search(&config.search, core.db()).await?;
+    let search = wiring::search(&config.search, &core).await?;
     let core = core
         .with_share_permissions(&config.share_permissions)
         .with_search(search.clone(), config.catalog_visibility);
@@ -158,9 +156,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let limits = config.graphql;
     // The dispatcher runs in every API replica; the worker too in embedded mode.
     let pipeline = Pipeline {
-        queue: wiring::queue(&config.queue, core.db()).await,
+        queue: wiring::queue(&config.queue, &core).await,
         launcher: wiring::launcher(&config.launcher, config.database_url()).await,
-        db: core.db().clone(),
+        core: core.clone(),
         settings: config.worker.clone(),
         metrics: Metrics::new(),
         aws: None,
@@ -168,12 +166,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let stop = CancellationToken::new();
     let mut background = pipeline.start(&stop, true, config.embedded_worker);
-    let read_cache = Arc::new(ReadCache::new(config.read_cache_entries, core.db().clone()));
+    let read_cache = Arc::new(ReadCache::new(config.read_cache_entries, core.epoch_reader()));
     if let Some(bind) = config.metrics_bind {
         let metrics = MetricsState {
             metrics: pipeline.metrics.clone(),
             queue: pipeline.queue.clone(),
-            db: core.db().clone(),
+            core: core.clone(),
         };
         serve_metrics(bind, metrics, &stop, &mut background).await?;
     }

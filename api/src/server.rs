@@ -10,7 +10,6 @@ use axum::{
     response::IntoResponse,
     routing::get,
 };
-use sea_orm::ConnectionTrait;
 use sluice_core::Core;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
@@ -161,7 +160,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn database_probe(state: &AppState, ok: &'static str) -> (StatusCode, &'static str) {
-    match state.core.db().execute_unprepared("SELECT 1").await {
+    match state.core.ping().await {
         Ok(_) => (StatusCode::OK, ok),
         Err(err) => {
             tracing::warn!(error = %err, "health check: database unreachable");

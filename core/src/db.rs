@@ -18,7 +18,7 @@ pub enum ConnectError {
 }
 
 /// Opens the pool, creating the folder of a SQLite file first.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, ConnectError> {
+pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, ConnectError> {
     if let Some(path) = sqlite_path(url)
         && let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
     {

@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod page;
 pub mod read_epoch;
 pub mod shares;
+pub mod system;
 pub mod tasks;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
@@ -88,8 +89,45 @@ impl Core {
         environments::Environments { db: &self.db, aws: &self.aws }
     }
 
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
+    /// Connects to the metadata database (`SLUICE_DATABASE_URL`): the only way other crates
+    /// reach it, and then only through the services, never as a connection of their own.
+    pub async fn connect(url: &str, max_connections: u32) -> std::result::Result<Self, db::ConnectError> {
+        Ok(Self::new(db::connect(url, max_connections).await?))
+    }
+
+    /// Applies pending migrations, then brings the permission catalog up to this release's.
+    pub async fn migrate(&self) -> Result<()> {
+        use sluice_migrations::MigratorTrait;
+        sluice_migrations::Migrator::up(&self.db, None).await?;
+        self.sync_catalog().await
+    }
+
+    /// How many migrations this release has that the database lacks.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        use sluice_migrations::MigratorTrait;
+        Ok(sluice_migrations::Migrator::get_pending_migrations(&self.db).await?.len())
+    }
+
+    /// Whether the metadata database answers; the health probes' check.
+    pub async fn ping(&self) -> Result<()> {
+        use sea_orm::ConnectionTrait;
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// What the API's read cache keys its entries by (see `read_epoch`).
+    pub fn epoch_reader(&self) -> read_epoch::EpochReader {
+        read_epoch::EpochReader::new(self.db.clone())
+    }
+
+    /// The table-backed task queue of the embedded deployment.
+    pub fn embedded_queue(&self) -> tasks::EmbeddedQueue {
+        tasks::EmbeddedQueue::new(self.db.clone())
+    }
+
+    /// Publishes pending tasks to `queue`.
+    pub fn dispatcher(&self, queue: Arc<dyn tasks::TaskQueue>) -> tasks::Dispatcher {
+        tasks::Dispatcher::new(self.db.clone(), queue)
     }
 
     pub fn iam_principals(&self) -> iam::IamPrincipals<'_> {

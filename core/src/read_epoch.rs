@@ -14,7 +14,7 @@ use crate::{Error, Result};
 
 /// The counter as of now: the sum of its rows (16 on Postgres, so that concurrent writers do
 /// not queue on one row lock; see migration 13).
-pub async fn current(db: &impl ConnectionTrait) -> Result<i64> {
+pub(crate) async fn current(db: &impl ConnectionTrait) -> Result<i64> {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -45,7 +45,7 @@ struct Round {
 }
 
 impl EpochReader {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub(crate) fn new(db: DatabaseConnection) -> Self {
         Self { db, next: Mutex::default(), sending: tokio::sync::Mutex::new(()), reads: AtomicU64::new(0) }
     }
 

@@ -3,8 +3,8 @@
 //! API and the worker do (`SLUICE_OPENSEARCH_URL`, else the Tantivy folder).
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+use sluice_core::system::System;
 use sluice_core::{catalog, env::Env};
 
 use crate::OrChain;
@@ -16,14 +16,14 @@ async fn open() -> anyhow::Result<std::sync::Arc<dyn catalog::SearchIndex>> {
 }
 
 /// Missing and stale documents are written, orphaned ones removed; the response lists them.
-pub async fn reconcile(db: &DatabaseConnection) -> anyhow::Result<Result<Value, String>> {
+pub async fn reconcile(system: &System<'_>) -> anyhow::Result<Result<Value, String>> {
     let index = open().await?;
-    let report = catalog::reconcile(db, index.as_ref()).await.or_chain()?;
+    let report = system.reconcile_index(index.as_ref()).await.or_chain()?;
     Ok(Ok(json!(report)))
 }
 
-pub async fn reindex(db: &DatabaseConnection) -> anyhow::Result<Result<Value, String>> {
+pub async fn reindex(system: &System<'_>) -> anyhow::Result<Result<Value, String>> {
     let index = open().await?;
-    let rebuilt = catalog::rebuild(db, index.as_ref()).await.or_chain()?;
+    let rebuilt = system.rebuild_index(index.as_ref()).await.or_chain()?;
     Ok(Ok(json!(rebuilt)))
 }

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use sluice_cloud::{
     DeployOutcome, GlueCatalog, LakeFormation, StackDeployer,
@@ -18,12 +17,10 @@ use sluice_cloud::{
     sdk::aws_config::SdkConfig,
     templates::{DatasetStackSpec, dataset, dataset_template},
 };
+use sluice_core::system::System;
 use sluice_core::{
-    datasets::{DatasetDeployInputs, deploy_inputs},
-    environments::{
-        PivotRole,
-        stacks::{self, DeployRecord},
-    },
+    datasets::DatasetDeployInputs,
+    environments::{PivotRole, stacks::DeployRecord},
 };
 
 use crate::{
@@ -146,15 +143,16 @@ async fn beside_the_stack(
 
 /// Deploys the dataset's stack and what goes next to it; Ok(Err(reason)) is a deploy that ran
 /// and failed, with its reason recorded on the stack row.
-pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<Result<Value, String>> {
-    let Some(inputs) = deploy_inputs(db, stack_uri).await.or_chain()? else {
+pub async fn deploy(system: &System<'_>, stack_uri: &str) -> anyhow::Result<Result<Value, String>> {
+    let Some(inputs) = system.dataset_deploy_inputs(stack_uri).await.or_chain()? else {
         // Its deletion queued a delete task, which removes whatever an earlier deploy made.
         tracing::info!(stack = stack_uri, "the dataset was deleted before its deploy ran");
         return Ok(Ok(
             json!({"status": "SKIPPED", "reason": "the dataset was deleted before its deploy ran"}),
         ));
     };
-    stacks::record_deploy(db, stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
+    system
+        .record_deploy(stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
         .await
         .or_chain()?;
     let name = &inputs.stack.name;
@@ -181,15 +179,15 @@ pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<
     if let Err(message) = &result {
         record.error = Some(message.clone());
     }
-    stacks::record_deploy(db, stack_uri, record).await.or_chain()?;
+    system.record_deploy(stack_uri, record).await.or_chain()?;
     Ok(result)
 }
 
 /// Removes a deleted dataset's Lake Formation location, Glue database and stack, in that order,
 /// then forgets the stack row. The bucket and key are retained (with the data they hold).
-pub async fn delete(db: &DatabaseConnection, deletion: &Deletion) -> anyhow::Result<Result<Value, String>> {
+pub async fn delete(system: &System<'_>, deletion: &Deletion) -> anyhow::Result<Result<Value, String>> {
     let Some((stack, pivot)) = shared::stack_and_pivot(
-        db,
+        system,
         &deletion.stack_uri,
         &deletion.pivot_role_name,
         deletion.external_id.as_deref(),
@@ -208,7 +206,7 @@ pub async fn delete(db: &DatabaseConnection, deletion: &Deletion) -> anyhow::Res
     }
     .await;
     match removed {
-        Ok(outcome) => shared::forget_if_deleted(db, &stack, &outcome).await,
+        Ok(outcome) => shared::forget_if_deleted(system, &stack, &outcome).await,
         Err(error) => {
             let message =
                 format!("deleting the dataset stack {} failed: {error:#}; {RETRY_DELETE}", stack.name);
@@ -217,7 +215,7 @@ pub async fn delete(db: &DatabaseConnection, deletion: &Deletion) -> anyhow::Res
                 error: Some(message.clone()),
                 ..Default::default()
             };
-            stacks::record_deploy(db, &stack.stack_uri, record).await.or_chain()?;
+            system.record_deploy(&stack.stack_uri, record).await.or_chain()?;
             Ok(Err(message))
         }
     }

@@ -1,8 +1,8 @@
 //! `ecs-tasks health`: can a long task reach the database and AWS from where it runs? The
 //! answer is recorded on its task, so the platform's health is visible through `getTask`.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
+use sluice_core::system::System;
 
 pub struct Report {
     pub healthy: bool,
@@ -10,12 +10,12 @@ pub struct Report {
 }
 
 pub async fn check(
-    db: &DatabaseConnection,
+    system: &System<'_>,
     aws: impl std::future::Future<Output = anyhow::Result<String>>,
 ) -> Report {
-    let database = match db.execute_unprepared("SELECT 1").await {
-        Ok(_) => json!({"ok": true}),
-        Err(err) => json!({"ok": false, "error": err.to_string()}),
+    let database = match system.ping().await {
+        Ok(()) => json!({"ok": true}),
+        Err(err) => json!({"ok": false, "error": err.chain().to_string()}),
     };
     let aws = match aws.await {
         Ok(arn) => json!({"ok": true, "callerArn": arn}),

@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sluice_core::{
     env::{DatabaseSettings, Env},
-    tasks::store,
+    system::System,
 };
 
 #[derive(Parser)]
@@ -106,14 +106,14 @@ impl<T> OrChain<T> for sluice_core::Result<T> {
 
 /// Records a long task's result on its task, if it has one.
 async fn finish(
-    db: &sea_orm::DatabaseConnection,
+    system: &System<'_>,
     task_uri: Option<&str>,
     result: &Result<serde_json::Value, String>,
 ) -> anyhow::Result<()> {
     let Some(uri) = task_uri else { return Ok(()) };
     let recorded = match result {
-        Ok(response) => store::succeed(db, uri, response).await,
-        Err(reason) => store::fail(db, uri, reason).await,
+        Ok(response) => system.task_succeeded(uri, response).await,
+        Err(reason) => system.task_failed(uri, reason).await,
     }
     .or_chain()
     .with_context(|| format!("recording the result on task {uri}"))?;
@@ -162,54 +162,66 @@ fn report(result: Result<serde_json::Value, String>) -> anyhow::Result<bool> {
 /// Records how a stack command ended on its task and reports it. `Ok(Err(reason))` is a run
 /// that met a problem it explains; `Err` one that could not go on, whose chain is the reason.
 async fn conclude(
-    db: &sea_orm::DatabaseConnection,
+    system: &System<'_>,
     task_uri: Option<String>,
     ran: anyhow::Result<Result<serde_json::Value, String>>,
 ) -> anyhow::Result<bool> {
     let result = ran.unwrap_or_else(|err| Err(format!("{err:#}")));
-    finish(db, task_uri.as_deref(), &result).await?;
+    finish(system, task_uri.as_deref(), &result).await?;
     report(result)
 }
 
 /// Ok(false) is a completed run that found or met a problem.
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     let database = DatabaseSettings::from_env(&Env::process()).context("invalid configuration")?;
-    let db = sluice_core::db::connect(&database.url, 2).await?;
+    let core = sluice_core::Core::connect(&database.url, 2).await?;
+    // Each command acts as the platform, named for the task it runs; the activity trail says so.
+    let system = |task: &'static str| core.system(task);
     match cli.command {
         Command::Health { task_uri } => {
             let aws = async {
                 let config = sluice_cloud::sdk_config().await;
                 sluice_cloud::caller_identity(&sluice_cloud::sdk::sts::Client::new(&config)).await
             };
-            let report = health::check(&db, aws).await;
+            let system = system("platform.health");
+            let report = health::check(&system, aws).await;
             println!("{}", report.details);
             let result = if report.healthy { Ok(report.details.clone()) } else { Err(report.problem()) };
-            finish(&db, task_uri.as_deref(), &result).await?;
+            finish(&system, task_uri.as_deref(), &result).await?;
             Ok(report.healthy)
         }
         Command::DeployStack { stack_uri, task_uri } => {
-            conclude(&db, task_uri, stack::deploy(&db, &stack_uri).await).await
+            let system = system("environment.deploy");
+            conclude(&system, task_uri, stack::deploy(&system, &stack_uri).await).await
         }
         Command::DeleteStack { stack_uri, pivot_role_name, external_id, task_uri } => {
-            let deleted = stack::delete(&db, &stack_uri, &pivot_role_name, external_id.as_deref()).await;
-            conclude(&db, task_uri, deleted).await
+            let system = system("environment.delete-stack");
+            let deleted = stack::delete(&system, &stack_uri, &pivot_role_name, external_id.as_deref()).await;
+            conclude(&system, task_uri, deleted).await
         }
         Command::DeployDatasetStack { stack_uri, task_uri } => {
-            conclude(&db, task_uri, dataset_stack::deploy(&db, &stack_uri).await).await
+            let system = system("dataset.deploy");
+            conclude(&system, task_uri, dataset_stack::deploy(&system, &stack_uri).await).await
         }
         Command::DeleteDatasetStack { deletion, task_uri } => {
-            conclude(&db, task_uri, dataset_stack::delete(&db, &deletion).await).await
+            let system = system("dataset.delete-stack");
+            conclude(&system, task_uri, dataset_stack::delete(&system, &deletion).await).await
         }
         Command::VerifyShares { task_uri } => {
-            let queued = sluice_core::shares::queue_verify_all(&db).await.or_chain()?;
+            let system = system("share.verify-all");
+            let queued = system.queue_verify_all().await.or_chain()?;
             let result = Ok(serde_json::json!({"queued": queued}));
-            finish(&db, task_uri.as_deref(), &result).await?;
+            finish(&system, task_uri.as_deref(), &result).await?;
             report(result)
         }
         Command::ReconcileCatalog { task_uri } => {
-            conclude(&db, task_uri, catalog::reconcile(&db).await).await
+            let system = system("catalog.reconcile");
+            conclude(&system, task_uri, catalog::reconcile(&system).await).await
         }
-        Command::ReindexCatalog { task_uri } => conclude(&db, task_uri, catalog::reindex(&db).await).await,
+        Command::ReindexCatalog { task_uri } => {
+            let system = system("catalog.reindex");
+            conclude(&system, task_uri, catalog::reindex(&system).await).await
+        }
         Command::SyncTables { dataset_uri, task_uri } => {
             let cap = Env::process()
                 .parse(
@@ -218,8 +230,9 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                     "a number of tables",
                 )
                 .context("invalid configuration")?;
-            let ran = table_sync::sync(&db, &dataset_uri, task_uri.as_deref(), cap).await;
-            conclude(&db, task_uri, ran).await
+            let system = system("dataset.sync-tables");
+            let ran = table_sync::sync(&system, &dataset_uri, task_uri.as_deref(), cap).await;
+            conclude(&system, task_uri, ran).await
         }
     }
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use sluice_cloud::{
     DeployOutcome, StackDeployer, StackEvent, assume_pivot,
@@ -16,9 +15,10 @@ use sluice_cloud::{
 use sluice_core::authz::Permission as _;
 use sluice_core::environments::{
     PivotRole,
-    platform::{self, DeployInputs},
+    platform::DeployInputs,
     stacks::{self, DeployRecord},
 };
+use sluice_core::system::System;
 
 use crate::OrChain;
 
@@ -90,16 +90,16 @@ pub(crate) fn log_event(e: &StackEvent) {
 /// The stack row and the pivot role of its account, for deleting a stack whose target is gone;
 /// `None` once the row is forgotten, i.e. an earlier run of the deletion finished.
 pub(crate) async fn stack_and_pivot(
-    db: &DatabaseConnection,
+    system: &System<'_>,
     stack_uri: &str,
     pivot_role_name: &str,
     external_id: Option<&str>,
 ) -> anyhow::Result<Option<(stacks::Stack, PivotRole)>> {
-    let stack = match stacks::load(db, stack_uri).await {
+    let stack = match system.stack(stack_uri).await {
         Err(sluice_core::Error::NotFound { .. }) => return Ok(None),
         loaded => loaded.or_chain()?,
     };
-    let pivot = platform::pivot_for(db, &stack, pivot_role_name, external_id).await.or_chain()?;
+    let pivot = system.pivot_for(&stack, pivot_role_name, external_id).await.or_chain()?;
     Ok(Some((stack, pivot)))
 }
 
@@ -109,10 +109,11 @@ pub(crate) fn already_forgotten() -> Value {
 }
 
 /// Deploys the stack; Ok(Err(reason)) is a deploy that ran and failed.
-pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<Result<Value, String>> {
-    let inputs = platform::deploy_inputs(db, stack_uri).await.or_chain()?;
+pub async fn deploy(system: &System<'_>, stack_uri: &str) -> anyhow::Result<Result<Value, String>> {
+    let inputs = system.environment_deploy_inputs(stack_uri).await.or_chain()?;
     let deployer = deployer(&inputs.pivot).await?;
-    stacks::record_deploy(db, stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
+    system
+        .record_deploy(stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
         .await
         .or_chain()?;
     let template = environment_template(&spec(&inputs));
@@ -123,7 +124,7 @@ pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<
     }
     let result = record(&outcome);
     let failure = result.error.clone();
-    stacks::record_deploy(db, stack_uri, result).await.or_chain()?;
+    system.record_deploy(stack_uri, result).await.or_chain()?;
     Ok(match failure {
         None => Ok(json!({"status": outcome.status, "outputs": outcome.outputs})),
         Some(reason) => Err(format!(
@@ -135,31 +136,31 @@ pub async fn deploy(db: &DatabaseConnection, stack_uri: &str) -> anyhow::Result<
 
 /// Deletes the stack of a deleted environment, then forgets its row.
 pub async fn delete(
-    db: &DatabaseConnection,
+    system: &System<'_>,
     stack_uri: &str,
     pivot_role_name: &str,
     external_id: Option<&str>,
 ) -> anyhow::Result<Result<Value, String>> {
-    let Some((stack, pivot)) = stack_and_pivot(db, stack_uri, pivot_role_name, external_id).await? else {
+    let Some((stack, pivot)) = stack_and_pivot(system, stack_uri, pivot_role_name, external_id).await? else {
         return Ok(Ok(already_forgotten()));
     };
     let outcome = deployer(&pivot).await?.delete(&stack.name).await?;
-    forget_if_deleted(db, &stack, &outcome).await
+    forget_if_deleted(system, &stack, &outcome).await
 }
 
 /// After a delete: forgets the stack row once the stack is gone, or records why it is not.
 pub(crate) async fn forget_if_deleted(
-    db: &DatabaseConnection,
+    system: &System<'_>,
     stack: &stacks::Stack,
     outcome: &DeployOutcome,
 ) -> anyhow::Result<Result<Value, String>> {
     if outcome.succeeded() {
-        platform::forget_stack(db, &stack.stack_uri).await.or_chain()?;
+        system.forget_stack(&stack.stack_uri).await.or_chain()?;
         return Ok(Ok(json!({"status": outcome.status})));
     }
     let result = record(outcome);
     let reason = result.error.clone().unwrap_or_default();
-    stacks::record_deploy(db, &stack.stack_uri, result).await.or_chain()?;
+    system.record_deploy(&stack.stack_uri, result).await.or_chain()?;
     Ok(Err(format!("deleting the stack {} ended {}: {reason}; {RETRY_DELETE}", stack.name, outcome.status)))
 }
 

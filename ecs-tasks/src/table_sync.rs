@@ -2,10 +2,9 @@
 //! a time, and applies each page in its own transaction, reporting progress on the task as it
 //! goes. A sync that stops half-way keeps what it applied; running it again finishes the job.
 
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use sluice_cloud::GlueCatalog;
-use sluice_core::{datasets::tables::TableSync, tasks::store};
+use sluice_core::system::System;
 
 use crate::{OrChain, stack::session};
 
@@ -16,12 +15,12 @@ const PAGE_SIZE: i32 = sluice_cloud::catalog::MAX_PAGE_SIZE;
 
 /// Ok(Err(reason)) is a sync that ran and could not finish.
 pub async fn sync(
-    db: &DatabaseConnection,
+    system: &System<'_>,
     dataset_uri: &str,
     task_uri: Option<&str>,
     cap: u64,
 ) -> anyhow::Result<Result<Value, String>> {
-    let mut sync = TableSync::start(db, dataset_uri, cap).await.or_chain()?;
+    let mut sync = system.start_table_sync(dataset_uri, cap).await.or_chain()?;
     let database = sync.dataset().glue_database_name.clone();
     let glue = GlueCatalog::new(&session(sync.pivot()).await?);
     let mut token = None;
@@ -35,9 +34,9 @@ pub async fn sync(
                 )));
             }
         };
-        sync.apply_page(db, tables).await.or_chain()?;
+        sync.apply_page(tables).await.or_chain()?;
         if let Some(task) = task_uri {
-            store::report_progress(db, task, &sync.progress()).await.or_chain()?;
+            system.task_progress(task, &sync.progress()).await.or_chain()?;
         }
         token = next;
         if token.is_none() {
@@ -48,7 +47,7 @@ pub async fn sync(
             break;
         }
     }
-    let summary = sync.finish(db).await.or_chain()?;
+    let summary = sync.finish().await.or_chain()?;
     let mut response = json!(summary);
     if summary.truncated {
         response["warning"] = json!(format!(

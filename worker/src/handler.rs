@@ -3,16 +3,16 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use sluice_core::{
+    Core,
     catalog::SearchIndex,
     tasks::{Launched, Launcher, Task},
 };
 
 /// What a handler may use.
 pub struct HandlerContext {
-    pub db: DatabaseConnection,
+    pub core: Core,
     pub launcher: Arc<dyn Launcher>,
     /// The AWS configuration of handlers that call AWS in-process (share processing); None
     /// loads the process's own (`AWS_*` variables, the task role) on first use.

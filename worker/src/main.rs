@@ -37,16 +37,17 @@ async fn run() -> anyhow::Result<()> {
         == "json";
     init_logs(json);
 
-    let db = sluice_core::db::connect(&database.url, u32::try_from(settings.concurrency + 4).unwrap_or(16))
-        .await?;
+    let core =
+        sluice_core::Core::connect(&database.url, u32::try_from(settings.concurrency + 4).unwrap_or(16))
+            .await?;
     let pipeline = Pipeline {
-        queue: wiring::queue(&queue_settings, &db).await,
+        queue: wiring::queue(&queue_settings, &core).await,
         launcher: wiring::launcher(&launcher_settings, &database.url).await,
-        db: db.clone(),
+        core: core.clone(),
         settings,
         metrics: Metrics::new(),
         aws: None,
-        search: wiring::search(&search_settings, &db).await?,
+        search: wiring::search(&search_settings, &core).await?,
     };
     let stop = CancellationToken::new();
     // Embedded queues are dispatched by `sluice serve`; a worker of its own dispatches nothing.
@@ -55,8 +56,11 @@ async fn run() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(metrics_bind)
         .await
         .with_context(|| format!("binding {metrics_bind} (SLUICE_WORKER_METRICS_BIND)"))?;
-    let router =
-        metrics_router(MetricsState { metrics: pipeline.metrics.clone(), queue: pipeline.queue.clone(), db });
+    let router = metrics_router(MetricsState {
+        metrics: pipeline.metrics.clone(),
+        queue: pipeline.queue.clone(),
+        core,
+    });
     let metrics_stop = stop.clone();
     tasks.spawn(async move {
         let served =

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use serde_json::json;
-use sluice_core::tasks::{Delivery, TaskQueue, store};
+use sluice_core::tasks::{Delivery, TaskQueue};
 use tokio::{sync::Semaphore, task::JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -130,8 +130,8 @@ impl Worker {
     }
 
     async fn run_task(&self, uri: &str, interrupt: &CancellationToken) -> TaskEnd {
-        let db = &self.ctx.db;
-        let task = match store::start(db, uri).await {
+        let system = self.ctx.core.system("task.run");
+        let task = match system.start_task(uri).await {
             Ok(Some(task)) => task,
             // Unknown or finished: a duplicate delivery, or a task deleted with its resource.
             Ok(None) => return TaskEnd::Done,
@@ -145,7 +145,7 @@ impl Worker {
     }
 
     async fn run_started(&self, task: sluice_core::tasks::Task, interrupt: &CancellationToken) -> TaskEnd {
-        let db = &self.ctx.db;
+        let system = self.ctx.core.system("task.run");
         let uri = task.task_uri.as_str();
         let action = task.action.clone();
         if task.attempts > self.settings.max_attempts {
@@ -165,7 +165,7 @@ impl Worker {
         let result = tokio::select! {
             r = handler.handle(&self.ctx, &task) => r,
             _ = interrupt.cancelled() => {
-                let _ = store::retry_later(db, uri, "interrupted by a worker shutdown").await;
+                let _ = system.retry_task_later(uri, "interrupted by a worker shutdown").await;
                 return TaskEnd::Interrupted;
             }
         };
@@ -174,12 +174,12 @@ impl Worker {
             Ok(Outcome::Done(response)) => {
                 self.metrics.count(&action, "succeeded");
                 self.metrics.latency.get_or_create(&ActionLabel { action: action.clone() }).observe(elapsed);
-                store::succeed(db, uri, &response).await.map(|_| TaskEnd::Done)
+                system.task_succeeded(uri, &response).await.map(|_| TaskEnd::Done)
             }
             Ok(Outcome::Launched(launched)) => {
                 self.metrics.count(&action, "launched");
                 tracing::info!(launcher = %launched.launcher, id = %launched.id, "long task launched");
-                store::record_launch(db, uri, &json!({ "launched": launched })).await.map(|_| TaskEnd::Done)
+                system.task_launched(uri, &json!({ "launched": launched })).await.map(|_| TaskEnd::Done)
             }
             Err(err) => {
                 let error = format!("{err:#}");
@@ -190,7 +190,7 @@ impl Worker {
                 tracing::warn!(error = %error, retry_in = ?delay, "task failed; will retry");
                 self.metrics.retries.get_or_create(&ActionLabel { action: action.clone() }).inc();
                 self.metrics.count(&action, "retried");
-                store::retry_later(db, uri, &error).await.map(|_| TaskEnd::Retry(delay))
+                system.retry_task_later(uri, &error).await.map(|_| TaskEnd::Retry(delay))
             }
         };
         settled.unwrap_or_else(|err| {
@@ -203,7 +203,7 @@ impl Worker {
         tracing::error!(error, "task failed for good");
         self.metrics.failures.get_or_create(&ActionLabel { action: action.to_owned() }).inc();
         self.metrics.count(action, "failed");
-        match store::fail(&self.ctx.db, uri, error).await {
+        match self.ctx.core.system("task.run").task_failed(uri, error).await {
             Ok(_) => TaskEnd::Dead(error.to_owned()),
             Err(err) => {
                 tracing::warn!(error = %err.chain(), "could not record a task's failure; it will run again");

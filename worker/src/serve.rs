@@ -8,17 +8,17 @@ use std::{
 };
 
 use axum::{Router, extract::State, routing::get};
-use sea_orm::DatabaseConnection;
 use sluice_core::{
+    Core,
     catalog::SearchIndex,
-    tasks::{Launcher, TaskQueue, dispatcher::Dispatcher, store},
+    tasks::{Launcher, TaskQueue},
 };
 use tokio_util::sync::CancellationToken;
 
 use crate::{HandlerContext, LongTaskTracker, Metrics, Registry, Worker, WorkerSettings};
 
 pub struct Pipeline {
-    pub db: DatabaseConnection,
+    pub core: Core,
     pub queue: Arc<dyn TaskQueue>,
     pub launcher: Arc<dyn Launcher>,
     pub settings: WorkerSettings,
@@ -34,12 +34,12 @@ impl Pipeline {
     pub fn start(&self, stop: &CancellationToken, dispatch: bool, work: bool) -> tokio::task::JoinSet<()> {
         let mut set = tokio::task::JoinSet::new();
         if dispatch {
-            let dispatcher = Dispatcher::new(self.db.clone(), self.queue.clone());
+            let dispatcher = self.core.dispatcher(self.queue.clone());
             set.spawn(dispatcher.run(stop.clone()));
         }
         if work {
             let ctx = Arc::new(HandlerContext {
-                db: self.db.clone(),
+                core: self.core.clone(),
                 launcher: self.launcher.clone(),
                 aws: self.aws.clone(),
                 search: self.search.clone(),
@@ -52,7 +52,8 @@ impl Pipeline {
                 self.metrics.clone(),
             );
             set.spawn(worker.run(stop.clone()));
-            let tracker = LongTaskTracker::new(self.db.clone(), self.launcher.clone(), self.settings.clone());
+            let tracker =
+                LongTaskTracker::new(self.core.clone(), self.launcher.clone(), self.settings.clone());
             set.spawn(tracker.run(stop.clone()));
         }
         set
@@ -63,7 +64,7 @@ impl Pipeline {
 pub struct MetricsState {
     pub metrics: Arc<Metrics>,
     pub queue: Arc<dyn TaskQueue>,
-    pub db: DatabaseConnection,
+    pub core: Core,
 }
 
 /// Scrapes closer together than this share one reading: a reading asks the queue (an SQS call)
@@ -104,7 +105,7 @@ async fn read_gauges(state: &MetricsState) {
         }
         Err(err) => tracing::warn!(error = %err, "metrics: could not read the queue depth"),
     }
-    match store::backlog(&state.db).await {
+    match state.core.system("metrics").task_backlog().await {
         Ok(n) => {
             state.metrics.outbox_backlog.set(i64::try_from(n).unwrap_or(i64::MAX));
         }
@@ -170,9 +171,9 @@ mod tests {
     #[tokio::test]
     async fn a_burst_of_scrapes_reads_the_queue_and_the_database_once() {
         let test_db = TestDb::new(Backend::Sqlite).await;
-        let queue =
-            Arc::new(Counted { inner: EmbeddedQueue::new(test_db.db.clone()), depths: AtomicUsize::new(0) });
-        let state = MetricsState { metrics: Metrics::new(), queue: queue.clone(), db: test_db.db.clone() };
+        let core = sluice_core::Core::new(test_db.db.clone());
+        let queue = Arc::new(Counted { inner: core.embedded_queue(), depths: AtomicUsize::new(0) });
+        let state = MetricsState { metrics: Metrics::new(), queue: queue.clone(), core };
         let scrape = Scrape { state, last_reading: Arc::new(tokio::sync::Mutex::new(None)) };
         let burst = (0..50).map(|_| render(State(scrape.clone())));
         for (_, text) in futures::future::join_all(burst).await {

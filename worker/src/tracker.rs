@@ -4,14 +4,16 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
-use sluice_core::tasks::{Launched, Launcher, RunState, Task, store};
+use sluice_core::{
+    Core,
+    tasks::{Launched, Launcher, RunState, Task},
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::settings::WorkerSettings;
 
 pub struct LongTaskTracker {
-    db: DatabaseConnection,
+    core: Core,
     launcher: Arc<dyn Launcher>,
     settings: WorkerSettings,
 }
@@ -22,14 +24,15 @@ fn launched(task: &Task) -> Option<Launched> {
 }
 
 impl LongTaskTracker {
-    pub fn new(db: DatabaseConnection, launcher: Arc<dyn Launcher>, settings: WorkerSettings) -> Self {
-        Self { db, launcher, settings }
+    pub fn new(core: Core, launcher: Arc<dyn Launcher>, settings: WorkerSettings) -> Self {
+        Self { core, launcher, settings }
     }
 
     /// One pass; returns how many tasks it failed.
     pub async fn check_once(&self) -> sluice_core::Result<usize> {
         let mut failed = 0;
-        for task in store::started(&self.db, 500).await? {
+        let system = self.core.system("task.track");
+        for task in system.started_tasks(500).await? {
             let Some(run) = launched(&task).filter(|l| l.launcher == self.launcher.kind()) else { continue };
             let state = match self.launcher.state(&run).await {
                 Ok(state) => state,
@@ -60,7 +63,7 @@ impl LongTaskTracker {
                 }
             };
             // Conditional on "started": a result the run recorded before it ended stands.
-            if store::fail(&self.db, &task.task_uri, &reason).await? {
+            if system.task_failed(&task.task_uri, &reason).await? {
                 tracing::warn!(task = %task.task_uri, reason, "long task failed by the tracker");
                 failed += 1;
             }

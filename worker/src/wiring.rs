@@ -3,12 +3,12 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use sea_orm::DatabaseConnection;
 use sluice_cloud::{EcsLaunchConfig, EcsLauncher, SqsQueue, sdk};
 use sluice_core::{
+    Core,
     catalog::SearchIndex,
     env::{Env, EnvError},
-    tasks::{EmbeddedQueue, Launcher, TaskQueue},
+    tasks::{Launcher, TaskQueue},
 };
 
 use crate::LocalLauncher;
@@ -78,20 +78,20 @@ impl LauncherSettings {
 /// version) gets a rebuild queued, which a worker runs.
 pub async fn search(
     settings: &sluice_search::SearchSettings,
-    db: &DatabaseConnection,
+    core: &Core,
 ) -> anyhow::Result<Arc<dyn SearchIndex>> {
     let chain = |e: sluice_core::Error| anyhow::anyhow!("{}", e.chain());
     let index = sluice_search::open(settings).await.map_err(chain)?;
     if index.needs_rebuild() {
-        let task = sluice_core::catalog::enqueue_reindex(db, "startup").await.map_err(chain)?;
+        let task = core.system("catalog.startup").queue_reindex().await.map_err(chain)?;
         tracing::info!(task = %task.task_uri, engine = index.kind(), "the search index is new; a rebuild is queued");
     }
     Ok(index)
 }
 
-pub async fn queue(settings: &QueueSettings, db: &DatabaseConnection) -> Arc<dyn TaskQueue> {
+pub async fn queue(settings: &QueueSettings, core: &Core) -> Arc<dyn TaskQueue> {
     match settings {
-        QueueSettings::Embedded => Arc::new(EmbeddedQueue::new(db.clone())),
+        QueueSettings::Embedded => Arc::new(core.embedded_queue()),
         QueueSettings::Sqs { queue_url, dlq_url } => {
             let config = sluice_cloud::sdk_config().await;
             Arc::new(SqsQueue::new(sdk::sqs::Client::new(&config), queue_url.clone(), dlq_url.clone()))

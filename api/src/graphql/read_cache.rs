@@ -19,7 +19,6 @@ use std::{
 
 use async_graphql::Context;
 use axum::body::Bytes;
-use sea_orm::DatabaseConnection;
 use sluice_core::{
     Actor,
     datasets::{DatasetFilter, DatasetFolder, DatasetView, tables::DatasetTable},
@@ -114,10 +113,10 @@ pub struct ReadCache {
 
 impl ReadCache {
     /// At most `entries` answers of each kind; 0 turns the cache off (no epoch is read).
-    pub fn new(entries: usize, db: DatabaseConnection) -> Self {
+    pub fn new(entries: usize, epochs: EpochReader) -> Self {
         Self {
             enabled: entries > 0,
-            epochs: EpochReader::new(db),
+            epochs,
             datasets: EpochMap::new(entries),
             cards: EpochMap::new(entries),
             stacks: EpochMap::new(entries),

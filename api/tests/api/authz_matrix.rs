@@ -754,25 +754,20 @@ fn next_account() -> String {
 
 /// A task on the organization that has failed, as retryTask needs.
 async fn failed_task_on(app: &TestApp, org: &str) -> String {
-    use sluice_core::tasks::{NewTask, store};
-    let db = app.core.db();
+    use sluice_core::tasks::NewTask;
     let new = NewTask {
         action: "test.noop".into(),
         target_uri: org.into(),
         target_type: "organization".into(),
         payload: json!({}),
     };
-    let task = store::enqueue(db, new).await.expect("enqueue");
-    store::start(db, &task.task_uri).await.expect("start");
-    store::fail(db, &task.task_uri, "boom").await.expect("fail");
-    task.task_uri
+    sluice_core::testkit::outbox::failed(&app.core, new, "boom").await.task_uri
 }
 
 /// A table synced into the dataset, and its first column.
 async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
-    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
-    let db = app.core.db();
-    let mut sync = TableSync::start(db, dataset_uri, 10).await.expect("sync");
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
+    let mut sync = app.core.system("test").start_table_sync(dataset_uri, 10).await.expect("sync");
     let table = GlueTable {
         name: "orders".into(),
         description: None,
@@ -782,8 +777,8 @@ async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
         parameters: Default::default(),
         table_type: None,
     };
-    sync.apply_page(db, vec![table]).await.expect("page");
-    sync.finish(db).await.expect("finish");
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let admin = sluice_core::testkit::user("sys", &["TeamA"]);
     let tables =
@@ -823,7 +818,7 @@ async fn share_of(
         si::Entity::update_many()
             .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
             .filter(si::Column::ShareUri.eq(&share))
-            .exec(app.core.db())
+            .exec(&app.db)
             .await
             .expect("shared");
     }

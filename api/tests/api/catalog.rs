@@ -116,15 +116,14 @@ async fn restricted_visibility_shows_teams_only_what_they_may_read(backend: Back
 /// Hits name the caller's role on their dataset, the same as getDataset says, so the UI needs
 /// no query per hit to decide between "Request access" and "Your team's data".
 async fn hits_carry_the_callers_role_on_their_dataset(backend: Backend) {
-    use sluice_core::datasets::tables::{GlueTable, TableSync};
+    use sluice_core::datasets::tables::GlueTable;
     let (app, alice, carol, _org, env, sales) = setup(Options::default(), backend).await;
     // A second dataset of TeamA's with no stewards, and a table in the first.
     let input =
         json!({"input": {"label": "Orders Archive", "environmentUri": env, "SamlAdminGroupName": "TeamA"}});
     let archive =
         app.ok(&alice, CREATE, input).await["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
-    let db = app.core.db();
-    let mut sync = TableSync::start(db, &sales, 10).await.expect("sync");
+    let mut sync = app.core.system("test").start_table_sync(&sales, 10).await.expect("sync");
     let table = GlueTable {
         name: "orders".into(),
         description: None,
@@ -134,8 +133,8 @@ async fn hits_carry_the_callers_role_on_their_dataset(backend: Backend) {
         parameters: Default::default(),
         table_type: None,
     };
-    sync.apply_page(db, vec![table]).await.expect("page");
-    sync.finish(db).await.expect("finish");
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
     app.run_index_tasks().await;
     // TeamB asks for the table.
     let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";

@@ -224,12 +224,11 @@ async fn imports_are_checked_through_the_pivot_role(backend: Backend) {
 }
 
 async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_live(backend: Backend) {
-    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
     let (app, _alice, bob, carol, org, env) = setup(backend).await;
     let created = app.ok(&bob, CREATE, new_input(&org, &env, "TeamB")).await;
     let uri = created["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
-    let db = app.core.db();
-    let mut sync = TableSync::start(db, &uri, 10).await.expect("sync");
+    let mut sync = app.core.system("test").start_table_sync(&uri, 10).await.expect("sync");
     let column = |name: &str| GlueColumn { name: name.into(), type_: Some("string".into()), comment: None };
     let table = GlueTable {
         name: "orders".into(),
@@ -240,8 +239,8 @@ async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_l
         parameters: [("classification".to_owned(), "parquet".to_owned())].into(),
         table_type: Some("EXTERNAL_TABLE".into()),
     };
-    sync.apply_page(db, vec![table]).await.expect("page");
-    sync.finish(db).await.expect("finish");
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
 
     let doc = r#"query($d: String!) { getDataset(datasetUri: $d) { statistics { tables locations upvotes }
       tables { count nodes { tableUri name description LastGlueTableStatus GlueTableProperties userRoleForTable region

@@ -100,7 +100,7 @@ async fn a_source_over_its_failures_is_refused_before_sts_or_the_database() {
     assert!(message(&blocked).contains("retry after"), "{blocked}");
     assert_eq!(calls.load(Ordering::SeqCst), 2, "a blocked source never reaches STS");
     let seen = <sluice_entities::iam_signature_seen::Entity as sea_orm::EntityTrait>::find()
-        .all(app.core.db())
+        .all(&app.db)
         .await
         .expect("seen signatures")
         .len();

@@ -85,7 +85,7 @@ async fn every_mutation_and_every_refusal_is_audited(backend: Backend) {
 
     let rows = activity::Entity::find()
         .filter(activity::Column::TargetUri.eq(&uri))
-        .all(app.core.db())
+        .all(&app.db)
         .await
         .expect("rows");
     let mut seen: Vec<(String, String, String)> =

@@ -57,7 +57,7 @@ async fn reads_show_every_write_committed_before_them(backend: Backend) {
 
     // Writes of other processes (the worker, another replica, an operator) reach the database
     // only: the next request must see them all the same.
-    let db = app.core.db();
+    let db = &app.db;
     for sql in [
         "UPDATE dataset SET label = 'From SQL'",
         "UPDATE environment SET label = 'Env SQL'",
@@ -85,7 +85,7 @@ async fn the_epoch_alone_decides_what_the_cache_may_serve() {
     let uri = created["createDataset"]["datasetUri"].as_str().expect("uri").to_owned();
     assert_eq!(seen(&page(&app, &bob, &uri).await).0, "Sales Orders");
 
-    let db = app.core.db();
+    let db = &app.db;
     let txn = db.begin().await.expect("begin");
     txn.execute_unprepared("SET LOCAL session_replication_role = replica").await.expect("triggers off");
     txn.execute_unprepared("UPDATE dataset SET label = 'Unannounced'").await.expect("update");

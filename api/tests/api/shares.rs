@@ -10,7 +10,7 @@ use crate::{
 };
 
 async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Backend) {
-    use sluice_core::datasets::tables::{GlueColumn, GlueTable, TableSync};
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
     let app = crate::support::TestApp::spawn(backend).await;
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
@@ -29,8 +29,7 @@ async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Back
         .ok(&alice, "mutation($e: String!) { createDataset(input: {label: \"Sales\", environmentUri: $e, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }", json!({"e": env}))
         .await;
     let dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
-    let db = app.core.db();
-    let mut sync = TableSync::start(db, &dataset, 10).await.expect("sync");
+    let mut sync = app.core.system("test").start_table_sync(&dataset, 10).await.expect("sync");
     let table = GlueTable {
         name: "orders".into(),
         description: None,
@@ -40,8 +39,8 @@ async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Back
         parameters: Default::default(),
         table_type: None,
     };
-    sync.apply_page(db, vec![table]).await.expect("page");
-    sync.finish(db).await.expect("finish");
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
     let tables = app
         .ok(
             &alice,

@@ -35,7 +35,7 @@ async fn probes_answer_and_both_graphql_paths_serve_the_api() {
 #[tokio::test]
 async fn probes_fail_when_the_database_is_gone() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    app.core.db().clone().close().await.expect("close pool");
+    app.db.clone().close().await.expect("close pool");
     assert_eq!(app.get("/healthz").await.0, 503);
     assert_eq!(app.get("/readyz").await.0, 503);
 }
@@ -117,7 +117,7 @@ async fn internal_errors_carry_a_code_and_no_detail() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let token = app.token("alice", &["TeamA"]);
     // Break the database under the app: the next query fails inside sea-orm.
-    sea_orm::ConnectionTrait::execute_unprepared(app.core.db(), "DROP TABLE organization_group")
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DROP TABLE organization_group")
         .await
         .expect("drop");
     let body = app

@@ -1,7 +1,7 @@
 //! Task reads and admin actions over GraphQL, and the metrics endpoint.
 
 use serde_json::json;
-use sluice_core::tasks::{NewTask, store};
+use sluice_core::{tasks::NewTask, testkit::outbox};
 
 use crate::{
     organizations::create_org,
@@ -18,14 +18,13 @@ async fn org_tasks_follow_the_organization_and_admins_retry_failed_ones(backend:
     let carol = app.token("carol", &["TeamC"]);
     let admin = app.token("root", &["DAAdministrators", "TeamA"]);
     let org = create_org(&app, &alice, "Tasks", "TeamA").await;
-    let db = app.core.db();
     let new = NewTask {
         action: "test.sync".into(),
         target_uri: org.clone(),
         target_type: "organization".into(),
         payload: json!({}),
     };
-    let task = store::enqueue(db, new).await.expect("enqueue");
+    let task = outbox::enqueue(&app.core, new).await;
 
     let seen = app.ok(&alice, GET, json!({"t": task.task_uri})).await;
     assert_eq!(seen["getTask"]["status"], "pending");
@@ -47,9 +46,10 @@ async fn org_tasks_follow_the_organization_and_admins_retry_failed_ones(backend:
         error_code(&app.gql(Some(&admin), RETRY, json!({"t": task.task_uri})).await),
         Some("INVALID_STATE")
     );
-    store::mark_dispatched(db, vec![task.task_uri.clone()]).await.expect("dispatched");
-    store::start(db, &task.task_uri).await.expect("start");
-    store::fail(db, &task.task_uri, "bucket missing").await.expect("fail");
+    outbox::mark_dispatched(&app.core, vec![task.task_uri.clone()]).await;
+    let system = app.core.system("test");
+    system.start_task(&task.task_uri).await.expect("start");
+    system.task_failed(&task.task_uri, "bucket missing").await.expect("fail");
     assert_eq!(
         error_code(&app.gql(Some(&alice), RETRY, json!({"t": task.task_uri})).await),
         Some("FORBIDDEN")

@@ -24,4 +24,6 @@ pub use names::{
     SharePermission, TenantPermission, catalog, dataset, describe, environment, organization, share, sync,
 };
 pub use proof::{Authorized, Grant, Resource, Tenant, TenantGrant, granted, tenant as tenant_grants};
-pub(crate) use proof::{authorize, authorize_admin, authorize_for_team, authorize_tenant, holds, refusal};
+pub(crate) use proof::{
+    authorize, authorize_admin, authorize_for_team, authorize_system, authorize_tenant, holds, refusal,
+};

@@ -244,3 +244,12 @@ pub(crate) fn authorize_admin(actor: &Actor) -> Result<Authorized<Tenant, tenant
         Err(Error::Forbidden("only members of the platform admin group may do this".into()))
     }
 }
+
+/// Proof that the platform itself acts: a task, never a user.
+pub(crate) fn authorize_system(actor: &Actor) -> Result<Authorized<Tenant, tenant::System>> {
+    if actor.is_system() {
+        Ok(Authorized::new(Tenant, actor))
+    } else {
+        Err(Error::Forbidden("only the platform's own tasks may do this".into()))
+    }
+}

@@ -36,7 +36,7 @@ fn bad_payload(why: &str) -> Error {
 /// Applies one `catalog.index` task: `{kind: dataset|folder, uri}` or `{kind: tables, uris}`,
 /// targeted at the dataset. The dataset's own document is rewritten every time, since it lists
 /// its tables and folders.
-pub async fn apply_index_task(
+pub(crate) async fn apply_index_task(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
     dataset_uri: &str,
@@ -104,7 +104,7 @@ pub struct Rebuilt {
 
 /// Empties the index and fills it from the database. Searches see a partial catalog until it
 /// returns; index tasks that run meanwhile write the same documents it would.
-pub async fn rebuild(db: &impl ConnectionTrait, index: &dyn SearchIndex) -> Result<Rebuilt> {
+pub(crate) async fn rebuild(db: &impl ConnectionTrait, index: &dyn SearchIndex) -> Result<Rebuilt> {
     index.reset().await?;
     let mut pending: Vec<CatalogDocument> = vec![];
     let mut documents = 0u64;
@@ -147,7 +147,7 @@ pub struct Reconciled {
 
 /// Compares the index with the database and repairs the difference: missing and stale
 /// documents are written, orphaned ones removed.
-pub async fn reconcile(db: &impl ConnectionTrait, index: &dyn SearchIndex) -> Result<Reconciled> {
+pub(crate) async fn reconcile(db: &impl ConnectionTrait, index: &dyn SearchIndex) -> Result<Reconciled> {
     let mut held: HashMap<String, String> = index.inventory().await?.into_iter().collect();
     let mut report = Reconciled::default();
     let mut repair: Vec<CatalogDocument> = vec![];

@@ -9,10 +9,12 @@ mod service;
 pub mod suite;
 
 pub use documents::{DatasetDocuments, Scope, dataset_documents};
-pub use indexing::{Indexed, Rebuilt, Reconciled, apply_index_task, rebuild, reconcile};
+pub use indexing::{Indexed, Rebuilt, Reconciled};
+pub(crate) use indexing::{apply_index_task, rebuild, reconcile};
 pub use port::{
     CatalogDocument, ColumnDoc, DocumentKind, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS,
     MAX_TERMS, SearchFilters, SearchHit, SearchIndex, SearchRequest, SearchResults, SearchText, Visibility,
     edit_distance_for, query_terms, words,
 };
-pub use service::{Catalog, CatalogPage, CatalogQuery, CatalogVisibility, REINDEX_ACTION, enqueue_reindex};
+pub(crate) use service::enqueue_reindex;
+pub use service::{Catalog, CatalogPage, CatalogQuery, CatalogVisibility, REINDEX_ACTION};

@@ -158,7 +158,7 @@ impl Catalog<'_> {
 }
 
 /// Queues a rebuild; also used at start-up when the index had to be created.
-pub async fn enqueue_reindex(db: &impl sea_orm::ConnectionTrait, requested_by: &str) -> Result<Task> {
+pub(crate) async fn enqueue_reindex(db: &impl sea_orm::ConnectionTrait, requested_by: &str) -> Result<Task> {
     store::enqueue(
         db,
         NewTask {

@@ -17,5 +17,6 @@ pub use model::{
     ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, Unsupported,
     UserRole,
 };
-pub use platform::{DatasetDeployInputs, ImportRegistration, deploy_inputs, import_registration};
+pub use platform::{DatasetDeployInputs, ImportRegistration};
+pub(crate) use platform::{deploy_inputs, import_registration};
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION};

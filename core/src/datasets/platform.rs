@@ -26,7 +26,10 @@ pub struct DatasetDeployInputs {
 /// What the deploy of the stack `stack_uri` needs; `None` when its dataset was deleted before
 /// the deploy ran. There is nothing to deploy then: the deletion queued its own task, which
 /// removes whatever an earlier deploy made.
-pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<Option<DatasetDeployInputs>> {
+pub(crate) async fn deploy_inputs(
+    db: &DatabaseConnection,
+    stack_uri: &str,
+) -> Result<Option<DatasetDeployInputs>> {
     let stack = stacks::load(db, stack_uri).await?;
     if stack.target_type != super::RESOURCE_TYPE {
         return Err(Error::InvalidState(format!(
@@ -84,7 +87,7 @@ pub struct ImportRegistration {
 }
 
 /// None when the dataset is gone, or was not imported.
-pub async fn import_registration(
+pub(crate) async fn import_registration(
     db: &DatabaseConnection,
     dataset_uri: &str,
 ) -> Result<Option<ImportRegistration>> {

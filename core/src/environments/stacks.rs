@@ -166,7 +166,11 @@ pub struct DeployRecord {
 }
 
 /// Records a deploy's result on the stack row. For the long tasks, which act for the platform.
-pub async fn record_deploy(db: &impl ConnectionTrait, stack_uri: &str, record: DeployRecord) -> Result<()> {
+pub(crate) async fn record_deploy(
+    db: &impl ConnectionTrait,
+    stack_uri: &str,
+    record: DeployRecord,
+) -> Result<()> {
     let mut row = stack::ActiveModel {
         stack_uri: Set(stack_uri.to_owned()),
         status: Set(record.status),
@@ -188,7 +192,7 @@ pub async fn record_deploy(db: &impl ConnectionTrait, stack_uri: &str, record: D
 }
 
 /// A stack by URI, for the long tasks.
-pub async fn load(db: &impl ConnectionTrait, stack_uri: &str) -> Result<Stack> {
+pub(crate) async fn load(db: &impl ConnectionTrait, stack_uri: &str) -> Result<Stack> {
     stack::Entity::find_by_id(stack_uri.to_owned())
         .one(db)
         .await?

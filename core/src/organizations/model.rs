@@ -260,10 +260,10 @@ mod tests {
 
     #[test]
     fn only_members_or_admins_may_name_a_team() {
-        let alice = Actor::authenticated("iss", "alice", ["TeamA".to_owned()], "Admins");
+        let alice = crate::testkit::user("alice", &["TeamA"]);
         assert!(require_membership(&alice, "SamlGroupName", "TeamA").is_ok());
         assert!(require_membership(&alice, "SamlGroupName", "TeamB").is_err());
-        let admin = Actor::authenticated("iss", "root", ["Admins".to_owned()], "Admins");
+        let admin = crate::testkit::user("root", &[crate::testkit::ADMIN_GROUP]);
         assert!(require_membership(&admin, "SamlGroupName", "TeamB").is_ok());
     }
 }

@@ -492,7 +492,7 @@ impl Shares<'_> {
 
 /// Queues a verification of every share with shared items, for the periodic
 /// `ecs-tasks verify-shares`; the platform acts, not a user. Returns how many were queued.
-pub async fn queue_verify_all(db: &sea_orm::DatabaseConnection) -> Result<usize> {
+pub(crate) async fn queue_verify_all(db: &sea_orm::DatabaseConnection) -> Result<usize> {
     let shared =
         si::Entity::find().filter(si::Column::Status.eq(ItemStatus::ShareSucceeded.as_str())).all(db).await?;
     let mut share_uris: Vec<String> = shared.into_iter().map(|i| i.share_uri).collect();

@@ -19,7 +19,8 @@ use sea_orm::DatabaseConnection;
 
 pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare};
 pub(crate) use flow::active_shares;
-pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION, queue_verify_all};
+pub(crate) use flow::queue_verify_all;
+pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
 pub use folders::FolderAccess;
 pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{

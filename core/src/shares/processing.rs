@@ -131,7 +131,7 @@ pub(super) async fn accounts(db: &DatabaseConnection, share: &Share) -> Result<(
 /// Starts (or resumes) a run: the share moves to in-progress and so do its approved items (for a
 /// revoke, only those named, or all Revoke_Approved ones). None when there is nothing to do: the
 /// share is gone, or another run finished it.
-pub async fn begin(
+pub(crate) async fn begin(
     db: &DatabaseConnection,
     share_uri: &str,
     mode: Mode,
@@ -175,7 +175,7 @@ pub async fn begin(
 
 /// Records one item's outcome: Succeeded only when everything it needed is done, Failed with the
 /// AWS error otherwise (the others carry on).
-pub async fn item_done(
+pub(crate) async fn item_done(
     db: &DatabaseConnection,
     item: &ShareItem,
     outcome: std::result::Result<(), String>,
@@ -200,7 +200,7 @@ pub async fn item_done(
 }
 
 /// Ends the run: the share's state follows from its items'.
-pub async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareStatus> {
+pub(crate) async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareStatus> {
     let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else {
         return Err(Error::NotFound { kind: super::RESOURCE_TYPE, uri: share_uri.to_owned() });
     };
@@ -220,12 +220,12 @@ pub async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareSta
 }
 
 /// A line in the share's processing log.
-pub async fn note(db: &DatabaseConnection, share_uri: &str, message: &str) -> Result<()> {
+pub(crate) async fn note(db: &DatabaseConnection, share_uri: &str, message: &str) -> Result<()> {
     log(db, share_uri, message).await
 }
 
 /// How many of the share's tables hold grants now: the database grants go with the last.
-pub async fn shared_tables(db: &DatabaseConnection, share_uri: &str) -> Result<usize> {
+pub(crate) async fn shared_tables(db: &DatabaseConnection, share_uri: &str) -> Result<usize> {
     let items = si::Entity::find()
         .filter(si::Column::ShareUri.eq(share_uri))
         .filter(si::Column::ItemType.eq(ItemType::Table.as_str()))
@@ -237,7 +237,11 @@ pub async fn shared_tables(db: &DatabaseConnection, share_uri: &str) -> Result<u
 /// The share's items in `Share_Succeeded` (all, or those named), for verifying or reapplying
 /// grants without moving any state: a revoked item is never among them, so reapplying cannot
 /// bring one back. None when the share is gone.
-pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[String]) -> Result<Option<Work>> {
+pub(crate) async fn shared(
+    db: &DatabaseConnection,
+    share_uri: &str,
+    item_uris: &[String],
+) -> Result<Option<Work>> {
     let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else { return Ok(None) };
     let share = Share::from_model(row)?;
     let (dataset, source, target) = accounts(db, &share).await?;
@@ -257,7 +261,11 @@ pub async fn shared(db: &DatabaseConnection, share_uri: &str, item_uris: &[Strin
 }
 
 /// Records what a verification (or a reapply) found, without touching the item's state.
-pub async fn set_health(db: &DatabaseConnection, item: &ShareItem, problem: Option<String>) -> Result<()> {
+pub(crate) async fn set_health(
+    db: &DatabaseConnection,
+    item: &ShareItem,
+    problem: Option<String>,
+) -> Result<()> {
     si::Entity::update_many()
         .col_expr(
             si::Column::HealthStatus,
@@ -273,7 +281,7 @@ pub async fn set_health(db: &DatabaseConnection, item: &ShareItem, problem: Opti
 
 /// The prefixes of the share's folders that hold (or are getting) access once this run is done:
 /// those being shared or shared, and those approved for revoke but not yet revoked.
-pub async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
+pub(crate) async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
     let kept = [ItemStatus::ShareInProgress, ItemStatus::ShareSucceeded, ItemStatus::RevokeApproved];
     let folders: Vec<ShareItem> = si::Entity::find()
         .filter(si::Column::ShareUri.eq(share_uri))

@@ -24,7 +24,7 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn new(db: DatabaseConnection, queue: Arc<dyn TaskQueue>) -> Self {
+    pub(crate) fn new(db: DatabaseConnection, queue: Arc<dyn TaskQueue>) -> Self {
         Self { db, queue, batch: 100, interval: Duration::from_millis(250) }
     }
 

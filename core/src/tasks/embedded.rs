@@ -26,7 +26,7 @@ pub struct EmbeddedQueue {
 }
 
 impl EmbeddedQueue {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub(crate) fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
 

@@ -9,10 +9,14 @@ pub mod queue;
 #[cfg(any(test, feature = "testkit"))]
 pub mod queue_suite;
 pub mod service;
-pub mod store;
+pub(crate) mod store;
 
+pub use dispatcher::Dispatcher;
 pub use embedded::EmbeddedQueue;
 pub use launcher::{LaunchError, LaunchRequest, Launched, Launcher, RunState};
 pub use model::{NewTask, Task, TaskStatus, targets};
 pub use queue::{Delivery, QueueError, QueueMessage, TaskQueue};
 pub use service::{HEALTH_ACTION, TaskFilter, Tasks};
+
+#[cfg(test)]
+mod outbox_tests;

@@ -8,9 +8,7 @@ use std::{
     time::Duration,
 };
 
-use sea_orm::TransactionTrait;
-use serde_json::json;
-use sluice_core::{
+use crate::{
     on_both_backends,
     tasks::{
         Delivery, EmbeddedQueue, NewTask, QueueError, QueueMessage, TaskQueue, TaskStatus,
@@ -18,6 +16,8 @@ use sluice_core::{
     },
     testkit::{Backend, TestDb},
 };
+use sea_orm::TransactionTrait;
+use serde_json::json;
 
 async fn the_embedded_queue_passes_the_shared_queue_suite(backend: Backend) {
     // Each case needs an empty queue; a fresh database per case gives one.

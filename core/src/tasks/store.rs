@@ -13,7 +13,7 @@ use crate::{Error, Result, uri::new_uri};
 
 /// Inserts a task in the caller's transaction: the change and its work commit together or not
 /// at all. The dispatcher publishes it after commit.
-pub async fn enqueue(db: &impl ConnectionTrait, new: NewTask) -> Result<Task> {
+pub(crate) async fn enqueue(db: &impl ConnectionTrait, new: NewTask) -> Result<Task> {
     let now = chrono::Utc::now();
     let row = task::Model {
         task_uri: new_uri(),
@@ -34,16 +34,20 @@ pub async fn enqueue(db: &impl ConnectionTrait, new: NewTask) -> Result<Task> {
     Task::from_model(row)
 }
 
-pub async fn get(db: &impl ConnectionTrait, task_uri: &str) -> Result<Option<Task>> {
+pub(crate) async fn get(db: &impl ConnectionTrait, task_uri: &str) -> Result<Option<Task>> {
     task::Entity::find_by_id(task_uri.to_owned()).one(db).await?.map(Task::from_model).transpose()
 }
 
-pub async fn require(db: &impl ConnectionTrait, task_uri: &str) -> Result<Task> {
+pub(crate) async fn require(db: &impl ConnectionTrait, task_uri: &str) -> Result<Task> {
     get(db, task_uri).await?.ok_or_else(|| Error::NotFound { kind: "task", uri: task_uri.to_owned() })
 }
 
 /// Records how far a started task got. A task that finished meanwhile keeps its final state.
-pub async fn report_progress(db: &impl ConnectionTrait, task_uri: &str, progress: &Value) -> Result<()> {
+pub(crate) async fn report_progress(
+    db: &impl ConnectionTrait,
+    task_uri: &str,
+    progress: &Value,
+) -> Result<()> {
     task::Entity::update_many()
         .col_expr(task::Column::Progress, Expr::value(progress.to_string()))
         .col_expr(task::Column::Updated, Expr::value(chrono::Utc::now()))
@@ -57,7 +61,7 @@ pub async fn report_progress(db: &impl ConnectionTrait, task_uri: &str, progress
 /// pending or started → started, counting the attempt. Started is accepted because a worker
 /// that died mid-task leaves it so; the queue's lease guarantees no one else holds it now.
 /// Returns the task as started, or None when it is finished already.
-pub async fn start(db: &impl ConnectionTrait, task_uri: &str) -> Result<Option<Task>> {
+pub(crate) async fn start(db: &impl ConnectionTrait, task_uri: &str) -> Result<Option<Task>> {
     let res = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value(TaskStatus::Started.as_str()))
         .col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
@@ -99,28 +103,32 @@ async fn finish_from(
 
 /// started → succeeded with the handler's response. False when the task was not started (a
 /// duplicate delivery finished it already).
-pub async fn succeed(db: &impl ConnectionTrait, task_uri: &str, response: &Value) -> Result<bool> {
+pub(crate) async fn succeed(db: &impl ConnectionTrait, task_uri: &str, response: &Value) -> Result<bool> {
     finish_from(db, task_uri, TaskStatus::Started, TaskStatus::Succeeded, Some(response), None).await
 }
 
 /// started → failed, keeping the error.
-pub async fn fail(db: &impl ConnectionTrait, task_uri: &str, error: &str) -> Result<bool> {
+pub(crate) async fn fail(db: &impl ConnectionTrait, task_uri: &str, error: &str) -> Result<bool> {
     finish_from(db, task_uri, TaskStatus::Started, TaskStatus::Failed, None, Some(error)).await
 }
 
 /// started → pending with the error, to be retried when the queue redelivers it.
-pub async fn retry_later(db: &impl ConnectionTrait, task_uri: &str, error: &str) -> Result<bool> {
+pub(crate) async fn retry_later(db: &impl ConnectionTrait, task_uri: &str, error: &str) -> Result<bool> {
     finish_from(db, task_uri, TaskStatus::Started, TaskStatus::Pending, None, Some(error)).await
 }
 
 /// Records what a long task was launched as, keeping it started until the long task records
 /// its own result.
-pub async fn record_launch(db: &impl ConnectionTrait, task_uri: &str, response: &Value) -> Result<bool> {
+pub(crate) async fn record_launch(
+    db: &impl ConnectionTrait,
+    task_uri: &str,
+    response: &Value,
+) -> Result<bool> {
     finish_from(db, task_uri, TaskStatus::Started, TaskStatus::Started, Some(response), None).await
 }
 
 /// Marks tasks published; only those still unmarked, so a concurrent dispatcher's work stands.
-pub async fn mark_dispatched(db: &impl ConnectionTrait, task_uris: Vec<String>) -> Result<()> {
+pub(crate) async fn mark_dispatched(db: &impl ConnectionTrait, task_uris: Vec<String>) -> Result<()> {
     task::Entity::update_many()
         .col_expr(task::Column::DispatchedAt, Expr::value(chrono::Utc::now()))
         .filter(task::Column::TaskUri.is_in(task_uris))
@@ -132,7 +140,7 @@ pub async fn mark_dispatched(db: &impl ConnectionTrait, task_uris: Vec<String>) 
 
 /// failed → pending with attempts reset and the dispatch mark cleared, so the dispatcher
 /// publishes it again.
-pub async fn reset_failed(db: &impl ConnectionTrait, task_uri: &str) -> Result<bool> {
+pub(crate) async fn reset_failed(db: &impl ConnectionTrait, task_uri: &str) -> Result<bool> {
     let res = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))
         .col_expr(task::Column::Attempts, Expr::value(0))
@@ -146,7 +154,7 @@ pub async fn reset_failed(db: &impl ConnectionTrait, task_uri: &str) -> Result<b
 }
 
 /// Started tasks, oldest change first: the long-task tracker checks these.
-pub async fn started(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Task>> {
+pub(crate) async fn started(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Task>> {
     use sea_orm::{QueryOrder, QuerySelect};
     task::Entity::find()
         .filter(task::Column::Status.eq(TaskStatus::Started.as_str()))
@@ -160,7 +168,7 @@ pub async fn started(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Task>>
 }
 
 /// Committed tasks the dispatcher has not published yet.
-pub async fn backlog(db: &impl ConnectionTrait) -> Result<u64> {
+pub(crate) async fn backlog(db: &impl ConnectionTrait) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(task::Entity::find()
         .filter(task::Column::DispatchedAt.is_null())

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod fake_aws;
+pub mod outbox;
 
 pub use db::{Backend, TestDb};
 
@@ -31,6 +32,12 @@ pub const ADMIN_GROUP: &str = "DAAdministrators";
 
 /// The issuer test actors carry.
 pub const TEST_ISSUER: &str = "https://issuer.test";
+
+/// A core on a connection that was never opened, for tests of code that holds a core but must
+/// not reach the database (a handler's launch arguments, say).
+pub fn detached_core() -> crate::Core {
+    crate::Core::new(sea_orm::DatabaseConnection::default())
+}
 
 /// A signed-in user of `groups`, as the auth layer would build it; members of
 /// [`ADMIN_GROUP`] are platform admins.

@@ -2,8 +2,7 @@
 //! deletion carries once the dataset row is gone.
 
 use sluice_core::{
-    datasets::{self, DELETE_ACTION, DEPLOY_ACTION},
-    environments::stacks,
+    datasets::{DELETE_ACTION, DEPLOY_ACTION},
     on_both_backends,
     page::PageRequest,
     tasks::TaskFilter,
@@ -13,13 +12,18 @@ use sluice_core::{
 use super::{actor, new_dataset, setup};
 
 async fn the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let stack = core.datasets().stack(&bob, &dataset.dataset_uri).await.expect("stack");
     assert_eq!((stack.status.as_str(), stack.target_type.as_str()), ("PENDING", "dataset"));
 
-    let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("inputs").expect("a dataset");
+    let inputs = core
+        .system("test")
+        .dataset_deploy_inputs(&stack.stack_uri)
+        .await
+        .expect("inputs")
+        .expect("a dataset");
     let d = &inputs.dataset;
     let stored = [&d.dataset_uri, &d.bucket_name, &d.kms_alias, &d.admin_role_name, &d.glue_database_name];
     let r = dataset.restricted().expect("the admin team's view");
@@ -33,7 +37,8 @@ async fn the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role(back
     );
 
     let env_stack = core.environments().stack(&actor("alice", &["TeamA"]), &env).await.expect("env stack");
-    let wrong = datasets::deploy_inputs(&db.db, &env_stack.stack_uri).await.expect_err("not a dataset's");
+    let wrong =
+        core.system("test").dataset_deploy_inputs(&env_stack.stack_uri).await.expect_err("not a dataset's");
     assert_eq!(wrong.code(), "INVALID_STATE", "{wrong}");
 }
 
@@ -59,13 +64,13 @@ async fn only_the_datasets_admins_redeploy_its_stack_and_its_readers_see_it(back
 }
 
 async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let stack = core.datasets().stack(&bob, &dataset.dataset_uri).await.expect("stack");
     core.datasets().delete(&bob, &dataset.dataset_uri, true).await.expect("deleted");
 
-    let row = stacks::load(&db.db, &stack.stack_uri).await.expect("the stack row outlives the dataset");
+    let row = core.system("test").stack(&stack.stack_uri).await.expect("the stack row outlives the dataset");
     assert_eq!(row.status, "DELETE_REQUESTED");
     let admin = actor("root", &["DAAdministrators"]);
     let filter = TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None };
@@ -91,7 +96,7 @@ async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(ba
             "glueDatabaseName": place.glue_database_name,
         })
     );
-    let inputs = datasets::deploy_inputs(&db.db, &stack.stack_uri).await.expect("read");
+    let inputs = core.system("test").dataset_deploy_inputs(&stack.stack_uri).await.expect("read");
     assert!(inputs.is_none(), "a deploy that runs after the deletion has nothing to deploy");
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use sluice_core::{
-    datasets::tables::{DELETED, GlueColumn, GlueTable, IN_SYNC, ModifyTable, TableSync},
+    datasets::tables::{DELETED, GlueColumn, GlueTable, IN_SYNC, ModifyTable},
     on_both_backends,
     page::PageRequest,
     tasks::TaskFilter,
@@ -33,22 +33,22 @@ fn page() -> PageRequest {
 }
 
 async fn a_sync_adds_updates_and_marks_vanished_tables(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let uri = dataset.dataset_uri.as_str();
 
-    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
+    let mut sync = core.system("test").start_table_sync(uri, 100).await.expect("start");
     assert_eq!(sync.pivot().account_id, "111122223333");
-    sync.apply_page(&db.db, vec![table("a", &["x"]), table("b", &["x"])]).await.expect("page 1");
-    sync.apply_page(&db.db, vec![table("c", &["x", "y"])]).await.expect("page 2");
+    sync.apply_page(vec![table("a", &["x"]), table("b", &["x"])]).await.expect("page 1");
+    sync.apply_page(vec![table("c", &["x", "y"])]).await.expect("page 2");
     assert_eq!(sync.progress()["done"], 3);
-    let first = sync.finish(&db.db).await.expect("finish");
+    let first = sync.finish().await.expect("finish");
     assert_eq!((first.added, first.updated, first.deleted, first.truncated), (3, 0, 0, false));
 
-    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
-    sync.apply_page(&db.db, vec![table("a", &["x"]), table("c", &["x", "y", "z"])]).await.expect("page");
-    let second = sync.finish(&db.db).await.expect("finish");
+    let mut sync = core.system("test").start_table_sync(uri, 100).await.expect("start");
+    sync.apply_page(vec![table("a", &["x"]), table("c", &["x", "y", "z"])]).await.expect("page");
+    let second = sync.finish().await.expect("finish");
     assert_eq!((second.added, second.updated, second.unchanged, second.deleted), (0, 1, 1, 1));
     let tables = core.datasets().list_tables(&bob, Some(uri), None, page()).await.expect("list");
     let states: Vec<(&str, &str)> =
@@ -57,11 +57,11 @@ async fn a_sync_adds_updates_and_marks_vanished_tables(backend: Backend) {
 
     // A table that comes back is in sync again, with the same URI.
     let b_uri = tables.nodes[1].table_uri.clone();
-    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
-    sync.apply_page(&db.db, vec![table("a", &["x"]), table("b", &["x"]), table("c", &["x", "y", "z"])])
+    let mut sync = core.system("test").start_table_sync(uri, 100).await.expect("start");
+    sync.apply_page(vec![table("a", &["x"]), table("b", &["x"]), table("c", &["x", "y", "z"])])
         .await
         .expect("page");
-    let third = sync.finish(&db.db).await.expect("finish");
+    let third = sync.finish().await.expect("finish");
     assert_eq!((third.updated, third.unchanged, third.deleted), (1, 2, 0));
     let b = core.datasets().get_table(&bob, &b_uri).await.expect("b");
     assert_eq!(b.status, IN_SYNC);
@@ -79,14 +79,14 @@ async fn a_sync_adds_updates_and_marks_vanished_tables(backend: Backend) {
 /// The count rides on the page's rows, so a page past the end, which has none, must still say how
 /// many there are; a filter counts only what it matches.
 async fn every_page_counts_the_whole_list_even_past_its_end(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let uri = dataset.dataset_uri.as_str();
-    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
+    let mut sync = core.system("test").start_table_sync(uri, 100).await.expect("start");
     let names = ["orders", "order_lines", "customers", "orders_archive", "refunds"];
-    sync.apply_page(&db.db, names.iter().map(|n| table(n, &["x"])).collect()).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
+    sync.apply_page(names.iter().map(|n| table(n, &["x"])).collect()).await.expect("page");
+    sync.finish().await.expect("finish");
 
     let list = |term: Option<&'static str>, page: i32| {
         let core = core.clone();
@@ -109,20 +109,18 @@ async fn every_page_counts_the_whole_list_even_past_its_end(backend: Backend) {
 }
 
 async fn a_sync_past_the_cap_keeps_the_first_tables_and_deletes_nothing(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let uri = dataset.dataset_uri.as_str();
-    let mut sync = TableSync::start(&db.db, uri, 10).await.expect("start");
-    sync.apply_page(&db.db, vec![table("a", &["x"]), table("b", &["x"])]).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
+    let mut sync = core.system("test").start_table_sync(uri, 10).await.expect("start");
+    sync.apply_page(vec![table("a", &["x"]), table("b", &["x"])]).await.expect("page");
+    sync.finish().await.expect("finish");
 
-    let mut sync = TableSync::start(&db.db, uri, 2).await.expect("start");
-    sync.apply_page(&db.db, vec![table("c", &["x"]), table("d", &["x"]), table("e", &["x"])])
-        .await
-        .expect("page");
+    let mut sync = core.system("test").start_table_sync(uri, 2).await.expect("start");
+    sync.apply_page(vec![table("c", &["x"]), table("d", &["x"]), table("e", &["x"])]).await.expect("page");
     assert!(!sync.wants_more());
-    let summary = sync.finish(&db.db).await.expect("finish");
+    let summary = sync.finish().await.expect("finish");
     assert_eq!((summary.added, summary.deleted, summary.truncated), (2, 0, true));
     let tables = core.datasets().list_tables(&bob, Some(uri), None, page()).await.expect("list");
     let states: Vec<(&str, &str)> =
@@ -135,15 +133,15 @@ async fn a_sync_past_the_cap_keeps_the_first_tables_and_deletes_nothing(backend:
 }
 
 async fn only_the_datasets_teams_curate_and_resync_its_tables(backend: Backend) {
-    let (db, core, env) = setup(backend).await;
+    let (_db, core, env) = setup(backend).await;
     let bob = actor("bob", &["TeamB"]);
     let carol = actor("carol", &["TeamC"]);
     let dana = actor("dana", &["TeamD"]);
     let dataset = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
     let uri = dataset.dataset_uri.as_str();
-    let mut sync = TableSync::start(&db.db, uri, 100).await.expect("start");
-    sync.apply_page(&db.db, vec![table("orders", &["id"])]).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
+    let mut sync = core.system("test").start_table_sync(uri, 100).await.expect("start");
+    sync.apply_page(vec![table("orders", &["id"])]).await.expect("page");
+    sync.finish().await.expect("finish");
     let orders =
         core.datasets().list_tables(&carol, Some(uri), None, page()).await.expect("public").nodes.remove(0);
     assert_eq!(orders.description.as_deref(), Some("orders from Glue"));

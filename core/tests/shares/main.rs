@@ -8,7 +8,7 @@ use sluice_core::{
     Actor, Core,
     datasets::{
         NewDataset,
-        tables::{GlueColumn, GlueTable, TableSync},
+        tables::{GlueColumn, GlueTable},
     },
     environments::NewEnvironment,
     on_both_backends,
@@ -106,7 +106,7 @@ async fn world(backend: Backend) -> World {
         .expect("dataset")
         .dataset_uri
         .clone();
-    let mut sync = TableSync::start(&db.db, &dataset, 10).await.expect("sync");
+    let mut sync = core.system("test").start_table_sync(&dataset, 10).await.expect("sync");
     let table = |name: &str| GlueTable {
         name: name.into(),
         description: None,
@@ -116,8 +116,8 @@ async fn world(backend: Backend) -> World {
         parameters: BTreeMap::new(),
         table_type: None,
     };
-    sync.apply_page(&db.db, vec![table("customers"), table("orders"), table("refunds")]).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
+    sync.apply_page(vec![table("customers"), table("orders"), table("refunds")]).await.expect("page");
+    sync.finish().await.expect("finish");
     let tables = core
         .datasets()
         .list_tables(&alice, Some(&dataset), None, page())

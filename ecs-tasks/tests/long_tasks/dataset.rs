@@ -11,7 +11,6 @@ use sluice_cloud::{lake::bucket_arn, sdk};
 use sluice_core::{
     Actor, Core,
     datasets::{DELETE_ACTION, DatasetView, ModifyDataset, NewDataset},
-    environments::stacks,
     on_both_backends,
     tasks::TaskStatus,
     testkit::{Backend, TestDb},
@@ -122,7 +121,11 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
     let left = cfn.describe_stacks().stack_name(&stack.name).send().await.ok();
     let status = left.as_ref().and_then(|o| o.stacks().first()).and_then(|s| s.stack_status());
     assert!(status.is_none_or(|s| s.as_str() == "DELETE_COMPLETE"), "the stack is left as {status:?}");
-    let row = stacks::load(&db.db, &stack.stack_uri).await.expect_err("the stack row is forgotten");
+    let row = sluice_core::Core::new(db.db.clone())
+        .system("test")
+        .stack(&stack.stack_uri)
+        .await
+        .expect_err("the stack row is forgotten");
     assert_eq!(row.code(), "NOT_FOUND");
     s3.head_bucket().bucket(&place.bucket_name).send().await.expect("the bucket and its data are retained");
 

@@ -10,7 +10,7 @@ use sluice_core::{
     environments::NewEnvironment,
     on_both_backends,
     organizations::NewOrganization,
-    tasks::{TaskStatus, store},
+    tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
 
@@ -66,7 +66,11 @@ async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: 
     assert!(role_exists(&account, &format!("e2e-teamb-{uri}")).await, "the invited team's role appeared");
 
     core.environments().delete(&alice, &uri, true).await.expect("delete");
-    let deleting = store::require(&db.db, stack.task_uri.as_deref().expect("task")).await.expect("task");
+    let deleting = sluice_core::Core::new(db.db.clone())
+        .system("test")
+        .task(stack.task_uri.as_deref().expect("task"))
+        .await
+        .expect("task");
     assert!(deleting.status.is_terminal());
     let delete_task = newest_task(&core, "environment.delete-stack").await;
     let deleted = wait_for(&db, &delete_task.task_uri).await;

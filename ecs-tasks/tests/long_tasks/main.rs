@@ -20,7 +20,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use sluice_core::{
     Core, on_both_backends,
-    tasks::{Task, TaskStatus, store},
+    tasks::{Task, TaskStatus},
     testkit::{Backend, TestDb},
 };
 use sluice_worker::{LocalLauncher, Metrics, WorkerSettings, serve::Pipeline};
@@ -54,8 +54,8 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
     let admin = sluice_core::testkit::user("root", &["DAAdministrators"]);
     let task = core.tasks().start_health_check(&admin).await.expect("queued");
     let pipeline = Pipeline {
-        db: db.db.clone(),
-        queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.db.clone())),
+        queue: Arc::new(core.embedded_queue()),
+        core: core.clone(),
         launcher: Arc::new(LocalLauncher::new(program, env)),
         settings: settings(),
         metrics: Metrics::new(),
@@ -66,7 +66,8 @@ async fn run_health_check(db: &TestDb, program: PathBuf, aws_endpoint: &str) -> 
     let mut running = pipeline.start(&stop, true, true);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let finished = loop {
-        let t = store::require(&db.db, &task.task_uri).await.expect("task");
+        let t =
+            sluice_core::Core::new(db.db.clone()).system("test").task(&task.task_uri).await.expect("task");
         if t.status.is_terminal() {
             break t;
         }

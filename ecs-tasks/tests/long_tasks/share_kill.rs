@@ -98,7 +98,9 @@ on_both_backends!(a_worker_killed_mid_share_finishes_it_after_restart_with_exact
 #[ignore = "the share kill test's worker process; it runs only when that test starts it"]
 async fn child_pipeline() {
     let url = std::env::var(CHILD_ENV).expect("started by the share kill test");
-    let db = sluice_core::db::connect(&url, 5).await.expect("connect");
+    let mut options = sea_orm::ConnectOptions::new(url.clone());
+    options.max_connections(5).sqlx_logging(false);
+    let db = sea_orm::Database::connect(options).await.expect("connect");
     let _running = Running::start_on(db, &url).await;
     std::future::pending::<()>().await;
 }

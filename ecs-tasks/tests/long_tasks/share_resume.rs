@@ -8,7 +8,7 @@
 use sluice_cloud::{Grant, LakeGrants, LfPermission, LfResource};
 use sluice_core::{
     on_both_backends,
-    shares::processing::{self, Mode},
+    shares::processing::Mode,
     tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
@@ -32,8 +32,12 @@ async fn a_share_interrupted_half_way_finishes_without_duplicate_or_missing_gran
     // The approval is queued while no worker runs; a worker then starts it and dies after one
     // table's grants.
     core.shares().approve(&alice, &share.share_uri).await.expect("approved");
-    let work =
-        processing::begin(&db.db, &share.share_uri, Mode::Share, &[]).await.expect("begin").expect("work");
+    let work = core
+        .system("test")
+        .begin_share_work(&share.share_uri, Mode::Share, &[])
+        .await
+        .expect("begin")
+        .expect("work");
     assert_eq!((work.share.status.as_str(), work.items.len()), ("Share_In_Progress", 3));
     let role = work.share.principal_role_arn.clone();
     let lake = LakeGrants::new(&fixture.owner);

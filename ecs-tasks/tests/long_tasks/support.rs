@@ -10,7 +10,7 @@ use sluice_core::{
     environments::{AwsSettings, Environment, NewEnvironment, PivotRole},
     organizations::NewOrganization,
     page::PageRequest,
-    tasks::{Task, store},
+    tasks::Task,
     testkit::TestDb,
 };
 use sluice_worker::{LocalLauncher, Metrics, serve::Pipeline};
@@ -60,7 +60,7 @@ pub async fn deploy_pivot_role(account: &str) {
 pub async fn wait_for(db: &TestDb, task_uri: &str) -> Task {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     loop {
-        let task = store::require(&db.db, task_uri).await.expect("task");
+        let task = sluice_core::Core::new(db.db.clone()).system("test").task(task_uri).await.expect("task");
         if task.status.is_terminal() {
             return task;
         }
@@ -181,8 +181,8 @@ impl Running {
     /// The pipeline on a database given by its connection and URL (for a child process).
     pub async fn start_on(db: sea_orm::DatabaseConnection, url: &str) -> Self {
         let pipeline = Pipeline {
-            queue: Arc::new(sluice_core::tasks::EmbeddedQueue::new(db.clone())),
-            db,
+            queue: Arc::new(sluice_core::Core::new(db.clone()).embedded_queue()),
+            core: sluice_core::Core::new(db),
             launcher: Arc::new(LocalLauncher::new(ecs_tasks(), child_env_for(url))),
             settings: settings(),
             metrics: Metrics::new(),

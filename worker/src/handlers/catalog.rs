@@ -19,10 +19,12 @@ pub struct Index;
 #[async_trait::async_trait]
 impl TaskHandler for Index {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        let indexed =
-            catalog::apply_index_task(&ctx.db, ctx.search.as_ref(), &task.target_uri, &task.payload)
-                .await
-                .map_err(chain)?;
+        let indexed = ctx
+            .core
+            .system("catalog.index")
+            .apply_index_task(ctx.search.as_ref(), &task.target_uri, &task.payload)
+            .await
+            .map_err(chain)?;
         Ok(Outcome::Done(json!(indexed)))
     }
 }
@@ -34,7 +36,8 @@ pub struct Reindex;
 #[async_trait::async_trait]
 impl TaskHandler for Reindex {
     async fn handle(&self, ctx: &HandlerContext, _task: &Task) -> anyhow::Result<Outcome> {
-        let rebuilt = catalog::rebuild(&ctx.db, ctx.search.as_ref()).await.map_err(chain)?;
+        let rebuilt =
+            ctx.core.system("catalog.reindex").rebuild_index(ctx.search.as_ref()).await.map_err(chain)?;
         Ok(Outcome::Done(json!(rebuilt)))
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use serde_json::json;
 use sluice_cloud::{LakeFormation, assume_pivot, lake::bucket_arn};
-use sluice_core::{datasets, tasks::Task};
+use sluice_core::tasks::Task;
 
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
@@ -18,7 +18,10 @@ impl TaskHandler for RegisterImported {
             .get("datasetUri")
             .and_then(|v| v.as_str())
             .context("no datasetUri in the payload")?;
-        let found = datasets::import_registration(&ctx.db, uri)
+        let found = ctx
+            .core
+            .system("dataset.register-location")
+            .import_registration(uri)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
         let Some(registration) = found else {

@@ -7,7 +7,7 @@ use sluice_cloud::{Access, KeyGrant};
 use sluice_core::shares::{
     FolderAccess,
     folders::statement_sids,
-    processing::{self, Mode, Work, WorkItem},
+    processing::{Mode, Work, WorkItem},
 };
 
 use super::shares::{Sessions, chain};
@@ -15,7 +15,8 @@ use crate::handler::HandlerContext;
 
 /// The folder access the share keeps once this run is done.
 async fn kept_access(ctx: &HandlerContext, work: &Work) -> anyhow::Result<FolderAccess> {
-    let prefixes = processing::folders_kept(&ctx.db, &work.share.share_uri).await.map_err(chain)?;
+    let prefixes =
+        ctx.core.system("share.process").folders_kept(&work.share.share_uri).await.map_err(chain)?;
     Ok(FolderAccess::of(work, prefixes))
 }
 

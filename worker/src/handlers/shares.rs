@@ -15,7 +15,7 @@ use sluice_cloud::{GlueCatalog, Grant, LakeGrants, LinkTarget, assume_pivot, sdk
 use sluice_core::{
     shares::{
         self, ItemPlan, item_plan,
-        processing::{self, Mode, Work, WorkItem},
+        processing::{Mode, Work, WorkItem},
     },
     tasks::Task,
 };
@@ -239,9 +239,18 @@ impl ShareProcessor {
             if let Err(e) = outcome {
                 failed.push(json!({"item": item.item.item_name, "error": e}));
             }
-            processing::item_done(&ctx.db, &item.item, outcome.clone()).await.map_err(chain)?;
+            ctx.core
+                .system("share.process")
+                .share_item_done(&item.item, outcome.clone())
+                .await
+                .map_err(chain)?;
         }
-        let still_shared = processing::shared_tables(&ctx.db, &work.share.share_uri).await.map_err(chain)?;
+        let still_shared = ctx
+            .core
+            .system("share.process")
+            .shared_table_count(&work.share.share_uri)
+            .await
+            .map_err(chain)?;
         if let (Mode::Revoke, Some(plan), 0) = (work.mode, &first_plan, still_shared) {
             revoke_databases(&sessions, plan).await?;
         }
@@ -250,16 +259,15 @@ impl ShareProcessor {
             let shared = work.shared_database();
             let emptied = GlueCatalog::new(&sessions.target).delete_database_if_empty(&shared).await?;
             if emptied {
-                processing::note(
-                    &ctx.db,
-                    &work.share.share_uri,
-                    &format!("removed {shared}, which held no more links"),
-                )
-                .await
-                .map_err(chain)?;
+                ctx.core
+                    .system("share.process")
+                    .share_note(&work.share.share_uri, &format!("removed {shared}, which held no more links"))
+                    .await
+                    .map_err(chain)?;
             }
         }
-        let status = processing::finish(&ctx.db, &work.share.share_uri).await.map_err(chain)?;
+        let status =
+            ctx.core.system("share.process").finish_share_work(&work.share.share_uri).await.map_err(chain)?;
         Ok(json!({"status": status.as_str(), "items": outcomes.len(), "failed": failed}))
     }
 }
@@ -273,7 +281,9 @@ impl ShareProcessor {
         item_uris: &[String],
         repair: bool,
     ) -> anyhow::Result<serde_json::Value> {
-        let Some(work) = processing::shared(&ctx.db, share_uri, item_uris).await.map_err(chain)? else {
+        let Some(work) =
+            ctx.core.system("share.verify").shared_work(share_uri, item_uris).await.map_err(chain)?
+        else {
             return Ok(json!({"status": "SKIPPED", "reason": "the share is gone"}));
         };
         let sessions = self.sessions(ctx, &work).await?;
@@ -289,11 +299,11 @@ impl ShareProcessor {
             if let Some(p) = &problem {
                 unhealthy.push(json!({"item": item.item.item_name, "problem": p}));
             }
-            processing::set_health(&ctx.db, &item.item, problem).await.map_err(chain)?;
+            ctx.core.system("share.verify").set_item_health(&item.item, problem).await.map_err(chain)?;
         }
         let verb = if repair { "reapplied" } else { "verified" };
         let line = format!("{verb} {} item(s); {} unhealthy", work.items.len(), unhealthy.len());
-        processing::note(&ctx.db, share_uri, &line).await.map_err(chain)?;
+        ctx.core.system("share.verify").share_note(share_uri, &line).await.map_err(chain)?;
         Ok(json!({"items": work.items.len(), "unhealthy": unhealthy}))
     }
 }
@@ -313,7 +323,13 @@ impl TaskHandler for ShareProcessor {
             return Ok(Outcome::Done(self.check(ctx, share_uri, &item_uris, repair).await?));
         }
         let mode = if task.action == shares::REVOKE_ACTION { Mode::Revoke } else { Mode::Share };
-        let Some(work) = processing::begin(&ctx.db, share_uri, mode, &item_uris).await.map_err(chain)? else {
+        let Some(work) = ctx
+            .core
+            .system("share.process")
+            .begin_share_work(share_uri, mode, &item_uris)
+            .await
+            .map_err(chain)?
+        else {
             return Ok(Outcome::Done(
                 json!({"status": "SKIPPED", "reason": "nothing to process: the share is gone or done"}),
             ));

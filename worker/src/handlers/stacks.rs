@@ -138,7 +138,7 @@ mod tests {
     async fn launched(action: &str, payload: Value) -> anyhow::Result<Vec<String>> {
         let launcher = Arc::new(Recording::default());
         let ctx = HandlerContext {
-            db: sea_orm::DatabaseConnection::default(),
+            core: sluice_core::testkit::detached_core(),
             launcher: launcher.clone(),
             aws: None,
             search: Arc::new(sluice_search::TantivyIndex::in_memory().expect("index")),

@@ -8,7 +8,7 @@ use std::{process::Stdio, time::Duration};
 
 use sluice_core::{
     on_both_backends,
-    tasks::{TaskStatus, store},
+    tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
 use sluice_worker::Registry;
@@ -60,7 +60,10 @@ async fn a_killed_worker_loses_no_task_and_repeats_no_effect(backend: Backend) {
     let runs = count(&db.db, "SELECT COUNT(*) FROM test_run").await;
     assert!(runs > TASKS as i64, "the interrupted task ran again ({runs} runs)");
     for uri in &uris {
-        assert!(store::require(&db.db, uri).await.expect("task").status == TaskStatus::Succeeded);
+        assert!(
+            sluice_core::Core::new(db.db.clone()).system("test").task(uri).await.expect("task").status
+                == TaskStatus::Succeeded
+        );
     }
 }
 
@@ -74,7 +77,7 @@ async fn child_worker() {
     options.max_connections(5).sqlx_logging(false);
     let db = sea_orm::Database::connect(options).await.expect("connect");
     let mut registry = Registry::default();
-    registry.register("test.effect", Effect { delay: Duration::from_millis(700) });
+    registry.register("test.effect", Effect { delay: Duration::from_millis(700), db: db.clone() });
     let running = start(&db, registry, fast_settings(), no_launcher());
     running.handle.await.expect("runs until killed");
 }

@@ -12,7 +12,7 @@ use std::{
 use sluice_core::{
     catalog::{DocumentKind, FacetField, SearchIndex, SearchRequest, Visibility},
     on_both_backends,
-    tasks::{EmbeddedQueue, RunState, TaskQueue, TaskStatus, store},
+    tasks::{RunState, TaskQueue, TaskStatus},
     testkit::{Backend, TestDb},
 };
 use sluice_worker::{LongTaskTracker, Registry};
@@ -22,7 +22,7 @@ async fn a_task_runs_once_and_its_message_is_acknowledged(backend: Backend) {
     let db = TestDb::new(backend).await;
     create_trace_tables(&db.db).await;
     let mut registry = Registry::default();
-    registry.register("test.effect", Effect { delay: Duration::ZERO });
+    registry.register("test.effect", Effect { delay: Duration::ZERO, db: db.db.clone() });
     let worker = start(&db.db, registry, fast_settings(), no_launcher());
     let task = enqueue(&db.db, "test.effect", "res-1").await;
 
@@ -32,7 +32,11 @@ async fn a_task_runs_once_and_its_message_is_acknowledged(backend: Backend) {
     assert_eq!(done.response, Some(serde_json::json!({"effect": task.task_uri})));
     assert_eq!(count(&db.db, "SELECT COUNT(*) FROM test_effect").await, 1);
     worker.shutdown().await;
-    assert_eq!(EmbeddedQueue::new(db.db.clone()).depth().await.expect("depth"), 0, "the message was acked");
+    assert_eq!(
+        sluice_core::Core::new(db.db.clone()).embedded_queue().depth().await.expect("depth"),
+        0,
+        "the message was acked"
+    );
 }
 
 async fn a_failing_task_is_retried_with_backoff_until_it_succeeds(backend: Backend) {
@@ -69,7 +73,8 @@ async fn a_poison_task_fails_after_its_attempts_and_lands_in_the_dead_letter_que
     assert!(orphan.last_error.as_deref().unwrap_or_default().contains("no handler for action test.nobody"));
     worker.shutdown().await;
 
-    let dead = EmbeddedQueue::new(db.db.clone()).dead_letters(10).await.expect("dead letters");
+    let dead =
+        sluice_core::Core::new(db.db.clone()).embedded_queue().dead_letters(10).await.expect("dead letters");
     let mut dead_uris: Vec<String> = dead.into_iter().flat_map(|m| m.task_uris).collect();
     dead_uris.sort();
     let mut expected = vec![task.task_uri, unknown.task_uri];
@@ -82,7 +87,7 @@ async fn a_long_handler_keeps_its_lease_so_no_one_else_runs_it(backend: Backend)
     create_trace_tables(&db.db).await;
     let registry = || {
         let mut r = Registry::default();
-        r.register("test.effect", Effect { delay: Duration::from_millis(4500) });
+        r.register("test.effect", Effect { delay: Duration::from_millis(4500), db: db.db.clone() });
         r
     };
     // Two workers, and a handler that outlives the 2 s lease twice over.
@@ -101,7 +106,7 @@ async fn shutdown_releases_unfinished_work_to_the_next_worker(backend: Backend) 
     create_trace_tables(&db.db).await;
     let registry = |delay| {
         let mut r = Registry::default();
-        r.register("test.effect", Effect { delay });
+        r.register("test.effect", Effect { delay, db: db.db.clone() });
         r
     };
     let settings =
@@ -112,7 +117,8 @@ async fn shutdown_releases_unfinished_work_to_the_next_worker(backend: Backend) 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     first.shutdown().await;
-    let released = store::require(&db.db, &task.task_uri).await.expect("task");
+    let released =
+        sluice_core::Core::new(db.db.clone()).system("test").task(&task.task_uri).await.expect("task");
     assert_eq!(released.status, TaskStatus::Pending, "handed back, not left started");
 
     let second = start(&db.db, registry(Duration::ZERO), fast_settings(), no_launcher());
@@ -129,7 +135,8 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
     let task = enqueue(&db.db, sluice_worker::handlers::health::ACTION, "platform").await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let launched = loop {
-        let t = store::require(&db.db, &task.task_uri).await.expect("task");
+        let t =
+            sluice_core::Core::new(db.db.clone()).system("test").task(&task.task_uri).await.expect("task");
         if t.response.is_some() {
             break t;
         }
@@ -140,12 +147,14 @@ async fn a_long_task_that_dies_without_a_result_is_failed_by_the_tracker(backend
     assert_eq!(launched.status, TaskStatus::Started, "a launched task stays started until it reports");
     assert_eq!(launched.response.as_ref().expect("response")["launched"]["launcher"], "fake");
 
-    let tracker = LongTaskTracker::new(db.db.clone(), launcher.clone(), fast_settings());
+    let tracker =
+        LongTaskTracker::new(sluice_core::Core::new(db.db.clone()), launcher.clone(), fast_settings());
     assert_eq!(tracker.check_once().await.expect("check"), 0, "a running task is left alone");
     *launcher.state.lock().expect("lock") =
         RunState::Exited { success: false, detail: "exit status 137".into() };
     assert_eq!(tracker.check_once().await.expect("check"), 1);
-    let failed = store::require(&db.db, &task.task_uri).await.expect("task");
+    let failed =
+        sluice_core::Core::new(db.db.clone()).system("test").task(&task.task_uri).await.expect("task");
     assert_eq!(failed.status, TaskStatus::Failed);
     assert!(failed.last_error.as_deref().unwrap_or_default().contains("exit status 137"));
 }
@@ -224,13 +233,12 @@ async fn catalog_index_tasks_write_and_remove_documents(backend: Backend) {
         parameters: Default::default(),
         table_type: None,
     };
-    use sluice_core::datasets::tables::TableSync;
-    let mut sync = TableSync::start(&db.db, &kept.dataset_uri, 10).await.expect("sync");
-    sync.apply_page(&db.db, vec![glue_table("a"), glue_table("b")]).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
-    let mut sync = TableSync::start(&db.db, &kept.dataset_uri, 10).await.expect("sync");
-    sync.apply_page(&db.db, vec![glue_table("a")]).await.expect("page");
-    sync.finish(&db.db).await.expect("finish");
+    let mut sync = core.system("test").start_table_sync(&kept.dataset_uri, 10).await.expect("sync");
+    sync.apply_page(vec![glue_table("a"), glue_table("b")]).await.expect("page");
+    sync.finish().await.expect("finish");
+    let mut sync = core.system("test").start_table_sync(&kept.dataset_uri, 10).await.expect("sync");
+    sync.apply_page(vec![glue_table("a")]).await.expect("page");
+    sync.finish().await.expect("finish");
 
     // Only the index handler: stack deploys are not what this test is about.
     let mut registry = Registry::default();

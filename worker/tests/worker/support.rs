@@ -10,10 +10,10 @@ use std::{
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
+use sluice_core::Core;
 use sluice_core::catalog::SearchIndex;
 use sluice_core::tasks::{
-    EmbeddedQueue, LaunchError, LaunchRequest, Launched, Launcher, NewTask, RunState, Task, TaskQueue,
-    dispatcher::Dispatcher, store,
+    LaunchError, LaunchRequest, Launched, Launcher, NewTask, RunState, Task, TaskQueue,
 };
 use sluice_search::TantivyIndex;
 use sluice_worker::{HandlerContext, Metrics, Outcome, Registry, TaskHandler, Worker, WorkerSettings};
@@ -46,16 +46,19 @@ async fn record(db: &DatabaseConnection, sql: String) -> anyhow::Result<()> {
 /// second effect.
 pub struct Effect {
     pub delay: Duration,
+    /// Where runs and effects are logged (test tables, outside core's).
+    pub db: DatabaseConnection,
 }
 
 #[async_trait::async_trait]
 impl TaskHandler for Effect {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        record(&ctx.db, format!("INSERT INTO test_run (id, task_uri) VALUES (1, '{}')", task.task_uri))
+        let _ = ctx;
+        record(&self.db, format!("INSERT INTO test_run (id, task_uri) VALUES (1, '{}')", task.task_uri))
             .await?;
         tokio::time::sleep(self.delay).await;
         record(
-            &ctx.db,
+            &self.db,
             format!(
                 "INSERT INTO test_effect (task_uri) VALUES ('{}') ON CONFLICT (task_uri) DO NOTHING",
                 task.task_uri
@@ -146,12 +149,13 @@ pub fn start_with_search(
     launcher: Arc<dyn Launcher>,
     search: Arc<dyn SearchIndex>,
 ) -> Running {
-    let queue: Arc<dyn TaskQueue> = Arc::new(EmbeddedQueue::new(db.clone()));
+    let core = Core::new(db.clone());
+    let queue: Arc<dyn TaskQueue> = Arc::new(core.embedded_queue());
     let stop = CancellationToken::new();
     let metrics = Metrics::new();
-    let ctx = Arc::new(HandlerContext { db: db.clone(), launcher, aws: None, search });
-    let worker = Worker::new(queue.clone(), registry, ctx, settings, metrics.clone());
-    let dispatcher = Dispatcher::new(db.clone(), queue).with_interval(Duration::from_millis(50));
+    let dispatcher = core.dispatcher(queue.clone()).with_interval(Duration::from_millis(50));
+    let ctx = Arc::new(HandlerContext { core, launcher, aws: None, search });
+    let worker = Worker::new(queue, registry, ctx, settings, metrics.clone());
     let (s1, s2) = (stop.clone(), stop.clone());
     let handle = tokio::spawn(async move {
         tokio::join!(worker.run(s1), dispatcher.run(s2));
@@ -160,24 +164,20 @@ pub fn start_with_search(
 }
 
 pub async fn enqueue(db: &DatabaseConnection, action: &str, target: &str) -> Task {
-    store::enqueue(
-        db,
-        NewTask {
-            action: action.into(),
-            target_uri: target.into(),
-            target_type: "platform".into(),
-            payload: json!({}),
-        },
-    )
-    .await
-    .expect("enqueue")
+    let new = NewTask {
+        action: action.into(),
+        target_uri: target.into(),
+        target_type: "platform".into(),
+        payload: json!({}),
+    };
+    sluice_core::testkit::outbox::enqueue(&Core::new(db.clone()), new).await
 }
 
 /// Waits until the task is finished, or fails the test after `limit`.
 pub async fn finished(db: &DatabaseConnection, uri: &str, limit: Duration) -> Task {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let task = store::require(db, uri).await.expect("task");
+        let task = Core::new(db.clone()).system("test").task(uri).await.expect("task");
         if task.status.is_terminal() {
             return task;
         }

@@ -22,7 +22,6 @@ use sluice_core::{
     Core,
     catalog::{CatalogVisibility, SearchIndex},
     environments::AccountLinker,
-    tasks::EmbeddedQueue,
     testkit::fake_aws,
 };
 use sluice_search::TantivyIndex;
@@ -51,6 +50,8 @@ pub struct TestApp {
     pub search: Arc<dyn SearchIndex>,
     /// The API's read cache, to tell answers it served from ones it ran.
     pub read_cache: Arc<ReadCache>,
+    /// The test's database, for checks that read rows directly (the audit trail).
+    pub db: sea_orm::DatabaseConnection,
     http: reqwest::Client,
     _db: TestDb,
 }
@@ -104,8 +105,8 @@ impl TestApp {
             Verifier::new(issuers, ADMIN_GROUP.into(), http.clone()).with_refresh_cooldown(Duration::ZERO);
         let metrics = MetricsState {
             metrics: Metrics::new(),
-            queue: Arc::new(EmbeddedQueue::new(core.db().clone())),
-            db: core.db().clone(),
+            queue: Arc::new(core.embedded_queue()),
+            core: core.clone(),
         };
         let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");
         let metrics_url = format!("http://{}/metrics", metrics_listener.local_addr().expect("addr"));
@@ -114,7 +115,7 @@ impl TestApp {
         });
         let limits = options.limits.unwrap_or_default();
         let failure_limit = options.iam_failure_limit.unwrap_or_default();
-        let read_cache = Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.db().clone()));
+        let read_cache = Arc::new(ReadCache::new(DEFAULT_ENTRIES, core.epoch_reader()));
         let state = AppState {
             schema: build_schema(core.clone(), limits),
             gate: Arc::new(Gate::new(limits)),
@@ -139,15 +140,25 @@ impl TestApp {
                 .await
                 .expect("serve");
         });
-        Self { base_url, metrics_url, core, dev, http, search, read_cache, _db: test_db }
+        Self {
+            base_url,
+            metrics_url,
+            core,
+            dev,
+            http,
+            search,
+            read_cache,
+            db: test_db.db.clone(),
+            _db: test_db,
+        }
     }
 
     /// Runs the pending catalog index tasks, in the order they were written, as the worker
     /// would; returns how many ran.
     pub async fn run_index_tasks(&self) -> usize {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        use sluice_core::tasks::{TaskStatus, store};
-        let db = self.core.db();
+        use sluice_core::{tasks::TaskStatus, testkit::outbox};
+        let db = &self.db;
         let pending = sluice_entities::task::Entity::find()
             .filter(sluice_entities::task::Column::Action.eq(sluice_core::datasets::INDEX_ACTION))
             .filter(sluice_entities::task::Column::Status.eq(TaskStatus::Pending.as_str()))
@@ -156,15 +167,16 @@ impl TestApp {
             .all(db)
             .await
             .expect("tasks");
+        let system = self.core.system("catalog.index");
         for task in &pending {
-            store::mark_dispatched(db, vec![task.task_uri.clone()]).await.expect("dispatched");
-            store::start(db, &task.task_uri).await.expect("start");
+            outbox::mark_dispatched(&self.core, vec![task.task_uri.clone()]).await;
+            system.start_task(&task.task_uri).await.expect("start");
             let payload: Value = serde_json::from_str(&task.payload).expect("payload");
-            let done =
-                sluice_core::catalog::apply_index_task(db, self.search.as_ref(), &task.target_uri, &payload)
-                    .await
-                    .expect("index task");
-            store::succeed(db, &task.task_uri, &json!(done)).await.expect("succeed");
+            let done = system
+                .apply_index_task(self.search.as_ref(), &task.target_uri, &payload)
+                .await
+                .expect("index task");
+            system.task_succeeded(&task.task_uri, &json!(done)).await.expect("succeed");
         }
         pending.len()
     }

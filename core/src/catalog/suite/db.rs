@@ -47,8 +47,8 @@ fn glue_table(name: &str, columns: &[(&str, &str)]) -> GlueTable {
 
 async fn sync_tables(db: &DatabaseConnection, dataset: &str, tables: Vec<GlueTable>) {
     let mut sync = TableSync::start(db, dataset, 100).await.expect("sync");
-    sync.apply_page(db, tables).await.expect("page");
-    sync.finish(db).await.expect("finish");
+    sync.apply_page(tables).await.expect("page");
+    sync.finish().await.expect("finish");
 }
 
 /// TeamA's dataset "Orders" (tags sales, stewards TeamS) in eu-west-1, with the Glue tables
@@ -250,7 +250,7 @@ pub async fn a_lost_index_is_rebuilt_from_the_database(engine: &mut dyn Engine, 
     let index = engine.lose_and_reopen(index).await;
     assert!(index.needs_rebuild(), "a lost index is recreated empty and asks for a rebuild");
     assert_eq!(index.search(&request(None)).await.expect("search").total, 0);
-    let rebuilt = catalog::rebuild(s.core.db(), index.as_ref()).await.expect("rebuild");
+    let rebuilt = catalog::rebuild(&s.core.db, index.as_ref()).await.expect("rebuild");
     assert_eq!(rebuilt.documents, 4);
     assert_eq!(
         by_kind(index.as_ref()).await,

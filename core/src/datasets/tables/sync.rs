@@ -39,6 +39,7 @@ pub struct SyncSummary {
 }
 
 pub struct TableSync {
+    db: DatabaseConnection,
     dataset: Dataset,
     pivot: PivotRole,
     token: String,
@@ -48,14 +49,14 @@ pub struct TableSync {
 
 impl TableSync {
     /// Starts a sync of the dataset's Glue database; at most `cap` tables are kept.
-    pub async fn start(db: &DatabaseConnection, dataset_uri: &str, cap: u64) -> Result<Self> {
+    pub(crate) async fn start(db: &DatabaseConnection, dataset_uri: &str, cap: u64) -> Result<Self> {
         let dataset = sluice_entities::dataset::Entity::find_by_id(dataset_uri.to_owned())
             .one(db)
             .await?
             .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: dataset_uri.to_owned() })
             .and_then(Dataset::from_model)?;
         let (_, pivot) = crate::environments::platform::with_pivot(db, &dataset.environment_uri).await?;
-        Ok(Self { dataset, pivot, token: new_uri(), cap, summary: SyncSummary::default() })
+        Ok(Self { db: db.clone(), dataset, pivot, token: new_uri(), cap, summary: SyncSummary::default() })
     }
 
     pub fn dataset(&self) -> &Dataset {
@@ -90,7 +91,8 @@ impl TableSync {
     }
 
     /// Applies one page of Glue tables in one transaction.
-    pub async fn apply_page(&mut self, db: &DatabaseConnection, mut tables: Vec<GlueTable>) -> Result<()> {
+    pub async fn apply_page(&mut self, mut tables: Vec<GlueTable>) -> Result<()> {
+        let db = &self.db.clone();
         let room = usize::try_from(self.cap.saturating_sub(self.seen())).unwrap_or(usize::MAX);
         if tables.len() > room {
             tables.truncate(room);
@@ -174,7 +176,8 @@ impl TableSync {
     }
 
     /// Marks the tables this sync did not see as Deleted, unless it stopped at the cap.
-    pub async fn finish(mut self, db: &DatabaseConnection) -> Result<SyncSummary> {
+    pub async fn finish(mut self) -> Result<SyncSummary> {
+        let db = &self.db.clone();
         if self.summary.truncated {
             return Ok(self.summary);
         }

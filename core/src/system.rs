@@ -1,0 +1,247 @@
+//! The platform acting on its own: the worker's handlers, the long tasks and the schedules the
+//! operator sets up. Each acts as a named system actor (`Actor::system("share.process")`), which
+//! the activity trail records, and reaches only what this handle offers: the bookkeeping of the
+//! work a user's authorized request queued (tasks, stacks, share processing, table syncs, the
+//! catalog). None of it reads or changes a tenant's data on a user's behalf.
+//!
+//! Only the worker, `ecs-tasks` and the API's start-up make one; `core/tests/architecture`
+//! keeps it so.
+
+use serde_json::Value;
+
+use crate::{
+    Actor, Core, Result, audit,
+    authz::{Authorized, Tenant, tenant_grants},
+    catalog::{self, SearchIndex},
+    datasets::{self, tables::TableSync},
+    environments::{
+        PivotRole,
+        platform::{self as env_platform, DeployInputs},
+        stacks::{self, DeployRecord, Stack},
+    },
+    shares::{
+        self,
+        processing::{self, Mode, Work},
+    },
+    tasks::{Task, store},
+};
+
+/// What the platform may do on its own, as one named task.
+pub struct System<'a> {
+    core: &'a Core,
+    proof: Authorized<Tenant, tenant_grants::System>,
+}
+
+impl Core {
+    /// The platform acting as `task` (`share.process`, `stack.deploy`, …).
+    pub fn system(&self, task: &'static str) -> System<'_> {
+        let actor = Actor::system(task);
+        // A system actor always passes; the proof records which task acted.
+        let proof = crate::authz::authorize_system(&actor).unwrap_or_else(|_| unreachable!("a system actor"));
+        System { core: self, proof }
+    }
+}
+
+impl System<'_> {
+    pub fn actor(&self) -> &Actor {
+        self.proof.actor()
+    }
+
+    fn db(&self) -> &sea_orm::DatabaseConnection {
+        &self.core.db
+    }
+
+    /// Whether the metadata database answers.
+    pub async fn ping(&self) -> Result<()> {
+        use sea_orm::ConnectionTrait;
+        self.db().execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Records what the task did on `target` in the activity trail.
+    async fn record(&self, action: &str, target: (&str, &str), summary: &str) -> Result<()> {
+        audit::record(self.db(), self.actor(), action, target.0, target.1, summary).await
+    }
+}
+
+/// Task bookkeeping: the runner's and the long tasks' side of the outbox.
+impl System<'_> {
+    pub async fn task(&self, task_uri: &str) -> Result<Task> {
+        store::require(self.db(), task_uri).await
+    }
+
+    /// Moves a pending task to started; `None` when another consumer has it or it has ended.
+    pub async fn start_task(&self, task_uri: &str) -> Result<Option<Task>> {
+        store::start(self.db(), task_uri).await
+    }
+
+    pub async fn task_succeeded(&self, task_uri: &str, response: &Value) -> Result<bool> {
+        store::succeed(self.db(), task_uri, response).await
+    }
+
+    pub async fn task_failed(&self, task_uri: &str, error: &str) -> Result<bool> {
+        store::fail(self.db(), task_uri, error).await
+    }
+
+    pub async fn retry_task_later(&self, task_uri: &str, error: &str) -> Result<bool> {
+        store::retry_later(self.db(), task_uri, error).await
+    }
+
+    pub async fn task_launched(&self, task_uri: &str, response: &Value) -> Result<bool> {
+        store::record_launch(self.db(), task_uri, response).await
+    }
+
+    pub async fn task_progress(&self, task_uri: &str, progress: &Value) -> Result<()> {
+        store::report_progress(self.db(), task_uri, progress).await
+    }
+
+    /// Started tasks, oldest first, for the tracker of long tasks.
+    pub async fn started_tasks(&self, limit: u64) -> Result<Vec<Task>> {
+        store::started(self.db(), limit).await
+    }
+
+    /// Tasks waiting to be dispatched or run, for the metrics.
+    pub async fn task_backlog(&self) -> Result<u64> {
+        store::backlog(self.db()).await
+    }
+
+    /// Queues a rebuild of the catalog index, e.g. at start-up when the index had to be made.
+    pub async fn queue_reindex(&self) -> Result<Task> {
+        catalog::enqueue_reindex(self.db(), self.actor().username()).await
+    }
+}
+
+/// Stacks: what a deploy needs, and what it found.
+impl System<'_> {
+    pub async fn environment_deploy_inputs(&self, stack_uri: &str) -> Result<DeployInputs> {
+        env_platform::deploy_inputs(self.db(), stack_uri).await
+    }
+
+    /// `None` when the dataset was deleted before its deploy ran.
+    pub async fn dataset_deploy_inputs(
+        &self,
+        stack_uri: &str,
+    ) -> Result<Option<datasets::DatasetDeployInputs>> {
+        datasets::deploy_inputs(self.db(), stack_uri).await
+    }
+
+    pub async fn stack(&self, stack_uri: &str) -> Result<Stack> {
+        stacks::load(self.db(), stack_uri).await
+    }
+
+    /// The pivot role of a stack's account; see `environments::platform::pivot_for`.
+    pub async fn pivot_for(
+        &self,
+        stack: &Stack,
+        pivot_role_name: &str,
+        external_id: Option<&str>,
+    ) -> Result<PivotRole> {
+        env_platform::pivot_for(self.db(), stack, pivot_role_name, external_id).await
+    }
+
+    pub async fn record_deploy(&self, stack_uri: &str, record: DeployRecord) -> Result<()> {
+        let status = record.status.clone();
+        stacks::record_deploy(self.db(), stack_uri, record).await?;
+        if status != "DEPLOYING" {
+            self.record("recordStackDeploy", (stack_uri, "stack"), &status).await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets a deleted stack once it is gone from AWS.
+    pub async fn forget_stack(&self, stack_uri: &str) -> Result<()> {
+        env_platform::forget_stack(self.db(), stack_uri).await?;
+        self.record("forgetStack", (stack_uri, "stack"), "deleted from AWS").await
+    }
+}
+
+/// Datasets: table syncs and the registration of imported buckets.
+impl System<'_> {
+    /// Starts a sync of the dataset's Glue database; at most `cap` tables are kept.
+    pub async fn start_table_sync(&self, dataset_uri: &str, cap: u64) -> Result<TableSync> {
+        TableSync::start(self.db(), dataset_uri, cap).await
+    }
+
+    pub async fn import_registration(
+        &self,
+        dataset_uri: &str,
+    ) -> Result<Option<datasets::ImportRegistration>> {
+        datasets::import_registration(self.db(), dataset_uri).await
+    }
+}
+
+/// Share processing: the worker's side of approvals and revokes.
+impl System<'_> {
+    pub async fn begin_share_work(
+        &self,
+        share_uri: &str,
+        mode: Mode,
+        item_uris: &[String],
+    ) -> Result<Option<Work>> {
+        processing::begin(self.db(), share_uri, mode, item_uris).await
+    }
+
+    pub async fn share_item_done(
+        &self,
+        item: &shares::ShareItem,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()> {
+        processing::item_done(self.db(), item, outcome).await
+    }
+
+    pub async fn finish_share_work(&self, share_uri: &str) -> Result<shares::ShareStatus> {
+        let status = processing::finish(self.db(), share_uri).await?;
+        self.record("processShareObject", (share_uri, shares::RESOURCE_TYPE), status.as_str()).await?;
+        Ok(status)
+    }
+
+    pub async fn share_note(&self, share_uri: &str, message: &str) -> Result<()> {
+        processing::note(self.db(), share_uri, message).await
+    }
+
+    pub async fn shared_table_count(&self, share_uri: &str) -> Result<usize> {
+        processing::shared_tables(self.db(), share_uri).await
+    }
+
+    /// The share's shared items, for verifying and repairing them; `None` when none is left.
+    pub async fn shared_work(&self, share_uri: &str, item_uris: &[String]) -> Result<Option<Work>> {
+        processing::shared(self.db(), share_uri, item_uris).await
+    }
+
+    pub async fn set_item_health(&self, item: &shares::ShareItem, problem: Option<String>) -> Result<()> {
+        processing::set_health(self.db(), item, problem).await
+    }
+
+    pub async fn folders_kept(&self, share_uri: &str) -> Result<Vec<String>> {
+        processing::folders_kept(self.db(), share_uri).await
+    }
+
+    /// Queues a verification of every share with shared items; returns how many.
+    pub async fn queue_verify_all(&self) -> Result<usize> {
+        let queued = shares::queue_verify_all(self.db()).await?;
+        self.record("verifyShares", ("platform", "platform"), &format!("{queued} share(s) queued")).await?;
+        Ok(queued)
+    }
+}
+
+/// The catalog index.
+impl System<'_> {
+    pub async fn apply_index_task(
+        &self,
+        index: &dyn SearchIndex,
+        target_uri: &str,
+        payload: &Value,
+    ) -> Result<catalog::Indexed> {
+        catalog::apply_index_task(self.db(), index, target_uri, payload).await
+    }
+
+    pub async fn rebuild_index(&self, index: &dyn SearchIndex) -> Result<catalog::Rebuilt> {
+        let rebuilt = catalog::rebuild(self.db(), index).await?;
+        self.record("rebuildCatalog", ("platform", "platform"), "rebuilt").await?;
+        Ok(rebuilt)
+    }
+
+    pub async fn reconcile_index(&self, index: &dyn SearchIndex) -> Result<catalog::Reconciled> {
+        catalog::reconcile(self.db(), index).await
+    }
+}
