@@ -10,6 +10,8 @@ pub struct Model {
     pub username: String,
     /// A JSON array of team names.
     pub groups: String,
+    /// Whether `{{SessionName}}` in `username` is filled in; the caller chooses it.
+    pub allow_session_name: bool,
     pub created_by: String,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,

@@ -20,6 +20,7 @@ mod m20261126_000011_grant_lookup;
 mod m20261127_000012_grant_probe;
 mod m20261128_000013_read_epoch;
 mod m20261206_000014_access_control;
+mod m20261207_000015_iam_session_names;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_grant_probe::Migration),
             Box::new(m20261128_000013_read_epoch::Migration),
             Box::new(m20261206_000014_access_control::Migration),
+            Box::new(m20261207_000015_iam_session_names::Migration),
         ]
     }
 }

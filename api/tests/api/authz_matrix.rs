@@ -742,6 +742,7 @@ async fn mapping_of(app: &TestApp, account: &str) -> String {
         arn_pattern: format!("arn:aws:iam::{account}:role/Existing"),
         username: "ci".into(),
         groups: vec![],
+        allow_session_name: false,
     };
     app.core.iam_principals().create(&admin, input).await.expect("mapping").mapping_uri
 }

@@ -20,7 +20,7 @@ use sluice_core::iam::wire::SignedIdentityRequest;
 use crate::support::{Backend, Options, TestApp, error_code, on_both_backends};
 
 const SERVER_ID: &str = "sluice-iam-tests";
-const CREATE: &str = "mutation($i: IamPrincipalMappingInput!) { createIamPrincipalMapping(input: $i) { mappingUri arnPattern username groups createdBy } }";
+const CREATE: &str = "mutation($i: IamPrincipalMappingInput!) { createIamPrincipalMapping(input: $i) { mappingUri arnPattern username groups allowSessionName createdBy } }";
 const ME: &str = "mutation { createOrganization(input: {label: \"Scripted\", SamlGroupName: \"TeamA\"}) { organizationUri owner } }";
 
 fn moto() -> String {
@@ -78,7 +78,8 @@ async fn call(app: &TestApp, req: &SignedIdentityRequest, query: &str) -> Value 
 
 async fn map(app: &TestApp, pattern: &str, username: &str, groups: &[&str]) -> Value {
     let admin = app.token("dave", &["DAAdministrators"]);
-    let input = json!({"i": {"arnPattern": pattern, "username": username, "groups": groups}});
+    let allow = username.contains("{{SessionName}}");
+    let input = json!({"i": {"arnPattern": pattern, "username": username, "groups": groups, "allowSessionName": allow}});
     app.ok(&admin, CREATE, input).await["createIamPrincipalMapping"].clone()
 }
 
@@ -91,6 +92,19 @@ fn assert_refused(body: &Value, reason: &str) {
 async fn a_mapped_role_signs_in_with_its_mapped_user_and_groups(backend: Backend) {
     let app = spawn(backend).await;
     let account = fresh_account();
+    // The session name is the caller's choice: a mapping takes it only when told to, and never
+    // for every account in the world.
+    let admin = app.token("dave", &["DAAdministrators"]);
+    let pattern = format!("arn:aws:iam::{account}:role/ci/Deployer");
+    for (pattern, username, field) in [
+        (pattern.as_str(), "ci-{{SessionName}}", "username"),
+        ("arn:aws:iam::*:role/Deployer", "ci", "arnPattern"),
+    ] {
+        let input = json!({"i": {"arnPattern": pattern, "username": username, "groups": ["TeamA"]}});
+        let refused = app.gql(Some(&admin), CREATE, input).await;
+        assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+        assert_eq!(refused["errors"][0]["extensions"]["field"], field, "{refused}");
+    }
     let mapping = map(
         &app,
         &format!("arn:aws:iam::{account}:role/ci/Deployer"),
@@ -100,6 +114,7 @@ async fn a_mapped_role_signs_in_with_its_mapped_user_and_groups(backend: Backend
     .await;
     assert_eq!(mapping["createdBy"], "dave");
     assert_eq!(mapping["groups"], json!(["TeamA", "TeamB"]));
+    assert_eq!(mapping["allowSessionName"], true);
 
     let creds = assume(&account, "Deployer", "build-7").await;
     let body = call(&app, &signed(&creds, SystemTime::now()), ME).await;
@@ -237,7 +252,7 @@ async fn the_server_publishes_what_clients_sign_for(backend: Backend) {
 async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
     use sea_orm::EntityTrait;
     sluice_entities::activity::Entity::find()
-        .all(app.core.db())
+        .all(&app.db)
         .await
         .expect("activity")
         .into_iter()

@@ -15,6 +15,9 @@
 use crate::{Error, Result};
 
 const FIELD: &str = "arnPattern";
+/// The placeholder for the caller's role session name in a mapping's user name.
+pub const SESSION_NAME: &str = "{{SessionName}}";
+const ACCOUNT_ID: &str = "{{AccountID}}";
 const MAX_LEN: usize = 2048;
 
 /// Checks a pattern an admin wants to store and returns it trimmed.
@@ -33,8 +36,11 @@ pub fn validate_pattern(pattern: &str) -> Result<String> {
             "must be an ARN like arn:aws:iam::123456789012:role/Name (6 colon-separated fields)",
         ));
     };
-    if *arn != "arn" || partition.is_empty() || resource.is_empty() {
+    if *arn != "arn" || resource.is_empty() {
         return Err(Error::validation(FIELD, "must be an ARN like arn:aws:iam::123456789012:role/Name"));
+    }
+    if !is_partition(partition) {
+        return Err(Error::validation(FIELD, "the partition must be named, like aws or aws-cn, without *"));
     }
     if !matches!(*service, "iam" | "sts" | "*") {
         return Err(Error::validation(FIELD, "must name an IAM or STS principal (service iam or sts)"));
@@ -42,8 +48,11 @@ pub fn validate_pattern(pattern: &str) -> Result<String> {
     if !region.is_empty() && *region != "*" {
         return Err(Error::validation(FIELD, "IAM and STS principal ARNs have an empty region field"));
     }
-    if !(*account == "*" || account.chars().all(|c| c.is_ascii_digit() || c == '*')) || account.is_empty() {
-        return Err(Error::validation(FIELD, "the account must be 12 digits or use *"));
+    if !is_account(account) {
+        return Err(Error::validation(
+            FIELD,
+            "the account must be 12 digits: a pattern may not match principals of every AWS account",
+        ));
     }
     if let Some(rest) = resource.strip_prefix("role/")
         && rest.contains('/')
@@ -56,6 +65,14 @@ pub fn validate_pattern(pattern: &str) -> Result<String> {
         ));
     }
     Ok(pattern.to_owned())
+}
+
+fn is_partition(partition: &str) -> bool {
+    partition.starts_with("aws") && partition.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
+fn is_account(account: &str) -> bool {
+    account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The forms of a caller's ARN that patterns are compared with.
@@ -84,8 +101,13 @@ fn without_role_path(pattern: &str) -> String {
     pattern.to_owned()
 }
 
-/// Whether a stored pattern matches the caller.
+/// Whether a stored pattern matches the caller. A pattern stored before accounts had to be
+/// named (`arn:aws:iam::*:role/x`) matches nothing: it would let any AWS account in.
 pub fn matches(pattern: &str, caller_arn: &str) -> bool {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    if !parts.get(1).is_some_and(|p| is_partition(p)) || !parts.get(4).is_some_and(|a| is_account(a)) {
+        return false;
+    }
     let short = without_role_path(pattern);
     caller_forms(caller_arn).iter().any(|form| glob(pattern, form) || glob(&short, form))
 }
@@ -119,9 +141,9 @@ fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
-/// The session name and account of a caller, for `{{SessionName}}` and `{{AccountID}}` in a
-/// mapping's user name.
-pub fn render_username(template: &str, caller_arn: &str) -> String {
+/// The session name and account of a caller, for `{{SessionName}}` (when the mapping allows it)
+/// and `{{AccountID}}` in a mapping's user name.
+pub fn render_username(template: &str, caller_arn: &str, allow_session_name: bool) -> String {
     let parts: Vec<&str> = caller_arn.splitn(6, ':').collect();
     let account = parts.get(4).copied().unwrap_or_default();
     let session = parts
@@ -130,7 +152,8 @@ pub fn render_username(template: &str, caller_arn: &str) -> String {
         .and_then(|r| r.split_once('/'))
         .map(|(_, s)| s)
         .unwrap_or_default();
-    template.replace("{{SessionName}}", session).replace("{{AccountID}}", account)
+    let named = template.replace(ACCOUNT_ID, account);
+    if allow_session_name { named.replace(SESSION_NAME, session) } else { named }
 }
 
 #[cfg(test)]
@@ -163,8 +186,10 @@ mod tests {
     }
 
     #[test]
-    fn wildcards_cover_accounts_and_names() {
-        assert!(matches("arn:aws:iam::*:role/Deployer", SESSION));
+    fn wildcards_cover_names_but_never_accounts() {
+        assert!(!matches("arn:aws:iam::*:role/Deployer", SESSION), "stored before accounts were required");
+        assert!(!matches("arn:aws:iam::1234567890*:role/Deployer", SESSION));
+        assert!(!matches("arn:*:iam::123456789012:role/Deployer", SESSION));
         assert!(matches("arn:aws:iam::123456789012:role/Deploy*", SESSION));
         assert!(matches("arn:aws:iam::123456789012:role/*", SESSION));
         assert!(!matches("arn:aws:iam::123456789012:user/*", SESSION));
@@ -182,8 +207,7 @@ mod tests {
     #[test]
     fn patterns_must_be_principal_arns() {
         assert!(validate_pattern(" arn:aws:iam::123456789012:role/Deployer ").is_ok());
-        assert!(validate_pattern("arn:aws:iam::*:role/*").is_ok());
-        assert!(validate_pattern("arn:aws:iam::*:role/ci/Deployer").is_ok());
+        assert!(validate_pattern("arn:aws-cn:iam::123456789012:role/*").is_ok());
         assert!(validate_pattern("arn:aws:sts::123456789012:assumed-role/Deployer/*").is_ok());
         for bad in [
             "",
@@ -193,6 +217,12 @@ mod tests {
             "arn:aws:iam::12345678901x:role/x",
             "arn:aws:iam::123456789012:role/ci/*",
             "arn:aws:iam::123456789012:role/has space",
+            "arn:aws:iam::*:role/Deployer",
+            "arn:aws:iam::*:role/ci/Deployer",
+            "arn:aws:iam::12345678901*:role/Deployer",
+            "arn:aws:iam:::role/Deployer",
+            "arn:*:iam::123456789012:role/Deployer",
+            "arn::iam::123456789012:role/Deployer",
         ] {
             assert!(validate_pattern(bad).is_err(), "{bad} should be refused");
         }
@@ -202,13 +232,21 @@ mod tests {
     fn exact_patterns_are_more_specific_than_wildcards() {
         let exact = specificity("arn:aws:iam::123456789012:role/Deployer");
         let wide = specificity("arn:aws:iam::123456789012:role/Deployer*");
-        let wider = specificity("arn:aws:iam::*:role/*");
+        let wider = specificity("arn:aws:iam::123456789012:role/*");
         assert!(exact > wide && wide > wider);
     }
 
     #[test]
-    fn user_names_can_carry_the_session_and_account() {
-        assert_eq!(render_username("ci-{{SessionName}}@{{AccountID}}", SESSION), "ci-ci-42@123456789012");
-        assert_eq!(render_username("deployer", SESSION), "deployer");
+    fn user_names_can_carry_the_account_and_the_session_when_allowed() {
+        assert_eq!(
+            render_username("ci-{{SessionName}}@{{AccountID}}", SESSION, true),
+            "ci-ci-42@123456789012"
+        );
+        assert_eq!(
+            render_username("ci-{{SessionName}}@{{AccountID}}", SESSION, false),
+            "ci-{{SessionName}}@123456789012",
+            "the caller's choice never reaches a name the mapping did not open to it"
+        );
+        assert_eq!(render_username("deployer", SESSION, true), "deployer");
     }
 }

@@ -21,9 +21,13 @@ const MAX_GROUPS: usize = 50;
 pub struct IamPrincipalMapping {
     pub mapping_uri: String,
     pub arn_pattern: String,
-    /// May hold `{{SessionName}}` and `{{AccountID}}`, filled from the caller's ARN.
+    /// May hold `{{AccountID}}`, and `{{SessionName}}` when `allow_session_name`, filled from
+    /// the caller's ARN.
     pub username: String,
     pub groups: Vec<String>,
+    /// Whoever calls AssumeRole chooses the session name, so a mapping takes it into a user
+    /// name only when an admin said so.
+    pub allow_session_name: bool,
     pub created_by: String,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
@@ -34,6 +38,7 @@ pub struct IamPrincipalMappingInput {
     pub arn_pattern: String,
     pub username: String,
     pub groups: Vec<String>,
+    pub allow_session_name: bool,
 }
 
 /// Who a verified AWS caller is in Sluice.
@@ -55,6 +60,7 @@ impl TryFrom<mapping::Model> for IamPrincipalMapping {
             arn_pattern: m.arn_pattern,
             username: m.username,
             groups,
+            allow_session_name: m.allow_session_name,
             created_by: m.created_by,
             created: m.created,
             updated: m.updated,
@@ -98,6 +104,7 @@ impl IamPrincipals<'_> {
             arn_pattern: Set(pattern.clone()),
             username: Set(username.clone()),
             groups: Set(groups_json(&groups)?),
+            allow_session_name: Set(input.allow_session_name),
             created_by: Set(actor.username().to_owned()),
             created: Set(now),
             updated: Set(now),
@@ -154,6 +161,7 @@ impl IamPrincipals<'_> {
         row.arn_pattern = Set(pattern.clone());
         row.username = Set(username.clone());
         row.groups = Set(groups_json(&groups)?);
+        row.allow_session_name = Set(input.allow_session_name);
         row.updated = Set(chrono::Utc::now());
         let row = row.update(&txn).await.on_conflict(|| duplicate(&pattern))?;
         audit::record(
@@ -219,7 +227,7 @@ impl IamPrincipals<'_> {
                 .then(b.created.cmp(&a.created))
         });
         let Some(best) = best else { return Ok(None) };
-        let username = arn::render_username(&best.username, caller_arn);
+        let username = arn::render_username(&best.username, caller_arn, best.allow_session_name);
         let mapping: IamPrincipalMapping = best.try_into()?;
         Ok(Some(MappedPrincipal { username, groups: mapping.groups, mapping_uri: mapping.mapping_uri }))
     }
@@ -262,8 +270,19 @@ impl IamPrincipals<'_> {
 fn checked(input: &IamPrincipalMappingInput) -> Result<(String, String, Vec<String>)> {
     let pattern = arn::validate_pattern(&input.arn_pattern)?;
     let username = input.username.trim();
-    if username.is_empty() || username.chars().count() > 255 || username.chars().any(char::is_control) {
+    if username.is_empty() || username.chars().count() > 255 {
         return Err(Error::validation("username", "must be 1 to 255 printable characters"));
+    }
+    validate::printable("username", username, false)?;
+    if username.contains(arn::SESSION_NAME) && !input.allow_session_name {
+        return Err(Error::validation(
+            "username",
+            format!(
+                "{} is chosen by whoever assumes the role, so it would let them pick part of their \
+                 Sluice user name; set allowSessionName to true if that is what you want",
+                arn::SESSION_NAME
+            ),
+        ));
     }
     let mut groups: Vec<String> = Vec::new();
     for group in &input.groups {

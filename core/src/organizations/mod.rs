@@ -6,7 +6,9 @@ mod query;
 
 /// Input rules other resources share with organizations (labels, tags, team names).
 pub(crate) mod validate {
-    pub(crate) use super::model::{description, group, is_bidi_control, label, require_membership, tags};
+    pub(crate) use super::model::{
+        description, group, is_bidi_control, label, printable, require_membership, tags,
+    };
 }
 
 pub use model::{

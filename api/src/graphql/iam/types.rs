@@ -6,12 +6,15 @@ use sluice_core::iam::{IamPrincipalMapping, IamPrincipalMappingInput};
 #[graphql(name = "IamPrincipalMapping")]
 pub struct IamPrincipalMappingGql {
     mapping_uri: String,
-    /// An IAM or STS ARN; `*` matches any run of characters. A role's ARN also matches its
-    /// assumed-role sessions.
+    /// An IAM or STS ARN in one named account; `*` matches any run of characters. A role's
+    /// ARN also matches its assumed-role sessions.
     arn_pattern: String,
-    /// May hold `{{SessionName}}` and `{{AccountID}}`, filled from the caller's ARN.
+    /// May hold `{{AccountID}}`, and `{{SessionName}}` when `allowSessionName`, filled from
+    /// the caller's ARN.
     username: String,
     groups: Vec<String>,
+    /// Whether the caller's role session name, which they choose, fills `{{SessionName}}`.
+    allow_session_name: bool,
     created_by: String,
     created: String,
     updated: String,
@@ -24,6 +27,7 @@ impl From<IamPrincipalMapping> for IamPrincipalMappingGql {
             arn_pattern: m.arn_pattern,
             username: m.username,
             groups: m.groups,
+            allow_session_name: m.allow_session_name,
             created_by: m.created_by,
             created: m.created.to_rfc3339(),
             updated: m.updated.to_rfc3339(),
@@ -37,10 +41,19 @@ pub struct IamPrincipalMappingInputGql {
     pub arn_pattern: String,
     pub username: String,
     pub groups: Vec<String>,
+    /// Lets `{{SessionName}}` in `username` take the caller's role session name. Whoever
+    /// calls AssumeRole chooses it, so it suits audit trails, not trust.
+    #[graphql(default = false)]
+    pub allow_session_name: bool,
 }
 
 impl From<IamPrincipalMappingInputGql> for IamPrincipalMappingInput {
     fn from(i: IamPrincipalMappingInputGql) -> Self {
-        Self { arn_pattern: i.arn_pattern, username: i.username, groups: i.groups }
+        Self {
+            arn_pattern: i.arn_pattern,
+            username: i.username,
+            groups: i.groups,
+            allow_session_name: i.allow_session_name,
+        }
     }
 }
