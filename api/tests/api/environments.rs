@@ -247,6 +247,18 @@ async fn teams_add_consumption_roles_of_the_account_only(backend: Backend) {
     assert_eq!(error_code(&again), Some("CONFLICT"));
     let foreign = app.gql(Some(&alice), add, input("TeamA", "arn:aws:iam::444455556666:role/x")).await;
     assert_eq!(error_code(&foreign), Some("BAD_USER_INPUT"));
+    // Roles Sluice runs as or may rewrite (the pivot role, anything named with the resource
+    // prefix, whatever its case), and roles that do not exist, never receive shares.
+    for (arn, says) in [
+        ("arn:aws:iam::111122223333:role/sluice-pivot", "pivot role"),
+        ("arn:aws:iam::111122223333:role/DL-TeamA-x", "resource prefix dl"),
+        ("arn:aws:iam::111122223333:role/missing-etl", "has no role missing-etl"),
+    ] {
+        let refused = app.gql(Some(&alice), add, input("TeamA", arn)).await;
+        assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+        let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{arn}: {message}");
+    }
     let not_a_team = app.gql(Some(&alice), add, input("TeamZ", "arn:aws:iam::111122223333:role/y")).await;
     assert_eq!(error_code(&not_a_team), Some("BAD_USER_INPUT"));
 

@@ -1,10 +1,15 @@
 //! Consumption principals: IAM roles that Sluice does not manage but that can receive shares in
 //! an environment, each owned by one of the environment's teams.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use sluice_entities::{consumption_principal as cp, environment_group as eg};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use sluice_entities::{consumption_principal as cp, environment, environment_group as eg};
 
-use super::{Environments, RESOURCE_TYPE, model};
+use super::{
+    AwsResource, Environment, Environments, ImportProblem, LinkError, RESOURCE_TYPE, model, onboarding,
+};
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, environment as perm},
@@ -100,6 +105,8 @@ impl Environments<'_> {
             POLICY_MANAGEMENT.iter().find(|m| **m == input.policy_management).ok_or_else(|| {
                 Error::validation("dataallManaged", format!("use one of {}", POLICY_MANAGEMENT.join(", ")))
             })?;
+        refuse_sluice_role(self.db, &environment.aws_account_id, &principal_name).await?;
+        self.require_role_exists(&environment, &principal_name).await?;
         let now = chrono::Utc::now();
         let txn = crate::db::write_txn(self.db).await?;
         let row = cp::ActiveModel {
@@ -130,6 +137,32 @@ impl Environments<'_> {
         .await?;
         txn.commit().await?;
         Ok(row.into())
+    }
+
+    /// The role must be in the account now, read through the pivot role: a role stored by name
+    /// alone could be created later by anyone who may create roles there, and receive what
+    /// was shared to the name.
+    async fn require_role_exists(&self, environment: &Environment, name: &str) -> Result<()> {
+        let aws = onboarding::require(self.aws)?;
+        let pivot = super::platform::pivot_of_environment(self.db, environment).await?;
+        let problems = aws.resources.check(&pivot, &[AwsResource::Role(name.to_owned())]).await.map_err(
+            |e| match e {
+                LinkError::Refused(reason) => Error::validation("environmentUri", reason),
+                LinkError::Unreachable(_) => {
+                    Error::InvalidState(format!("{e}; nothing was added, try again in a moment"))
+                }
+            },
+        )?;
+        match problems.first() {
+            None => Ok(()),
+            Some((_, ImportProblem::Missing)) => Err(Error::validation(
+                "IAMPrincipalArn",
+                format!("account {} has no role {name}; create it first", environment.aws_account_id),
+            )),
+            Some((_, problem)) => {
+                Err(Error::validation("IAMPrincipalArn", format!("role {name}: {problem}")))
+            }
+        }
     }
 
     pub async fn remove_consumption_principal(
@@ -197,4 +230,41 @@ impl Environments<'_> {
         }
         Ok(page::fetch(self.db, query.order_by_asc(cp::Column::Name), page).await?.map(Into::into))
     }
+}
+
+/// Refuses the roles Sluice itself runs as or writes policies for in this account: every
+/// environment's pivot role, and every role named with an environment's resource prefix (the
+/// pivot role may rewrite those). A share to one would hand data to a role Sluice controls, or
+/// that any team of another environment in the account may assume. IAM role names are unique
+/// regardless of case, so they are compared that way.
+async fn refuse_sluice_role(db: &DatabaseConnection, account: &str, name: &str) -> Result<()> {
+    let places: Vec<(String, String)> = environment::Entity::find()
+        .select_only()
+        .column(environment::Column::PivotRoleName)
+        .column(environment::Column::ResourcePrefix)
+        .filter(environment::Column::AwsAccountId.eq(account))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let lower = name.to_ascii_lowercase();
+    for (pivot, prefix) in places {
+        if lower == pivot.to_ascii_lowercase() {
+            return Err(Error::validation(
+                "IAMPrincipalArn",
+                format!(
+                    "{name} is Sluice's pivot role in account {account}; shares go to roles your team uses"
+                ),
+            ));
+        }
+        if !prefix.is_empty() && lower.starts_with(&prefix.to_ascii_lowercase()) {
+            return Err(Error::validation(
+                "IAMPrincipalArn",
+                format!(
+                    "{name} is named with the resource prefix {prefix}, so Sluice's pivot role manages it; \
+                     a consumption role must be one your team manages"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -52,7 +52,15 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let mut principals = vec![("Group".to_owned(), "TeamB".to_owned())];
+    let iam = sluice_cloud::sdk::iam::Client::new(&fixture.owner);
     for i in 0..2 {
+        // A consumption role must exist in the account before it is added.
+        iam.create_role()
+            .role_name(format!("etl{i}"))
+            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+            .send()
+            .await
+            .expect("the consumption role");
         let role = core
             .environments()
             .add_consumption_principal(
