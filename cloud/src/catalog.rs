@@ -100,7 +100,7 @@ impl GlueCatalog {
         let input = DatabaseInput::builder()
             .name(name)
             .location_uri(location_uri)
-            .description(description)
+            .description(crate::cfn::text::glue_description(description))
             .build()
             .map_err(|e| CatalogError::Invalid { op: op(), message: e.to_string() })?;
         match self.glue.create_database().database_input(input).send().await {

@@ -16,6 +16,7 @@ use serde::Serialize;
 mod expr;
 mod policy;
 mod resources;
+pub mod text;
 
 pub use expr::{Expr, pseudo};
 pub use policy::{ConditionValue, Conditions, Effect, POLICY_VERSION, PolicyDocument, Principal, Statement};
@@ -44,7 +45,7 @@ impl Template {
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             format_version: FORMAT_VERSION,
-            description: description.into(),
+            description: text::template_description(&description.into()),
             parameters: BTreeMap::new(),
             resources: BTreeMap::new(),
             outputs: BTreeMap::new(),

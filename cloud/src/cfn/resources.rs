@@ -61,12 +61,10 @@ impl Role {
 }
 
 impl Role {
-    /// Sets the description, fitted to IAM's rules: at most 1000 characters of printable
-    /// Latin-1 (a group name in another script would otherwise fail the whole stack); other
-    /// characters become `?`.
+    /// Sets the description, spelt in IAM's alphabet ([`super::text::iam_description`]): a
+    /// group name in another script would otherwise fail the whole stack.
     pub fn described(mut self, text: &str) -> Self {
-        let fits = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{a1}'..='\u{ff}');
-        self.description = Some(text.chars().map(|c| if fits(c) { c } else { '?' }).take(1000).collect());
+        self.description = Some(super::text::iam_description(text));
         self
     }
 }
@@ -264,8 +262,8 @@ mod tests {
 
     #[test]
     fn role_descriptions_keep_to_iams_alphabet_and_length() {
-        let role = Role::new("r", PolicyDocument::new([])).described("Équipe 数据 🚀 ok");
-        assert_eq!(role.description.as_deref(), Some("Équipe ?? ? ok"));
+        let role = Role::new("r", PolicyDocument::new([])).described("Équipe Łódź ok");
+        assert_eq!(role.description.as_deref(), Some("Équipe Lódz ok"));
         let long = Role::new("r", PolicyDocument::new([])).described(&"x".repeat(1200));
         assert_eq!(long.description.map(|d| d.len()), Some(1000));
     }

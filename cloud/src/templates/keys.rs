@@ -44,7 +44,7 @@ pub(super) fn managed_key(description: String, pivot_role_arn: &str, pivot_uses_
         pivot_actions.push("kms:CreateGrant");
     }
     Key {
-        description,
+        description: crate::cfn::text::key_description(&description),
         enable_key_rotation: true,
         key_policy: PolicyDocument::new([
             Statement::allow(["kms:*"])

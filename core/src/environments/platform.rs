@@ -20,7 +20,7 @@ pub struct DeployInputs {
     pub pivot: PivotRole,
 }
 
-pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<DeployInputs> {
+pub(crate) async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<DeployInputs> {
     let stack = stacks::load(db, stack_uri).await?;
     let row = env::Entity::find()
         .filter(env::Column::EnvironmentUri.eq(stack.environment_uri.clone()))
@@ -36,7 +36,7 @@ pub async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<D
 /// The pivot role of the stack's account, for deploying or deleting it. The stack's environment
 /// may be gone (a deletion outlives it): its ExternalId then comes from the task that deletes
 /// it, `external_id`, which the deletion wrote while the environment still existed.
-pub async fn pivot_for(
+pub(crate) async fn pivot_for(
     db: &DatabaseConnection,
     stack: &Stack,
     pivot_role_name: &str,
@@ -48,7 +48,8 @@ pub async fn pivot_for(
             Some(environment) => onboarding::environment_external_id(db, &environment).await?,
             None => onboarding::legacy_external_id(db).await?.ok_or_else(|| {
                 Error::InvalidState(format!(
-                    "the environment of stack {} is gone and the task does not say which ExternalId its                      pivot role trusts; delete the stack in account {} by hand",
+                    "the environment of stack {} is gone and the task does not say which ExternalId its \
+                     pivot role trusts; delete the stack in account {} by hand",
                     stack.name, stack.account_id
                 ))
             })?,
@@ -98,7 +99,7 @@ pub(crate) async fn with_pivot(
 }
 
 /// Removes a deleted environment's stack row once its stack is gone from AWS.
-pub async fn forget_stack(db: &DatabaseConnection, stack_uri: &str) -> Result<()> {
+pub(crate) async fn forget_stack(db: &DatabaseConnection, stack_uri: &str) -> Result<()> {
     sluice_entities::stack::Entity::delete_by_id(stack_uri.to_owned()).exec(db).await?;
     Ok(())
 }
