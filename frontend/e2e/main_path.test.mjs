@@ -196,7 +196,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   // A well-formed name the account does not have: the server looks, and says so by the field.
   await form.getByLabel("S3 bucket").fill(`${bucket}-typo`);
   await form.getByRole("button", { name: "Import" }).click();
-  await waitForFieldError(form.getByLabel("S3 bucket"), /not found in account 111111111111/);
+  await waitForFieldError(form.getByLabel("S3 bucket"), /not found\. An import takes resources of the environment.s account 111111111111/);
   await screenshot(alice, "a-import-refused");
   await form.getByLabel("S3 bucket").fill(bucket);
   await form.getByRole("button", { name: "Import" }).click();

@@ -3,8 +3,9 @@
 //!   "alice";
 //! - `organization.pivot_external_id` and `environment.pivot_external_id`: each organization has
 //!   its own ExternalId, and an environment keeps the one its account was linked with. Both
-//!   start NULL on existing rows, which core reads as the installation's former single
-//!   ExternalId, so linked accounts keep working after the upgrade (docs/AUTH.md, upgrade notes);
+//!   start NULL on existing rows: core reads an environment's as the installation's former
+//!   single ExternalId, so linked accounts keep working after the upgrade, and makes a new one
+//!   for an organization (docs/UPGRADING.md);
 //! - `share_object.dataset_environment_uri`: the environment of the share's dataset, so a share
 //!   says which two accounts it joins without a join;
 //! - one dataset per bucket across the whole platform (bucket names are global in S3), where
@@ -91,7 +92,7 @@ impl MigrationTrait for Migration {
         .await?;
         // An installation where one bucket was imported twice (the hole this closes) keeps its
         // rows; core refuses new duplicates either way, and the index follows once an operator
-        // has removed the duplicate (docs/AUTH.md).
+        // has removed the duplicate (docs/UPGRADING.md).
         let duplicates = db
             .query_one_raw(sea_orm::Statement::from_string(
                 m.get_database_backend(),

@@ -320,6 +320,14 @@ fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "adoptOrganizationExternalId",
+            doc: "mutation($env: String!) { adoptOrganizationExternalId(environmentUri: $env) { environmentUri } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            admin: Forbidden,
+        },
+        Case {
             op: "deleteEnvironment",
             doc: "mutation($env: String!) { deleteEnvironment(environmentUri: $env, deleteFromAWS: true) }",
             vars: |c| json!({"env": c.env}),

@@ -1,6 +1,7 @@
 //! Environments: AWS accounts (one per account and region) linked to an organization through a
 //! pivot role, with the teams that work in them and the stack that provisions them.
 
+mod adopt;
 mod cards;
 pub mod consumption;
 mod groups;
@@ -20,7 +21,7 @@ pub use link::{
 };
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
-    RESOURCE_TYPE, UserRole,
+    RESOURCE_TYPE, Unsupported, UserRole,
 };
 pub use onboarding::AwsSettings;
 

@@ -84,6 +84,7 @@ pub struct NewEnvironment {
     pub parameters: Vec<(String, String)>,
     /// An existing role for the owning team; Sluice creates one otherwise.
     pub default_role_arn: Option<String>,
+    pub unsupported: Unsupported,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -92,6 +93,38 @@ pub struct ModifyEnvironment {
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
     pub parameters: Option<Vec<(String, String)>>,
+    /// Fixed at linking: a value other than the current one is refused.
+    pub saml_group_name: Option<String>,
+    pub resource_prefix: Option<String>,
+    pub unsupported: Unsupported,
+}
+
+/// Parts of data.all's environment inputs that Sluice does not do. They are refused with a
+/// clear message after the permission check, so the refusal tells an outsider nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Unsupported {
+    /// `vpcId` or `subnetIds` was given.
+    pub network: bool,
+    /// `PermissionsBoundaryPolicyArn` was given.
+    pub permissions_boundary: bool,
+    /// `type`, when it is not `Data`.
+    pub kind: Option<String>,
+}
+
+pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
+    if unsupported.network {
+        return Err(Error::validation("vpcId", "Sluice provisions no VPC; leave vpcId and subnetIds out"));
+    }
+    if unsupported.permissions_boundary {
+        return Err(Error::validation(
+            "PermissionsBoundaryPolicyArn",
+            "permissions boundaries are not supported yet; leave it out",
+        ));
+    }
+    if unsupported.kind.is_some() {
+        return Err(Error::validation("type", "only Data environments exist in Sluice"));
+    }
+    Ok(())
 }
 
 /// A team in an environment.

@@ -3,14 +3,22 @@
 //!
 //! Each organization has its own ExternalId, and an account's pivot role trusts the
 //! organizations whose ExternalIds it names: with one shared value, any organization could link
-//! (and deploy into) another organization's account. Installations from before keep working:
-//! an organization or environment stored without one reads the installation's former single
-//! ExternalId, which stays in `platform_setting`, until an operator rotates it.
+//! (and deploy into) another organization's account.
+//!
+//! Installations from before keep working without letting that continue. An environment linked
+//! before keeps the installation's former single ExternalId (still in `platform_setting`); an
+//! organization from before gets its own new one like any other. The former one links a new
+//! region only of an account where the same organization already has an environment on it, and
+//! `adopt_organization_external_id` moves an environment to its organization's own once the
+//! account owner has redeployed the pivot role (docs/UPGRADING.md).
 
 use std::sync::Arc;
 
 use rand::{Rng, distributions::Alphanumeric};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
 use sluice_entities::{environment as env, organization as org, platform_setting};
 
 use super::link::{AccountLinker, AccountResources};
@@ -44,9 +52,8 @@ pub(crate) async fn legacy_external_id(db: &impl ConnectionTrait) -> Result<Opti
     Ok(platform_setting::Entity::find_by_id(EXTERNAL_ID_KEY.to_owned()).one(db).await?.map(|s| s.value))
 }
 
-/// The organization's ExternalId. One stored without (from before the upgrade) gets the
-/// installation's former one if there was one, so its linked accounts keep working, and a new
-/// one otherwise; it is stored either way, so it never changes behind an account owner's back.
+/// The organization's ExternalId, made and stored on first use (organizations from before the
+/// upgrade too: never the installation's former one, which every organization then shared).
 pub(crate) async fn organization_external_id(
     db: &impl ConnectionTrait,
     organization_uri: &str,
@@ -57,7 +64,7 @@ pub(crate) async fn organization_external_id(
     if let Some(id) = row.pivot_external_id {
         return Ok(id);
     }
-    let id = legacy_external_id(db).await?.unwrap_or_else(new_external_id);
+    let id = new_external_id();
     // Two first readers at once both write; the condition keeps whichever came first.
     org::Entity::update_many()
         .col_expr(org::Column::PivotExternalId, Expr::value(id))
@@ -66,6 +73,24 @@ pub(crate) async fn organization_external_id(
         .exec(db)
         .await?;
     Box::pin(organization_external_id(db, organization_uri)).await
+}
+
+/// The installation's former ExternalId, when this organization may still link `account` with
+/// it: only where one of its environments already uses it. Its owner proved then that the
+/// account is theirs; anyone else must be trusted under their organization's own ExternalId.
+pub(crate) async fn legacy_external_id_for(
+    db: &impl ConnectionTrait,
+    organization_uri: &str,
+    account: &str,
+) -> Result<Option<String>> {
+    let Some(legacy) = legacy_external_id(db).await? else { return Ok(None) };
+    let linked = env::Entity::find()
+        .filter(env::Column::OrganizationUri.eq(organization_uri))
+        .filter(env::Column::AwsAccountId.eq(account))
+        .filter(env::Column::PivotExternalId.is_null().or(env::Column::PivotExternalId.eq(legacy.as_str())))
+        .one(db)
+        .await?;
+    Ok(linked.map(|_| legacy))
 }
 
 /// The ExternalId Sluice assumes an environment's pivot role with: the one it was linked with,

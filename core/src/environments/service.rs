@@ -10,9 +10,7 @@ use serde_json::json;
 use sluice_entities::{environment as env, environment_group as eg, stack};
 
 use super::{
-    Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, RESOURCE_TYPE,
-    link::{LinkError, PivotRole},
-    model, names,
+    Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, RESOURCE_TYPE, model, names,
     onboarding::{self, AwsSettings},
     stacks,
 };
@@ -85,6 +83,7 @@ impl Environments<'_> {
                 "organization {org_uri} is archived; link accounts to an active one"
             )));
         }
+        model::refuse_unsupported(&input.unsupported)?;
         let label = organizations::validate::label(Some(&input.label))?;
         let team = organizations::validate::group("SamlGroupName", Some(&input.saml_group_name))?;
         organizations::validate::require_membership(actor, "SamlGroupName", &team)?;
@@ -112,21 +111,18 @@ impl Environments<'_> {
                     .into(),
             ));
         }
-        let external_id = onboarding::organization_external_id(self.db, &org_uri).await?;
-        let pivot = PivotRole {
-            account_id: account.clone(),
-            region: region.clone(),
-            role_name: aws.pivot_role_name.clone(),
-            external_id: external_id.clone(),
-        };
-        let trust = aws.linker.verify(&pivot).await.map_err(|e| match e {
-            LinkError::Refused(reason) => Error::validation("AwsAccountId", reason),
-            LinkError::Unreachable(_) => {
-                Error::InvalidState(format!("{e}; nothing was created, try again in a moment"))
+        let own = onboarding::organization_external_id(self.db, &org_uri).await?;
+        let legacy = onboarding::legacy_external_id_for(self.db, &org_uri, &account).await?;
+        let mut external_id = own.clone();
+        let mut trusted = super::trust::verify_trust(aws, &account, &region, &own).await;
+        if let (Err(_), Some(legacy)) = (&trusted, legacy) {
+            // An account this organization linked before organizations had their own
+            // ExternalId, whose pivot role still trusts the former one.
+            if super::trust::verify_trust(aws, &account, &region, &legacy).await.is_ok() {
+                (external_id, trusted) = (legacy, Ok(()));
             }
-        })?;
-        super::trust::require_external_id(&trust.trust_policy, &aws.trust_account_id, &external_id)
-            .map_err(|reason| Error::validation("AwsAccountId", reason))?;
+        }
+        trusted?;
         if let Some(existing) = self.find_by_account(&account, &region).await? {
             return Err(conflict(&account, &region, &existing));
         }
@@ -242,6 +238,16 @@ impl Environments<'_> {
 
     async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyEnvironment) -> Result<Environment> {
         let environment = authz::authorize::<perm::UpdateEnvironment>(self.db, actor, uri).await?;
+        model::refuse_unsupported(&input.unsupported)?;
+        if input.saml_group_name.as_deref().is_some_and(|g| g != environment.saml_group_name) {
+            return Err(Error::validation("SamlGroupName", "the owning team cannot change"));
+        }
+        if input.resource_prefix.as_deref().is_some_and(|p| p != environment.resource_prefix) {
+            return Err(Error::validation(
+                "resourcePrefix",
+                "the resource prefix is fixed when the account is linked",
+            ));
+        }
         let mut row = env::ActiveModel {
             environment_uri: Set(uri.to_owned()),
             updated: Set(chrono::Utc::now()),

@@ -7,6 +7,33 @@
 
 use serde_json::Value;
 
+use super::{AwsSettings, LinkError, PivotRole};
+use crate::{Error, Result};
+
+/// Assumes the account's pivot role with `external_id` and refuses, as a linking error, unless
+/// its trust policy requires that ExternalId of Sluice's account.
+pub(crate) async fn verify_trust(
+    aws: &AwsSettings,
+    account: &str,
+    region: &str,
+    external_id: &str,
+) -> Result<()> {
+    let pivot = PivotRole {
+        account_id: account.to_owned(),
+        region: region.to_owned(),
+        role_name: aws.pivot_role_name.clone(),
+        external_id: external_id.to_owned(),
+    };
+    let trust = aws.linker.verify(&pivot).await.map_err(|e| match e {
+        LinkError::Refused(reason) => Error::validation("AwsAccountId", reason),
+        LinkError::Unreachable(_) => {
+            Error::InvalidState(format!("{e}; nothing was changed, try again in a moment"))
+        }
+    })?;
+    require_external_id(&trust.trust_policy, &aws.trust_account_id, external_id)
+        .map_err(|reason| Error::validation("AwsAccountId", reason))
+}
+
 /// Refuses, with what to fix, unless the trust policy lets Sluice's account (`trust_account`)
 /// assume the role only with `external_id`.
 pub fn require_external_id(policy: &str, trust_account: &str, external_id: &str) -> Result<(), String> {

@@ -1,7 +1,7 @@
 use async_graphql::{Context, Object};
 use sluice_core::{
     Error,
-    environments::{ModifyEnvironment, NewEnvironment},
+    environments::{ModifyEnvironment, NewEnvironment, Unsupported},
 };
 
 use super::types::{
@@ -13,24 +13,19 @@ use crate::graphql::{GqlResult, actor, core, to_gql};
 #[derive(Default)]
 pub struct EnvironmentMutation;
 
-fn refuse_network_options(
+/// What data.all's inputs ask for that Sluice does not do; core refuses it after the
+/// permission check.
+fn unsupported(
     vpc: &Option<String>,
     subnets: &Option<Vec<Option<String>>>,
     boundary: &Option<String>,
-) -> async_graphql::Result<()> {
-    if vpc.as_deref().is_some_and(|v| !v.is_empty()) || !flat(subnets).is_empty() {
-        return Err(to_gql(Error::validation(
-            "vpcId",
-            "Sluice provisions no VPC; leave vpcId and subnetIds out",
-        )));
+    kind: Option<String>,
+) -> Unsupported {
+    Unsupported {
+        network: vpc.as_deref().is_some_and(|v| !v.is_empty()) || !flat(subnets).is_empty(),
+        permissions_boundary: boundary.as_deref().is_some_and(|v| !v.is_empty()),
+        kind: kind.filter(|k| !k.is_empty() && k != "Data"),
     }
-    if boundary.as_deref().is_some_and(|v| !v.is_empty()) {
-        return Err(to_gql(Error::validation(
-            "PermissionsBoundaryPolicyArn",
-            "permissions boundaries are not supported yet; leave it out",
-        )));
-    }
-    Ok(())
 }
 
 #[Object]
@@ -44,10 +39,8 @@ impl EnvironmentMutation {
         input: NewEnvironmentInput,
     ) -> async_graphql::Result<EnvironmentGql> {
         let actor = actor(ctx)?;
-        refuse_network_options(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn)?;
-        if input.kind.as_deref().is_some_and(|k| !k.is_empty() && k != "Data") {
-            return Err(to_gql(Error::validation("type", "only Data environments exist in Sluice")));
-        }
+        let unsupported =
+            unsupported(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn, input.kind);
         let new = NewEnvironment {
             label: input.label,
             organization_uri: input.organization_uri,
@@ -59,6 +52,7 @@ impl EnvironmentMutation {
             resource_prefix: input.resource_prefix,
             parameters: parameter_pairs(&input.parameters),
             default_role_arn: input.default_role_arn,
+            unsupported,
         };
         core(ctx)?.environments().create(actor, new).await.gql().map(EnvironmentGql::Member)
     }
@@ -71,25 +65,45 @@ impl EnvironmentMutation {
         input: ModifyEnvironmentInput,
     ) -> async_graphql::Result<EnvironmentGql> {
         let actor = actor(ctx)?;
-        refuse_network_options(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn)?;
-        let envs = core(ctx)?.environments();
-        let current = envs.get(actor, &environment_uri).await.gql()?;
-        if input.saml_group_name.as_deref().is_some_and(|g| g != current.saml_group_name) {
-            return Err(to_gql(Error::validation("SamlGroupName", "the owning team cannot change")));
-        }
-        if input.resource_prefix.as_deref().is_some_and(|p| p != current.resource_prefix) {
-            return Err(to_gql(Error::validation(
-                "resourcePrefix",
-                "the resource prefix is fixed when the account is linked",
-            )));
-        }
         let modify = ModifyEnvironment {
+            unsupported: unsupported(
+                &input.vpc_id,
+                &input.subnet_ids,
+                &input.permissions_boundary_policy_arn,
+                None,
+            ),
             label: input.label,
             description: input.description,
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             parameters: input.parameters.as_ref().map(|_| parameter_pairs(&input.parameters)),
+            saml_group_name: input.saml_group_name,
+            resource_prefix: input.resource_prefix,
         };
-        envs.update(actor, &environment_uri, modify).await.gql().map(EnvironmentGql::Member)
+        core(ctx)?
+            .environments()
+            .update(actor, &environment_uri, modify)
+            .await
+            .gql()
+            .map(EnvironmentGql::Member)
+    }
+
+    /// Has Sluice assume the environment's pivot role with its organization's own ExternalId
+    /// (environments linked before organizations had their own use the installation's former
+    /// one). Redeploy the pivot role from `getPivotRoleTemplate` first: Sluice reads its trust
+    /// policy and refuses, changing nothing, unless it requires the organization's ExternalId.
+    /// Needs UPDATE_ENVIRONMENT.
+    async fn adopt_organization_external_id(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+    ) -> async_graphql::Result<EnvironmentGql> {
+        let actor = actor(ctx)?;
+        core(ctx)?
+            .environments()
+            .adopt_organization_external_id(actor, &environment_uri)
+            .await
+            .gql()
+            .map(EnvironmentGql::Member)
     }
 
     /// Deletes the environment; with `deleteFromAWS`, its stack too (as a task). Needs
