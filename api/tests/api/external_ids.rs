@@ -49,7 +49,8 @@ async fn make_pre_upgrade(app: &TestApp, accounts: &FakeAccounts, org_uri: &str,
 
 async fn a_pre_upgrade_account_links_for_its_organization_only_until_adopted(backend: Backend) {
     let accounts = Arc::new(FakeAccounts::default());
-    let app = TestApp::spawn_with(backend, Options { linker: Some(accounts.clone()), ..Default::default() }).await;
+    let app =
+        TestApp::spawn_with(backend, Options { linker: Some(accounts.clone()), ..Default::default() }).await;
     let alice = app.token("alice", &["TeamA"]);
     let mallory = app.token("mallory", &["TeamM"]);
     let org_a = create_org(&app, &alice, "Org A", "TeamA").await;
@@ -82,7 +83,12 @@ async fn a_pre_upgrade_account_links_for_its_organization_only_until_adopted(bac
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["field"], "AwsAccountId");
     assert_eq!(
-        env::Entity::find().filter(env::Column::OrganizationUri.eq(org_m.as_str())).all(&app.db).await.expect("read").len(),
+        env::Entity::find()
+            .filter(env::Column::OrganizationUri.eq(org_m.as_str()))
+            .all(&app.db)
+            .await
+            .expect("read")
+            .len(),
         0,
         "nothing was stored for the other organization"
     );

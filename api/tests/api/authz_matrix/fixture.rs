@@ -1,0 +1,208 @@
+//! What each case acts on, made through core as its owners would.
+
+use serde_json::json;
+
+use super::Ctx;
+use crate::{organizations::create_org, support::TestApp};
+
+/// Everything a case may act on, made fresh for one call.
+#[derive(Default)]
+pub(super) struct World {
+    org: String,
+    env: String,
+    stack: String,
+    account: String,
+    env_account: String,
+    principal: String,
+    task: String,
+    dataset: String,
+    table: String,
+    column: String,
+    folder: String,
+    share: String,
+    share_item: String,
+    mapping: String,
+}
+
+impl World {
+    /// An organization and environment of TeamA (alice's token `member`) with TeamB invited to
+    /// both (to the environment as a consumer: it may request shares into it), TeamA's consumption principal and a failed task; for the
+    /// cases that need them, a dataset of TeamA with a table, column and folder, TeamB's share
+    /// of the table in the state `op` acts on, and an IAM mapping.
+    pub(super) async fn build(app: &TestApp, member: &str, op: &str) -> Self {
+        let org = create_org(app, member, "Matrix", "TeamA").await;
+        app.ok(
+            member,
+            "mutation($org: String!) { inviteGroupToOrganization(input: {organizationUri: $org, groupUri: \"TeamB\"}) { organizationUri } }",
+            json!({"org": org}),
+        )
+        .await;
+        let task = failed_task_on(app, &org).await;
+        let env_account = next_account();
+        let env = crate::environments::link(app, member, &org, &env_account).await;
+        let env_uri = env["environmentUri"].as_str().expect("env").to_owned();
+        let stack = env["stack"]["stackUri"].as_str().expect("stack").to_owned();
+        app.ok(
+            member,
+            "mutation($env: String!) { inviteGroupOnEnvironment(input: {environmentUri: $env, groupUri: \"TeamB\", permissions: [\"CREATE_SHARE_OBJECT\"]}) { environmentUri } }",
+            json!({"env": env_uri}),
+        )
+        .await;
+        let added = app
+            .ok(
+                member,
+                "mutation($env: String!, $arn: String!) { addConsumptionPrincipalToEnvironment(input: {consumptionPrincipalName: \"bi\", groupUri: \"TeamA\", IAMPrincipalArn: $arn, environmentUri: $env, dataallManaged: FULLY_MANAGED}) { consumptionPrincipalUri } }",
+                json!({"env": env_uri, "arn": format!("arn:aws:iam::{env_account}:role/bi")}),
+            )
+            .await;
+        let principal = added["addConsumptionPrincipalToEnvironment"]["consumptionPrincipalUri"]
+            .as_str()
+            .expect("cp")
+            .to_owned();
+        let mut world = World {
+            org,
+            env: env_uri,
+            stack,
+            env_account,
+            principal,
+            task,
+            account: next_account(),
+            ..Default::default()
+        };
+        // Only dataset cases get one: a dataset keeps its environment from being deleted.
+        if op.contains("Dataset") || op.contains("Share") || op == "syncTables" {
+            let created = app
+                .ok(
+                    member,
+                    "mutation($env: String!) { createDataset(input: {label: \"Orders\", environmentUri: $env, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }",
+                    json!({"env": world.env}),
+                )
+                .await;
+            world.dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
+            (world.table, world.column) = table_of(app, &world.dataset).await;
+            world.folder = folder_of(app, &world.dataset).await;
+        }
+        if op.contains("Share") {
+            (world.share, world.share_item) =
+                share_of(app, &world.env, &world.dataset, &world.table, op).await;
+        }
+        if op.contains("IamPrincipalMapping") {
+            world.mapping = mapping_of(app, &world.account).await;
+        }
+        world
+    }
+
+    /// The world as a case sees it, called by a member of `team`.
+    pub(super) fn ctx<'a>(&'a self, team: &'a str) -> Ctx<'a> {
+        Ctx {
+            org: &self.org,
+            env: &self.env,
+            stack: &self.stack,
+            account: &self.account,
+            env_account: &self.env_account,
+            principal: &self.principal,
+            task: &self.task,
+            team,
+            dataset: &self.dataset,
+            table: &self.table,
+            column: &self.column,
+            folder: &self.folder,
+            share: &self.share,
+            share_item: &self.share_item,
+            mapping: &self.mapping,
+        }
+    }
+}
+
+/// An IAM principal mapping, made by an admin.
+async fn mapping_of(app: &TestApp, account: &str) -> String {
+    let admin = sluice_core::testkit::user("sys", &["DAAdministrators"]);
+    let input = sluice_core::iam::IamPrincipalMappingInput {
+        arn_pattern: format!("arn:aws:iam::{account}:role/Existing"),
+        username: "ci".into(),
+        groups: vec![],
+        allow_session_name: false,
+    };
+    app.core.iam_principals().create(&admin, input).await.expect("mapping").mapping_uri
+}
+
+/// A fresh 12-digit account id, so links never collide.
+fn next_account() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!("{:012}", 200_000_000_000 + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+}
+
+/// A task on the organization that has failed, as retryTask needs.
+async fn failed_task_on(app: &TestApp, org: &str) -> String {
+    use sluice_core::tasks::NewTask;
+    let new = NewTask {
+        action: "test.noop".into(),
+        target_uri: org.into(),
+        target_type: "organization".into(),
+        payload: json!({}),
+    };
+    sluice_core::testkit::outbox::failed(&app.core, new, "boom").await.task_uri
+}
+
+/// A table synced into the dataset, and its first column.
+async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
+    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
+    let mut sync = app.core.system("test").start_table_sync(dataset_uri, 10).await.expect("sync");
+    let table = GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
+    let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
+    let admin = sluice_core::testkit::user("sys", &["TeamA"]);
+    let tables =
+        app.core.datasets().list_tables(&admin, Some(dataset_uri), None, page).await.expect("tables");
+    let table = tables.nodes[0].table_uri.clone();
+    let columns = app.core.datasets().list_columns(&admin, &table, None, page).await.expect("columns");
+    (table, columns.nodes[0].column_uri.clone())
+}
+
+/// TeamB's share of the table, in the state `op` acts on.
+async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str) -> (String, String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use sluice_entities::share_item as si;
+    let bob = sluice_core::testkit::user("bob", &["TeamB"]);
+    let request = sluice_core::shares::NewShare {
+        environment_uri: env.into(),
+        group_uri: "TeamB".into(),
+        principal_id: "TeamB".into(),
+        principal_type: "Group".into(),
+        request_purpose: None,
+        permissions: vec![],
+    };
+    let shares = app.core.shares();
+    let share = shares.create(&bob, dataset, Some((table, "Table")), request).await.expect("share").share_uri;
+    if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason") {
+        shares.submit(&bob, &share).await.expect("submitted");
+    }
+    if matches!(op, "revokeItemsShareObject" | "verifyItemsShareObject" | "reApplyItemsShareObject") {
+        si::Entity::update_many()
+            .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
+            .filter(si::Column::ShareUri.eq(&share))
+            .exec(&app.db)
+            .await
+            .expect("shared");
+    }
+    let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
+    let items = shares.items(&bob, &share, &Default::default(), page).await.expect("items");
+    (share, items.nodes[0].share_item_uri.clone())
+}
+
+/// A folder of the dataset, made by its admin team.
+async fn folder_of(app: &TestApp, dataset_uri: &str) -> String {
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let new =
+        sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
+    app.core.datasets().create_folder(&alice, dataset_uri, new).await.expect("folder").location_uri
+}
