@@ -20,4 +20,5 @@ mod support;
 mod surface;
 mod tasks;
 mod tenant;
+mod visibility;
 mod web;

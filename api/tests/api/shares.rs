@@ -3,53 +3,17 @@
 
 use serde_json::json;
 
-use crate::{
-    environments::link,
-    organizations::create_org,
-    support::{Backend, error_code, on_both_backends},
+use crate::support::{
+    Backend, error_code, on_both_backends,
+    two_teams::{TwoTeams, two_teams},
 };
 
 async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Backend) {
-    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
     let app = crate::support::TestApp::spawn(backend).await;
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
     let carol = app.token("carol", &["TeamC"]);
-    let org = create_org(&app, &alice, "Org", "TeamA").await;
-    let env =
-        link(&app, &alice, &org, "111122223333").await["environmentUri"].as_str().expect("env").to_owned();
-    let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
-    app.ok(
-        &alice,
-        invite,
-        json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_SHARE_OBJECT"]}}),
-    )
-    .await;
-    let created = app
-        .ok(&alice, "mutation($e: String!) { createDataset(input: {label: \"Sales\", environmentUri: $e, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }", json!({"e": env}))
-        .await;
-    let dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
-    let mut sync = app.core.system("test").start_table_sync(&dataset, 10).await.expect("sync");
-    let table = GlueTable {
-        name: "orders".into(),
-        description: None,
-        location: None,
-        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
-        partition_keys: vec![],
-        parameters: Default::default(),
-        table_type: None,
-    };
-    sync.apply_page(vec![table]).await.expect("page");
-    sync.finish().await.expect("finish");
-    let tables = app
-        .ok(
-            &alice,
-            "query($d: String!) { getDataset(datasetUri: $d) { tables { nodes { tableUri } } } }",
-            json!({"d": dataset}),
-        )
-        .await;
-    let table_uri =
-        tables["getDataset"]["tables"]["nodes"][0]["tableUri"].as_str().expect("table").to_owned();
+    let TwoTeams { env, dataset, table: table_uri, .. } = two_teams(&app).await;
 
     let create = r#"mutation($d: String!, $t: String, $e: String!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: "Table",
         input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read], requestPurpose: "reports"}) {

@@ -127,28 +127,25 @@ async fn queue_index(
 }
 
 impl Datasets<'_> {
-    async fn load_folder(&self, location_uri: &str) -> Result<DatasetFolder> {
-        loc::Entity::find_by_id(location_uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: FOLDER_RESOURCE_TYPE, uri: location_uri.to_owned() })
-            .and_then(DatasetFolder::from_model)
-    }
-
     /// A folder's catalog entry, for everyone who may find its dataset.
     pub async fn get_folder(&self, actor: &Actor, location_uri: &str) -> Result<DatasetFolder> {
-        let folder = self.load_folder(location_uri).await?;
-        self.require_findable(actor, &folder.dataset_uri).await?;
-        Ok(folder)
+        let found = loc::Entity::find_by_id(location_uri.to_owned())
+            .one(self.db)
+            .await?
+            .map(|row| DatasetFolder::from_model(row).map(|f| (f.dataset_uri.clone(), f)))
+            .transpose()?
+            .map(|(dataset_uri, folder)| (folder, dataset_uri));
+        self.findable_part(actor, FOLDER_RESOURCE_TYPE, location_uri, found).await
     }
 
-    /// The folder and the proof that the actor holds `P` on its dataset.
+    /// The folder and the proof that the actor holds `P` on its dataset. A folder the actor
+    /// may not find is refused as `get_folder` refuses it, before `P` is asked for.
     async fn authorize_folder<P: Grant<On = Dataset>>(
         &self,
         actor: &Actor,
         location_uri: &str,
     ) -> Result<(Authorized<Dataset, P>, DatasetFolder)> {
-        let folder = self.load_folder(location_uri).await?;
+        let folder = self.get_folder(actor, location_uri).await?;
         let dataset = authz::authorize::<P>(self.db, actor, &folder.dataset_uri).await?;
         Ok((dataset, folder))
     }

@@ -95,6 +95,30 @@ impl Datasets<'_> {
     pub(crate) async fn require_findable(&self, actor: &Actor, uri: &str) -> Result<()> {
         self.get(actor, uri).await.map(|_| ())
     }
+
+    /// A table, column or folder (`kind` `uri`, `found` with its dataset's URI, or `None`) if
+    /// the actor may find its dataset. Where the catalog is restricted, a part of a hidden
+    /// dataset and one that does not exist are refused alike, naming only what was asked for,
+    /// so no URI tells an outsider which dataset it belongs to, or that it exists.
+    pub(crate) async fn findable_part<T>(
+        &self,
+        actor: &Actor,
+        kind: &'static str,
+        uri: &str,
+        found: Option<(T, String)>,
+    ) -> Result<T> {
+        let Some((part, dataset_uri)) = found else {
+            return Err(match self.visibility {
+                CatalogVisibility::Open => Error::NotFound { kind, uri: uri.to_owned() },
+                CatalogVisibility::Restricted => hidden_part(kind, uri),
+            });
+        };
+        match self.get(actor, &dataset_uri).await {
+            Ok(_) => Ok(part),
+            Err(Error::Forbidden(_)) => Err(hidden_part(kind, uri)),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Those of `uris` on which one of the actor's teams holds GET_DATASET.
@@ -160,9 +184,13 @@ async fn accounts_of(
 
 /// A dataset that exists but that restricted visibility hides from the actor.
 pub(crate) fn hidden(uri: &str) -> Error {
+    hidden_part(RESOURCE_TYPE, uri)
+}
+
+fn hidden_part(kind: &str, uri: &str) -> Error {
     Error::forbidden(
         "GET_DATASET",
-        RESOURCE_TYPE,
+        kind,
         uri,
         "the catalog shows datasets only to their teams and to teams they are shared with",
     )

@@ -32,6 +32,8 @@ use sluice_worker::{
 
 pub use sluice_core::testkit::{Backend, TestDb};
 
+pub mod two_teams;
+
 pub const ADMIN_GROUP: &str = "DAAdministrators";
 
 /// One RSA key for the whole test binary: generating one per test would dominate the run.

@@ -28,28 +28,25 @@ use crate::{
 
 /// `lower(column) LIKE pattern`, for the term filters.
 impl Datasets<'_> {
-    async fn load_table(&self, table_uri: &str) -> Result<DatasetTable> {
-        tbl::Entity::find_by_id(table_uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: TABLE_RESOURCE_TYPE, uri: table_uri.to_owned() })
-            .and_then(DatasetTable::from_model)
-    }
-
     /// A table's catalog entry, for everyone who may find its dataset.
     pub async fn get_table(&self, actor: &Actor, table_uri: &str) -> Result<DatasetTable> {
-        let table = self.load_table(table_uri).await?;
-        self.require_findable(actor, &table.dataset_uri).await?;
-        Ok(table)
+        let found = tbl::Entity::find_by_id(table_uri.to_owned())
+            .one(self.db)
+            .await?
+            .map(|row| DatasetTable::from_model(row).map(|t| (t.dataset_uri.clone(), t)))
+            .transpose()?
+            .map(|(dataset_uri, table)| (table, dataset_uri));
+        self.findable_part(actor, TABLE_RESOURCE_TYPE, table_uri, found).await
     }
 
-    /// The table and the proof that the actor holds `P` on its dataset.
+    /// The table and the proof that the actor holds `P` on its dataset. A table the actor
+    /// may not find is refused as `get_table` refuses it, before `P` is asked for.
     async fn authorize_table<P: Grant<On = Dataset>>(
         &self,
         actor: &Actor,
         table_uri: &str,
     ) -> Result<(Authorized<Dataset, P>, DatasetTable)> {
-        let table = self.load_table(table_uri).await?;
+        let table = self.get_table(actor, table_uri).await?;
         let dataset = authz::authorize::<P>(self.db, actor, &table.dataset_uri).await?;
         Ok((dataset, table))
     }
@@ -295,10 +292,14 @@ impl Datasets<'_> {
         column_uri: &str,
         change: ModifyColumn,
     ) -> Result<TableColumn> {
-        let column = col::Entity::find_by_id(column_uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: "dataset_table_column", uri: column_uri.to_owned() })?;
+        let found = match col::Entity::find_by_id(column_uri.to_owned()).one(self.db).await? {
+            Some(column) => tbl::Entity::find_by_id(column.table_uri.clone())
+                .one(self.db)
+                .await?
+                .map(|table| (column, table.dataset_uri)),
+            None => None,
+        };
+        let column = self.findable_part(actor, "dataset_table_column", column_uri, found).await?;
         let (dataset, _) = self.authorize_table::<perm::UpdateDataset>(actor, &column.table_uri).await?;
         if change.other_fields {
             return Err(Error::validation(

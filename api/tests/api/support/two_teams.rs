@@ -1,0 +1,55 @@
+//! The commonest world for sharing tests: TeamA (alice) owns an organization, an environment and
+//! a dataset with one table; TeamB (bob) is invited to the environment and may request shares
+//! into it.
+
+use serde_json::json;
+use sluice_core::datasets::tables::{GlueColumn, GlueTable};
+
+use super::TestApp;
+use crate::{environments::link, organizations::create_org};
+
+pub struct TwoTeams {
+    pub env: String,
+    pub dataset: String,
+    /// The dataset's table `orders`, with one column `id`.
+    pub table: String,
+}
+
+pub async fn two_teams(app: &TestApp) -> TwoTeams {
+    let alice = app.token("alice", &["TeamA"]);
+    let org = create_org(app, &alice, "Org", "TeamA").await;
+    let env =
+        link(app, &alice, &org, "111122223333").await["environmentUri"].as_str().expect("env").to_owned();
+    let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
+    app.ok(
+        &alice,
+        invite,
+        json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_SHARE_OBJECT"]}}),
+    )
+    .await;
+    let created = app
+        .ok(&alice, "mutation($e: String!) { createDataset(input: {label: \"Sales\", environmentUri: $e, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }", json!({"e": env}))
+        .await;
+    let dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
+    let mut sync = app.core.system("test").start_table_sync(&dataset, 10).await.expect("sync");
+    let table = GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    };
+    sync.apply_page(vec![table]).await.expect("page");
+    sync.finish().await.expect("finish");
+    let tables = app
+        .ok(
+            &alice,
+            "query($d: String!) { getDataset(datasetUri: $d) { tables { nodes { tableUri } } } }",
+            json!({"d": dataset}),
+        )
+        .await;
+    let table = tables["getDataset"]["tables"]["nodes"][0]["tableUri"].as_str().expect("table").to_owned();
+    TwoTeams { env, dataset, table }
+}

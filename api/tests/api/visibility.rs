@@ -1,0 +1,114 @@
+//! `SLUICE_CATALOG_VISIBILITY=restricted`: a dataset none of a caller's teams holds a permission
+//! on or has an item shared with is hidden from every read, its tables, columns and folders
+//! too, and is refused exactly as one that does not exist; once an item is shared with the
+//! team, the catalog entry shows, and where it lives still does not.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::{Value, json};
+use sluice_core::catalog::CatalogVisibility;
+use sluice_entities::share_item as si;
+
+use crate::support::{
+    Backend, Options, TestApp, error_code, on_both_backends,
+    two_teams::{TwoTeams, two_teams},
+};
+
+const DATASET: &str = "query($u: String!) { getDataset(datasetUri: $u) { datasetUri label AwsAccountId } }";
+const TABLE: &str = "query($u: String!) { getDatasetTable(tableUri: $u) { tableUri name GlueTableProperties dataset { datasetUri AwsAccountId } } }";
+const COLUMNS: &str = "query($u: String!) { listDatasetTableColumns(tableUri: $u) { count } }";
+const FOLDER: &str = "query($u: String!) { getDatasetStorageLocation(locationUri: $u) { locationUri } }";
+const EDIT_TABLE: &str =
+    "mutation($u: String) { updateDatasetTable(tableUri: $u, input: {description: \"d\"}) { tableUri } }";
+const EDIT_COLUMN: &str = "mutation($u: String) { updateDatasetTableColumn(columnUri: $u, input: {description: \"d\"}) { columnUri } }";
+const EDIT_FOLDER: &str = "mutation($u: String) { updateDatasetStorageLocation(locationUri: $u, input: {description: \"d\"}) { locationUri } }";
+const SEARCH: &str = "{ searchCatalog(input: {term: \"sales\"}) { count nodes { uri } } }";
+const REQUEST: &str = r#"mutation($d: String!, $e: String!) { createShareObject(datasetUri: $d,
+    input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read]}) { shareUri } }"#;
+
+/// The refusal's code and its message with the URI asked for taken out, so a hidden resource
+/// and a missing one can be compared.
+fn refusal(body: &Value, uri: &str) -> (Option<String>, String) {
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default().replace(uri, "<uri>");
+    (error_code(body).map(str::to_owned), message)
+}
+
+async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Backend) {
+    let options = Options { catalog_visibility: CatalogVisibility::Restricted, ..Default::default() };
+    let app = TestApp::spawn_with(backend, options).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let carol = app.token("carol", &["TeamC"]);
+    let TwoTeams { env, dataset, table, .. } = two_teams(&app).await;
+    let new_folder =
+        sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
+    let folder = app
+        .core
+        .datasets()
+        .create_folder(&sluice_core::testkit::user("alice", &["TeamA"]), &dataset, new_folder)
+        .await
+        .expect("folder")
+        .location_uri;
+    app.run_index_tasks().await;
+
+    let columns = "query($u: String!) { listDatasetTableColumns(tableUri: $u) { nodes { columnUri } } }";
+    let column = app.ok(&alice, columns, json!({"u": table})).await["listDatasetTableColumns"]["nodes"][0]["columnUri"]
+        .as_str()
+        .expect("column")
+        .to_owned();
+    let reads = [(DATASET, dataset.as_str()), (TABLE, &table), (COLUMNS, &table), (FOLDER, &folder)];
+    let edits = [(EDIT_TABLE, table.as_str()), (EDIT_COLUMN, &column), (EDIT_FOLDER, &folder)];
+    for (query, uri) in reads.into_iter().chain(edits) {
+        let mine = app.gql(Some(&alice), query, json!({"u": uri})).await;
+        assert!(mine.get("errors").is_none(), "the admin team reads it: {mine}");
+        let missing = app.gql(Some(&bob), query, json!({"u": "nosuchuri"})).await;
+        for (who, token) in [("a team of the same environment", &bob), ("an outsider", &carol)] {
+            let hidden = app.gql(Some(token), query, json!({"u": uri})).await;
+            assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "{who}: {hidden}");
+            assert_eq!(
+                refusal(&hidden, uri),
+                refusal(&missing, "nosuchuri"),
+                "{who}: hidden reads as missing: {query}"
+            );
+        }
+    }
+    assert_eq!(app.ok(&alice, SEARCH, json!({})).await["searchCatalog"]["count"], 1);
+    assert_eq!(app.ok(&bob, SEARCH, json!({})).await["searchCatalog"]["count"], 0);
+    let asked = app.gql(Some(&bob), REQUEST, json!({"d": dataset, "e": env})).await;
+    assert_eq!(error_code(&asked), Some("FORBIDDEN"), "a hidden dataset cannot be requested: {asked}");
+
+    // A share made while the catalog was open, whose table is now shared with TeamB.
+    let open = app.core.clone().with_search(app.search.clone(), CatalogVisibility::Open);
+    let request = sluice_core::shares::NewShare {
+        environment_uri: env.clone(),
+        group_uri: "TeamB".into(),
+        principal_id: "TeamB".into(),
+        principal_type: "Group".into(),
+        request_purpose: None,
+        permissions: vec![],
+    };
+    let bob_actor = sluice_core::testkit::user("bob", &["TeamB"]);
+    let share =
+        open.shares().create(&bob_actor, &dataset, Some((&table, "Table")), request).await.expect("share");
+    si::Entity::update_many()
+        .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
+        .filter(si::Column::ShareUri.eq(&share.share_uri))
+        .exec(&app.db)
+        .await
+        .expect("shared");
+
+    let entry = app.ok(&bob, DATASET, json!({"u": dataset})).await;
+    assert_eq!(entry["getDataset"]["label"], "Sales");
+    assert!(entry["getDataset"]["AwsAccountId"].is_null(), "where it lives stays hidden: {entry}");
+    let shared_table = app.ok(&bob, TABLE, json!({"u": table})).await;
+    assert_eq!(shared_table["getDatasetTable"]["name"], "orders");
+    assert!(shared_table["getDatasetTable"]["GlueTableProperties"].is_null(), "{shared_table}");
+    assert_eq!(shared_table["getDatasetTable"]["dataset"]["datasetUri"], dataset.as_str());
+    assert!(shared_table["getDatasetTable"]["dataset"]["AwsAccountId"].is_null(), "{shared_table}");
+    assert_eq!(app.ok(&bob, SEARCH, json!({})).await["searchCatalog"]["count"], 1);
+    for (query, uri) in reads {
+        let hidden = app.gql(Some(&carol), query, json!({"u": uri})).await;
+        assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "still hidden from the outsider: {hidden}");
+    }
+}
+
+on_both_backends!(hidden_datasets_are_refused_like_missing_ones_until_shared);
