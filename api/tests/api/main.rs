@@ -7,6 +7,7 @@ mod cognito_flow;
 mod compat;
 mod datasets;
 mod environments;
+mod exposure;
 mod external_ids;
 mod hostile;
 mod hostile_fuzz;

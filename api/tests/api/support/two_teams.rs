@@ -17,6 +17,8 @@ pub struct TwoTeams {
 
 pub async fn two_teams(app: &TestApp) -> TwoTeams {
     let alice = app.token("alice", &["TeamA"]);
+    // bob signs in once, so TeamB holds its tenant permissions as after a first sign-in.
+    app.ok(&app.token("bob", &["TeamB"]), "{ listOrganizations { count } }", json!({})).await;
     let org = create_org(app, &alice, "Org", "TeamA").await;
     let env =
         link(app, &alice, &org, "111122223333").await["environmentUri"].as_str().expect("env").to_owned();
