@@ -332,6 +332,17 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
         "shown to an outsider but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
     );
 
+    // The admin team gets the full view: nothing refused, and where the data lives besides.
+    let owner = app.token("alice", &["TeamA"]);
+    let mut full = BTreeSet::new();
+    for (op, (params, args), vars) in &walks {
+        let (answered, denied) = walk(&app, &shapes, &owner, (op, params, args), vars).await;
+        assert_eq!(denied, BTreeSet::new(), "{op}: nothing is refused to the admin team");
+        full.extend(answered);
+    }
+    let missing: Vec<_> = outsider_view.union(&expected_refused).filter(|f| !full.contains(*f)).collect();
+    assert!(missing.is_empty(), "the full view lacks {missing:?}");
+
     // The requesting team of another team's dataset: its share, with the dataset and the
     // environments it joins.
     let (answered, denied) = walk(

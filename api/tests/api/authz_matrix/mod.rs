@@ -77,6 +77,7 @@ struct Case {
 mod data_cases;
 mod fixture;
 mod platform_cases;
+mod refusal_order;
 
 fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
