@@ -135,6 +135,16 @@ fn check(persona: &str, case: &Case, expect: Option<Expect>, body: &Value) {
     }
 }
 
+/// Who calls a case: `token` (none: anonymous) of `username` in `team`, and what they get
+/// (none: UNAUTHENTICATED).
+struct Persona<'a> {
+    name: &'static str,
+    username: &'static str,
+    token: Option<&'a str>,
+    team: &'static str,
+    expect: Option<Expect>,
+}
+
 /// The activity rows recording a refusal of `actor`.
 async fn denied_rows(app: &TestApp, actor: &str) -> u64 {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -164,14 +174,38 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
     app.ok(&teammate, "{ listOrganizations { count } }", json!({})).await;
 
     for case in cases() {
-        let personas: [(&str, &str, Option<&str>, &str, Option<Expect>); 5] = [
-            ("anonymous", "", None, "TeamA", None),
-            ("outsider", "carol", Some(&outsider), "TeamC", Some(case.outsider)),
-            ("member", "alice", Some(&member), "TeamA", Some(case.member)),
-            ("teammate", "bob", Some(&teammate), "TeamB", Some(case.teammate)),
-            ("admin", "dave", Some(&admin), "DAAdministrators", Some(case.admin)),
+        let personas = [
+            Persona { name: "anonymous", username: "", token: None, team: "TeamA", expect: None },
+            Persona {
+                name: "outsider",
+                username: "carol",
+                token: Some(&outsider),
+                team: "TeamC",
+                expect: Some(case.outsider),
+            },
+            Persona {
+                name: "member",
+                username: "alice",
+                token: Some(&member),
+                team: "TeamA",
+                expect: Some(case.member),
+            },
+            Persona {
+                name: "teammate",
+                username: "bob",
+                token: Some(&teammate),
+                team: "TeamB",
+                expect: Some(case.teammate),
+            },
+            Persona {
+                name: "admin",
+                username: "dave",
+                token: Some(&admin),
+                team: "DAAdministrators",
+                expect: Some(case.admin),
+            },
         ];
-        for (persona, username, token, team, expect) in personas {
+        for Persona { name: persona, username, token, team, expect } in personas {
             // A fresh world per call, so one case's mutation never decides another's outcome.
             let world = World::build(&app, &member, case.op).await;
             let vars = (case.vars)(&world.ctx(team));
