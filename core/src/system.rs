@@ -159,7 +159,7 @@ impl System<'_> {
 impl System<'_> {
     /// Starts a sync of the dataset's Glue database; at most `cap` tables are kept.
     pub async fn start_table_sync(&self, dataset_uri: &str, cap: u64) -> Result<TableSync> {
-        TableSync::start(self.db(), dataset_uri, cap).await
+        TableSync::start(self.db(), self.actor(), dataset_uri, cap).await
     }
 
     pub async fn import_registration(

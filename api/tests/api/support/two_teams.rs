@@ -45,6 +45,7 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
     };
     sync.apply_page(vec![table]).await.expect("page");
     sync.finish().await.expect("finish");
+    assert_synced_on_record(app, &dataset).await;
     let tables = app
         .ok(
             &alice,
@@ -54,4 +55,21 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
         .await;
     let table = tables["getDataset"]["tables"]["nodes"][0]["tableUri"].as_str().expect("table").to_owned();
     TwoTeams { env, dataset, table }
+}
+
+/// The sync is in the activity trail, under the system actor that ran it.
+async fn assert_synced_on_record(app: &TestApp, dataset: &str) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sluice_entities::activity;
+    let rows = activity::Entity::find()
+        .filter(activity::Column::TargetUri.eq(dataset))
+        .filter(activity::Column::Action.eq("syncTables"))
+        .all(&app.db)
+        .await
+        .expect("activity");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].actor.as_str(), rows[0].actor_issuer.as_deref(), rows[0].summary.as_str()),
+        ("system:test", Some("sluice:system"), "1 added, 0 updated, 0 unchanged, 0 deleted")
+    );
 }

@@ -46,7 +46,8 @@ fn glue_table(name: &str, columns: &[(&str, &str)]) -> GlueTable {
 }
 
 async fn sync_tables(db: &DatabaseConnection, dataset: &str, tables: Vec<GlueTable>) {
-    let mut sync = TableSync::start(db, dataset, 100).await.expect("sync");
+    let sync_actor = crate::testkit::user("catalog-suite", &[]);
+    let mut sync = TableSync::start(db, &sync_actor, dataset, 100).await.expect("sync");
     sync.apply_page(tables).await.expect("page");
     sync.finish().await.expect("finish");
 }

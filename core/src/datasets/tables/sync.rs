@@ -17,7 +17,7 @@ use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
 
 use super::model::{DELETED, GlueTable, IN_SYNC};
 use crate::{
-    Error, Result,
+    Actor, Error, Result, audit,
     datasets::{Dataset, INDEX_ACTION, RESOURCE_TYPE, model::json_list},
     environments::PivotRole,
     tasks::{NewTask, store},
@@ -40,6 +40,8 @@ pub struct SyncSummary {
 
 pub struct TableSync {
     db: DatabaseConnection,
+    /// The system actor the finished sync is recorded under.
+    actor: Actor,
     dataset: Dataset,
     pivot: PivotRole,
     token: String,
@@ -49,14 +51,27 @@ pub struct TableSync {
 
 impl TableSync {
     /// Starts a sync of the dataset's Glue database; at most `cap` tables are kept.
-    pub(crate) async fn start(db: &DatabaseConnection, dataset_uri: &str, cap: u64) -> Result<Self> {
+    pub(crate) async fn start(
+        db: &DatabaseConnection,
+        actor: &Actor,
+        dataset_uri: &str,
+        cap: u64,
+    ) -> Result<Self> {
         let dataset = sluice_entities::dataset::Entity::find_by_id(dataset_uri.to_owned())
             .one(db)
             .await?
             .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: dataset_uri.to_owned() })
             .and_then(Dataset::from_model)?;
         let (_, pivot) = crate::environments::platform::with_pivot(db, &dataset.environment_uri).await?;
-        Ok(Self { db: db.clone(), dataset, pivot, token: new_uri(), cap, summary: SyncSummary::default() })
+        Ok(Self {
+            db: db.clone(),
+            actor: actor.clone(),
+            dataset,
+            pivot,
+            token: new_uri(),
+            cap,
+            summary: SyncSummary::default(),
+        })
     }
 
     pub fn dataset(&self) -> &Dataset {
@@ -178,9 +193,25 @@ impl TableSync {
     /// Marks the tables this sync did not see as Deleted, unless it stopped at the cap.
     pub async fn finish(mut self) -> Result<SyncSummary> {
         let db = &self.db.clone();
-        if self.summary.truncated {
-            return Ok(self.summary);
+        if !self.summary.truncated {
+            self.mark_vanished(db).await?;
         }
+        let s = &self.summary;
+        let summary = format!(
+            "{} added, {} updated, {} unchanged, {} deleted{}",
+            s.added,
+            s.updated,
+            s.unchanged,
+            s.deleted,
+            if s.truncated { "; stopped at the cap, nothing marked deleted" } else { "" }
+        );
+        audit::record(db, &self.actor, "syncTables", &self.dataset.dataset_uri, RESOURCE_TYPE, &summary)
+            .await?;
+        Ok(self.summary)
+    }
+
+    /// Marks the tables this sync did not see as deleted.
+    async fn mark_vanished(&mut self, db: &DatabaseConnection) -> Result<()> {
         let vanished = tbl::Entity::find()
             .select_only()
             .column(tbl::Column::TableUri)
@@ -203,7 +234,7 @@ impl TableSync {
             txn.commit().await?;
         }
         self.summary.deleted = vanished.len() as u64;
-        Ok(self.summary)
+        Ok(())
     }
 }
 
