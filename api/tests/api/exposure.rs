@@ -7,10 +7,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_graphql_parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use sluice_api::graphql::Limits;
-use sluice_entities::share_item as si;
 
 use crate::support::{
     Backend, Options, TestApp, on_both_backends,
@@ -160,34 +158,11 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
     let shapes = Shapes::load();
     let bob = app.token("bob", &["TeamB"]);
     let carol = app.token("carol", &["TeamC"]);
-    let TwoTeams { env, dataset, table, .. } = two_teams(&app).await;
-    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
-    let new_folder =
-        sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
-    let folder =
-        app.core.datasets().create_folder(&alice, &dataset, new_folder).await.expect("folder").location_uri;
+    let world = two_teams(&app).await;
+    let folder = world.add_folder(&app).await;
     app.run_index_tasks().await;
-    let request = sluice_core::shares::NewShare {
-        environment_uri: env.clone(),
-        group_uri: "TeamB".into(),
-        principal_id: "TeamB".into(),
-        principal_type: "Group".into(),
-        request_purpose: Some("reports".into()),
-        permissions: vec![],
-    };
-    let requester = sluice_core::testkit::user("bob", &["TeamB"]);
-    let share = app
-        .core
-        .shares()
-        .create(&requester, &dataset, Some((&table, "Table")), request)
-        .await
-        .expect("share");
-    si::Entity::update_many()
-        .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
-        .filter(si::Column::ShareUri.eq(&share.share_uri))
-        .exec(&app.db)
-        .await
-        .expect("shared");
+    let share = world.share_with_team_b(&app, &app.core).await;
+    let TwoTeams { dataset, table, .. } = world;
 
     let uri = |name: &str| ("($u: String!)".to_owned(), format!("({name}: $u)"));
     let mut seen = BTreeSet::new();
@@ -350,7 +325,7 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
         &shapes,
         &bob,
         ("getShareObject", &uri("shareUri").0, &uri("shareUri").1),
-        &json!({"u": share.share_uri}),
+        &json!({"u": share}),
     )
     .await;
     assert_eq!(denied, BTreeSet::new(), "what a requester is refused outright");

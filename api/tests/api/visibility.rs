@@ -3,10 +3,8 @@
 //! too, and is refused exactly as one that does not exist; once an item is shared with the
 //! team, the catalog entry shows, and where it lives still does not.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use sluice_core::catalog::CatalogVisibility;
-use sluice_entities::share_item as si;
 
 use crate::support::{
     Backend, Options, TestApp, error_code, on_both_backends,
@@ -38,16 +36,9 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
     let carol = app.token("carol", &["TeamC"]);
-    let TwoTeams { env, dataset, table, .. } = two_teams(&app).await;
-    let new_folder =
-        sluice_core::datasets::NewFolder { label: "Raw".into(), prefix: "raw".into(), ..Default::default() };
-    let folder = app
-        .core
-        .datasets()
-        .create_folder(&sluice_core::testkit::user("alice", &["TeamA"]), &dataset, new_folder)
-        .await
-        .expect("folder")
-        .location_uri;
+    let world = two_teams(&app).await;
+    let folder = world.add_folder(&app).await;
+    let TwoTeams { env, dataset, table } = &world;
     app.run_index_tasks().await;
 
     let columns = "query($u: String!) { listDatasetTableColumns(tableUri: $u) { nodes { columnUri } } }";
@@ -55,7 +46,7 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
         .as_str()
         .expect("column")
         .to_owned();
-    let reads = [(DATASET, dataset.as_str()), (TABLE, &table), (COLUMNS, &table), (FOLDER, &folder)];
+    let reads = [(DATASET, dataset.as_str()), (TABLE, table), (COLUMNS, table), (FOLDER, &folder)];
     let edits = [(EDIT_TABLE, table.as_str()), (EDIT_COLUMN, &column), (EDIT_FOLDER, &folder)];
     for (query, uri) in reads.into_iter().chain(edits) {
         let mine = app.gql(Some(&alice), query, json!({"u": uri})).await;
@@ -78,23 +69,7 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
 
     // A share made while the catalog was open, whose table is now shared with TeamB.
     let open = app.core.clone().with_search(app.search.clone(), CatalogVisibility::Open);
-    let request = sluice_core::shares::NewShare {
-        environment_uri: env.clone(),
-        group_uri: "TeamB".into(),
-        principal_id: "TeamB".into(),
-        principal_type: "Group".into(),
-        request_purpose: None,
-        permissions: vec![],
-    };
-    let bob_actor = sluice_core::testkit::user("bob", &["TeamB"]);
-    let share =
-        open.shares().create(&bob_actor, &dataset, Some((&table, "Table")), request).await.expect("share");
-    si::Entity::update_many()
-        .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
-        .filter(si::Column::ShareUri.eq(&share.share_uri))
-        .exec(&app.db)
-        .await
-        .expect("shared");
+    world.share_with_team_b(&app, &open).await;
 
     let entry = app.ok(&bob, DATASET, json!({"u": dataset})).await;
     assert_eq!(entry["getDataset"]["label"], "Sales");

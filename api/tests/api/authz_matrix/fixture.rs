@@ -146,19 +146,7 @@ async fn failed_task_on(app: &TestApp, org: &str) -> String {
 
 /// A table synced into the dataset, and its first column.
 async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
-    use sluice_core::datasets::tables::{GlueColumn, GlueTable};
-    let mut sync = app.core.system("test").start_table_sync(dataset_uri, 10).await.expect("sync");
-    let table = GlueTable {
-        name: "orders".into(),
-        description: None,
-        location: None,
-        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
-        partition_keys: vec![],
-        parameters: Default::default(),
-        table_type: None,
-    };
-    sync.apply_page(vec![table]).await.expect("page");
-    sync.finish().await.expect("finish");
+    crate::support::two_teams::sync_orders(app, dataset_uri).await;
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let admin = sluice_core::testkit::user("sys", &["TeamA"]);
     let tables =

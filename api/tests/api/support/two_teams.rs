@@ -2,8 +2,13 @@
 //! a dataset with one table; TeamB (bob) is invited to the environment and may request shares
 //! into it.
 
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
-use sluice_core::datasets::tables::{GlueColumn, GlueTable};
+use sluice_core::{
+    Core,
+    datasets::tables::{GlueColumn, GlueTable},
+};
+use sluice_entities::share_item as si;
 
 use super::TestApp;
 use crate::{environments::link, organizations::create_org};
@@ -33,18 +38,7 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
         .ok(&alice, "mutation($e: String!) { createDataset(input: {label: \"Sales\", environmentUri: $e, SamlAdminGroupName: \"TeamA\"}) { datasetUri } }", json!({"e": env}))
         .await;
     let dataset = created["createDataset"]["datasetUri"].as_str().expect("dataset").to_owned();
-    let mut sync = app.core.system("test").start_table_sync(&dataset, 10).await.expect("sync");
-    let table = GlueTable {
-        name: "orders".into(),
-        description: None,
-        location: None,
-        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
-        partition_keys: vec![],
-        parameters: Default::default(),
-        table_type: None,
-    };
-    sync.apply_page(vec![table]).await.expect("page");
-    sync.finish().await.expect("finish");
+    sync_orders(app, &dataset).await;
     assert_synced_on_record(app, &dataset).await;
     let tables = app
         .ok(
@@ -59,7 +53,6 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
 
 /// The sync is in the activity trail, under the system actor that ran it.
 async fn assert_synced_on_record(app: &TestApp, dataset: &str) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use sluice_entities::activity;
     let rows = activity::Entity::find()
         .filter(activity::Column::TargetUri.eq(dataset))
@@ -72,4 +65,63 @@ async fn assert_synced_on_record(app: &TestApp, dataset: &str) {
         (rows[0].actor.as_str(), rows[0].actor_issuer.as_deref(), rows[0].summary.as_str()),
         ("system:test", Some("sluice:system"), "1 added, 0 updated, 0 unchanged, 0 deleted")
     );
+}
+
+/// The Glue table `orders`, with one column `id`.
+pub fn orders_table() -> GlueTable {
+    GlueTable {
+        name: "orders".into(),
+        description: None,
+        location: None,
+        columns: vec![GlueColumn { name: "id".into(), type_: Some("bigint".into()), comment: None }],
+        partition_keys: vec![],
+        parameters: Default::default(),
+        table_type: None,
+    }
+}
+
+/// Syncs `orders` into the dataset, as the worker's sync task would.
+pub async fn sync_orders(app: &TestApp, dataset: &str) {
+    let mut sync = app.core.system("test").start_table_sync(dataset, 10).await.expect("sync");
+    sync.apply_page(vec![orders_table()]).await.expect("page");
+    sync.finish().await.expect("finish");
+}
+
+impl TwoTeams {
+    /// A folder `raw` of the dataset, made by its admin team.
+    pub async fn add_folder(&self, app: &TestApp) -> String {
+        let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+        let new = sluice_core::datasets::NewFolder {
+            label: "Raw".into(),
+            prefix: "raw".into(),
+            ..Default::default()
+        };
+        app.core.datasets().create_folder(&alice, &self.dataset, new).await.expect("folder").location_uri
+    }
+
+    /// TeamB's share of the table, requested through `core` (which may see the catalog
+    /// otherwise than the app's), with its item shared as if processed; returns its URI.
+    pub async fn share_with_team_b(&self, app: &TestApp, core: &Core) -> String {
+        let request = sluice_core::shares::NewShare {
+            environment_uri: self.env.clone(),
+            group_uri: "TeamB".into(),
+            principal_id: "TeamB".into(),
+            principal_type: "Group".into(),
+            request_purpose: Some("reports".into()),
+            permissions: vec![],
+        };
+        let bob = sluice_core::testkit::user("bob", &["TeamB"]);
+        let share = core
+            .shares()
+            .create(&bob, &self.dataset, Some((&self.table, "Table")), request)
+            .await
+            .expect("share");
+        si::Entity::update_many()
+            .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
+            .filter(si::Column::ShareUri.eq(&share.share_uri))
+            .exec(&app.db)
+            .await
+            .expect("shared");
+        share.share_uri
+    }
 }
