@@ -10,9 +10,12 @@ use async_graphql_parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition
 use serde_json::{Value, json};
 use sluice_api::graphql::Limits;
 
-use crate::support::{
-    Backend, Options, TestApp, on_both_backends,
-    two_teams::{TwoTeams, two_teams},
+use crate::{
+    environments::{CREATE, link_input},
+    support::{
+        Backend, Options, TestApp, on_both_backends,
+        two_teams::{TwoTeams, two_teams},
+    },
 };
 
 /// Objects inside one another that a walk asks for, below the operation's own.
@@ -161,7 +164,7 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
     let world = two_teams(&app).await;
     let folder = world.add_folder(&app).await;
     app.run_index_tasks().await;
-    let share = world.share_with_team_b(&app, &app.core).await;
+    let share = world.share_with_team_b(&app, &app.core, &world.env).await;
     let TwoTeams { dataset, table, .. } = world;
 
     let uri = |name: &str| ("($u: String!)".to_owned(), format!("({name}: $u)"));
@@ -420,4 +423,130 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
     );
 }
 
-on_both_backends!(outsiders_read_only_the_reviewed_catalog_view);
+/// The approving team reads a share into the requester's own environment, where the approver is
+/// no member: of that environment it sees what a share needs, not how it is run.
+async fn approvers_read_of_the_requesting_environment_only_the_reviewed_fields(backend: Backend) {
+    let limits = Limits { max_complexity: 1_000_000, ..Limits::default() };
+    let app = TestApp::spawn_with(backend, Options { limits: Some(limits), ..Default::default() }).await;
+    let shapes = Shapes::load();
+    let world = two_teams(&app).await;
+    let bob = app.token("bob", &["TeamB"]);
+    let alice = app.token("alice", &["TeamA"]);
+    let invite = "mutation($o: String!) { inviteGroupToOrganization(input: {organizationUri: $o, groupUri: \"TeamB\"}) { organizationUri } }";
+    app.ok(&alice, invite, json!({"o": world.org})).await;
+    let mut own = link_input(&world.org, "444455556666");
+    own["input"]["SamlGroupName"] = json!("TeamB");
+    let env_b = app.ok(&bob, CREATE, own).await["createEnvironment"]["environmentUri"]
+        .as_str()
+        .expect("TeamB's environment")
+        .to_owned();
+    let share = world.share_with_team_b(&app, &app.core, &env_b).await;
+
+    let op = ("getShareObject", "($u: String!)", "(shareUri: $u)");
+    let (answered, denied) = walk(&app, &shapes, &alice, op, &json!({"u": share})).await;
+    assert_eq!(denied, BTreeSet::new(), "what an approver is refused outright");
+    // Of the requesting environment: whose it is, its account and region, so the approver knows
+    // where the data goes; never its stack, parameters, resource prefix or tags. The plan names
+    // the resource link Sluice will make there, and the role that gets access.
+    let approver_view = set(&[
+        "DatasetLink.AwsAccountId",
+        "DatasetLink.SamlAdminGroupName",
+        "DatasetLink.datasetName",
+        "DatasetLink.datasetType",
+        "DatasetLink.datasetUri",
+        "DatasetLink.enableExpiration",
+        "DatasetLink.environmentName",
+        "DatasetLink.exists",
+        "DatasetLink.region",
+        "Environment.AwsAccountId",
+        "Environment.SamlGroupName",
+        "Environment.admins",
+        "Environment.environmentType",
+        "Environment.environmentUri",
+        "Environment.label",
+        "Environment.name",
+        "Environment.organization",
+        "Environment.region",
+        "Environment.userRoleInEnvironment",
+        "OrganizationSimplified.label",
+        "OrganizationSimplified.name",
+        "OrganizationSimplified.organizationUri",
+        "PlannedGrant.account",
+        "PlannedGrant.catalogId",
+        "PlannedGrant.database",
+        "PlannedGrant.grantOption",
+        "PlannedGrant.permissions",
+        "PlannedGrant.principal",
+        "PlannedGrant.table",
+        "PlannedLink.account",
+        "PlannedLink.database",
+        "PlannedLink.name",
+        "PlannedLink.targetCatalogId",
+        "PlannedLink.targetDatabase",
+        "PlannedLink.targetTable",
+        "Principal.IAMPrincipalType",
+        "Principal.SamlGroupName",
+        "Principal.environmentName",
+        "Principal.principalId",
+        "Principal.principalName",
+        "Principal.principalRoleName",
+        "Principal.principalType",
+        "ShareItem.itemName",
+        "ShareItem.itemType",
+        "ShareItem.itemUri",
+        "ShareItem.shareItemUri",
+        "ShareItem.shareUri",
+        "ShareItem.status",
+        "ShareItemPlan.grantsInSource",
+        "ShareItemPlan.grantsInTarget",
+        "ShareItemPlan.item",
+        "ShareItemPlan.link",
+        "ShareItemPlan.sharedDatabase",
+        "ShareObject.alreadyExisted",
+        "ShareObject.canViewLogs",
+        "ShareObject.created",
+        "ShareObject.dataset",
+        "ShareObject.datasetUri",
+        "ShareObject.environment",
+        "ShareObject.existingSharedItems",
+        "ShareObject.group",
+        "ShareObject.items",
+        "ShareObject.nonExpirable",
+        "ShareObject.owner",
+        "ShareObject.permissions",
+        "ShareObject.plan",
+        "ShareObject.policyManagement",
+        "ShareObject.principal",
+        "ShareObject.requestPurpose",
+        "ShareObject.shareUri",
+        "ShareObject.statistics",
+        "ShareObject.status",
+        "ShareObject.submittedForExtension",
+        "ShareObject.updated",
+        "ShareObject.userRoleForShareObject",
+        "ShareObjectStatistic.failedItems",
+        "ShareObjectStatistic.pendingItems",
+        "ShareObjectStatistic.revokedItems",
+        "ShareObjectStatistic.sharedItems",
+        "SharePlan.action",
+        "SharePlan.items",
+        "SharedItemSearchResult.count",
+        "SharedItemSearchResult.hasNext",
+        "SharedItemSearchResult.hasPrevious",
+        "SharedItemSearchResult.nodes",
+        "SharedItemSearchResult.page",
+        "SharedItemSearchResult.pageSize",
+        "SharedItemSearchResult.pages",
+    ]);
+    let extra: Vec<_> = answered.difference(&approver_view).collect();
+    let gone: Vec<_> = approver_view.difference(&answered).collect();
+    assert!(
+        extra.is_empty() && gone.is_empty(),
+        "shown to the approver but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
+    );
+}
+
+on_both_backends!(
+    outsiders_read_only_the_reviewed_catalog_view,
+    approvers_read_of_the_requesting_environment_only_the_reviewed_fields,
+);

@@ -38,7 +38,7 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
     let carol = app.token("carol", &["TeamC"]);
     let world = two_teams(&app).await;
     let folder = world.add_folder(&app).await;
-    let TwoTeams { env, dataset, table } = &world;
+    let TwoTeams { env, dataset, table, .. } = &world;
     app.run_index_tasks().await;
 
     let columns = "query($u: String!) { listDatasetTableColumns(tableUri: $u) { nodes { columnUri } } }";
@@ -69,7 +69,7 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
 
     // A share made while the catalog was open, whose table is now shared with TeamB.
     let open = app.core.clone().with_search(app.search.clone(), CatalogVisibility::Open);
-    world.share_with_team_b(&app, &open).await;
+    world.share_with_team_b(&app, &open, &world.env).await;
 
     let entry = app.ok(&bob, DATASET, json!({"u": dataset})).await;
     assert_eq!(entry["getDataset"]["label"], "Sales");

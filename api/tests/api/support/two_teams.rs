@@ -14,6 +14,7 @@ use super::TestApp;
 use crate::{environments::link, organizations::create_org};
 
 pub struct TwoTeams {
+    pub org: String,
     pub env: String,
     pub dataset: String,
     /// The dataset's table `orders`, with one column `id`.
@@ -48,7 +49,7 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
         )
         .await;
     let table = tables["getDataset"]["tables"]["nodes"][0]["tableUri"].as_str().expect("table").to_owned();
-    TwoTeams { env, dataset, table }
+    TwoTeams { org, env, dataset, table }
 }
 
 /// The sync is in the activity trail, under the system actor that ran it.
@@ -99,11 +100,11 @@ impl TwoTeams {
         app.core.datasets().create_folder(&alice, &self.dataset, new).await.expect("folder").location_uri
     }
 
-    /// TeamB's share of the table, requested through `core` (which may see the catalog
-    /// otherwise than the app's), with its item shared as if processed; returns its URI.
-    pub async fn share_with_team_b(&self, app: &TestApp, core: &Core) -> String {
+    /// TeamB's share of the table into `env`, requested through `core` (which may see the
+    /// catalog otherwise than the app's), with its item shared as if processed; returns its URI.
+    pub async fn share_with_team_b(&self, app: &TestApp, core: &Core, env: &str) -> String {
         let request = sluice_core::shares::NewShare {
-            environment_uri: self.env.clone(),
+            environment_uri: env.to_owned(),
             group_uri: "TeamB".into(),
             principal_id: "TeamB".into(),
             principal_type: "Group".into(),
