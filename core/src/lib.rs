@@ -21,6 +21,7 @@ pub mod tasks;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod uri;
+pub mod votes;
 
 use std::sync::Arc;
 
@@ -83,6 +84,10 @@ impl Core {
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {
         datasets::Datasets { db: &self.db, aws: &self.aws, visibility: self.catalog_visibility }
+    }
+
+    pub fn votes(&self) -> votes::Votes<'_> {
+        votes::Votes { db: &self.db, visibility: self.catalog_visibility }
     }
 
     pub fn environments(&self) -> environments::Environments<'_> {

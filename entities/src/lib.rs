@@ -24,3 +24,4 @@ pub mod stack;
 pub mod task;
 pub mod tenant_policy;
 pub mod tenant_policy_permission;
+pub mod vote;

@@ -21,6 +21,7 @@ mod m20261127_000012_grant_probe;
 mod m20261128_000013_read_epoch;
 mod m20261206_000014_access_control;
 mod m20261207_000015_iam_session_names;
+mod m20261207_000016_votes;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_read_epoch::Migration),
             Box::new(m20261206_000014_access_control::Migration),
             Box::new(m20261207_000015_iam_session_names::Migration),
+            Box::new(m20261207_000016_votes::Migration),
         ]
     }
 }

@@ -51,6 +51,7 @@ const COVERED: &[(&str, &[(&str, &str)])] = &[
             ("importedAdminRole", "Boolean"),
         ],
     ),
+    // `upvotes` counts the `vote` table, whose triggers move the epoch (migration 16).
     ("DatasetStatistics", &[("tables", "Int"), ("locations", "Int"), ("upvotes", "Int")]),
     (
         "EnvironmentSimplified",

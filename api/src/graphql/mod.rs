@@ -19,6 +19,7 @@ pub(crate) mod permissions;
 pub mod read_cache;
 pub(crate) mod shares;
 pub(crate) mod tasks;
+mod votes;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sluice_core::{Actor, Core};
@@ -39,6 +40,7 @@ pub struct Query(
     shares::ShareQuery,
     iam::IamPrincipalMappingQuery,
     catalog::CatalogQuery,
+    votes::VoteQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -54,6 +56,7 @@ pub struct Mutation(
     shares::ShareMutation,
     iam::IamPrincipalMappingMutation,
     catalog::CatalogMutation,
+    votes::VoteMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -22,4 +22,5 @@ mod surface;
 mod tasks;
 mod tenant;
 mod visibility;
+mod votes;
 mod web;

@@ -278,6 +278,7 @@ impl Datasets<'_> {
         } else {
             stack::Entity::delete_many().filter(stack::Column::TargetUri.eq(uri)).exec(&txn).await?;
         }
+        crate::votes::forget(&txn, crate::votes::VoteTarget::Dataset, uri).await?;
         ds::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, uri, true).await?;
         audit::record(

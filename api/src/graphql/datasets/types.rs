@@ -154,11 +154,15 @@ dataset_object!(DatasetGql, "Dataset", {
     ) -> async_graphql::Result<DatasetTableSearchResult> {
         tables_of(ctx, &self.0, filter).await
     }
-    /// Tables in Glue and folders; Sluice has no votes, so `upvotes` is always 0.
+    /// Tables in Glue, folders, and how many users vote the dataset up (`upVote`).
     async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetStatistics> {
-        let (tables, locations) = core(ctx)?.datasets().item_counts(&self.0).await.gql()?;
+        let counts = core(ctx)?.datasets().item_counts(&self.0).await.gql()?;
         let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
-        Ok(DatasetStatistics { tables: int(tables), locations: int(locations), upvotes: 0 })
+        Ok(DatasetStatistics {
+            tables: int(counts.tables),
+            locations: int(counts.folders),
+            upvotes: int(counts.up_votes),
+        })
     }
     /// Share expiration is not supported: always false.
     async fn enable_expiration(&self) -> bool {

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{
     Case,
-    Expect::{Allowed, Filtered, Forbidden, Invalid},
+    Expect::{Allowed, Filtered, Forbidden, Invalid, Nothing},
 };
 
 pub(super) fn cases() -> Vec<Case> {
@@ -200,6 +200,34 @@ pub(super) fn cases() -> Vec<Case> {
             member: Allowed,
             teammate: Forbidden,
             admin: Forbidden,
+        },
+        Case {
+            op: "upVote",
+            doc: "mutation($ds: String!) { upVote(input: {targetUri: $ds, targetType: \"dataset\", upvote: true}) { voteUri upvote } }",
+            vars: |c| json!({"ds": c.dataset}),
+            // Whoever may find the dataset in the catalog may vote on it.
+            outsider: Allowed,
+            member: Allowed,
+            teammate: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "getVote",
+            doc: "query($ds: String!) { getVote(targetUri: $ds, targetType: \"dataset\") { voteUri } }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Nothing,
+            member: Nothing,
+            teammate: Nothing,
+            admin: Nothing,
+        },
+        Case {
+            op: "countUpVotes",
+            doc: "query($ds: String!) { countUpVotes(targetUri: $ds, targetType: \"dataset\") }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Allowed,
+            member: Allowed,
+            teammate: Allowed,
+            admin: Allowed,
         },
         Case {
             op: "createShareObject",

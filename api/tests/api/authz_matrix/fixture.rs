@@ -70,7 +70,7 @@ impl World {
             ..Default::default()
         };
         // Only dataset cases get one: a dataset keeps its environment from being deleted.
-        if op.contains("Dataset") || op.contains("Share") || op == "syncTables" {
+        if op.contains("Dataset") || op.contains("Share") || op.contains("Vote") || op == "syncTables" {
             let created = app
                 .ok(
                     member,

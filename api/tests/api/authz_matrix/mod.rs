@@ -17,13 +17,15 @@ enum Expect {
     Allowed,
     /// Succeeds, but the list at this field is empty: the caller sees nothing.
     Filtered(&'static str),
+    /// Succeeds with null: the caller may ask, and there is nothing of theirs to show.
+    Nothing,
     Forbidden,
     /// Refused as bad input on this field, after the permission check passed: what the caller
     /// named is not theirs to use.
     Invalid(&'static str),
 }
 
-use Expect::{Allowed, Filtered, Forbidden, Invalid};
+use Expect::{Allowed, Filtered, Forbidden, Invalid, Nothing};
 
 /// What a case's variables may refer to.
 struct Ctx<'a> {
@@ -124,6 +126,10 @@ fn check(persona: &str, case: &Case, expect: Option<Expect>, body: &Value) {
         Some(Allowed) => {
             assert!(body.get("errors").is_none(), "{label}");
             assert!(!body["data"][case.op].is_null(), "{label}");
+        }
+        Some(Nothing) => {
+            assert!(body.get("errors").is_none(), "{label}");
+            assert!(body["data"].get(case.op).is_some_and(Value::is_null), "{label}");
         }
         Some(Filtered(field)) => {
             assert!(body.get("errors").is_none(), "{label}");

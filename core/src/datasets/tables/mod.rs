@@ -9,4 +9,5 @@ pub use model::{
     DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync,
     TABLE_RESOURCE_TYPE, TableColumn, TableDetails,
 };
+pub use service::ItemCounts;
 pub use sync::{SYNC_ACTION, SyncSummary, TableSync};

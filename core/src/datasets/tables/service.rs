@@ -26,7 +26,14 @@ use crate::{
     tasks::{NewTask, store},
 };
 
-/// `lower(column) LIKE pattern`, for the term filters.
+/// What a dataset holds, and how many users vote it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemCounts {
+    pub tables: u64,
+    pub folders: u64,
+    pub up_votes: u64,
+}
+
 impl Datasets<'_> {
     /// A table's catalog entry, for everyone who may find its dataset.
     pub async fn get_table(&self, actor: &Actor, table_uri: &str) -> Result<DatasetTable> {
@@ -97,9 +104,14 @@ impl Datasets<'_> {
         page::fetch(self.db, query, page).await?.try_map(DatasetTable::from_model)
     }
 
-    /// The dataset's tables in Glue and its folders, in two queries.
-    pub async fn item_counts(&self, dataset: &DatasetView) -> Result<(u64, u64)> {
-        self.item_counts_of(&dataset.entry().dataset_uri).await
+    /// The dataset's tables in Glue, its folders and its up votes, in three queries.
+    pub async fn item_counts(&self, dataset: &DatasetView) -> Result<ItemCounts> {
+        let uri = &dataset.entry().dataset_uri;
+        let (tables, folders) = self.item_counts_of(uri).await?;
+        let votes =
+            crate::votes::up_votes(self.db, crate::votes::VoteTarget::Dataset, std::slice::from_ref(uri))
+                .await?;
+        Ok(ItemCounts { tables, folders, up_votes: votes.get(uri).copied().unwrap_or(0) })
     }
 
     async fn item_counts_of(&self, dataset_uri: &str) -> Result<(u64, u64)> {
