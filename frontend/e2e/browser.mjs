@@ -40,7 +40,8 @@ export async function signIn(browser, user) {
 let shot = 0;
 export async function screenshot(page, name) {
   shot += 1;
-  await page.screenshot({ path: join(RESULTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+  // Transitions are finished first, so a picture shows the settled page, not a fade.
+  await page.screenshot({ path: join(RESULTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true, animations: "disabled" });
 }
 
 /** Runs frontend/e2e/aws_owner.py: what an account owner does in AWS (moto), outside Sluice. */

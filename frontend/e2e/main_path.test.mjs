@@ -89,6 +89,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("button", { name: "Create" }).click();
   await alice.waitForURL(/\/datasets\/[a-z0-9]+$/);
   await waitForStatus(alice.getByLabel("Dataset stack"), /COMPLETE/);
+  const datasetUrl = new URL(alice.url()).pathname; // the dataset's own page, not /datasets/new
   const glueDb = (await alice.locator("code").nth(1).textContent()).trim();
   const bucket = (await alice.locator("code").nth(0).textContent()).trim();
   awsOwner("glue-tables", ACCOUNT_A, glueDb, bucket, "orders", "refunds");
@@ -169,6 +170,17 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await bob.goto(shareUrl);
   await bob.getByRole("table", { name: "Share items" }).getByText("Share_Succeeded").waitFor();
   await screenshot(bob, "b-share-succeeded");
+
+  // 6. TeamB votes the dataset up; TeamA sees the count, without a vote of its own.
+  await bob.goto(datasetUrl);
+  await bob.getByRole("button", { name: "Upvote (0 votes)", pressed: false }).click();
+  await bob.getByRole("button", { name: "Upvote (1 vote)", pressed: true, disabled: false }).waitFor();
+  await bob.mouse.move(0, 0); // no hover or ripple on the button in the picture
+  await screenshot(bob, "b-dataset-upvoted");
+  await bob.setViewportSize({ width: 390, height: 844 });
+  await screenshot(bob, "b-dataset-upvoted-phone");
+  await alice.goto(datasetUrl);
+  await alice.getByRole("button", { name: "Upvote (1 vote)", pressed: false }).waitFor();
   await alice.context().close();
   await bob.context().close();
   mainPathDone = true;

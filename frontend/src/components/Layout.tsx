@@ -19,11 +19,12 @@ export function Layout() {
   return (
     <>
       <AppBar position="static">
-        <Toolbar sx={{ gap: 2 }}>
+        {/* On a phone the links wrap onto more rows rather than widen the page. */}
+        <Toolbar sx={{ gap: { xs: 1, sm: 2 }, flexWrap: "wrap", py: { xs: 1, md: 0 } }}>
           <Typography variant="h6" component={RouterLink} to="/" sx={{ color: "inherit", textDecoration: "none" }}>
             Sluice
           </Typography>
-          <Box component="nav" aria-label="Main" sx={{ display: "flex", gap: 1, flexGrow: 1 }}>
+          <Box component="nav" aria-label="Main" sx={{ display: "flex", flexWrap: "wrap", gap: { xs: 0, sm: 1 }, flexGrow: 1 }}>
             {nav.map((n) => (
               <Button key={n.to} component={NavLink} to={n.to} color="inherit" sx={{ "&.active": { textDecoration: "underline" } }}>
                 {n.label}
@@ -31,7 +32,7 @@ export function Layout() {
             ))}
           </Box>
           {user && (
-            <Stack direction="row" spacing={1} alignItems="center" data-testid="current-user">
+            <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap data-testid="current-user">
               <Typography component="span" aria-label="Signed in as">
                 {user.username}
               </Typography>

@@ -8,6 +8,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
+import { VoteButton } from "../components/VoteButton";
 import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
 
@@ -162,11 +163,14 @@ export function DatasetPage() {
   const r = restricted.data?.getDataset.restricted;
   return (
     <>
-      <PageTitle actions={admin && (
-        <Button variant="contained" disabled={synced.fetching || syncing || deploying}
-          onClick={async () => { const x = await sync({ uri }); if (!x.error) refetchTasks({ requestPolicy: "network-only" }); }}>
-          Sync tables
-        </Button>)}>
+      <PageTitle actions={<>
+        <VoteButton datasetUri={uri} />
+        {admin && (
+          <Button variant="contained" disabled={synced.fetching || syncing || deploying}
+            onClick={async () => { const x = await sync({ uri }); if (!x.error) refetchTasks({ requestPolicy: "network-only" }); }}>
+            Sync tables
+          </Button>)}
+      </>}>
         {ds.label}
       </PageTitle>
       <Typography color="text.secondary">{ds.description}</Typography>
