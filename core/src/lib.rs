@@ -11,6 +11,7 @@ pub mod db;
 pub mod env;
 pub mod environments;
 pub mod error;
+pub mod feeds;
 pub mod iam;
 pub mod organizations;
 pub mod page;
@@ -84,6 +85,10 @@ impl Core {
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {
         datasets::Datasets { db: &self.db, aws: &self.aws, visibility: self.catalog_visibility }
+    }
+
+    pub fn feeds(&self) -> feeds::Feeds<'_> {
+        feeds::Feeds { db: &self.db, visibility: self.catalog_visibility }
     }
 
     pub fn votes(&self) -> votes::Votes<'_> {

@@ -8,6 +8,7 @@ pub mod dataset_table;
 pub mod dataset_table_column;
 pub mod environment;
 pub mod environment_group;
+pub mod feed_message;
 pub mod iam_principal_mapping;
 pub mod iam_signature_seen;
 pub mod organization;

@@ -22,6 +22,7 @@ mod m20261128_000013_read_epoch;
 mod m20261206_000014_access_control;
 mod m20261207_000015_iam_session_names;
 mod m20261207_000016_votes;
+mod m20261207_000017_feeds;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_access_control::Migration),
             Box::new(m20261207_000015_iam_session_names::Migration),
             Box::new(m20261207_000016_votes::Migration),
+            Box::new(m20261207_000017_feeds::Migration),
         ]
     }
 }

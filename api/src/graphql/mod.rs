@@ -9,6 +9,7 @@ pub(crate) mod datasets;
 pub mod documents;
 pub(crate) mod environments;
 mod error;
+mod feeds;
 pub mod gate;
 pub(crate) mod iam;
 pub mod limits;
@@ -41,6 +42,7 @@ pub struct Query(
     iam::IamPrincipalMappingQuery,
     catalog::CatalogQuery,
     votes::VoteQuery,
+    feeds::FeedQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -57,6 +59,7 @@ pub struct Mutation(
     iam::IamPrincipalMappingMutation,
     catalog::CatalogMutation,
     votes::VoteMutation,
+    feeds::FeedMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

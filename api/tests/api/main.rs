@@ -9,6 +9,7 @@ mod datasets;
 mod environments;
 mod exposure;
 mod external_ids;
+mod feeds;
 mod hostile;
 mod hostile_fuzz;
 mod hostile_signin;

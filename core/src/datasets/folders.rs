@@ -348,6 +348,7 @@ impl Datasets<'_> {
         let (dataset, folder) =
             self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
+        crate::feeds::forget(&txn, crate::feeds::FeedTarget::Folder, location_uri).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, &folder, true).await?;
         audit::record(

@@ -279,6 +279,7 @@ impl Datasets<'_> {
             stack::Entity::delete_many().filter(stack::Column::TargetUri.eq(uri)).exec(&txn).await?;
         }
         crate::votes::forget(&txn, crate::votes::VoteTarget::Dataset, uri).await?;
+        crate::feeds::forget_dataset(&txn, uri).await?;
         ds::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, uri, true).await?;
         audit::record(

@@ -230,6 +230,25 @@ pub(super) fn cases() -> Vec<Case> {
             admin: Allowed,
         },
         Case {
+            op: "postFeedMessage",
+            doc: "mutation($ds: String!) { postFeedMessage(targetUri: $ds, targetType: \"Dataset\", input: {content: \"Is this daily?\"}) { feedMessageUri } }",
+            vars: |c| json!({"ds": c.dataset}),
+            // Whoever may find the dataset in the catalog may discuss it.
+            outsider: Allowed,
+            member: Allowed,
+            teammate: Allowed,
+            admin: Allowed,
+        },
+        Case {
+            op: "getFeed",
+            doc: "query($t: String!) { getFeed(targetUri: $t, targetType: \"DatasetTable\") { feedTargetUri messages { count } } }",
+            vars: |c| json!({"t": c.table}),
+            outsider: Allowed,
+            member: Allowed,
+            teammate: Allowed,
+            admin: Allowed,
+        },
+        Case {
             op: "createShareObject",
             doc: "mutation($ds: String!, $env: String!, $team: String!, $cp: String!) { createShareObject(datasetUri: $ds, input: {environmentUri: $env, groupUri: $team, principalId: $cp, principalType: \"ConsumptionRole\", permissions: [Read]}) { shareUri alreadyExisted } }",
             vars: |c| json!({"ds": c.dataset, "env": c.env, "team": c.team, "cp": c.principal}),

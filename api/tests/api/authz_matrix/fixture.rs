@@ -70,7 +70,12 @@ impl World {
             ..Default::default()
         };
         // Only dataset cases get one: a dataset keeps its environment from being deleted.
-        if op.contains("Dataset") || op.contains("Share") || op.contains("Vote") || op == "syncTables" {
+        if op.contains("Dataset")
+            || op.contains("Share")
+            || op.contains("Vote")
+            || op.contains("Feed")
+            || op == "syncTables"
+        {
             let created = app
                 .ok(
                     member,

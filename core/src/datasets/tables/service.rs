@@ -271,6 +271,7 @@ impl Datasets<'_> {
     async fn delete_table_inner(&self, actor: &Actor, table_uri: &str) -> Result<bool> {
         let (dataset, table) = self.authorize_table::<perm::DeleteDataset>(actor, table_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
+        crate::feeds::forget(&txn, crate::feeds::FeedTarget::Table, table_uri).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
         audit::record(
