@@ -151,6 +151,16 @@ async fn walk(
     panic!("{op}: more than 50 rounds of refusals");
 }
 
+/// Fails unless `who` was shown exactly the `reviewed` fields, naming the difference.
+fn assert_reviewed(who: &str, shown: &BTreeSet<String>, reviewed: &BTreeSet<String>) {
+    let extra: Vec<_> = shown.difference(reviewed).collect();
+    let gone: Vec<_> = reviewed.difference(shown).collect();
+    assert!(
+        extra.is_empty() && gone.is_empty(),
+        "shown to {who} but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
+    );
+}
+
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -303,12 +313,7 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
         "OrganizationSimplified.name",
         "OrganizationSimplified.organizationUri",
     ]);
-    let extra: Vec<_> = seen.difference(&outsider_view).collect();
-    let gone: Vec<_> = outsider_view.difference(&seen).collect();
-    assert!(
-        extra.is_empty() && gone.is_empty(),
-        "shown to an outsider but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
-    );
+    assert_reviewed("an outsider", &seen, &outsider_view);
 
     // The admin team gets the full view: nothing refused, and where the data lives besides.
     let owner = app.token("alice", &["TeamA"]);
@@ -415,12 +420,7 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
         "SharedItemSearchResult.pageSize",
         "SharedItemSearchResult.pages",
     ]);
-    let extra: Vec<_> = answered.difference(&requester_view).collect();
-    let gone: Vec<_> = requester_view.difference(&answered).collect();
-    assert!(
-        extra.is_empty() && gone.is_empty(),
-        "shown to the requester but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
-    );
+    assert_reviewed("the requester", &answered, &requester_view);
 }
 
 /// The approving team reads a share into the requester's own environment, where the approver is
@@ -538,12 +538,7 @@ async fn approvers_read_of_the_requesting_environment_only_the_reviewed_fields(b
         "SharedItemSearchResult.pageSize",
         "SharedItemSearchResult.pages",
     ]);
-    let extra: Vec<_> = answered.difference(&approver_view).collect();
-    let gone: Vec<_> = approver_view.difference(&answered).collect();
-    assert!(
-        extra.is_empty() && gone.is_empty(),
-        "shown to the approver but not reviewed: {extra:#?}\nreviewed but no longer shown: {gone:#?}"
-    );
+    assert_reviewed("the approver", &answered, &approver_view);
 }
 
 on_both_backends!(
