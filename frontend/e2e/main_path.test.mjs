@@ -181,6 +181,20 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await screenshot(bob, "b-dataset-upvoted-phone");
   await alice.goto(datasetUrl);
   await alice.getByRole("button", { name: "Upvote (1 vote)", pressed: false }).waitFor();
+
+  // 7. TeamB asks about the dataset in its discussion (on a phone); TeamA reads it.
+  const discussion = bob.getByRole("region", { name: "Discussion" });
+  await discussion.getByText("No messages yet").waitFor();
+  await discussion.getByRole("button", { name: "Post" }).click();
+  await waitForFieldError(discussion.getByLabel("Add to the discussion"), /Write something/);
+  await discussion.getByLabel("Add to the discussion").fill("Is this refreshed daily?\nWe need it by 07:00.");
+  await discussion.getByRole("button", { name: "Post" }).click();
+  await discussion.getByRole("list", { name: "Messages" }).getByText("We need it by 07:00.", { exact: false }).waitFor();
+  await screenshot(bob, "b-dataset-discussion-phone");
+  await alice.reload();
+  const thread = alice.getByRole("region", { name: "Discussion" }).getByRole("list", { name: "Messages" });
+  await thread.getByText(/^bob · /).waitFor();
+  await screenshot(alice, "a-dataset-discussion");
   await alice.context().close();
   await bob.context().close();
   mainPathDone = true;

@@ -9,6 +9,7 @@ import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
 import { VoteButton } from "../components/VoteButton";
+import { Discussion } from "../components/Discussion";
 import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
 
@@ -206,6 +207,7 @@ export function DatasetPage() {
       )}
       <Folders datasetUri={uri} folders={ds.locations.nodes} count={ds.locations.count} canCreate={admin} bucketReady={bucketReady}
         onCreated={() => refetch({ requestPolicy: "network-only" })} />
+      <Discussion targetUri={uri} targetType="Dataset" />
     </>
   );
 }
@@ -257,6 +259,7 @@ export function TablePage() {
         <PagedTable label="Columns" rows={t.columns.nodes} count={t.columns.count} page={1} pageSize={1000} onPage={() => undefined} rowKey={(c) => c.columnUri}
           columns={[{ label: "Column", render: (c) => c.name }, { label: "Type", render: (c) => c.typeName ?? "" }, { label: "Kind", render: (c) => c.columnType }]} />
       )}
+      <Discussion targetUri={t.tableUri} targetType="DatasetTable" />
     </>
   );
 }
