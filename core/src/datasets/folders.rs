@@ -132,9 +132,12 @@ impl Datasets<'_> {
         let found = loc::Entity::find_by_id(location_uri.to_owned())
             .one(self.db)
             .await?
-            .map(|row| DatasetFolder::from_model(row).map(|f| (f.dataset_uri.clone(), f)))
+            .map(DatasetFolder::from_model)
             .transpose()?
-            .map(|(dataset_uri, folder)| (folder, dataset_uri));
+            .map(|folder| {
+                let dataset_uri = folder.dataset_uri.clone();
+                (folder, dataset_uri)
+            });
         self.findable_part(actor, FOLDER_RESOURCE_TYPE, location_uri, found).await
     }
 

@@ -107,16 +107,18 @@ impl Datasets<'_> {
         uri: &str,
         found: Option<(T, String)>,
     ) -> Result<T> {
-        let Some((part, dataset_uri)) = found else {
-            return Err(match self.visibility {
-                CatalogVisibility::Open => Error::NotFound { kind, uri: uri.to_owned() },
-                CatalogVisibility::Restricted => hidden_part(kind, uri),
-            });
-        };
-        match self.get(actor, &dataset_uri).await {
-            Ok(_) => Ok(part),
-            Err(Error::Forbidden(_)) => Err(hidden_part(kind, uri)),
-            Err(e) => Err(e),
+        match (found, self.visibility) {
+            (None, CatalogVisibility::Open) => Err(Error::NotFound { kind, uri: uri.to_owned() }),
+            (None, CatalogVisibility::Restricted) => Err(hidden_part(kind, uri)),
+            // An open catalog shows every dataset, and the part's dataset exists (its key says so).
+            (Some((part, _)), CatalogVisibility::Open) => Ok(part),
+            (Some((part, dataset_uri)), CatalogVisibility::Restricted) => {
+                match self.get(actor, &dataset_uri).await {
+                    Ok(_) => Ok(part),
+                    Err(Error::Forbidden(_)) => Err(hidden_part(kind, uri)),
+                    Err(e) => Err(e),
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! environment calls this, and Sluice reads the role's trust back before it switches, so an
 //! environment never points at an ExternalId its role does not accept.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use sluice_entities::environment as env;
 
 use super::{Environment, Environments, RESOURCE_TYPE, onboarding, trust};
@@ -15,18 +15,18 @@ impl Environments<'_> {
     /// from now on. Needs UPDATE_ENVIRONMENT; refused, with nothing changed, unless the role's
     /// trust policy already requires that ExternalId. Repeating it changes nothing.
     pub async fn adopt_organization_external_id(&self, actor: &Actor, uri: &str) -> Result<Environment> {
-        let result = self.adopt_inner(actor, uri).await;
-        audit::record_failure(self.db, actor, "adoptOrganizationExternalId", uri, RESOURCE_TYPE, &result)
-            .await;
-        result
+        let target = (uri, RESOURCE_TYPE);
+        audit::audited(self.db, actor, "adoptOrganizationExternalId", target, self.adopt_inner(actor, uri))
+            .await
     }
 
     async fn adopt_inner(&self, actor: &Actor, uri: &str) -> Result<Environment> {
         let environment = authz::authorize::<perm::UpdateEnvironment>(self.db, actor, uri).await?;
         let aws = onboarding::require(self.aws)?;
         let own = onboarding::organization_external_id(self.db, &environment.organization_uri).await?;
-        let row = super::platform::with_pivot(self.db, uri).await?.0;
-        if row.pivot_external_id.as_deref() == Some(own.as_str()) {
+        let current =
+            env::Entity::find_by_id(uri.to_owned()).one(self.db).await?.and_then(|r| r.pivot_external_id);
+        if current.as_deref() == Some(own.as_str()) {
             return Ok(environment.into_inner());
         }
         trust::verify_trust(aws, &environment.aws_account_id, &environment.region, &own).await?;

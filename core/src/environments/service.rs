@@ -112,17 +112,22 @@ impl Environments<'_> {
             ));
         }
         let own = onboarding::organization_external_id(self.db, &org_uri).await?;
-        let legacy = onboarding::legacy_external_id_for(self.db, &org_uri, &account).await?;
-        let mut external_id = own.clone();
-        let mut trusted = super::trust::verify_trust(aws, &account, &region, &own).await;
-        if let (Err(_), Some(legacy)) = (&trusted, legacy) {
-            // An account this organization linked before organizations had their own
-            // ExternalId, whose pivot role still trusts the former one.
-            if super::trust::verify_trust(aws, &account, &region, &legacy).await.is_ok() {
-                (external_id, trusted) = (legacy, Ok(()));
+        let external_id = match super::trust::verify_trust(aws, &account, &region, &own).await {
+            Ok(()) => own,
+            Err(refused) => {
+                // An account this organization linked before organizations had their own
+                // ExternalId, whose pivot role still trusts the former one.
+                let legacy = onboarding::legacy_external_id_for(self.db, &org_uri, &account).await?;
+                match legacy {
+                    Some(legacy)
+                        if super::trust::verify_trust(aws, &account, &region, &legacy).await.is_ok() =>
+                    {
+                        legacy
+                    }
+                    _ => return Err(refused),
+                }
             }
-        }
-        trusted?;
+        };
         if let Some(existing) = self.find_by_account(&account, &region).await? {
             return Err(conflict(&account, &region, &existing));
         }

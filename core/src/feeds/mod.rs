@@ -122,9 +122,8 @@ impl Feeds<'_> {
         uri: &str,
         content: Option<&str>,
     ) -> Result<FeedMessage> {
-        let result = self.post_inner(actor, target_type, uri, content).await;
-        audit::record_failure(self.db, actor, "postFeedMessage", uri, target_type, &result).await;
-        result
+        let post = self.post_inner(actor, target_type, uri, content);
+        audit::audited(self.db, actor, "postFeedMessage", (uri, target_type), post).await
     }
 
     async fn post_inner(

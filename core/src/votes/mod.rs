@@ -3,11 +3,9 @@
 //! vote on it and read its count; with restricted catalog visibility a hidden item is refused
 //! as a missing one. Each user holds one vote per item, so counts are of people.
 
-use std::collections::HashMap;
-
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QuerySelect,
+    PaginatorTrait, QueryFilter,
 };
 use sluice_entities::vote;
 
@@ -81,9 +79,8 @@ impl Votes<'_> {
         target_uri: &str,
         upvote: bool,
     ) -> Result<Vote> {
-        let result = self.up_vote_inner(actor, target_type, target_uri, upvote).await;
-        audit::record_failure(self.db, actor, "upVote", target_uri, target_type, &result).await;
-        result
+        let vote = self.up_vote_inner(actor, target_type, target_uri, upvote);
+        audit::audited(self.db, actor, "upVote", (target_uri, target_type), vote).await
     }
 
     async fn up_vote_inner(&self, actor: &Actor, target_type: &str, uri: &str, upvote: bool) -> Result<Vote> {
@@ -132,7 +129,7 @@ impl Votes<'_> {
     pub async fn count(&self, actor: &Actor, target_type: &str, uri: &str) -> Result<u64> {
         let target = VoteTarget::parse(target_type)?;
         self.require_findable(actor, target, uri).await?;
-        Ok(up_votes(self.db, target, &[uri.to_owned()]).await?.remove(uri).unwrap_or(0))
+        up_votes(self.db, target, uri).await
     }
 }
 
@@ -151,28 +148,14 @@ async fn mine(
         .await?)
 }
 
-/// Up votes of each of `uris` that has any, in one query; for targets the caller may already
-/// see (a page of datasets).
-pub(crate) async fn up_votes(
-    db: &impl ConnectionTrait,
-    target: VoteTarget,
-    uris: &[String],
-) -> Result<HashMap<String, u64>> {
-    if uris.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(String, i64)> = vote::Entity::find()
-        .select_only()
-        .column(vote::Column::TargetUri)
-        .column_as(vote::Column::VoteUri.count(), "votes")
+/// How many users vote the target up.
+pub(crate) async fn up_votes(db: &impl ConnectionTrait, target: VoteTarget, uri: &str) -> Result<u64> {
+    Ok(vote::Entity::find()
         .filter(vote::Column::TargetType.eq(target.as_str()))
-        .filter(vote::Column::TargetUri.is_in(uris.iter().cloned()))
+        .filter(vote::Column::TargetUri.eq(uri))
         .filter(vote::Column::Upvote.eq(true))
-        .group_by(vote::Column::TargetUri)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(uri, n)| (uri, u64::try_from(n).unwrap_or(0))).collect())
+        .count(db)
+        .await?)
 }
 
 /// Removes every vote on a target that is being deleted, in its transaction.

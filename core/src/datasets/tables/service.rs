@@ -40,9 +40,12 @@ impl Datasets<'_> {
         let found = tbl::Entity::find_by_id(table_uri.to_owned())
             .one(self.db)
             .await?
-            .map(|row| DatasetTable::from_model(row).map(|t| (t.dataset_uri.clone(), t)))
+            .map(DatasetTable::from_model)
             .transpose()?
-            .map(|(dataset_uri, table)| (table, dataset_uri));
+            .map(|table| {
+                let dataset_uri = table.dataset_uri.clone();
+                (table, dataset_uri)
+            });
         self.findable_part(actor, TABLE_RESOURCE_TYPE, table_uri, found).await
     }
 
@@ -108,10 +111,8 @@ impl Datasets<'_> {
     pub async fn item_counts(&self, dataset: &DatasetView) -> Result<ItemCounts> {
         let uri = &dataset.entry().dataset_uri;
         let (tables, folders) = self.item_counts_of(uri).await?;
-        let votes =
-            crate::votes::up_votes(self.db, crate::votes::VoteTarget::Dataset, std::slice::from_ref(uri))
-                .await?;
-        Ok(ItemCounts { tables, folders, up_votes: votes.get(uri).copied().unwrap_or(0) })
+        let up_votes = crate::votes::up_votes(self.db, crate::votes::VoteTarget::Dataset, uri).await?;
+        Ok(ItemCounts { tables, folders, up_votes })
     }
 
     async fn item_counts_of(&self, dataset_uri: &str) -> Result<(u64, u64)> {
