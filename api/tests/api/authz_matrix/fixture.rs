@@ -163,8 +163,6 @@ async fn table_of(app: &TestApp, dataset_uri: &str) -> (String, String) {
 
 /// TeamB's share of the table, in the state `op` acts on.
 async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str) -> (String, String) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    use sluice_entities::share_item as si;
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     let request = sluice_core::shares::NewShare {
         environment_uri: env.into(),
@@ -180,12 +178,7 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
         shares.submit(&bob, &share).await.expect("submitted");
     }
     if matches!(op, "revokeItemsShareObject" | "verifyItemsShareObject" | "reApplyItemsShareObject") {
-        si::Entity::update_many()
-            .col_expr(si::Column::Status, Expr::value("Share_Succeeded"))
-            .filter(si::Column::ShareUri.eq(&share))
-            .exec(&app.db)
-            .await
-            .expect("shared");
+        crate::support::two_teams::mark_shared(app, &share).await;
     }
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let items = shares.items(&bob, &share, &Default::default(), page).await.expect("items");
