@@ -1,15 +1,16 @@
 //! The AWS adapter of the account-resources port: whether the bucket, Glue database, KMS alias
-//! and role an import names exist, one Glue table as it is now, and folders' S3 prefixes, all
-//! through the account's pivot role.
+//! and role an import names exist, one Glue table as it is now, folders' S3 prefixes, and what a
+//! stack holds, all through the account's pivot role.
 
 use sluice_core::{
     datasets::tables::GlueTable,
-    environments::{AccountResources, AwsResource, ImportProblem, LinkError, PivotRole},
+    environments::{AccountResources, AwsResource, ImportProblem, LinkError, PivotRole, StackResource},
 };
 
 use crate::{
     catalog::{CatalogError, GlueCatalog},
     link::{PivotLinker, assume_pivot},
+    stacks::{DeployError, StackDeployer},
     storage::{Storage, StorageError},
     templates::PIVOT_ROLE_TAG,
 };
@@ -23,6 +24,18 @@ fn refused_or_unreachable(what: &AwsResource, message: String) -> LinkError {
         ))
     } else {
         LinkError::Unreachable(format!("could not look up the {what}: {message}"))
+    }
+}
+
+fn stack_error(stack: &str, e: DeployError) -> LinkError {
+    match e {
+        DeployError::Aws { message, .. } if message.starts_with("AccessDenied") => {
+            LinkError::Refused(format!(
+                "the pivot role may not list the resources of stack {stack} ({message}): update the pivot \
+                 role from the current template (getPivotRoleTemplate)"
+            ))
+        }
+        other => LinkError::Unreachable(other.to_string()),
     }
 }
 
@@ -123,5 +136,14 @@ impl AccountResources for PivotLinker {
             }
             Err(e) => Err(storage_error(&what, e)),
         }
+    }
+
+    async fn stack_resources(
+        &self,
+        pivot: &PivotRole,
+        stack: &str,
+    ) -> Result<Option<Vec<StackResource>>, LinkError> {
+        let session = assume_pivot(self.base(), pivot).await?;
+        StackDeployer::new(&session).resources(stack).await.map_err(|e| stack_error(stack, e))
     }
 }

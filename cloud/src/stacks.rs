@@ -14,6 +14,8 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudformation::types::{Capability, Stack, Tag};
 use aws_sdk_lakeformation::types::{DataLakePrincipal, DataLakeSettings};
 
+use sluice_core::environments::StackResource;
+
 use crate::cfn::Template;
 
 mod outcome;
@@ -27,6 +29,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3600);
 pub const DEFAULT_MAX_EVENTS: usize = 100;
 /// How many pages of events one poll reads at most (CloudFormation pages hold 100).
 const MAX_EVENT_PAGES: usize = 5;
+/// How many pages of resources a listing reads at most: a stack holds at most 500 resources,
+/// and CloudFormation pages hold 100.
+const MAX_RESOURCE_PAGES: usize = 5;
 /// How many events of one operation are kept to find the failure's cause.
 const MAX_OPERATION_EVENTS: usize = 1000;
 /// Statuses a stack cannot be updated from: it has to be deleted and created again. A failed
@@ -152,6 +157,37 @@ impl StackDeployer {
             Some(stack) => self.delete_settled(&stack, started, &|_: &StackEvent| {}).await,
             None => Ok(absent()),
         }
+    }
+
+    /// What the stack (by name or id) holds now, as ListStackResources pages it; None when
+    /// CloudFormation has no such stack. Sluice's stacks fit in one page.
+    pub async fn resources(&self, stack: &str) -> Result<Option<Vec<StackResource>>, DeployError> {
+        let mut resources = Vec::new();
+        let mut token = None;
+        for _ in 0..MAX_RESOURCE_PAGES {
+            let out =
+                match self.cfn.list_stack_resources().stack_name(stack).set_next_token(token).send().await {
+                    Ok(out) => out,
+                    Err(e) if is_missing_stack(&e) => return Ok(None),
+                    Err(e) => {
+                        return Err(DeployError::aws(
+                            format!("CloudFormation ListStackResources of {stack}"),
+                            e,
+                        ));
+                    }
+                };
+            resources.extend(out.stack_resource_summaries().iter().map(|r| StackResource {
+                logical_id: r.logical_resource_id().unwrap_or_default().to_owned(),
+                physical_id: r.physical_resource_id().filter(|id| !id.is_empty()).map(str::to_owned),
+                resource_type: r.resource_type().unwrap_or_default().to_owned(),
+                status: r.resource_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            }));
+            token = out.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(Some(resources))
     }
 
     /// Makes `principal_arn` a Lake Formation data-lake administrator of this account and

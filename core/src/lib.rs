@@ -12,12 +12,14 @@ pub mod env;
 pub mod environments;
 pub mod error;
 pub mod feeds;
+pub mod glossaries;
 pub mod iam;
 pub mod organizations;
 pub mod page;
 pub mod read_epoch;
 pub mod shares;
 pub mod system;
+pub mod tags;
 pub mod tasks;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
@@ -89,6 +91,14 @@ impl Core {
 
     pub fn feeds(&self) -> feeds::Feeds<'_> {
         feeds::Feeds { db: &self.db, visibility: self.catalog_visibility }
+    }
+
+    pub fn glossaries(&self) -> glossaries::Glossaries<'_> {
+        glossaries::Glossaries { db: &self.db, visibility: self.catalog_visibility }
+    }
+
+    pub fn tags(&self) -> tags::Tags<'_> {
+        tags::Tags { db: &self.db }
     }
 
     pub fn votes(&self) -> votes::Votes<'_> {

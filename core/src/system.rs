@@ -235,6 +235,15 @@ impl System<'_> {
         catalog::apply_index_task(self.db(), index, target_uri, payload).await
     }
 
+    /// One page of a renamed term's reindex (`glossary.reindex-term`).
+    pub async fn reindex_term_page(
+        &self,
+        term_uri: &str,
+        payload: &Value,
+    ) -> Result<crate::glossaries::ReindexPage> {
+        crate::glossaries::reindex_term_page(self.db(), term_uri, payload).await
+    }
+
     pub async fn rebuild_index(&self, index: &dyn SearchIndex) -> Result<catalog::Rebuilt> {
         let rebuilt = catalog::rebuild(self.db(), index).await?;
         self.record("rebuildCatalog", ("platform", "platform"), "rebuilt").await?;

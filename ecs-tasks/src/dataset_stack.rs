@@ -66,13 +66,17 @@ fn spec(inputs: &DatasetDeployInputs) -> DatasetStackSpec {
     }
 }
 
-/// The stack's tags, so operators can find what Sluice made.
+/// The stack's tags: the dataset's key-value tags with its environment's cascading ones, and
+/// Sluice's own, so operators can find what Sluice made (no key-value tag may start with
+/// `sluice:`).
 fn tags(inputs: &DatasetDeployInputs) -> BTreeMap<String, String> {
-    BTreeMap::from([
+    let mut tags = inputs.tags.clone();
+    tags.extend([
         ("sluice:dataset-uri".to_owned(), inputs.dataset.dataset_uri.clone()),
         ("sluice:environment-uri".to_owned(), inputs.environment.environment_uri.clone()),
         ("sluice:organization-uri".to_owned(), inputs.dataset.organization_uri.clone()),
-    ])
+    ]);
+    tags
 }
 
 /// The ARN Lake Formation registers the bucket by, in the pivot role's partition.

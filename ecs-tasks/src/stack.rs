@@ -22,12 +22,15 @@ use sluice_core::system::System;
 
 use crate::OrChain;
 
-/// The stack's tags, so operators can find what Sluice made.
+/// The stack's tags: the environment's key-value tags, and Sluice's own, so operators can find
+/// what Sluice made (no key-value tag may start with `sluice:`).
 fn tags(inputs: &DeployInputs) -> BTreeMap<String, String> {
-    BTreeMap::from([
+    let mut tags = inputs.tags.clone();
+    tags.extend([
         ("sluice:environment-uri".to_owned(), inputs.environment.environment_uri.clone()),
         ("sluice:organization-uri".to_owned(), inputs.environment.organization_uri.clone()),
-    ])
+    ]);
+    tags
 }
 
 fn spec(inputs: &DeployInputs) -> EnvironmentStackSpec {

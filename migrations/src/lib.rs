@@ -23,6 +23,8 @@ mod m20261206_000014_access_control;
 mod m20261207_000015_iam_session_names;
 mod m20261207_000016_votes;
 mod m20261207_000017_feeds;
+mod m20261207_000018_glossaries;
+mod m20261207_000019_key_value_tags;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_iam_session_names::Migration),
             Box::new(m20261207_000016_votes::Migration),
             Box::new(m20261207_000017_feeds::Migration),
+            Box::new(m20261207_000018_glossaries::Migration),
+            Box::new(m20261207_000019_key_value_tags::Migration),
         ]
     }
 }

@@ -77,11 +77,20 @@ fn document(i: u64) -> CatalogDocument {
         },
         tables: vec![],
         folders: vec![],
+        terms: vec![],
+        up_votes: 0,
     }
 }
 
 fn request(term: Option<&str>, filters: SearchFilters, visibility: Visibility, page: u64) -> SearchRequest {
-    SearchRequest { term: term.map(str::to_owned), filters, visibility, offset: page * 10, limit: 10 }
+    SearchRequest {
+        term: term.map(str::to_owned),
+        filters,
+        visibility,
+        offset: page * 10,
+        limit: 10,
+        sort: Default::default(),
+    }
 }
 
 /// Builds round `r`'s request of one query shape.

@@ -58,6 +58,8 @@ impl Registry {
         registry.register(crate::handlers::health::ACTION, crate::handlers::health::Health);
         registry.register(crate::handlers::catalog::ACTION, crate::handlers::catalog::Index);
         registry.register(crate::handlers::catalog::REINDEX_ACTION, crate::handlers::catalog::Reindex);
+        registry
+            .register(crate::handlers::catalog::REINDEX_TERM_ACTION, crate::handlers::catalog::ReindexTerm);
         for (action, task) in crate::handlers::stacks::HANDLERS {
             registry.register(action, task);
         }

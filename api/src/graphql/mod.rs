@@ -11,6 +11,7 @@ pub(crate) mod environments;
 mod error;
 mod feeds;
 pub mod gate;
+pub(crate) mod glossaries;
 pub(crate) mod iam;
 pub mod limits;
 mod nesting;
@@ -19,6 +20,7 @@ mod paged;
 pub(crate) mod permissions;
 pub mod read_cache;
 pub(crate) mod shares;
+mod tags;
 pub(crate) mod tasks;
 mod votes;
 
@@ -43,6 +45,8 @@ pub struct Query(
     catalog::CatalogQuery,
     votes::VoteQuery,
     feeds::FeedQuery,
+    glossaries::GlossaryQuery,
+    tags::KeyValueTagQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -60,6 +64,8 @@ pub struct Mutation(
     catalog::CatalogMutation,
     votes::VoteMutation,
     feeds::FeedMutation,
+    glossaries::GlossaryMutation,
+    tags::KeyValueTagMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -20,7 +20,9 @@ use crate::graphql::{
     batch::Batcher,
     datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
     documents::Prepared,
+    environments::StackResourceLookups,
     gate::Unreadable,
+    glossaries::TermLinksLoader,
     limits::{Limit, LimitExceeded, request_error},
     organizations::StatsLoader,
     read_cache::RequestReads,
@@ -111,7 +113,9 @@ async fn execute(state: &AppState, actor: Actor, req: async_graphql::Request, ge
         }))
         .data(Batcher::new(ShareStatisticsLoader { core: core.clone(), actor: actor.clone() }))
         .data(Batcher::new(ShareDatasetLoader { core: core.clone(), actor: actor.clone() }))
+        .data(Batcher::new(TermLinksLoader { core: core.clone() }))
         .data(Batcher::new(StatsLoader { core, actor }))
+        .data(StackResourceLookups::default())
         .data(reads.clone());
     let response = run(state, req, prepared.as_deref()).await;
     let body = match serialize(&response, max_answer) {

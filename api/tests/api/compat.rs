@@ -35,12 +35,7 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
     ("Environment", "subscriptionsProducersTopicName", "data.all's SNS subscriptions are not part of Sluice"),
     ("Stack", "EcsTaskArn", "the deploy task's getTask response names where it ran"),
     ("Stack", "EcsTaskId", "the deploy task's getTask response names where it ran"),
-    ("Stack", "resources", "not recorded yet; outputs and events are"),
     ("EnvironmentSimplified", "networks", "Sluice provisions no VPC"),
-    ("Dataset", "terms", "glossaries are not part of Sluice"),
-    ("DatasetTable", "terms", "glossaries are not part of Sluice"),
-    ("DatasetTableColumn", "terms", "glossaries are not part of Sluice"),
-    ("DatasetStorageLocation", "terms", "glossaries are not part of Sluice"),
 ];
 
 struct Schema {

@@ -28,8 +28,9 @@ struct Field {
     needs_arguments: bool,
 }
 
-/// The schema's object types and their fields; every other named type is a leaf.
-struct Shapes(HashMap<String, Vec<Field>>);
+/// The schema's object types and their fields, and its unions; every other named type is a
+/// leaf.
+struct Shapes(HashMap<String, Vec<Field>>, BTreeSet<String>);
 
 fn named(ty: &Type) -> String {
     match &ty.base {
@@ -42,8 +43,12 @@ impl Shapes {
     fn load() -> Self {
         let doc = async_graphql_parser::parse_schema(sluice_api::graphql::sdl()).expect("the schema parses");
         let mut objects = HashMap::new();
+        let mut unions = BTreeSet::new();
         for def in doc.definitions {
             let TypeSystemDefinition::Type(ty) = def else { continue };
+            if let TypeKind::Union(_) = &ty.node.kind {
+                unions.insert(ty.node.name.node.to_string());
+            }
             let TypeKind::Object(object) = &ty.node.kind else { continue };
             let fields = object
                 .fields
@@ -60,7 +65,7 @@ impl Shapes {
                 .collect();
             objects.insert(ty.node.name.node.to_string(), fields);
         }
-        Self(objects)
+        Self(objects, unions)
     }
 
     fn field(&self, ty: &str, name: &str) -> Option<&Field> {
@@ -81,6 +86,9 @@ impl Shapes {
                         out.push(format!("{} {{ {inner} }}", f.name));
                     }
                 }
+            } else if self.1.contains(&f.ty) {
+                // A union's members are walked where they are reached as themselves.
+                out.push(format!("{} {{ __typename }}", f.name));
             } else {
                 out.push(f.name.clone());
             }
@@ -248,6 +256,95 @@ fn requester_view() -> BTreeSet<String> {
     ])
 }
 
+/// What an outsider reads of glossaries and of the terms on an item.
+fn glossary_view() -> BTreeSet<String> {
+    set(&[
+        "CatalogHit.upvotes",
+        "Dataset.termLinks",
+        "Dataset.terms",
+        "DatasetStorageLocation.termLinks",
+        "DatasetStorageLocation.terms",
+        "DatasetTable.termLinks",
+        "DatasetTable.terms",
+        "DatasetTableColumn.terms",
+        "Glossary.admin",
+        "Glossary.created",
+        "Glossary.isMatch",
+        "Glossary.label",
+        "Glossary.nodeUri",
+        "Glossary.owner",
+        "Glossary.parentUri",
+        "Glossary.path",
+        "Glossary.readme",
+        "Glossary.status",
+        "Glossary.updated",
+        "Glossary.userRoleForGlossary",
+        "GlossaryChildrenSearchResult.count",
+        "GlossaryChildrenSearchResult.hasNext",
+        "GlossaryChildrenSearchResult.hasPrevious",
+        "GlossaryChildrenSearchResult.page",
+        "GlossaryChildrenSearchResult.pageSize",
+        "GlossaryChildrenSearchResult.pages",
+        "GlossaryNodeStatistics.associations",
+        "GlossaryNodeStatistics.categories",
+        "GlossaryNodeStatistics.terms",
+        "GlossaryTermLink.approvedByOwner",
+        "GlossaryTermLink.approvedBySteward",
+        "GlossaryTermLink.created",
+        "GlossaryTermLink.linkUri",
+        "GlossaryTermLink.nodeUri",
+        "GlossaryTermLink.owner",
+        "GlossaryTermLink.target",
+        "GlossaryTermLink.targetType",
+        "GlossaryTermLink.targetUri",
+        "GlossaryTermLink.term",
+        "GlossaryTermLink.updated",
+        "GlossaryTermLinkTarget.label",
+        "Term.associations",
+        "Term.children",
+        "Term.created",
+        "Term.glossary",
+        "Term.isMatch",
+        "Term.label",
+        "Term.nodeUri",
+        "Term.owner",
+        "Term.parentUri",
+        "Term.path",
+        "Term.readme",
+        "Term.stats",
+        "Term.status",
+        "Term.updated",
+        "TermLinkSearchResults.count",
+        "TermLinkSearchResults.hasNext",
+        "TermLinkSearchResults.hasPrevious",
+        "TermLinkSearchResults.nodes",
+        "TermLinkSearchResults.page",
+        "TermLinkSearchResults.pageSize",
+        "TermLinkSearchResults.pages",
+        "TermSearchResult.count",
+        "TermSearchResult.hasNext",
+        "TermSearchResult.hasPrevious",
+        "TermSearchResult.nodes",
+        "TermSearchResult.page",
+        "TermSearchResult.pageSize",
+        "TermSearchResult.pages",
+    ])
+}
+
+/// TeamA's glossary term "Churn", linked to the table by TeamA (so approved at once), for the
+/// walk to reach what a link shows.
+async fn link_a_term(app: &TestApp, table: &str) {
+    use sluice_core::glossaries::{NewNode, NodeType};
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let glossaries = app.core.glossaries();
+    let node = |label: &str| NewNode { label: Some(label.into()), ..Default::default() };
+    let glossary = glossaries.create_glossary(&alice, node("Terms")).await.expect("glossary").node_uri;
+    let term = glossaries.create_child(&alice, &glossary, NodeType::Term, node("Churn")).await.expect("term");
+    let change =
+        sluice_core::datasets::tables::ModifyTable { terms: Some(vec![term.node_uri]), ..Default::default() };
+    app.core.datasets().update_table(&alice, table, change).await.expect("linked");
+}
+
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -263,6 +360,7 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
     app.run_index_tasks().await;
     let share = world.share_with_team_b(&app, &app.core, &world.env).await;
     let TwoTeams { dataset, table, .. } = world;
+    link_a_term(&app, &table).await;
 
     let uri = |name: &str| ("($u: String!)".to_owned(), format!("({name}: $u)"));
     let mut seen = BTreeSet::new();
@@ -400,6 +498,10 @@ async fn outsiders_read_only_the_reviewed_catalog_view(backend: Backend) {
         "OrganizationSimplified.name",
         "OrganizationSimplified.organizationUri",
     ]);
+    // Glossaries are every signed-in user's vocabulary, and an item's terms are part of its
+    // catalog entry: who linked a term (a username, like a dataset's owner), to what (the
+    // item's label, which the catalog shows anyway) and whether the glossary's team approved it.
+    let outsider_view: BTreeSet<String> = outsider_view.union(&glossary_view()).cloned().collect();
     assert_reviewed("an outsider", &seen, &outsider_view);
 
     // The admin team gets the full view: nothing refused, and where the data lives besides.

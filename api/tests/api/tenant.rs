@@ -25,7 +25,13 @@ async fn a_new_group_gets_every_tenant_permission_until_an_admin_narrows_them(ba
         .collect();
     assert_eq!(
         perms,
-        vec!["MANAGE_DATASETS", "MANAGE_ENVIRONMENTS", "MANAGE_ORGANIZATIONS", "MANAGE_SHARES"]
+        vec![
+            "MANAGE_DATASETS",
+            "MANAGE_ENVIRONMENTS",
+            "MANAGE_GLOSSARIES",
+            "MANAGE_ORGANIZATIONS",
+            "MANAGE_SHARES"
+        ]
     );
 
     app.ok(&admin, UPDATE, json!({"group": "TeamA", "perms": ["MANAGE_DATASETS"]})).await;

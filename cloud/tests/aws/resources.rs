@@ -5,7 +5,7 @@
 
 use sluice_cloud::{
     PivotLinker,
-    sdk::{glue, iam, kms, s3},
+    sdk::{cloudformation, glue, iam, kms, s3},
     templates::PIVOT_ROLE_TAG,
 };
 use sluice_core::environments::{AccountResources, AwsResource, ImportProblem, LinkError};
@@ -130,4 +130,49 @@ async fn folders_are_put_in_the_bucket_and_a_missing_bucket_says_to_wait() {
         matches!(&err, LinkError::Refused(m) if m.contains("does not exist (yet)")),
         "a bucket still to be deployed is the user's to wait for: {err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_stacks_resources_are_listed_by_name_or_id_and_a_missing_stack_has_none() {
+    let (pivot, session) = pivot_session().await;
+    let name = unique("sluice-listed");
+    let bucket = unique("sluice-listed-bucket");
+    let template = serde_json::json!({"Resources": {
+        "Data": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}},
+        "Team": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": name,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+        }},
+    }});
+    let cfn = cloudformation::Client::new(&session);
+    let created = cfn
+        .create_stack()
+        .stack_name(&name)
+        .template_body(template.to_string())
+        .capabilities(cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .expect("stack");
+    let probe = PivotLinker::new(config().await);
+
+    let mut listed = probe.stack_resources(&pivot, &name).await.expect("listed").expect("the stack exists");
+    listed.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+    let seen: Vec<(&str, Option<&str>, &str, &str)> = listed
+        .iter()
+        .map(|r| {
+            (r.logical_id.as_str(), r.physical_id.as_deref(), r.resource_type.as_str(), r.status.as_str())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Data", Some(bucket.as_str()), "AWS::S3::Bucket", "CREATE_COMPLETE"),
+            ("Team", Some(name.as_str()), "AWS::IAM::Role", "CREATE_COMPLETE"),
+        ]
+    );
+    let by_id = probe.stack_resources(&pivot, created.stack_id().expect("id")).await.expect("listed");
+    assert_eq!(by_id.map(|r| r.len()), Some(2), "by id as by name");
+
+    let missing = probe.stack_resources(&pivot, &format!("{name}-gone")).await;
+    assert!(matches!(missing, Ok(None)), "{missing:?}");
 }

@@ -21,7 +21,8 @@ mod policies_tests;
 
 pub use names::{
     CatalogEntry, DatasetPermission, EnvironmentPermission, OrganizationPermission, Permission, ResourceKind,
-    SharePermission, TenantPermission, catalog, dataset, describe, environment, organization, share, sync,
+    SharePermission, TenantPermission, catalog, dataset, describe, environment, glossary, organization,
+    share, sync,
 };
 pub use proof::{Authorized, Grant, Resource, Tenant, TenantGrant, granted, tenant as tenant_grants};
 pub(crate) use proof::{

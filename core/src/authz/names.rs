@@ -15,6 +15,7 @@ pub enum ResourceKind {
     Environment,
     Dataset,
     Share,
+    Glossary,
 }
 
 impl ResourceKind {
@@ -25,6 +26,7 @@ impl ResourceKind {
             Self::Environment => "environment",
             Self::Dataset => "dataset",
             Self::Share => "share_object",
+            Self::Glossary => "glossary",
         }
     }
 
@@ -35,6 +37,7 @@ impl ResourceKind {
             Self::Environment => "environment",
             Self::Dataset => "dataset",
             Self::Share => "share",
+            Self::Glossary => "glossary",
         }
     }
 }
@@ -145,6 +148,36 @@ permissions! {
     }
 }
 
+/// Rights on a glossary, which belong to its owner team (the `admin` its row names) and to
+/// platform admins: a glossary is shared vocabulary, not a team's data, so the platform's
+/// admins curate it too. Nothing else grants them.
+pub mod glossary {
+    use sea_orm::{ColumnTrait, Condition};
+    use sluice_entities::glossary_node as node;
+
+    use crate::{Actor, glossaries::Glossary};
+
+    /// Edit the glossary, its categories and terms, and decide on its terms' links.
+    #[derive(Debug)]
+    pub struct ManageGlossary;
+
+    impl crate::authz::Grant for ManageGlossary {
+        type On = Glossary;
+        const PERMISSION: &'static str = "MANAGE_GLOSSARIES";
+        const ADVICE: Option<&'static str> =
+            Some("only the glossary's owner team and platform admins change it; ask its owner team");
+        fn permits(actor: &Actor) -> Condition {
+            let glossaries = Condition::all()
+                .add(node::Column::NodeType.eq(crate::glossaries::NodeType::Glossary.as_str()));
+            if actor.is_admin() {
+                glossaries
+            } else {
+                glossaries.add(node::Column::Admin.is_in(actor.groups().iter().cloned()))
+            }
+        }
+    }
+}
+
 /// Platform-wide rights of a team, granted by platform admins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TenantPermission {
@@ -152,11 +185,17 @@ pub enum TenantPermission {
     ManageEnvironments,
     ManageDatasets,
     ManageShares,
+    ManageGlossaries,
 }
 
 impl TenantPermission {
-    pub const ALL: &'static [Self] =
-        &[Self::ManageOrganizations, Self::ManageEnvironments, Self::ManageDatasets, Self::ManageShares];
+    pub const ALL: &'static [Self] = &[
+        Self::ManageOrganizations,
+        Self::ManageEnvironments,
+        Self::ManageDatasets,
+        Self::ManageShares,
+        Self::ManageGlossaries,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -164,6 +203,7 @@ impl TenantPermission {
             Self::ManageEnvironments => "MANAGE_ENVIRONMENTS",
             Self::ManageDatasets => "MANAGE_DATASETS",
             Self::ManageShares => "MANAGE_SHARES",
+            Self::ManageGlossaries => "MANAGE_GLOSSARIES",
         }
     }
 
@@ -173,6 +213,7 @@ impl TenantPermission {
             Self::ManageEnvironments => "Link and manage environments",
             Self::ManageDatasets => "Create, import and manage datasets",
             Self::ManageShares => "Request and manage shares",
+            Self::ManageGlossaries => "Create glossaries",
         }
     }
 

@@ -59,6 +59,8 @@ pub trait Grant: Send + Sync + 'static {
     const PERMISSION: &'static str;
     /// The rows of `On` the actor may act on: one condition, so point checks and lists agree.
     fn permits(actor: &Actor) -> Condition;
+    /// What a refusal tells the caller to do; by default, to ask for the permission.
+    const ADVICE: Option<&'static str> = None;
 }
 
 /// Proof that `actor` holds `P` on `resource`. Made only by the checks in this module.
@@ -116,12 +118,11 @@ pub(crate) fn holds<P: Permission, R: Resource>(permission: P, actor: &Actor) ->
 /// reveals nothing.
 pub(crate) fn refusal<P: Grant>(uri: &str) -> Error {
     let kind = <P::On as Resource>::KIND.noun();
-    Error::forbidden(
-        P::PERMISSION,
-        kind,
-        uri,
-        &format!("ask the {kind}'s admin team to grant it to one of your teams"),
-    )
+    let advice = match P::ADVICE {
+        Some(advice) => advice.to_owned(),
+        None => format!("ask the {kind}'s admin team to grant it to one of your teams"),
+    };
+    Error::forbidden(P::PERMISSION, kind, uri, &advice)
 }
 
 /// Loads `uri` if the actor holds `P` on it, in one query; FORBIDDEN otherwise, whether or not
@@ -201,7 +202,7 @@ pub mod tenant {
             }
         )+};
     }
-    tenant_grants!(ManageOrganizations, ManageEnvironments, ManageDatasets, ManageShares);
+    tenant_grants!(ManageOrganizations, ManageEnvironments, ManageDatasets, ManageShares, ManageGlossaries);
 
     /// Membership of the platform admin group.
     #[derive(Debug)]

@@ -60,7 +60,7 @@ pub async fn dataset_documents(
     let tables = table_rows.into_iter().map(DatasetTable::from_model).collect::<Result<Vec<_>>>()?;
     let folders = folder_rows.into_iter().map(DatasetFolder::from_model).collect::<Result<Vec<_>>>()?;
 
-    let base = CatalogDocument {
+    let mut base = CatalogDocument {
         kind: DocumentKind::Dataset,
         uri: dataset.dataset_uri.clone(),
         dataset_uri: dataset.dataset_uri.clone(),
@@ -78,7 +78,11 @@ pub async fn dataset_documents(
         columns: vec![],
         tables: tables.iter().map(|t| t.name.clone()).collect(),
         folders: folders.iter().map(|f| f.name.clone()).collect(),
+        terms: vec![],
+        up_votes: crate::votes::up_votes(db, crate::votes::VoteTarget::Dataset, dataset_uri).await?,
     };
+    let mut terms = crate::glossaries::approved_labels(db, dataset_uri).await?;
+    base.terms = terms.remove(dataset_uri).unwrap_or_default();
     let item = |kind, uri: &str, name: &str, label: &str, description: &Option<String>| CatalogDocument {
         kind,
         uri: uri.to_owned(),
@@ -108,11 +112,13 @@ pub async fn dataset_documents(
         doc.tags = t.tags.clone();
         doc.topics = t.topics.clone();
         doc.columns = columns.remove(&t.table_uri).unwrap_or_default();
+        doc.terms = terms.remove(&t.table_uri).unwrap_or_default();
         out.documents.push(doc);
     }
     for f in folders.iter().filter(|f| wanted(&wanted_folders, &f.location_uri)) {
         let mut doc = item(DocumentKind::Folder, &f.location_uri, &f.name, &f.label, &f.description);
         doc.tags = f.tags.clone();
+        doc.terms = terms.remove(&f.location_uri).unwrap_or_default();
         out.documents.push(doc);
     }
     out.documents.push(base);

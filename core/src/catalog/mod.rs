@@ -13,8 +13,8 @@ pub use indexing::{Indexed, Rebuilt, Reconciled};
 pub(crate) use indexing::{apply_index_task, rebuild, reconcile};
 pub use port::{
     CatalogDocument, ColumnDoc, DocumentKind, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS,
-    MAX_TERMS, SearchFilters, SearchHit, SearchIndex, SearchRequest, SearchResults, SearchText, Visibility,
-    edit_distance_for, query_terms, words,
+    MAX_TERMS, SearchFilters, SearchHit, SearchIndex, SearchRequest, SearchResults, SearchText, SortBy,
+    Visibility, edit_distance_for, query_terms, votes_sort_key, words,
 };
 pub(crate) use service::enqueue_reindex;
 pub use service::{Catalog, CatalogPage, CatalogQuery, CatalogVisibility, REINDEX_ACTION};

@@ -62,6 +62,13 @@ pub struct CatalogDocument {
     pub tables: Vec<String>,
     /// A dataset's folder names.
     pub folders: Vec<String>,
+    /// The labels of the glossary terms linked to the entry (a table's include its columns')
+    /// and approved by the glossary's team.
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// How many users vote the entry's dataset up: tables and folders carry their dataset's.
+    #[serde(default)]
+    pub up_votes: u64,
 }
 
 impl CatalogDocument {
@@ -92,7 +99,8 @@ impl CatalogDocument {
             .join(", ");
         let children =
             self.tables.iter().chain(&self.folders).map(|n| words(n)).collect::<Vec<_>>().join(", ");
-        let keywords = self.tags.iter().chain(&self.topics).cloned().collect::<Vec<_>>().join(", ");
+        let keywords =
+            self.tags.iter().chain(&self.topics).chain(&self.terms).cloned().collect::<Vec<_>>().join(", ");
         SearchText {
             title,
             description: self.description.clone().unwrap_or_default(),
@@ -113,7 +121,7 @@ pub struct SearchText {
     pub columns: String,
     /// A dataset's table and folder names.
     pub children: String,
-    /// Tags and topics.
+    /// Tags, topics and glossary terms.
     pub keywords: String,
 }
 
@@ -153,10 +161,11 @@ pub enum FacetField {
     EnvironmentUri,
     OrganizationUri,
     Confidentiality,
+    Terms,
 }
 
 impl FacetField {
-    pub const ALL: [FacetField; 7] = [
+    pub const ALL: [FacetField; 8] = [
         Self::Kind,
         Self::Tags,
         Self::Topics,
@@ -164,6 +173,7 @@ impl FacetField {
         Self::EnvironmentUri,
         Self::OrganizationUri,
         Self::Confidentiality,
+        Self::Terms,
     ];
 
     /// The field's name in every adapter's index.
@@ -176,6 +186,7 @@ impl FacetField {
             Self::EnvironmentUri => "environmentUri",
             Self::OrganizationUri => "organizationUri",
             Self::Confidentiality => "confidentiality",
+            Self::Terms => "terms",
         }
     }
 
@@ -189,6 +200,7 @@ impl FacetField {
             Self::EnvironmentUri => vec![doc.environment_uri.clone()],
             Self::OrganizationUri => vec![doc.organization_uri.clone()],
             Self::Confidentiality => vec![doc.confidentiality.clone()],
+            Self::Terms => doc.terms.clone(),
         }
     }
 }
@@ -203,6 +215,8 @@ pub struct SearchFilters {
     pub environment_uris: Vec<String>,
     pub organization_uris: Vec<String>,
     pub confidentiality: Vec<String>,
+    /// Glossary term labels.
+    pub terms: Vec<String>,
 }
 
 impl SearchFilters {
@@ -217,6 +231,7 @@ impl SearchFilters {
             (FacetField::EnvironmentUri, self.environment_uris.clone()),
             (FacetField::OrganizationUri, self.organization_uris.clone()),
             (FacetField::Confidentiality, self.confidentiality.clone()),
+            (FacetField::Terms, self.terms.clone()),
         ]
         .into_iter()
         .filter(|(_, values)| !values.is_empty())
@@ -234,6 +249,7 @@ impl SearchFilters {
             FacetField::EnvironmentUri => out.environment_uris.clear(),
             FacetField::OrganizationUri => out.organization_uris.clear(),
             FacetField::Confidentiality => out.confidentiality.clear(),
+            FacetField::Terms => out.terms.clear(),
         }
         out
     }
@@ -258,6 +274,25 @@ pub struct SearchRequest {
     pub visibility: Visibility,
     pub offset: u64,
     pub limit: u64,
+    pub sort: SortBy,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Best match first with a term; by label without one.
+    #[default]
+    Relevance,
+    Label,
+    /// Most up-voted dataset first, then by label.
+    Votes,
+}
+
+/// The keyword the votes order sorts on, ascending: votes inverted and zero-padded, then the
+/// label, so every engine orders it as a plain keyword and ties fall back to the label.
+pub fn votes_sort_key(doc: &CatalogDocument) -> String {
+    let inverted = u64::from(u32::MAX).saturating_sub(doc.up_votes);
+    format!("{inverted:010}{}", doc.label.to_lowercase())
 }
 
 impl SearchRequest {
@@ -277,6 +312,8 @@ pub struct SearchHit {
     /// The best-matching passage with matched words in `<em>…</em>` and everything else
     /// HTML-escaped; none without a term, or when only a tag or topic matched.
     pub highlight: Option<String>,
+    /// How many users vote the hit's dataset up.
+    pub up_votes: u64,
 }
 
 impl SearchHit {
@@ -380,6 +417,7 @@ mod tests {
             label: "T".into(),
             description: description.map(str::to_owned),
             highlight: highlight.map(str::to_owned),
+            up_votes: 0,
         }
     }
 

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 use sluice_entities::{share_item as si, share_object as so};
 
-use super::port::{SearchFilters, SearchIndex, SearchRequest, SearchResults, Visibility};
+use super::port::{SearchFilters, SearchIndex, SearchRequest, SearchResults, SortBy, Visibility};
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, DatasetPermission, granted},
@@ -40,6 +40,7 @@ pub enum CatalogVisibility {
 pub struct CatalogQuery {
     pub term: Option<String>,
     pub filters: SearchFilters,
+    pub sort: SortBy,
 }
 
 /// A page of hits, with facets over all of them.
@@ -87,6 +88,7 @@ impl Catalog<'_> {
             visibility,
             offset: page.offset(),
             limit: page.page_size,
+            sort: query.sort,
         };
         Ok(CatalogPage { page, results: self.index()?.search(&request).await? })
     }

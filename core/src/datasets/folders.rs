@@ -14,6 +14,7 @@ use crate::{
     authz::{self, Authorized, Grant, dataset as perm},
     environments::{LinkError, onboarding},
     error::OnConflict,
+    glossaries::{self, LinkTarget},
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
     tasks::{NewTask, store},
@@ -62,7 +63,7 @@ pub struct NewFolder {
     pub prefix: String,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
-    /// Glossary terms, refused until Sluice has glossaries.
+    /// Glossary term URIs to link to the new folder.
     pub terms: Vec<String>,
 }
 
@@ -71,15 +72,8 @@ pub struct ModifyFolder {
     pub label: Option<String>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
-    pub terms: Vec<String>,
-}
-
-fn refuse_terms(terms: &[String]) -> Result<()> {
-    if terms.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"))
-    }
+    /// Glossary term URIs: the folder's terms become these. None leaves them.
+    pub terms: Option<Vec<String>>,
 }
 
 /// An S3 key prefix Sluice will make a folder of: trimmed of `/`, at most 1,000 characters, no
@@ -217,11 +211,11 @@ impl Datasets<'_> {
         input: NewFolder,
     ) -> Result<DatasetFolder> {
         let dataset = authz::authorize::<perm::CreateDatasetFolder>(self.db, actor, dataset_uri).await?;
-        refuse_terms(&input.terms)?;
         let label = validate::label(Some(&input.label))?;
         let s3_prefix = prefix(&input.prefix)?;
         let description = validate::description(input.description.as_deref())?;
         let tags = validate::tags(input.tags.as_deref())?;
+        glossaries::check_terms(self.db, &input.terms).await?;
         let taken = loc::Entity::find()
             .filter(loc::Column::DatasetUri.eq(dataset_uri))
             .filter(loc::Column::S3Prefix.eq(&s3_prefix))
@@ -252,6 +246,10 @@ impl Datasets<'_> {
         .await
         .on_conflict(conflict)?;
         let folder = DatasetFolder::from_model(row)?;
+        if !input.terms.is_empty() {
+            glossaries::set_links(&txn, &dataset, LinkTarget::Folder, &folder.location_uri, &input.terms)
+                .await?;
+        }
         queue_index(&txn, &folder, false).await?;
         let detail = format!("s3://{}/{}/", dataset.bucket_name, folder.s3_prefix);
         audit::record(
@@ -303,7 +301,6 @@ impl Datasets<'_> {
         input: ModifyFolder,
     ) -> Result<DatasetFolder> {
         let (dataset, _) = self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
-        refuse_terms(&input.terms)?;
         let mut row = loc::ActiveModel {
             location_uri: Set(location_uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -320,6 +317,9 @@ impl Datasets<'_> {
         }
         let txn = crate::db::write_txn(self.db).await?;
         let updated = DatasetFolder::from_model(row.update(&txn).await?)?;
+        if let Some(terms) = &input.terms {
+            glossaries::set_links(&txn, &dataset, LinkTarget::Folder, location_uri, terms).await?;
+        }
         queue_index(&txn, &updated, false).await?;
         audit::record(
             &txn,
@@ -352,6 +352,7 @@ impl Datasets<'_> {
             self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         crate::feeds::forget(&txn, crate::feeds::FeedTarget::Folder, location_uri).await?;
+        glossaries::forget_target(&txn, location_uri).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, &folder, true).await?;
         audit::record(

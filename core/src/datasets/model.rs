@@ -304,8 +304,6 @@ pub struct NewDataset {
 pub struct Unsupported {
     /// Any of `enableExpiration`, `expirySetting` and the expiry durations was set.
     pub expiration: bool,
-    /// Glossary terms, which Sluice has no glossary for yet.
-    pub terms: Vec<String>,
 }
 
 pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
@@ -314,9 +312,6 @@ pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
             "enableExpiration",
             "share expiration is not supported yet; leave enableExpiration, expirySetting and the expiry durations out",
         ));
-    }
-    if !unsupported.terms.is_empty() {
-        return Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"));
     }
     Ok(())
 }
@@ -346,6 +341,8 @@ pub struct ModifyDataset {
     pub business_owner_delegation_emails: Option<Vec<String>>,
     /// data.all's clients send the dataset's key alias back; a different one is refused.
     pub kms_alias: Option<String>,
+    /// Glossary term URIs: the dataset's terms become these. None leaves them.
+    pub terms: Option<Vec<String>>,
     pub unsupported: Unsupported,
 }
 

@@ -21,6 +21,9 @@ pub struct DatasetDeployInputs {
     pub dataset: Dataset,
     pub environment: Environment,
     pub pivot: PivotRole,
+    /// The dataset's key-value tags and its environment's cascading ones, which the stack
+    /// carries besides Sluice's own.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// What the deploy of the stack `stack_uri` needs; `None` when its dataset was deleted before
@@ -41,7 +44,8 @@ pub(crate) async fn deploy_inputs(
     let dataset = Dataset::from_model(row)?;
     let environment = Environment::from_model(environment_of(db, &dataset).await?)?;
     let pivot = pivot_for(db, &stack, &environment.pivot_role_name, None).await?;
-    Ok(Some(DatasetDeployInputs { stack, dataset, environment, pivot }))
+    let tags = crate::tags::for_stack(db, &stack).await?;
+    Ok(Some(DatasetDeployInputs { stack, dataset, environment, pivot, tags }))
 }
 
 async fn environment_of(db: &impl ConnectionTrait, dataset: &Dataset) -> Result<env::Model> {

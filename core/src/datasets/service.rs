@@ -22,6 +22,7 @@ use crate::{
     },
     catalog::CatalogVisibility,
     environments::{self, stacks},
+    glossaries::{self, LinkTarget},
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
     tasks::{NewTask, store},
@@ -220,7 +221,7 @@ impl Datasets<'_> {
             Some("") => Some(None),
             Some(s) => Some(Some(validate::group("stewards", Some(s))?)),
         };
-        self.write_update(&current, row, new_stewards).await
+        self.write_update(&current, row, new_stewards, input.terms.as_deref()).await
     }
 
     async fn write_update(
@@ -228,6 +229,7 @@ impl Datasets<'_> {
         current: &Authorized<Dataset, perm::UpdateDataset>,
         mut row: ds::ActiveModel,
         new_stewards: Option<Option<String>>,
+        terms: Option<&[String]>,
     ) -> Result<DatasetView> {
         let uri = current.dataset_uri.as_str();
         let txn = crate::db::write_txn(self.db).await?;
@@ -241,6 +243,9 @@ impl Datasets<'_> {
             row.stewards = Set(stewards.clone());
         }
         let updated = row.update(&txn).await?;
+        if let Some(terms) = terms {
+            glossaries::set_links(&txn, current, LinkTarget::Dataset, uri, terms).await?;
+        }
         queue_index(&txn, uri, false).await?;
         audit::record(&txn, current.actor(), "updateDataset", uri, RESOURCE_TYPE, "updated").await?;
         txn.commit().await?;
@@ -280,7 +285,10 @@ impl Datasets<'_> {
         }
         crate::votes::forget(&txn, crate::votes::VoteTarget::Dataset, uri).await?;
         crate::feeds::forget_dataset(&txn, uri).await?;
+        glossaries::forget_dataset(&txn, uri).await?;
         ds::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
+        // After the row: an update of the tags holds it, and finishes first.
+        crate::tags::forget(&txn, crate::tags::TagTarget::Dataset, uri).await?;
         queue_index(&txn, uri, true).await?;
         audit::record(
             &txn,

@@ -100,6 +100,19 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
+/// One resource of a stack, as CloudFormation lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackResource {
+    /// Its name in the template.
+    pub logical_id: String,
+    /// Its name or ARN in AWS, once CloudFormation made it.
+    pub physical_id: Option<String>,
+    /// e.g. `AWS::S3::Bucket`.
+    pub resource_type: String,
+    /// e.g. `CREATE_COMPLETE`.
+    pub status: String,
+}
+
 /// Reads and writes resources in a linked account through its pivot role.
 #[async_trait::async_trait]
 pub trait AccountResources: Send + Sync {
@@ -122,4 +135,12 @@ pub trait AccountResources: Send + Sync {
 
     /// Puts the empty `<prefix>/` object that makes a folder show in S3; safe to repeat.
     async fn create_prefix(&self, pivot: &PivotRole, bucket: &str, prefix: &str) -> Result<(), LinkError>;
+
+    /// What the stack `stack` (its name or id) holds now, as CloudFormation lists it; None when
+    /// CloudFormation has no such stack.
+    async fn stack_resources(
+        &self,
+        pivot: &PivotRole,
+        stack: &str,
+    ) -> Result<Option<Vec<StackResource>>, LinkError>;
 }

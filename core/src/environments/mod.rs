@@ -18,6 +18,7 @@ pub use cards::EnvironmentCard;
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
 pub use link::{
     AccountLinker, AccountResources, AwsResource, ImportProblem, LinkError, PivotRole, PivotTrust,
+    StackResource,
 };
 pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,

@@ -18,6 +18,8 @@ pub struct DeployInputs {
     /// Every team with its permissions on the environment.
     pub teams: Vec<(EnvironmentGroup, Vec<crate::authz::EnvironmentPermission>)>,
     pub pivot: PivotRole,
+    /// The environment's key-value tags, which the stack carries besides Sluice's own.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 pub(crate) async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> Result<DeployInputs> {
@@ -30,7 +32,8 @@ pub(crate) async fn deploy_inputs(db: &DatabaseConnection, stack_uri: &str) -> R
     let pivot = pivot_of(db, &row).await?;
     let environment = Environment::from_model(row)?;
     let teams = Environments::all_groups(db, &environment.environment_uri).await?;
-    Ok(DeployInputs { stack, environment, teams, pivot })
+    let tags = crate::tags::for_stack(db, &stack).await?;
+    Ok(DeployInputs { stack, environment, teams, pivot, tags })
 }
 
 /// The pivot role of the stack's account, for deploying or deleting it. The stack's environment

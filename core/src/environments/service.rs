@@ -349,6 +349,8 @@ impl Environments<'_> {
             stack::Entity::delete_by_id(stack.stack_uri.clone()).exec(&txn).await?;
         }
         env::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
+        // After the row: an update of the tags holds it, and finishes first.
+        crate::tags::forget(&txn, crate::tags::TagTarget::Environment, uri).await?;
         let summary =
             if delete_from_aws { "deleted; stack deletion queued" } else { "deleted; AWS resources kept" };
         audit::record(&txn, environment.actor(), "deleteEnvironment", uri, RESOURCE_TYPE, summary).await?;

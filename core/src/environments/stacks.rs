@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde_json::json;
 use sluice_entities::stack;
 
-use super::{Environments, RESOURCE_TYPE};
+use super::{Environments, LinkError, RESOURCE_TYPE, StackResource, platform};
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, environment as perm},
@@ -205,6 +205,48 @@ impl Environments<'_> {
     pub async fn stack(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
         authz::authorize::<perm::GetEnvironment>(self.db, actor, environment_uri).await?;
         for_target(self.db, environment_uri).await
+    }
+
+    /// What the stack of an environment or a dataset holds now, read from CloudFormation through
+    /// the pivot role (AssumeRole, then ListStackResources: one page for any stack of Sluice's).
+    /// Needs GET_ENVIRONMENT on an environment, GET_DATASET on a dataset. None before the stack's
+    /// first deploy, when CloudFormation has no such stack, and when this process has no AWS
+    /// settings.
+    pub async fn stack_resources(
+        &self,
+        actor: &Actor,
+        target_type: &str,
+        target_uri: &str,
+    ) -> Result<Option<Vec<StackResource>>> {
+        match target_type {
+            RESOURCE_TYPE => {
+                authz::authorize::<perm::GetEnvironment>(self.db, actor, target_uri).await?;
+            }
+            crate::datasets::RESOURCE_TYPE => {
+                authz::authorize::<authz::dataset::GetDataset>(self.db, actor, target_uri).await?;
+            }
+            other => {
+                return Err(Error::validation(
+                    "targetType",
+                    format!("stacks are of an environment or a dataset, not of a {}", other.escape_debug()),
+                ));
+            }
+        }
+        let stack = for_target(self.db, target_uri).await?;
+        let Some(aws) = self.aws.as_deref() else { return Ok(None) };
+        if stack.status == PENDING {
+            return Ok(None);
+        }
+        let (_, pivot) = platform::with_pivot(self.db, &stack.environment_uri).await?;
+        let name = stack.stack_id.as_deref().unwrap_or(&stack.name);
+        aws.resources.stack_resources(&pivot, name).await.map_err(|e| match e {
+            LinkError::Refused(reason) => Error::InvalidState(reason),
+            LinkError::Unreachable(reason) => Error::InvalidState(format!(
+                "CloudFormation could not be asked what stack {} holds ({reason}); try again in a moment, \
+                 or leave `resources` out of the query",
+                stack.name
+            )),
+        })
     }
 
     /// Redeploys the environment's stack. Needs UPDATE_ENVIRONMENT.

@@ -12,7 +12,7 @@ use crate::{
     datasets::tables::{GlueColumn, GlueTable},
     environments::{
         AccountLinker, AccountResources, AwsResource, AwsSettings, ImportProblem, LinkError, PivotRole,
-        PivotTrust,
+        PivotTrust, StackResource,
     },
 };
 
@@ -27,6 +27,9 @@ pub const FOREIGN_PREFIX: &str = "foreign";
 
 /// KMS keys whose alias starts with this are not opened to Sluice.
 pub const CLOSED_PREFIX: &str = "closed";
+
+/// Stacks whose name holds this cannot be read, as when CloudFormation does not answer.
+pub const UNREACHABLE_STACK: &str = "unreachable";
 
 /// The account Sluice runs in, as the fake's trust policies name it.
 pub const TRUST_ACCOUNT: &str = "999999999999";
@@ -139,6 +142,33 @@ impl AccountResources for FakeAccounts {
             return Err(LinkError::Refused(format!("S3 PutObject in {bucket} failed: NoSuchBucket")));
         }
         Ok(())
+    }
+
+    /// Every stack holds a bucket and a role named after it, except stacks named `missing…`,
+    /// which CloudFormation does not have, and stacks whose name holds `unreachable`, which
+    /// cannot be read.
+    async fn stack_resources(
+        &self,
+        pivot: &PivotRole,
+        stack: &str,
+    ) -> Result<Option<Vec<StackResource>>, LinkError> {
+        refused(pivot)?;
+        if stack.contains(UNREACHABLE_STACK) {
+            return Err(LinkError::Unreachable(format!("ListStackResources of {stack} timed out")));
+        }
+        if stack.starts_with(MISSING_PREFIX) {
+            return Ok(None);
+        }
+        let resource = |logical: &str, physical: String, type_: &str| StackResource {
+            logical_id: logical.into(),
+            physical_id: Some(physical),
+            resource_type: type_.into(),
+            status: "CREATE_COMPLETE".into(),
+        };
+        Ok(Some(vec![
+            resource("Bucket", format!("{stack}-bucket"), "AWS::S3::Bucket"),
+            resource("Role", format!("arn:aws:iam::{}:role/{stack}", pivot.account_id), "AWS::IAM::Role"),
+        ]))
     }
 }
 

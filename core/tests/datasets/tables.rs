@@ -208,5 +208,9 @@ on_both_backends!(
 );
 
 fn described_as(text: &str) -> sluice_core::datasets::tables::ModifyColumn {
-    sluice_core::datasets::tables::ModifyColumn { description: Some(text.into()), other_fields: false }
+    sluice_core::datasets::tables::ModifyColumn {
+        description: Some(text.into()),
+        other_fields: false,
+        terms: None,
+    }
 }

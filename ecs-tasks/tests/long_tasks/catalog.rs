@@ -55,6 +55,7 @@ async fn total(index: &dyn SearchIndex, term: &str) -> u64 {
         visibility: Visibility::All,
         offset: 0,
         limit: 10,
+        sort: Default::default(),
     };
     index.search(&request).await.expect("search").total
 }

@@ -15,6 +15,7 @@ mod share_support;
 mod shares;
 mod support;
 mod tables;
+mod tags;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 

@@ -29,7 +29,7 @@ use crate::{OpenSearchAuth, OpenSearchSettings, internal};
 
 /// Bump when the mappings or the indexed fields change: the new version's index is created
 /// empty beside the old one and rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Documents per `_search` page when listing the whole index.
 const INVENTORY_PAGE: usize = 1000;

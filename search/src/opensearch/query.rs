@@ -8,7 +8,7 @@ use sluice_core::{
     Result,
     catalog::{
         CatalogDocument, FACET_SIZE, Facet, FacetCount, FacetField, HIGHLIGHT_CHARS, SearchFilters,
-        SearchHit, SearchRequest, SearchResults, Visibility, edit_distance_for,
+        SearchHit, SearchRequest, SearchResults, SortBy, Visibility, edit_distance_for, votes_sort_key,
     },
 };
 
@@ -25,7 +25,7 @@ pub fn mappings(schema_version: u32) -> Value {
     let keyword = json!({"type": "keyword"});
     let text = json!({"type": "text"});
     let mut properties = Map::new();
-    for name in ["uri", "datasetUri", "fingerprint", "labelSort"] {
+    for name in ["uri", "datasetUri", "fingerprint", "labelSort", "votesSort"] {
         properties.insert(name.into(), keyword.clone());
     }
     for facet in FacetField::ALL {
@@ -53,6 +53,7 @@ pub fn source(doc: &CatalogDocument) -> Result<Value> {
         "datasetUri": doc.dataset_uri,
         "fingerprint": doc.fingerprint(),
         "labelSort": doc.label.to_lowercase(),
+        "votesSort": votes_sort_key(doc),
         "title": text.title,
         "keywords": text.keywords,
         "description": text.description,
@@ -111,8 +112,10 @@ pub fn search_body(request: &SearchRequest, terms: &[String]) -> Value {
     let in_window = request.offset.min(MAX_WINDOW);
     let size = request.limit.min(MAX_WINDOW - in_window);
     let mut sort = vec![json!({"labelSort": "asc"}), json!({"uri": "asc"})];
-    if !terms.is_empty() {
-        sort.insert(0, json!("_score"));
+    match request.sort {
+        SortBy::Votes => sort.insert(0, json!({"votesSort": "asc"})),
+        SortBy::Relevance if !terms.is_empty() => sort.insert(0, json!("_score")),
+        SortBy::Relevance | SortBy::Label => {}
     }
     json!({
         "query": query(request, terms),
@@ -151,6 +154,7 @@ fn hit(raw: &Value) -> Result<SearchHit> {
         label: doc.label,
         description: doc.description,
         highlight,
+        up_votes: doc.up_votes,
     })
 }
 

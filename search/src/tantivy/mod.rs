@@ -28,7 +28,7 @@ use crate::internal;
 
 /// Bump when the schema or the way documents are indexed changes: a new version's folder
 /// starts empty and is rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The writer's memory budget per batch.
 const WRITER_MEMORY: usize = 50_000_000;

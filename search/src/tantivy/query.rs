@@ -7,7 +7,7 @@ use sluice_core::{
     Result,
     catalog::{
         CatalogDocument, FACET_SIZE, Facet, FacetCount, FacetField, SearchFilters, SearchHit, SearchRequest,
-        SearchResults, Visibility, edit_distance_for,
+        SearchResults, SortBy, Visibility, edit_distance_for,
     },
 };
 use tantivy::{
@@ -130,6 +130,7 @@ fn hit(searcher: &Searcher, fields: &Fields, address: DocAddress, terms: &[Strin
         label: doc.label,
         description: doc.description,
         highlight,
+        up_votes: doc.up_votes,
     })
 }
 
@@ -143,8 +144,14 @@ pub fn search(searcher: &Searcher, fields: &Fields, request: &SearchRequest) -> 
     let unfiltered: Vec<FacetField> = FacetField::ALL.into_iter().filter(|f| !filtered.contains(f)).collect();
     let aggs = collector(searcher, &unfiltered)?;
     let top = TopDocs::with_limit(limit).and_offset(offset);
-    let (total, addresses, agg) = if terms.is_empty() {
-        let by_label = top.order_by_string_fast_field(super::schema::LABEL_SORT, Order::Asc);
+    let by_field = match request.sort {
+        SortBy::Votes => Some(super::schema::VOTES_SORT),
+        SortBy::Label => Some(super::schema::LABEL_SORT),
+        SortBy::Relevance if terms.is_empty() => Some(super::schema::LABEL_SORT),
+        SortBy::Relevance => None,
+    };
+    let (total, addresses, agg) = if let Some(field) = by_field {
+        let by_label = top.order_by_string_fast_field(field, Order::Asc);
         let (total, docs, agg) = searcher.search(&query, &(Count, by_label, aggs)).map_err(internal)?;
         (total, docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), agg)
     } else {

@@ -3,7 +3,7 @@
 
 use sluice_core::{
     Result,
-    catalog::{CatalogDocument, FacetField},
+    catalog::{CatalogDocument, FacetField, votes_sort_key},
 };
 use tantivy::{
     TantivyDocument,
@@ -16,6 +16,7 @@ pub const URI: &str = "uri";
 pub const DATASET_URI: &str = "datasetUri";
 pub const FINGERPRINT: &str = "fingerprint";
 pub const LABEL_SORT: &str = "labelSort";
+pub const VOTES_SORT: &str = "votesSort";
 pub const DOC: &str = "doc";
 /// Free-text fields with their boosts: a match in a name counts most.
 pub const TEXT_FIELDS: [(&str, f32); 5] =
@@ -27,6 +28,7 @@ pub fn build() -> Schema {
     b.add_text_field(DATASET_URI, STRING);
     b.add_text_field(FINGERPRINT, STRING | FAST);
     b.add_text_field(LABEL_SORT, STRING | FAST);
+    b.add_text_field(VOTES_SORT, STRING | FAST);
     for facet in FacetField::ALL {
         b.add_text_field(facet.field_name(), STRING | FAST);
     }
@@ -42,6 +44,7 @@ pub struct Fields {
     pub dataset_uri: Field,
     pub fingerprint: Field,
     pub label_sort: Field,
+    pub votes_sort: Field,
     pub facets: Vec<(FacetField, Field)>,
     /// title, keywords, description, columns, children, with their boosts.
     pub text: Vec<(Field, f32)>,
@@ -55,6 +58,7 @@ impl Fields {
             dataset_uri: schema.get_field(DATASET_URI)?,
             fingerprint: schema.get_field(FINGERPRINT)?,
             label_sort: schema.get_field(LABEL_SORT)?,
+            votes_sort: schema.get_field(VOTES_SORT)?,
             facets: FacetField::ALL
                 .into_iter()
                 .map(|f| schema.get_field(f.field_name()).map(|field| (f, field)))
@@ -73,6 +77,7 @@ impl Fields {
         out.add_text(self.dataset_uri, &doc.dataset_uri);
         out.add_text(self.fingerprint, doc.fingerprint());
         out.add_text(self.label_sort, doc.label.to_lowercase());
+        out.add_text(self.votes_sort, votes_sort_key(doc));
         for (facet, field) in &self.facets {
             for value in facet.values(doc) {
                 out.add_text(*field, value);

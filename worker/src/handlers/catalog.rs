@@ -41,3 +41,22 @@ impl TaskHandler for Reindex {
         Ok(Outcome::Done(json!(rebuilt)))
     }
 }
+
+/// `glossary.reindex-term`: a renamed term's datasets are reindexed a page at a time; each
+/// page queues the next.
+pub struct ReindexTerm;
+
+pub const REINDEX_TERM_ACTION: &str = sluice_core::glossaries::REINDEX_TERM_ACTION;
+
+#[async_trait::async_trait]
+impl TaskHandler for ReindexTerm {
+    async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
+        let page = ctx
+            .core
+            .system("glossary.reindex-term")
+            .reindex_term_page(&task.target_uri, &task.payload)
+            .await
+            .map_err(chain)?;
+        Ok(Outcome::Done(json!(page)))
+    }
+}

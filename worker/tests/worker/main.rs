@@ -274,6 +274,7 @@ async fn catalog_index_tasks_write_and_remove_documents(backend: Backend) {
             visibility: Visibility::All,
             offset: 0,
             limit: 10,
+            sort: Default::default(),
         };
         async move { index.search(&request).await.expect("search") }
     };

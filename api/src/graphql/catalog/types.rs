@@ -1,6 +1,6 @@
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject};
 use sluice_core::{
-    catalog::{CatalogPage, CatalogQuery, DocumentKind, Facet, FacetField, SearchFilters, SearchHit},
+    catalog::{CatalogPage, CatalogQuery, DocumentKind, Facet, FacetField, SearchFilters, SearchHit, SortBy},
     page::Page,
 };
 
@@ -48,6 +48,30 @@ pub struct SearchCatalogFilters {
     pub environment_uri: Option<Vec<String>>,
     pub organization_uri: Option<Vec<String>>,
     pub confidentiality: Option<Vec<String>>,
+    /// Glossary term labels; only terms the glossary's team approved on an item count.
+    pub terms: Option<Vec<String>>,
+}
+
+/// The order of hits.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(rename_items = "lowercase")]
+pub enum CatalogSortBy {
+    /// Best match first with a term, by label without one.
+    #[default]
+    Relevance,
+    Label,
+    /// Most up-voted datasets first (tables and folders count their dataset's votes).
+    Votes,
+}
+
+impl From<CatalogSortBy> for SortBy {
+    fn from(s: CatalogSortBy) -> Self {
+        match s {
+            CatalogSortBy::Relevance => Self::Relevance,
+            CatalogSortBy::Label => Self::Label,
+            CatalogSortBy::Votes => Self::Votes,
+        }
+    }
 }
 
 #[derive(InputObject, Default)]
@@ -55,6 +79,7 @@ pub struct SearchCatalogInput {
     /// Free text; empty lists every entry by label.
     pub term: Option<String>,
     pub filters: Option<SearchCatalogFilters>,
+    pub sort_by: Option<CatalogSortBy>,
     pub page: Option<i32>,
     pub page_size: Option<i32>,
 }
@@ -73,7 +98,9 @@ impl SearchCatalogInput {
                 environment_uris: list(f.environment_uri),
                 organization_uris: list(f.organization_uri),
                 confidentiality: list(f.confidentiality),
+                terms: list(f.terms),
             },
+            sort: self.sort_by.unwrap_or_default().into(),
         })
     }
 }
@@ -95,6 +122,8 @@ pub struct CatalogHit {
     /// The matching passage as HTML: text escaped, matched words in `<em>`; null when the
     /// words matched only a tag or topic, or there was no term.
     highlight: Option<String>,
+    /// How many users vote the hit's dataset up.
+    upvotes: i32,
 }
 
 #[ComplexObject]
@@ -121,6 +150,7 @@ impl From<SearchHit> for CatalogHit {
             label: h.label,
             description: h.description,
             highlight: h.highlight,
+            upvotes: i32::try_from(h.up_votes).unwrap_or(i32::MAX),
         }
     }
 }
@@ -143,6 +173,8 @@ pub struct CatalogFacets {
     environment_uri: Vec<CatalogFacetValue>,
     organization_uri: Vec<CatalogFacetValue>,
     confidentiality: Vec<CatalogFacetValue>,
+    /// Approved glossary term labels.
+    terms: Vec<CatalogFacetValue>,
 }
 
 impl From<Vec<Facet>> for CatalogFacets {
@@ -165,6 +197,7 @@ impl From<Vec<Facet>> for CatalogFacets {
                 FacetField::EnvironmentUri => out.environment_uri = values,
                 FacetField::OrganizationUri => out.organization_uri = values,
                 FacetField::Confidentiality => out.confidentiality = values,
+                FacetField::Terms => out.terms = values,
             }
         }
         out

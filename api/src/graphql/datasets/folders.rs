@@ -11,8 +11,8 @@ use super::{
     types::{DatasetGql, DatasetRestrictedInformation, DatasetRole},
 };
 use crate::graphql::{
-    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, read_cache::cached,
-    to_gql,
+    GqlResult, actor, core, environments::flat, glossaries, organizations::page_of, paged::paged,
+    read_cache::cached, to_gql,
 };
 
 pub struct FolderGql(pub DatasetFolder);
@@ -43,6 +43,22 @@ impl FolderGql {
     }
     async fn tags(&self) -> &[String] {
         &self.0.tags
+    }
+    /// Glossary terms linked here, approved or waiting for the glossary's team.
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermSearchResult> {
+        glossaries::terms_of(ctx, &self.0.location_uri, filter).await
+    }
+    /// The links of those terms, each saying whether the glossary's team approved it.
+    async fn term_links(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermLinkSearchResults> {
+        glossaries::term_links_of(ctx, &self.0.location_uri, filter).await
     }
     /// The prefix in the dataset's bucket, without leading or trailing `/`.
     #[graphql(name = "S3Prefix")]
@@ -174,7 +190,7 @@ impl FolderMutation {
             .or(input.location_uri.clone())
             .ok_or_else(|| to_gql(Error::validation("locationUri", "is required")))?;
         let change = ModifyFolder {
-            terms: flat(&input.terms),
+            terms: input.terms.as_ref().map(|_| flat(&input.terms)),
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             label: input.label,
             description: input.description,

@@ -217,7 +217,6 @@ macro_rules! new_dataset {
                     $input.expiry_min_duration,
                     $input.expiry_max_duration,
                 ),
-                terms: vec![],
             },
         }
     };
@@ -252,8 +251,8 @@ impl ModifyDatasetInput {
                     self.expiry_min_duration,
                     self.expiry_max_duration,
                 ),
-                terms: flat(&self.terms),
             },
+            terms: self.terms.as_ref().map(|_| flat(&self.terms)),
             kms_alias: self.kms_alias,
             topics: topics(&self.topics),
             tags: list(&self.tags),

@@ -17,8 +17,8 @@ use super::{
     types::{DatasetGql, DatasetRole},
 };
 use crate::graphql::{
-    GqlResult, actor, core, environments::flat, organizations::page_of, paged::paged, read_cache::cached,
-    to_gql,
+    GqlResult, actor, core, environments::flat, glossaries, organizations::page_of, paged::paged,
+    read_cache::cached, to_gql,
 };
 
 pub struct DatasetTableGql(pub Arc<DatasetTable>);
@@ -99,6 +99,23 @@ impl DatasetTableGql {
             .await?
             .map_or(DatasetRole::NoPermission, |d| d.entry().role_of(actor).into()))
     }
+    /// Glossary terms linked here, approved or waiting for the glossary's team.
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermSearchResult> {
+        glossaries::terms_of(ctx, &self.0.table_uri, filter).await
+    }
+    /// The links of those terms, each saying whether the glossary's team approved it (only
+    /// approved ones count in the catalog).
+    async fn term_links(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermLinkSearchResults> {
+        glossaries::term_links_of(ctx, &self.0.table_uri, filter).await
+    }
     /// Sluice has no data stages: always null.
     async fn stage(&self) -> Option<String> {
         None
@@ -174,6 +191,15 @@ impl ColumnGql {
     }
     async fn owner(&self) -> &str {
         &self.table.owner
+    }
+    /// Glossary terms linked to the column, each saying whether the glossary's team approved
+    /// it; approved ones make the table findable by the term.
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermLinkSearchResults> {
+        glossaries::term_links_of(ctx, &self.column.column_uri, filter).await
     }
     async fn created(&self) -> String {
         self.column.created.to_rfc3339()
@@ -259,6 +285,9 @@ pub struct ModifyDatasetTableInput {
 #[derive(InputObject, Default)]
 pub struct DatasetTableColumnInput {
     pub description: Option<String>,
+    /// Glossary term URIs: the column's terms become these (Sluice's addition to data.all's
+    /// input). Left out, they stay.
+    pub terms: Option<Vec<Option<String>>>,
     /// Not supported: leave it out.
     pub classification: Option<i32>,
     /// Not supported: leave it out.
@@ -355,7 +384,7 @@ impl TableMutation {
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
             topics: input.topics.as_ref().map(|_| flat(&input.topics)),
             prefix: input.prefix,
-            terms: flat(&input.terms),
+            terms: input.terms.as_ref().map(|_| flat(&input.terms)),
         };
         core(ctx)?.datasets().update_table(actor(ctx)?, &uri, change).await.gql().map(DatasetTableGql::new)
     }
@@ -396,6 +425,7 @@ impl TableMutation {
         let input = input.unwrap_or_default();
         let change = ModifyColumn {
             description: input.description,
+            terms: input.terms.as_ref().map(|_| flat(&input.terms)),
             other_fields: input.classification.is_some() || input.tags.is_some() || input.topics.is_some(),
         };
         let actor = actor(ctx)?;

@@ -12,6 +12,7 @@ use super::{
 use crate::graphql::{
     GqlResult, actor, core,
     environments::{EnvironmentPermission, OrganizationSimplified, StackGql},
+    glossaries,
     paged::paged,
 };
 
@@ -153,6 +154,23 @@ dataset_object!(DatasetGql, "Dataset", {
         filter: Option<DatasetTableFilter>,
     ) -> async_graphql::Result<DatasetTableSearchResult> {
         tables_of(ctx, &self.0, filter).await
+    }
+    /// Glossary terms linked here, approved or waiting for the glossary's team.
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermSearchResult> {
+        glossaries::terms_of(ctx, &self.0.entry().dataset_uri, filter).await
+    }
+    /// The links of those terms, each saying whether the glossary's team approved it (only
+    /// approved ones count in the catalog).
+    async fn term_links(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<glossaries::GlossaryTermTargetFilter>,
+    ) -> async_graphql::Result<glossaries::TermLinkSearchResults> {
+        glossaries::term_links_of(ctx, &self.0.entry().dataset_uri, filter).await
     }
     /// Tables in Glue, folders, and how many users vote the dataset up (`upVote`).
     async fn statistics(&self, ctx: &Context<'_>) -> async_graphql::Result<DatasetStatistics> {

@@ -10,5 +10,5 @@ pub use mutation::EnvironmentMutation;
 pub use query::EnvironmentQuery;
 pub use types::{
     EnvironmentFilter, EnvironmentGql, EnvironmentPermission, EnvironmentSearchResult,
-    OrganizationSimplified, StackGql, flat,
+    OrganizationSimplified, StackGql, StackResourceLookups, flat,
 };

@@ -1,7 +1,12 @@
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use sluice_core::environments::{Environment, EnvironmentCard, EnvironmentGroup, Stack, UserRole};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use sluice_core::{
+    Error,
+    environments::{Environment, EnvironmentCard, EnvironmentGroup, Stack, StackResource, UserRole},
+};
+
+use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged, to_gql};
 
 /// An environment: all of it for its teams (GET_ENVIRONMENT), its card for others who reach it
 /// through something of theirs (a share into it). Fields a card lacks are null.
@@ -233,6 +238,47 @@ impl From<UserRole> for EnvironmentPermission {
 /// An environment's CloudFormation stack.
 pub struct StackGql(pub Stack);
 
+/// How many stacks one request may ask `resources` of: each asks AWS (as many as a default page
+/// of datasets).
+pub const MAX_STACK_RESOURCE_LOOKUPS: usize = 10;
+
+/// The `resources` lookups one request has made; the HTTP handler gives every request its own.
+#[derive(Default)]
+pub struct StackResourceLookups(AtomicUsize);
+
+impl StackResourceLookups {
+    /// Counts one more lookup, or refuses it past the limit.
+    fn spend(&self) -> async_graphql::Result<()> {
+        if self.0.fetch_add(1, Ordering::Relaxed) < MAX_STACK_RESOURCE_LOOKUPS {
+            return Ok(());
+        }
+        Err(to_gql(Error::validation(
+            "resources",
+            format!(
+                "one request reads the resources of at most {MAX_STACK_RESOURCE_LOOKUPS} stacks from AWS; \
+                 ask for `resources` of fewer stacks at once (a smaller page, or getStack)"
+            ),
+        )))
+    }
+}
+
+/// `[{"logicalId", "physicalId", "type", "status"}]`, as data.all's `Stack.resources` is a JSON
+/// string of the stack's resources.
+fn resources_json(resources: &[StackResource]) -> String {
+    let list: Vec<serde_json::Value> = resources
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "logicalId": r.logical_id,
+                "physicalId": r.physical_id,
+                "type": r.resource_type,
+                "status": r.status,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
 #[Object(name = "Stack")]
 impl StackGql {
     async fn stack_uri(&self) -> ID {
@@ -295,6 +341,23 @@ impl StackGql {
     /// Stack events are readable by everyone who can read the environment.
     async fn can_view_logs(&self) -> bool {
         true
+    }
+    /// What the stack holds, read from CloudFormation when this field is asked for (one AWS
+    /// call per stack, for at most 10 stacks per request): a JSON array of `{"logicalId",
+    /// "physicalId", "type", "status"}`. Needs GET_ENVIRONMENT or GET_DATASET, as the stack
+    /// does. Null before the stack's first deploy, when CloudFormation has no such stack, and
+    /// when Sluice runs without AWS.
+    async fn resources(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let actor = actor(ctx)?;
+        ctx.data::<StackResourceLookups>()
+            .map_err(|_| to_gql(Error::Internal("the request has no lookup budget attached".into())))?
+            .spend()?;
+        let found = core(ctx)?
+            .environments()
+            .stack_resources(actor, &self.0.target_type, &self.0.target_uri)
+            .await
+            .gql()?;
+        Ok(found.as_deref().map(resources_json))
     }
 }
 

@@ -230,6 +230,25 @@ pub(super) fn cases() -> Vec<Case> {
             admin: Allowed,
         },
         Case {
+            op: "listKeyValueTags",
+            doc: "query($ds: String!) { listKeyValueTags(targetUri: $ds, targetType: \"dataset\") { key } }",
+            vars: |c| json!({"ds": c.dataset}),
+            // A dataset's tags are for its teams (GET_DATASET), not for whoever finds it.
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateKeyValueTags",
+            doc: "mutation($ds: String!) { updateKeyValueTags(input: {targetUri: $ds, targetType: \"dataset\", tags: [{key: \"Domain\", value: \"sales\", cascade: false}]}) { key } }",
+            vars: |c| json!({"ds": c.dataset}),
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
+        Case {
             op: "postFeedMessage",
             doc: "mutation($ds: String!) { postFeedMessage(targetUri: $ds, targetType: \"Dataset\", input: {content: \"Is this daily?\"}) { feedMessageUri } }",
             vars: |c| json!({"ds": c.dataset}),

@@ -22,6 +22,10 @@ pub(super) struct World {
     share: String,
     share_item: String,
     mapping: String,
+    glossary: String,
+    category: String,
+    term: String,
+    link: String,
 }
 
 impl World {
@@ -74,6 +78,8 @@ impl World {
             || op.contains("Share")
             || op.contains("Vote")
             || op.contains("Feed")
+            || op.contains("TermAssociation")
+            || op.contains("KeyValueTags")
             || op == "syncTables"
         {
             let created = app
@@ -93,6 +99,9 @@ impl World {
         }
         if op.contains("IamPrincipalMapping") {
             world.mapping = mapping_of(app, &world.account).await;
+        }
+        if ["Glossar", "Category", "Term"].iter().any(|part| op.contains(part)) {
+            glossary_of(app, &mut world).await;
         }
         world
     }
@@ -115,6 +124,10 @@ impl World {
             share: &self.share,
             share_item: &self.share_item,
             mapping: &self.mapping,
+            glossary: &self.glossary,
+            category: &self.category,
+            term: &self.term,
+            link: &self.link,
         }
     }
 }
@@ -129,6 +142,38 @@ async fn mapping_of(app: &TestApp, account: &str) -> String {
         allow_session_name: false,
     };
     app.core.iam_principals().create(&admin, input).await.expect("mapping").mapping_uri
+}
+
+/// TeamA's glossary with a category and a term, and, with a table, the term linked to it.
+async fn glossary_of(app: &TestApp, world: &mut World) {
+    use sluice_core::glossaries::{NewNode, NodeType};
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let glossaries = app.core.glossaries();
+    let node = |label: &str| NewNode { label: Some(label.into()), ..Default::default() };
+    world.glossary = glossaries
+        .create_glossary(&alice, node(&format!("Terms of {}", world.org)))
+        .await
+        .expect("glossary")
+        .node_uri;
+    world.category = glossaries
+        .create_child(&alice, &world.glossary, NodeType::Category, node("Sales"))
+        .await
+        .expect("cat")
+        .node_uri;
+    world.term = glossaries
+        .create_child(&alice, &world.category, NodeType::Term, node("Churn"))
+        .await
+        .expect("term")
+        .node_uri;
+    if !world.table.is_empty() {
+        let change = sluice_core::datasets::tables::ModifyTable {
+            terms: Some(vec![world.term.clone()]),
+            ..Default::default()
+        };
+        app.core.datasets().update_table(&alice, &world.table, change).await.expect("linked");
+        let links = glossaries.links_of(std::slice::from_ref(&world.table)).await.expect("links");
+        world.link = links[&world.table][0].link_uri.clone();
+    }
 }
 
 /// A fresh 12-digit account id, so links never collide.

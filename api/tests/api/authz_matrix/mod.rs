@@ -58,6 +58,12 @@ struct Ctx<'a> {
     share_item: &'a str,
     /// An IAM principal mapping.
     mapping: &'a str,
+    /// TeamA's glossary, a category of it, a term in the category, and a link of the term to
+    /// `table`.
+    glossary: &'a str,
+    category: &'a str,
+    term: &'a str,
+    link: &'a str,
 }
 
 struct Case {
@@ -78,12 +84,14 @@ struct Case {
 
 mod data_cases;
 mod fixture;
+mod glossary_cases;
 mod platform_cases;
 mod refusal_order;
 
 fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
     all.extend(data_cases::cases());
+    all.extend(glossary_cases::cases());
     all
 }
 

@@ -367,6 +367,26 @@ pub(super) fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "listKeyValueTags",
+            doc: "query($env: String!) { listKeyValueTags(targetUri: $env, targetType: \"environment\") { key } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            // Invited to the environment: GET_ENVIRONMENT reads its tags.
+            teammate: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "updateKeyValueTags",
+            doc: "mutation($env: String!) { updateKeyValueTags(input: {targetUri: $env, targetType: \"environment\", tags: [{key: \"CostCenter\", value: \"42\", cascade: true}]}) { key } }",
+            vars: |c| json!({"env": c.env}),
+            outsider: Forbidden,
+            member: Allowed,
+            // Changing tags takes UPDATE_ENVIRONMENT, which an invitation does not give.
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateStack",
             doc: "mutation($env: String!) { updateStack(targetUri: $env, targetType: \"environment\") { status } }",
             vars: |c| json!({"env": c.env}),

@@ -69,6 +69,13 @@ fn bad_inputs() -> Vec<BadInput> {
             teammate_may: false,
         },
         BadInput {
+            op: "updateKeyValueTags",
+            // A key AWS reserves.
+            doc: "mutation($env: String!) { updateKeyValueTags(input: {targetUri: $env, targetType: \"environment\", tags: [{key: \"aws:owner\", value: \"me\", cascade: false}]}) { key } }",
+            vars: |c| json!({"env": c.env}),
+            teammate_may: false,
+        },
+        BadInput {
             op: "updateOrganization",
             doc: "mutation($org: String!) { updateOrganization(organizationUri: $org, input: {label: \"\u{202e}\"}) { label } }",
             vars: |c| json!({"org": c.org}),

@@ -60,6 +60,8 @@ pub fn doc(kind: DocumentKind, uri: &str, dataset_uri: &str, label: &str) -> Cat
         columns: vec![],
         tables: vec![],
         folders: vec![],
+        terms: vec![],
+        up_votes: 0,
     }
 }
 
@@ -70,6 +72,7 @@ pub fn request(term: Option<&str>) -> SearchRequest {
         visibility: Visibility::All,
         offset: 0,
         limit: 100,
+        sort: Default::default(),
     }
 }
 

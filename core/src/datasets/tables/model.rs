@@ -172,14 +172,17 @@ pub struct ModifyTable {
     pub topics: Option<Vec<String>>,
     /// data.all's input has one; a table is where Glue says, so a prefix is refused.
     pub prefix: Option<String>,
-    /// Glossary terms, refused until Sluice has glossaries.
-    pub terms: Vec<String>,
+    /// Glossary term URIs: the table's terms become these. None leaves them.
+    pub terms: Option<Vec<String>>,
 }
 
 /// What a team may change of a column: its description.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyColumn {
+    /// None leaves the description; an empty one clears it.
     pub description: Option<String>,
+    /// Glossary term URIs: the column's terms become these. None leaves them.
+    pub terms: Option<Vec<String>>,
     /// Any of data.all's classification, tags or topics was sent; they are refused.
     pub other_fields: bool,
 }

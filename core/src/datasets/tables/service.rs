@@ -21,6 +21,7 @@ use crate::{
     authz::{self, Authorized, DatasetPermission, Grant, dataset as perm, granted},
     datasets::{Dataset, DatasetView, Datasets, RESOURCE_TYPE, model},
     environments::{LinkError, onboarding},
+    glossaries::{self, LinkTarget},
     organizations::validate,
     page::{self, Page, PageRequest, contains_any},
     tasks::{NewTask, store},
@@ -226,9 +227,6 @@ impl Datasets<'_> {
         if input.prefix.as_deref().is_some_and(|p| !p.trim().is_empty()) {
             return Err(Error::validation("prefix", "a table is where Glue says; leave prefix out"));
         }
-        if !input.terms.is_empty() {
-            return Err(Error::validation("terms", "glossaries are not part of Sluice yet; leave terms out"));
-        }
         let mut row = tbl::ActiveModel {
             table_uri: Set(table_uri.to_owned()),
             updated: Set(chrono::Utc::now()),
@@ -248,6 +246,9 @@ impl Datasets<'_> {
         }
         let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
+        if let Some(terms) = &input.terms {
+            glossaries::set_links(&txn, &dataset, LinkTarget::Table, table_uri, terms).await?;
+        }
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
         audit::record(&txn, dataset.actor(), "updateDatasetTable", table_uri, TABLE_RESOURCE_TYPE, "updated")
             .await?;
@@ -273,6 +274,7 @@ impl Datasets<'_> {
         let (dataset, table) = self.authorize_table::<perm::DeleteDataset>(actor, table_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         crate::feeds::forget(&txn, crate::feeds::FeedTarget::Table, table_uri).await?;
+        glossaries::forget_target(&txn, table_uri).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
         audit::record(
@@ -321,11 +323,18 @@ impl Datasets<'_> {
                 "only a column's description can change; leave classification, tags and topics out",
             ));
         }
+        let table_uri = column.table_uri.clone();
         let mut row: col::ActiveModel = column.into();
-        row.description = Set(validate::description(change.description.as_deref())?);
+        if change.description.is_some() {
+            row.description = Set(validate::description(change.description.as_deref())?);
+        }
         row.updated = Set(chrono::Utc::now());
         let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
+        if let Some(terms) = &change.terms {
+            glossaries::set_links(&txn, &dataset, LinkTarget::Column, column_uri, terms).await?;
+            queue_table_index(&txn, &dataset.dataset_uri, &[table_uri]).await?;
+        }
         audit::record(
             &txn,
             dataset.actor(),
