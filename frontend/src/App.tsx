@@ -32,6 +32,8 @@ const DatasetPage = page(datasets, "DatasetPage");
 const TablePage = page(datasets, "TablePage");
 const CreateDatasetPage = page(datasetForms, "CreateDatasetPage");
 const ImportDatasetPage = page(datasetForms, "ImportDatasetPage");
+const GlossariesPage = page(() => import("./pages/glossaries"), "GlossariesPage");
+const GlossaryPage = page(() => import("./pages/glossariesDetail"), "GlossaryPage");
 const CatalogPage = page(() => import("./pages/catalog"), "CatalogPage");
 const SharesPage = page(shares, "SharesPage");
 const SharePage = page(shares, "SharePage");
@@ -76,6 +78,8 @@ export function App() {
           <Route path="datasets/:uri" element={<DatasetPage />} />
           <Route path="tables/:uri" element={<TablePage />} />
           <Route path="catalog" element={<CatalogPage />} />
+          <Route path="glossaries" element={<GlossariesPage />} />
+          <Route path="glossaries/:uri" element={<GlossaryPage />} />
           <Route path="shares" element={<SharesPage />} />
           <Route path="shares/:uri" element={<SharePage />} />
           <Route path="admin" element={<AdminPage />} />

@@ -9,6 +9,7 @@ const NAV = [
   { to: "/environments", label: "Environments" },
   { to: "/datasets", label: "Datasets" },
   { to: "/catalog", label: "Catalog" },
+  { to: "/glossaries", label: "Glossaries" },
   { to: "/shares", label: "Shares" },
 ];
 

@@ -1,6 +1,7 @@
-// The catalog: free-text search over datasets, tables and folders with facet filters, server
-// pages, and "Request access" on tables of other teams' datasets. The search state lives in the
-// URL, so a search can be shared as a link and the back button returns to it.
+// The catalog: free-text search over datasets, tables and folders with facet filters (glossary
+// terms among them), a sort order, server pages, and "Request access" on tables of other teams'
+// datasets. The search state lives in the URL, so a search can be shared as a link and the back
+// button returns to it.
 import {
   Box, Button, Checkbox, Chip, FormControlLabel, FormGroup, Link, Pagination, Paper, Stack, TextField, Typography,
 } from "@mui/material";
@@ -10,7 +11,7 @@ import { useQuery } from "urql";
 import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
 import { graphql } from "../gql";
-import type { CatalogResourceKind, DatasetRole, SearchCatalogFilters } from "../gql/graphql";
+import type { CatalogResourceKind, DatasetRole, SearchCatalogFilters, SearchCatalogInput } from "../gql/graphql";
 
 const PAGE = 10;
 
@@ -29,11 +30,13 @@ const SearchCatalog = graphql(`
         snippet
         highlight
         userRoleForDataset
+        upvotes
       }
       facets {
         resourceKind { value count }
         tags { value count }
         topics { value count }
+        terms { value count }
         region { value count }
         environmentUri { value count }
         organizationUri { value count }
@@ -60,11 +63,20 @@ const FACETS: { key: FacetKey; label: string }[] = [
   { key: "resourceKind", label: "Kind" },
   { key: "tags", label: "Tags" },
   { key: "topics", label: "Topics" },
+  { key: "terms", label: "Terms" },
   { key: "region", label: "Region" },
   { key: "environmentUri", label: "Environment" },
   { key: "organizationUri", label: "Organization" },
   { key: "confidentiality", label: "Confidentiality" },
 ];
+
+type SortBy = NonNullable<SearchCatalogInput["sortBy"]>;
+const SORTS: { value: SortBy; label: string }[] = [
+  { value: "relevance", label: "Relevance" },
+  { value: "votes", label: "Most upvoted" },
+  { value: "label", label: "Name" },
+];
+const isSort = (s: string | null): s is SortBy => SORTS.some((o) => o.value === s);
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&#x2F;": "/" };
 const unescape = (s: string) => s.replace(/&(amp|lt|gt|quot|#x27|#39|#x2F);/g, (m) => ENTITIES[m] ?? m);
@@ -98,6 +110,8 @@ export function CatalogPage() {
   const [params, setParams] = useSearchParams();
   const term = params.get("q") ?? "";
   const page = Math.max(1, Number(params.get("page")) || 1);
+  const sortParam = params.get("sort");
+  const sortBy: SortBy = isSort(sortParam) ? sortParam : "relevance";
   const filters: SearchCatalogFilters = {};
   for (const f of FACETS) {
     const values = params.getAll(f.key);
@@ -108,7 +122,7 @@ export function CatalogPage() {
   useEffect(() => setDraft(term), [term]); // back and forward restore the box too
   const [{ data, fetching, error }] = useQuery({
     query: SearchCatalog,
-    variables: { input: { term, filters, page, pageSize: PAGE } },
+    variables: { input: { term, filters, sortBy, page, pageSize: PAGE } },
     requestPolicy: "cache-and-network",
   });
   const [names] = useQuery({ query: CatalogNames });
@@ -139,6 +153,7 @@ export function CatalogPage() {
       p.delete(key);
       for (const v of values.includes(value) ? values.filter((v) => v !== value) : [...values, value]) p.append(key, v);
     });
+  const sort = (value: string) => update((p) => (value === "relevance" ? p.delete("sort") : p.set("sort", value)));
   const clear = () => {
     setDraft("");
     setParams(new URLSearchParams());
@@ -171,8 +186,12 @@ export function CatalogPage() {
         {(term || filtered) && <Button onClick={clear}>Clear</Button>}
       </Box>
       <Errors error={error} />
-      <Box sx={{ display: "flex", gap: 3, alignItems: "flex-start" }}>
-        <Stack component="aside" aria-label="Filters" spacing={2} sx={{ width: 240, flexShrink: 0 }}>
+      {/* On a phone the filters sit above the results rather than squeeze them. */}
+      <Box sx={{ display: "flex", flexDirection: { xs: "column", md: "row" }, gap: { xs: 2, md: 3 }, alignItems: { xs: "stretch", md: "flex-start" } }}>
+        <Box component="aside" aria-label="Filters" sx={{
+          width: { xs: "100%", md: 240 }, flexShrink: 0, display: "grid", gap: 2,
+          gridTemplateColumns: { xs: "repeat(auto-fill, minmax(160px, 1fr))", md: "1fr" },
+        }}>
           {result && FACETS.map((f) => {
             const selected = params.getAll(f.key);
             const values = result.facets[f.key];
@@ -192,23 +211,33 @@ export function CatalogPage() {
               </Box>
             );
           })}
-        </Stack>
+        </Box>
         <Box sx={{ flexGrow: 1, minWidth: 0 }}>
           {fetching && !result && <Loading />}
           {empty && <Empty>{empty}</Empty>}
           {result && result.count > 0 && (
             <>
-              <Typography color="text.secondary" sx={{ mb: 1 }} data-testid="hit-count">
-                {result.count === 1 ? "1 entry" : `${result.count} entries`}
-              </Typography>
+              <Box sx={{ display: "flex", alignItems: "center", gap: 1, mb: 1, flexWrap: "wrap" }}>
+                <Typography color="text.secondary" data-testid="hit-count" sx={{ flexGrow: 1 }}>
+                  {result.count === 1 ? "1 entry" : `${result.count} entries`}
+                </Typography>
+                <TextField select size="small" label="Sort by" value={sortBy} onChange={(e) => sort(e.target.value)}
+                  slotProps={{ select: { native: true } }} sx={{ minWidth: 160 }}>
+                  {SORTS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+                </TextField>
+              </Box>
               <Stack spacing={1} component="ul" aria-label="Search results" sx={{ listStyle: "none", p: 0, m: 0 }}>
                 {result.nodes.map((h) => (
-                  <Paper key={h.uri} variant="outlined" component="li" sx={{ p: 1.5, display: "flex", gap: 2, alignItems: "center" }}>
-                    <Box sx={{ flexGrow: 1, minWidth: 0 }}>
-                      <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+                  <Paper key={h.uri} variant="outlined" component="li" sx={{ p: 1.5, display: "flex", flexWrap: "wrap", gap: 2, alignItems: "center" }}>
+                    <Box sx={{ flex: "1 1 240px", minWidth: 0 }}>
+                      <Stack direction="row" sx={{ alignItems: "center", flexWrap: "wrap", columnGap: 1 }}>
                         <Chip size="small" label={h.kind} variant="outlined" />
-                        <Link component={RouterLink} to={hitLink(h)} variant="subtitle1">{h.label}</Link>
+                        <Link component={RouterLink} to={hitLink(h)} variant="subtitle1" sx={{ overflowWrap: "anywhere" }}>{h.label}</Link>
                         {h.name !== h.label && <Typography variant="body2" color="text.secondary"><code>{h.name}</code></Typography>}
+                        {h.upvotes != null && (
+                          <Typography variant="body2" color="text.secondary" aria-label={`${h.upvotes} ${h.upvotes === 1 ? "upvote" : "upvotes"}`}
+                            title="Upvotes of the dataset">▲ {h.upvotes}</Typography>
+                        )}
                       </Stack>
                       <Typography variant="body2" color="text.secondary" sx={{ "& mark": { fontWeight: 600, bgcolor: "warning.light" } }}>
                         {h.highlight ? <Highlight html={h.highlight} /> : h.snippet}

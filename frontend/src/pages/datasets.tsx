@@ -1,5 +1,6 @@
 // Datasets: the list; a dataset's page with its tables, folders (and creating one), and table
-// sync with live progress; a table's page with its columns and "Request access".
+// sync with live progress; a table's page with its columns and "Request access". Both pages, and
+// each column, show their glossary terms, which the dataset's editors change.
 import { Alert, Box, Button, Link, Stack, Typography } from "@mui/material";
 import { useCallback, useState } from "react";
 import { Link as RouterLink, useParams } from "react-router-dom";
@@ -10,6 +11,7 @@ import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling }
 import { PagedTable } from "../components/PagedTable";
 import { VoteButton } from "../components/VoteButton";
 import { Discussion } from "../components/Discussion";
+import { ItemTerms, editsTerms } from "../components/TermPicker";
 import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
 
@@ -102,6 +104,16 @@ const GetDataset = graphql(`
           S3Prefix
         }
       }
+      termLinks {
+        nodes {
+          linkUri
+          approvedByOwner
+          term {
+            nodeUri
+            label
+          }
+        }
+      }
     }
   }
 `);
@@ -179,6 +191,10 @@ export function DatasetPage() {
         Admin team {ds.SamlAdminGroupName} · your role {ds.userRoleForDataset}
         {ds.environment && <> · environment <Link component={RouterLink} to={`/environments/${ds.environment.environmentUri}`}>{ds.environment.label}</Link> ({place(ds.environment)})</>}
       </Typography>
+      <Box sx={{ my: 1 }}>
+        <ItemTerms target={{ type: "Dataset", uri, name: ds.label }} links={ds.termLinks.nodes} editable={editsTerms(ds.userRoleForDataset)}
+          onSaved={() => refetch({ requestPolicy: "network-only" })} />
+      </Box>
       {ds.stack && (
         <Box sx={{ my: 1, display: "flex", gap: 1, alignItems: "center" }} aria-label="Dataset stack">
           <Typography>Stack:</Typography> <StatusChip status={ds.stack.status} />
@@ -226,22 +242,78 @@ const GetTable = graphql(`
         label
         SamlAdminGroupName
       }
-      columns {
-        count
+      termLinks {
         nodes {
-          columnUri
-          name
-          typeName
-          columnType
+          linkUri
+          approvedByOwner
+          term {
+            nodeUri
+            label
+          }
         }
       }
     }
   }
 `);
 
+// Columns a page at a time, each with up to 10 of its terms: the API's cost limit counts every
+// link asked for, so the page and the terms' page size stay small together.
+const COLUMN_PAGE = 25;
+const TableColumns = graphql(`
+  query TableColumns($uri: String!, $page: Int!) {
+    listDatasetTableColumns(tableUri: $uri, filter: { page: $page, pageSize: 25 }) {
+      count
+      nodes {
+        columnUri
+        name
+        typeName
+        columnType
+        terms(filter: { pageSize: 10 }) {
+          nodes {
+            linkUri
+            approvedByOwner
+            term {
+              nodeUri
+              label
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+function Columns({ tableUri, editable }: { tableUri: string; editable: boolean }) {
+  const [page, setPage] = useState(1);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: TableColumns, variables: { uri: tableUri, page } });
+  const cols = data?.listDatasetTableColumns;
+  return (
+    <>
+      <Typography variant="h6" sx={{ mt: 2 }}>Columns</Typography>
+      <Errors error={error} />
+      {fetching && !cols && <Loading />}
+      {cols && (cols.count === 0 ? <Empty>No columns synced.</Empty> : (
+        <PagedTable label="Columns" rows={cols.nodes} count={cols.count} page={page} pageSize={COLUMN_PAGE} onPage={setPage} rowKey={(c) => c.columnUri}
+          columns={[
+            { label: "Column", render: (c) => c.name },
+            // Nearly every column's kind is "column": only partition keys say theirs.
+            { label: "Type", render: (c) => `${c.typeName ?? ""}${c.columnType === "column" ? "" : ` · ${c.columnType}`}` },
+            {
+              label: "Terms",
+              render: (c) => (
+                <ItemTerms compact target={{ type: "Column", uri: c.columnUri, name: c.name }} links={c.terms.nodes} editable={editable}
+                  onSaved={() => refetch({ requestPolicy: "network-only" })} />
+              ),
+            },
+          ]} />
+      ))}
+    </>
+  );
+}
+
 export function TablePage() {
   const { uri = "" } = useParams();
-  const [{ data, fetching, error }] = useQuery({ query: GetTable, variables: { uri } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: GetTable, variables: { uri } });
   const t = data?.getDatasetTable;
   if (fetching && !t) return <Loading />;
   if (!t) return <Errors error={error} />;
@@ -254,11 +326,11 @@ export function TablePage() {
         {t.dataset && <Link component={RouterLink} to={`/datasets/${t.dataset.datasetUri}`}>{t.dataset.label}</Link>} (admin team {t.dataset?.SamlAdminGroupName})
       </Typography>
       <Typography color="text.secondary">{t.description}</Typography>
-      <Typography variant="h6" sx={{ mt: 2 }}>Columns</Typography>
-      {t.columns.count === 0 ? <Empty>No columns synced.</Empty> : (
-        <PagedTable label="Columns" rows={t.columns.nodes} count={t.columns.count} page={1} pageSize={1000} onPage={() => undefined} rowKey={(c) => c.columnUri}
-          columns={[{ label: "Column", render: (c) => c.name }, { label: "Type", render: (c) => c.typeName ?? "" }, { label: "Kind", render: (c) => c.columnType }]} />
-      )}
+      <Box sx={{ my: 1 }}>
+        <ItemTerms target={{ type: "DatasetTable", uri: t.tableUri, name: t.label }} links={t.termLinks.nodes} editable={editsTerms(t.userRoleForTable)}
+          onSaved={() => refetch({ requestPolicy: "network-only" })} />
+      </Box>
+      <Columns tableUri={t.tableUri} editable={editsTerms(t.userRoleForTable)} />
       <Discussion targetUri={t.tableUri} targetType="DatasetTable" />
     </>
   );
