@@ -199,13 +199,7 @@ node_object!(GlossaryGql, "Glossary", {
         ctx: &Context<'_>,
         filter: Option<CategoryFilter>,
     ) -> async_graphql::Result<CategorySearchResult> {
-        let f = Filter::from(filter);
-        let found = core(ctx)?
-            .glossaries()
-            .children(&self.node, &f.core(Some(NodeType::Category)), f.page()?)
-            .await
-            .gql()?;
-        Ok(CategorySearchResult(found.map(Into::into)))
+        Ok(CategorySearchResult(children_of(ctx, &self.node, NodeType::Category, filter.into()).await?))
     }
 });
 
@@ -216,13 +210,7 @@ node_object!(CategoryGql, "Category", {
         ctx: &Context<'_>,
         filter: Option<CategoryFilter>,
     ) -> async_graphql::Result<CategorySearchResult> {
-        let f = Filter::from(filter);
-        let found = core(ctx)?
-            .glossaries()
-            .children(&self.node, &f.core(Some(NodeType::Category)), f.page()?)
-            .await
-            .gql()?;
-        Ok(CategorySearchResult(found.map(Into::into)))
+        Ok(CategorySearchResult(children_of(ctx, &self.node, NodeType::Category, filter.into()).await?))
     }
     /// The terms directly below.
     async fn terms(
@@ -230,13 +218,7 @@ node_object!(CategoryGql, "Category", {
         ctx: &Context<'_>,
         filter: Option<TermFilter>,
     ) -> async_graphql::Result<TermSearchResult> {
-        let f = Filter::from(filter);
-        let found = core(ctx)?
-            .glossaries()
-            .children(&self.node, &f.core(Some(NodeType::Term)), f.page()?)
-            .await
-            .gql()?;
-        Ok(TermSearchResult(found.map(Into::into)))
+        Ok(TermSearchResult(children_of(ctx, &self.node, NodeType::Term, filter.into()).await?))
     }
 });
 
@@ -251,6 +233,17 @@ node_object!(TermGql, "Term", {
         Ok(glossary.into())
     }
 });
+
+/// The node's direct children of one kind.
+async fn children_of<T: From<GlossaryNode>>(
+    ctx: &Context<'_>,
+    node: &GlossaryNode,
+    kind: NodeType,
+    f: Filter,
+) -> async_graphql::Result<Page<T>> {
+    let found = core(ctx)?.glossaries().children(node, &f.core(Some(kind)), f.page()?).await.gql()?;
+    Ok(found.map(Into::into))
+}
 
 #[derive(Union)]
 #[graphql(name = "GlossaryNode")]
