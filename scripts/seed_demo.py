@@ -59,7 +59,42 @@ def main(url):
     )
     print(f"seed_demo: created {LABEL} ({org}), admin team TeamA, TeamB invited")
     env = link_demo_account(url, token, org)
-    publish_demo_dataset(url, token, env)
+    dataset = publish_demo_dataset(url, token, env)
+    make_demo_glossary(url, token, dataset)
+
+
+def make_demo_glossary(url, token, dataset):
+    node = "{ nodeUri }"
+    glossary = gql(
+        url,
+        token,
+        "mutation($i: CreateGlossaryInput) { createGlossary(input: $i) " + node + " }",
+        {"i": {"label": "Business terms", "readme": "What the business means by the words in its data.", "admin": "TeamA"}},
+    )["createGlossary"]["nodeUri"]
+    category = gql(
+        url,
+        token,
+        "mutation($p: String!, $i: CreateCategoryInput) { createCategory(parentUri: $p, input: $i) " + node + " }",
+        {"p": glossary, "i": {"label": "Customers", "readme": "People and companies who buy from us."}},
+    )["createCategory"]["nodeUri"]
+    terms = {}
+    for parent, label, readme in [
+        (category, "Customer churn", "Customers who stopped buying in the last 90 days."),
+        (glossary, "Revenue", "Money from orders, net of refunds."),
+    ]:
+        terms[label] = gql(
+            url,
+            token,
+            "mutation($p: String!, $i: CreateTermInput) { createTerm(parentUri: $p, input: $i) " + node + " }",
+            {"p": parent, "i": {"label": label, "readme": readme}},
+        )["createTerm"]["nodeUri"]
+    gql(
+        url,
+        token,
+        "mutation($d: String!, $t: [String]) { updateDataset(datasetUri: $d, input: {terms: $t}) { datasetUri } }",
+        {"d": dataset, "t": [terms["Revenue"]]},
+    )
+    print("seed_demo: created the glossary Business terms (TeamA); Sales Orders carries the term Revenue")
 
 
 def owner_client(service):
@@ -172,6 +207,7 @@ def publish_demo_dataset(url, token, env):
         )
     gql(url, token, "mutation($d: String!) { syncTables(datasetUri: $d) }", {"d": uri})
     print(f"seed_demo: published dataset Sales Orders ({uri}) with 3 Glue tables; their sync is queued")
+    return uri
 
 
 if __name__ == "__main__":
