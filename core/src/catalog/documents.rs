@@ -91,6 +91,8 @@ pub async fn dataset_documents(
         description: description.clone(),
         tables: vec![],
         folders: vec![],
+        // Votes are on datasets; a vote rewrites only the dataset's document.
+        up_votes: 0,
         ..base.clone()
     };
 

@@ -33,8 +33,9 @@ fn bad_payload(why: &str) -> Error {
     Error::validation("payload", why.to_owned())
 }
 
-/// Applies one `catalog.index` task: `{kind: dataset|folder, uri}` or `{kind: tables, uris}`,
-/// targeted at the dataset. The dataset's own document is rewritten every time, since it lists
+/// Applies one `catalog.index` task: `{kind: dataset|folder, uri}`, `{kind: tables, uris}` or
+/// `{kind: dataset-entry}` (the dataset's own document only, after a vote), targeted at the
+/// dataset. The dataset's own document is rewritten every time, since it lists
 /// its tables and folders.
 pub(crate) async fn apply_index_task(
     db: &impl ConnectionTrait,
@@ -47,6 +48,7 @@ pub(crate) async fn apply_index_task(
         || payload.get("uri").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| bad_payload("no uri"));
     let scope = match kind {
         "dataset" => Scope::Everything,
+        "dataset-entry" => Scope::DatasetOnly,
         "folder" => Scope::Items { tables: vec![], folders: vec![uri()?] },
         "tables" => {
             let uris: Vec<String> = payload

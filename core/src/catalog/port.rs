@@ -66,7 +66,7 @@ pub struct CatalogDocument {
     /// and approved by the glossary's team.
     #[serde(default)]
     pub terms: Vec<String>,
-    /// How many users vote the entry's dataset up: tables and folders carry their dataset's.
+    /// How many users vote a dataset up; 0 for tables and folders (votes are on datasets).
     #[serde(default)]
     pub up_votes: u64,
 }

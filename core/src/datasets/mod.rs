@@ -19,5 +19,5 @@ pub use model::{
 };
 pub use platform::{DatasetDeployInputs, ImportRegistration};
 pub(crate) use platform::{deploy_inputs, import_registration};
-pub(crate) use service::queue_index;
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION};
+pub(crate) use service::{queue_entry_index, queue_index};

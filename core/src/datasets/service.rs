@@ -60,6 +60,23 @@ pub(crate) async fn queue_index(
     Ok(())
 }
 
+/// Queues the rewrite of a dataset's own catalog document only (its vote count changed), in the
+/// caller's transaction: one document, however many tables the dataset holds, so a vote costs
+/// its voter little and the platform less.
+pub(crate) async fn queue_entry_index(db: &impl sea_orm::ConnectionTrait, dataset_uri: &str) -> Result<()> {
+    store::enqueue(
+        db,
+        NewTask {
+            action: INDEX_ACTION.into(),
+            target_uri: dataset_uri.into(),
+            target_type: RESOURCE_TYPE.into(),
+            payload: json!({"kind": "dataset-entry"}),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 impl Datasets<'_> {
     pub(crate) async fn load(&self, uri: &str) -> Result<Dataset> {
         ds::Entity::find_by_id(uri.to_owned())

@@ -112,9 +112,9 @@ impl Votes<'_> {
                 Error::Conflict("your vote was being recorded already; vote again to change it".into())
             })?,
         };
-        // The catalog sorts by votes: the dataset's entries carry its count.
+        // The catalog sorts datasets by votes: the dataset's entry carries its count.
         match target {
-            VoteTarget::Dataset => crate::datasets::queue_index(&txn, uri, false).await?,
+            VoteTarget::Dataset => crate::datasets::queue_entry_index(&txn, uri).await?,
         }
         let summary = if upvote { "up vote" } else { "vote taken back" };
         audit::record(&txn, actor, "upVote", uri, target.as_str(), summary).await?;

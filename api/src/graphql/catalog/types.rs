@@ -60,7 +60,8 @@ pub enum CatalogSortBy {
     #[default]
     Relevance,
     Label,
-    /// Most up-voted datasets first (tables and folders count their dataset's votes).
+    /// Most up-voted datasets first (votes are on datasets: tables and folders follow them,
+    /// by label).
     Votes,
 }
 
@@ -122,7 +123,7 @@ pub struct CatalogHit {
     /// The matching passage as HTML: text escaped, matched words in `<em>`; null when the
     /// words matched only a tag or topic, or there was no term.
     highlight: Option<String>,
-    /// How many users vote the hit's dataset up.
+    /// How many users vote the dataset up; 0 for tables and folders.
     upvotes: i32,
 }
 

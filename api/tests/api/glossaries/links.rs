@@ -201,6 +201,13 @@ async fn the_catalog_sorts_by_votes(backend: Backend) {
     app.ok(&carol, vote, json!({"u": dataset})).await;
     app.ok(&alice, vote, json!({"u": dataset})).await;
     app.ok(&carol, vote, json!({"u": archive})).await;
+    let entry_tasks = sluice_entities::task::Entity::find()
+        .filter(sluice_entities::task::Column::Status.eq(TaskStatus::Pending.as_str()))
+        .filter(sluice_entities::task::Column::Payload.contains("dataset-entry"))
+        .all(&app.db)
+        .await
+        .expect("tasks");
+    assert_eq!(entry_tasks.len(), 3, "each vote rewrites its dataset's own document only");
     app.run_index_tasks().await;
     let by_votes =
         search(&app, &carol, json!({"filters": {"resourceKind": ["dataset"]}, "sortBy": "votes"})).await;
