@@ -264,7 +264,7 @@ async fn resolve_terms(
             Some(t) => {
                 return Err(Error::validation(
                     "terms",
-                    format!("{uri} is a {} ({}); link terms only", t.node_type.noun(), t.label),
+                    format!("{uri} is a {} ({}); link terms only", t.node_type.as_str(), t.label),
                 ));
             }
             None => {

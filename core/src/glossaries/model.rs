@@ -27,11 +27,6 @@ impl NodeType {
         }
     }
 
-    /// How people read it.
-    pub const fn noun(self) -> &'static str {
-        self.as_str()
-    }
-
     /// A `nodeType` filter: data.all's letters or the words, in any case.
     pub fn parse_filter(value: &str) -> Result<Self> {
         match value.trim().to_ascii_lowercase().as_str() {
@@ -111,7 +106,7 @@ impl Glossary {
         match node.node_type {
             NodeType::Glossary => Ok(Self(node)),
             other => Err(Error::Internal(
-                format!("{} {} checked as a glossary", other.noun(), node.node_uri).into(),
+                format!("{} {} checked as a glossary", other.as_str(), node.node_uri).into(),
             )),
         }
     }

@@ -36,7 +36,7 @@ impl Glossaries<'_> {
         match kind {
             Some(kind) if kind != n.node_type => Err(crate::Error::validation(
                 "nodeUri",
-                format!("{uri} is a {}, not a {}", n.node_type.noun(), kind.noun()),
+                format!("{uri} is a {}, not a {}", n.node_type.as_str(), kind.as_str()),
             )),
             _ => Ok(n),
         }

@@ -48,7 +48,7 @@ impl Glossaries<'_> {
         if n.node_type != expected {
             return Err(Error::validation(
                 "nodeUri",
-                format!("{uri} is a {}, not a {}", n.node_type.noun(), expected.noun()),
+                format!("{uri} is a {}, not a {}", n.node_type.as_str(), expected.as_str()),
             ));
         }
         let glossary = authz::authorize::<ManageGlossary>(self.db, actor, &n.glossary_uri).await?;
@@ -121,7 +121,7 @@ impl Glossaries<'_> {
         if parent.node_type == NodeType::Term {
             return Err(Error::validation(
                 "parentUri",
-                format!("{parent_uri} is a term; put {}s under a glossary or a category", kind.noun()),
+                format!("{parent_uri} is a term; put {}s under a glossary or a category", kind.as_str()),
             ));
         }
         if parent.depth() >= MAX_DEPTH {
@@ -286,7 +286,7 @@ impl Glossaries<'_> {
         if !cascade && (children > 0 || link_count > 0) {
             return Err(Error::InvalidState(format!(
                 "the {} {} holds {}; delete or move those first, or delete with cascade to remove all of it",
-                kind.noun(),
+                kind.as_str(),
                 current.label,
                 holdings(children, link_count),
             )));
@@ -350,7 +350,7 @@ async fn require_unique_label(
     match existing {
         Some(uri) => Err(Error::Conflict(format!(
             "a {} named {label} already exists here ({uri}); choose another label",
-            kind.noun()
+            kind.as_str()
         ))),
         None => Ok(()),
     }

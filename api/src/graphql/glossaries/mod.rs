@@ -12,8 +12,8 @@ use sluice_core::{
 };
 
 use types::{
-    CategoryGql, Filter, GlossaryChildrenSearchResult, GlossaryFilter, GlossaryGql, GlossaryNodeGql,
-    GlossaryNodeSearchFilter, GlossarySearchResult,
+    CategoryGql, Filter, GlossaryChildrenSearchResult, GlossaryFilter, GlossaryGql, GlossaryNodeSearchFilter,
+    GlossarySearchResult,
 };
 pub use types::{
     GlossaryTermTargetFilter, TermGql, TermLinkSearchResults, TermSearchResult, link_page, term_page,
@@ -95,13 +95,8 @@ impl GlossaryQuery {
         filter: Option<GlossaryFilter>,
     ) -> async_graphql::Result<GlossarySearchResult> {
         let f = Filter::from(filter);
-        let page = sluice_core::page::PageRequest::new(f.page, f.page_size).gql()?;
-        let core_filter = sluice_core::glossaries::NodeFilter {
-            term: f.term.clone(),
-            node_type: None,
-            status: f.status.clone(),
-        };
-        let found = core(ctx)?.glossaries().list_glossaries(actor(ctx)?, &core_filter, page).await.gql()?;
+        let found =
+            core(ctx)?.glossaries().list_glossaries(actor(ctx)?, &f.core(None), f.page()?).await.gql()?;
         Ok(GlossarySearchResult(found.map(Into::into)))
     }
 
@@ -113,14 +108,8 @@ impl GlossaryQuery {
         filter: Option<GlossaryNodeSearchFilter>,
     ) -> async_graphql::Result<GlossaryChildrenSearchResult> {
         let f = Filter::from(filter);
-        let page = sluice_core::page::PageRequest::new(f.page, f.page_size).gql()?;
-        let core_filter = sluice_core::glossaries::NodeFilter {
-            term: f.term.clone(),
-            node_type: f.node_type.clone(),
-            status: None,
-        };
-        let found = core(ctx)?.glossaries().search(actor(ctx)?, &core_filter, page).await.gql()?;
-        Ok(GlossaryChildrenSearchResult(found.map(|n| GlossaryNodeGql::of(n, f.term.as_deref()))))
+        let found = core(ctx)?.glossaries().search(actor(ctx)?, &f.core(None), f.page()?).await.gql()?;
+        Ok(GlossaryChildrenSearchResult(types::nodes(found, &f)))
     }
 }
 

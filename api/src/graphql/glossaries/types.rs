@@ -20,7 +20,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn core(&self, node_type: Option<NodeType>) -> NodeFilter {
+    pub(super) fn core(&self, node_type: Option<NodeType>) -> NodeFilter {
         NodeFilter {
             term: self.term.clone(),
             node_type: node_type.map(|t| t.as_str().to_owned()).or_else(|| self.node_type.clone()),
@@ -28,7 +28,7 @@ impl Filter {
         }
     }
 
-    fn page(&self) -> async_graphql::Result<PageRequest> {
+    pub(super) fn page(&self) -> async_graphql::Result<PageRequest> {
         PageRequest::new(self.page, self.page_size).gql()
     }
 }
@@ -264,7 +264,7 @@ impl GlossaryNodeGql {
     }
 }
 
-fn nodes(page: Page<GlossaryNode>, f: &Filter) -> Page<GlossaryNodeGql> {
+pub(super) fn nodes(page: Page<GlossaryNode>, f: &Filter) -> Page<GlossaryNodeGql> {
     page.map(|n| GlossaryNodeGql::of(n, f.term.as_deref()))
 }
 
