@@ -136,9 +136,13 @@ def wait_for_task(url, token, task_uri, what, limit=120):
 def link_demo_account(url, token, org):
     """Deploys the pivot role into the demo account in moto, then links it."""
     region = os.environ.get("AWS_REGION", "eu-west-1")
-    template = gql(url, token, "query($o: String!) { getPivotRoleTemplate(organizationUri: $o) }", {"o": org})[
-        "getPivotRoleTemplate"
-    ]
+    # Every key is open to stack tags: moto's demo account has no policy that reads tags.
+    template = gql(
+        url,
+        token,
+        "query($o: String!) { getPivotRoleTemplate(organizationUri: $o, stackTagKeys: \"*\") }",
+        {"o": org},
+    )["getPivotRoleTemplate"]
     cfn = owner_client("cloudformation")
     cfn.create_stack(StackName="sluice-pivot-role", TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
     env = gql(

@@ -14,7 +14,9 @@ use aws_credential_types::{
     provider::{ProvideCredentials, SharedCredentialsProvider, error::CredentialsError, future},
 };
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use sluice_core::environments::{AccountLinker, LinkError, PivotRole, PivotTrust};
+use sluice_core::environments::{
+    AccountLinker, LinkError, PivotRole, PivotTrust, link::STACK_TAG_PREFIX_TAG,
+};
 
 /// The session name of every pivot-role session, so the account's CloudTrail shows Sluice's
 /// calls as `assumed-role/<pivot role>/sluice-link`.
@@ -56,13 +58,17 @@ impl AccountLinker for PivotLinker {
         match iam.get_role().role_name(&pivot.role_name).send().await {
             Ok(found) => {
                 // Core reads the trust policy: STS checks the ExternalId only where it is real.
-                let policy = found.role.and_then(|r| r.assume_role_policy_document).ok_or_else(|| {
+                let role = found.role;
+                let stack_tag_prefix = role.as_ref().and_then(|r| {
+                    r.tags().iter().find(|t| t.key() == STACK_TAG_PREFIX_TAG).map(|t| t.value().to_owned())
+                });
+                let policy = role.and_then(|r| r.assume_role_policy_document).ok_or_else(|| {
                     LinkError::Refused(format!(
                         "the role {} in account {} has no trust policy Sluice could read",
                         pivot.role_name, pivot.account_id
                     ))
                 })?;
-                Ok(PivotTrust { trust_policy: policy })
+                Ok(PivotTrust { trust_policy: policy, stack_tag_prefix })
             }
             Err(e) => Err(get_role_error(pivot, &e)),
         }

@@ -98,7 +98,7 @@ impl Core {
     }
 
     pub fn tags(&self) -> tags::Tags<'_> {
-        tags::Tags { db: &self.db }
+        tags::Tags { db: &self.db, aws: &self.aws }
     }
 
     pub fn votes(&self) -> votes::Votes<'_> {

@@ -21,6 +21,7 @@ mod read_cache;
 mod shares;
 mod support;
 mod surface;
+mod tag_keys;
 mod tags;
 mod tasks;
 mod tenant;

@@ -17,6 +17,9 @@ pub enum Expr {
     Sub(String),
     /// `{"Fn::Join": [separator, parts]}`.
     Join(String, Vec<Expr>),
+    /// `{"Fn::Select": [0, {"Fn::Split": [separator, value]}]}`: the part of `value` before the
+    /// first `separator` (all of it when there is none).
+    BeforeFirst(String, Box<Expr>),
 }
 
 /// Pseudo parameters, for [`Expr::Ref`] and inside [`Expr::Sub`] as `${AWS::AccountId}`.
@@ -47,6 +50,10 @@ impl Expr {
 
     pub fn join(separator: impl Into<String>, parts: impl IntoIterator<Item = Expr>) -> Self {
         Self::Join(separator.into(), parts.into_iter().collect())
+    }
+
+    pub fn before_first(separator: impl Into<String>, value: Expr) -> Self {
+        Self::BeforeFirst(separator.into(), Box::new(value))
     }
 
     /// The deploying account, `{"Ref": "AWS::AccountId"}`.
@@ -102,6 +109,10 @@ impl Serialize for Expr {
             Self::GetAtt(resource, attribute) => intrinsic(serializer, "Fn::GetAtt", &[resource, attribute]),
             Self::Sub(template) => intrinsic(serializer, "Fn::Sub", template),
             Self::Join(separator, parts) => intrinsic(serializer, "Fn::Join", &(separator, parts)),
+            Self::BeforeFirst(separator, value) => {
+                let split = serde_json::json!({ "Fn::Split": [separator, value] });
+                intrinsic(serializer, "Fn::Select", &(0, split))
+            }
         }
     }
 }

@@ -13,7 +13,7 @@
 
 use crate::cfn::{Expr, Statement};
 
-use super::pivot_scope::{AWS_TAG_KEYS, LAKE_FORMATION_SERVICE, PivotScope, SLUICE_TAG_KEYS};
+use super::pivot_scope::{LAKE_FORMATION_SERVICE, PivotScope};
 
 /// The role writes IAM can condition on `iam:PermissionsBoundary`; the pivot role is allowed
 /// each only on a role carrying (or, creating, getting) its boundary.
@@ -33,7 +33,8 @@ pub const BOUNDARY_KEYED_ROLE_WRITES: [&str; 7] = [
 ///   only remove policies from bounded roles;
 /// - UpdateRole, UpdateRoleDescription: change a description (a team role's names the
 ///   environment's label) and the maximum session length, nothing a role may do;
-/// - TagRole, UntagRole: only `sluice:*` tags, which no policy of Sluice's reads;
+/// - TagRole, UntagRole: only `sluice:*` tags, which no policy of Sluice's reads, and the keys
+///   the account owner opened to stack tags (`StackTagKeys`), by the owner's own choice;
 /// - PassRole: only to Lake Formation, which uses a dataset role to reach its bucket.
 pub const UNBOUNDED_ROLE_WRITES: [&str; 6] = [
     "iam:DeleteRole",
@@ -91,10 +92,9 @@ pub(super) fn role_statements(scope: &PivotScope) -> Vec<Statement> {
         Statement::allow(["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription"])
             .sid("SluiceRoles")
             .on([roles.clone()]),
-        Statement::allow(["iam:TagRole", "iam:UntagRole"])
-            .sid("TagSluiceRoles")
-            .on([roles.clone()])
-            .when_any("ForAllValues:StringLike", "aws:TagKeys", [SLUICE_TAG_KEYS, AWS_TAG_KEYS]),
+        scope.with_stack_tags_only(
+            Statement::allow(["iam:TagRole", "iam:UntagRole"]).sid("TagSluiceRoles").on([roles.clone()]),
+        ),
         Statement::allow([
             "iam:GetRolePolicy",
             "iam:ListRolePolicies",

@@ -16,9 +16,11 @@
 //! rendered per organization, and a parameter edited in the console (the ExternalId, the
 //! prefix) would only make linking or deploying fail later.
 
+use sluice_core::{environments::link::STACK_TAG_PREFIX_TAG, tags::OpenTagKeys};
+
 use crate::cfn::{
     Expr, InlinePolicy, ManagedPolicy, Output, Parameter, PolicyDocument, Principal, Resource, Role,
-    Statement, Template,
+    Statement, Tag, Template,
 };
 
 use super::{
@@ -49,6 +51,8 @@ pub struct PivotRoleParams {
     /// The environments' resource prefix: the role creates and changes only resources named
     /// with it, where AWS can scope by name.
     pub resource_prefix: String,
+    /// The key-value tag keys the account owner lets Sluice's stacks carry besides Sluice's own.
+    pub stack_tag_keys: OpenTagKeys,
 }
 
 pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
@@ -57,6 +61,9 @@ pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
         external_id: Expr::str(&params.external_id),
         role_name: params.role_name.clone(),
         prefixes: NamePrefixes::new(&params.resource_prefix),
+        open_tag_keys: (params.stack_tag_keys != OpenTagKeys::Nothing)
+            .then(|| Expr::str(params.stack_tag_keys.pattern())),
+        stack_tag_prefix: Expr::str(params.stack_tag_keys.role_tag_value()),
         role_description: format!(
             "Lets Sluice (account {}) manage environments whose resources are named {}*",
             params.trust_account_id, params.resource_prefix
@@ -69,10 +76,10 @@ pub fn pivot_role_template(params: &PivotRoleParams) -> Template {
 }
 
 /// The parameters of [`standalone_pivot_role_template`].
-pub const STANDALONE_PARAMETERS: [&str; 4] =
-    ["TrustAccountId", "ExternalId", "PivotRoleName", "ResourcePrefix"];
+pub const STANDALONE_PARAMETERS: [&str; 5] =
+    ["TrustAccountId", "ExternalId", "PivotRoleName", "ResourcePrefix", "StackTagKeys"];
 
-/// The same role as [`pivot_role_template`], with the four values as CloudFormation parameters:
+/// The same role as [`pivot_role_template`], with the five values as CloudFormation parameters:
 /// the file `deploy/pivot-role.json`, for onboarding accounts without the API (StackSets, an
 /// account factory). The prefix is limited to lowercase letters and digits, which every kind of
 /// name keeps as is, so one `${ResourcePrefix}` stands for the bucket, role, stack and alias
@@ -90,6 +97,9 @@ pub fn standalone_pivot_role_template() -> Template {
             kms_alias: prefix.clone(),
             glue_database: prefix,
         },
+        // The default, `sluice:*`, repeats a key the statements allow anyway: it opens nothing.
+        open_tag_keys: Some(Expr::reference("StackTagKeys")),
+        stack_tag_prefix: Expr::before_first("*", Expr::reference("StackTagKeys")),
         role_description:
             "Lets Sluice manage environments whose resources are named with its resource prefix".into(),
         template_description:
@@ -122,6 +132,19 @@ pub fn standalone_pivot_role_template() -> Template {
             )
             .default("sluice")
             .pattern("^[a-z][a-z0-9]{0,19}$", "lowercase letters and digits, starting with a letter"),
+        )
+        .parameter(
+            "StackTagKeys",
+            Parameter::string(
+                "The key-value tag keys Sluice's stacks may put on the roles and keys they create: \
+                 sluice:* for none but Sluice's own, a prefix followed by * (acme-*), or * for every key. \
+                 Open only keys no policy of this account reads (ABAC)",
+            )
+            .default(sluice_core::tags::NO_KEYS_PATTERN)
+            .pattern(
+                "^[A-Za-z0-9 _.:/=+@-]{0,100}[*]$",
+                "a prefix of letters, digits, spaces and _.:/=+@- followed by one *",
+            ),
         );
     template
 }
@@ -133,6 +156,8 @@ struct Values {
     external_id: Expr,
     role_name: String,
     prefixes: NamePrefixes,
+    open_tag_keys: Option<Expr>,
+    stack_tag_prefix: Expr,
     role_description: String,
     template_description: String,
 }
@@ -145,9 +170,15 @@ fn render(values: Values) -> Template {
             values.trust_account_id
         ))]))
         .when("StringEquals", "sts:ExternalId", values.external_id);
-    let scope = PivotScope { role_name: values.role_name.clone(), prefixes: values.prefixes };
+    let scope = PivotScope {
+        role_name: values.role_name.clone(),
+        prefixes: values.prefixes,
+        open_tag_keys: values.open_tag_keys,
+    };
     let mut role = Role::new(sub_if_needed(&values.role_name), PolicyDocument::new([trust]))
         .described(&values.role_description);
+    // How Sluice learns which keys are open; the role may never change its own tags.
+    role.tags = vec![Tag::new(STACK_TAG_PREFIX_TAG, values.stack_tag_prefix)];
     let policy = |name: &str, statements: Vec<Statement>| InlinePolicy {
         policy_name: name.into(),
         policy_document: PolicyDocument::new(statements),

@@ -2,6 +2,8 @@
 
 use serde_json::{Value, json};
 
+use sluice_core::{environments::link::STACK_TAG_PREFIX_TAG, tags::NO_KEYS_PATTERN};
+
 use super::*;
 use crate::templates::policy_walk::{params, rendered_pivot as rendered};
 
@@ -147,6 +149,14 @@ fn substitute(value: &mut Value, values: &[(&str, &str)]) {
                 }
             }
             map.values_mut().for_each(|v| substitute(v, values));
+            // `Fn::Select` of part 0 of an `Fn::Split` of a string, as CloudFormation resolves it.
+            if let Some(Value::Array(args)) = map.get("Fn::Select")
+                && args.first() == Some(&json!(0))
+                && let Some(Value::Array(split)) = args.get(1).and_then(|s| s.get("Fn::Split"))
+                && let [Value::String(separator), Value::String(text)] = split.as_slice()
+            {
+                *value = json!(text.split(separator.as_str()).next().unwrap_or_default());
+            }
         }
         Value::Array(items) => items.iter_mut().for_each(|v| substitute(v, values)),
         _ => {}
@@ -156,7 +166,9 @@ fn substitute(value: &mut Value, values: &[(&str, &str)]) {
 #[test]
 fn the_standalone_template_with_values_grants_what_the_rendered_one_does() {
     let mut standalone: Value = serde_json::from_str(&standalone_pivot_role_template().to_json()).unwrap();
-    let p = params();
+    // An opened prefix: with none, the rendered template leaves the pattern out where the
+    // standalone one repeats `sluice:*`.
+    let p = PivotRoleParams { stack_tag_keys: OpenTagKeys::Prefix("cost-".into()), ..params() };
     substitute(
         &mut standalone["Resources"],
         &[
@@ -164,10 +176,12 @@ fn the_standalone_template_with_values_grants_what_the_rendered_one_does() {
             ("ExternalId", &p.external_id),
             ("PivotRoleName", &p.role_name),
             ("ResourcePrefix", &p.resource_prefix),
+            ("StackTagKeys", "cost-*"),
         ],
     );
     let mut standalone_resources = standalone["Resources"].clone();
-    let mut rendered_resources = rendered()["Resources"].clone();
+    let mut rendered_resources =
+        serde_json::from_str::<Value>(&pivot_role_template(&p).to_json()).unwrap()["Resources"].clone();
     for resources in [&mut standalone_resources, &mut rendered_resources] {
         resources[PIVOT_ROLE_LOGICAL_ID]["Properties"].as_object_mut().unwrap().remove("Description");
     }
@@ -180,4 +194,63 @@ fn the_standalone_template_with_values_grants_what_the_rendered_one_does() {
     let mut names_sorted = names.clone();
     names_sorted.sort_unstable();
     assert_eq!(names_sorted, expected);
+}
+
+/// The role's tag that tells Sluice which stack-tag keys are open, and the `aws:TagKeys`
+/// patterns of every statement that tags: Sluice's, AWS's and only what the owner opened.
+fn tag_keys_of(params: &PivotRoleParams) -> (Value, Vec<Vec<String>>) {
+    let template: Value = serde_json::from_str(&pivot_role_template(params).to_json()).unwrap();
+    let role = &template["Resources"][PIVOT_ROLE_LOGICAL_ID]["Properties"];
+    let tag = role["Tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["Key"] == STACK_TAG_PREFIX_TAG)
+        .map(|t| t["Value"].clone())
+        .expect("the role says what it opens");
+    let mut patterns = vec![];
+    for policy in role["Policies"].as_array().unwrap() {
+        for statement in policy["PolicyDocument"]["Statement"].as_array().unwrap() {
+            if statement["Effect"] == "Allow"
+                && let Some(keys) =
+                    statement["Condition"]["ForAllValues:StringLike"]["aws:TagKeys"].as_array()
+            {
+                patterns.push(keys.iter().map(|k| k.as_str().unwrap().to_owned()).collect());
+            }
+        }
+    }
+    (tag, patterns)
+}
+
+#[test]
+fn only_the_tag_keys_the_owner_opened_can_be_written() {
+    let expect = |open: OpenTagKeys, tag: &str, extra: &[&str]| {
+        let (role_tag, patterns) = tag_keys_of(&PivotRoleParams { stack_tag_keys: open.clone(), ..params() });
+        assert_eq!(role_tag, json!(tag), "{open:?}");
+        // TagSluiceRoles, CreateKeysWithSluiceTags and TagKeysWithSluiceTags.
+        assert_eq!(patterns.len(), 3, "{patterns:?}");
+        let mut wanted = vec!["sluice:*".to_owned(), "aws:*".to_owned()];
+        wanted.extend(extra.iter().map(|e| (*e).to_owned()));
+        for keys in patterns {
+            assert_eq!(keys, wanted, "{open:?}");
+        }
+        assert_eq!(OpenTagKeys::from_role_tag(Some(tag)), open, "Sluice reads back what was written");
+    };
+    expect(OpenTagKeys::Nothing, "sluice:", &[]);
+    expect(OpenTagKeys::Prefix("cost-".into()), "cost-", &["cost-*"]);
+    expect(OpenTagKeys::Every, "", &["*"]);
+}
+
+#[test]
+fn the_standalone_template_opens_nothing_unless_told() {
+    let standalone: Value = serde_json::from_str(&standalone_pivot_role_template().to_json()).unwrap();
+    let parameter = &standalone["Parameters"]["StackTagKeys"];
+    assert_eq!(parameter["Default"], NO_KEYS_PATTERN);
+    let pattern = regex_lite::Regex::new(parameter["AllowedPattern"].as_str().unwrap()).unwrap();
+    for good in ["sluice:*", "*", "cost-*", "Team Name/*"] {
+        assert!(pattern.is_match(good), "{good}");
+    }
+    for bad in ["", "cost", "a*b*", "a?*", "a,b*"] {
+        assert!(!pattern.is_match(bad), "{bad}");
+    }
 }

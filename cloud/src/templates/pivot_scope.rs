@@ -65,6 +65,9 @@ pub(super) fn sub_if_needed(value: &str) -> Expr {
 pub(super) struct PivotScope {
     pub role_name: String,
     pub prefixes: NamePrefixes,
+    /// The tag keys the account owner opened to stacks besides Sluice's own, as an
+    /// `aws:TagKeys` pattern (`StackTagKeys`); `None` when they opened none.
+    pub open_tag_keys: Option<Expr>,
 }
 
 impl PivotScope {
@@ -135,13 +138,22 @@ impl PivotScope {
         )
     }
 
-    /// Only when the request carries tags, all of them Sluice's (or AWS's own): what
-    /// CloudFormation sends as it creates a key from a Sluice stack with its stack tags.
-    pub fn with_sluice_tags_only(statement: Statement) -> Statement {
-        statement.when_any("ForAnyValue:StringLike", "aws:TagKeys", [SLUICE_TAG_KEYS]).when_any(
-            "ForAllValues:StringLike",
+    /// Only when every tag key in the request is Sluice's, AWS's own or one the account owner
+    /// opened to stack tags.
+    pub fn with_stack_tags_only(&self, statement: Statement) -> Statement {
+        let mut keys = vec![Expr::str(SLUICE_TAG_KEYS), Expr::str(AWS_TAG_KEYS)];
+        keys.extend(self.open_tag_keys.clone());
+        statement.when_any("ForAllValues:StringLike", "aws:TagKeys", keys)
+    }
+
+    /// Only when the request carries Sluice's tags, and no other keys than
+    /// [`Self::with_stack_tags_only`] allows: what CloudFormation sends as it creates a key from
+    /// a Sluice stack with its stack tags.
+    pub fn with_sluice_tags(&self, statement: Statement) -> Statement {
+        self.with_stack_tags_only(statement).when_any(
+            "ForAnyValue:StringLike",
             "aws:TagKeys",
-            [SLUICE_TAG_KEYS, AWS_TAG_KEYS],
+            [SLUICE_TAG_KEYS],
         )
     }
 

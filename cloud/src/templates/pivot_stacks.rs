@@ -91,10 +91,8 @@ pub(super) fn key_statements(scope: &PivotScope) -> Vec<Statement> {
     vec![
         // CreateKey has no resource to scope to; tagging a key as it is created needs TagResource
         // on every key. Both only with Sluice's tags, none of which grants anything.
-        PivotScope::with_sluice_tags_only(
-            Statement::allow(["kms:CreateKey"]).sid("CreateKeysWithSluiceTags").on(["*"]),
-        ),
-        PivotScope::with_sluice_tags_only(
+        scope.with_sluice_tags(Statement::allow(["kms:CreateKey"]).sid("CreateKeysWithSluiceTags").on(["*"])),
+        scope.with_sluice_tags(
             Statement::allow(["kms:TagResource"]).sid("TagKeysWithSluiceTags").on([keys.clone()]),
         ),
         // No resource-level permissions; finds the key an alias names.

@@ -18,6 +18,7 @@ pub fn params() -> PivotRoleParams {
         external_id: "ext-0123456789".into(),
         role_name: "sluicePivotRole".into(),
         resource_prefix: "sluice".into(),
+        stack_tag_keys: sluice_core::tags::OpenTagKeys::Nothing,
     }
 }
 

@@ -40,6 +40,7 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
         external_id: "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9".into(),
         role_name: "sluicePivotRole".into(),
         resource_prefix: "sluice".into(),
+        stack_tag_keys: sluice_core::tags::OpenTagKeys::Every,
     });
     let environment = environment_template(&EnvironmentStackSpec {
         environment_uri: "ab12cd34".into(),

@@ -12,7 +12,10 @@ use sluice_cloud::{
     PivotLinker, PivotRoleParams, StackDeployer, emulator_sdk_config, link::SESSION_NAME,
     pivot_role_template, templates::names::ResourceName,
 };
-use sluice_core::environments::{AccountLinker, LinkError, PivotRole, trust::require_external_id};
+use sluice_core::{
+    environments::{AccountLinker, LinkError, PivotRole, trust::require_external_id},
+    tags::OpenTagKeys,
+};
 
 use crate::{
     accounts::{TARGET_ACCOUNT, account_config},
@@ -39,6 +42,7 @@ async fn an_account_with_the_pivot_role_deployed_links() {
         external_id: "ext-0123_abc".into(),
         role_name: role_name.clone(),
         resource_prefix: "sluice".into(),
+        stack_tag_keys: OpenTagKeys::Prefix("cost-".into()),
     });
     let owner = StackDeployer::new(&account_config(TARGET_ACCOUNT).await)
         .with_poll_interval(Duration::from_millis(50));
@@ -55,6 +59,12 @@ async fn an_account_with_the_pivot_role_deployed_links() {
     assert!(
         other.is_err_and(|why| why.contains("another organization")),
         "another organization's is refused"
+    );
+    // What the owner opened to stack tags comes back on the role's tag.
+    assert_eq!(trust.stack_tag_prefix.as_deref(), Some("cost-"));
+    assert_eq!(
+        OpenTagKeys::from_role_tag(trust.stack_tag_prefix.as_deref()),
+        OpenTagKeys::Prefix("cost-".into())
     );
 }
 

@@ -183,6 +183,7 @@ async fn an_environment_deployed_through_a_deployed_pivot_role_puts_its_boundary
         external_id: "ext".into(),
         role_name: role_name.clone(),
         resource_prefix: PREFIX.into(),
+        stack_tag_keys: sluice_core::tags::OpenTagKeys::Nothing,
     });
     let onboarded = owner.deploy(&pivot_stack, &template, &BTreeMap::new(), |_| {}).await.unwrap();
     assert_eq!(onboarded.status, "CREATE_COMPLETE", "{onboarded:?}");

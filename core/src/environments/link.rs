@@ -28,11 +28,18 @@ pub enum LinkError {
     Unreachable(String),
 }
 
+/// The tag on the pivot role that says which key-value tags its account owner lets Sluice's
+/// stacks carry: the prefix every such key starts with (empty: any key). The pivot-role
+/// template writes it from its `StackTagKeys` value; a role without it allows none.
+pub const STACK_TAG_PREFIX_TAG: &str = "sluice:stack-tag-prefix";
+
 /// The pivot role as its account holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PivotTrust {
     /// The role's trust policy, as IAM returns it (URL-encoded or not).
     pub trust_policy: String,
+    /// The value of its [`STACK_TAG_PREFIX_TAG`] tag, if it has one.
+    pub stack_tag_prefix: Option<String>,
 }
 
 #[async_trait::async_trait]

@@ -11,22 +11,25 @@
 //!   and wins there over a dataset's own tag of the same key (as in data.all). On a dataset,
 //!   `cascade` changes nothing: nothing is deployed below a dataset.
 //! - A deleted environment or dataset takes its tags with it, in its deleting transaction.
+//! - Only keys the account's owner opened in the pivot role are accepted ([`opening`]).
 
+mod opening;
 mod rules;
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 use sluice_entities::{dataset as ds, environment as env, key_value_tag as kvt};
 
+pub use opening::{NO_KEYS_PATTERN, OpenTagKeys};
 pub use rules::{MAX_KEY, MAX_TAGS, MAX_VALUE, NewTag};
 
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, dataset, environment},
-    environments::stacks::Stack,
+    environments::{AwsSettings, LinkError, onboarding, platform, stacks::Stack},
     error::OnConflict,
     uri::new_uri,
 };
@@ -90,6 +93,7 @@ impl KeyValueTag {
 
 pub struct Tags<'a> {
     pub(crate) db: &'a DatabaseConnection,
+    pub(crate) aws: &'a Option<Arc<AwsSettings>>,
 }
 
 impl Tags<'_> {
@@ -141,6 +145,10 @@ impl Tags<'_> {
             }
         };
         let tags = rules::check(tags)?;
+        if !tags.is_empty() {
+            let (account, open) = self.opened_keys(target, uri).await?;
+            opening::require_opened(&open, &tags, &account)?;
+        }
         let now = chrono::Utc::now();
         let rows: Vec<kvt::Model> = tags
             .into_iter()
@@ -168,6 +176,36 @@ impl Tags<'_> {
         audit::record(&txn, &actor, "updateKeyValueTags", uri, target.as_str(), &summary(&rows)).await?;
         txn.commit().await?;
         Ok(by_key(rows.into_iter().map(|m| KeyValueTag::from_model(m, target))))
+    }
+}
+
+impl Tags<'_> {
+    /// The account of the target's stack, and the tag keys its pivot role opens, read from the
+    /// role now: its owner may have changed them since the account was linked.
+    async fn opened_keys(&self, target: TagTarget, uri: &str) -> Result<(String, OpenTagKeys)> {
+        let aws = onboarding::require(self.aws)?;
+        let environment_uri = match target {
+            TagTarget::Environment => uri.to_owned(),
+            TagTarget::Dataset => {
+                ds::Entity::find_by_id(uri.to_owned())
+                    .one(self.db)
+                    .await?
+                    .ok_or_else(|| Error::NotFound { kind: target.as_str(), uri: uri.to_owned() })?
+                    .environment_uri
+            }
+        };
+        let (environment, pivot) = platform::with_pivot(self.db, &environment_uri).await?;
+        let trust = aws.linker.verify(&pivot).await.map_err(|e| match e {
+            LinkError::Refused(reason) => Error::InvalidState(format!(
+                "Sluice could not read the pivot role of account {} to see which tag keys it allows \
+                 ({reason}); nothing was changed",
+                environment.aws_account_id
+            )),
+            LinkError::Unreachable(_) => {
+                Error::InvalidState(format!("{e}; nothing was changed, try again in a moment"))
+            }
+        })?;
+        Ok((environment.aws_account_id, OpenTagKeys::from_role_tag(trust.stack_tag_prefix.as_deref())))
     }
 }
 

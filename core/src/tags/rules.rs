@@ -25,11 +25,11 @@ pub struct NewTag {
 /// The characters AWS accepts in tag keys and values alike (IAM, S3, KMS and CloudFormation):
 /// letters, digits, spaces and `_ . : / = + - @`. Only the plain space: the other Unicode spaces
 /// AWS takes are invisible in most consoles.
-fn allowed(c: char) -> bool {
+pub(super) fn allowed(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
 }
 
-const CHARSET: &str = "letters, digits, spaces and _ . : / = + - @";
+pub(super) const CHARSET: &str = "letters, digits, spaces and _ . : / = + - @";
 
 /// Checks a whole set of tags as data.all's input holds it (a list that may be null, of tags
 /// that may be null), and returns it; the first problem found is refused, naming where it is

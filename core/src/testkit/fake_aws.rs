@@ -1,7 +1,9 @@
 //! Linked accounts without AWS, for tests of the rules Sluice owns: pivot roles are accepted
 //! except in one account, and resources exist unless their name says otherwise. An account's
 //! pivot role trusts the ExternalId it was first linked with (its owner deployed the template of
-//! that organization) unless a test says otherwise with [`FakeAccounts::trust`].
+//! that organization) unless a test says otherwise with [`FakeAccounts::trust`]. Its owner opened
+//! every key to stack tags (`StackTagKeys` `*`) unless a test says otherwise with
+//! [`FakeAccounts::open_stack_tags`].
 
 use std::{
     collections::HashMap,
@@ -38,6 +40,9 @@ pub const TRUST_ACCOUNT: &str = "999999999999";
 pub struct FakeAccounts {
     /// The ExternalIds each account's pivot role requires.
     trusted: Mutex<HashMap<String, Vec<String>>>,
+    /// The `sluice:stack-tag-prefix` tag of each account's pivot role; `Some("")` (every key)
+    /// where a test set none.
+    stack_tag_prefixes: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl FakeAccounts {
@@ -45,6 +50,19 @@ impl FakeAccounts {
     pub fn trust(&self, account: &str, external_ids: &[&str]) {
         let ids = external_ids.iter().map(|id| (*id).to_owned()).collect();
         self.trusted.lock().unwrap_or_else(|e| e.into_inner()).insert(account.to_owned(), ids);
+    }
+
+    /// Gives `account`'s pivot role the `sluice:stack-tag-prefix` tag `prefix` (none: no tag).
+    pub fn open_stack_tags(&self, account: &str, prefix: Option<&str>) {
+        self.stack_tag_prefixes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(account.to_owned(), prefix.map(str::to_owned));
+    }
+
+    fn stack_tag_prefix(&self, account: &str) -> Option<String> {
+        let prefixes = self.stack_tag_prefixes.lock().unwrap_or_else(|e| e.into_inner());
+        prefixes.get(account).cloned().unwrap_or_else(|| Some(String::new()))
     }
 
     fn policy(&self, pivot: &PivotRole) -> String {
@@ -74,7 +92,10 @@ fn refused(pivot: &PivotRole) -> Result<(), LinkError> {
 impl AccountLinker for FakeAccounts {
     async fn verify(&self, pivot: &PivotRole) -> Result<PivotTrust, LinkError> {
         refused(pivot)?;
-        Ok(PivotTrust { trust_policy: self.policy(pivot) })
+        Ok(PivotTrust {
+            trust_policy: self.policy(pivot),
+            stack_tag_prefix: self.stack_tag_prefix(&pivot.account_id),
+        })
     }
 }
 

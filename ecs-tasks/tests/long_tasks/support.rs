@@ -46,12 +46,19 @@ pub async fn role_exists(account: &str, name: &str) -> bool {
     iam.get_role().role_name(name).send().await.is_ok()
 }
 
-/// The account owner deploys the pivot role, so linking finds it.
+/// The account owner deploys the pivot role, so linking finds it, with every key open to stack
+/// tags (`StackTagKeys` `*`).
 pub async fn deploy_pivot_role(account: &str) {
     let iam = sdk::iam::Client::new(&owner_session(account).await);
+    let open = sdk::iam::types::Tag::builder()
+        .key(sluice_core::environments::link::STACK_TAG_PREFIX_TAG)
+        .value("")
+        .build()
+        .expect("a tag");
     iam.create_role()
         .role_name(PIVOT)
         .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .tags(open)
         .send()
         .await
         .expect("the account owner deploys the pivot role");

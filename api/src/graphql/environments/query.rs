@@ -62,22 +62,28 @@ impl EnvironmentQuery {
 
     /// The pivot-role CloudFormation template (JSON) for an account owner to deploy before
     /// linking: a role trusted by Sluice's account under the ExternalId, allowed to manage
-    /// resources named with `resourcePrefix` (default `sluice`).
+    /// resources named with `resourcePrefix` (default `sluice`). `stackTagKeys` opens key-value
+    /// tag keys to the stacks' roles and keys: `acme-*` (a prefix) or `*` (every key); left out,
+    /// only Sluice's own tags, and `updateKeyValueTags` refuses any.
     async fn get_pivot_role_template(
         &self,
         ctx: &Context<'_>,
         organization_uri: String,
         resource_prefix: Option<String>,
+        stack_tag_keys: Option<String>,
     ) -> async_graphql::Result<String> {
         let actor = actor(ctx)?;
         let onboarding = core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?;
         let prefix = sluice_core::environments::resource_prefix(resource_prefix.as_deref()).gql()?;
+        let stack_tag_keys =
+            sluice_core::tags::OpenTagKeys::parse_pattern(stack_tag_keys.as_deref()).gql()?;
         let template =
             sluice_cloud::templates::pivot_role_template(&sluice_cloud::templates::PivotRoleParams {
                 trust_account_id: onboarding.trust_account_id,
                 external_id: onboarding.external_id,
                 role_name: onboarding.pivot_role_name,
                 resource_prefix: prefix,
+                stack_tag_keys,
             });
         Ok(template.to_json())
     }
