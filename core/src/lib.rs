@@ -14,6 +14,7 @@ pub mod error;
 pub mod feeds;
 pub mod glossaries;
 pub mod iam;
+pub mod notifications;
 pub mod organizations;
 pub mod page;
 pub mod read_epoch;
@@ -95,6 +96,10 @@ impl Core {
 
     pub fn glossaries(&self) -> glossaries::Glossaries<'_> {
         glossaries::Glossaries { db: &self.db, visibility: self.catalog_visibility }
+    }
+
+    pub fn notifications(&self) -> notifications::Notifications<'_> {
+        notifications::Notifications { db: &self.db }
     }
 
     pub fn tags(&self) -> tags::Tags<'_> {

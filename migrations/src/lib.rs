@@ -25,6 +25,7 @@ mod m20261207_000016_votes;
 mod m20261207_000017_feeds;
 mod m20261207_000018_glossaries;
 mod m20261207_000019_key_value_tags;
+mod m20261207_000020_notifications;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_feeds::Migration),
             Box::new(m20261207_000018_glossaries::Migration),
             Box::new(m20261207_000019_key_value_tags::Migration),
+            Box::new(m20261207_000020_notifications::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod glossaries;
 pub(crate) mod iam;
 pub mod limits;
 mod nesting;
+mod notifications;
 pub(crate) mod organizations;
 mod paged;
 pub(crate) mod permissions;
@@ -47,6 +48,7 @@ pub struct Query(
     feeds::FeedQuery,
     glossaries::GlossaryQuery,
     tags::KeyValueTagQuery,
+    notifications::NotificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -66,6 +68,7 @@ pub struct Mutation(
     feeds::FeedMutation,
     glossaries::GlossaryMutation,
     tags::KeyValueTagMutation,
+    notifications::NotificationMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

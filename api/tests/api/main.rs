@@ -16,6 +16,7 @@ mod hostile_fuzz;
 mod hostile_signin;
 mod iam_auth;
 mod jwt;
+mod notifications;
 mod organizations;
 mod read_cache;
 mod shares;

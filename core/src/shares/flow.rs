@@ -11,13 +11,13 @@ use sluice_entities::{share_item as si, share_object as so};
 use super::{
     RESOURCE_TYPE, Share, ShareItem, Shares,
     access::{DecideShare, DeleteShare, ReadShare, RevokeShare},
-    model,
+    model, notices,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, Authorized, Grant, share as perm},
-    datasets,
+    datasets, notifications,
     tasks::{NewTask, store},
 };
 
@@ -174,6 +174,9 @@ impl Shares<'_> {
                 move_items(&txn, &items, ItemAction::Approve).await?;
                 let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
                 detail = format!("submitted and auto-approved; processing task {task}");
+                notifications::notify(&txn, notices::approved(&share, &dataset, actor, true)).await?;
+            } else {
+                notifications::notify(&txn, notices::submitted(&share, &dataset, actor)).await?;
             }
             self.log(&txn, share_uri, &format!("{} {detail}", actor.username())).await?;
             audit::record(&txn, actor, "submitShareObject", share_uri, RESOURCE_TYPE, &detail).await?;
@@ -191,10 +194,12 @@ impl Shares<'_> {
         let result = async {
             let share = self.authorize::<DecideShare>(actor, share_uri).await?;
             let items = self.items_of(share_uri).await?;
+            let dataset = self.dataset(&share.dataset_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Approve).await?;
             move_items(&txn, &items, ItemAction::Approve).await?;
             let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
+            notifications::notify(&txn, notices::approved(&share, &dataset, actor, false)).await?;
             self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username()))
                 .await?;
             audit::record(
@@ -220,9 +225,12 @@ impl Shares<'_> {
             let share = self.authorize::<DecideShare>(actor, share_uri).await?;
             let reason = model::purpose("rejectPurpose", reason)?;
             let items = self.items_of(share_uri).await?;
+            let dataset = self.dataset(&share.dataset_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Reject).await?;
             move_items(&txn, &items, ItemAction::Reject).await?;
+            notifications::notify(&txn, notices::rejected(&share, &dataset, actor, reason.as_deref()))
+                .await?;
             so::Entity::update_many()
                 .col_expr(so::Column::RejectPurpose, Expr::value(reason.clone()))
                 .filter(so::Column::ShareUri.eq(share_uri))

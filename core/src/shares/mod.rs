@@ -7,6 +7,7 @@ mod flow;
 pub mod folders;
 mod grants;
 mod model;
+mod notices;
 mod preview;
 pub mod processing;
 mod reads;

@@ -11,10 +11,11 @@ use sluice_entities::{dataset_location as loc, dataset_table as tbl, share_item 
 use super::{
     ItemType, Share, ShareItem,
     flow::{move_item, move_share},
+    notices,
     reads::log,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
-use crate::{Error, Result, datasets::Dataset, environments::PivotRole};
+use crate::{Error, Result, datasets::Dataset, environments::PivotRole, notifications};
 
 /// Whether the run grants (an approval) or takes grants back (a revoke).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,8 +215,22 @@ pub(crate) async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<S
         .collect();
     let current = ShareStatus::parse(&share.status)
         .ok_or_else(|| Error::Internal(format!("share {share_uri} is {}", share.status).into()))?;
-    let to = move_share(db, &share, state::finish_action(current, &items)).await?;
-    log(db, share_uri, &format!("finished: the share is {}", to.as_str())).await?;
+    let revoking = current == ShareStatus::RevokeInProgress;
+    let (done, failed) = if revoking {
+        (ItemStatus::RevokeSucceeded, ItemStatus::RevokeFailed)
+    } else {
+        (ItemStatus::ShareSucceeded, ItemStatus::ShareFailed)
+    };
+    let count = |wanted: ItemStatus| items.iter().filter(|s| **s == wanted).count();
+    let (dataset, _, _) = accounts(db, &share).await?;
+    let txn = crate::db::write_txn(db).await?;
+    let to = move_share(&txn, &share, state::finish_action(current, &items)).await?;
+    log(&txn, share_uri, &format!("finished: the share is {}", to.as_str())).await?;
+    if matches!(current, ShareStatus::ShareInProgress | ShareStatus::RevokeInProgress) {
+        let notice = notices::finished(&share, &dataset, revoking, count(done), count(failed));
+        notifications::notify(&txn, notice).await?;
+    }
+    txn.commit().await?;
     Ok(to)
 }
 

@@ -26,6 +26,7 @@ pub(super) struct World {
     category: String,
     term: String,
     link: String,
+    notification: String,
 }
 
 impl World {
@@ -80,6 +81,7 @@ impl World {
             || op.contains("Feed")
             || op.contains("TermAssociation")
             || op.contains("KeyValueTags")
+            || op.contains("Notification")
             || op == "syncTables"
         {
             let created = app
@@ -96,6 +98,11 @@ impl World {
         if op.contains("Share") {
             (world.share, world.share_item) =
                 share_of(app, &world.env, &world.dataset, &world.table, op).await;
+        }
+        if op.contains("Notification") {
+            (world.share, world.share_item) =
+                share_of(app, &world.env, &world.dataset, &world.table, "notification").await;
+            world.notification = notification_of(app, &world.share).await;
         }
         if op.contains("IamPrincipalMapping") {
             world.mapping = mapping_of(app, &world.account).await;
@@ -128,6 +135,7 @@ impl World {
             category: &self.category,
             term: &self.term,
             link: &self.link,
+            notification: &self.notification,
         }
     }
 }
@@ -219,7 +227,7 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
     };
     let shares = app.core.shares();
     let share = shares.create(&bob, dataset, Some((table, "Table")), request).await.expect("share").share_uri;
-    if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason") {
+    if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason" | "notification") {
         shares.submit(&bob, &share).await.expect("submitted");
     }
     if matches!(op, "revokeItemsShareObject" | "verifyItemsShareObject" | "reApplyItemsShareObject") {
@@ -228,6 +236,19 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let items = shares.items(&bob, &share, &Default::default(), page).await.expect("items");
     (share, items.nodes[0].share_item_uri.clone())
+}
+
+/// TeamA's notification of TeamB's submitted `share`.
+async fn notification_of(app: &TestApp, share: &str) -> String {
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let page = sluice_core::page::PageRequest::new(Some(1), Some(100)).expect("page");
+    let inbox = app.core.notifications().list(&alice, &Default::default(), page).await.expect("inbox");
+    inbox
+        .nodes
+        .into_iter()
+        .find(|n| n.target_uri.starts_with(share))
+        .expect("the submit notified TeamA")
+        .notification_uri
 }
 
 /// A folder of the dataset, made by its admin team.

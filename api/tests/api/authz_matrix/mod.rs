@@ -23,9 +23,11 @@ enum Expect {
     /// Refused as bad input on this field, after the permission check passed: what the caller
     /// named is not theirs to use.
     Invalid(&'static str),
+    /// Answered as missing, as if it did not exist: the caller may not learn that it does.
+    Missing,
 }
 
-use Expect::{Allowed, Filtered, Forbidden, Invalid, Nothing};
+use Expect::{Allowed, Filtered, Forbidden, Invalid, Missing, Nothing};
 
 /// What a case's variables may refer to.
 struct Ctx<'a> {
@@ -64,6 +66,8 @@ struct Ctx<'a> {
     category: &'a str,
     term: &'a str,
     link: &'a str,
+    /// TeamA's notification of TeamB's submitted share.
+    notification: &'a str,
 }
 
 struct Case {
@@ -85,6 +89,7 @@ struct Case {
 mod data_cases;
 mod fixture;
 mod glossary_cases;
+mod notification_cases;
 mod platform_cases;
 mod refusal_order;
 
@@ -92,6 +97,7 @@ fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
     all.extend(data_cases::cases());
     all.extend(glossary_cases::cases());
+    all.extend(notification_cases::cases());
     all
 }
 
@@ -127,6 +133,7 @@ fn check(persona: &str, case: &Case, expect: Option<Expect>, body: &Value) {
     match expect {
         None => assert_eq!(error_code(body), Some("UNAUTHENTICATED"), "{label}"),
         Some(Forbidden) => assert_eq!(error_code(body), Some("FORBIDDEN"), "{label}"),
+        Some(Missing) => assert_eq!(error_code(body), Some("NOT_FOUND"), "{label}"),
         Some(Invalid(field)) => {
             assert_eq!(error_code(body), Some("BAD_USER_INPUT"), "{label}");
             assert_eq!(body["errors"][0]["extensions"]["field"], field, "{label}");
