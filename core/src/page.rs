@@ -1,9 +1,11 @@
 //! Paged lists in data.all's shape: `{count page pages hasNext hasPrevious nodes}`.
 
+use std::collections::HashMap;
+
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, PaginatorTrait,
-    PrimaryKeyToColumn, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, Func, IntoColumnRef, LikeExpr, Query, SubQueryStatement},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, Order,
+    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
+    sea_query::{Asterisk, Expr, Func, IntoColumnRef, LikeExpr, Query, SubQueryStatement, WindowStatement},
 };
 
 use crate::{Error, Result};
@@ -129,6 +131,74 @@ where
         None => matching.count(db).await?,
     };
     Ok(Page::new(request, count, rows.into_iter().map(|r| r.row).collect()))
+}
+
+/// The page `request` asks for of `query`'s rows under each value of `parent`, ordered by `order`
+/// within each, with how many rows each parent has: what [`fetch`] would answer for each parent
+/// alone, in one statement however many parents (a window over `parent`), so a page of parents
+/// does not cost a statement each. Parents without rows are absent. `parent` is a text column
+/// (a URI). `query` is filtered, not ordered: `order` orders each parent's rows, and should end
+/// with a unique column.
+pub(crate) async fn fetch_per_parent<E, C>(
+    db: &C,
+    query: Select<E>,
+    parent: E::Column,
+    order: &[(E::Column, Order)],
+    request: PageRequest,
+) -> Result<HashMap<String, Page<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let mut ranking = WindowStatement::partition_by((E::default(), parent));
+    for (column, direction) in order {
+        ranking.order_by((E::default(), *column), direction.clone());
+    }
+    let mut ranked = query.into_query();
+    ranked
+        .clear_order_by()
+        .expr_as(Expr::col((E::default(), parent)), PARENT)
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), ranking, RANK)
+        .expr_window_as(Expr::cust("COUNT(*)"), WindowStatement::partition_by((E::default(), parent)), TOTAL);
+    let first = i64::try_from(request.offset()).unwrap_or(i64::MAX);
+    let last = first.saturating_add(i64::try_from(request.page_size).unwrap_or(i64::MAX));
+    let page = Query::select()
+        .column(Asterisk)
+        .from_subquery(ranked, "sluice_ranked")
+        .and_where(sea_orm::sea_query::ExprTrait::gt(Expr::col(RANK), first))
+        .and_where(sea_orm::sea_query::ExprTrait::lte(Expr::col(RANK), last))
+        .order_by(PARENT, Order::Asc)
+        .order_by(RANK, Order::Asc)
+        .to_owned();
+    let rows =
+        InParent::<E::Model>::find_by_statement(db.get_database_backend().build(&page)).all(db).await?;
+    let mut pages: HashMap<String, Page<E::Model>> = HashMap::new();
+    for row in rows {
+        let count = u64::try_from(row.total).unwrap_or_default();
+        pages.entry(row.parent).or_insert_with(|| Page::new(request, count, vec![])).nodes.push(row.row);
+    }
+    Ok(pages)
+}
+
+const PARENT: &str = "sluice_parent";
+const RANK: &str = "sluice_rank";
+
+/// A row of a parent's page, with its parent and the count of the parent's rows beside it.
+struct InParent<M> {
+    parent: String,
+    total: i64,
+    row: M,
+}
+
+impl<M: FromQueryResult> FromQueryResult for InParent<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> std::result::Result<Self, DbErr> {
+        Ok(Self {
+            parent: res.try_get(pre, PARENT)?,
+            total: res.try_get(pre, TOTAL)?,
+            row: M::from_query_result(res, pre)?,
+        })
+    }
 }
 
 /// The entity's key column, when its primary key has just one.

@@ -142,7 +142,7 @@ impl System<'_> {
     pub async fn record_deploy(&self, stack_uri: &str, record: DeployRecord) -> Result<()> {
         let status = record.status.clone();
         stacks::record_deploy(self.db(), stack_uri, record).await?;
-        if status != "DEPLOYING" {
+        if status != stacks::DEPLOYING {
             self.record("recordStackDeploy", (stack_uri, "stack"), &status).await?;
         }
         Ok(())

@@ -20,7 +20,10 @@ use sluice_cloud::{
 use sluice_core::system::System;
 use sluice_core::{
     datasets::DatasetDeployInputs,
-    environments::{PivotRole, stacks::DeployRecord},
+    environments::{
+        PivotRole,
+        stacks::{self, DeployRecord},
+    },
 };
 
 use crate::{
@@ -156,7 +159,7 @@ pub async fn deploy(system: &System<'_>, stack_uri: &str) -> anyhow::Result<Resu
         ));
     };
     system
-        .record_deploy(stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
+        .record_deploy(stack_uri, DeployRecord { status: stacks::DEPLOYING.into(), ..Default::default() })
         .await
         .or_chain()?;
     let name = &inputs.stack.name;

@@ -116,7 +116,7 @@ pub async fn deploy(system: &System<'_>, stack_uri: &str) -> anyhow::Result<Resu
     let inputs = system.environment_deploy_inputs(stack_uri).await.or_chain()?;
     let deployer = deployer(&inputs.pivot).await?;
     system
-        .record_deploy(stack_uri, DeployRecord { status: "DEPLOYING".into(), ..Default::default() })
+        .record_deploy(stack_uri, DeployRecord { status: stacks::DEPLOYING.into(), ..Default::default() })
         .await
         .or_chain()?;
     let template = environment_template(&spec(&inputs));

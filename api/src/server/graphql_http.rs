@@ -20,7 +20,7 @@ use crate::graphql::{
     batch::Batcher,
     datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
     documents::Prepared,
-    environments::StackResourceLookups,
+    environments::{EnvironmentDatasetsLoader, EnvironmentStackLoader, StackResourceLookups},
     gate::Unreadable,
     glossaries::TermLinksLoader,
     limits::{Limit, LimitExceeded, request_error},
@@ -114,6 +114,8 @@ async fn execute(state: &AppState, actor: Actor, req: async_graphql::Request, ge
         .data(Batcher::new(ShareStatisticsLoader { core: core.clone(), actor: actor.clone() }))
         .data(Batcher::new(ShareDatasetLoader { core: core.clone(), actor: actor.clone() }))
         .data(Batcher::new(TermLinksLoader { core: core.clone() }))
+        .data(Batcher::new(EnvironmentStackLoader { core: core.clone(), actor: actor.clone() }))
+        .data(Batcher::new(EnvironmentDatasetsLoader { core: core.clone(), actor: actor.clone() }))
         .data(Batcher::new(StatsLoader { core, actor }))
         .data(StackResourceLookups::default())
         .data(reads.clone());

@@ -11,32 +11,8 @@ const DATAALL_WAVE2: &str = include_str!("../compat/dataall-wave2.graphql");
 
 /// Fields of data.all types that Sluice does not serve yet, each with the reason. The test
 /// fails when one of them appears, so the list cannot go stale.
-const KNOWN_GAPS: &[(&str, &str, &str)] = &[
-    ("Group", "environmentAthenaWorkGroup", "Sluice creates no Athena workgroups"),
-    ("Environment", "EnvironmentDefaultAthenaWorkGroup", "Sluice creates no Athena workgroups"),
-    ("Environment", "PermissionsBoundaryPolicyArn", "permissions boundaries are not supported yet"),
-    ("Environment", "datasets", "list them with listDatasetsCreatedInEnvironment"),
-    ("Environment", "isOrganizationDefaultEnvironment", "a data.all notion Sluice does not have"),
-    ("Environment", "networks", "Sluice provisions no VPC"),
-    ("Environment", "roleCreated", "follow stack.status instead"),
-    ("Environment", "validated", "an environment exists only once its pivot role was validated"),
-    ("Environment", "subscriptionsEnabled", "data.all's SNS subscriptions are not part of Sluice"),
-    (
-        "Environment",
-        "subscriptionsProducersTopicImported",
-        "data.all's SNS subscriptions are not part of Sluice",
-    ),
-    (
-        "Environment",
-        "subscriptionsConsumersTopicImported",
-        "data.all's SNS subscriptions are not part of Sluice",
-    ),
-    ("Environment", "subscriptionsConsumersTopicName", "data.all's SNS subscriptions are not part of Sluice"),
-    ("Environment", "subscriptionsProducersTopicName", "data.all's SNS subscriptions are not part of Sluice"),
-    ("Stack", "EcsTaskArn", "the deploy task's getTask response names where it ran"),
-    ("Stack", "EcsTaskId", "the deploy task's getTask response names where it ran"),
-    ("EnvironmentSimplified", "networks", "Sluice provisions no VPC"),
-];
+const KNOWN_GAPS: &[(&str, &str, &str)] =
+    &[("Environment", "PermissionsBoundaryPolicyArn", "permissions boundaries are not supported yet")];
 
 struct Schema {
     objects: BTreeMap<String, BTreeMap<String, (Type, Vec<InputValueDefinition>)>>,

@@ -171,7 +171,9 @@ fn assert_reviewed(who: &str, shown: &BTreeSet<String>, reviewed: &BTreeSet<Stri
 
 /// What a share's requesting team reads of it: besides the share itself, the producer's
 /// account (`DatasetLink.AwsAccountId`) and the Glue database and table the plan grants on,
-/// which the requester needs to query what is shared.
+/// which the requester needs to query what is shared. Of the environments, besides their card,
+/// data.all's fields that Sluice answers alike for every environment (`validated`, and `false`
+/// for what Sluice lacks: a default environment, SNS topics); they tell nothing about one.
 fn requester_view() -> BTreeSet<String> {
     set(&[
         "DatasetLink.AwsAccountId",
@@ -188,11 +190,16 @@ fn requester_view() -> BTreeSet<String> {
         "Environment.admins",
         "Environment.environmentType",
         "Environment.environmentUri",
+        "Environment.isOrganizationDefaultEnvironment",
         "Environment.label",
         "Environment.name",
         "Environment.organization",
         "Environment.region",
+        "Environment.subscriptionsConsumersTopicImported",
+        "Environment.subscriptionsEnabled",
+        "Environment.subscriptionsProducersTopicImported",
         "Environment.userRoleInEnvironment",
+        "Environment.validated",
         "OrganizationSimplified.label",
         "OrganizationSimplified.name",
         "OrganizationSimplified.organizationUri",

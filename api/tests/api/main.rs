@@ -6,6 +6,7 @@ mod cognito;
 mod cognito_flow;
 mod compat;
 mod datasets;
+mod environment_compat;
 mod environments;
 mod exposure;
 mod external_ids;

@@ -1,6 +1,8 @@
 //! Stack rows: what the environment's CloudFormation stack is doing. Reading one never queues
 //! work; deploys are queued by the changes that need them, or by `updateStack`.
 
+use std::collections::HashMap;
+
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use sluice_entities::stack;
@@ -8,7 +10,7 @@ use sluice_entities::stack;
 use super::{Environments, LinkError, RESOURCE_TYPE, StackResource, platform};
 use crate::{
     Actor, Error, Result, audit,
-    authz::{self, environment as perm},
+    authz::{self, EnvironmentPermission, environment as perm},
     tasks::{NewTask, store},
     uri::new_uri,
 };
@@ -16,6 +18,8 @@ use crate::{
 pub const DEPLOY_ACTION: &str = "environment.deploy";
 pub const DELETE_ACTION: &str = "environment.delete-stack";
 pub const PENDING: &str = "PENDING";
+/// While a deploy task runs, until CloudFormation's own status is recorded.
+pub const DEPLOYING: &str = "DEPLOYING";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stack {
@@ -55,6 +59,28 @@ impl From<stack::Model> for Stack {
             task_uri: m.task_uri,
             updated: m.updated,
         }
+    }
+}
+
+impl Stack {
+    /// Whether a deploy of the stack has completed, so what it creates (the teams' roles)
+    /// exists: its status is one CloudFormation reaches only once the stack was created
+    /// (CREATE_COMPLETE, IMPORT_COMPLETE, or any UPDATE_* status, since only a created stack is
+    /// updated), or a redeploy is running over the outputs an earlier deploy left (a failed
+    /// first deploy leaves none).
+    pub fn has_deployed(&self) -> bool {
+        let status = self.status.as_str();
+        matches!(status, "CREATE_COMPLETE" | "IMPORT_COMPLETE")
+            || status.starts_with("UPDATE_")
+            || (status == DEPLOYING && self.has_outputs())
+    }
+
+    fn has_outputs(&self) -> bool {
+        self.outputs
+            .as_deref()
+            .and_then(|o| serde_json::from_str::<serde_json::Value>(o).ok())
+            .and_then(|o| o.as_object().map(|o| !o.is_empty()))
+            .unwrap_or(false)
     }
 }
 
@@ -207,6 +233,21 @@ impl Environments<'_> {
         for_target(self.db, environment_uri).await
     }
 
+    /// The stacks of those of `environment_uris` the actor may read (GET_ENVIRONMENT, as
+    /// [`Self::stack`]), by environment: one query for a page of environments.
+    pub async fn stacks(&self, actor: &Actor, environment_uris: &[String]) -> Result<HashMap<String, Stack>> {
+        let rows = stack::Entity::find()
+            .filter(stack::Column::TargetType.eq(RESOURCE_TYPE))
+            .filter(stack::Column::TargetUri.is_in(environment_uris.iter().cloned()))
+            .filter(
+                stack::Column::TargetUri
+                    .in_subquery(authz::granted(EnvironmentPermission::GetEnvironment, actor)),
+            )
+            .all(self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.target_uri.clone(), r.into())).collect())
+    }
+
     /// What the stack of an environment or a dataset holds now, read from CloudFormation through
     /// the pivot role (AssumeRole, then ListStackResources: one page for any stack of Sluice's).
     /// Needs GET_ENVIRONMENT on an environment, GET_DATASET on a dataset. None before the stack's
@@ -271,5 +312,45 @@ impl Environments<'_> {
         .await?;
         txn.commit().await?;
         for_target(self.db, environment_uri).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack(status: &str, outputs: Option<&str>) -> Stack {
+        Stack {
+            stack_uri: "s".into(),
+            target_uri: "e".into(),
+            target_type: RESOURCE_TYPE.into(),
+            environment_uri: "e".into(),
+            name: "n".into(),
+            account_id: "111122223333".into(),
+            region: "eu-west-1".into(),
+            status: status.into(),
+            stack_id: None,
+            outputs: outputs.map(str::to_owned),
+            events: None,
+            error: None,
+            task_uri: None,
+            updated: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_stack_has_deployed_once_cloudformation_created_it() {
+        for status in ["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"] {
+            assert!(stack(status, None).has_deployed(), "{status}");
+        }
+        for status in [PENDING, DEPLOYING, "CREATE_FAILED", "ROLLBACK_COMPLETE", "DELETE_COMPLETE"] {
+            assert!(!stack(status, Some("{}")).has_deployed(), "{status}");
+        }
+    }
+
+    #[test]
+    fn a_redeploy_keeps_a_deployed_stack_deployed() {
+        assert!(stack(DEPLOYING, Some(r#"{"DataBucketName": "b"}"#)).has_deployed());
+        assert!(!stack(DEPLOYING, None).has_deployed(), "the first deploy is running");
     }
 }

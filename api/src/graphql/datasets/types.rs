@@ -11,7 +11,7 @@ use super::{
 };
 use crate::graphql::{
     GqlResult, actor, core,
-    environments::{EnvironmentPermission, OrganizationSimplified, StackGql},
+    environments::{EnvironmentPermission, OrganizationSimplified, StackGql, VpcGql},
     glossaries,
     paged::paged,
 };
@@ -295,6 +295,10 @@ impl EnvironmentSimplified {
             label: self.card.organization_label.clone(),
             name: self.card.organization_name.clone(),
         }
+    }
+    /// Always empty: Sluice provisions no VPC.
+    async fn networks(&self) -> Vec<VpcGql> {
+        Vec::new()
     }
 }
 

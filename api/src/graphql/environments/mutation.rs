@@ -4,9 +4,12 @@ use sluice_core::{
     environments::{ModifyEnvironment, NewEnvironment, Unsupported},
 };
 
-use super::types::{
-    EnvironmentGql, InviteGroupOnEnvironmentInput, ModifyEnvironmentInput, NewEnvironmentInput, StackGql,
-    flat, parameter_pairs,
+use super::{
+    stack::StackGql,
+    types::{
+        EnvironmentGql, InviteGroupOnEnvironmentInput, ModifyEnvironmentInput, NewEnvironmentInput, flat,
+        parameter_pairs,
+    },
 };
 use crate::graphql::{GqlResult, actor, core, to_gql};
 

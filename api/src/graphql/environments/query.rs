@@ -1,7 +1,10 @@
 use async_graphql::{Context, Object};
 use sluice_core::{Error, authz::sets};
 
-use super::types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult, StackGql, StackLog};
+use super::{
+    stack::{StackGql, StackLog},
+    types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult},
+};
 use crate::graphql::{
     GqlResult, actor, core,
     organizations::{GroupFilter, GroupSearchResult, page_of},

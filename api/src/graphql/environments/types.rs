@@ -1,12 +1,12 @@
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use sluice_core::{
-    Error,
-    environments::{Environment, EnvironmentCard, EnvironmentGroup, Stack, StackResource, UserRole},
+    datasets::DatasetView,
+    environments::{Environment, EnvironmentCard, EnvironmentGroup, UserRole},
+    page::Page,
 };
 
-use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged, to_gql};
+use super::{loaders, networks::VpcGql, stack::StackGql};
+use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged};
 
 /// An environment: all of it for its teams (GET_ENVIRONMENT), its card for others who reach it
 /// through something of theirs (a share into it). Fields a card lacks are null.
@@ -128,15 +128,11 @@ impl EnvironmentGql {
             },
         })
     }
-    /// Null for callers outside the environment's teams.
+    /// Null for callers outside the environment's teams. Loaded for a whole page of
+    /// environments at once.
     async fn stack(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StackGql>> {
         let Some(e) = self.member() else { return Ok(None) };
-        core(ctx)?
-            .environments()
-            .stack(actor(ctx)?, &e.environment_uri)
-            .await
-            .gql()
-            .map(|s| Some(StackGql(s)))
+        Ok(loaders::stack(ctx, &e.environment_uri).await?.map(StackGql))
     }
     /// Deleted environments are removed, so this is always null.
     async fn deleted(&self) -> Option<String> {
@@ -176,6 +172,89 @@ impl EnvironmentGql {
     async fn logs_bucket_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         self.output(ctx, "AccessLogsBucketName").await
     }
+    /// Always null: Sluice creates no Athena workgroups.
+    #[graphql(name = "EnvironmentDefaultAthenaWorkGroup")]
+    async fn default_athena_work_group(&self) -> Option<&str> {
+        None
+    }
+    /// The datasets of the environment, as `listDatasetsCreatedInEnvironment` lists them to you
+    /// (the same check, GET_ENVIRONMENT, and its first page: 10 by label), as JSON, because
+    /// data.all types this field as a string: `{"count", "page", "pages", "pageSize", "hasNext",
+    /// "hasPrevious", "nodes": [{"datasetUri", "label", "name", "SamlAdminGroupName"}]}`. Page
+    /// on with that query. Loaded for a whole page of environments at once. Null for callers
+    /// outside the environment's teams.
+    async fn datasets(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let Some(e) = self.member() else { return Ok(None) };
+        Ok(loaders::datasets(ctx, &e.environment_uri).await?.as_ref().map(datasets_json))
+    }
+    /// Always false: data.all's default environment of an organization has no counterpart in
+    /// Sluice, where every environment is linked alike.
+    async fn is_organization_default_environment(&self) -> bool {
+        false
+    }
+    /// Always empty: Sluice provisions no VPC.
+    async fn networks(&self) -> Vec<VpcGql> {
+        Vec::new()
+    }
+    /// Whether the environment stack, which creates the teams' roles, has deployed: true once a
+    /// deploy completed (`stack.status` CREATE_COMPLETE or UPDATE_…, or a redeploy running
+    /// after one), false before. Null for callers outside the environment's teams.
+    async fn role_created(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+        let Some(e) = self.member() else { return Ok(None) };
+        Ok(loaders::stack(ctx, &e.environment_uri).await?.map(|s| s.has_deployed()))
+    }
+    /// Always true: Sluice stores an environment only after assuming its pivot role and
+    /// checking the role's trust policy.
+    async fn validated(&self) -> bool {
+        true
+    }
+    /// Always false: data.all's SNS topics for dataset changes are not part of Sluice.
+    async fn subscriptions_enabled(&self) -> bool {
+        false
+    }
+    /// Always false: Sluice has no SNS topics (see `subscriptionsEnabled`).
+    async fn subscriptions_producers_topic_imported(&self) -> bool {
+        false
+    }
+    /// Always false: Sluice has no SNS topics (see `subscriptionsEnabled`).
+    async fn subscriptions_consumers_topic_imported(&self) -> bool {
+        false
+    }
+    /// Always null: Sluice has no SNS topics (see `subscriptionsEnabled`).
+    async fn subscriptions_consumers_topic_name(&self) -> Option<&str> {
+        None
+    }
+    /// Always null: Sluice has no SNS topics (see `subscriptionsEnabled`).
+    async fn subscriptions_producers_topic_name(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A page of an environment's datasets in data.all's paged shape, as JSON.
+fn datasets_json(page: &Page<DatasetView>) -> String {
+    let nodes: Vec<serde_json::Value> = page
+        .nodes
+        .iter()
+        .map(|d| {
+            let d = d.entry();
+            serde_json::json!({
+                "datasetUri": d.dataset_uri,
+                "label": d.label,
+                "name": d.name,
+                "SamlAdminGroupName": d.saml_admin_group_name,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "count": page.count,
+        "page": page.page,
+        "pages": page.pages(),
+        "pageSize": page.page_size,
+        "hasNext": page.has_next(),
+        "hasPrevious": page.has_previous(),
+        "nodes": nodes,
+    })
+    .to_string()
 }
 
 impl EnvironmentGql {
@@ -202,7 +281,7 @@ impl EnvironmentGql {
 
     async fn output(&self, ctx: &Context<'_>, key: &str) -> async_graphql::Result<Option<String>> {
         let Some(e) = self.member() else { return Ok(None) };
-        let stack = core(ctx)?.environments().stack(actor(ctx)?, &e.environment_uri).await.gql()?;
+        let Some(stack) = loaders::stack(ctx, &e.environment_uri).await? else { return Ok(None) };
         let outputs: Option<serde_json::Value> =
             stack.outputs.as_deref().and_then(|o| serde_json::from_str(o).ok());
         Ok(outputs.and_then(|o| o.get(key).and_then(|v| v.as_str()).map(str::to_owned)))
@@ -231,159 +310,6 @@ impl From<UserRole> for EnvironmentPermission {
             UserRole::Invited => Self::Invited,
             UserRole::ProjectAccess => Self::ProjectAccess,
             UserRole::NotInvited => Self::NotInvited,
-        }
-    }
-}
-
-/// An environment's CloudFormation stack.
-pub struct StackGql(pub Stack);
-
-/// How many stacks one request may ask `resources` of: each asks AWS (as many as a default page
-/// of datasets).
-pub const MAX_STACK_RESOURCE_LOOKUPS: usize = 10;
-
-/// The `resources` lookups one request has made; the HTTP handler gives every request its own.
-#[derive(Default)]
-pub struct StackResourceLookups(AtomicUsize);
-
-impl StackResourceLookups {
-    /// Counts one more lookup, or refuses it past the limit.
-    fn spend(&self) -> async_graphql::Result<()> {
-        if self.0.fetch_add(1, Ordering::Relaxed) < MAX_STACK_RESOURCE_LOOKUPS {
-            return Ok(());
-        }
-        Err(to_gql(Error::validation(
-            "resources",
-            format!(
-                "one request reads the resources of at most {MAX_STACK_RESOURCE_LOOKUPS} stacks from AWS; \
-                 ask for `resources` of fewer stacks at once (a smaller page, or getStack)"
-            ),
-        )))
-    }
-}
-
-/// `[{"logicalId", "physicalId", "type", "status"}]`, as data.all's `Stack.resources` is a JSON
-/// string of the stack's resources.
-fn resources_json(resources: &[StackResource]) -> String {
-    let list: Vec<serde_json::Value> = resources
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "logicalId": r.logical_id,
-                "physicalId": r.physical_id,
-                "type": r.resource_type,
-                "status": r.status,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(list).to_string()
-}
-
-#[Object(name = "Stack")]
-impl StackGql {
-    async fn stack_uri(&self) -> ID {
-        ID(self.0.stack_uri.clone())
-    }
-    async fn target_uri(&self) -> &str {
-        &self.0.target_uri
-    }
-    /// The target's type, e.g. `environment`.
-    async fn stack(&self) -> &str {
-        &self.0.target_type
-    }
-    async fn environment_uri(&self) -> &str {
-        &self.0.environment_uri
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn accountid(&self) -> &str {
-        &self.0.account_id
-    }
-    async fn region(&self) -> &str {
-        &self.0.region
-    }
-    /// PENDING before the first deploy, then CloudFormation's status (CREATE_COMPLETE, …).
-    async fn status(&self) -> &str {
-        &self.0.status
-    }
-    async fn stackid(&self) -> Option<&str> {
-        self.0.stack_id.as_deref()
-    }
-    async fn updated(&self) -> String {
-        self.0.updated.to_rfc3339()
-    }
-    /// The CloudFormation console page of the stack, once it exists.
-    async fn link(&self) -> Option<String> {
-        self.0.stack_id.as_ref().map(|id| {
-            format!(
-                "https://{r}.console.aws.amazon.com/cloudformation/home?region={r}#/stacks/stackinfo?stackId={id}",
-                r = self.0.region
-            )
-        })
-    }
-    /// Output name → value, as JSON.
-    async fn outputs(&self) -> Option<&str> {
-        self.0.outputs.as_deref()
-    }
-    /// The latest deploy's events, newest first, as JSON.
-    async fn events(&self) -> Option<&str> {
-        self.0.events.as_deref()
-    }
-    /// Why the latest deploy failed.
-    async fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
-    }
-    /// The latest deploy or delete task; follow it with getTask.
-    async fn task_uri(&self) -> Option<&str> {
-        self.0.task_uri.as_deref()
-    }
-    /// Stack events are readable by everyone who can read the environment.
-    async fn can_view_logs(&self) -> bool {
-        true
-    }
-    /// What the stack holds, read from CloudFormation when this field is asked for (one AWS
-    /// call per stack, for at most 10 stacks per request): a JSON array of `{"logicalId",
-    /// "physicalId", "type", "status"}`. Needs GET_ENVIRONMENT or GET_DATASET, as the stack
-    /// does. Null before the stack's first deploy, when CloudFormation has no such stack, and
-    /// when Sluice runs without AWS.
-    async fn resources(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let actor = actor(ctx)?;
-        ctx.data::<StackResourceLookups>()
-            .map_err(|_| to_gql(Error::Internal("the request has no lookup budget attached".into())))?
-            .spend()?;
-        let found = core(ctx)?
-            .environments()
-            .stack_resources(actor, &self.0.target_type, &self.0.target_uri)
-            .await
-            .gql()?;
-        Ok(found.as_deref().map(resources_json))
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct StackLog {
-    log_stream: Option<String>,
-    log_group: Option<String>,
-    timestamp: Option<String>,
-    message: Option<String>,
-}
-
-impl StackLog {
-    /// One CloudFormation event as a log line.
-    pub fn from_event(event: &serde_json::Value) -> Self {
-        let field = |k: &str| event.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let mut message = format!("{} {} {}", field("logicalId"), field("resourceType"), field("status"));
-        let reason = field("reason");
-        if !reason.is_empty() {
-            message.push_str(": ");
-            message.push_str(&reason);
-        }
-        Self {
-            log_stream: None,
-            log_group: Some("cloudformation".into()),
-            timestamp: event.get("timestamp").and_then(|v| v.as_str()).map(str::to_owned),
-            message: Some(message),
         }
     }
 }

@@ -91,6 +91,10 @@ pub struct GroupGql {
 
 #[ComplexObject]
 impl GroupGql {
+    /// Always null: Sluice creates no Athena workgroups for a team.
+    async fn environment_athena_work_group(&self) -> Option<&str> {
+        None
+    }
     /// The team's permissions on an environment. Needs LIST_ENVIRONMENT_GROUPS there.
     async fn environment_permissions(
         &self,
