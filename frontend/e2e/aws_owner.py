@@ -5,6 +5,11 @@
     aws_owner.py glue-tables ACCOUNT DATABASE BUCKET NAME...   put tables in a Glue database
     aws_owner.py import-resources ACCOUNT BUCKET DATABASE ALIAS
         a bucket, a Glue database and a KMS key with that alias (no `alias/`), to import
+    aws_owner.py open-tag-keys ACCOUNT PREFIX
+        let stacks carry key-value tags whose key starts with PREFIX ("" for every key): the
+        pivot role's `sluice:stack-tag-prefix` tag, as a redeploy of the pivot-role template with
+        `StackTagKeys` PREFIX* would write it. Sluice reads that tag; moto does not enforce the
+        template's IAM statements that go with it, so the tag alone stands in for the redeploy.
 
 Environment: MOTO_URL, AWS_REGION (default eu-west-1).
 """
@@ -69,6 +74,9 @@ def main(argv):
         pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
         kms.tag_resource(KeyId=key, Tags=[{"TagKey": "sluice:pivot-role", "TagValue": pivot}])
         client(account, "glue").create_database(DatabaseInput={"Name": database})
+    elif argv[:1] == ["open-tag-keys"] and len(argv) == 3:
+        pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
+        client(argv[1], "iam").tag_role(RoleName=pivot, Tags=[{"Key": "sluice:stack-tag-prefix", "Value": argv[2]}])
     else:
         sys.exit(__doc__)
 

@@ -1,4 +1,5 @@
 // Shared by the browser tests: Debian's Chromium through playwright-core, sign-in, screenshots.
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -42,6 +43,37 @@ export async function screenshot(page, name) {
   shot += 1;
   // Transitions are finished first, so a picture shows the settled page, not a fade.
   await page.screenshot({ path: join(RESULTS, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true, animations: "disabled" });
+}
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1400, height: 900 };
+
+/** Nothing sticks out sideways: the page never scrolls horizontally (tables scroll inside). */
+export async function assertFits(page, what) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
+}
+
+/** Desktop and phone pictures of the page as it is; the phone one also checks the width. */
+export async function screenshots(page, name) {
+  await page.mouse.move(0, 0);
+  await screenshot(page, name);
+  await page.setViewportSize(PHONE);
+  await assertFits(page, name);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+}
+
+/** On a failure, a picture of each user's page as it was, beside the other screenshots. */
+export async function withPictures(prefix, pages, body) {
+  try {
+    await body();
+  } catch (e) {
+    for (const [name, page] of Object.entries(pages)) {
+      await page.screenshot({ path: join(RESULTS, `failure-${prefix}-${name}.png`), fullPage: true }).catch(() => undefined);
+    }
+    throw e;
+  }
 }
 
 /** Runs frontend/e2e/aws_owner.py: what an account owner does in AWS (moto), outside Sluice. */

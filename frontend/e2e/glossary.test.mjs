@@ -7,13 +7,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { RESULTS, awsOwner, launch, screenshot, signIn, waitForFieldError, waitForStatus } from "./browser.mjs";
+import { awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForStatus, withPictures } from "./browser.mjs";
 
 const RUN = Date.now();
 const ORG = `Glossary Org ${RUN}`;
 const ACCOUNT = "333333333333"; // not main_path's: each account trusts one organization
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1400, height: 900 };
 let browser;
 
 before(async () => {
@@ -22,22 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Nothing sticks out sideways: the page never scrolls horizontally (tables scroll inside). */
-async function assertFits(page, what) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
-}
-
-/** Desktop and phone pictures of the page as it is; the phone one also checks the width. */
-async function screenshots(page, name) {
-  await page.mouse.move(0, 0);
-  await screenshot(page, name);
-  await page.setViewportSize(PHONE);
-  await assertFits(page, name);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize(DESKTOP);
-}
 
 /** bob's own organization, environment and dataset with a table "accounts" (columns id, amount). */
 async function bobsTable(bob) {
@@ -79,22 +61,10 @@ async function bobsTable(bob) {
   return bob.getByRole("table", { name: "Tables" }).getByRole("link", { name: "accounts" }).getAttribute("href");
 }
 
-/** On a failure, a picture of each user's page as it was, beside the other screenshots. */
-async function withPictures(pages, body) {
-  try {
-    await body();
-  } catch (e) {
-    for (const [name, page] of Object.entries(pages)) {
-      await page.screenshot({ path: `${RESULTS}failure-glossary-${name}.png`, fullPage: true }).catch(() => undefined);
-    }
-    throw e;
-  }
-}
-
 test("a glossary's term is linked, approved, and finds the table in the catalog", { timeout: 600_000 }, async () => {
   const bob = await signIn(browser, "bob");
   const alice = await signIn(browser, "alice");
-  await withPictures({ alice, bob }, () => glossaryPath(alice, bob));
+  await withPictures("glossary", { alice, bob }, () => glossaryPath(alice, bob));
   await alice.context().close();
   await bob.context().close();
 });

@@ -34,15 +34,17 @@ const Post = graphql(`
 
 export type DiscussionTarget = "Dataset" | "DatasetTable" | "DatasetStorageLocation";
 
-export function Discussion({ targetUri, targetType }: { targetUri: string; targetType: DiscussionTarget }) {
+/** `title` names the section (and heads it): a folder's thread sits on its dataset's page, by the
+ * dataset's own "Discussion". */
+export function Discussion({ targetUri, targetType, title = "Discussion" }: { targetUri: string; targetType: DiscussionTarget; title?: string }) {
   const [{ data, error }, refetch] = useQuery({ query: Feed, variables: { uri: targetUri, type: targetType } });
   const [posting, post] = useMutation(Post);
   const [content, setContent] = useState("");
   const errs = useFieldErrors(posting.error, ["content"]);
   const messages = data?.getFeed.messages;
   return (
-    <Box component="section" aria-label="Discussion" sx={{ mt: 3 }}>
-      <Typography variant="h6">Discussion</Typography>
+    <Box component="section" aria-label={title} sx={{ mt: 3 }}>
+      <Typography variant="h6">{title}</Typography>
       <Errors error={error} />
       {messages && messages.count === 0 && <Typography color="text.secondary">No messages yet: ask the owners anything.</Typography>}
       {messages && messages.count > 0 && (

@@ -1,8 +1,10 @@
-// A dataset's folders (S3 prefixes in its bucket), and creating one for the admin team.
+// A dataset's folders (S3 prefixes in its bucket), creating one for the admin team, and each
+// folder's discussion thread, opened from its row.
 import { Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 import { Empty } from "../components/common";
+import { Discussion } from "../components/Discussion";
 import { PagedTable } from "../components/PagedTable";
 import { FormAlerts, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
@@ -77,6 +79,8 @@ export function Folders({ datasetUri, folders, count, canCreate, bucketReady, on
   onCreated: () => void;
 }) {
   const [adding, setAdding] = useState(false);
+  const [discussing, setDiscussing] = useState<string | null>(null);
+  const discussed = folders.find((l) => l.locationUri === discussing);
   return (
     <>
       <Box sx={{ display: "flex", alignItems: "center", mt: 2, gap: 2 }}>
@@ -91,7 +95,25 @@ export function Folders({ datasetUri, folders, count, canCreate, bucketReady, on
       {adding && <NewFolder datasetUri={datasetUri} onDone={(created) => (setAdding(false), created && onCreated())} />}
       {count === 0 ? <Empty>No folders.{canCreate && " “New folder” shares a prefix of the bucket as a folder."}</Empty> : (
         <PagedTable label="Folders" rows={folders} count={count} page={1} pageSize={100} onPage={() => undefined} rowKey={(l) => l.locationUri}
-          columns={[{ label: "Folder", render: (l) => l.label }, { label: "S3 prefix", render: (l) => l.S3Prefix }]} />
+          columns={[
+            { label: "Folder", render: (l) => l.label },
+            { label: "S3 prefix", render: (l) => <Box component="span" sx={{ overflowWrap: "break-word" }}>{l.S3Prefix}</Box> },
+            {
+              label: "",
+              render: (l) => (
+                <Button size="small" aria-expanded={l.locationUri === discussing} aria-label={`Discussion of ${l.label}`}
+                  onClick={() => setDiscussing(l.locationUri === discussing ? null : l.locationUri)}>
+                  Discussion <span aria-hidden>&nbsp;{l.locationUri === discussing ? "▴" : "▾"}</span>
+                </Button>
+              ),
+            },
+          ]} />
+      )}
+      {discussed && (
+        <Paper variant="outlined" sx={{ px: 2, pb: 2, mt: 1, "& > section": { mt: 1 } }}>
+          <Discussion key={discussed.locationUri} targetUri={discussed.locationUri} targetType="DatasetStorageLocation"
+            title={`Discussion of folder ${discussed.label}`} />
+        </Paper>
       )}
     </>
   );

@@ -1,6 +1,7 @@
-// Datasets: the list; a dataset's page with its tables, folders (and creating one), and table
-// sync with live progress; a table's page with its columns and "Request access". Both pages, and
-// each column, show their glossary terms, which the dataset's editors change.
+// Datasets: the list; a dataset's page with its tables, folders (and creating one), table sync
+// with live progress, and its stack's resources and tags; a table's page with its columns and
+// "Request access". Both pages, and each column, show their glossary terms, which the dataset's
+// editors change.
 import { Alert, Box, Button, Link, Stack, Typography } from "@mui/material";
 import { useCallback, useState } from "react";
 import { Link as RouterLink, useParams } from "react-router-dom";
@@ -9,6 +10,8 @@ import { useAuth } from "../auth/AuthProvider";
 import { RequestAccess, ownsDataset } from "../components/RequestAccess";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
+import { StackResources } from "../components/StackResources";
+import { StackTags } from "../components/StackTags";
 import { VoteButton } from "../components/VoteButton";
 import { Discussion } from "../components/Discussion";
 import { ItemTerms, editsTerms } from "../components/TermPicker";
@@ -84,6 +87,7 @@ const GetDataset = graphql(`
         region
       }
       stack {
+        stackUri
         status
         error
       }
@@ -202,6 +206,7 @@ export function DatasetPage() {
         </Box>
       )}
       {r && <Typography>S3 bucket <code>{r.S3BucketName}</code> · Glue database <code>{r.GlueDatabaseName}</code></Typography>}
+      {ds.stack && <StackResources stack={ds.stack} targetUri={uri} targetType="dataset" />}
       <Errors error={synced.error} />
       {sync0 && (
         <Box sx={{ my: 1, display: "flex", gap: 1, alignItems: "center" }} aria-label="Table sync">
@@ -223,6 +228,9 @@ export function DatasetPage() {
       )}
       <Folders datasetUri={uri} folders={ds.locations.nodes} count={ds.locations.count} canCreate={admin} bucketReady={bucketReady}
         onCreated={() => refetch({ requestPolicy: "network-only" })} />
+      {/* Tags go on the dataset's stack: an imported dataset has none. Reading them needs GET_DATASET;
+          changing them UPDATE_DATASET, the roles that edit terms. */}
+      {reader && !ds.imported && <StackTags targetUri={uri} targetType="dataset" editable={editsTerms(ds.userRoleForDataset)} />}
       <Discussion targetUri={uri} targetType="Dataset" />
     </>
   );

@@ -1,6 +1,6 @@
 // Environments: list; the link form with onboarding help; an environment's page with its
-// stack status (polled until it settles) and stack events, and its teams (invite and remove for
-// those whose teams hold the right).
+// stack status (polled until it settles), resources and events, its teams (invite and remove for
+// those whose teams hold the right), and its stack's tags.
 import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -8,6 +8,8 @@ import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
+import { StackResources } from "../components/StackResources";
+import { StackTags } from "../components/StackTags";
 import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 
@@ -301,6 +303,7 @@ export function EnvironmentPage() {
         {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
       </Box>
       {env.stack?.error && <Alert severity="error">{env.stack.error}</Alert>}
+      {env.stack && <StackResources stack={env.stack} targetUri={uri} targetType="environment" />}
       {teams.data && (
         <>
           <Typography variant="h6" sx={{ mt: 2 }}>Teams</Typography>
@@ -325,6 +328,7 @@ export function EnvironmentPage() {
           </ConfirmDialog>
         </>
       )}
+      <StackTags targetUri={uri} targetType="environment" editable={manages || held.has("UPDATE_ENVIRONMENT")} />
       {manages && (
         <>
           <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
