@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::Actor;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,10 +12,14 @@ pub enum Error {
     NotFound { kind: &'static str, uri: String },
     #[error("authentication required: send a valid bearer token")]
     Unauthenticated,
-    #[error("{0}")]
-    Forbidden(String),
+    /// A refused check: who was refused what, and Sluice's explanation (its `Display`).
+    #[error("{}", .0.reason)]
+    Forbidden(Box<Refusal>),
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// An input that must be given was left out.
+    #[error("{field} is required")]
+    Required { field: String },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -27,8 +33,36 @@ impl Error {
         Self::Validation { field: field.into(), message: message.into() }
     }
 
-    pub fn forbidden(permission: &str, kind: &str, uri: &str, hint: &str) -> Self {
-        Self::Forbidden(format!("{permission} on {kind} {uri} is not granted to any of your teams; {hint}"))
+    pub fn required(field: impl Into<String>) -> Self {
+        Self::Required { field: field.into() }
+    }
+
+    /// `actor` lacks the resource permission `permission` on `kind` `uri`; `hint` says what to do.
+    pub fn forbidden(
+        actor: &Actor,
+        permission: &'static str,
+        kind: &'static str,
+        uri: &str,
+        hint: &str,
+    ) -> Self {
+        Self::Forbidden(Box::new(Refusal::resource(actor.username(), permission, kind, uri, hint)))
+    }
+
+    /// `actor` was refused `denied`, for `reason` (which says what to do).
+    pub fn refused(actor: &Actor, denied: Denied, reason: impl Into<String>) -> Self {
+        Self::Forbidden(Box::new(Refusal {
+            username: actor.username().to_owned(),
+            denied,
+            reason: reason.into(),
+        }))
+    }
+
+    /// The input field a BAD_USER_INPUT is about.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } | Self::Required { field } => Some(field),
+            _ => None,
+        }
     }
 
     /// The stable code clients branch on (`extensions.code`).
@@ -37,7 +71,7 @@ impl Error {
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Validation { .. } => "BAD_USER_INPUT",
+            Self::Validation { .. } | Self::Required { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
             Self::InvalidState(_) => "INVALID_STATE",
             Self::Internal(_) => "INTERNAL",
@@ -48,6 +82,50 @@ impl Error {
     pub fn chain(&self) -> ErrorChain<'_> {
         ErrorChain(self)
     }
+}
+
+/// A refusal, as data: enough for a client to say it in data.all's words (the API does) as well
+/// as in Sluice's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Who was refused.
+    pub username: String,
+    /// What was refused.
+    pub denied: Denied,
+    /// Sluice's explanation, which says what to do.
+    pub reason: String,
+}
+
+impl Refusal {
+    /// `username` lacks the resource permission `permission` on `kind` `uri`; `hint` says what
+    /// to do.
+    pub fn resource(
+        username: &str,
+        permission: &'static str,
+        kind: &'static str,
+        uri: &str,
+        hint: &str,
+    ) -> Self {
+        Self {
+            username: username.to_owned(),
+            denied: Denied::Resource { permission, kind, uri: uri.to_owned() },
+            reason: format!("{permission} on {kind} {uri} is not granted to any of your teams; {hint}"),
+        }
+    }
+}
+
+/// What a refusal refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// A resource permission on one resource (data.all's `ResourceUnauthorized`).
+    Resource { permission: &'static str, kind: &'static str, uri: String },
+    /// A tenant permission (data.all's `TenantUnauthorized`).
+    Tenant { permission: &'static str },
+    /// Acting for `team`, which the actor is not a member of, where `permission` is needed.
+    NotInTeam { permission: &'static str, team: String },
+    /// An act no permission grants: one for platform admins, or the platform's own tasks, only;
+    /// or a resource outside what the actor may see.
+    Operation,
 }
 
 impl From<sea_orm::DbErr> for Error {
@@ -106,5 +184,33 @@ mod tests {
         assert_eq!(err.to_string(), "internal error");
         assert!(err.chain().to_string().contains("relation \"x\" does not exist"));
         assert_eq!(err.code(), "INTERNAL");
+    }
+
+    #[test]
+    fn a_refusal_reads_as_its_reason_and_keeps_who_and_what() {
+        let alice = crate::testkit::user("alice", &["TeamA"]);
+        let err = Error::forbidden(&alice, "UPDATE_DATASET", "dataset", "d1", "ask its admin team");
+        assert_eq!(
+            err.to_string(),
+            "UPDATE_DATASET on dataset d1 is not granted to any of your teams; ask its admin team"
+        );
+        assert_eq!(err.code(), "FORBIDDEN");
+        let Error::Forbidden(refusal) = err else { panic!("a refusal") };
+        assert_eq!(refusal.username, "alice");
+        assert_eq!(
+            refusal.denied,
+            Denied::Resource { permission: "UPDATE_DATASET", kind: "dataset", uri: "d1".into() }
+        );
+    }
+
+    #[test]
+    fn a_missing_input_is_bad_input_naming_its_field() {
+        let err = Error::required("label");
+        assert_eq!(
+            (err.to_string().as_str(), err.code(), err.field()),
+            ("label is required", "BAD_USER_INPUT", Some("label"))
+        );
+        assert_eq!(Error::validation("x", "y").field(), Some("x"));
+        assert_eq!(Error::Unauthenticated.field(), None);
     }
 }

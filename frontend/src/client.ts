@@ -35,7 +35,8 @@ export function apiErrors(error: CombinedError | undefined): ApiError[] {
   if (!error) return [];
   if (error.networkError) return [{ message: `The server could not be reached: ${error.networkError.message}` }];
   return error.graphQLErrors.map((e) => ({
-    message: e.message,
+    // `message` leads with data.all's wording for its scripts; `reason` is the part for people.
+    message: typeof e.extensions?.reason === "string" ? e.extensions.reason : e.message,
     code: typeof e.extensions?.code === "string" ? e.extensions.code : undefined,
     field: typeof e.extensions?.field === "string" ? e.extensions.field : undefined,
   }));

@@ -6,6 +6,7 @@ mod catalog;
 pub mod cost;
 mod covered;
 pub(crate) mod datasets;
+pub mod dialect;
 pub mod documents;
 pub(crate) mod environments;
 mod error;

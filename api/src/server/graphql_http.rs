@@ -19,6 +19,7 @@ use crate::graphql::{
     Caller,
     batch::Batcher,
     datasets::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader},
+    dialect,
     documents::Prepared,
     environments::{EnvironmentDatasetsLoader, EnvironmentStackLoader, StackResourceLookups},
     gate::Unreadable,
@@ -140,16 +141,19 @@ async fn execute(state: &AppState, actor: Actor, req: async_graphql::Request, ge
     with_headers(json_answer(body), response)
 }
 
-/// Runs `req` on its parsed document, when there is one.
+/// Runs `req` on its parsed document, when there is one, and words its refusals for the
+/// operations they were met in (see `dialect`).
 async fn run(
     state: &AppState,
     mut req: async_graphql::Request,
     prepared: Option<&Prepared>,
 ) -> async_graphql::Response {
-    if let Some(document) = prepared {
-        req.set_parsed_query(document.document.clone());
-    }
-    state.schema.execute(req).await
+    let Some(document) = prepared else { return state.schema.execute(req).await };
+    req.set_parsed_query(document.document.clone());
+    let operation = req.operation_name.clone();
+    let mut response = state.schema.execute(req).await;
+    dialect::name_operations(&mut response.errors, &document.document, operation.as_deref());
+    response
 }
 
 /// A JSON answer as async-graphql's own responder sends it.

@@ -8,6 +8,7 @@ mod compat;
 mod datasets;
 mod environment_compat;
 mod environments;
+mod error_dialect;
 mod exposure;
 mod external_ids;
 mod feeds;

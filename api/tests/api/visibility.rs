@@ -23,11 +23,17 @@ const SEARCH: &str = "{ searchCatalog(input: {term: \"sales\"}) { count nodes { 
 const REQUEST: &str = r#"mutation($d: String!, $e: String!) { createShareObject(datasetUri: $d,
     input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read]}) { shareUri } }"#;
 
-/// The refusal's code and its message with the URI asked for taken out, so a hidden resource
-/// and a missing one can be compared.
-fn refusal(body: &Value, uri: &str) -> (Option<String>, String) {
-    let message = body["errors"][0]["message"].as_str().unwrap_or_default().replace(uri, "<uri>");
-    (error_code(body).map(str::to_owned), message)
+/// The refusal's code, its message and its reason with the URI asked for and the user who
+/// asked taken out, so a hidden resource and a missing one can be compared across callers.
+fn refusal(body: &Value, uri: &str, user: &str) -> (Option<String>, String, String) {
+    let text = |v: &Value| {
+        v.as_str()
+            .unwrap_or_default()
+            .replace(uri, "<uri>")
+            .replace(&format!("User: {user} "), "User: <user> ")
+    };
+    let error = &body["errors"][0];
+    (error_code(body).map(str::to_owned), text(&error["message"]), text(&error["extensions"]["reason"]))
 }
 
 async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Backend) {
@@ -52,12 +58,14 @@ async fn hidden_datasets_are_refused_like_missing_ones_until_shared(backend: Bac
         let mine = app.gql(Some(&alice), query, json!({"u": uri})).await;
         assert!(mine.get("errors").is_none(), "the admin team reads it: {mine}");
         let missing = app.gql(Some(&bob), query, json!({"u": "nosuchuri"})).await;
-        for (who, token) in [("a team of the same environment", &bob), ("an outsider", &carol)] {
+        for (who, user, token) in
+            [("a team of the same environment", "bob", &bob), ("an outsider", "carol", &carol)]
+        {
             let hidden = app.gql(Some(token), query, json!({"u": uri})).await;
             assert_eq!(error_code(&hidden), Some("FORBIDDEN"), "{who}: {hidden}");
             assert_eq!(
-                refusal(&hidden, uri),
-                refusal(&missing, "nosuchuri"),
+                refusal(&hidden, uri, user),
+                refusal(&missing, "nosuchuri", "bob"),
                 "{who}: hidden reads as missing: {query}"
             );
         }

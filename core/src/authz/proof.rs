@@ -13,7 +13,7 @@ use sluice_entities::{
 };
 
 use super::names::{Permission, ResourceKind, TenantPermission};
-use crate::{Actor, Error, Result};
+use crate::{Actor, Error, Result, error::Denied};
 
 /// The principal type of IdP groups; the only kind this release grants to.
 pub(crate) const GROUP: &str = "GROUP";
@@ -114,15 +114,15 @@ pub(crate) fn holds<P: Permission, R: Resource>(permission: P, actor: &Actor) ->
     Condition::all().add(Expr::col(R::key()).in_subquery(granted(permission, actor)))
 }
 
-/// The refusal of `P` on `uri`: the same whether the resource exists or not, so a refusal
-/// reveals nothing.
-pub(crate) fn refusal<P: Grant>(uri: &str) -> Error {
+/// The refusal of `P` on `uri` to `actor`: the same whether the resource exists or not, so a
+/// refusal reveals nothing.
+pub(crate) fn refusal<P: Grant>(actor: &Actor, uri: &str) -> Error {
     let kind = <P::On as Resource>::KIND.noun();
     let advice = match P::ADVICE {
         Some(advice) => advice.to_owned(),
         None => format!("ask the {kind}'s admin team to grant it to one of your teams"),
     };
-    Error::forbidden(P::PERMISSION, kind, uri, &advice)
+    Error::forbidden(actor, P::PERMISSION, kind, uri, &advice)
 }
 
 /// Loads `uri` if the actor holds `P` on it, in one query; FORBIDDEN otherwise, whether or not
@@ -139,7 +139,7 @@ pub(crate) async fn authorize<P: Grant>(
         .await?;
     match row {
         Some(row) => Ok(Authorized::new(<P::On as Resource>::from_row(row)?, actor)),
-        None => Err(refusal::<P>(uri)),
+        None => Err(refusal::<P>(actor, uri)),
     }
 }
 
@@ -153,9 +153,11 @@ pub(crate) async fn authorize_for_team<P: Grant>(
     uri: &str,
 ) -> Result<Authorized<P::On, P>> {
     if !actor.is_admin() && !actor.in_group(team) {
-        return Err(Error::Forbidden(format!(
-            "you are not a member of {team}; act for one of your own teams"
-        )));
+        return Err(Error::refused(
+            actor,
+            Denied::NotInTeam { permission: P::PERMISSION, team: team.to_owned() },
+            format!("you are not a member of {team}; act for one of your own teams"),
+        ));
     }
     let as_team = actor.narrowed_to(team);
     let row = <P::On as Resource>::Entity::find()
@@ -168,6 +170,7 @@ pub(crate) async fn authorize_for_team<P: Grant>(
         None => {
             let kind = <P::On as Resource>::KIND.noun();
             Err(Error::forbidden(
+                actor,
                 P::PERMISSION,
                 kind,
                 uri,
@@ -230,10 +233,14 @@ pub(crate) async fn authorize_tenant<P: TenantGrant>(
         .await?;
     match granted {
         Some(_) => Ok(Authorized::new(Tenant, actor)),
-        None => Err(Error::Forbidden(format!(
-            "the tenant permission {} is not granted to any of your teams; ask a platform admin to grant it",
-            P::PERMISSION.name()
-        ))),
+        None => Err(Error::refused(
+            actor,
+            Denied::Tenant { permission: P::PERMISSION.name() },
+            format!(
+                "the tenant permission {} is not granted to any of your teams; ask a platform admin to grant it",
+                P::PERMISSION.name()
+            ),
+        )),
     }
 }
 
@@ -242,7 +249,7 @@ pub(crate) fn authorize_admin(actor: &Actor) -> Result<Authorized<Tenant, tenant
     if actor.is_admin() {
         Ok(Authorized::new(Tenant, actor))
     } else {
-        Err(Error::Forbidden("only members of the platform admin group may do this".into()))
+        Err(Error::refused(actor, Denied::Operation, "only members of the platform admin group may do this"))
     }
 }
 
@@ -251,6 +258,6 @@ pub(crate) fn authorize_system(actor: &Actor) -> Result<Authorized<Tenant, tenan
     if actor.is_system() {
         Ok(Authorized::new(Tenant, actor))
     } else {
-        Err(Error::Forbidden("only the platform's own tasks may do this".into()))
+        Err(Error::refused(actor, Denied::Operation, "only the platform's own tasks may do this"))
     }
 }

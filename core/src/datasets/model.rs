@@ -1,6 +1,6 @@
 //! Dataset types and the validation of what users send.
 
-use crate::{Actor, Error, Result};
+use crate::{Actor, Error, Result, error::Refusal};
 
 pub const RESOURCE_TYPE: &str = "dataset";
 pub const CONFIDENTIALITY: [&str; 3] = ["Unclassified", "Official", "Secret"];
@@ -194,16 +194,25 @@ impl DatasetRestricted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatasetView {
     entry: DatasetEntry,
-    restricted: Option<DatasetRestricted>,
+    access: Access,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Access {
+    Full(DatasetRestricted),
+    /// The catalog entry only, for `viewer` (the username its refusals name).
+    Catalog {
+        viewer: String,
+    },
 }
 
 impl DatasetView {
-    pub(crate) fn catalog(entry: DatasetEntry) -> Self {
-        Self { entry, restricted: None }
+    pub(crate) fn catalog(entry: DatasetEntry, viewer: &Actor) -> Self {
+        Self { entry, access: Access::Catalog { viewer: viewer.username().to_owned() } }
     }
 
     pub(crate) fn full(entry: DatasetEntry, restricted: DatasetRestricted) -> Self {
-        Self { entry, restricted: Some(restricted) }
+        Self { entry, access: Access::Full(restricted) }
     }
 
     pub fn entry(&self) -> &DatasetEntry {
@@ -212,24 +221,29 @@ impl DatasetView {
 
     /// Whether the caller's teams hold GET_DATASET.
     pub fn is_full(&self) -> bool {
-        self.restricted.is_some()
+        matches!(self.access, Access::Full(_))
     }
 
     /// Where the data lives; FORBIDDEN for a caller who sees the catalog entry only.
     pub fn restricted(&self) -> crate::Result<&DatasetRestricted> {
-        self.restricted.as_ref().ok_or_else(|| {
-            Error::forbidden(
+        match &self.access {
+            Access::Full(restricted) => Ok(restricted),
+            Access::Catalog { viewer } => Err(Error::Forbidden(Box::new(Refusal::resource(
+                viewer,
                 "GET_DATASET",
                 RESOURCE_TYPE,
                 &self.entry.dataset_uri,
                 "only the dataset's admin team and stewards see where its data lives; request access to its tables or folders instead",
-            )
-        })
+            )))),
+        }
     }
 
     /// The restricted part, or nothing for a catalog view: for fields that are null when hidden.
     pub fn restricted_if_granted(&self) -> Option<&DatasetRestricted> {
-        self.restricted.as_ref()
+        match &self.access {
+            Access::Full(restricted) => Some(restricted),
+            Access::Catalog { .. } => None,
+        }
     }
 }
 

@@ -24,10 +24,10 @@ impl Datasets<'_> {
             // the answer tells an outsider nothing about which datasets exist.
             return Err(match self.visibility {
                 CatalogVisibility::Open => Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() },
-                CatalogVisibility::Restricted => hidden(uri),
+                CatalogVisibility::Restricted => hidden(actor, uri),
             });
         };
-        self.views_of(actor, vec![row], false).await?.pop().ok_or_else(|| hidden(uri))
+        self.views_of(actor, vec![row], false).await?.pop().ok_or_else(|| hidden(actor, uri))
     }
 
     /// The datasets of `uris` the actor may see, by URI; unknown and hidden ones are left out.
@@ -85,7 +85,7 @@ impl Datasets<'_> {
                     })?;
                 views.push(dataset.full_view(account, region));
             } else if findable.contains(&uri) {
-                views.push(DatasetView::catalog(dataset.entry()));
+                views.push(DatasetView::catalog(dataset.entry(), actor));
             }
         }
         Ok(views)
@@ -109,13 +109,13 @@ impl Datasets<'_> {
     ) -> Result<T> {
         match (found, self.visibility) {
             (None, CatalogVisibility::Open) => Err(Error::NotFound { kind, uri: uri.to_owned() }),
-            (None, CatalogVisibility::Restricted) => Err(hidden_part(kind, uri)),
+            (None, CatalogVisibility::Restricted) => Err(hidden_part(actor, kind, uri)),
             // An open catalog shows every dataset, and the part's dataset exists (its key says so).
             (Some((part, _)), CatalogVisibility::Open) => Ok(part),
             (Some((part, dataset_uri)), CatalogVisibility::Restricted) => {
                 match self.get(actor, &dataset_uri).await {
                     Ok(_) => Ok(part),
-                    Err(Error::Forbidden(_)) => Err(hidden_part(kind, uri)),
+                    Err(Error::Forbidden(_)) => Err(hidden_part(actor, kind, uri)),
                     Err(e) => Err(e),
                 }
             }
@@ -185,12 +185,13 @@ async fn accounts_of(
 }
 
 /// A dataset that exists but that restricted visibility hides from the actor.
-pub(crate) fn hidden(uri: &str) -> Error {
-    hidden_part(RESOURCE_TYPE, uri)
+pub(crate) fn hidden(actor: &Actor, uri: &str) -> Error {
+    hidden_part(actor, RESOURCE_TYPE, uri)
 }
 
-fn hidden_part(kind: &str, uri: &str) -> Error {
+fn hidden_part(actor: &Actor, kind: &'static str, uri: &str) -> Error {
     Error::forbidden(
+        actor,
         "GET_DATASET",
         kind,
         uri,

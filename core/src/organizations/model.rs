@@ -140,7 +140,7 @@ pub(crate) fn printable(field: &str, text: &str, multiline: bool) -> Result<()> 
 pub(crate) fn label(value: Option<&str>) -> Result<String> {
     let label = value.map(str::trim).unwrap_or_default();
     if label.is_empty() {
-        return Err(Error::validation("label", "is required"));
+        return Err(Error::required("label"));
     }
     if label.chars().count() > MAX_LABEL {
         return Err(Error::validation("label", format!("must be at most {MAX_LABEL} characters")));

@@ -86,6 +86,7 @@ impl Shares<'_> {
     pub async fn get(&self, actor: &Actor, share_uri: &str) -> Result<Share> {
         self.authorize::<ReadShare>(actor, share_uri).await.map(|s| s.into_inner()).map_err(|e| match e {
             Error::Forbidden(_) => Error::forbidden(
+                actor,
                 ReadShare::PERMISSION,
                 RESOURCE_TYPE,
                 share_uri,
@@ -203,7 +204,7 @@ impl Shares<'_> {
     /// Counts of the share's items by what they hold.
     pub async fn statistics(&self, actor: &Actor, share_uri: &str) -> Result<ShareStatistics> {
         let mut many = self.statistics_many(actor, &[share_uri.to_owned()]).await?;
-        many.remove(share_uri).ok_or_else(|| crate::authz::refusal::<ReadShare>(share_uri))
+        many.remove(share_uri).ok_or_else(|| crate::authz::refusal::<ReadShare>(actor, share_uri))
     }
 
     /// Item counts of many shares in one query, for a page of them; every share asked for that

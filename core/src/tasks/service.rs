@@ -9,6 +9,7 @@ use super::{NewTask, Task, TaskStatus, store, targets};
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, DatasetPermission, EnvironmentPermission, OrganizationPermission, Permission, granted},
+    error::Denied,
     page::{self, Page, PageRequest},
 };
 
@@ -51,9 +52,11 @@ impl Tasks<'_> {
         let row =
             task::Entity::find_by_id(task_uri.to_owned()).filter(Self::visible(actor)).one(self.db).await?;
         let row = row.ok_or_else(|| {
-            Error::Forbidden(format!(
-                "task {task_uri} does not exist or its target is not visible to your teams"
-            ))
+            Error::refused(
+                actor,
+                Denied::Operation,
+                format!("task {task_uri} does not exist or its target is not visible to your teams"),
+            )
         })?;
         Task::from_model(row)
     }

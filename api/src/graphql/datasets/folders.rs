@@ -167,7 +167,7 @@ impl FolderMutation {
         dataset_uri: String,
         input: Option<NewDatasetStorageLocationInput>,
     ) -> async_graphql::Result<FolderGql> {
-        let input = input.ok_or_else(|| to_gql(Error::validation("input", "is required")))?;
+        let input = input.ok_or_else(|| to_gql(Error::required("input")))?;
         let new = NewFolder {
             terms: flat(&input.terms),
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),
@@ -188,7 +188,7 @@ impl FolderMutation {
         let input = input.unwrap_or_default();
         let uri = location_uri
             .or(input.location_uri.clone())
-            .ok_or_else(|| to_gql(Error::validation("locationUri", "is required")))?;
+            .ok_or_else(|| to_gql(Error::required("locationUri")))?;
         let change = ModifyFolder {
             terms: input.terms.as_ref().map(|_| flat(&input.terms)),
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),

@@ -11,7 +11,7 @@ use crate::graphql::{GqlResult, actor, core, to_gql};
 pub struct DatasetMutation;
 
 fn required<T>(value: Option<T>, field: &str) -> async_graphql::Result<T> {
-    value.ok_or_else(|| to_gql(Error::validation(field, "is required")))
+    value.ok_or_else(|| to_gql(Error::required(field)))
 }
 
 #[Object]

@@ -376,7 +376,7 @@ impl TableMutation {
         table_uri: Option<String>,
         input: Option<ModifyDatasetTableInput>,
     ) -> async_graphql::Result<DatasetTableGql> {
-        let uri = table_uri.ok_or_else(|| to_gql(Error::validation("tableUri", "is required")))?;
+        let uri = table_uri.ok_or_else(|| to_gql(Error::required("tableUri")))?;
         let input = input.unwrap_or_default();
         let change = ModifyTable {
             label: input.label,
@@ -421,7 +421,7 @@ impl TableMutation {
         column_uri: Option<String>,
         input: Option<DatasetTableColumnInput>,
     ) -> async_graphql::Result<ColumnGql> {
-        let uri = column_uri.ok_or_else(|| to_gql(Error::validation("columnUri", "is required")))?;
+        let uri = column_uri.ok_or_else(|| to_gql(Error::required("columnUri")))?;
         let input = input.unwrap_or_default();
         let change = ModifyColumn {
             description: input.description,

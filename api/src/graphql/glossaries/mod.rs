@@ -124,7 +124,7 @@ impl GlossaryMutation {
         ctx: &Context<'_>,
         input: Option<CreateGlossaryInput>,
     ) -> async_graphql::Result<GlossaryGql> {
-        let input = input.ok_or_else(|| to_gql(sluice_core::Error::validation("input", "is required")))?;
+        let input = input.ok_or_else(|| to_gql(sluice_core::Error::required("input")))?;
         let new = NewNode {
             label: Some(input.label),
             readme: Some(input.readme),
@@ -173,7 +173,7 @@ impl GlossaryMutation {
         parent_uri: String,
         input: Option<CreateCategoryInput>,
     ) -> async_graphql::Result<CategoryGql> {
-        let input = input.ok_or_else(|| to_gql(sluice_core::Error::validation("input", "is required")))?;
+        let input = input.ok_or_else(|| to_gql(sluice_core::Error::required("input")))?;
         let node = core(ctx)?
             .glossaries()
             .create_child(actor(ctx)?, &parent_uri, NodeType::Category, input.into())
@@ -214,7 +214,7 @@ impl GlossaryMutation {
         parent_uri: String,
         input: Option<CreateTermInput>,
     ) -> async_graphql::Result<TermGql> {
-        let input = input.ok_or_else(|| to_gql(sluice_core::Error::validation("input", "is required")))?;
+        let input = input.ok_or_else(|| to_gql(sluice_core::Error::required("input")))?;
         let node = core(ctx)?
             .glossaries()
             .create_child(actor(ctx)?, &parent_uri, NodeType::Term, input.into())

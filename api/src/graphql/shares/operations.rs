@@ -176,7 +176,7 @@ impl ShareQuery {
 pub struct ShareMutation;
 
 fn required<T>(value: Option<T>, field: &str) -> async_graphql::Result<T> {
-    value.ok_or_else(|| to_gql(Error::validation(field, "is required")))
+    value.ok_or_else(|| to_gql(Error::required(field)))
 }
 
 #[Object]
