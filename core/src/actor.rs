@@ -81,6 +81,22 @@ impl Actor {
         self.groups.iter().any(|g| g == group)
     }
 
+    /// The teams of the user named `userid` (data.all's `getGroupsForUser`), for that user
+    /// alone. Sluice learns a user's teams only from the groups claim of their own sign-in and
+    /// keeps no directory of them, so it can answer for the caller and no one else; asking
+    /// about anyone else is refused, platform admins included, as data.all refuses it.
+    pub fn teams_of(&self, userid: &str) -> crate::Result<&[String]> {
+        if !self.system && userid == self.username {
+            return Ok(&self.groups);
+        }
+        Err(crate::Error::refused(
+            self,
+            crate::error::Denied::Operation,
+            "Sluice knows a user's teams only from that user's own sign-in; \
+             ask for your own, with your username as userid",
+        ))
+    }
+
     /// The same actor holding `team` alone, for checks of what one team may do.
     pub(crate) fn narrowed_to(&self, team: &str) -> Self {
         Self { groups: vec![team.to_owned()], ..self.clone() }
@@ -110,6 +126,19 @@ mod tests {
         let cognito = Actor::authenticated("https://cognito", "alice", ["TeamA".into()], "Admins");
         let dev = Actor::authenticated("http://dev", "alice", ["TeamA".into()], "Admins");
         assert_ne!(cognito, dev);
+    }
+
+    #[test]
+    fn a_user_learns_their_own_teams_and_no_one_elses() {
+        let alice = Actor::authenticated("iss", "alice", ["TeamA".into(), "TeamB".into()], "Admins");
+        assert_eq!(alice.teams_of("alice").expect("her own"), ["TeamA".to_owned(), "TeamB".to_owned()]);
+        let refused = alice.teams_of("bob").expect_err("someone else's");
+        assert_eq!(refused.code(), "FORBIDDEN");
+        assert!(refused.to_string().contains("own sign-in"), "{refused}");
+        let admin = Actor::authenticated("iss", "dave", ["Admins".into()], "Admins");
+        assert_eq!(admin.teams_of("alice").expect_err("admins too").code(), "FORBIDDEN");
+        let system = Actor::system("task");
+        assert_eq!(system.teams_of("system:task").expect_err("no user").code(), "FORBIDDEN");
     }
 
     #[test]

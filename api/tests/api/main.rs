@@ -5,6 +5,7 @@ mod catalog;
 mod cognito;
 mod cognito_flow;
 mod compat;
+mod compat_operations;
 mod datasets;
 mod environment_compat;
 mod environments;

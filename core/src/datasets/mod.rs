@@ -3,6 +3,7 @@
 
 mod create;
 mod folders;
+mod items;
 mod model;
 mod platform;
 mod service;
@@ -12,6 +13,7 @@ mod views;
 
 pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
 pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
+pub use items::{DatasetItem, DatasetItemKind};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetEntry, DatasetFilter, DatasetRestricted, DatasetSort, DatasetView,
     ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, Unsupported,

@@ -6,12 +6,22 @@
 use std::collections::{HashMap, hash_map::Entry};
 
 use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryResult, QuerySelect,
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, QueryTrait,
 };
-use sluice_entities::{environment as env, environment_group as eg, organization as org};
+use sluice_entities::{environment as env, environment_group as eg, organization as org, stack};
 
-use super::{Environment, Environments, UserRole};
-use crate::{Actor, Result};
+use super::{Environment, Environments, RESOURCE_TYPE, UserRole};
+use crate::{
+    Actor, Result,
+    authz::{self, EnvironmentPermission},
+    page::{self, Page, PageRequest, contains_any},
+};
+
+/// The stack statuses of an environment ready for use, as data.all's `listValidEnvironments`
+/// counts them: created or updated, and not changing.
+pub const VALID_STACK_STATUSES: [&str; 3] =
+    ["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"];
 
 #[derive(Debug, Clone)]
 pub struct EnvironmentCard {
@@ -69,6 +79,12 @@ impl EnvironmentCard {
         joined.contains(&&self.environment_uri).then_some(self.aws_account_id.as_str())
     }
 
+    /// The account, for a member of one of the environment's teams, who reads it whole
+    /// (GET_ENVIRONMENT).
+    pub fn aws_account_id_for_member(&self, actor: &Actor) -> Option<&str> {
+        self.teams.iter().any(|t| actor.in_group(t)).then_some(self.aws_account_id.as_str())
+    }
+
     /// The account, through the view of a dataset of this environment: its own teams only.
     pub fn aws_account_id_for_dataset(&self, dataset: &crate::datasets::DatasetView) -> Option<&str> {
         (dataset.entry().environment_uri == self.environment_uri && dataset.is_full())
@@ -77,6 +93,53 @@ impl EnvironmentCard {
 }
 
 impl Environments<'_> {
+    /// data.all's `listValidEnvironments`, for pickers: the environments the actor's teams are
+    /// in (GET_ENVIRONMENT) whose stack has deployed and is not changing ([`VALID_STACK_STATUSES`]),
+    /// by label; `term` matches label, description, account and region, and `team` keeps those
+    /// that team is in. Two queries: the page, then its cards.
+    pub async fn list_valid(
+        &self,
+        actor: &Actor,
+        term: Option<&str>,
+        team: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<EnvironmentCard>> {
+        let deployed = stack::Entity::find()
+            .select_only()
+            .column(stack::Column::TargetUri)
+            .filter(stack::Column::TargetType.eq(RESOURCE_TYPE))
+            .filter(stack::Column::Status.is_in(VALID_STACK_STATUSES))
+            .into_query();
+        let mut query = env::Entity::find()
+            .filter(
+                env::Column::EnvironmentUri
+                    .in_subquery(authz::granted(EnvironmentPermission::GetEnvironment, actor)),
+            )
+            .filter(env::Column::EnvironmentUri.in_subquery(deployed));
+        if let Some(team) = team.map(str::trim).filter(|t| !t.is_empty()) {
+            let teams = eg::Entity::find()
+                .select_only()
+                .column(eg::Column::EnvironmentUri)
+                .filter(eg::Column::GroupUri.eq(team))
+                .into_query();
+            query = query.filter(env::Column::EnvironmentUri.in_subquery(teams));
+        }
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            let columns = [
+                env::Column::Label,
+                env::Column::Description,
+                env::Column::AwsAccountId,
+                env::Column::Region,
+            ];
+            query = query.filter(contains_any(term, columns.map(|c| (env::Entity, c))));
+        }
+        let query = query.order_by_asc(env::Column::Label).order_by_asc(env::Column::EnvironmentUri);
+        let (rows, rest) = page::fetch(self.db, query, page).await?.take_nodes();
+        let uris: Vec<String> = rows.into_iter().map(|r| r.environment_uri).collect();
+        let mut cards = self.cards(&uris).await?;
+        Ok(Page::new(page, rest.count, uris.iter().filter_map(|u| cards.remove(u)).collect()))
+    }
+
     /// Cards of the given environments; unknown ones are left out. One query, whatever the number
     /// of environments: a row per team, each carrying its environment and organization.
     pub async fn cards(&self, uris: &[String]) -> Result<HashMap<String, EnvironmentCard>> {

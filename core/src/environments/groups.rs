@@ -9,8 +9,17 @@ use crate::{
     Actor, Error, Result, audit,
     authz::{self, EnvironmentPermission, Permission, environment as perm, sets},
     organizations::validate,
-    page::{self, Page, PageRequest},
+    page::{self, Page, PageRequest, contains_any},
 };
+
+/// Which of an environment's teams a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvironmentTeams {
+    /// Every team, the owning team included.
+    All,
+    /// The teams invited to it: all but the owning team.
+    Invited,
+}
 
 fn granted(requested: &[String]) -> Result<Vec<EnvironmentPermission>> {
     sets::invitation(requested, sets::ENVIRONMENT_INVITABLE, sets::ENVIRONMENT_INVITED_ALWAYS, &[])
@@ -184,14 +193,24 @@ impl Environments<'_> {
         Ok(environment.into_inner())
     }
 
+    /// The environment's teams (`which` says whether the owning team too) whose name contains
+    /// `term`, with their roles. Needs LIST_ENVIRONMENT_GROUPS.
     pub async fn list_groups(
         &self,
         actor: &Actor,
         uri: &str,
+        which: EnvironmentTeams,
+        term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<EnvironmentGroup>> {
-        authz::authorize::<perm::ListEnvironmentGroups>(self.db, actor, uri).await?;
-        let query = eg::Entity::find().filter(eg::Column::EnvironmentUri.eq(uri));
+        let environment = authz::authorize::<perm::ListEnvironmentGroups>(self.db, actor, uri).await?;
+        let mut query = eg::Entity::find().filter(eg::Column::EnvironmentUri.eq(uri));
+        if which == EnvironmentTeams::Invited {
+            query = query.filter(eg::Column::GroupUri.ne(environment.saml_group_name.as_str()));
+        }
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            query = query.filter(contains_any(term, [(eg::Entity, eg::Column::GroupUri)]));
+        }
         Ok(page::fetch(self.db, query.order_by_asc(eg::Column::GroupUri), page).await?.map(Into::into))
     }
 

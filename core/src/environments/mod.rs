@@ -14,8 +14,9 @@ mod service;
 pub mod stacks;
 pub mod trust;
 
-pub use cards::EnvironmentCard;
+pub use cards::{EnvironmentCard, VALID_STACK_STATUSES};
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
+pub use groups::EnvironmentTeams;
 pub use link::{
     AccountLinker, AccountResources, AwsResource, ImportProblem, LinkError, PivotRole, PivotTrust,
     StackResource,

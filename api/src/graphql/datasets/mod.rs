@@ -14,4 +14,4 @@ pub(crate) use loaders::{card, dataset};
 pub use mutation::DatasetMutation;
 pub use query::DatasetQuery;
 pub use tables::{TableMutation, TableQuery};
-pub use types::DatasetRole;
+pub use types::{DatasetRole, EnvironmentSimplified};

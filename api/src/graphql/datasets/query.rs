@@ -3,7 +3,9 @@ use sluice_core::datasets::UserRole;
 
 use super::{
     inputs::DatasetFilter,
-    types::{DatasetBaseGql, DatasetBaseSearchResult, DatasetGql, DatasetSearchResult},
+    types::{
+        DatasetBaseGql, DatasetBaseSearchResult, DatasetGql, DatasetItemsSearchResult, DatasetSearchResult,
+    },
 };
 use crate::graphql::{GqlResult, actor, core, organizations::page_of, read_cache::cached};
 
@@ -92,5 +94,28 @@ impl DatasetQuery {
             .await
             .gql()?;
         Ok(DatasetSearchResult(found.map(DatasetGql)))
+    }
+
+    /// A dataset's tables and folders as one list, by name, as data.all's
+    /// `listDatasetTablesFolders` gives them for pickers. Like the dataset's `tables` and
+    /// `locations`, this is catalog information: everyone who may find the dataset may list
+    /// them (every signed-in user, unless the catalog is restricted). Of the filter, `term`
+    /// (matching names), `page` and `pageSize` apply; the rest are about datasets and are
+    /// ignored, as in data.all.
+    async fn list_dataset_tables_folders(
+        &self,
+        ctx: &Context<'_>,
+        dataset_uri: String,
+        filter: Option<DatasetFilter>,
+    ) -> async_graphql::Result<DatasetItemsSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?
+            .datasets()
+            .list_items(actor, &dataset_uri, filter.term.as_deref(), page)
+            .await
+            .gql()?;
+        Ok(DatasetItemsSearchResult(found.map(Into::into)))
     }
 }

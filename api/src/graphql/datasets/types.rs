@@ -1,6 +1,7 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, resolver_utils::EnumType};
 use sluice_core::{
-    datasets::{DatasetView, UserRole},
+    Actor,
+    datasets::{DatasetItem, DatasetView, UserRole},
     environments::EnvironmentCard,
 };
 
@@ -253,7 +254,8 @@ impl DatasetRestrictedInformation {
     }
 }
 
-/// What a dataset shows of its environment: its account only to the dataset's own teams.
+/// An environment in brief: what a dataset shows of its environment (its account only to the
+/// dataset's own teams), and what `listValidEnvironments` lists of the caller's environments.
 pub struct EnvironmentSimplified {
     card: EnvironmentCard,
     aws_account_id: Option<String>,
@@ -262,6 +264,12 @@ pub struct EnvironmentSimplified {
 impl EnvironmentSimplified {
     pub(crate) fn through(card: EnvironmentCard, dataset: &DatasetView) -> Self {
         let aws_account_id = card.aws_account_id_for_dataset(dataset).map(str::to_owned);
+        Self { card, aws_account_id }
+    }
+
+    /// One of the caller's own environments, account included.
+    pub(crate) fn for_member(card: EnvironmentCard, actor: &Actor) -> Self {
+        let aws_account_id = card.aws_account_id_for_member(actor).map(str::to_owned);
         Self { card, aws_account_id }
     }
 }
@@ -277,7 +285,8 @@ impl EnvironmentSimplified {
     async fn name(&self) -> &str {
         &self.card.name
     }
-    /// Null for teams without GET_DATASET on the dataset.
+    /// Through a dataset, null for teams without GET_DATASET on it; of the caller's own
+    /// environments, always given.
     #[graphql(name = "AwsAccountId")]
     async fn aws_account_id(&self) -> Option<&str> {
         self.aws_account_id.as_deref()
@@ -301,6 +310,26 @@ impl EnvironmentSimplified {
         Vec::new()
     }
 }
+
+/// A table or folder of a dataset, as `listDatasetTablesFolders` lists it.
+#[derive(SimpleObject)]
+#[graphql(name = "DatasetItem")]
+pub struct DatasetItemGql {
+    /// The Glue table's name, or the folder's.
+    name: String,
+    /// `Table` or `Folder`.
+    target_type: &'static str,
+    /// The table's `tableUri`, or the folder's `locationUri`.
+    target_uri: String,
+}
+
+impl From<DatasetItem> for DatasetItemGql {
+    fn from(item: DatasetItem) -> Self {
+        Self { name: item.name, target_type: item.kind.as_str(), target_uri: item.target_uri }
+    }
+}
+
+paged!(DatasetItemsSearchResult, DatasetItemGql);
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(rename_items = "PascalCase")]

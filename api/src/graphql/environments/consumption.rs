@@ -106,30 +106,54 @@ pub struct ConsumptionPrincipalFilter {
 #[derive(Default)]
 pub struct ConsumptionQuery;
 
+/// A page of the environment's consumption principals.
+async fn list_principals(
+    ctx: &Context<'_>,
+    environment_uri: &str,
+    filter: Option<ConsumptionPrincipalFilter>,
+) -> async_graphql::Result<ConsumptionPrincipalSearchResult> {
+    let actor = actor(ctx)?;
+    let filter = filter.unwrap_or_default();
+    let page = page_of(filter.page, filter.page_size)?;
+    let found = core(ctx)?
+        .environments()
+        .list_consumption_principals(
+            actor,
+            environment_uri,
+            filter.group_uri.as_deref(),
+            filter.term.as_deref(),
+            page,
+        )
+        .await
+        .gql()?;
+    Ok(ConsumptionPrincipalSearchResult(found.map(Into::into)))
+}
+
 #[Object]
 impl ConsumptionQuery {
-    /// Needs LIST_ENVIRONMENT_CONSUMPTION_ROLES.
+    /// Every consumption principal of the environment, whichever team owns it (`groupUri`
+    /// keeps one team's; `term` matches names). Needs LIST_ENVIRONMENT_CONSUMPTION_ROLES.
+    /// (data.all lists only the caller's teams' here; `listAllEnvironmentConsumptionPrincipals`
+    /// is the same list in both.)
     async fn list_environment_consumption_principals(
         &self,
         ctx: &Context<'_>,
         environment_uri: String,
         filter: Option<ConsumptionPrincipalFilter>,
     ) -> async_graphql::Result<ConsumptionPrincipalSearchResult> {
-        let actor = actor(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let page = page_of(filter.page, filter.page_size)?;
-        let found = core(ctx)?
-            .environments()
-            .list_consumption_principals(
-                actor,
-                &environment_uri,
-                filter.group_uri.as_deref(),
-                filter.term.as_deref(),
-                page,
-            )
-            .await
-            .gql()?;
-        Ok(ConsumptionPrincipalSearchResult(found.map(Into::into)))
+        list_principals(ctx, &environment_uri, filter).await
+    }
+
+    /// Every consumption principal of the environment, whichever team owns it (`groupUri`
+    /// keeps one team's; `term` matches names). Needs LIST_ENVIRONMENT_CONSUMPTION_ROLES: the
+    /// owning team, and invited teams given it.
+    async fn list_all_environment_consumption_principals(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        filter: Option<ConsumptionPrincipalFilter>,
+    ) -> async_graphql::Result<ConsumptionPrincipalSearchResult> {
+        list_principals(ctx, &environment_uri, filter).await
     }
 }
 

@@ -1,12 +1,14 @@
 use async_graphql::{Context, Object};
-use sluice_core::{Error, authz::sets};
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use sluice_core::{Error, authz::sets, environments::EnvironmentTeams};
 
 use super::{
     stack::{StackGql, StackLog},
-    types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult},
+    types::{EnvironmentFilter, EnvironmentGql, EnvironmentSearchResult, EnvironmentSimplifiedSearchResult},
 };
 use crate::graphql::{
     GqlResult, actor, core,
+    datasets::EnvironmentSimplified,
     organizations::{GroupFilter, GroupSearchResult, page_of},
     permissions::PermissionGql,
     to_gql,
@@ -28,6 +30,57 @@ async fn stack_of(
     } else {
         core(ctx)?.environments().stack(actor, environment_uri).await.gql()
     }
+}
+
+/// A page of the environment's teams, `which` of them.
+async fn list_groups(
+    ctx: &Context<'_>,
+    environment_uri: &str,
+    which: EnvironmentTeams,
+    filter: Option<GroupFilter>,
+) -> async_graphql::Result<GroupSearchResult> {
+    let actor = actor(ctx)?;
+    let filter = filter.unwrap_or_default();
+    let page = page_of(filter.page, filter.page_size)?;
+    let found = core(ctx)?
+        .environments()
+        .list_groups(actor, environment_uri, which, filter.term.as_deref(), page)
+        .await
+        .gql()?;
+    Ok(GroupSearchResult(found.map(Into::into)))
+}
+
+/// The pivot-role template for `organization_uri`, as JSON. Needs LINK_ENVIRONMENT on the
+/// organization.
+async fn pivot_role_template(
+    ctx: &Context<'_>,
+    organization_uri: &str,
+    resource_prefix: Option<&str>,
+    stack_tag_keys: Option<&str>,
+) -> async_graphql::Result<String> {
+    let actor = actor(ctx)?;
+    let onboarding = core(ctx)?.environments().onboarding(actor, organization_uri).await.gql()?;
+    let prefix = sluice_core::environments::resource_prefix(resource_prefix).gql()?;
+    let stack_tag_keys = sluice_core::tags::OpenTagKeys::parse_pattern(stack_tag_keys).gql()?;
+    let template = sluice_cloud::templates::pivot_role_template(&sluice_cloud::templates::PivotRoleParams {
+        trust_account_id: onboarding.trust_account_id,
+        external_id: onboarding.external_id,
+        role_name: onboarding.pivot_role_name,
+        resource_prefix: prefix,
+        stack_tag_keys,
+    });
+    Ok(template.to_json())
+}
+
+/// Refuses the `EnvironmentFilter` fields Sluice does not support.
+fn refuse_unsupported(filter: &EnvironmentFilter) -> async_graphql::Result<()> {
+    if filter.roles.iter().flatten().any(Option::is_some) || filter.quicksight == Some(true) {
+        return Err(to_gql(Error::validation(
+            "filter",
+            "roles and quicksight filters are not supported; leave them out",
+        )));
+    }
+    Ok(())
 }
 
 #[Object]
@@ -75,20 +128,24 @@ impl EnvironmentQuery {
         resource_prefix: Option<String>,
         stack_tag_keys: Option<String>,
     ) -> async_graphql::Result<String> {
-        let actor = actor(ctx)?;
-        let onboarding = core(ctx)?.environments().onboarding(actor, &organization_uri).await.gql()?;
-        let prefix = sluice_core::environments::resource_prefix(resource_prefix.as_deref()).gql()?;
-        let stack_tag_keys =
-            sluice_core::tags::OpenTagKeys::parse_pattern(stack_tag_keys.as_deref()).gql()?;
-        let template =
-            sluice_cloud::templates::pivot_role_template(&sluice_cloud::templates::PivotRoleParams {
-                trust_account_id: onboarding.trust_account_id,
-                external_id: onboarding.external_id,
-                role_name: onboarding.pivot_role_name,
-                resource_prefix: prefix,
-                stack_tag_keys,
-            });
-        Ok(template.to_json())
+        pivot_role_template(ctx, &organization_uri, resource_prefix.as_deref(), stack_tag_keys.as_deref())
+            .await
+    }
+
+    /// data.all's link to download the pivot-role template, with `getPivotRoleTemplate`'s
+    /// authorization (LINK_ENVIRONMENT on the organization). data.all answers a presigned S3 URL
+    /// of a template kept in a bucket; Sluice renders the template for the organization, so it
+    /// answers the same template as `getPivotRoleTemplate` with the default `resourcePrefix`
+    /// and no `stackTagKeys`, inlined as a `data:application/json;base64,…` URL. A browser or
+    /// `curl` downloads it with no other secret, and it never expires; ask
+    /// `getPivotRoleTemplate` for another prefix or tag keys.
+    async fn get_pivot_role_presigned_url(
+        &self,
+        ctx: &Context<'_>,
+        organization_uri: String,
+    ) -> async_graphql::Result<String> {
+        let template = pivot_role_template(ctx, &organization_uri, None, None).await?;
+        Ok(format!("data:application/json;base64,{}", STANDARD.encode(template)))
     }
 
     async fn get_environment(
@@ -108,29 +165,71 @@ impl EnvironmentQuery {
     ) -> async_graphql::Result<EnvironmentSearchResult> {
         let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default();
-        if filter.roles.iter().flatten().any(Option::is_some) || filter.quicksight == Some(true) {
-            return Err(to_gql(Error::validation(
-                "filter",
-                "roles and quicksight filters are not supported; leave them out",
-            )));
-        }
+        refuse_unsupported(&filter)?;
         let page = page_of(filter.page, filter.page_size)?;
         let found = core(ctx)?.environments().list(actor, filter.term.as_deref(), None, page).await.gql()?;
         Ok(EnvironmentSearchResult(found.map(EnvironmentGql::Member)))
     }
 
-    /// The environment's teams and their roles. Needs LIST_ENVIRONMENT_GROUPS.
+    /// For pickers: the environments your teams are in (as `listEnvironments`) whose stack is
+    /// deployed and not changing (CREATE_COMPLETE, UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE),
+    /// as data.all's `listValidEnvironments`. `term` matches label, description, account and
+    /// region; `SamlGroupName` keeps the environments that team is in. data.all answers every
+    /// one at once; Sluice answers the page `page` and `pageSize` ask for (at most 100), and
+    /// `count` says how many there are. `roles` and `quicksight` filters are not supported.
+    async fn list_valid_environments(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EnvironmentFilter>,
+    ) -> async_graphql::Result<EnvironmentSimplifiedSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        refuse_unsupported(&filter)?;
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?
+            .environments()
+            .list_valid(actor, filter.term.as_deref(), filter.saml_group_name.as_deref(), page)
+            .await
+            .gql()?;
+        Ok(EnvironmentSimplifiedSearchResult(
+            found.map(|card| EnvironmentSimplified::for_member(card, actor)),
+        ))
+    }
+
+    /// All the environment's teams, the owning team included, and their roles; `term` matches
+    /// team names. Needs LIST_ENVIRONMENT_GROUPS, which every team of the environment holds.
+    /// (data.all lists only the caller's own teams here; `listAllEnvironmentGroups` is the same
+    /// list in both.)
     async fn list_environment_groups(
         &self,
         ctx: &Context<'_>,
         environment_uri: String,
         filter: Option<GroupFilter>,
     ) -> async_graphql::Result<GroupSearchResult> {
-        let actor = actor(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let page = page_of(filter.page, filter.page_size)?;
-        let found = core(ctx)?.environments().list_groups(actor, &environment_uri, page).await.gql()?;
-        Ok(GroupSearchResult(found.map(Into::into)))
+        list_groups(ctx, &environment_uri, EnvironmentTeams::All, filter).await
+    }
+
+    /// All the environment's teams, the owning team included, and their roles; `term` matches
+    /// team names. Needs LIST_ENVIRONMENT_GROUPS, which every team of the environment holds.
+    async fn list_all_environment_groups(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        filter: Option<GroupFilter>,
+    ) -> async_graphql::Result<GroupSearchResult> {
+        list_groups(ctx, &environment_uri, EnvironmentTeams::All, filter).await
+    }
+
+    /// The teams invited to the environment, without its owning team, and their roles; `term`
+    /// matches team names. Needs LIST_ENVIRONMENT_GROUPS, which every team of the environment
+    /// holds.
+    async fn list_environment_invited_groups(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        filter: Option<GroupFilter>,
+    ) -> async_graphql::Result<GroupSearchResult> {
+        list_groups(ctx, &environment_uri, EnvironmentTeams::Invited, filter).await
     }
 
     /// The permissions an inviter may give a team invited to an environment.

@@ -1,12 +1,14 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use sluice_core::{
     datasets::DatasetView,
-    environments::{Environment, EnvironmentCard, EnvironmentGroup, UserRole},
+    environments::{Environment, EnvironmentCard, EnvironmentGroup, EnvironmentTeams, UserRole},
     page::Page,
 };
 
 use super::{loaders, networks::VpcGql, stack::StackGql};
-use crate::graphql::{GqlResult, actor, core, organizations::SortDirection, paged::paged};
+use crate::graphql::{
+    GqlResult, actor, core, datasets::EnvironmentSimplified, organizations::SortDirection, paged::paged,
+};
 
 /// An environment: all of it for its teams (GET_ENVIRONMENT), its card for others who reach it
 /// through something of theirs (a share into it). Fields a card lacks are null.
@@ -274,7 +276,10 @@ impl EnvironmentGql {
     async fn owner_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EnvironmentGroup>> {
         let Some(e) = self.member() else { return Ok(None) };
         let page = sluice_core::page::PageRequest::new(Some(1), Some(100)).gql()?;
-        let groups = core(ctx)?.environments().list_groups(actor(ctx)?, &e.environment_uri, page).await;
+        let groups = core(ctx)?
+            .environments()
+            .list_groups(actor(ctx)?, &e.environment_uri, EnvironmentTeams::All, None, page)
+            .await;
         // Readers without LIST_ENVIRONMENT_GROUPS do not see the owner's role.
         Ok(groups.ok().and_then(|p| p.nodes.into_iter().find(|g| g.group_uri == e.saml_group_name)))
     }
@@ -289,6 +294,7 @@ impl EnvironmentGql {
 }
 
 paged!(EnvironmentSearchResult, EnvironmentGql);
+paged!(EnvironmentSimplifiedSearchResult, EnvironmentSimplified);
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(rename_items = "PascalCase")]

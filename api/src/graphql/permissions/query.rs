@@ -38,6 +38,19 @@ impl PermissionQuery {
         Ok(GroupSearchResult(found.map(Into::into)))
     }
 
+    /// Your own teams: the groups of your sign-in, as Sluice knows you by them. `userid` must
+    /// be your username (the `cognito:username` claim by default). data.all asks its user pool
+    /// about anyone; Sluice knows a user's teams only from that user's own sign-in, so asking
+    /// about anyone else is FORBIDDEN, for platform admins too (data.all refuses another user's
+    /// `userid` as well).
+    async fn get_groups_for_user(
+        &self,
+        ctx: &Context<'_>,
+        userid: String,
+    ) -> async_graphql::Result<Vec<String>> {
+        Ok(actor(ctx)?.teams_of(&userid).gql()?.to_vec())
+    }
+
     /// What a team holds on an organization. Needs GET_ORGANIZATION.
     async fn list_organization_group_permissions(
         &self,

@@ -86,6 +86,7 @@ struct Case {
     admin: Expect,
 }
 
+mod compat_cases;
 mod data_cases;
 mod fixture;
 mod glossary_cases;
@@ -98,6 +99,7 @@ fn cases() -> Vec<Case> {
     all.extend(data_cases::cases());
     all.extend(glossary_cases::cases());
     all.extend(notification_cases::cases());
+    all.extend(compat_cases::cases());
     all
 }
 
