@@ -1,23 +1,23 @@
 #!/usr/bin/env python3
 """What an AWS account owner does outside Sluice, in moto, for the browser tests:
 
-    aws_owner.py pivot-role ACCOUNT TEMPLATE_FILE     deploy the pivot-role template
+    aws_owner.py pivot-role ACCOUNT TEMPLATE_FILE
+        deploy the pivot-role template: creates its stack, or updates it with the new template
     aws_owner.py glue-tables ACCOUNT DATABASE BUCKET NAME...   put tables in a Glue database
     aws_owner.py import-resources ACCOUNT BUCKET DATABASE ALIAS
         a bucket, a Glue database and a KMS key with that alias (no `alias/`), to import
-    aws_owner.py open-tag-keys ACCOUNT PREFIX
-        let stacks carry key-value tags whose key starts with PREFIX ("" for every key): the
-        pivot role's `sluice:stack-tag-prefix` tag, as a redeploy of the pivot-role template with
-        `StackTagKeys` PREFIX* would write it. Sluice reads that tag; moto does not enforce the
-        template's IAM statements that go with it, so the tag alone stands in for the redeploy.
 
 Environment: MOTO_URL, AWS_REGION (default eu-west-1).
 """
 
+import json
 import os
 import sys
 
 import boto3
+from botocore.exceptions import ClientError
+
+PIVOT_STACK = "sluice-pivot-role"
 
 
 def client(account, service):
@@ -36,13 +36,30 @@ def client(account, service):
     )
 
 
+def deploy_pivot_role(account, template):
+    cfn = client(account, "cloudformation")
+    try:
+        cfn.describe_stacks(StackName=PIVOT_STACK)
+    except ClientError:
+        cfn.create_stack(StackName=PIVOT_STACK, TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
+        return
+    cfn.update_stack(StackName=PIVOT_STACK, TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
+    # AWS puts the template's tags on the role at the update; moto keeps the role's old ones
+    # (its IAM role takes only a description from an update). So the template's own role tags
+    # are applied here, as the update would have.
+    roles = [r["PhysicalResourceId"] for r in cfn.describe_stack_resources(StackName=PIVOT_STACK)["StackResources"]
+             if r["ResourceType"] == "AWS::IAM::Role"]
+    tags = [t for r in json.loads(template)["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+            for t in r["Properties"].get("Tags", [])]
+    iam = client(account, "iam")
+    for role in roles:
+        iam.tag_role(RoleName=role, Tags=tags)
+
+
 def main(argv):
     if argv[:1] == ["pivot-role"] and len(argv) == 3:
         with open(argv[2]) as f:
-            template = f.read()
-        client(argv[1], "cloudformation").create_stack(
-            StackName="sluice-pivot-role", TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"]
-        )
+            deploy_pivot_role(argv[1], f.read())
     elif argv[:1] == ["glue-tables"] and len(argv) >= 5:
         account, database, bucket, names = argv[1], argv[2], argv[3], argv[4:]
         glue = client(account, "glue")
@@ -74,9 +91,6 @@ def main(argv):
         pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
         kms.tag_resource(KeyId=key, Tags=[{"TagKey": "sluice:pivot-role", "TagValue": pivot}])
         client(account, "glue").create_database(DatabaseInput={"Name": database})
-    elif argv[:1] == ["open-tag-keys"] and len(argv) == 3:
-        pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
-        client(argv[1], "iam").tag_role(RoleName=pivot, Tags=[{"Key": "sluice:stack-tag-prefix", "Value": argv[2]}])
     else:
         sys.exit(__doc__)
 

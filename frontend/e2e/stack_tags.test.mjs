@@ -1,14 +1,18 @@
 // Stacks in a real browser: TeamA (alice) tags its environment's stack (one tag cascading to its
 // datasets). The server first refuses, beside the row, because the account's pivot role opens no
-// tag keys; once the account's owner opens them, alice sees "Saved" and the tags again after a
-// reload. A key given twice is refused by its row before anything is sent, and a character AWS
-// refuses is refused by the server, beside the row too. The environment's and a dataset's stacks list what CloudFormation (moto) made for
-// them. A folder of the dataset gets its own discussion. TeamB (bob), invited to the
-// environment, reads the tags but has nothing to edit them with.
+// tag keys; the account's owner then gets the pivot-role template again with "Any key" (the
+// server refuses a reserved prefix beside the control first) and updates the pivot role's stack
+// with it, and alice sees "Saved" and the tags again after a reload. moto's CloudFormation keeps
+// a role's old tags on a stack update, so aws_owner.py puts the template's role tags on the role
+// itself, as AWS's update would. A key given twice is refused by its row before anything is sent,
+// and a character AWS refuses is refused by the server, beside the row too. The environment's
+// and a dataset's stacks list what CloudFormation (moto) made for them. A folder of the dataset
+// gets its own discussion. TeamB (bob), invited to the environment, reads the tags but has
+// nothing to edit them with.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { awsOwner, launch, screenshots, signIn, waitForFieldError, waitForStatus, withPictures } from "./browser.mjs";
+import { awsOwner, launch, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures } from "./browser.mjs";
 
 const RUN = Date.now();
 const ORG = `Tags Org ${RUN}`;
@@ -58,6 +62,33 @@ async function environment(alice) {
   return new URL(alice.url()).pathname;
 }
 
+/** The account owner's second visit to the link page, in a window of its own: the pivot-role
+ * template with every tag key open. A reserved prefix is refused by the server first, beside the
+ * control. The owner updates the pivot role's stack with it. */
+async function openEveryTagKey() {
+  const owner = await signIn(browser, "alice");
+  await owner.goto("/environments/new");
+  await owner.getByLabel("Organization").selectOption({ label: ORG });
+  const tagKeys = owner.getByRole("radiogroup", { name: "Key-value tags on stacks" });
+  assert.ok(await tagKeys.getByRole("radio", { name: /^None/ }).isChecked(), "no key is open unless the owner says so");
+  const prefix = owner.getByLabel("Key prefix");
+  await prefix.fill("aws:");
+  assert.ok(await tagKeys.getByRole("radio", { name: "Keys starting with" }).isChecked(), "typing a prefix chooses it");
+  await owner.getByRole("button", { name: "Get the pivot-role template" }).click();
+  await waitForFieldError(prefix, /keys starting with "aws:" are reserved/);
+  await screenshots(owner, "t-template-prefix-refused");
+  await tagKeys.getByRole("radio", { name: "Any key" }).check();
+  await waitForFieldOk(prefix);
+  await owner.getByRole("button", { name: "Get the pivot-role template" }).click();
+  const [download] = await Promise.all([owner.waitForEvent("download"), owner.getByRole("link", { name: /Save sluice-pivot-role.json/ }).click()]);
+  const path = await download.path();
+  const roles = Object.values(JSON.parse(readFileSync(path, "utf8")).Resources).filter((r) => r.Type === "AWS::IAM::Role");
+  const said = roles.flatMap((r) => r.Properties.Tags ?? []).find((t) => t.Key === "sluice:stack-tag-prefix");
+  assert.equal(said?.Value, "", "the template's pivot role opens every key");
+  awsOwner("pivot-role", ACCOUNT, path); // an update of the pivot role's stack
+  await owner.context().close();
+}
+
 /** The cells' texts of each body row of `table`, in order. */
 async function bodyRows(table) {
   const rows = table.locator("tbody tr");
@@ -97,8 +128,8 @@ async function stackPath(alice, bob) {
   await waitForFieldError(row(1).getByLabel("Key"), new RegExp(`pivot role of account ${ACCOUNT}`));
   assert.notEqual(await row(2).getByLabel("Key").getAttribute("aria-invalid"), "true", "one row's message");
   await screenshots(alice, "t-environment-tags-refused");
-  // The account's owner opens every key; the same form then saves.
-  awsOwner("open-tag-keys", ACCOUNT, "");
+  // The account's owner opens every key, with the template; the same form then saves.
+  await openEveryTagKey();
   await editor.getByRole("button", { name: "Save tags" }).click();
   await tags.getByRole("status").getByText(/^Saved\. The tags apply from the stack's next deploy/).waitFor();
   await editor.waitFor({ state: "detached" });

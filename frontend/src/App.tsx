@@ -38,6 +38,7 @@ const CatalogPage = page(() => import("./pages/catalog"), "CatalogPage");
 const SharesPage = page(shares, "SharesPage");
 const SharePage = page(shares, "SharePage");
 const AdminPage = page(() => import("./pages/admin"), "AdminPage");
+const NotificationsPage = page(() => import("./pages/notifications"), "NotificationsPage");
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { user } = useAuth();
@@ -82,6 +83,7 @@ export function App() {
           <Route path="glossaries/:uri" element={<GlossaryPage />} />
           <Route path="shares" element={<SharesPage />} />
           <Route path="shares/:uri" element={<SharePage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
           <Route path="admin" element={<AdminPage />} />
           <Route path="*" element={<Empty>There is no page here. Pick one from the menu above.</Empty>} />
         </Route>

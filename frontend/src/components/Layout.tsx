@@ -1,7 +1,9 @@
-// The frame: a header with the signed-in user, their groups and sign-out, and the navigation.
+// The frame: a header with the navigation, the notification bell, the signed-in user, their
+// groups and sign-out.
 import { AppBar, Box, Button, Chip, Container, Stack, Toolbar, Typography } from "@mui/material";
 import { Link as RouterLink, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../auth/AuthProvider";
+import { NotificationBell } from "./NotificationBell";
 import { PageBoundary } from "./PageBoundary";
 
 const NAV = [
@@ -34,6 +36,7 @@ export function Layout() {
           </Box>
           {user && (
             <Stack direction="row" spacing={1} alignItems="center" flexWrap="wrap" useFlexGap data-testid="current-user">
+              <NotificationBell />
               <Typography component="span" aria-label="Signed in as">
                 {user.username}
               </Typography>

@@ -1,6 +1,7 @@
-// Environments: list; the link form with onboarding help; an environment's page with its
-// stack status (polled until it settles), resources and events, its teams (invite and remove for
-// those whose teams hold the right), and its stack's tags.
+// Environments: list; the link form with onboarding help (the pivot-role template, with the tag
+// keys the account opens to stacks); an environment's page with its stack status (polled until
+// it settles), resources and events, its teams (invite and remove for those whose teams hold the
+// right), and its stack's tags.
 import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -8,6 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
+import { PivotRoleTemplate } from "../components/PivotRoleTemplate";
 import { StackResources } from "../components/StackResources";
 import { StackTags } from "../components/StackTags";
 import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
@@ -80,12 +82,6 @@ const Onboarding = graphql(`
   }
 `);
 
-const Template = graphql(`
-  query PivotRoleTemplate($org: String!, $prefix: String) {
-    getPivotRoleTemplate(organizationUri: $org, resourcePrefix: $prefix)
-  }
-`);
-
 const CreateEnvironment = graphql(`
   mutation CreateEnvironment($input: NewEnvironmentInput!) {
     createEnvironment(input: $input) {
@@ -107,13 +103,8 @@ export function LinkEnvironmentPage() {
   const [region, setRegion] = useState("eu-west-1");
   const [orgs] = useQuery({ query: Orgs });
   const [onboarding] = useQuery({ query: Onboarding, variables: { org }, pause: !org });
-  const [template, fetchTemplate] = useQuery({ query: Template, variables: { org }, pause: true });
   const [result, create] = useMutation(CreateEnvironment);
   const f = useFieldErrors(result.error, ["label", "organizationUri", "SamlGroupName", "AwsAccountId", "region"]);
-
-  const download = useCallback(() => fetchTemplate({ requestPolicy: "network-only" }), [fetchTemplate]);
-  const body = template.data?.getPivotRoleTemplate;
-  const href = body ? URL.createObjectURL(new Blob([body], { type: "application/json" })) : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -132,7 +123,7 @@ export function LinkEnvironmentPage() {
   return (
     <>
       <PageTitle>Link an environment</PageTitle>
-      <Stack direction={{ xs: "column", md: "row" }} spacing={2} alignItems="flex-start">
+      <Stack direction={{ xs: "column", md: "row" }} spacing={2} alignItems={{ xs: "stretch", md: "flex-start" }}>
         <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, flex: 1 }} aria-label="Link environment">
           <Stack spacing={2}>
             <TextField select label="Organization" value={org} onChange={(e) => setOrg(e.target.value)} slotProps={{ select: { native: true } }}
@@ -164,14 +155,7 @@ export function LinkEnvironmentPage() {
                 CAPABILITY_NAMED_IAM), then link.
               </Typography>
               <TextField label="ExternalId" value={o.getPivotRoleExternalId} slotProps={{ input: { readOnly: true } }} size="small" />
-              <Box>
-                {href ? (
-                  <Button variant="outlined" href={href} download="sluice-pivot-role.json">Save sluice-pivot-role.json</Button>
-                ) : (
-                  <Button variant="outlined" onClick={download} disabled={template.fetching}>Get the pivot-role template</Button>
-                )}
-              </Box>
-              <Errors error={template.error} />
+              <PivotRoleTemplate org={org} />
             </Stack>
           )}
         </Paper>
