@@ -22,6 +22,7 @@ mod jwt;
 mod notifications;
 mod organizations;
 mod read_cache;
+mod share_bulk;
 mod shares;
 mod support;
 mod surface;

@@ -30,7 +30,7 @@ fn share_status(share: &Share) -> Result<ShareStatus> {
     })
 }
 
-fn item_status(item: &ShareItem) -> Result<ItemStatus> {
+pub(super) fn item_status(item: &ShareItem) -> Result<ItemStatus> {
     ItemStatus::parse(&item.status).ok_or_else(|| {
         Error::Internal(
             format!("share item {} has unknown status {}", item.share_item_uri, item.status).into(),
@@ -114,7 +114,7 @@ async fn move_items(db: &impl ConnectionTrait, items: &[ShareItem], action: Item
     Ok(moved)
 }
 
-async fn queue(
+pub(super) async fn queue(
     db: &impl ConnectionTrait,
     share: &Share,
     action: &str,

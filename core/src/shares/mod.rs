@@ -3,6 +3,8 @@
 //! revoking takes them back. States follow data.all's, and every state write is conditional.
 
 mod access;
+mod bulk;
+mod databases;
 mod flow;
 pub mod folders;
 mod grants;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare};
+pub use databases::SharedDatabase;
 pub(crate) use flow::active_shares;
 pub(crate) use flow::queue_verify_all;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};

@@ -93,12 +93,14 @@ mod glossary_cases;
 mod notification_cases;
 mod platform_cases;
 mod refusal_order;
+mod share_bulk_cases;
 
 fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
     all.extend(data_cases::cases());
     all.extend(glossary_cases::cases());
     all.extend(notification_cases::cases());
+    all.extend(share_bulk_cases::cases());
     all.extend(compat_cases::cases());
     all
 }
