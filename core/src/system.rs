@@ -216,6 +216,21 @@ impl System<'_> {
         processing::folders_kept(self.db(), share_uri).await
     }
 
+    /// Revokes the shares whose access expired and warns those whose access ends within
+    /// `warning_days` (`ecs-tasks expire-shares`).
+    pub async fn expire_shares(&self, warning_days: u16) -> Result<shares::ExpiryRun> {
+        let within = chrono::Duration::days(i64::from(warning_days));
+        let run = shares::expire_due(self.db(), self.actor(), chrono::Utc::now(), within).await?;
+        let summary = format!(
+            "{} expired share(s) revoked, {} warned, {} busy until the next run",
+            run.revoked.len(),
+            run.warned.len(),
+            run.busy.len()
+        );
+        self.record("expireShares", ("platform", "platform"), &summary).await?;
+        Ok(run)
+    }
+
     /// Queues a verification of every share with shared items; returns how many.
     pub async fn queue_verify_all(&self) -> Result<usize> {
         let queued = shares::queue_verify_all(self.db()).await?;

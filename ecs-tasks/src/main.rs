@@ -71,6 +71,15 @@ enum Command {
         #[arg(long)]
         task_uri: Option<String>,
     },
+    /// Revoke the shares whose access expired, through the ordinary revoke task, and warn the
+    /// teams of those that expire within `--warning-days` (run it on a schedule, e.g. hourly).
+    ExpireShares {
+        /// How far ahead requesters are warned (and approvers, of a pending extension).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(0..=365))]
+        warning_days: u16,
+        #[arg(long)]
+        task_uri: Option<String>,
+    },
     /// Compare the catalog's search index with the database and repair it: write missing and
     /// stale documents, remove orphaned ones (run it on a schedule).
     ReconcileCatalog {
@@ -211,6 +220,13 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             let system = system("share.verify-all");
             let queued = system.queue_verify_all().await.or_chain()?;
             let result = Ok(serde_json::json!({"queued": queued}));
+            finish(&system, task_uri.as_deref(), &result).await?;
+            report(result)
+        }
+        Command::ExpireShares { warning_days, task_uri } => {
+            let system = system("share.expire");
+            let run = system.expire_shares(warning_days).await.or_chain()?;
+            let result = Ok(serde_json::json!(run));
             finish(&system, task_uri.as_deref(), &result).await?;
             report(result)
         }

@@ -35,6 +35,13 @@ pub struct Model {
     pub business_owner_delegation_emails: String,
     /// Whether the admin role was brought by an import rather than made by the stack.
     pub imported_admin_role: bool,
+    /// Whether shares of the dataset expire unless extended.
+    pub enable_expiration: bool,
+    /// `Monthly` or `Quarterly`: the unit of a share's expiration period.
+    pub expiry_setting: Option<String>,
+    /// The shortest and longest period a share may ask for, in `expiry_setting` units.
+    pub expiry_min_duration: Option<i32>,
+    pub expiry_max_duration: Option<i32>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

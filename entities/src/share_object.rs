@@ -27,6 +27,19 @@ pub struct Model {
     pub permissions: String,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
+    /// When access ends unless extended; none for a share that doesn't expire.
+    pub expiry_date: Option<DateTimeUtc>,
+    /// The expiry a pending request or extension would give, shown to the approvers.
+    pub requested_expiry_date: Option<DateTimeUtc>,
+    /// The period asked for, in the dataset's `expiry_setting` units.
+    pub share_expiration_period: Option<i32>,
+    /// Asked (or granted) not to expire, on a dataset whose shares do.
+    pub non_expirable: bool,
+    pub submitted_for_extension: bool,
+    pub extension_reason: Option<String>,
+    pub last_extension_date: Option<DateTimeUtc>,
+    /// The expiry date requesters were last warned about.
+    pub expiry_warned_for: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod handlers;
 pub mod local_launcher;
 pub mod metrics;
 pub mod runner;
+pub mod schedule;
 pub mod serve;
 pub mod settings;
 pub mod tracker;

@@ -55,6 +55,12 @@ impl Pipeline {
             let tracker =
                 LongTaskTracker::new(self.core.clone(), self.launcher.clone(), self.settings.clone());
             set.spawn(tracker.run(stop.clone()));
+            let expiry = crate::schedule::ExpirySchedule {
+                core: self.core.clone(),
+                every: self.settings.expiry_check,
+                warning_days: self.settings.expiry_warning_days,
+            };
+            set.spawn(expiry.run(stop.clone()));
         }
         set
     }

@@ -26,6 +26,11 @@ pub struct WorkerSettings {
     pub long_task_check: Duration,
     /// `SLUICE_LONG_TASK_TIMEOUT_MS`: a long task the launcher has lost track of is failed after this.
     pub long_task_timeout: Duration,
+    /// `SLUICE_SHARE_EXPIRY_CHECK_MS`: how often expired shares are revoked and expiring ones
+    /// warned about; 0 turns the check off (run `ecs-tasks expire-shares` yourself then).
+    pub expiry_check: Duration,
+    /// `SLUICE_SHARE_EXPIRY_WARNING_DAYS`: how many days ahead of expiry teams are warned.
+    pub expiry_warning_days: u16,
 }
 
 impl Default for WorkerSettings {
@@ -40,6 +45,8 @@ impl Default for WorkerSettings {
             shutdown_grace: Duration::from_secs(30),
             long_task_check: Duration::from_secs(30),
             long_task_timeout: Duration::from_secs(6 * 3600),
+            expiry_check: Duration::from_secs(3600),
+            expiry_warning_days: 7,
         }
     }
 }
@@ -66,9 +73,18 @@ impl WorkerSettings {
             shutdown_grace: env.millis("SLUICE_WORKER_SHUTDOWN_GRACE_MS", millis(d.shutdown_grace))?,
             long_task_check: env.millis("SLUICE_LONG_TASK_CHECK_MS", millis(d.long_task_check))?,
             long_task_timeout: env.millis("SLUICE_LONG_TASK_TIMEOUT_MS", millis(d.long_task_timeout))?,
+            expiry_check: env.millis("SLUICE_SHARE_EXPIRY_CHECK_MS", millis(d.expiry_check))?,
+            expiry_warning_days: env.parse(
+                "SLUICE_SHARE_EXPIRY_WARNING_DAYS",
+                &d.expiry_warning_days.to_string(),
+                "a whole number of days (0 to 365)",
+            )?,
         };
         if settings.concurrency == 0 {
             return Err(EnvError::new("SLUICE_WORKER_CONCURRENCY", "must be at least 1"));
+        }
+        if settings.expiry_warning_days > 365 {
+            return Err(EnvError::new("SLUICE_SHARE_EXPIRY_WARNING_DAYS", "must be at most 365"));
         }
         if settings.max_attempts == 0 {
             return Err(EnvError::new("SLUICE_TASK_MAX_ATTEMPTS", "must be at least 1"));

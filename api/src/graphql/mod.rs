@@ -65,6 +65,7 @@ pub struct Mutation(
     datasets::FolderMutation,
     shares::ShareMutation,
     shares::DatasetSharesMutation,
+    shares::ShareExtensionMutation,
     iam::IamPrincipalMappingMutation,
     catalog::CatalogMutation,
     votes::VoteMutation,

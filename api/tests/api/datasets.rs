@@ -156,7 +156,12 @@ async fn inputs_sluice_cannot_honour_are_refused_by_name(backend: Backend) {
     expiring["input"]["enableExpiration"] = json!(true);
     let refused = app.gql(Some(&bob), CREATE, expiring).await;
     assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
-    assert!(refused["errors"][0]["message"].as_str().expect("msg").contains("enableExpiration"), "{refused}");
+    // Expiry needs its unit and bounds with it.
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "expirySetting", "{refused}");
+    assert!(
+        refused["errors"][0]["message"].as_str().expect("msg").contains("Monthly or Quarterly"),
+        "{refused}"
+    );
 
     let mut wrong_org = new_input(&org, &env, "TeamB");
     wrong_org["input"]["organizationUri"] = json!("someother");

@@ -112,7 +112,7 @@ impl super::Datasets<'_> {
             eg::Entity::find_by_id((env_uri.clone(), team.clone())).one(self.db).await?.ok_or_else(|| {
                 Error::validation("SamlAdminGroupName", format!("{team} is not a team of {env_uri}"))
             })?;
-        model::refuse_unsupported(&input.unsupported)?;
+        let expiry = input.expiry.resolve(None)?;
         if let Some(org) = input.organization_uri.as_deref().map(str::trim).filter(|o| !o.is_empty())
             && org != environment.organization_uri
         {
@@ -157,6 +157,10 @@ impl super::Datasets<'_> {
                 "businessOwnerDelegationEmails",
                 input.business_owner_delegation_emails.as_deref().unwrap_or_default(),
             )?)),
+            enable_expiration: Set(expiry.is_some()),
+            expiry_setting: Set(expiry.map(|e| e.setting.as_str().to_owned())),
+            expiry_min_duration: Set(expiry.map(|e| e.min)),
+            expiry_max_duration: Set(expiry.map(|e| e.max)),
             created: Set(now),
             updated: Set(now),
             ..Default::default()

@@ -2,6 +2,7 @@
 //! team, read by its stewards, and (with the share issue) requested by others.
 
 mod create;
+pub mod expiry;
 mod folders;
 mod items;
 mod model;
@@ -16,10 +17,9 @@ pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
 pub use items::{DatasetItem, DatasetItemKind};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetEntry, DatasetFilter, DatasetRestricted, DatasetSort, DatasetView,
-    ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, Unsupported,
-    UserRole,
+    ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
 };
 pub use platform::{DatasetDeployInputs, ImportRegistration};
 pub(crate) use platform::{deploy_inputs, import_registration};
 pub use service::{DELETE_ACTION, Datasets, INDEX_ACTION};
-pub(crate) use service::{queue_entry_index, queue_index};
+pub(crate) use service::{load_dataset, queue_entry_index, queue_index};

@@ -1,5 +1,6 @@
 //! Dataset types and the validation of what users send.
 
+use super::expiry::{ExpiryInput, ShareExpiry};
 use crate::{Actor, Error, Result, error::Refusal};
 
 pub const RESOURCE_TYPE: &str = "dataset";
@@ -46,6 +47,8 @@ pub struct Dataset {
     pub language: String,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Vec<String>,
+    /// How its shares expire; `None` when they don't.
+    pub expiry: Option<ShareExpiry>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
@@ -58,6 +61,12 @@ impl Dataset {
             topics: serde_json::from_str(&m.topics).map_err(json)?,
             business_owner_delegation_emails: serde_json::from_str(&m.business_owner_delegation_emails)
                 .map_err(json)?,
+            expiry: ShareExpiry::from_columns(
+                m.enable_expiration,
+                m.expiry_setting.as_deref(),
+                m.expiry_min_duration,
+                m.expiry_max_duration,
+            )?,
             dataset_uri: m.dataset_uri,
             environment_uri: m.environment_uri,
             organization_uri: m.organization_uri,
@@ -102,6 +111,7 @@ impl Dataset {
             language: self.language.clone(),
             business_owner_email: self.business_owner_email.clone(),
             business_owner_delegation_emails: self.business_owner_delegation_emails.clone(),
+            expiry: self.expiry,
             created: self.created,
             updated: self.updated,
         }
@@ -146,6 +156,8 @@ pub struct DatasetEntry {
     pub language: String,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Vec<String>,
+    /// Requesters need it to ask for a period the dataset allows.
+    pub expiry: Option<ShareExpiry>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
@@ -308,26 +320,8 @@ pub struct NewDataset {
     pub language: Option<String>,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Option<Vec<String>>,
-    /// What data.all's input has and Sluice does not do yet; refused after the permission check.
-    pub unsupported: Unsupported,
-}
-
-/// Parts of data.all's dataset inputs that Sluice does not support yet. They are refused with a
-/// clear message, after the permission check so that the refusal reveals nothing to outsiders.
-#[derive(Debug, Clone, Default)]
-pub struct Unsupported {
-    /// Any of `enableExpiration`, `expirySetting` and the expiry durations was set.
-    pub expiration: bool,
-}
-
-pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
-    if unsupported.expiration {
-        return Err(Error::validation(
-            "enableExpiration",
-            "share expiration is not supported yet; leave enableExpiration, expirySetting and the expiry durations out",
-        ));
-    }
-    Ok(())
+    /// Whether its shares expire, and how.
+    pub expiry: ExpiryInput,
 }
 
 /// The existing AWS resources an imported dataset is made of.
@@ -357,7 +351,8 @@ pub struct ModifyDataset {
     pub kms_alias: Option<String>,
     /// Glossary term URIs: the dataset's terms become these. None leaves them.
     pub terms: Option<Vec<String>>,
-    pub unsupported: Unsupported,
+    /// Whether its shares expire, and how; `None` fields leave the current rule.
+    pub expiry: ExpiryInput,
 }
 
 pub(crate) fn confidentiality(value: Option<&str>) -> Result<String> {

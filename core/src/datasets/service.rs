@@ -77,13 +77,18 @@ pub(crate) async fn queue_entry_index(db: &impl sea_orm::ConnectionTrait, datase
     Ok(())
 }
 
+/// The dataset row, unchecked: for core's own bookkeeping, never handed to a caller as is.
+pub(crate) async fn load_dataset(db: &impl sea_orm::ConnectionTrait, uri: &str) -> Result<Dataset> {
+    ds::Entity::find_by_id(uri.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() })
+        .and_then(Dataset::from_model)
+}
+
 impl Datasets<'_> {
     pub(crate) async fn load(&self, uri: &str) -> Result<Dataset> {
-        ds::Entity::find_by_id(uri.to_owned())
-            .one(self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: uri.to_owned() })
-            .and_then(Dataset::from_model)
+        load_dataset(self.db, uri).await
     }
 
     /// The stacks of those of `uris` the actor may read, by dataset: one query for a page of
@@ -228,7 +233,7 @@ impl Datasets<'_> {
 
     async fn update_inner(&self, actor: &Actor, uri: &str, input: ModifyDataset) -> Result<DatasetView> {
         let current = authz::authorize::<perm::UpdateDataset>(self.db, actor, uri).await?;
-        model::refuse_unsupported(&input.unsupported)?;
+        let expiry = input.expiry.resolve(current.expiry)?;
         // The bucket, key and Glue database never change; saying otherwise is refused only now,
         // after the check, so an outsider learns nothing from the refusal.
         if let Some(alias) = input.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty())
@@ -275,6 +280,12 @@ impl Datasets<'_> {
         if let Some(auto) = input.auto_approval_enabled {
             row.auto_approval_enabled = Set(auto);
         }
+        if expiry != current.expiry {
+            row.enable_expiration = Set(expiry.is_some());
+            row.expiry_setting = Set(expiry.map(|e| e.setting.as_str().to_owned()));
+            row.expiry_min_duration = Set(expiry.map(|e| e.min));
+            row.expiry_max_duration = Set(expiry.map(|e| e.max));
+        }
         let new_stewards = match input.stewards.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(None),
@@ -301,7 +312,11 @@ impl Datasets<'_> {
             }
             row.stewards = Set(stewards.clone());
         }
+        let stops_expiring = current.expiry.is_some() && row.enable_expiration == Set(false);
         let updated = row.update(&txn).await?;
+        if stops_expiring {
+            crate::shares::stop_expiring(&txn, uri).await?;
+        }
         if let Some(terms) = terms {
             glossaries::set_links(&txn, current, LinkTarget::Dataset, uri, terms).await?;
         }

@@ -15,16 +15,30 @@ pub enum NotificationType {
     ShareFailed,
     /// Revoked items are gone.
     ShareRevoked,
+    /// The requesters ask to keep their access longer.
+    ShareExtensionSubmitted,
+    /// An extension was approved.
+    ShareExtended,
+    ShareExtensionRejected,
+    /// Access ends soon unless extended (Sluice's own: data.all sends these as SHARE_OBJECT_EXTENDED).
+    ShareExpiring,
+    /// Access ended: the expired items are being revoked.
+    ShareExpired,
 }
 
 impl NotificationType {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 11] = [
         Self::ShareSubmitted,
         Self::ShareApproved,
         Self::ShareRejected,
         Self::ShareProcessed,
         Self::ShareFailed,
         Self::ShareRevoked,
+        Self::ShareExtensionSubmitted,
+        Self::ShareExtended,
+        Self::ShareExtensionRejected,
+        Self::ShareExpiring,
+        Self::ShareExpired,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -35,6 +49,11 @@ impl NotificationType {
             Self::ShareProcessed => "SHARE_OBJECT_PROCESSED",
             Self::ShareFailed => "SHARE_OBJECT_FAILED",
             Self::ShareRevoked => "SHARE_OBJECT_REVOKED",
+            Self::ShareExtensionSubmitted => "SHARE_OBJECT_EXTENSION_SUBMITTED",
+            Self::ShareExtended => "SHARE_OBJECT_EXTENDED",
+            Self::ShareExtensionRejected => "SHARE_OBJECT_EXTENSION_REJECTED",
+            Self::ShareExpiring => "SHARE_OBJECT_EXPIRING",
+            Self::ShareExpired => "SHARE_OBJECT_EXPIRED",
         }
     }
 

@@ -57,6 +57,11 @@ share_grant!(
     RevokeShare, "REVOKE_SHARE_ITEM", requester: Some(SharePermission::RevokeShareItem), approver: true
 );
 share_grant!(
+    /// Setting the period a pending request or extension asks for: the requesters, who ask, and
+    /// the approvers, who may change it before approving.
+    SetShareExpiry, "SUBMIT_SHARE_OBJECT", requester: Some(SharePermission::SubmitShareObject), approver: true
+);
+share_grant!(
     /// Deleting a share that holds nothing: either side.
     DeleteShare, "DELETE_SHARE_OBJECT", requester: Some(SharePermission::DeleteShareObject), approver: true
 );

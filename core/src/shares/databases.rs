@@ -58,7 +58,7 @@ impl Shares<'_> {
         let granted: Vec<String> = si::Entity::find()
             .filter(si::Column::ShareUri.is_in(shares.iter().map(|s| s.share_uri.clone())))
             .filter(si::Column::ItemType.eq(ItemType::Table.as_str()))
-            .filter(si::Column::Status.eq(ItemStatus::ShareSucceeded.as_str()))
+            .filter(si::Column::Status.is_in(ItemStatus::granted_spellings()))
             .all(self.db)
             .await?
             .into_iter()

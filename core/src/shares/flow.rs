@@ -11,7 +11,7 @@ use sluice_entities::{share_item as si, share_object as so};
 use super::{
     RESOURCE_TYPE, Share, ShareItem, Shares,
     access::{DecideShare, DeleteShare, ReadShare, RevokeShare},
-    model, notices,
+    expiry, model, notices,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
 use crate::{
@@ -24,7 +24,7 @@ use crate::{
 pub const PROCESS_ACTION: &str = "share.process";
 pub const REVOKE_ACTION: &str = "share.revoke";
 
-fn share_status(share: &Share) -> Result<ShareStatus> {
+pub(super) fn share_status(share: &Share) -> Result<ShareStatus> {
     ShareStatus::parse(&share.status).ok_or_else(|| {
         Error::Internal(format!("share {} has unknown status {}", share.share_uri, share.status).into())
     })
@@ -67,7 +67,11 @@ pub(crate) async fn move_share(
 
 /// A decision (submit, approve, reject) must change the share: repeating one that was already
 /// made would queue its work twice.
-async fn decide(db: &impl ConnectionTrait, share: &Share, action: ShareAction) -> Result<ShareStatus> {
+pub(super) async fn decide(
+    db: &impl ConnectionTrait,
+    share: &Share,
+    action: ShareAction,
+) -> Result<ShareStatus> {
     let from = share_status(share)?;
     if state::next_share(from, action)? == from {
         return Err(Error::InvalidState(format!("share {} is {} already", share.share_uri, from.as_str())));
@@ -103,7 +107,11 @@ pub(crate) async fn move_item(
 }
 
 /// Moves every item `action` applies to; the others keep their state. Returns how many moved.
-async fn move_items(db: &impl ConnectionTrait, items: &[ShareItem], action: ItemAction) -> Result<usize> {
+pub(super) async fn move_items(
+    db: &impl ConnectionTrait,
+    items: &[ShareItem],
+    action: ItemAction,
+) -> Result<usize> {
     let mut moved = 0;
     for item in items {
         if state::next_item(item_status(item)?, action).is_ok() {
@@ -163,6 +171,7 @@ impl Shares<'_> {
                 )));
             }
             let dataset = self.dataset(&share.dataset_uri).await?;
+            expiry::check_period_set(&share, &dataset)?;
             let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Submit).await?;
             move_items(&txn, &items, ItemAction::Submit).await?;
@@ -172,6 +181,7 @@ impl Shares<'_> {
                 let items = self.items_in(&txn, share_uri).await?;
                 decide(&txn, &submitted, ShareAction::Approve).await?;
                 move_items(&txn, &items, ItemAction::Approve).await?;
+                expiry::on_approve(&txn, &share, &dataset).await?;
                 let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
                 detail = format!("submitted and auto-approved; processing task {task}");
                 notifications::notify(&txn, notices::approved(&share, &dataset, actor, true)).await?;
@@ -198,6 +208,7 @@ impl Shares<'_> {
             let txn = crate::db::write_txn(self.db).await?;
             decide(&txn, &share, ShareAction::Approve).await?;
             move_items(&txn, &items, ItemAction::Approve).await?;
+            expiry::on_approve(&txn, &share, &dataset).await?;
             let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
             notifications::notify(&txn, notices::approved(&share, &dataset, actor, false)).await?;
             self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username()))
@@ -224,6 +235,9 @@ impl Shares<'_> {
         let result = async {
             let share = self.authorize::<DecideShare>(actor, share_uri).await?;
             let reason = model::purpose("rejectPurpose", reason)?;
+            if share_status(&share)? == ShareStatus::SubmittedForExtension {
+                return self.reject_extension(&share, reason).await;
+            }
             let items = self.items_of(share_uri).await?;
             let dataset = self.dataset(&share.dataset_uri).await?;
             let txn = crate::db::write_txn(self.db).await?;
@@ -359,7 +373,7 @@ impl Shares<'_> {
         audit::audited(self.db, actor, "updateShareRejectReason", (share_uri, RESOURCE_TYPE), update).await
     }
 
-    async fn set_text<P>(
+    pub(super) async fn set_text<P>(
         &self,
         share: &Authorized<Share, P>,
         column: so::Column,
@@ -378,6 +392,17 @@ impl Shares<'_> {
         txn.commit().await?;
         Ok(true)
     }
+}
+
+/// The share's items, read in `db` (a transaction, when the caller writes after).
+pub(super) async fn items_in_txn(db: &impl ConnectionTrait, share_uri: &str) -> Result<Vec<ShareItem>> {
+    Ok(si::Entity::find()
+        .filter(si::Column::ShareUri.eq(share_uri))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// The dataset's shares that hold (or are making) grants; its deletion waits for them. Called in
@@ -408,13 +433,7 @@ impl Shares<'_> {
         db: &impl ConnectionTrait,
         share_uri: &str,
     ) -> Result<Vec<ShareItem>> {
-        Ok(si::Entity::find()
-            .filter(si::Column::ShareUri.eq(share_uri))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        items_in_txn(db, share_uri).await
     }
 
     pub(crate) async fn items_of(&self, share_uri: &str) -> Result<Vec<ShareItem>> {
@@ -468,11 +487,11 @@ impl Shares<'_> {
                     || item_uris.contains(&i.item_uri)
                     || item_uris.contains(&i.share_item_uri)
             })
-            .filter(|i| item_status(i).is_ok_and(|s| s == ItemStatus::ShareSucceeded))
+            .filter(|i| item_status(i).is_ok_and(ItemStatus::is_granted))
             .collect();
         if chosen.is_empty() {
             return Err(Error::InvalidState(format!(
-                "share {} has no shared items to check among those named; only Share_Succeeded items have grants to verify",
+                "share {} has no shared items to check among those named; only Share_Succeeded and PendingExtension items have grants to verify",
                 share.share_uri
             )));
         }
@@ -502,7 +521,7 @@ impl Shares<'_> {
 /// `ecs-tasks verify-shares`; the platform acts, not a user. Returns how many were queued.
 pub(crate) async fn queue_verify_all(db: &sea_orm::DatabaseConnection) -> Result<usize> {
     let shared =
-        si::Entity::find().filter(si::Column::Status.eq(ItemStatus::ShareSucceeded.as_str())).all(db).await?;
+        si::Entity::find().filter(si::Column::Status.is_in(ItemStatus::granted_spellings())).all(db).await?;
     let mut share_uris: Vec<String> = shared.into_iter().map(|i| i.share_uri).collect();
     share_uris.sort();
     share_uris.dedup();

@@ -5,6 +5,8 @@
 mod access;
 mod bulk;
 mod databases;
+mod expiry;
+mod expiry_check;
 mod flow;
 pub mod folders;
 mod grants;
@@ -20,16 +22,19 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare};
+pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare, SetShareExpiry};
 pub use databases::SharedDatabase;
+pub(crate) use expiry::stop_expiring;
+pub use expiry_check::ExpiryRun;
+pub(crate) use expiry_check::expire_due;
 pub(crate) use flow::active_shares;
 pub(crate) use flow::queue_verify_all;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
 pub use folders::FolderAccess;
 pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{
-    ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share, ShareItem,
-    ShareRole,
+    ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share,
+    ShareExpiryState, ShareItem, ShareRole,
 };
 pub use preview::SharePlan;
 pub use reads::{ItemFilter, ShareFilter, ShareLogLine, ShareStatistics};

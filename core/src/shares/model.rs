@@ -88,6 +88,22 @@ pub struct Share {
     pub updated: chrono::DateTime<chrono::Utc>,
     /// Set when `createShareObject` found this share rather than making it.
     pub already_existed: bool,
+    pub expiry: ShareExpiryState,
+}
+
+/// Where a share stands on expiry (data.all's fields of the same names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShareExpiryState {
+    /// When access ends unless extended; none when it doesn't.
+    pub expiry_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// What approving the pending request or extension would give, as of when it was asked.
+    pub requested_expiry_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// The period asked for, in the dataset's unit (months or quarters).
+    pub share_expiration_period: Option<i32>,
+    pub non_expirable: bool,
+    pub submitted_for_extension: bool,
+    pub extension_reason: Option<String>,
+    pub last_extension_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Share {
@@ -110,6 +126,15 @@ impl Share {
             created: m.created,
             updated: m.updated,
             already_existed: false,
+            expiry: ShareExpiryState {
+                expiry_date: m.expiry_date,
+                requested_expiry_date: m.requested_expiry_date,
+                share_expiration_period: m.share_expiration_period,
+                non_expirable: m.non_expirable,
+                submitted_for_extension: m.submitted_for_extension,
+                extension_reason: m.extension_reason,
+                last_extension_date: m.last_extension_date,
+            },
         })
     }
 
@@ -161,6 +186,10 @@ pub struct NewShare {
     pub principal_type: String,
     pub request_purpose: Option<String>,
     pub permissions: Vec<String>,
+    /// On a dataset whose shares expire: the period asked for, in its unit.
+    pub share_expiration_period: Option<i32>,
+    /// On a dataset whose shares expire: ask for access that doesn't.
+    pub non_expirable: bool,
 }
 
 /// The caller's relation to a share (data.all's `userRoleForShareObject`).

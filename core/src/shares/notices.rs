@@ -134,3 +134,108 @@ pub(super) fn finished(
         )
     }
 }
+
+/// A date as people read it in a message: "31 January 2027".
+fn day(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+pub(super) fn extension_submitted(share: &Share, dataset: &Dataset, actor: &Actor) -> NewNotification {
+    let until = share
+        .expiry
+        .requested_expiry_date
+        .map_or("without an end date".to_owned(), |d| format!("until {}", day(d)));
+    notice(
+        share,
+        NotificationType::ShareExtensionSubmitted,
+        format!(
+            "{} of team {} asks to keep access to dataset {} {until}: approve or reject the extension",
+            actor.username(),
+            share.group_uri,
+            dataset.label
+        ),
+        approvers(dataset),
+    )
+}
+
+pub(super) fn extended(share: &Share, dataset: &Dataset, actor: &Actor) -> NewNotification {
+    let until =
+        share.expiry.expiry_date.map_or("and no longer expires".to_owned(), |d| format!("until {}", day(d)));
+    notice(
+        share,
+        NotificationType::ShareExtended,
+        format!(
+            "{} extended team {}'s access to dataset {} {until}",
+            actor.username(),
+            share.group_uri,
+            dataset.label
+        ),
+        vec![share.group_uri.clone()],
+    )
+}
+
+pub(super) fn extension_rejected(
+    share: &Share,
+    dataset: &Dataset,
+    actor: &Actor,
+    reason: Option<&str>,
+) -> NewNotification {
+    let reason = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+    let ends = share.expiry.expiry_date.map_or(String::new(), |d| format!(" on {}", day(d)));
+    notice(
+        share,
+        NotificationType::ShareExtensionRejected,
+        format!(
+            "{} rejected team {}'s extension for dataset {}{reason}; access still ends{ends}",
+            actor.username(),
+            share.group_uri,
+            dataset.label
+        ),
+        vec![share.group_uri.clone()],
+    )
+}
+
+/// Ahead of the expiry date: the requesters are asked to extend, or, with an extension pending,
+/// the approvers to decide on it.
+pub(super) fn expiring(
+    share: &Share,
+    dataset: &Dataset,
+    ends: chrono::DateTime<chrono::Utc>,
+) -> NewNotification {
+    let (group, label, ends) = (&share.group_uri, &dataset.label, day(ends));
+    if share.expiry.submitted_for_extension {
+        notice(
+            share,
+            NotificationType::ShareExpiring,
+            format!(
+                "team {group}'s access to dataset {label} ends on {ends} and its extension waits for you: approve \
+                 or reject it before then"
+            ),
+            approvers(dataset),
+        )
+    } else {
+        notice(
+            share,
+            NotificationType::ShareExpiring,
+            format!(
+                "team {group}'s access to dataset {label} ends on {ends}; if you still need it, ask for an \
+                 extension on the share's page before then"
+            ),
+            vec![group.clone()],
+        )
+    }
+}
+
+pub(super) fn expired(share: &Share, dataset: &Dataset, items: usize) -> NewNotification {
+    let ends = share.expiry.expiry_date.map_or(String::new(), |d| format!(" on {}", day(d)));
+    notice(
+        share,
+        NotificationType::ShareExpired,
+        format!(
+            "team {}'s access to dataset {} expired{ends}: {items} item(s) are being revoked; request access \
+             again if you still need it",
+            share.group_uri, dataset.label
+        ),
+        [vec![share.group_uri.clone()], approvers(dataset)].concat(),
+    )
+}

@@ -40,6 +40,7 @@ impl Shares<'_> {
                 ItemStatus::ShareApproved,
                 ItemStatus::ShareInProgress,
                 ItemStatus::ShareSucceeded,
+                ItemStatus::PendingExtension,
             ]
         };
         let (dataset, source, target) = accounts(self.db, &share).await?;

@@ -266,7 +266,7 @@ pub(crate) async fn shared(
         let chosen = item_uris.is_empty()
             || item_uris.contains(&item.share_item_uri)
             || item_uris.contains(&item.item_uri);
-        if !chosen || ItemStatus::parse(&item.status) != Some(ItemStatus::ShareSucceeded) {
+        if !chosen || !ItemStatus::parse(&item.status).is_some_and(ItemStatus::is_granted) {
             continue;
         }
         items.push(item);
@@ -297,7 +297,12 @@ pub(crate) async fn set_health(
 /// The prefixes of the share's folders that hold (or are getting) access once this run is done:
 /// those being shared or shared, and those approved for revoke but not yet revoked.
 pub(crate) async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
-    let kept = [ItemStatus::ShareInProgress, ItemStatus::ShareSucceeded, ItemStatus::RevokeApproved];
+    let kept = [
+        ItemStatus::ShareInProgress,
+        ItemStatus::ShareSucceeded,
+        ItemStatus::PendingExtension,
+        ItemStatus::RevokeApproved,
+    ];
     let folders: Vec<ShareItem> = si::Entity::find()
         .filter(si::Column::ShareUri.eq(share_uri))
         .filter(si::Column::ItemType.eq(ItemType::StorageLocation.as_str()))

@@ -83,6 +83,8 @@ impl Shares<'_> {
         }
         let permissions = model::permissions(&input.permissions, &self.allowed_permissions)?;
         let request_purpose = model::purpose("requestPurpose", input.request_purpose.as_deref())?;
+        let requested =
+            super::expiry::requested(&dataset, input.share_expiration_period, input.non_expirable)?;
         // The principal is checked before anything is looked up for it: a share of someone
         // else's principal is neither found nor returned.
         let principal = self.principal(&env_uri, &group, principal_type, &principal_id).await?;
@@ -123,6 +125,14 @@ impl Shares<'_> {
             permissions: Set(serde_json::json!(permissions).to_string()),
             created: Set(now),
             updated: Set(now),
+            requested_expiry_date: Set(requested.date),
+            share_expiration_period: Set(requested.period),
+            non_expirable: Set(requested.non_expirable),
+            expiry_date: Set(None),
+            submitted_for_extension: Set(false),
+            extension_reason: Set(None),
+            last_extension_date: Set(None),
+            expiry_warned_for: Set(None),
         }
         .insert(&txn)
         .await

@@ -13,11 +13,14 @@
 //! `Deleted` is not a stored state: an item or share that reaches it has its row removed, and an
 //! item "in" `Deleted` is one that is not in the request (so `AddItem` brings it back).
 //!
-//! Left out, because Sluice does not support share expiration (datasets refuse `enableExpiration`):
-//! the states `Submitted_For_Extension`, `Extension_Rejected` and `PendingExtension` and the actions
-//! `Extension`, `ExtensionApprove`, `ExtensionReject` and `CancelExtension`. Leaving them out changes
-//! no other transition: they only ever led to and from each other, `Processed`, `Draft` and
-//! `Share_Succeeded`. data.all's `Create` action is left out too: no machine uses it (it only selects
+//! Share expiry adds data.all's extension states (`Submitted_For_Extension`, `Extension_Rejected`,
+//! and `PendingExtension` for items) and actions. Sluice differs in one place: data.all runs an
+//! extension action on every item of the share and refuses the whole when one item cannot take
+//! it (a revoked or a pending item blocks an extension), while Sluice moves the shared items and
+//! leaves the others where they are, refusing only when an item is mid-processing or still waits
+//! for approval (as data.all does).
+//!
+//! data.all's `Create` action is left out: no machine uses it (it only selects
 //! a validator); a new share starts in `Draft` and a new item in `PendingApproval`. Verify and
 //! reapply change an item's health, not its state, so they are not here either.
 
@@ -77,6 +80,10 @@ spelled! {
         RevokeInProgress => "Revoke_In_Progress",
         /// Gone: the row is removed.
         Deleted => "Deleted",
+        /// The requesters asked to keep their access longer; the approvers decide.
+        SubmittedForExtension => "Submitted_For_Extension",
+        /// The approvers refused an extension; access ends at the expiry date as before.
+        ExtensionRejected => "Extension_Rejected",
     }
 }
 
@@ -95,6 +102,8 @@ spelled! {
         RevokeInProgress => "Revoke_In_Progress",
         RevokeFailed => "Revoke_Failed",
         RevokeSucceeded => "Revoke_Succeeded",
+        /// Shared, with an extension of its access waiting for the approvers.
+        PendingExtension => "PendingExtension",
     }
 }
 
@@ -114,6 +123,12 @@ spelled! {
         Delete => "Delete",
         /// An item was added: the share goes back to `Draft` to be submitted again.
         AddItem => "AddItem",
+        /// The requesters ask to keep their access longer.
+        Extension => "Extension",
+        ExtensionApprove => "ExtensionApprove",
+        ExtensionReject => "ExtensionReject",
+        /// The requesters withdraw their extension request.
+        CancelExtension => "CancelExtension",
     }
 }
 
@@ -133,6 +148,10 @@ spelled! {
         /// The grant or revoke failed.
         Failure => "Failure",
         Delete => "Delete",
+        Extension => "Extension",
+        ExtensionApprove => "ExtensionApprove",
+        ExtensionReject => "ExtensionReject",
+        CancelExtension => "CancelExtension",
     }
 }
 
@@ -149,6 +168,10 @@ impl ShareAction {
             Self::FinishPending => "send back to Draft",
             Self::Delete => "delete",
             Self::AddItem => "add items to",
+            Self::Extension => "ask for an extension of",
+            Self::ExtensionApprove => "approve an extension of",
+            Self::ExtensionReject => "reject an extension of",
+            Self::CancelExtension => "cancel an extension of",
         }
     }
 
@@ -160,6 +183,10 @@ impl ShareAction {
             Self::Reject => Some(ItemAction::Reject),
             Self::RevokeItems => Some(ItemAction::RevokeItems),
             Self::Delete => Some(ItemAction::Delete),
+            Self::Extension => Some(ItemAction::Extension),
+            Self::ExtensionApprove => Some(ItemAction::ExtensionApprove),
+            Self::ExtensionReject => Some(ItemAction::ExtensionReject),
+            Self::CancelExtension => Some(ItemAction::CancelExtension),
             // Items start one by one in the worker; finishing is derived from them; a new item
             // is created in PendingApproval.
             Self::Start | Self::Finish | Self::FinishPending | Self::AddItem => None,
@@ -181,6 +208,10 @@ impl ItemAction {
             Self::Success => "record a success for",
             Self::Failure => "record a failure for",
             Self::Delete => "delete",
+            Self::Extension => "extend",
+            Self::ExtensionApprove => "approve an extension of",
+            Self::ExtensionReject => "reject an extension of",
+            Self::CancelExtension => "cancel an extension of",
         }
     }
 }
@@ -188,8 +219,9 @@ impl ItemAction {
 impl ItemStatus {
     /// Items whose grant exists or may exist (data.all's `get_share_item_shared_states`): a share
     /// holding one cannot be deleted, and its data filters cannot change.
-    pub const SHARED: [Self; 5] = [
+    pub const SHARED: [Self; 6] = [
         Self::ShareSucceeded,
+        Self::PendingExtension,
         Self::ShareInProgress,
         Self::RevokeFailed,
         Self::RevokeInProgress,
@@ -198,6 +230,19 @@ impl ItemStatus {
 
     /// Items a user may choose to revoke (data.all's `get_share_item_revokable_states`).
     pub const REVOKABLE: [Self; 2] = [Self::ShareSucceeded, Self::RevokeFailed];
+
+    /// Items whose grants are in place and nothing is in flight: what verify and re-apply check,
+    /// what a consumer may use, and what a revoke of other items must keep.
+    pub const GRANTED: [Self; 2] = [Self::ShareSucceeded, Self::PendingExtension];
+
+    pub fn is_granted(self) -> bool {
+        Self::GRANTED.contains(&self)
+    }
+
+    /// [`Self::GRANTED`] as stored, for queries.
+    pub fn granted_spellings() -> [&'static str; 2] {
+        Self::GRANTED.map(Self::as_str)
+    }
 
     pub fn is_shared(self) -> bool {
         Self::SHARED.contains(&self)
@@ -267,15 +312,20 @@ type Rule<S> = &'static [(S, &'static [S])];
 fn share_rule(action: ShareAction) -> Rule<ShareStatus> {
     use ShareStatus::*;
     match action {
-        ShareAction::Submit => &[(Submitted, &[Draft, Rejected])],
+        ShareAction::Submit => &[(Submitted, &[Draft, Rejected, ExtensionRejected])],
         ShareAction::Approve => &[(Approved, &[Submitted])],
         ShareAction::Reject => &[(Rejected, &[Submitted])],
-        ShareAction::RevokeItems => &[(Revoked, &[Draft, Submitted, Rejected, Processed])],
+        ShareAction::RevokeItems => &[(Revoked, &[Draft, Submitted, Rejected, Processed, ExtensionRejected])],
         ShareAction::Start => &[(ShareInProgress, &[Approved]), (RevokeInProgress, &[Revoked])],
         ShareAction::Finish => &[(Processed, &[ShareInProgress, RevokeInProgress])],
         ShareAction::FinishPending => &[(Draft, &[RevokeInProgress])],
-        ShareAction::Delete => &[(Deleted, &[Draft, Submitted, Rejected, Processed])],
-        ShareAction::AddItem => &[(Draft, &[Submitted, Rejected, Processed])],
+        ShareAction::Delete => &[(Deleted, &[Draft, Submitted, Rejected, Processed, ExtensionRejected])],
+        ShareAction::AddItem => &[(Draft, &[Submitted, Rejected, Processed, ExtensionRejected])],
+        ShareAction::Extension => &[(SubmittedForExtension, &[Processed, ExtensionRejected, Draft])],
+        ShareAction::ExtensionApprove | ShareAction::CancelExtension => {
+            &[(Processed, &[SubmittedForExtension])]
+        }
+        ShareAction::ExtensionReject => &[(ExtensionRejected, &[SubmittedForExtension])],
     }
 }
 
@@ -325,6 +375,22 @@ fn item_rule(action: ItemAction) -> Rule<ItemStatus> {
             (ShareFailed, &[ShareInProgress, ShareApproved]),
             (RevokeFailed, &[RevokeInProgress, RevokeApproved]),
         ],
+        // Only shared items are extended; the others keep their state (see the module's note).
+        ItemAction::Extension => &[
+            (PendingExtension, &[ShareSucceeded]),
+            (ShareRejected, &[ShareRejected]),
+            (ShareFailed, &[ShareFailed]),
+            (RevokeFailed, &[RevokeFailed]),
+            (RevokeSucceeded, &[RevokeSucceeded]),
+        ],
+        ItemAction::ExtensionApprove | ItemAction::ExtensionReject | ItemAction::CancelExtension => &[
+            (ShareSucceeded, &[PendingExtension]),
+            (PendingApproval, &[PendingApproval]),
+            (ShareRejected, &[ShareRejected]),
+            (ShareFailed, &[ShareFailed]),
+            (RevokeFailed, &[RevokeFailed]),
+            (RevokeSucceeded, &[RevokeSucceeded]),
+        ],
     }
 }
 
@@ -359,8 +425,14 @@ fn share_hint(from: ShareStatus, action: ShareAction) -> &'static str {
         (_, S::Approved | S::ShareInProgress | S::Revoked | S::RevokeInProgress) => {
             "wait until the sharing or revoking in progress finishes, then try again"
         }
+        (A::ExtensionApprove | A::ExtensionReject | A::CancelExtension, _) => {
+            "no extension is pending; the requesters ask for one with submitShareExtension"
+        }
+        (_, S::SubmittedForExtension) => "an extension is pending: approve, reject or cancel it first",
+        (A::Extension, S::Submitted) => "wait until the request is approved or rejected",
+        (A::Extension, S::Rejected) => "submit the request again first",
         (A::Approve | A::Reject, S::Draft | S::Rejected) => "submit it first",
-        (A::Approve | A::Reject, S::Processed) => {
+        (A::Approve | A::Reject, S::Processed | S::ExtensionRejected) => {
             "nothing in it awaits approval; add items and submit it first"
         }
         (A::Submit, S::Processed) => "add items to it first",
@@ -380,6 +452,12 @@ fn item_hint(from: ItemStatus, action: ItemAction) -> &'static str {
         (A::Failure, _) => "only an item being shared or revoked can fail",
         (A::AddItem, _) => "it is already in the share request",
         _ if busy => "wait until the sharing or revoking in progress finishes, then try again",
+        (_, S::PendingExtension) => {
+            "an extension of its access is pending: approve, reject or cancel it first"
+        }
+        (A::Extension, S::PendingApproval) => {
+            "it waits for approval: submit the share, or remove the item, before asking for an extension"
+        }
         (A::RemoveItem, S::ShareSucceeded | S::RevokeFailed) => "revoke it first",
         (A::Delete, S::ShareSucceeded | S::RevokeFailed) => "revoke access to it before deleting the share",
         (A::Approve | A::Reject, S::ShareRejected | S::ShareFailed) => "submit the share again first",

@@ -39,6 +39,20 @@ const SHARE_TABLE: &[(ShareStatus, ShareAction, ShareStatus)] = &[
     (S::Rejected, ShareAction::AddItem, S::Draft),
     (S::Processed, ShareAction::AddItem, S::Draft),
     (S::Draft, ShareAction::AddItem, S::Draft),
+    (S::ExtensionRejected, ShareAction::Submit, S::Submitted),
+    (S::ExtensionRejected, ShareAction::RevokeItems, S::Revoked),
+    (S::ExtensionRejected, ShareAction::Delete, S::Deleted),
+    (S::ExtensionRejected, ShareAction::AddItem, S::Draft),
+    (S::Processed, ShareAction::Extension, S::SubmittedForExtension),
+    (S::ExtensionRejected, ShareAction::Extension, S::SubmittedForExtension),
+    (S::Draft, ShareAction::Extension, S::SubmittedForExtension),
+    (S::SubmittedForExtension, ShareAction::Extension, S::SubmittedForExtension),
+    (S::SubmittedForExtension, ShareAction::ExtensionApprove, S::Processed),
+    (S::Processed, ShareAction::ExtensionApprove, S::Processed),
+    (S::SubmittedForExtension, ShareAction::CancelExtension, S::Processed),
+    (S::Processed, ShareAction::CancelExtension, S::Processed),
+    (S::SubmittedForExtension, ShareAction::ExtensionReject, S::ExtensionRejected),
+    (S::ExtensionRejected, ShareAction::ExtensionReject, S::ExtensionRejected),
 ];
 
 /// Every (state, action) pair the item machine accepts, and where it leads.
@@ -98,6 +112,33 @@ const ITEM_TABLE: &[(ItemStatus, ItemAction, ItemStatus)] = &[
     (I::ShareFailed, ItemAction::Delete, I::Deleted),
     (I::RevokeSucceeded, ItemAction::Delete, I::Deleted),
     (I::Deleted, ItemAction::Delete, I::Deleted),
+    (I::ShareSucceeded, ItemAction::Extension, I::PendingExtension),
+    (I::PendingExtension, ItemAction::Extension, I::PendingExtension),
+    (I::ShareRejected, ItemAction::Extension, I::ShareRejected),
+    (I::ShareFailed, ItemAction::Extension, I::ShareFailed),
+    (I::RevokeFailed, ItemAction::Extension, I::RevokeFailed),
+    (I::RevokeSucceeded, ItemAction::Extension, I::RevokeSucceeded),
+    (I::PendingExtension, ItemAction::ExtensionApprove, I::ShareSucceeded),
+    (I::ShareSucceeded, ItemAction::ExtensionApprove, I::ShareSucceeded),
+    (I::PendingApproval, ItemAction::ExtensionApprove, I::PendingApproval),
+    (I::ShareRejected, ItemAction::ExtensionApprove, I::ShareRejected),
+    (I::ShareFailed, ItemAction::ExtensionApprove, I::ShareFailed),
+    (I::RevokeFailed, ItemAction::ExtensionApprove, I::RevokeFailed),
+    (I::RevokeSucceeded, ItemAction::ExtensionApprove, I::RevokeSucceeded),
+    (I::PendingExtension, ItemAction::ExtensionReject, I::ShareSucceeded),
+    (I::ShareSucceeded, ItemAction::ExtensionReject, I::ShareSucceeded),
+    (I::PendingApproval, ItemAction::ExtensionReject, I::PendingApproval),
+    (I::ShareRejected, ItemAction::ExtensionReject, I::ShareRejected),
+    (I::ShareFailed, ItemAction::ExtensionReject, I::ShareFailed),
+    (I::RevokeFailed, ItemAction::ExtensionReject, I::RevokeFailed),
+    (I::RevokeSucceeded, ItemAction::ExtensionReject, I::RevokeSucceeded),
+    (I::PendingExtension, ItemAction::CancelExtension, I::ShareSucceeded),
+    (I::ShareSucceeded, ItemAction::CancelExtension, I::ShareSucceeded),
+    (I::PendingApproval, ItemAction::CancelExtension, I::PendingApproval),
+    (I::ShareRejected, ItemAction::CancelExtension, I::ShareRejected),
+    (I::ShareFailed, ItemAction::CancelExtension, I::ShareFailed),
+    (I::RevokeFailed, ItemAction::CancelExtension, I::RevokeFailed),
+    (I::RevokeSucceeded, ItemAction::CancelExtension, I::RevokeSucceeded),
 ];
 
 fn assert_no_duplicate_rows<St: std::hash::Hash + Eq + Copy, A: std::hash::Hash + Eq + Copy, T>(
@@ -182,7 +223,9 @@ fn states_and_actions_are_spelled_as_data_all_spells_them() {
             "Processed",
             "Revoked",
             "Revoke_In_Progress",
-            "Deleted"
+            "Deleted",
+            "Submitted_For_Extension",
+            "Extension_Rejected"
         ]
     );
     let item: Vec<_> = ItemStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -199,7 +242,8 @@ fn states_and_actions_are_spelled_as_data_all_spells_them() {
             "Revoke_Approved",
             "Revoke_In_Progress",
             "Revoke_Failed",
-            "Revoke_Succeeded"
+            "Revoke_Succeeded",
+            "PendingExtension"
         ]
     );
     let share_actions: Vec<_> = ShareAction::ALL.iter().map(|a| a.as_str()).collect();
@@ -214,7 +258,11 @@ fn states_and_actions_are_spelled_as_data_all_spells_them() {
             "Finish",
             "FinishPending",
             "Delete",
-            "AddItem"
+            "AddItem",
+            "Extension",
+            "ExtensionApprove",
+            "ExtensionReject",
+            "CancelExtension"
         ]
     );
     let item_actions: Vec<_> = ItemAction::ALL.iter().map(|a| a.as_str()).collect();
@@ -230,7 +278,11 @@ fn states_and_actions_are_spelled_as_data_all_spells_them() {
             "Start",
             "Success",
             "Failure",
-            "Delete"
+            "Delete",
+            "Extension",
+            "ExtensionApprove",
+            "ExtensionReject",
+            "CancelExtension"
         ]
     );
 }
@@ -251,14 +303,14 @@ fn every_spelling_parses_back_to_its_variant_and_nothing_else_parses() {
         assert_eq!(ItemAction::parse(a.as_str()), Some(a));
     }
     for unknown in
-        ["", "draft", "Share_in_progress", "ShareInProgress", "Submitted_For_Extension", "Processed "]
+        ["", "draft", "Share_in_progress", "ShareInProgress", "Submitted_for_extension", "Processed "]
     {
         assert_eq!(ShareStatus::parse(unknown), None, "{unknown:?}");
     }
-    for unknown in ["PendingExtension", "pendingapproval", "Share_Succeded"] {
+    for unknown in ["Pending_Extension", "pendingapproval", "Share_Succeded"] {
         assert_eq!(ItemStatus::parse(unknown), None, "{unknown:?}");
     }
-    assert_eq!(ShareAction::parse("Extension"), None);
+    assert_eq!(ShareAction::parse("extension"), None);
     assert_eq!(ItemAction::parse("Create"), None);
 }
 
@@ -356,7 +408,15 @@ fn the_shared_and_revokable_sets_are_data_all_s() {
     let shared: Vec<_> = ItemStatus::SHARED.iter().map(|s| s.as_str()).collect();
     assert_eq!(
         shared,
-        ["Share_Succeeded", "Share_In_Progress", "Revoke_Failed", "Revoke_In_Progress", "Revoke_Approved"]
+        [
+            "Share_Succeeded",
+            "PendingExtension",
+            "Share_In_Progress",
+            "Revoke_Failed",
+            "Revoke_In_Progress",
+            "Revoke_Approved"
+        ],
+        "data.all's list, and PendingExtension: an item waiting for an extension still holds its grants"
     );
     let revokable: Vec<_> = ItemStatus::REVOKABLE.iter().map(|s| s.as_str()).collect();
     assert_eq!(revokable, ["Share_Succeeded", "Revoke_Failed"]);

@@ -138,6 +138,7 @@ fn request(env: &str) -> NewShare {
         principal_type: "Group".into(),
         request_purpose: Some("quarterly reporting".into()),
         permissions: vec!["Read".into()],
+        ..Default::default()
     }
 }
 

@@ -7,6 +7,7 @@ mod cross_account;
 mod dataset;
 mod environment;
 mod import;
+mod share_expiry;
 mod share_folders;
 mod share_kill;
 mod share_races;
@@ -37,6 +38,8 @@ fn settings() -> WorkerSettings {
         receive_wait: Duration::from_millis(200),
         long_task_check: Duration::from_millis(200),
         backoff_base: Duration::from_millis(100),
+        // The expiry test runs the check itself.
+        expiry_check: Duration::ZERO,
         ..WorkerSettings::default()
     }
 }

@@ -58,6 +58,7 @@ async fn teamb_requests_table_and_folders(
         principal_type: "Group".into(),
         request_purpose: Some("raw files".into()),
         permissions: vec![],
+        ..Default::default()
     };
     let shares = core.shares();
     let share = shares.create(&bob, &dataset.dataset_uri, None, request).await.expect("share");

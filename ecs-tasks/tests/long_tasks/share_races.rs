@@ -86,6 +86,7 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
             principal_type: kind.clone(),
             request_purpose: None,
             permissions: vec![],
+            ..Default::default()
         };
         let share =
             core.shares().create(&bob, &fixture.dataset.dataset_uri, None, request).await.expect("share");

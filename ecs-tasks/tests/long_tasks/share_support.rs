@@ -97,6 +97,7 @@ pub async fn teamb_requests_every_table(fixture: &SharedDataset, environment_uri
         principal_type: "Group".into(),
         request_purpose: Some("reporting".into()),
         permissions: vec![],
+        ..Default::default()
     };
     let shares = core.shares();
     let share = shares.create(&bob, &fixture.dataset.dataset_uri, None, request).await.expect("share");

@@ -2,6 +2,7 @@
 //! heartbeats, shutdown, crashes and long tasks.
 
 mod crash;
+mod schedule;
 mod support;
 
 use std::{

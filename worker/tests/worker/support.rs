@@ -115,6 +115,9 @@ pub fn fast_settings() -> WorkerSettings {
         shutdown_grace: Duration::from_secs(5),
         long_task_check: Duration::from_millis(100),
         long_task_timeout: Duration::from_secs(3600),
+        // Tests run the expiry check themselves, when they mean to.
+        expiry_check: Duration::ZERO,
+        expiry_warning_days: 7,
     }
 }
 

@@ -6,7 +6,7 @@ use sluice_core::{
     Error,
     datasets::{
         DatasetFilter as CoreFilter, DatasetSort, ImportedResources, ModifyDataset, NewDataset, SortOrder,
-        Unsupported,
+        expiry::ExpiryInput,
     },
 };
 
@@ -35,7 +35,8 @@ pub struct NewDatasetInput {
     /// A team that reads the dataset.
     pub stewards: Option<String>,
     pub auto_approval_enabled: Option<bool>,
-    /// Share expiration is not supported: leave it out or false.
+    /// Whether the dataset's shares expire unless extended; with it, `expirySetting` (Monthly or
+    /// Quarterly) and the shortest and longest period a request may ask for, in that unit.
     pub enable_expiration: Option<bool>,
     pub expiry_setting: Option<String>,
     pub expiry_min_duration: Option<i32>,
@@ -171,18 +172,9 @@ impl DatasetFilter {
     }
 }
 
-/// Whether any of data.all's expiration settings was set; core refuses it, after the
-/// permission check.
-fn wants_expiration(
-    enable: Option<bool>,
-    setting: &Option<String>,
-    min: Option<i32>,
-    max: Option<i32>,
-) -> bool {
-    enable == Some(true)
-        || setting.as_deref().is_some_and(|s| !s.is_empty())
-        || min.is_some()
-        || max.is_some()
+/// data.all's four expiration fields; an empty setting counts as none given.
+fn expiry(enable: Option<bool>, setting: Option<String>, min: Option<i32>, max: Option<i32>) -> ExpiryInput {
+    ExpiryInput { enable, setting: setting.filter(|s| !s.trim().is_empty()), min, max }
 }
 
 fn topics(items: &Option<Vec<Option<Topic>>>) -> Option<Vec<String>> {
@@ -210,14 +202,12 @@ macro_rules! new_dataset {
             auto_approval_enabled: $input.auto_approval_enabled.unwrap_or(false),
             language: $input.language.map(|l| l.name().to_owned()),
             business_owner_email: $input.business_owner_email,
-            unsupported: Unsupported {
-                expiration: wants_expiration(
-                    $input.enable_expiration,
-                    &$input.expiry_setting,
-                    $input.expiry_min_duration,
-                    $input.expiry_max_duration,
-                ),
-            },
+            expiry: expiry(
+                $input.enable_expiration,
+                $input.expiry_setting,
+                $input.expiry_min_duration,
+                $input.expiry_max_duration,
+            ),
         }
     };
 }
@@ -244,14 +234,12 @@ impl ModifyDatasetInput {
     /// Core checks what this carries, after the permission check.
     pub fn into_core(self) -> ModifyDataset {
         ModifyDataset {
-            unsupported: Unsupported {
-                expiration: wants_expiration(
-                    self.enable_expiration,
-                    &self.expiry_setting,
-                    self.expiry_min_duration,
-                    self.expiry_max_duration,
-                ),
-            },
+            expiry: expiry(
+                self.enable_expiration,
+                self.expiry_setting,
+                self.expiry_min_duration,
+                self.expiry_max_duration,
+            ),
             terms: self.terms.as_ref().map(|_| flat(&self.terms)),
             kms_alias: self.kms_alias,
             topics: topics(&self.topics),

@@ -183,21 +183,21 @@ dataset_object!(DatasetGql, "Dataset", {
             upvotes: int(counts.up_votes),
         })
     }
-    /// Share expiration is not supported: always false.
+    /// Whether the dataset's shares expire unless extended.
     async fn enable_expiration(&self) -> bool {
-        false
+        self.0.entry().expiry.is_some()
     }
-    /// Share expiration is not supported: always null.
-    async fn expiry_setting(&self) -> Option<String> {
-        None
+    /// How a share's period is counted: Monthly or Quarterly.
+    async fn expiry_setting(&self) -> Option<&'static str> {
+        self.0.entry().expiry.map(|e| e.setting.as_str())
     }
-    /// Share expiration is not supported: always null.
+    /// The shortest period a request may ask for, in `expirySetting` units.
     async fn expiry_min_duration(&self) -> Option<i32> {
-        None
+        self.0.entry().expiry.map(|e| e.min)
     }
-    /// Share expiration is not supported: always null.
+    /// The longest period a request may ask for, in `expirySetting` units.
     async fn expiry_max_duration(&self) -> Option<i32> {
-        None
+        self.0.entry().expiry.map(|e| e.max)
     }
 });
 

@@ -1,11 +1,13 @@
 //! Shares in data.all's dialect: requests, decisions, revocations, the inbox and the outbox.
 
 mod dataset_wide;
+mod extension;
 mod loaders;
 mod operations;
 mod plan;
 mod types;
 
 pub use dataset_wide::{DatasetSharesMutation, DatasetSharesQuery};
+pub use extension::ShareExtensionMutation;
 pub use loaders::{ShareDatasetLoader, ShareStatisticsLoader};
 pub use operations::{ShareMutation, ShareQuery};

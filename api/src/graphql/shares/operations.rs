@@ -29,8 +29,11 @@ pub struct NewShareObjectInput {
     /// Sluice attaches no IAM policies to principals; leave it out or false.
     pub attach_missing_policies: Option<bool>,
     pub permissions: Vec<Option<ShareObjectDataPermission>>,
-    /// Share expiration is not supported: leave it out.
+    /// On a dataset whose shares expire: the period asked for, in its `expirySetting` units
+    /// (between its `expiryMinDuration` and `expiryMaxDuration`). Needed before submitting,
+    /// unless `nonExpirable`.
     pub share_expiration_period: Option<i32>,
+    /// On a dataset whose shares expire: ask for access that doesn't; the approvers decide.
     pub non_expirable: Option<bool>,
 }
 
@@ -197,12 +200,6 @@ impl ShareMutation {
                 "Sluice attaches no IAM policies to principals; leave it out",
             )));
         }
-        if input.share_expiration_period.is_some() || input.non_expirable == Some(false) {
-            return Err(to_gql(Error::validation(
-                "shareExpirationPeriod",
-                "share expiration is not supported",
-            )));
-        }
         let item = match (&item_uri, &item_type) {
             (Some(uri), Some(kind)) if !uri.is_empty() => Some((uri.as_str(), kind.as_str())),
             (Some(uri), None) if !uri.is_empty() => {
@@ -217,6 +214,8 @@ impl ShareMutation {
             principal_type: input.principal_type,
             request_purpose: input.request_purpose,
             permissions: input.permissions.iter().flatten().map(|p| format!("{p:?}")).collect(),
+            share_expiration_period: input.share_expiration_period,
+            non_expirable: input.non_expirable.unwrap_or(false),
         };
         core(ctx)?.shares().create(actor(ctx)?, &dataset_uri, item, new).await.gql().map(ShareGql)
     }

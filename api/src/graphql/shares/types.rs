@@ -43,33 +43,36 @@ impl ShareGql {
     async fn reject_purpose(&self) -> Option<&str> {
         self.0.reject_purpose.as_deref()
     }
-    /// Share expiration is not supported: always null.
+    /// When access ends unless extended (the end of that day, UTC); null when it doesn't expire.
     async fn expiry_date(&self) -> Option<String> {
-        None
+        self.0.expiry.expiry_date.map(|d| d.to_rfc3339())
     }
-    /// Share expiration is not supported: always null.
+    /// The expiry a pending request or extension would give if approved today.
     async fn requested_expiry_date(&self) -> Option<String> {
-        None
+        self.0.expiry.requested_expiry_date.map(|d| d.to_rfc3339())
     }
-    /// Share expiration is not supported: always false.
+    /// Whether an extension waits for the approvers.
     async fn submitted_for_extension(&self) -> bool {
-        false
+        self.0.expiry.submitted_for_extension
     }
-    /// Share expiration is not supported: always null.
-    async fn extension_reason(&self) -> Option<String> {
-        None
+    async fn extension_reason(&self) -> Option<&str> {
+        self.0.expiry.extension_reason.as_deref()
     }
-    /// Share expiration is not supported: always null.
     async fn last_extension_date(&self) -> Option<String> {
-        None
+        self.0.expiry.last_extension_date.map(|d| d.to_rfc3339())
     }
-    /// Shares do not expire.
-    async fn non_expirable(&self) -> bool {
-        true
+    /// Whether the share never expires: always, on a dataset whose shares don't; otherwise when
+    /// asked for (pending) or approved so.
+    async fn non_expirable(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        if self.0.expiry.non_expirable {
+            return Ok(true);
+        }
+        let dataset = super::loaders::dataset_of(ctx, &self.0.share_uri).await?;
+        Ok(dataset.is_none_or(|d| d.expiry.is_none()))
     }
-    /// Share expiration is not supported: always null.
+    /// The period asked for, in the dataset's `expirySetting` units.
     async fn share_expiration_period(&self) -> Option<i32> {
-        None
+        self.0.expiry.share_expiration_period
     }
     async fn dataset(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DatasetLink>> {
         let Some(d) = super::loaders::dataset_of(ctx, &self.0.share_uri).await? else { return Ok(None) };
@@ -87,8 +90,8 @@ impl ShareGql {
             exists: true,
             description: d.description,
             dataset_type: "S3".into(),
-            enable_expiration: false,
-            expiry_setting: None,
+            enable_expiration: d.expiry.is_some(),
+            expiry_setting: d.expiry.map(|e| e.setting.as_str().to_owned()),
         }))
     }
     /// Whether createShareObject found this share rather than making it.

@@ -232,9 +232,27 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
         principal_type: "Group".into(),
         request_purpose: None,
         permissions: vec![],
+        ..Default::default()
     };
     let shares = app.core.shares();
+    let extending = matches!(
+        op,
+        "submitShareExtension"
+            | "approveShareExtension"
+            | "cancelShareExtension"
+            | "updateShareExpirationPeriod"
+            | "updateShareExtensionReason"
+    );
+    if extending {
+        crate::share_expiry::expire_monthly(app, dataset).await;
+    }
     let share = shares.create(&bob, dataset, Some((table, "Table")), request).await.expect("share").share_uri;
+    if matches!(op, "submitShareExtension" | "approveShareExtension" | "cancelShareExtension") {
+        crate::support::two_teams::mark_processed(app, &share).await;
+    }
+    if matches!(op, "approveShareExtension" | "cancelShareExtension") {
+        shares.submit_extension(&bob, &share, Some(2), Some("more"), false).await.expect("extension");
+    }
     if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason" | "notification") {
         shares.submit(&bob, &share).await.expect("submitted");
     }

@@ -94,6 +94,7 @@ mod notification_cases;
 mod platform_cases;
 mod refusal_order;
 mod share_bulk_cases;
+mod share_expiry_cases;
 
 fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
@@ -101,6 +102,7 @@ fn cases() -> Vec<Case> {
     all.extend(glossary_cases::cases());
     all.extend(notification_cases::cases());
     all.extend(share_bulk_cases::cases());
+    all.extend(share_expiry_cases::cases());
     all.extend(compat_cases::cases());
     all
 }

@@ -110,6 +110,7 @@ impl TwoTeams {
             principal_type: "Group".into(),
             request_purpose: Some("reports".into()),
             permissions: vec![],
+            ..Default::default()
         };
         let bob = sluice_core::testkit::user("bob", &["TeamB"]);
         let share = core
@@ -120,6 +121,18 @@ impl TwoTeams {
         mark_shared(app, &share.share_uri).await;
         share.share_uri
     }
+}
+
+/// The share and its items as if approved and processed: Processed, every item granted.
+pub async fn mark_processed(app: &TestApp, share_uri: &str) {
+    use sluice_entities::share_object as so;
+    mark_shared(app, share_uri).await;
+    so::Entity::update_many()
+        .col_expr(so::Column::Status, Expr::value("Processed"))
+        .filter(so::Column::ShareUri.eq(share_uri))
+        .exec(&app.db)
+        .await
+        .expect("processed");
 }
 
 /// Every item of the share as if processing had granted it.
