@@ -44,6 +44,7 @@ pub struct Query(
     datasets::FolderQuery,
     shares::ShareQuery,
     shares::DatasetSharesQuery,
+    shares::ShareConsumptionQuery,
     iam::IamPrincipalMappingQuery,
     catalog::CatalogQuery,
     votes::VoteQuery,

@@ -23,6 +23,7 @@ mod notifications;
 mod organizations;
 mod read_cache;
 mod share_bulk;
+mod share_consumption;
 mod share_expiry;
 mod shares;
 mod support;

@@ -74,11 +74,7 @@ impl Shares<'_> {
                 continue;
             };
             let same_place = source.aws_account_id == target.aws_account_id && source.region == target.region;
-            let shared = if same_place {
-                dataset.glue_database_name.clone()
-            } else {
-                format!("{}_shared", dataset.glue_database_name)
-            };
+            let shared = super::consumption::shared_database_name(&dataset.glue_database_name, same_place);
             out.push((
                 share.created,
                 SharedDatabase {

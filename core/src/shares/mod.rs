@@ -4,6 +4,7 @@
 
 mod access;
 mod bulk;
+mod consumption;
 mod databases;
 mod expiry;
 mod expiry_check;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 pub use access::{DecideShare, DeleteShare, ReadShare, RevokeShare, SetShareExpiry};
+pub use consumption::ConsumptionData;
 pub use databases::SharedDatabase;
 pub(crate) use expiry::stop_expiring;
 pub use expiry_check::ExpiryRun;

@@ -13,5 +13,7 @@ pub use loaders::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader};
 pub(crate) use loaders::{card, dataset};
 pub use mutation::DatasetMutation;
 pub use query::DatasetQuery;
-pub use tables::{TableMutation, TableQuery};
+pub use tables::{
+    DatasetTableColumnFilter, DatasetTableColumnSearchResult, TableMutation, TableQuery, column_page,
+};
 pub use types::{DatasetRole, EnvironmentSimplified};

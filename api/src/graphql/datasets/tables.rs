@@ -9,7 +9,7 @@ use sluice_core::{
         DatasetView,
         tables::{DatasetTable, ModifyColumn, ModifyTable, TableColumn},
     },
-    page::PageRequest,
+    page::{Page, PageRequest},
 };
 
 use super::{
@@ -252,6 +252,11 @@ impl ColumnGql {
 paged!(DatasetTableSearchResult, DatasetTableGql);
 paged!(DatasetTableColumnSearchResult, ColumnGql);
 
+/// A page of `table`'s columns, as GraphQL answers it.
+pub fn column_page(table: Arc<DatasetTable>, page: Page<TableColumn>) -> DatasetTableColumnSearchResult {
+    DatasetTableColumnSearchResult(page.map(|column| ColumnGql { column, table: table.clone() }))
+}
+
 #[derive(InputObject, Default)]
 pub struct DatasetTableFilter {
     /// Matches label, Glue name and description.
@@ -351,7 +356,7 @@ impl TableQuery {
         let datasets = core(ctx)?.datasets();
         let table = Arc::new(datasets.get_table(actor, &table_uri).await.gql()?);
         let found = datasets.list_columns(actor, &table_uri, filter.term.as_deref(), page).await.gql()?;
-        Ok(DatasetTableColumnSearchResult(found.map(|c| ColumnGql { column: c, table: table.clone() })))
+        Ok(column_page(table, found))
     }
 }
 

@@ -91,6 +91,7 @@ impl World {
             || op.contains("KeyValueTags")
             || op.contains("Notification")
             || op == "syncTables"
+            || op == "getS3ConsumptionData"
         {
             let created = app
                 .ok(
@@ -103,7 +104,7 @@ impl World {
             (world.table, world.column) = table_of(app, &world.dataset).await;
             world.folder = folder_of(app, &world.dataset).await;
         }
-        if op.contains("Share") {
+        if op.contains("Share") || matches!(op, "getS3ConsumptionData") {
             (world.share, world.share_item) =
                 share_of(app, &world.env, &world.dataset, &world.table, op).await;
         }
@@ -256,7 +257,13 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
     if matches!(op, "approveShareObject" | "rejectShareObject" | "updateShareRejectReason" | "notification") {
         shares.submit(&bob, &share).await.expect("submitted");
     }
-    if matches!(op, "revokeItemsShareObject" | "verifyItemsShareObject" | "reApplyItemsShareObject") {
+    if matches!(
+        op,
+        "revokeItemsShareObject"
+            | "verifyItemsShareObject"
+            | "reApplyItemsShareObject"
+            | "listSharedDatasetTableColumns"
+    ) {
         crate::support::two_teams::mark_shared(app, &share).await;
     }
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");

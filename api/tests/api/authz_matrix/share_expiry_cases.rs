@@ -1,5 +1,6 @@
 //! Access that expires unless extended: the requesting team asks for and withdraws extensions and
-//! explains them; the dataset's approvers decide; both may set a pending request's period.
+//! explains them; the dataset's approvers decide; both may set a pending request's period. And
+//! how to use a share: both sides may read it.
 
 use serde_json::json;
 
@@ -55,6 +56,24 @@ pub(super) fn cases() -> Vec<Case> {
             vars: |c| json!({"s": c.share}),
             outsider: Forbidden,
             member: Forbidden,
+            teammate: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "getS3ConsumptionData",
+            doc: "query($s: String) { getS3ConsumptionData(shareUri: $s) { sharedGlueDatabase principalRoleArn } }",
+            vars: |c| json!({"s": c.share}),
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Allowed,
+            admin: Forbidden,
+        },
+        Case {
+            op: "listSharedDatasetTableColumns",
+            doc: "query($s: String!, $t: String!) { listSharedDatasetTableColumns(shareUri: $s, tableUri: $t) { count } }",
+            vars: |c| json!({"s": c.share, "t": c.table}),
+            outsider: Forbidden,
+            member: Allowed,
             teammate: Allowed,
             admin: Forbidden,
         },
