@@ -34,6 +34,10 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<DatabaseC
         // to have dropped it is worth testing first.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
+    let pool_url = url.to_owned();
+    // SQLite's connections announce their writes to the task loops (see `tasks::wakeup`).
+    options
+        .map_sqlx_sqlite_pool_opts(move |pool| crate::tasks::wakeup::announce_sqlite_writes(&pool_url, pool));
     let db = Database::connect(options).await.map_err(ConnectError::Connect)?;
     if url.starts_with("sqlite:") {
         // WAL lets the API read while the worker and long tasks write.

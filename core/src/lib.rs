@@ -150,6 +150,13 @@ impl Core {
         tasks::EmbeddedQueue::new(self.db.clone())
     }
 
+    /// Tells this process's task loops to look now, for work written by a process they cannot
+    /// hear: a long task's child process on a SQLite file. (On Postgres every process's writes
+    /// are announced already, so this does nothing there.)
+    pub fn wake_task_loops(&self) {
+        tasks::wakeup::wake_sqlite_loops(&self.db);
+    }
+
     /// Publishes pending tasks to `queue`.
     pub fn dispatcher(&self, queue: Arc<dyn tasks::TaskQueue>) -> tasks::Dispatcher {
         tasks::Dispatcher::new(self.db.clone(), queue)

@@ -15,11 +15,13 @@ pub struct LocalLauncher {
     /// Extra environment for the child, e.g. the database URL the parent uses.
     env: Vec<(String, String)>,
     runs: Arc<Mutex<HashMap<String, RunState>>>,
+    /// Told when a child exits; the tracker waits on it.
+    ended: Arc<tokio::sync::Notify>,
 }
 
 impl LocalLauncher {
     pub fn new(program: PathBuf, env: Vec<(String, String)>) -> Self {
-        Self { program, env, runs: Arc::default() }
+        Self { program, env, runs: Arc::default(), ended: Arc::default() }
     }
 
     /// `ecs-tasks` next to the running executable: where cargo and the release archive put it.
@@ -80,6 +82,7 @@ impl Launcher for LocalLauncher {
         forward(child.stderr.take(), request.task_uri.clone(), true);
         self.runs.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), RunState::Running);
         let runs = self.runs.clone();
+        let ended = self.ended.clone();
         let key = id.clone();
         tokio::spawn(async move {
             let state = match child.wait().await {
@@ -92,6 +95,7 @@ impl Launcher for LocalLauncher {
                 },
             };
             runs.lock().unwrap_or_else(|e| e.into_inner()).insert(key, state);
+            ended.notify_one();
         });
         Ok(Launched { launcher: self.kind().to_owned(), id })
     }
@@ -104,5 +108,9 @@ impl Launcher for LocalLauncher {
             .get(&launched.id)
             .cloned()
             .unwrap_or(RunState::Unknown))
+    }
+
+    async fn run_ended(&self) {
+        self.ended.notified().await
     }
 }

@@ -11,7 +11,7 @@ use axum::{Router, extract::State, routing::get};
 use sluice_core::{
     Core,
     catalog::SearchIndex,
-    tasks::{Launcher, TaskQueue},
+    tasks::{LaunchError, LaunchRequest, Launched, Launcher, RunState, TaskQueue},
 };
 use tokio_util::sync::CancellationToken;
 
@@ -38,9 +38,12 @@ impl Pipeline {
             set.spawn(dispatcher.run(stop.clone()));
         }
         if work {
+            let launches = Arc::new(tokio::sync::Notify::new());
+            let launcher: Arc<dyn Launcher> =
+                Arc::new(Announcing { inner: self.launcher.clone(), launches: launches.clone() });
             let ctx = Arc::new(HandlerContext {
                 core: self.core.clone(),
-                launcher: self.launcher.clone(),
+                launcher: launcher.clone(),
                 aws: self.aws.clone(),
                 search: self.search.clone(),
             });
@@ -52,8 +55,8 @@ impl Pipeline {
                 self.metrics.clone(),
             );
             set.spawn(worker.run(stop.clone()));
-            let tracker =
-                LongTaskTracker::new(self.core.clone(), self.launcher.clone(), self.settings.clone());
+            let tracker = LongTaskTracker::new(self.core.clone(), launcher, self.settings.clone())
+                .with_launches(launches);
             set.spawn(tracker.run(stop.clone()));
             let expiry = crate::schedule::ExpirySchedule {
                 core: self.core.clone(),
@@ -63,6 +66,36 @@ impl Pipeline {
             set.spawn(expiry.run(stop.clone()));
         }
         set
+    }
+}
+
+/// The launcher, telling the tracker of each launch: with no long task running, the tracker
+/// waits for one rather than querying for it.
+struct Announcing {
+    inner: Arc<dyn Launcher>,
+    launches: Arc<tokio::sync::Notify>,
+}
+
+#[async_trait::async_trait]
+impl Launcher for Announcing {
+    fn kind(&self) -> &'static str {
+        self.inner.kind()
+    }
+
+    async fn launch(&self, request: &LaunchRequest) -> Result<Launched, LaunchError> {
+        let launched = self.inner.launch(request).await;
+        if launched.is_ok() {
+            self.launches.notify_one();
+        }
+        launched
+    }
+
+    async fn state(&self, launched: &Launched) -> Result<RunState, LaunchError> {
+        self.inner.state(launched).await
+    }
+
+    async fn run_ended(&self) {
+        self.inner.run_ended().await
     }
 }
 

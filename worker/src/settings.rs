@@ -22,7 +22,8 @@ pub struct WorkerSettings {
     /// `SLUICE_WORKER_SHUTDOWN_GRACE_MS`: how long in-flight work may finish after SIGTERM
     /// before its messages are released to another worker.
     pub shutdown_grace: Duration,
-    /// `SLUICE_LONG_TASK_CHECK_MS`: how often long tasks that are still running are checked.
+    /// `SLUICE_LONG_TASK_CHECK_MS`: how often long tasks that are still running are checked
+    /// (ten times less often while none is).
     pub long_task_check: Duration,
     /// `SLUICE_LONG_TASK_TIMEOUT_MS`: a long task the launcher has lost track of is failed after this.
     pub long_task_timeout: Duration,

@@ -1,38 +1,123 @@
 //! The embedded queue: messages in the metadata database, with SQS FIFO's semantics (group
 //! order, deduplication, leases, dead-lettering), so embedded and cloud mode behave alike.
+//!
+//! A receive that finds nothing waits for a message to be announced (`wakeup`), or for the
+//! earliest lease or retry delay to run out, and looks on its own at most every `SAFETY_LOOK`;
+//! the next receive remembers that, so an idle consumer sends next to no statements.
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
 
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
 };
 use sluice_entities::queue_message as qm;
+use tokio::time::Instant;
 
-use super::{Delivery, QueueError, QueueMessage, TaskQueue};
+use super::{
+    Delivery, QueueError, QueueMessage, TaskQueue,
+    wakeup::{SAFETY_LOOK, Topic, Wakeups},
+};
 use crate::uri::new_sid;
 
 const MAIN: &str = "main";
 const DEAD: &str = "dead";
-/// How often an empty receive looks again while it waits.
-const POLL: Duration = Duration::from_millis(100);
 
 #[derive(Clone)]
 pub struct EmbeddedQueue {
     db: DatabaseConnection,
+    idle: Arc<Idle>,
+}
+
+/// What receives have learnt while they found nothing, shared by this queue's clones.
+#[derive(Default)]
+struct Idle {
+    /// Made on the first receive: a queue only written to or counted needs none.
+    wakeups: OnceLock<Wakeups>,
+    looked: Mutex<LastLook>,
+}
+
+#[derive(Default)]
+struct LastLook {
+    /// Announcements seen by the last look.
+    seen: u64,
+    /// When a look is next due without an announcement; `None`: now.
+    next: Option<Instant>,
+}
+
+/// What one look found.
+struct Found {
+    deliveries: Vec<Delivery>,
+    /// How soon a message may become deliverable without an announcement: the earliest lease or
+    /// retry delay running out. `None` when no message is waiting.
+    next_due: Option<Duration>,
 }
 
 impl EmbeddedQueue {
     pub(crate) fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db, idle: Arc::default() }
+    }
+
+    fn last_look(&self) -> std::sync::MutexGuard<'_, LastLook> {
+        self.idle.looked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Claims up to `max` deliverable messages. On SQLite the look takes the write lock first
+    /// (`BEGIN IMMEDIATE`), which waits for the commit of a write that was announced before it.
+    async fn look(&self, max: usize, visibility: Duration) -> Result<Found, QueueError> {
+        if self.db.get_database_backend() != DatabaseBackend::Sqlite {
+            return Self::take(&self.db, max, visibility).await;
+        }
+        let txn = crate::db::write_txn(&self.db).await.map_err(|e| db_error("receive", e))?;
+        let found = Self::take(&txn, max, visibility).await?;
+        txn.commit().await.map_err(|e| db_error("receive", e))?;
+        Ok(found)
+    }
+
+    async fn take(db: &impl ConnectionTrait, max: usize, visibility: Duration) -> Result<Found, QueueError> {
+        let candidates = Self::candidates(db, max).await?;
+        let contended = !candidates.is_empty();
+        let mut deliveries = Vec::new();
+        for row in candidates {
+            if let Some(delivery) = Self::claim(db, row, visibility).await? {
+                deliveries.push(delivery);
+            }
+        }
+        let next_due = if !deliveries.is_empty() || contended {
+            // Another consumer took what this one saw: there may be more heads right behind.
+            Some(Duration::ZERO)
+        } else {
+            Self::next_visible(db).await?
+        };
+        Ok(Found { deliveries, next_due })
+    }
+
+    /// How long until the earliest message now hidden (leased, or released with a delay)
+    /// becomes visible again.
+    async fn next_visible(db: &impl ConnectionTrait) -> Result<Option<Duration>, QueueError> {
+        let now = Utc::now();
+        let next: Option<chrono::DateTime<Utc>> = qm::Entity::find()
+            .select_only()
+            .column(qm::Column::VisibleAt)
+            .filter(qm::Column::Queue.eq(MAIN))
+            .filter(qm::Column::VisibleAt.gt(now))
+            .order_by(qm::Column::VisibleAt, Order::Asc)
+            .into_tuple()
+            .one(db)
+            .await
+            .map_err(|e| db_error("receive", e))?;
+        Ok(next.map(|at| (at - now).to_std().unwrap_or_default()))
     }
 
     /// Heads of their groups that are visible now: a group waits while its oldest message is
     /// leased, which is what keeps one resource's tasks in order.
-    async fn candidates(&self, max: usize) -> Result<Vec<qm::Model>, QueueError> {
+    async fn candidates(db: &impl ConnectionTrait, max: usize) -> Result<Vec<qm::Model>, QueueError> {
         let earlier = Query::select()
             .expr(Expr::val(1))
             .from_as(qm::Entity, Alias::new("p"))
@@ -50,13 +135,17 @@ impl EmbeddedQueue {
             .filter(Expr::exists(earlier).not())
             .order_by(qm::Column::Id, Order::Asc)
             .limit(max as u64)
-            .all(&self.db)
+            .all(db)
             .await
             .map_err(|e| db_error("receive", e))
     }
 
     /// Takes the lease on one message unless another consumer got there first.
-    async fn claim(&self, row: qm::Model, visibility: Duration) -> Result<Option<Delivery>, QueueError> {
+    async fn claim(
+        db: &impl ConnectionTrait,
+        row: qm::Model,
+        visibility: Duration,
+    ) -> Result<Option<Delivery>, QueueError> {
         let receipt = format!("{}:{}", row.id, new_sid());
         let mut update = qm::Entity::update_many()
             .col_expr(qm::Column::Receipt, Expr::value(receipt.clone()))
@@ -69,7 +158,7 @@ impl EmbeddedQueue {
             Some(old) => update.filter(qm::Column::Receipt.eq(old.clone())),
             None => update.filter(qm::Column::Receipt.is_null()),
         };
-        let res = update.exec(&self.db).await.map_err(|e| db_error("receive", e))?;
+        let res = update.exec(db).await.map_err(|e| db_error("receive", e))?;
         if res.rows_affected == 0 {
             return Ok(None);
         }
@@ -159,18 +248,34 @@ impl TaskQueue for EmbeddedQueue {
         wait: Duration,
         visibility: Duration,
     ) -> Result<Vec<Delivery>, QueueError> {
-        let deadline = tokio::time::Instant::now() + wait;
+        let deadline = Instant::now() + wait;
+        let wakeups = self.idle.wakeups.get_or_init(|| Wakeups::for_db(&self.db)).clone();
         loop {
-            let mut out = Vec::new();
-            for row in self.candidates(max).await? {
-                if let Some(delivery) = self.claim(row, visibility).await? {
-                    out.push(delivery);
+            let mut news = wakeups.waiter(Topic::Queue);
+            let announced = news.mark_seen();
+            let due = {
+                let mut last = self.last_look();
+                let due = last.seen != announced || last.next.is_none_or(|at| Instant::now() >= at);
+                if due {
+                    last.seen = announced;
+                    // A look that fails leaves the next one due at once.
+                    last.next = None;
                 }
+                due
+            };
+            if due {
+                let found = self.look(max, visibility).await?;
+                if !found.deliveries.is_empty() {
+                    return Ok(found.deliveries);
+                }
+                let wait = found.next_due.map_or(SAFETY_LOOK, |due| due.min(SAFETY_LOOK));
+                self.last_look().next = Some(Instant::now() + wait);
             }
-            if !out.is_empty() || tokio::time::Instant::now() >= deadline {
-                return Ok(out);
+            if Instant::now() >= deadline {
+                return Ok(Vec::new());
             }
-            tokio::time::sleep(POLL.min(deadline - tokio::time::Instant::now())).await;
+            let next = self.last_look().next.unwrap_or_else(Instant::now);
+            news.wait_until(next.min(deadline)).await;
         }
     }
 

@@ -57,4 +57,11 @@ pub trait Launcher: Send + Sync {
     async fn launch(&self, request: &LaunchRequest) -> Result<Launched, LaunchError>;
 
     async fn state(&self, launched: &Launched) -> Result<RunState, LaunchError>;
+
+    /// Resolves when a run this launcher started has ended, for a launcher that sees it happen
+    /// (a local child process), so the tracker checks at once rather than on its schedule. The
+    /// default never resolves: the tracker asks `state` every `SLUICE_LONG_TASK_CHECK_MS`.
+    async fn run_ended(&self) {
+        std::future::pending::<()>().await
+    }
 }

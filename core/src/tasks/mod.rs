@@ -10,6 +10,7 @@ pub mod queue;
 pub mod queue_suite;
 pub mod service;
 pub(crate) mod store;
+pub mod wakeup;
 
 pub use dispatcher::Dispatcher;
 pub use embedded::EmbeddedQueue;

@@ -162,7 +162,30 @@ async fn status_changes_are_conditional(backend: Backend) {
     assert_eq!(done.response, Some(json!({"ok": true})));
 }
 
+/// A task written in a transaction that commits a while after the write is dispatched as soon as
+/// it commits. On SQLite the write is announced before the commit, so the dispatcher's look must
+/// wait for the commit; a look that ran at once would find nothing and sleep until its safety
+/// look, 30 s later.
+async fn a_task_is_dispatched_when_its_transaction_commits_not_at_the_next_safety_look(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let queue = Arc::new(EmbeddedQueue::new(db.db.clone()));
+    let stop = tokio_util::sync::CancellationToken::new();
+    let dispatcher = tokio::spawn(Dispatcher::new(db.db.clone(), queue.clone()).run(stop.clone()));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let txn = crate::db::write_txn(&db.db).await.expect("begin");
+    let task = store::enqueue(&txn, health_task()).await.expect("enqueue");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    txn.commit().await.expect("commit");
+    let got = queue.receive(10, Duration::from_secs(5), Duration::from_secs(30)).await.expect("receive");
+    assert_eq!(got.len(), 1, "dispatched and delivered well before the safety look");
+    assert_eq!(got[0].message.task_uris, vec![task.task_uri]);
+    stop.cancel();
+    dispatcher.await.expect("dispatcher");
+}
+
 on_both_backends!(
+    a_task_is_dispatched_when_its_transaction_commits_not_at_the_next_safety_look,
     the_embedded_queue_passes_the_shared_queue_suite,
     a_task_commits_with_its_change_and_the_dispatcher_publishes_it_once,
     with_the_queue_down_tasks_wait_in_the_database_and_go_out_when_it_is_back,

@@ -94,9 +94,14 @@ async fn build_template(name: &str) {
     admin.execute_unprepared("SELECT pg_advisory_unlock(8152026)").await.expect("advisory unlock");
 }
 
-async fn connect(url: &str) -> DatabaseConnection {
+/// Opens a test database (another process's too: the crash test's worker) as core opens one:
+/// SQLite's connections announce their writes to the task loops (`tasks::wakeup`).
+pub async fn connect(url: &str) -> DatabaseConnection {
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
     options.max_connections(5).sqlx_logging(false);
+    let pool_url = url.to_owned();
+    options
+        .map_sqlx_sqlite_pool_opts(move |pool| crate::tasks::wakeup::announce_sqlite_writes(&pool_url, pool));
     Database::connect(options).await.expect("connect test database")
 }
 

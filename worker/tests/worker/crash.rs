@@ -73,9 +73,7 @@ on_both_backends!(a_killed_worker_loses_no_task_and_repeats_no_effect);
 #[ignore = "the crash test's worker process; it runs only when that test starts it"]
 async fn child_worker() {
     let url = std::env::var(CHILD_ENV).expect("started by the crash test");
-    let mut options = sea_orm::ConnectOptions::new(url);
-    options.max_connections(5).sqlx_logging(false);
-    let db = sea_orm::Database::connect(options).await.expect("connect");
+    let db = sluice_core::testkit::db::connect(&url).await;
     let mut registry = Registry::default();
     registry.register("test.effect", Effect { delay: Duration::from_millis(700), db: db.clone() });
     let running = start(&db, registry, fast_settings(), no_launcher());

@@ -156,7 +156,8 @@ pub fn start_with_search(
     let queue: Arc<dyn TaskQueue> = Arc::new(core.embedded_queue());
     let stop = CancellationToken::new();
     let metrics = Metrics::new();
-    let dispatcher = core.dispatcher(queue.clone()).with_interval(Duration::from_millis(50));
+    // Default pacing: the loops wait for wake-ups, as in production, so these tests rely on them.
+    let dispatcher = core.dispatcher(queue.clone());
     let ctx = Arc::new(HandlerContext { core, launcher, aws: None, search });
     let worker = Worker::new(queue, registry, ctx, settings, metrics.clone());
     let (s1, s2) = (stop.clone(), stop.clone());
