@@ -4,8 +4,11 @@
 pub mod db;
 pub mod fake_aws;
 pub mod outbox;
+pub mod pg_wire;
+pub mod statements;
 
 pub use db::{Backend, TestDb};
+pub use statements::{Statements, counted_core};
 
 /// Runs one async test body, `async fn name(backend: Backend)`, against Postgres and against
 /// SQLite, as `<name>::postgres` and `<name>::sqlite`.

@@ -4,6 +4,7 @@
 mod crash;
 mod schedule;
 mod support;
+mod wakeups;
 
 use std::{
     sync::{Arc, atomic::AtomicU32},
