@@ -1,7 +1,7 @@
 # The verbs people type. CARGO_TARGET_DIR lives outside the clone so builds survive re-clones.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sluice/target
 
-.PHONY: dev test deploy-test fmt lint schema migrate build bench bench-search
+.PHONY: dev test deploy-test fmt lint schema migrate build bench bench-idle bench-search
 
 ## Start moto (local AWS with Cognito users), then Sluice in embedded mode with demo data.
 dev:
@@ -36,6 +36,11 @@ build:
 ## bench/results/<date>-<size>.md; a report, not a test.
 bench:
 	bash scripts/bench.sh $(ARGS)
+
+## Issue 28's "Idle" target alone: SQL statements/s of an idle `sluice serve` on Postgres, and
+## how soon it then starts a new task (about a minute once the release build is there).
+bench-idle:
+	bash scripts/bench.sh --idle-only $(ARGS)
 
 ## searchCatalog's engine alone: p50/p99 over 100k documents in Tantivy.
 bench-search:

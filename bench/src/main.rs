@@ -5,6 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sluice_bench::{
+    idle::{self, IdleSpec},
     load::{self, Measurement},
     pgbench,
     report::{PgbenchRun, Report},
@@ -27,6 +28,29 @@ enum Command {
     Seed(TenantArgs),
     /// Seed, start the server, run every scenario, and write bench/results/<date>-<size>.{md,json}.
     Run(Box<RunArgs>),
+    /// Issue 28's "Idle" target alone: statements/s of an idle `sluice serve`, and task pickup.
+    Idle(IdleArgs),
+}
+
+#[derive(clap::Args)]
+struct IdleArgs {
+    /// A Postgres URL whose user may create databases.
+    #[arg(
+        long,
+        env = "SLUICE_BENCH_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    postgres: String,
+    /// The `sluice` binary; `ecs-tasks` must sit next to it.
+    #[arg(long)]
+    sluice: PathBuf,
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// How long the idle server is watched.
+    #[arg(long, default_value_t = 30)]
+    seconds: u64,
+    #[arg(long, default_value_t = 18_580)]
+    port: u16,
 }
 
 /// Which seed, and where.
@@ -81,6 +105,9 @@ struct RunArgs {
     script: PathBuf,
     #[arg(long, default_value_t = 18_580)]
     port: u16,
+    /// How long the idle server is watched (issue 28's "Idle" target); 0 skips the measurement.
+    #[arg(long, default_value_t = 30)]
+    idle_seconds: u64,
 }
 
 #[tokio::main]
@@ -102,6 +129,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => bench(*args).await,
+        Command::Idle(args) => {
+            let spec = IdleSpec {
+                admin_url: args.postgres,
+                sluice: args.sluice,
+                data_dir: args.data_dir,
+                port: args.port,
+                seconds: args.seconds,
+            };
+            let measured = idle::measure(&spec).await?;
+            println!("{}", serde_json::to_string_pretty(&measured)?);
+            Ok(())
+        }
     }
 }
 
@@ -130,6 +169,8 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
         data_dir: data_dir.clone(),
         port: args.port,
         pool_size: args.pool_size,
+        // Tasks the writes queue stay in the outbox: the load runs measure the API alone.
+        embedded_worker: false,
     };
     let users: Vec<User> = args.groups.iter().map(|n| User::with_groups(*n)).collect();
     let mut tokens = Vec::new();
@@ -195,6 +236,19 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
     child.kill().await?;
     tenant_db.close().await?;
 
+    let idle = if args.idle_seconds > 0 {
+        let spec = IdleSpec {
+            admin_url: args.tenant.postgres.clone(),
+            sluice: args.sluice.clone(),
+            data_dir: args.data_dir.clone(),
+            port: args.port,
+            seconds: args.idle_seconds,
+        };
+        Some(idle::measure(&spec).await?)
+    } else {
+        None
+    };
+
     eprintln!("==> pgbench -S on the same Postgres");
     let pg_url = tenant::database_url(&args.tenant.postgres, "sluice_bench_pgbench")?;
     ensure_database(&args.tenant.postgres, "sluice_bench_pgbench").await?;
@@ -207,6 +261,9 @@ async fn bench(args: RunArgs) -> anyhow::Result<()> {
     }
 
     let report = Report {
+        idle_statements_per_second: idle.as_ref().map(|m| m.statements_per_second),
+        task_pickup_ms: idle.as_ref().map(|m| m.pickup_ms.clone()).unwrap_or_default(),
+        idle_seconds: idle.as_ref().map_or(0, |m| m.seconds),
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         size: size.name.into(),
         commit,

@@ -9,6 +9,16 @@ use crate::load::Measurement;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
+    /// Issue 28's "Idle" target: SQL statements a second from `sluice serve` with nothing to do
+    /// (counted on the wire); `None` when not measured (and in reports from before it was).
+    #[serde(default)]
+    pub idle_statements_per_second: Option<f64>,
+    /// From a task's commit to its start by the embedded worker, per task, in ms.
+    #[serde(default)]
+    pub task_pickup_ms: Vec<f64>,
+    /// How long the idle server was watched.
+    #[serde(default)]
+    pub idle_seconds: u64,
     pub date: String,
     pub size: String,
     pub commit: String,
@@ -32,6 +42,10 @@ pub const TARGET_SHARE_OF_PGBENCH: f64 = 0.25;
 pub const TARGET_P99_MS: f64 = 15.0;
 pub const TARGET_RSS_MB: f64 = 150.0;
 pub const TARGET_COLD_START_MS: f64 = 200.0;
+/// Issue 28's "Idle" target: at most one statement a second with nothing to do, while a new task
+/// still starts within 100 ms.
+pub const TARGET_IDLE_STATEMENTS_PER_SECOND: f64 = 1.0;
+pub const TARGET_PICKUP_MS: f64 = 100.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
@@ -46,9 +60,26 @@ impl Report {
         self.pgbench_select.iter().find(|r| r.clients == clients).map(|r| r.tps)
     }
 
-    /// listDatasets and getDataset against the targets, for each user, plus memory and cold start.
+    /// Idle and task pickup, then listDatasets and getDataset against the targets for each
+    /// user, memory and cold start.
     pub fn checks(&self) -> Vec<Check> {
         let mut out = Vec::new();
+        if let Some(rate) = self.idle_statements_per_second {
+            out.push(Check {
+                what: format!("Idle: SQL statements with nothing to do, over {} s", self.idle_seconds),
+                measured: format!("{rate:.2} statement/s"),
+                target: format!("≤ {TARGET_IDLE_STATEMENTS_PER_SECOND} statement/s"),
+                met: rate <= TARGET_IDLE_STATEMENTS_PER_SECOND,
+            });
+        }
+        if let Some(pickup) = median(&self.task_pickup_ms) {
+            out.push(Check {
+                what: format!("task pickup when idle, median of {}", self.task_pickup_ms.len()),
+                measured: format!("{pickup:.0} ms"),
+                target: format!("≤ {TARGET_PICKUP_MS} ms"),
+                met: pickup <= TARGET_PICKUP_MS,
+            });
+        }
         let ceiling = self.pgbench_at(TARGET_CLIENTS);
         for m in self.measurements.iter().filter(|m| {
             m.clients == TARGET_CLIENTS
@@ -103,7 +134,7 @@ impl Report {
              and wrk share the machine's cores.\n",
             self.commit, self.machine, self.seconds_per_run, self.pool_size
         );
-        let _ = writeln!(md, "## Targets (at {TARGET_CLIENTS} clients)\n");
+        let _ = writeln!(md, "## Targets (loads at {TARGET_CLIENTS} clients)\n");
         let _ = writeln!(md, "| check | measured | target | |\n|---|---|---|---|");
         for c in self.checks() {
             let _ = writeln!(
@@ -119,6 +150,17 @@ impl Report {
         let _ = writeln!(md, "| clients | tps |\n|---|---|");
         for r in &self.pgbench_select {
             let _ = writeln!(md, "| {} | {:.0} |", r.clients, r.tps);
+        }
+        if let Some(rate) = self.idle_statements_per_second {
+            let pickups: Vec<String> = self.task_pickup_ms.iter().map(|p| format!("{p:.0}")).collect();
+            let _ = writeln!(
+                md,
+                "\n## Idle\n\n`sluice serve` with its worker embedded, on a fresh database, sent {rate:.2} SQL \
+                 statements a second over {} s with nothing to do (every statement on the wire, counted by a \
+                 proxy). Health checks queued then started after, in ms: {}.",
+                self.idle_seconds,
+                pickups.join(", ")
+            );
         }
         let cold: Vec<String> = self.cold_start_ms.iter().map(|c| format!("{c:.0}")).collect();
         let _ = writeln!(
@@ -254,6 +296,9 @@ mod tests {
     #[test]
     fn targets_are_read_against_the_pgbench_ceiling() {
         let report = Report {
+            idle_statements_per_second: Some(0.4),
+            task_pickup_ms: vec![12.0, 300.0, 9.0],
+            idle_seconds: 30,
             date: "2026-11-24".into(),
             size: "S".into(),
             commit: "abc".into(),
@@ -274,6 +319,15 @@ mod tests {
         assert_eq!(met("listDatasets (page 1), 1 group(s): req/s"), Some(false));
         assert_eq!(met("listDatasets (page 1), 1 group(s): p99"), Some(false));
         assert_eq!(met("cold start"), Some(true), "the median, not the worst, of three");
+        assert_eq!(met("Idle"), Some(true));
+        assert_eq!(met("task pickup"), Some(true), "the median, not the worst, of three");
+        let busy = Report { idle_statements_per_second: Some(21.8), ..report.clone() };
+        assert_eq!(busy.checks().iter().find(|c| c.what.starts_with("Idle")).map(|c| c.met), Some(false));
+        let json = serde_json::to_string(&report).expect("json");
+        assert!(json.starts_with("{\"idle_statements_per_second\":0.4,\"task_pickup_ms\""), "{json}");
+        let older: Report = serde_json::from_str(&json.replace("\"idle_statements_per_second\":0.4,", ""))
+            .expect("reports from before the idle measurement still read");
+        assert_eq!(older.idle_statements_per_second, None);
         assert!(report.markdown(None).contains("**MISS**"));
     }
 }

@@ -18,6 +18,9 @@ pub struct ServerSpec {
     pub data_dir: PathBuf,
     pub port: u16,
     pub pool_size: u32,
+    /// Run the worker in the server, as `sluice serve` does by default. The load runs keep it
+    /// off so that the API is measured alone; the idle measurement keeps it on.
+    pub embedded_worker: bool,
 }
 
 impl ServerSpec {
@@ -33,8 +36,7 @@ impl ServerSpec {
             .env("SLUICE_BIND", format!("127.0.0.1:{}", self.port))
             .env("SLUICE_PUBLIC_URL", self.url())
             .env("SLUICE_DB_MAX_CONNECTIONS", self.pool_size.to_string())
-            // Tasks the writes queue stay in the outbox: the bench measures the API alone.
-            .env("SLUICE_EMBEDDED_WORKER", "false")
+            .env("SLUICE_EMBEDDED_WORKER", self.embedded_worker.to_string())
             .env("SLUICE_LOG", "warn")
             // No AWS is reached while serving; these keep the SDK from probing for a region.
             .env("SLUICE_TRUST_ACCOUNT_ID", "111111111111")
@@ -56,6 +58,14 @@ impl ServerSpec {
         let out = self.command(&args).stderr(Stdio::inherit()).output().await.context("sluice dev-token")?;
         anyhow::ensure!(out.status.success(), "sluice dev-token failed");
         Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    }
+
+    /// `sluice migrate`: the server's own migrations, whatever release it is.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let out =
+            self.command(&["migrate"]).stderr(Stdio::inherit()).output().await.context("sluice migrate")?;
+        anyhow::ensure!(out.status.success(), "sluice migrate failed");
+        Ok(())
     }
 
     pub fn spawn(&self, log: &Path) -> anyhow::Result<Child> {
