@@ -89,8 +89,9 @@ impl EmbeddedQueue {
                 deliveries.push(delivery);
             }
         }
-        let next_due = if !deliveries.is_empty() || contended {
-            // Another consumer took what this one saw: there may be more heads right behind.
+        let next_due = if contended {
+            // Something was there: the next look is due at once. (If another consumer took it
+            // all, more heads may be right behind what it saw.)
             Some(Duration::ZERO)
         } else {
             Self::next_visible(db).await?
