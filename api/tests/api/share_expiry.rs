@@ -267,14 +267,21 @@ async fn set_expiry(app: &TestApp, uri: &str, at: chrono::DateTime<Utc>) {
         .expect("expiry");
 }
 
+/// TeamB's share of the table on a dataset whose shares expire monthly, asked for one month and
+/// processed (as if granted).
+async fn processed_expiring_share(app: &TestApp) -> (TwoTeams, String) {
+    let world = two_teams(app).await;
+    expire_monthly(app, &world.dataset).await;
+    let created = request(app, &world, json!({"shareExpirationPeriod": 1})).await;
+    let uri = created["data"]["createShareObject"]["shareUri"].as_str().expect("share").to_owned();
+    mark_processed(app, &uri).await;
+    (world, uri)
+}
+
 async fn the_expiry_check_warns_once_ahead_then_revokes_through_the_revoke_task(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let world = two_teams(&app).await;
+    let (_world, uri) = processed_expiring_share(&app).await;
     let (alice, bob) = (app.token("alice", &["TeamA"]), app.token("bob", &["TeamB"]));
-    expire_monthly(&app, &world.dataset).await;
-    let created = request(&app, &world, json!({"shareExpirationPeriod": 1})).await;
-    let uri = created["data"]["createShareObject"]["shareUri"].as_str().expect("share").to_owned();
-    mark_processed(&app, &uri).await;
     let system = app.core.system("share.expire");
 
     set_expiry(&app, &uri, Utc::now() + chrono::Duration::days(3)).await;
@@ -326,12 +333,8 @@ on_both_backends!(the_expiry_check_warns_once_ahead_then_revokes_through_the_rev
 
 async fn a_dataset_that_stops_expiring_frees_its_shares(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let world = two_teams(&app).await;
+    let (world, uri) = processed_expiring_share(&app).await;
     let (alice, bob) = (app.token("alice", &["TeamA"]), app.token("bob", &["TeamB"]));
-    expire_monthly(&app, &world.dataset).await;
-    let created = request(&app, &world, json!({"shareExpirationPeriod": 1})).await;
-    let uri = created["data"]["createShareObject"]["shareUri"].as_str().expect("share").to_owned();
-    mark_processed(&app, &uri).await;
     set_expiry(&app, &uri, Utc::now() + chrono::Duration::days(20)).await;
     app.ok(&bob, EXTEND, json!({"s": uri, "p": 3})).await;
 
