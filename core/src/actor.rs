@@ -11,6 +11,10 @@ use std::collections::BTreeSet;
 /// The issuer recorded for the platform's own tasks.
 pub const SYSTEM_ISSUER: &str = "sluice:system";
 
+/// The issuer recorded for requests signed with AWS credentials and mapped to a user by an IAM
+/// principal mapping.
+pub const IAM_ISSUER: &str = "sluice:iam";
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
     /// Who vouched for the user: the token's `iss`, `sluice:iam` for IAM-signed requests, or
@@ -23,6 +27,9 @@ pub struct Actor {
     /// Member of the configured admin group. Bypasses tenant checks only.
     is_admin: bool,
     system: bool,
+    /// The AWS principal (ARN) an IAM-signed request came from, which the activity trail
+    /// records: one mapping's pattern may match many roles and sessions.
+    principal: Option<String>,
 }
 
 impl Actor {
@@ -41,7 +48,29 @@ impl Actor {
             .into_iter()
             .collect();
         let is_admin = groups.iter().any(|g| g == admin_group);
-        Self { issuer: issuer.into(), username: username.into(), groups, is_admin, system: false }
+        Self {
+            issuer: issuer.into(),
+            username: username.into(),
+            groups,
+            is_admin,
+            system: false,
+            principal: None,
+        }
+    }
+
+    /// A caller that signed its request with AWS credentials of `principal` (the ARN STS
+    /// answered), acting as the user and teams its IAM principal mapping names. For the auth
+    /// layer and the test kit only.
+    pub fn iam(
+        principal: impl Into<String>,
+        username: impl Into<String>,
+        groups: impl IntoIterator<Item = String>,
+        admin_group: &str,
+    ) -> Self {
+        Self {
+            principal: Some(principal.into()),
+            ..Self::authenticated(IAM_ISSUER, username, groups, admin_group)
+        }
     }
 
     /// The platform acting on its own, for a task that was authorised when it was queued (or a
@@ -54,6 +83,7 @@ impl Actor {
             groups: Vec::new(),
             is_admin: false,
             system: true,
+            principal: None,
         }
     }
 
@@ -75,6 +105,11 @@ impl Actor {
 
     pub fn is_system(&self) -> bool {
         self.system
+    }
+
+    /// The AWS principal of an IAM-signed request; `None` for anyone else.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal.as_deref()
     }
 
     pub fn in_group(&self, group: &str) -> bool {
@@ -139,6 +174,17 @@ mod tests {
         assert_eq!(admin.teams_of("alice").expect_err("admins too").code(), "FORBIDDEN");
         let system = Actor::system("task");
         assert_eq!(system.teams_of("system:task").expect_err("no user").code(), "FORBIDDEN");
+    }
+
+    #[test]
+    fn an_iam_caller_is_its_mapped_user_and_keeps_its_principal() {
+        let arn = "arn:aws:sts::111122223333:assumed-role/etl/run-1";
+        let caller = Actor::iam(arn, "etl", ["TeamA".into()], "Admins");
+        assert_eq!(caller.issuer(), IAM_ISSUER);
+        assert_eq!(caller.username(), "etl");
+        assert_eq!(caller.principal(), Some(arn));
+        assert_eq!(caller.groups(), ["TeamA".to_owned()]);
+        assert_eq!(Actor::authenticated("iss", "etl", [], "Admins").principal(), None);
     }
 
     #[test]

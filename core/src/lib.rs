@@ -178,6 +178,11 @@ impl Core {
         }
     }
 
+    /// The activity trail: `listActivity` and the export.
+    pub fn activity(&self) -> audit::Trail<'_> {
+        audit::Trail { db: &self.db }
+    }
+
     pub fn tasks(&self) -> tasks::Tasks<'_> {
         tasks::Tasks { db: &self.db }
     }

@@ -150,8 +150,16 @@ impl System<'_> {
 
     /// Forgets a deleted stack once it is gone from AWS.
     pub async fn forget_stack(&self, stack_uri: &str) -> Result<()> {
+        // Found first: the row stays its target's teams' once the stack is gone.
+        let scope = audit::scope_of(self.db(), "stack", stack_uri).await?;
         env_platform::forget_stack(self.db(), stack_uri).await?;
-        self.record("forgetStack", (stack_uri, "stack"), "deleted from AWS").await
+        let (target, summary) = ((stack_uri, "stack"), "deleted from AWS");
+        match scope {
+            Some(scope) => {
+                audit::record_in(self.db(), self.actor(), "forgetStack", target, scope, summary).await
+            }
+            None => self.record("forgetStack", target, summary).await,
+        }
     }
 }
 
@@ -236,6 +244,21 @@ impl System<'_> {
         let queued = shares::queue_verify_all(self.db()).await?;
         self.record("verifyShares", ("platform", "platform"), &format!("{queued} share(s) queued")).await?;
         Ok(queued)
+    }
+}
+
+/// The audit trail's retention (`SLUICE_AUDIT_RETENTION_DAYS`).
+impl System<'_> {
+    /// Deletes the activity rows created more than `days` days ago, `batch` per statement, and
+    /// says so in the trail when there were any; returns how many.
+    pub async fn prune_activity(&self, days: u32, batch: u64) -> Result<u64> {
+        let cutoff = chrono::Utc::now() - chrono::TimeDelta::days(i64::from(days));
+        let deleted = audit::retention::prune(self.db(), cutoff, batch.max(1)).await?;
+        if deleted > 0 {
+            let summary = format!("deleted {deleted} row(s) created before {}", cutoff.to_rfc3339());
+            self.record("pruneActivity", ("platform", "platform"), &summary).await?;
+        }
+        Ok(deleted)
     }
 }
 

@@ -22,6 +22,11 @@ const RULES: &[Rule] = &[
         why: "a user actor exists only once a token or an IAM signature has been verified",
     },
     Rule {
+        text: "Actor::iam(",
+        allowed: &["api/src/auth/", "core/src/actor.rs", "core/src/testkit/"],
+        why: "an IAM caller exists only once STS has answered for its signature and a mapping matched",
+    },
+    Rule {
         text: "Actor::system(",
         allowed: &["core/src/actor.rs", "core/src/system.rs"],
         why: "a system actor is made by Core::system, which names the task acting",

@@ -27,6 +27,7 @@ mod m20261207_000018_glossaries;
 mod m20261207_000019_key_value_tags;
 mod m20261207_000020_notifications;
 mod m20261208_000021_task_wakeups;
+mod m20261208_000022_activity_trail;
 mod m20261208_000023_share_expiry;
 
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_key_value_tags::Migration),
             Box::new(m20261207_000020_notifications::Migration),
             Box::new(m20261208_000021_task_wakeups::Migration),
+            Box::new(m20261208_000022_activity_trail::Migration),
             Box::new(m20261208_000023_share_expiry::Migration),
         ]
     }

@@ -25,10 +25,6 @@ use sluice_core::{Actor, Core, iam::wire::SignedIdentityRequest};
 
 use super::iam_checks;
 
-/// The issuer of actors signed in with an IAM-signed request: STS vouched for them, through
-/// Sluice's own principal mappings.
-pub const IAM_ISSUER: &str = "sluice:iam";
-
 /// Where and for whom IAM-signed requests are checked.
 #[derive(Debug, Clone)]
 pub struct IamSettings {
@@ -186,7 +182,7 @@ impl IamVerifier {
             }
         };
         tracing::debug!(%arn, mapping = %mapped.mapping_uri, user = %mapped.username, "IAM caller authenticated");
-        Ok(Actor::authenticated(IAM_ISSUER, mapped.username, mapped.groups, &self.admin_group))
+        Ok(Actor::iam(arn, mapped.username, mapped.groups, &self.admin_group))
     }
 
     /// Sweeps expired signatures at most once a minute per replica, and only for a request that

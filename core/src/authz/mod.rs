@@ -26,5 +26,6 @@ pub use names::{
 };
 pub use proof::{Authorized, Grant, Resource, Tenant, TenantGrant, granted, tenant as tenant_grants};
 pub(crate) use proof::{
-    authorize, authorize_admin, authorize_for_team, authorize_system, authorize_tenant, holds, refusal,
+    authorize, authorize_admin, authorize_for_team, authorize_system, authorize_tenant, holds, permitted,
+    refusal,
 };

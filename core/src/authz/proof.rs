@@ -5,7 +5,8 @@
 use std::marker::PhantomData;
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, RelationTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    RelationTrait,
     sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use sluice_entities::{
@@ -106,6 +107,16 @@ pub fn granted<P: Permission>(permission: P, actor: &Actor) -> SelectStatement {
         .and_where(rpp::Column::Permission.eq(permission.name()))
         .and_where(rpp::Column::PrincipalType.eq(GROUP))
         .to_owned()
+}
+
+/// `SELECT key` of the `G::On` rows the actor holds `G` on: the filter of that resource's own
+/// lists, as a subquery, for lists of what belongs to those resources (the activity trail).
+pub(crate) fn permitted<G: Grant>(actor: &Actor) -> SelectStatement {
+    <G::On as Resource>::Entity::find()
+        .select_only()
+        .column(<G::On as Resource>::key())
+        .filter(G::permits(actor))
+        .into_query()
 }
 
 /// The rows of `P::KIND`'s table whose key one of the actor's teams holds `permission` on.

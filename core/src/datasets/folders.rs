@@ -355,12 +355,12 @@ impl Datasets<'_> {
         glossaries::forget_target(&txn, location_uri).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;
         queue_index(&txn, &folder, true).await?;
-        audit::record(
+        audit::record_in(
             &txn,
             dataset.actor(),
             "deleteDatasetStorageLocation",
-            location_uri,
-            FOLDER_RESOURCE_TYPE,
+            (location_uri, FOLDER_RESOURCE_TYPE),
+            audit::Scope::dataset(&folder.dataset_uri),
             &folder.s3_prefix,
         )
         .await?;

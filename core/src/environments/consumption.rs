@@ -68,12 +68,14 @@ impl Environments<'_> {
     ) -> Result<ConsumptionPrincipal> {
         let uri = input.environment_uri.clone();
         let result = self.add_consumption_inner(actor, input).await;
-        audit::record_failure(
+        let target = (uri.as_str(), RESOURCE_TYPE);
+        let scope = audit::Scope::consumption(&uri);
+        audit::record_failure_in(
             self.db,
             actor,
             "addConsumptionPrincipalToEnvironment",
-            &uri,
-            RESOURCE_TYPE,
+            target,
+            scope,
             &result,
         )
         .await;
@@ -126,12 +128,13 @@ impl Environments<'_> {
         .on_conflict(|| {
             Error::Conflict(format!("{arn} is already a consumption principal of environment {env_uri}"))
         })?;
-        audit::record(
+        // The row names the role: only teams that may list the roles read it.
+        audit::record_in(
             &txn,
             actor,
             "addConsumptionPrincipalToEnvironment",
-            env_uri,
-            RESOURCE_TYPE,
+            (env_uri, RESOURCE_TYPE),
+            audit::Scope::consumption(env_uri),
             &format!("{arn} for {group}"),
         )
         .await?;
@@ -172,12 +175,12 @@ impl Environments<'_> {
         uri: &str,
     ) -> Result<bool> {
         let result = self.remove_consumption_inner(actor, env_uri, uri).await;
-        audit::record_failure(
+        audit::record_failure_in(
             self.db,
             actor,
             "removeConsumptionPrincipalFromEnvironment",
-            env_uri,
-            RESOURCE_TYPE,
+            (env_uri, RESOURCE_TYPE),
+            audit::Scope::consumption(env_uri),
             &result,
         )
         .await;
@@ -198,12 +201,12 @@ impl Environments<'_> {
         )?;
         let txn = crate::db::write_txn(self.db).await?;
         cp::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
-        audit::record(
+        audit::record_in(
             &txn,
             actor,
             "removeConsumptionPrincipalFromEnvironment",
-            env_uri,
-            RESOURCE_TYPE,
+            (env_uri, RESOURCE_TYPE),
+            audit::Scope::consumption(env_uri),
             &format!("removed {}", principal.principal_arn),
         )
         .await?;

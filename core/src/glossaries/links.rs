@@ -19,7 +19,7 @@ use sluice_entities::{
 
 use super::{
     Glossaries,
-    model::{GlossaryNode, NodeType, RESOURCE_TYPE},
+    model::{GlossaryNode, NodeType},
     tree::subtree,
 };
 use crate::{
@@ -179,7 +179,8 @@ impl Glossaries<'_> {
             queue_index(&txn, &row.dataset_uri, false).await?;
         }
         let summary = format!("{summary}: {} {} in {}", row.target_type, row.target_uri, glossary.label);
-        audit::record(&txn, actor, action, link_uri, "term_link", &summary).await?;
+        let scope = audit::Scope::glossary(&row.glossary_uri);
+        audit::record_in(&txn, actor, action, (link_uri, "term_link"), scope, &summary).await?;
         txn.commit().await?;
         Ok(changed)
     }
@@ -227,7 +228,9 @@ pub(crate) async fn set_links<P: Grant<On = Dataset>>(
     if !new.is_empty() {
         let summary = format!("linked {} term(s) to {} {target_uri}", new.len(), target.as_str());
         link::Entity::insert_many(new).exec(txn).await?;
-        audit::record(txn, actor, "linkTerms", target_uri, RESOURCE_TYPE, &summary).await?;
+        // The row is the item's: it belongs to the item's dataset.
+        let scope = audit::Scope::dataset(&proof.dataset_uri);
+        audit::record_in(txn, actor, "linkTerms", (target_uri, target.as_str()), scope, &summary).await?;
     }
     Ok(())
 }

@@ -312,7 +312,8 @@ impl Glossaries<'_> {
             queue_index(&txn, dataset, false).await?;
         }
         let summary = format!("deleted {} ({})", current.label, holdings(children, link_count));
-        audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &summary).await?;
+        let scope = audit::Scope::glossary(&current.glossary_uri);
+        audit::record_in(&txn, actor, action, (uri, RESOURCE_TYPE), scope, &summary).await?;
         txn.commit().await?;
         Ok(nodes.len() as u64)
     }

@@ -266,12 +266,12 @@ impl Shares<'_> {
         if gone.rows_affected == 0 {
             return Err(Error::Conflict(format!("item {share_item_uri} changed meanwhile; read it again")));
         }
-        audit::record(
+        audit::record_in(
             &txn,
             share.actor(),
             "removeSharedItem",
-            share_item_uri,
-            ITEM_RESOURCE_TYPE,
+            (share_item_uri, ITEM_RESOURCE_TYPE),
+            audit::Scope::share(&item.share_uri),
             &item.item_name,
         )
         .await?;

@@ -182,3 +182,15 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Reverts the migration named `name` and every one after it, then applies them again: what an
+/// upgrade from the release before `name` does to the rows already there (a backfill, say).
+pub async fn rerun_migration(db: &DatabaseConnection, name: &str) {
+    use sluice_migrations::MigratorTrait;
+    let names: Vec<String> =
+        sluice_migrations::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let position = names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no migration {name}"));
+    let after = u32::try_from(names.len() - position).expect("a few migrations");
+    sluice_migrations::Migrator::down(db, Some(after)).await.expect("migrate down");
+    sluice_migrations::Migrator::up(db, None).await.expect("migrate up");
+}

@@ -1,6 +1,7 @@
 //! Test support shared by the crates' test suites (feature `testkit`): fresh databases, the
 //! macro that runs a test on both backends, and linked accounts without AWS.
 
+pub mod activity;
 pub mod db;
 pub mod fake_aws;
 pub mod outbox;

@@ -6,8 +6,8 @@ mod service;
 mod sync;
 
 pub use model::{
-    DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync,
-    TABLE_RESOURCE_TYPE, TableColumn, TableDetails,
+    COLUMN_RESOURCE_TYPE, DELETED, DatasetTable, GlueColumn, GlueTable, IN_SYNC, ModifyColumn, ModifyTable,
+    QueuedSync, TABLE_RESOURCE_TYPE, TableColumn, TableDetails,
 };
 pub use service::ItemCounts;
 pub use sync::{SYNC_ACTION, SyncSummary, TableSync};

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use crate::{Error, Result};
 
 pub const TABLE_RESOURCE_TYPE: &str = "dataset_table";
+/// What the activity trail and refusals call a table's column.
+pub const COLUMN_RESOURCE_TYPE: &str = "dataset_table_column";
 pub const IN_SYNC: &str = "InSync";
 pub const DELETED: &str = "Deleted";
 

@@ -11,8 +11,8 @@ use sluice_entities::{dataset_table as tbl, dataset_table_column as col};
 
 use super::{
     model::{
-        DELETED, DatasetTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync, TABLE_RESOURCE_TYPE,
-        TableColumn,
+        COLUMN_RESOURCE_TYPE, DELETED, DatasetTable, IN_SYNC, ModifyColumn, ModifyTable, QueuedSync,
+        TABLE_RESOURCE_TYPE, TableColumn,
     },
     sync::{SYNC_ACTION, queue_table_index, replace_columns},
 };
@@ -277,12 +277,12 @@ impl Datasets<'_> {
         glossaries::forget_target(&txn, table_uri).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
         queue_table_index(&txn, &table.dataset_uri, &[table_uri.to_owned()]).await?;
-        audit::record(
+        audit::record_in(
             &txn,
             dataset.actor(),
             "deleteDatasetTable",
-            table_uri,
-            TABLE_RESOURCE_TYPE,
+            (table_uri, TABLE_RESOURCE_TYPE),
+            audit::Scope::dataset(&table.dataset_uri),
             &table.name,
         )
         .await?;
@@ -297,7 +297,7 @@ impl Datasets<'_> {
         column_uri: &str,
         change: ModifyColumn,
     ) -> Result<TableColumn> {
-        let target = (column_uri, TABLE_RESOURCE_TYPE);
+        let target = (column_uri, COLUMN_RESOURCE_TYPE);
         let update = self.update_column_inner(actor, column_uri, change);
         audit::audited(self.db, actor, "updateDatasetTableColumn", target, update).await
     }
@@ -315,7 +315,7 @@ impl Datasets<'_> {
                 .map(|table| (column, table.dataset_uri)),
             None => None,
         };
-        let column = self.findable_part(actor, "dataset_table_column", column_uri, found).await?;
+        let column = self.findable_part(actor, COLUMN_RESOURCE_TYPE, column_uri, found).await?;
         let (dataset, _) = self.authorize_table::<perm::UpdateDataset>(actor, &column.table_uri).await?;
         if change.other_fields {
             return Err(Error::validation(
@@ -340,7 +340,7 @@ impl Datasets<'_> {
             dataset.actor(),
             "updateDatasetTableColumn",
             column_uri,
-            TABLE_RESOURCE_TYPE,
+            COLUMN_RESOURCE_TYPE,
             "updated",
         )
         .await?;
