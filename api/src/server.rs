@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL on `/graphql` and `/graphql/api`, health probes, the dev
-//! issuer's JWKS, what clients need to sign IAM requests (`/auth/iam`), and the web UI.
+//! issuer's JWKS, what clients need to sign IAM requests (`/auth/iam`), the activity trail's
+//! streamed export (`/audit/export`), and the web UI.
 
 use std::{net::IpAddr, sync::Arc};
 
@@ -18,6 +19,7 @@ use crate::{
     graphql::{Caller, SluiceSchema, documents::DocumentCache, gate::Gate, read_cache::ReadCache, to_gql},
 };
 
+pub mod audit_export;
 mod client;
 mod graphql_http;
 
@@ -56,6 +58,7 @@ pub fn build_app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/auth/iam", get(iam_parameters))
+        .route("/audit/export", get(audit_export::export))
         .with_state(state);
     let router = match web {
         Some(ui) => router.merge(crate::web::router(ui)),

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+mod activity;
 pub(crate) mod batch;
 mod catalog;
 pub mod cost;
@@ -35,6 +36,7 @@ pub use limits::Limits;
 #[derive(MergedObject, Default)]
 pub struct Query(
     organizations::OrganizationQuery,
+    activity::ActivityQuery,
     permissions::PermissionQuery,
     tasks::TaskQuery,
     environments::EnvironmentQuery,

@@ -121,6 +121,19 @@ async fn a_mapped_role_signs_in_with_its_mapped_user_and_groups(backend: Backend
     assert!(body.get("errors").is_none(), "{body}");
     // Creating an organization for TeamA needs membership of TeamA, so this shows the groups.
     assert_eq!(body["data"]["createOrganization"]["owner"], "ci-build-7");
+    // The trail names the mapped user, and the role session that signed: one mapping may match
+    // many of them.
+    let trail = app
+        .ok(
+            &admin,
+            "{ listActivity(filter: {action: \"createOrganization\", actor: \"ci-build-7\"}) { nodes { actorKind actorIssuer actorPrincipal } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        trail["listActivity"]["nodes"],
+        json!([{"actorKind": "iam", "actorIssuer": "sluice:iam", "actorPrincipal": format!("arn:aws:sts::{account}:assumed-role/Deployer/build-7")}])
+    );
 
     // A fresh signature for each request; the same one again is a replay.
     let again = signed(&creds, SystemTime::now());

@@ -1,5 +1,7 @@
 //! One integration-test binary for the api crate.
 
+mod activity;
+mod activity_export;
 mod authz_matrix;
 mod catalog;
 mod cognito;

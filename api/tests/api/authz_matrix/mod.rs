@@ -86,6 +86,8 @@ struct Case {
     admin: Expect,
 }
 
+mod activity_cases;
+mod activity_visibility;
 mod compat_cases;
 mod data_cases;
 mod fixture;
@@ -104,6 +106,7 @@ fn cases() -> Vec<Case> {
     all.extend(share_bulk_cases::cases());
     all.extend(share_expiry_cases::cases());
     all.extend(compat_cases::cases());
+    all.extend(activity_cases::cases());
     all
 }
 
@@ -199,6 +202,8 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
     )
     .await;
     app.ok(&teammate, "{ listOrganizations { count } }", json!({})).await;
+    let viewers =
+        activity_visibility::Viewers { alice: &member, bob: &teammate, carol: &outsider, dave: &admin };
 
     for case in cases() {
         let personas = [
@@ -237,8 +242,17 @@ async fn every_operation_enforces_its_authorization(backend: Backend) {
             let world = World::build(&app, &member, case.op).await;
             let vars = (case.vars)(&world.ctx(team));
             let denied_before = denied_rows(&app, username).await;
+            let called_at = chrono::Utc::now();
             let body = app.gql(token, case.doc, vars).await;
             check(persona, &case, expect, &body);
+            if token.is_some() && case.doc.starts_with("mutation") {
+                let rows = activity_visibility::written(&app, username, called_at).await;
+                if expect == Some(Forbidden) {
+                    assert!(!rows.is_empty(), "{} as {persona}: the refusal's row is found", case.op);
+                }
+                let ctx = world.ctx(team);
+                activity_visibility::check(&app, &viewers, &case, persona, &ctx, &rows).await;
+            }
             if expect == Some(Forbidden) && case.doc.starts_with("mutation") {
                 assert!(
                     denied_rows(&app, username).await > denied_before,
