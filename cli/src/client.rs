@@ -48,12 +48,69 @@ impl Client {
     /// Runs a GraphQL document and returns `data`; any GraphQL error is a failure carrying its
     /// `extensions.code`.
     pub async fn gql(&self, query: &str, variables: Value) -> Result<Value, Failure> {
-        let mut req = self.http.post(format!("{}/graphql", self.url)).json(&json!({
+        let req = self.http.post(format!("{}/graphql", self.url)).json(&json!({
             "query": query,
             "variables": variables,
         }));
-        match &self.auth {
-            Auth::Token(token) => req = req.bearer_auth(token),
+        let response =
+            self.authorize(req)?.send().await.map_err(|e| Failure::Request(format!("{}: {e}", self.url)))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| Failure::Request(e.to_string()))?;
+        let body: Value = serde_json::from_str(&text)
+            .map_err(|_| Failure::Request(format!("the server answered {status}: {}", first_line(&text))))?;
+        if let Some(failure) = failure_of(&body) {
+            return Err(failure);
+        }
+        Ok(body["data"].clone())
+    }
+
+    /// GETs `path_and_query` and copies the answer's body to `out` as it arrives, chunk by
+    /// chunk, so a large answer is never held; returns how many bytes were written. A refusal
+    /// (a GraphQL error body) is a failure carrying its code. A body that ends early, because
+    /// the server failed mid-way, is a failure too, never a short file taken for a whole one.
+    pub async fn download(
+        &self,
+        path_and_query: &str,
+        out: &mut impl std::io::Write,
+    ) -> Result<u64, Failure> {
+        // No overall timeout: a long export keeps sending. A stall is still caught.
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(30))
+            .read_timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| Failure::Request(format!("HTTP client: {e}")))?;
+        let url = format!("{}{path_and_query}", self.url);
+        let mut response = self
+            .authorize(http.get(&url))?
+            .send()
+            .await
+            .map_err(|e| Failure::Request(format!("{}: {e}", self.url)))?;
+        let status = response.status();
+        if !status.is_success() {
+            let text = response.text().await.unwrap_or_default();
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            return Err(failure_of(&body).unwrap_or_else(|| {
+                Failure::Request(format!("the server answered {status}: {}", first_line(&text)))
+            }));
+        }
+        let mut written = 0u64;
+        loop {
+            let chunk = response.chunk().await.map_err(|e| {
+                Failure::Request(format!("the transfer broke off after {written} bytes: {e}"))
+            })?;
+            let Some(chunk) = chunk else { break };
+            out.write_all(&chunk).map_err(|e| Failure::Request(format!("writing the export: {e}")))?;
+            written += chunk.len() as u64;
+        }
+        out.flush().map_err(|e| Failure::Request(format!("writing the export: {e}")))?;
+        Ok(written)
+    }
+
+    /// Adds this client's credentials to a request: a bearer token, or a freshly signed IAM
+    /// request (a signature is accepted once).
+    fn authorize(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Failure> {
+        Ok(match &self.auth {
+            Auth::Token(token) => req.bearer_auth(token),
             Auth::Iam(signer) => {
                 let signed = iam_auth::sign_get_caller_identity(
                     &signer.credentials,
@@ -63,26 +120,24 @@ impl Client {
                     SystemTime::now(),
                 )
                 .map_err(|e| Failure::Auth(e.to_string()))?;
-                req = req.header("authorization", signed.header_value());
+                req.header("authorization", signed.header_value())
             }
-            Auth::None => {}
-        }
-        let response = req.send().await.map_err(|e| Failure::Request(format!("{}: {e}", self.url)))?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| Failure::Request(e.to_string()))?;
-        let body: Value = serde_json::from_str(&text)
-            .map_err(|_| Failure::Request(format!("the server answered {status}: {}", first_line(&text))))?;
-        if let Some(error) = body["errors"].as_array().and_then(|e| e.first()) {
-            let code = error["extensions"]["code"].as_str().unwrap_or("ERROR").to_owned();
-            let message = error["message"].as_str().unwrap_or("unknown error").to_owned();
-            return Err(if code == "UNAUTHENTICATED" {
-                Failure::Auth(message)
-            } else {
-                Failure::Graphql { code, message }
-            });
-        }
-        Ok(body["data"].clone())
+            Auth::None => req,
+        })
     }
+}
+
+/// The first GraphQL error of an answer, as a failure: its `extensions.code`, and Sluice's
+/// explanation (`extensions.reason`) when the server gives one, else its message.
+fn failure_of(body: &Value) -> Option<Failure> {
+    let error = body["errors"].as_array().and_then(|e| e.first())?;
+    let code = error["extensions"]["code"].as_str().unwrap_or("ERROR").to_owned();
+    let message = error["extensions"]["reason"]
+        .as_str()
+        .or(error["message"].as_str())
+        .unwrap_or("unknown error")
+        .to_owned();
+    Some(if code == "UNAUTHENTICATED" { Failure::Auth(message) } else { Failure::Graphql { code, message } })
 }
 
 /// The server's IAM parameters, then credentials from the standard AWS chain.

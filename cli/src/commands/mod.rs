@@ -1,5 +1,6 @@
 //! The command line, and how each command becomes GraphQL.
 
+mod audit;
 mod datasets;
 mod environments;
 mod login;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Share requests.
     #[command(subcommand)]
     Share(shares::ShareCommand),
+    /// The activity trail: who did what, and what was refused.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Find datasets by a term in their name, description, tags or topics.
     Search(raw::SearchArgs),
     /// Run any GraphQL document from a file, with `--var name=value` variables.
@@ -74,6 +78,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 Command::Env(c) => environments::run(&client, global.json, c).await,
                 Command::Dataset(c) => datasets::run(&client, global.json, c).await,
                 Command::Share(c) => shares::run(&client, global.json, c).await,
+                Command::Audit(c) => audit::run(&client, global.json, c).await,
                 Command::Search(a) => raw::search(&client, global.json, a).await,
                 Command::Gql(a) => raw::gql(&client, a).await,
                 Command::Login(_) => Ok(()),

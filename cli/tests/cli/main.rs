@@ -2,6 +2,7 @@
 //! by an admin to TeamA and TeamB, sign in with their AWS credentials alone, link an
 //! environment, create a dataset, sync its tables and share one, all with `--json`.
 
+mod audit;
 mod cognito;
 mod support;
 
