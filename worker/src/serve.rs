@@ -15,7 +15,7 @@ use sluice_core::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::{HandlerContext, LongTaskTracker, Metrics, Registry, Worker, WorkerSettings};
+use crate::{ActivityRetention, HandlerContext, LongTaskTracker, Metrics, Registry, Worker, WorkerSettings};
 
 pub struct Pipeline {
     pub core: Core,
@@ -64,6 +64,11 @@ impl Pipeline {
                 warning_days: self.settings.expiry_warning_days,
             };
             set.spawn(expiry.run(stop.clone()));
+            if let Some(days) = self.settings.audit_retention_days {
+                let retention =
+                    ActivityRetention::new(self.core.clone(), days, self.settings.audit_prune_every);
+                set.spawn(retention.run(stop.clone()));
+            }
         }
         set
     }

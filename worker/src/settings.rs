@@ -32,6 +32,12 @@ pub struct WorkerSettings {
     pub expiry_check: Duration,
     /// `SLUICE_SHARE_EXPIRY_WARNING_DAYS`: how many days ahead of expiry teams are warned.
     pub expiry_warning_days: u16,
+    /// `SLUICE_AUDIT_RETENTION_DAYS`: activity rows older than this many days are deleted, at
+    /// start and then every `audit_prune_every`, a batch at a time. Unset (the default), every
+    /// row is kept.
+    pub audit_retention_days: Option<u32>,
+    /// How often the retention runs: hourly.
+    pub audit_prune_every: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -48,6 +54,8 @@ impl Default for WorkerSettings {
             long_task_timeout: Duration::from_secs(6 * 3600),
             expiry_check: Duration::from_secs(3600),
             expiry_warning_days: 7,
+            audit_retention_days: None,
+            audit_prune_every: Duration::from_secs(3600),
         }
     }
 }
@@ -80,6 +88,8 @@ impl WorkerSettings {
                 &d.expiry_warning_days.to_string(),
                 "a whole number of days (0 to 365)",
             )?,
+            audit_retention_days: retention_days(env)?,
+            audit_prune_every: d.audit_prune_every,
         };
         if settings.concurrency == 0 {
             return Err(EnvError::new("SLUICE_WORKER_CONCURRENCY", "must be at least 1"));
@@ -106,6 +116,23 @@ impl WorkerSettings {
         let capped = exp.min(self.backoff_max);
         let jitter = rand::random::<f64>() * 0.4 + 0.8;
         capped.mul_f64(jitter).min(self.backoff_max)
+    }
+}
+
+/// `SLUICE_AUDIT_RETENTION_DAYS`: unset or empty keeps every row; otherwise whole days, 1 or more.
+fn retention_days(env: &Env) -> Result<Option<u32>, EnvError> {
+    const VAR: &str = "SLUICE_AUDIT_RETENTION_DAYS";
+    let Some(value) = env.get(VAR).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match value.parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(Some(days)),
+        _ => Err(EnvError::new(
+            VAR,
+            format!(
+                "{value:?} is not a number of days; use a whole number of at least 1, or leave it unset to keep every row"
+            ),
+        )),
     }
 }
 
@@ -137,5 +164,20 @@ mod tests {
             WorkerSettings::from_env(&Env::new(|_| None)).expect("defaults"),
             WorkerSettings::default()
         );
+    }
+
+    #[test]
+    fn audit_retention_is_off_unless_set_to_whole_days() {
+        assert_eq!(WorkerSettings::default().audit_retention_days, None);
+        let days = |value: &'static str| {
+            WorkerSettings::from_env(&Env::new(move |k| {
+                (k == "SLUICE_AUDIT_RETENTION_DAYS").then(|| value.to_owned())
+            }))
+        };
+        assert_eq!(days("400").expect("days").audit_retention_days, Some(400));
+        assert_eq!(days(" ").expect("blank").audit_retention_days, None);
+        for bad in ["0", "-3", "1.5", "forever"] {
+            assert_eq!(days(bad).expect_err(bad).var, "SLUICE_AUDIT_RETENTION_DAYS");
+        }
     }
 }

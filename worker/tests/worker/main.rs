@@ -3,6 +3,7 @@
 
 mod crash;
 mod schedule;
+mod retention;
 mod support;
 mod wakeups;
 

@@ -118,6 +118,7 @@ pub fn fast_settings() -> WorkerSettings {
         // Tests run the expiry check themselves, when they mean to.
         expiry_check: Duration::ZERO,
         expiry_warning_days: 7,
+        ..WorkerSettings::default()
     }
 }
 
