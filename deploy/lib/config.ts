@@ -92,6 +92,11 @@ export interface SluiceConfig {
   };
   /** Subscribed to the alarm topic when set. */
   alarmEmail: string | null;
+  /**
+   * Days the activity trail keeps: the worker deletes older rows (SLUICE_AUDIT_RETENTION_DAYS).
+   * null keeps every row.
+   */
+  auditRetentionDays: number | null;
   sizes: Sizes;
 }
 
@@ -127,6 +132,13 @@ function bool(o: Json, key: string, path: string): boolean {
 function num(o: Json, key: string, path: string, min: number, max: number): number {
   const v = o[key];
   if (typeof v !== 'number' || !(v >= min && v <= max)) fail(`${path}${key}`, `must be a number from ${min} to ${max}`);
+  return v;
+}
+
+/** A whole number of days, from one to a hundred years. */
+function days(o: Json, key: string): number {
+  const v = num(o, key, '', 1, 36500);
+  if (!Number.isInteger(v)) fail(key, 'must be a whole number of days');
   return v;
 }
 
@@ -242,6 +254,7 @@ export function parseConfig(raw: unknown): SluiceConfig {
       oidcProviderArn: optStr(github, 'oidcProviderArn', 'github.', /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/),
     },
     alarmEmail: optStr(c, 'alarmEmail', '', /^[^@\s]+@[^@\s]+$/),
+    auditRetentionDays: c.auditRetentionDays === null || c.auditRetentionDays === undefined ? null : days(c, 'auditRetentionDays'),
     sizes: sizes(c.sizes),
   };
   if (config.availabilityZones.length !== 3) fail('availabilityZones', 'must name exactly three AZs');

@@ -173,11 +173,14 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
     { ...common, ...pipeline, ...server },
     API_PORT,
   );
+  // The worker prunes the activity trail when the config keeps it for a number of days.
+  const retention: Record<string, string> =
+    config.auditRetentionDays === null ? {} : { SLUICE_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays) };
   const worker = define(
     'worker',
     { cpu: sizes.workerCpu, memoryLimitMiB: sizes.workerMemoryMiB },
     ['sluice-worker'],
-    { ...common, ...pipeline },
+    { ...common, ...pipeline, ...retention },
   );
   // Its command is each long task's arguments, set by RunTask; `health` is a harmless default.
   const ecsTasks = define(

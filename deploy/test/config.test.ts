@@ -8,6 +8,7 @@ test('cdk.json holds valid settings, and the admin group is always one of the gr
   assert.equal(config.prefix, 'sluice');
   assert.equal(config.availabilityZones.length, 3);
   assert.ok(config.identity.groups.includes(config.identity.adminGroup));
+  assert.equal(config.auditRetentionDays, null, 'the activity trail is kept whole unless asked');
 });
 
 test('a bad setting fails with its name', () => {
@@ -25,6 +26,8 @@ test('a bad setting fails with its name', () => {
     [(r) => (r.sizes.apiMinTasks = 20), /apiMinTasks: must not exceed apiMaxTasks/],
     [(r) => (r.github.repository = 'just-a-name'), /github\.repository/],
     [(r) => delete r.sizes, /sluice\.sizes: must be an object/],
+    [(r) => (r.auditRetentionDays = 0), /sluice\.auditRetentionDays: must be a number from 1/],
+    [(r) => (r.auditRetentionDays = 30.5), /sluice\.auditRetentionDays: must be a whole number of days/],
   ];
   for (const [change, message] of cases) {
     const raw = rawConfig();
