@@ -185,6 +185,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         iam,
         max_body_bytes: config.max_body_bytes,
         documents: Default::default(),
+        exports: Default::default(),
         read_cache,
         web: Some(sluice_api::web::WebUi {
             dir: config.frontend_dir.clone(),

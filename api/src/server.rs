@@ -44,6 +44,8 @@ pub struct AppState {
     /// Proxies in front of this server that append the client's address to `X-Forwarded-For`
     /// (`SLUICE_TRUSTED_PROXY_HOPS`); 0 takes the TCP peer as the client.
     pub trusted_proxy_hops: usize,
+    /// The activity exports running (`GET /audit/export`), bounded in all and per caller.
+    pub exports: Arc<audit_export::ExportSlots>,
 }
 
 /// The public listener's routes. `/metrics` is not among them: it is served on its own address

@@ -9,7 +9,10 @@
 //! GraphQL errors with their status (401, 400, 429, 500); a failure mid-stream cuts the
 //! connection, so a client never takes a truncated file for a whole one.
 
-use std::collections::HashMap;
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::ErrorExtensions as _;
 use axum::{
@@ -21,17 +24,62 @@ use axum::{
 };
 use futures::StreamExt as _;
 use sluice_core::{
-    Error,
+    Actor, Error,
     audit::{ActivityExport, ActivityFilter, ExportFormat, Outcome, parse_time},
 };
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{AppState, authenticate, client::Peer, client_ip};
 use crate::graphql::{limits::request_error, to_gql};
 
-/// Exports running at once in this process; more wait for none, they are refused (429).
+/// Exports running at once in one server; more wait for none, they are refused (429).
 pub const MAX_EXPORTS: usize = 4;
-static EXPORTS: Semaphore = Semaphore::const_new(MAX_EXPORTS);
+
+/// The server's export slots: [`MAX_EXPORTS`] in all, and one per caller, so that a caller who
+/// reads slowly (a stalled reader keeps its export, and its slot, open) cannot take every slot.
+pub struct ExportSlots {
+    permits: Arc<Semaphore>,
+    running: Mutex<BTreeSet<(String, String)>>,
+}
+
+impl Default for ExportSlots {
+    fn default() -> Self {
+        Self { permits: Arc::new(Semaphore::new(MAX_EXPORTS)), running: Mutex::default() }
+    }
+}
+
+/// A running export's hold on its slot and its caller's one export; both free when dropped.
+struct Slot {
+    _permit: OwnedSemaphorePermit,
+    slots: Arc<ExportSlots>,
+    caller: (String, String),
+}
+
+impl Slot {
+    fn take(slots: &Arc<ExportSlots>, actor: &Actor) -> Result<Self, async_graphql::Error> {
+        let busy = |message: String| {
+            async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", "LIMIT_EXCEEDED"))
+        };
+        let caller = (actor.issuer().to_owned(), actor.username().to_owned());
+        let mut running = slots.running.lock().unwrap_or_else(|e| e.into_inner());
+        if running.contains(&caller) {
+            return Err(busy("you have an export running already; try again when it has finished".into()));
+        }
+        let Ok(permit) = slots.permits.clone().try_acquire_owned() else {
+            return Err(busy(format!(
+                "{MAX_EXPORTS} exports are running already; try again when one has finished"
+            )));
+        };
+        running.insert(caller.clone());
+        Ok(Self { _permit: permit, slots: slots.clone(), caller })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.slots.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.caller);
+    }
+}
 
 const PARAMETERS: [&str; 8] =
     ["from", "to", "format", "actor", "targetUri", "targetType", "action", "outcome"];
@@ -55,12 +103,9 @@ pub(super) async fn export(
         Ok(export) => export,
         Err(err) => return domain_error(err),
     };
-    let Ok(permit) = EXPORTS.try_acquire() else {
-        let busy = async_graphql::Error::new(format!(
-            "{MAX_EXPORTS} exports are running already; try again when one has finished"
-        ))
-        .extend_with(|_, ext| ext.set("code", "LIMIT_EXCEEDED"));
-        return answer_error(StatusCode::TOO_MANY_REQUESTS, busy);
+    let slot = match Slot::take(&state.exports, &actor) {
+        Ok(slot) => slot,
+        Err(busy) => return answer_error(StatusCode::TOO_MANY_REQUESTS, busy),
     };
     // The first batch is read before answering, so a database that cannot answer is a 500,
     // not an empty file.
@@ -72,7 +117,7 @@ pub(super) async fn export(
     for row in first.iter().flatten() {
         format.line(row, &mut head);
     }
-    let rest = Batches { export, format, _permit: permit, failed: false };
+    let rest = Batches { export, format, _slot: slot, failed: false };
     let body = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) })
         .chain(futures::stream::unfold(rest, Batches::next));
     let name = format!("sluice-activity-{}-{}.{}", stamp(filter.from), stamp(filter.to), format.extension());
@@ -91,7 +136,7 @@ pub(super) async fn export(
 struct Batches {
     export: ActivityExport,
     format: ExportFormat,
-    _permit: SemaphorePermit<'static>,
+    _slot: Slot,
     failed: bool,
 }
 

@@ -86,6 +86,29 @@ async fn an_export_of_100000_rows_streams_them_a_batch_at_a_time(backend: Backen
     let range =
         export(&app, Some(&dave), "from=2026-03-01T00:00:01Z&to=2026-03-01T00:00:02Z&format=jsonl").await;
     assert_eq!(range.text().lines().count(), 100);
+
+    // One export at a time per caller: a reader that stalls holds its own slot, no one else's.
+    let url = format!("{}/audit/export?from=2026-03-01&to=2026-03-02&format=jsonl", app.base_url);
+    let client = reqwest::Client::new();
+    let mut stalled = client.get(&url).bearer_auth(&dave).send().await.expect("the first export");
+    assert_eq!(stalled.status(), 200);
+    stalled.chunk().await.expect("a first chunk");
+    let second = export(&app, Some(&dave), "from=2026-03-01&to=2026-03-02").await;
+    assert_eq!(second.status, 429);
+    assert_eq!(second.error()["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    let bob = app.token("bob", &["TeamB"]);
+    assert_eq!(export(&app, Some(&bob), "from=2026-03-01&to=2026-03-02").await.status, 200);
+    // Gone, the stalled reader frees its slot.
+    drop(stalled);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let again = export(&app, Some(&dave), "from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:01Z").await;
+        if again.status == 200 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the slot was never freed: {}", again.status);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 async fn the_export_shows_what_list_activity_shows_and_nothing_more(backend: Backend) {

@@ -135,6 +135,7 @@ impl TestApp {
             max_body_bytes: options.max_body_bytes.unwrap_or(1 << 20),
             web: options.web,
             documents: Default::default(),
+            exports: Default::default(),
             read_cache: read_cache.clone(),
         };
         tokio::spawn(async move {
