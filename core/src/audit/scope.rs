@@ -13,7 +13,8 @@
 //! teams that may list an environment's consumption roles see the rows that name them.
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QuerySelect, sea_query::SelectStatement,
+    Condition, ConnectionTrait, DbBackend, EntityTrait, QuerySelect,
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, UnionType},
 };
 use sluice_entities::{
     activity, dataset_location as loc, dataset_table as tbl, dataset_table_column as col,
@@ -76,6 +77,15 @@ impl ScopeKind {
             Self::Share => permitted::<ReadShare>(actor),
             Self::Glossary => permitted::<ManageGlossary>(actor),
         }
+    }
+
+    /// [`Self::readable`] with the kind beside each URI: `SELECT '<kind>', uri`.
+    fn readable_of_kind(self, actor: &Actor) -> SelectStatement {
+        Query::select()
+            .expr(Expr::val(self.as_str()))
+            .column(Asterisk)
+            .from_subquery(self.readable(actor), Alias::new("readable"))
+            .to_owned()
     }
 
     /// The scope a task or stack target of `target_type` gives.
@@ -210,15 +220,27 @@ pub(crate) async fn of_target(
 }
 
 /// The rows a user who is not a platform admin sees: those whose scope they may read. A row
-/// without a scope matches nothing.
-pub(crate) fn readable(actor: &Actor) -> Condition {
-    ScopeKind::ALL.into_iter().fold(Condition::any(), |any, kind| {
-        any.add(
-            Condition::all()
-                .add(activity::Column::ScopeType.eq(kind.as_str()))
-                .add(activity::Column::ScopeUri.in_subquery(kind.readable(actor))),
-        )
-    })
+/// without a scope matches nothing. The scope's kind and URI together are among what the actor
+/// may read of that kind, one `IN` over a union, which Postgres answers by looking the rows up
+/// by scope (`ix_activity_scope`). SQLite does not use an index for a pair, so there the URI
+/// alone is also asked to be among all the actor may read (with 200,000 rows of other teams:
+/// Postgres 13 ms, and 60 with the extra condition; SQLite 280 ms without it, 25 with it).
+pub(crate) fn readable(actor: &Actor, backend: DbBackend) -> Condition {
+    let union = |select: fn(ScopeKind, &Actor) -> SelectStatement| {
+        let mut kinds = ScopeKind::ALL.into_iter().map(|kind| select(kind, actor));
+        let mut union = kinds.next().unwrap_or_else(|| Query::select().to_owned());
+        for other in kinds {
+            union.union(UnionType::All, other);
+        }
+        union
+    };
+    let uri = Expr::col((activity::Entity, activity::Column::ScopeUri));
+    let scope = Expr::tuple([Expr::col((activity::Entity, activity::Column::ScopeType)), uri.clone()]);
+    let readable = Condition::all().add(scope.in_subquery(union(ScopeKind::readable_of_kind)));
+    match backend {
+        DbBackend::Sqlite => readable.add(uri.in_subquery(union(ScopeKind::readable))),
+        _ => readable,
+    }
 }
 
 #[cfg(test)]

@@ -200,10 +200,10 @@ pub fn parse_time(field: &str, value: &str) -> Result<DateTime<Utc>> {
 
 /// The rows the actor sees: everything for platform admins, the rows of their teams' resources
 /// for anyone else. One condition for the list and the export alike.
-pub(super) fn visible(actor: &Actor) -> Condition {
+pub(super) fn visible(actor: &Actor, db: &DatabaseConnection) -> Condition {
     match authz::authorize_admin(actor) {
         Ok(_everything) => Condition::all(),
-        Err(_) => scope::readable(actor),
+        Err(_) => scope::readable(actor, db.get_database_backend()),
     }
 }
 
@@ -221,7 +221,7 @@ impl Trail<'_> {
         page: PageRequest,
     ) -> Result<Page<Activity>> {
         let query = activity::Entity::find()
-            .filter(visible(actor))
+            .filter(visible(actor, self.db))
             .filter(filter.condition()?)
             .order_by_desc(activity::Column::Created)
             .order_by_desc(activity::Column::ActivityUri);
@@ -238,7 +238,7 @@ impl Trail<'_> {
         if filter.to.is_none() {
             return Err(Error::required("to"));
         }
-        let condition = Condition::all().add(visible(actor)).add(filter.condition()?);
+        let condition = Condition::all().add(visible(actor, self.db)).add(filter.condition()?);
         Ok(super::ActivityExport::new(self.db.clone(), condition))
     }
 }
