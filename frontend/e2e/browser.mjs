@@ -54,9 +54,10 @@ export async function assertFits(page, what) {
   assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
 }
 
-/** Desktop and phone pictures of the page as it is; the phone one also checks the width. */
+/** Desktop and phone pictures of the page as it is; both sizes also check the page's width. */
 export async function screenshots(page, name) {
   await page.mouse.move(0, 0);
+  await assertFits(page, name);
   await screenshot(page, name);
   await page.setViewportSize(PHONE);
   await assertFits(page, name);

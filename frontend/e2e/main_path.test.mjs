@@ -3,11 +3,13 @@
 // (the server first refuses it: no pivot role yet), finds a table in the catalog and requests
 // it, alice approves, and both see Share_Succeeded. Then: alice imports a second dataset, adds a
 // folder, and rejects bob's request for its table; an outsider (carol) cannot see the
-// organization.
+// organization. Last, a tour of every page the journeys made, at desktop and phone size.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { awsOwner, launch, screenshot, signIn, waitForFieldError, waitForFieldOk, waitForStatus } from "./browser.mjs";
+import {
+  PHONE, awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures,
+} from "./browser.mjs";
 
 const RUN = Date.now();
 const ORG = `E2E Org ${RUN}`;
@@ -16,6 +18,8 @@ const ACCOUNT_B = "222222222222";
 let browser;
 let orgUri;
 let mainPathDone = false;
+/** Pages the journeys made, for the tour of every page at the end. */
+const made = {};
 
 before(async () => {
   browser = await launch();
@@ -58,6 +62,7 @@ async function linkEnvironment(page, name, account, team, { deployFirst = true }
   await page.getByRole("button", { name: "Link", exact: true }).click();
   await page.waitForURL(/\/environments\/[a-z0-9]+$/);
   await waitForStatus(page.getByLabel("Stack status"), /COMPLETE/);
+  made.environment ??= new URL(page.url()).pathname;
 }
 
 test("two teams share a table through the browser", { timeout: 600_000 }, async () => {
@@ -99,6 +104,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await tables.getByRole("link", { name: "orders" }).waitFor();
   await tables.getByRole("link", { name: "refunds" }).waitFor();
   const tableUrl = await tables.getByRole("link", { name: "orders" }).getAttribute("href");
+  Object.assign(made, { dataset: datasetUrl, table: tableUrl });
   await screenshot(alice, "a-dataset-with-tables");
 
   // 2. TeamB links its environment and finds the table in the catalog. Tables are indexed by a
@@ -153,6 +159,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await bob.getByRole("button", { name: "Create request" }).click();
   await bob.waitForURL(/\/shares\/[a-z0-9]+$/);
   const shareUrl = new URL(bob.url()).pathname;
+  made.share = shareUrl;
   await bob.getByRole("button", { name: "Submit" }).click();
   await waitForStatus(bob.getByLabel("Share status"), /^Submitted$/);
   assert.equal(await bob.getByRole("button", { name: "Approve" }).count(), 0, "a requester cannot approve");
@@ -365,4 +372,47 @@ test("an outsider cannot see the organization", async () => {
   await carol.locator('[data-code="FORBIDDEN"]').first().waitFor();
   await screenshot(carol, "c-outsider-forbidden");
   await carol.context().close();
+});
+
+/** Goes to `path` and waits until the page has settled: its data loaded, no spinner. */
+async function visit(page, path) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("progressbar").first().waitFor({ state: "detached" }).catch(() => undefined);
+}
+
+test("every page fits a phone", { timeout: 180_000 }, async () => {
+  assert.ok(mainPathDone && made.share, "the main path made a dataset, a table and a share");
+  const alice = await signIn(browser, "alice");
+  await withPictures("tour", { alice }, async () => {
+    const pages = {
+      organizations: "/organizations",
+      organization: `/organizations/${orgUri}`,
+      environments: "/environments",
+      "link-environment": "/environments/new",
+      environment: made.environment,
+      datasets: "/datasets",
+      "create-dataset": "/datasets/new",
+      "import-dataset": "/datasets/import",
+      dataset: made.dataset,
+      table: made.table,
+      catalog: "/catalog?q=orders",
+      glossaries: "/glossaries",
+      shares: "/shares",
+      share: made.share,
+      notifications: "/notifications",
+      admin: "/admin",
+      "not-found": "/no-such-page",
+    };
+    for (const [name, path] of Object.entries(pages)) {
+      await visit(alice, path);
+      await screenshots(alice, `tour-${name}`);
+    }
+    // The catalog's results take the phone's width, not a column beside the filters.
+    await alice.setViewportSize(PHONE);
+    await visit(alice, "/catalog?q=orders");
+    const results = await alice.getByRole("list", { name: "Search results" }).boundingBox();
+    assert.ok(results.width >= PHONE.width - 40, `the results are ${results.width}px wide on a ${PHONE.width}px phone`);
+  });
+  await alice.context().close();
 });

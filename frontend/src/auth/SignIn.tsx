@@ -42,8 +42,8 @@ export function SignInPage() {
   };
 
   return (
-    <Box sx={{ display: "flex", justifyContent: "center", mt: 10 }}>
-      <Paper sx={{ p: 4, width: 380 }} component="form" onSubmit={submit} noValidate>
+    <Box sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
+      <Paper sx={{ p: { xs: 3, sm: 4 }, width: "100%", maxWidth: 380 }} component="form" onSubmit={submit} noValidate>
         <Stack spacing={2}>
           <Typography variant="h5" component="h1">
             Sign in to Sluice
@@ -92,8 +92,8 @@ export function HostedCallback() {
   }, []);
   if (!error) return <Typography sx={{ m: 4 }}>Signing you in…</Typography>;
   return (
-    <Box sx={{ display: "flex", justifyContent: "center", mt: 10 }}>
-      <Stack spacing={2} sx={{ width: 380 }}>
+    <Box sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
+      <Stack spacing={2} sx={{ width: "100%", maxWidth: 380 }}>
         <Alert severity="error">{error}</Alert>
         <Button variant="contained" onClick={() => navigate("/sign-in", { replace: true })}>
           Sign in again

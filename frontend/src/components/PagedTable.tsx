@@ -1,13 +1,15 @@
 // A table whose pages come from the server.
 import { Paper, Table, TableBody, TableCell, TableContainer, TableHead, TablePagination, TableRow } from "@mui/material";
 import type { ReactNode } from "react";
+import { useScrollRegion } from "./scroll";
 
 export interface Column<T> {
   label: string;
   render: (row: T) => ReactNode;
 }
 
-/** A table whose pages come from the server (`page` is 1-based, as the API counts). */
+/** A table whose pages come from the server (`page` is 1-based, as the API counts). Too wide for
+ * the screen (a phone), it scrolls sideways inside its own box, never the page. */
 export function PagedTable<T>({
   rows,
   columns,
@@ -27,8 +29,9 @@ export function PagedTable<T>({
   rowKey: (row: T) => string;
   label: string;
 }) {
+  const region = useScrollRegion<HTMLDivElement>(label);
   return (
-    <TableContainer component={Paper} variant="outlined">
+    <TableContainer component={Paper} variant="outlined" {...region}>
       <Table size="small" aria-label={label}>
         <TableHead>
           <TableRow>

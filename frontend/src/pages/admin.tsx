@@ -9,6 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
 import { FormAlerts, groupProblem, useFieldErrors } from "../components/form";
+import { useScrollRegion } from "../components/scroll";
 import { graphql } from "../gql";
 
 const TenantPermissions = graphql(`
@@ -82,6 +83,7 @@ export function AdminPage() {
   const { isAdmin, config } = useAuth();
   const [{ data, fetching, error }, refetch] = useQuery({ query: TenantPermissions, pause: !isAdmin });
   const [updated, update] = useMutation(Update);
+  const region = useScrollRegion<HTMLDivElement>("Tenant permissions");
   if (!isAdmin) return <Empty>Only members of {config.adminGroup} manage tenant permissions.</Empty>;
   if (fetching && !data) return <Loading />;
   if (!data) return <Errors error={error} />;
@@ -97,7 +99,7 @@ export function AdminPage() {
     <>
       <PageTitle>Tenant permissions</PageTitle>
       <Errors error={updated.error} />
-      <TableContainer component={Paper} variant="outlined">
+      <TableContainer component={Paper} variant="outlined" {...region}>
         <Table size="small" aria-label="Tenant permissions">
           <TableHead>
             <TableRow>

@@ -200,7 +200,7 @@ export function DatasetPage() {
           onSaved={() => refetch({ requestPolicy: "network-only" })} />
       </Box>
       {ds.stack && (
-        <Box sx={{ my: 1, display: "flex", gap: 1, alignItems: "center" }} aria-label="Dataset stack">
+        <Box sx={{ my: 1, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Dataset stack">
           <Typography>Stack:</Typography> <StatusChip status={ds.stack.status} />
           {deploying && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
         </Box>
@@ -209,7 +209,7 @@ export function DatasetPage() {
       {ds.stack && <StackResources stack={ds.stack} targetUri={uri} targetType="dataset" />}
       <Errors error={synced.error} />
       {sync0 && (
-        <Box sx={{ my: 1, display: "flex", gap: 1, alignItems: "center" }} aria-label="Table sync">
+        <Box sx={{ my: 1, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Table sync">
           <Typography>Last table sync:</Typography> <StatusChip status={sync0.status} />
           {sync0.progress && <Typography color="text.secondary">{sync0.progress}</Typography>}
           {sync0.lastError && <Alert severity="error">{sync0.lastError}</Alert>}

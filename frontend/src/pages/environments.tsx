@@ -281,7 +281,7 @@ export function EnvironmentPage() {
         Account {env.AwsAccountId} / {env.region} · team {env.SamlGroupName} · organization{" "}
         <Link component={RouterLink} to={`/organizations/${env.organization.organizationUri}`}>{env.organization.label}</Link>
       </Typography>
-      <Box sx={{ my: 2, display: "flex", gap: 1, alignItems: "center" }} aria-label="Stack status">
+      <Box sx={{ my: 2, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Stack status">
         <Typography>Stack:</Typography>
         <StatusChip status={env.stack?.status} />
         {!settled && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}

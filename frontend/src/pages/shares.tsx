@@ -291,7 +291,7 @@ export function SharePage() {
       </PageTitle>
       <RejectDialog uri={uri} open={rejecting} onClose={() => setRejecting(false)} onRejected={() => (setRejecting(false), reload())} />
       {[submitted.error, approved.error, revoked.error].map((e, i) => <Errors key={i} error={e} />)}
-      <Box sx={{ display: "flex", gap: 1, alignItems: "center" }} aria-label="Share status">
+      <Box sx={{ display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Share status">
         <Typography>Status:</Typography> <StatusChip status={s} />
         {busy && <Typography color="text.secondary">processing; this page updates by itself</Typography>}
       </Box>
