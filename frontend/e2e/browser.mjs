@@ -65,6 +65,16 @@ export async function screenshots(page, name) {
   await page.setViewportSize(DESKTOP);
 }
 
+/** Fails unless `locator` is what has focus. */
+export async function assertFocused(locator, what) {
+  const has = await locator.evaluate((el) => el === document.activeElement).catch(() => false);
+  const where = await locator.page().evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 60)}"` : "nothing";
+  });
+  assert.ok(has, `${what} should have focus; ${where} has it`);
+}
+
 /** On a failure, a picture of each user's page as it was, beside the other screenshots. */
 export async function withPictures(prefix, pages, body) {
   try {

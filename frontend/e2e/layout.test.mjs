@@ -4,7 +4,7 @@
 // desktop the navigation shows as it is, with no menu button.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, DESKTOP, PHONE, assertFits, launch, screenshot, signIn, withPictures } from "./browser.mjs";
+import { BASE, DESKTOP, PHONE, assertFits, assertFocused, launch, screenshot, signIn, withPictures } from "./browser.mjs";
 
 let browser;
 
@@ -88,5 +88,92 @@ test("the sign-in page fits a phone", async () => {
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   await assertFits(page, "the sign-in page");
   await screenshot(page, "layout-sign-in-phone");
+  await context.close();
+});
+
+/** How the element with focus shows it: its outline (or, for a checkbox or switch, whose input
+ * is invisible, its button's), or a text field's focused border; "none" when nothing shows. */
+const ring = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return "none";
+    const field = el.closest(".MuiInputBase-root");
+    if (field) return field.classList.contains("Mui-focused") ? "the field's border" : "none";
+    const s = getComputedStyle(el.closest(".Mui-focusVisible") ?? el);
+    return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 ? `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}` : "none";
+  });
+
+test("from the keyboard: a skip link, a focus ring on every stop, and focus on what is wrong", { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ baseURL: BASE, viewport: DESKTOP });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await withPictures("keyboard", { page }, async () => {
+    // Sign-in: an empty field takes focus, then the server's "wrong password" does.
+    await page.goto("/organizations");
+    const username = page.getByLabel("Username");
+    const password = page.getByLabel("Password");
+    await assertFocused(username, "the username field, on arrival");
+    await page.keyboard.press("Enter");
+    await assertFocused(username, "the empty username field");
+    assert.equal(await username.getAttribute("aria-invalid"), "true");
+    await username.fill("alice");
+    await page.keyboard.press("Enter");
+    await assertFocused(password, "the empty password field");
+    await password.fill("not-the-password");
+    await page.keyboard.press("Enter");
+    const wrong = page.getByRole("alert").filter({ hasText: "Wrong username or password." });
+    await wrong.waitFor();
+    await assertFocused(wrong, "the sign-in error");
+    assert.notEqual(await ring(page), "none", "the focused error shows it has focus");
+    await screenshot(page, "keyboard-wrong-password");
+    await password.fill("Passw0rd!");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("current-user").getByText("alice", { exact: true }).waitFor();
+
+    // The first Tab stop is "Skip to content", shown when it has focus; it leads to the page.
+    await page.goto("/organizations");
+    await page.getByRole("button", { name: "Create organization" }).waitFor();
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    await assertFocused(skip, "the skip link");
+    const box = await skip.boundingBox();
+    assert.ok(box && box.y >= 0 && box.x >= 0, `the skip link is on screen when focused: ${JSON.stringify(box)}`);
+    assert.notEqual(await ring(page), "none");
+    await screenshot(page, "keyboard-skip-link");
+    await page.keyboard.press("Enter");
+    await assertFocused(page.getByRole("main"), "the page's main part");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => !!document.activeElement?.closest("main")), true, "the next stop is on the page, past the header");
+
+    // Every stop from the top of the page shows a ring: header links on the dark bar, buttons, a switch.
+    await page.goto("/organizations");
+    await page.getByRole("button", { name: "Create organization" }).waitFor();
+    const stops = [];
+    for (;;) {
+      await page.keyboard.press("Tab");
+      const name = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null; // past the last stop
+        return (el.getAttribute("aria-label") ?? el.closest("label")?.textContent ?? el.textContent ?? "").trim().slice(0, 40) || el.tagName;
+      });
+      if (name === null || stops.length > 40) break;
+      const shown = await ring(page);
+      stops.push(`${name}: ${shown}`);
+      assert.notEqual(shown, "none", `no focus ring on "${name}" (stops so far: ${stops.join("; ")})`);
+    }
+    for (const stop of ["Sluice", "Datasets", "Sign out", "Show archived", "Create organization"]) {
+      assert.ok(stops.some((s) => s.startsWith(`${stop}:`)), `the walk passed ${stop}: ${stops.join("; ")}`);
+    }
+
+    // A form refused by its own checks: focus on the field that says why.
+    await page.getByRole("button", { name: "Create organization" }).focus();
+    await page.keyboard.press("Enter");
+    const form = page.getByRole("form", { name: "Create organization" });
+    await form.getByRole("button", { name: "Create" }).focus();
+    await page.keyboard.press("Enter");
+    await form.getByText("Give the organization a name.").waitFor();
+    await assertFocused(form.getByLabel("Name"), "the organization's empty name");
+    await screenshot(page, "keyboard-form-error");
+  });
   await context.close();
 });

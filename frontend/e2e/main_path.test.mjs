@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import {
-  PHONE, awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures,
+  PHONE, assertFocused, awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures,
 } from "./browser.mjs";
 
 const RUN = Date.now();
@@ -54,6 +54,7 @@ async function linkEnvironment(page, name, account, team, { deployFirst = true }
     // names the field, so the reason shows under it and not in an alert above the form.
     await page.getByRole("button", { name: "Link", exact: true }).click();
     const said = await waitForFieldError(page.getByLabel("AWS account id"), /deploy the pivot-role template there first/);
+    await assertFocused(page.getByLabel("AWS account id"), "the field the server refused");
     assert.ok(!said.startsWith("AwsAccountId:"), `the field's message drops the field name: ${said}`);
     assert.equal(await page.getByRole("form", { name: "Link environment" }).getByRole("alert").count(), 0, "no alert repeats it");
     await screenshot(page, "server-refuses-account");
@@ -230,6 +231,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   await form.getByLabel("S3 bucket").fill(`${bucket}-typo`);
   await form.getByRole("button", { name: "Import" }).click();
   await waitForFieldError(form.getByLabel("S3 bucket"), /not found\. An import takes resources of the environment.s account 111111111111/);
+  await assertFocused(form.getByLabel("S3 bucket"), "the bucket the server could not find");
   await screenshot(alice, "a-import-refused");
   await form.getByLabel("S3 bucket").fill(bucket);
   await form.getByRole("button", { name: "Import" }).click();

@@ -7,6 +7,7 @@ import { makeClient } from "./client";
 import { Layout } from "./components/Layout";
 import { PageBoundary } from "./components/PageBoundary";
 import { Empty } from "./components/common";
+import { useFocusErrorsAfterSubmit } from "./components/focusErrors";
 
 // Each area's pages are their own chunk, fetched on first visit: the first load carries the
 // frame only, and sign-in is fetched when it is needed. `page` names the export, since a module
@@ -49,6 +50,7 @@ function RequireUser({ children }: { children: ReactNode }) {
 
 export function App() {
   const auth = useAuth();
+  useFocusErrorsAfterSubmit();
   // A new client per session, so one user's cached answers never show to the next.
   const client = useMemo(
     () => makeClient(auth.token, auth.signOut),

@@ -1,11 +1,11 @@
-import { CssBaseline, ThemeProvider, createTheme } from "@mui/material";
+import { CssBaseline, ThemeProvider } from "@mui/material";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
 import { AuthProvider } from "./auth/AuthProvider";
 import { loadConfig } from "./config";
+import { theme } from "./theme";
 
-const theme = createTheme({ palette: { primary: { main: "#1f5f8b" } } });
 const root = createRoot(document.getElementById("root")!);
 
 loadConfig()

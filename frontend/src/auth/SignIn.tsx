@@ -14,14 +14,18 @@ export function SignInPage() {
   const [password, setPassword] = useState("");
   const [token, setToken] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // Fields left empty at the last submit: marked invalid, and the first one takes focus.
+  const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const [busy, setBusy] = useState(false);
   const mode = auth.config.auth.mode;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (mode === "password" && (!username.trim() || !password)) {
-      setError("Enter your username and password.");
+    const empty = { username: !username.trim(), password: !password };
+    setMissing(mode === "password" ? empty : {});
+    if (mode === "password" && (empty.username || empty.password)) {
+      setError(empty.username && empty.password ? "Enter your username and password." : empty.username ? "Enter your username." : "Enter your password.");
       return;
     }
     setBusy(true);
@@ -42,7 +46,7 @@ export function SignInPage() {
   };
 
   return (
-    <Box sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
+    <Box component="main" sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
       <Paper sx={{ p: { xs: 3, sm: 4 }, width: "100%", maxWidth: 380 }} component="form" onSubmit={submit} noValidate>
         <Stack spacing={2}>
           <Typography variant="h5" component="h1">
@@ -51,8 +55,10 @@ export function SignInPage() {
           {error && <Alert severity="error">{error}</Alert>}
           {mode === "password" && (
             <>
-              <TextField label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required autoComplete="username" />
-              <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
+              <TextField label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required autoComplete="username"
+                error={!!missing.username && !username.trim()} />
+              <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password"
+                error={!!missing.password && !password} />
             </>
           )}
           {mode === "token" && (
@@ -92,7 +98,7 @@ export function HostedCallback() {
   }, []);
   if (!error) return <Typography sx={{ m: 4 }}>Signing you in…</Typography>;
   return (
-    <Box sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
+    <Box component="main" sx={{ display: "flex", justifyContent: "center", mt: { xs: 4, sm: 10 }, px: 2 }}>
       <Stack spacing={2} sx={{ width: "100%", maxWidth: 380 }}>
         <Alert severity="error">{error}</Alert>
         <Button variant="contained" onClick={() => navigate("/sign-in", { replace: true })}>

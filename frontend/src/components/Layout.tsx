@@ -1,5 +1,5 @@
-// The frame: a header with the navigation, the notification bell, the signed-in user, their
-// groups and sign-out. Below the `lg` breakpoint (a phone, a tablet, a narrow window), where
+// The frame: a "Skip to content" link, a header with the navigation, the notification bell, the
+// signed-in user, their groups and sign-out, and the page. Below the `lg` breakpoint (a phone, a tablet, a narrow window), where
 // they would wrap onto rows of their own or widen the page, the navigation and the user's part
 // fold behind a menu button and the header is one row.
 import { AppBar, Box, Button, Chip, Container, IconButton, Stack, SvgIcon, Toolbar, Typography } from "@mui/material";
@@ -76,9 +76,18 @@ export function Layout() {
   const { user, isAdmin, signOut } = useAuth();
   const { pathname } = useLocation();
   const menu = useMenu();
+  const main = useRef<HTMLElement>(null);
   const nav = isAdmin ? [...NAV, { to: "/admin", label: "Admin" }] : NAV;
   return (
     <>
+      {/* The first stop of the Tab key: past the header's links, straight to the page. */}
+      <a href="#main" className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}>
+        Skip to content
+      </a>
       <AppBar position="static" component="header">
         <Toolbar sx={{ gap: { xs: 1, lg: 2 }, flexWrap: "wrap", py: { xs: 0.5, lg: 0 } }}>
           <IconButton ref={menu.button} color="inherit" edge="start" sx={{ display: { lg: "none" } }}
@@ -116,7 +125,7 @@ export function Layout() {
           )}
         </Toolbar>
       </AppBar>
-      <Container maxWidth="lg" sx={{ py: 3 }} component="main">
+      <Container maxWidth="lg" sx={{ py: 3 }} component="main" id="main" ref={main} tabIndex={-1}>
         <PageBoundary resetKey={pathname}>
           <Outlet />
         </PageBoundary>
