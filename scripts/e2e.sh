@@ -3,7 +3,9 @@
 # and `sluice serve` on free ports, then drives Debian's Chromium with playwright-core. A
 # second `sluice serve` signs users in through a fake Cognito hosted UI
 # (frontend/e2e/fake_cognito.mjs), since moto has none.
-# Screenshots land in frontend/test-results/. Called by scripts/test.sh; runs alone too.
+# Every page the tests visit is checked at desktop and phone size (no horizontal overflow, no
+# serious or critical axe-core violation) and photographed at both sizes into
+# frontend/test-results/. Called by scripts/test.sh; runs alone too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"

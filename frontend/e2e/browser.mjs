@@ -1,8 +1,15 @@
-// Shared by the browser tests: Debian's Chromium through playwright-core, sign-in, screenshots.
+// Shared by the browser tests: Debian's Chromium through playwright-core, sign-in, screenshots,
+// and the checks every page gets at desktop and phone size (width, axe-core).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+
+/** axe-core from npm, run inside the page (evaluated over the DevTools protocol, which a page's
+ * Content-Security-Policy does not apply to). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export const BASE = process.env.SLUICE_URL ?? "http://127.0.0.1:8080";
 export const RESULTS = new URL("../test-results/", import.meta.url).pathname;
@@ -54,15 +61,31 @@ export async function assertFits(page, what) {
   assert.ok(scroll <= width, `${what} is ${scroll}px wide in a ${width}px window`);
 }
 
-/** Desktop and phone pictures of the page as it is; both sizes also check the page's width. */
+/** axe-core finds no serious or critical violation of WCAG 2.2 A/AA (and axe's best practices)
+ * on the page as it is; each violation is named with the elements it was found on. */
+export async function assertAccessible(page, what) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.impact} ${v.id} (${v.help}):\n${v.nodes.slice(0, 4).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ").trim()}`).join("\n")}`);
+  });
+  assert.deepEqual(found, [], `axe-core on ${what} at ${page.viewportSize()?.width}px:\n  ${found.join("\n  ")}`);
+}
+
+/** Desktop and phone pictures of the page as it is; at both sizes, the page must fit the window
+ * and pass axe-core. */
 export async function screenshots(page, name) {
   await page.mouse.move(0, 0);
-  await assertFits(page, name);
-  await screenshot(page, name);
-  await page.setViewportSize(PHONE);
-  await assertFits(page, name);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize(DESKTOP);
+  const size = page.viewportSize();
+  for (const [viewport, suffix] of [[DESKTOP, ""], [PHONE, "-phone"]]) {
+    await page.setViewportSize(viewport);
+    await assertFits(page, name);
+    await assertAccessible(page, name);
+    await screenshot(page, `${name}${suffix}`);
+  }
+  await page.setViewportSize(size ?? DESKTOP);
 }
 
 /** Fails unless `locator` is what has focus. */

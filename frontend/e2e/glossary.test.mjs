@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForStatus, withPictures } from "./browser.mjs";
+import { awsOwner, launch, screenshots, signIn, waitForFieldError, waitForStatus, withPictures } from "./browser.mjs";
 
 const RUN = Date.now();
 const ORG = `Glossary Org ${RUN}`;
@@ -116,7 +116,7 @@ async function glossaryPath(alice, bob) {
   const cascade = alice.getByRole("dialog", { name: "Delete Customers and everything under it?" });
   await cascade.getByRole("button", { name: "Yes, delete everything" }).waitFor();
   assert.equal(await cascade.getByRole("alert").count(), 1, "the server's reason shows once");
-  await screenshot(alice, "g-delete-refused");
+  await screenshots(alice, "g-delete-refused");
   await cascade.getByRole("button", { name: "Cancel" }).click();
   await tree.getByRole("button", { name: "Customer churn", exact: true }).waitFor();
   await screenshots(alice, "g-glossary-tree");
@@ -127,7 +127,7 @@ async function glossaryPath(alice, bob) {
   const picker = bob.getByRole("dialog", { name: "Terms of accounts" });
   await picker.getByRole("combobox", { name: "Terms" }).fill("churn");
   await bob.getByRole("option", { name: /Customer churn/ }).click();
-  await screenshot(bob, "g-term-picker");
+  await screenshots(bob, "g-term-picker");
   await picker.getByRole("button", { name: "Save terms" }).click();
   await picker.waitFor({ state: "detached" });
   await bob.getByRole("list", { name: "Terms of accounts" }).getByText("Customer churn · pending approval").waitFor();

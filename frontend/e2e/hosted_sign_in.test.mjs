@@ -3,7 +3,7 @@
 // tokens live 40 s, so the UI refreshes them mid-test; bob's live 40 days.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, screenshot } from "./browser.mjs";
+import { launch, screenshots } from "./browser.mjs";
 
 const APP = process.env.SLUICE_HOSTED_URL;
 const IDP = process.env.SLUICE_IDP_URL;
@@ -83,7 +83,7 @@ test("hosted UI: PKCE sign-in, a silent refresh before expiry, and sign-out", { 
   await page.getByText("You are in no organization yet.").waitFor();
   assert.ok(calls.length > 0 && calls.every((c) => c.codes.length === 0), `API calls succeed: ${JSON.stringify(calls.map((c) => c.codes))}`);
   assert.ok(calls.every((c) => claims(c.bearer).jti === exchange.idTokenJti), "with the exchanged token");
-  await screenshot(page, "hosted-signed-in");
+  await screenshots(page, "hosted-signed-in");
 
   // 3. The refresh: before the first token expires, with no sign-in page in between.
   const refreshed = await waitForEvent((e) => e.kind === "token" && e.grant === "refresh_token", "a refresh_token grant", 60_000);
@@ -128,7 +128,7 @@ test("hosted UI: PKCE sign-in, a silent refresh before expiry, and sign-out", { 
   await page.reload();
   await page.getByRole("button", { name: "Continue to sign-in" }).waitFor();
   assert.equal(await page.getByTestId("current-user").count(), 0);
-  await screenshot(page, "hosted-signed-out");
+  await screenshots(page, "hosted-signed-out");
   // The hosted UI asks for the password again: its session ended too.
   await page.getByRole("button", { name: "Continue to sign-in" }).click();
   await page.waitForURL((u) => u.origin === IDP && u.pathname === "/login");

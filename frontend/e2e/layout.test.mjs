@@ -4,7 +4,9 @@
 // desktop the navigation shows as it is, with no menu button.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, DESKTOP, PHONE, assertFits, assertFocused, launch, screenshot, signIn, withPictures } from "./browser.mjs";
+import {
+  BASE, DESKTOP, PHONE, assertAccessible, assertFits, assertFocused, launch, screenshot, screenshots, signIn, withPictures,
+} from "./browser.mjs";
 
 let browser;
 
@@ -47,6 +49,7 @@ test("on a phone the header folds into a menu that the keyboard can work", { tim
     assert.equal(await focused(page), "Organizations", "focus moves into the menu");
     await page.getByTestId("current-user").getByText("alice", { exact: true }).waitFor();
     await assertFits(page, "the open menu");
+    await assertAccessible(page, "the open menu");
     await screenshot(page, "layout-menu-open-phone");
 
     // Escape closes it, and focus goes back to the button.
@@ -87,7 +90,7 @@ test("the sign-in page fits a phone", async () => {
   await page.goto("/");
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   await assertFits(page, "the sign-in page");
-  await screenshot(page, "layout-sign-in-phone");
+  await screenshots(page, "sign-in");
   await context.close();
 });
 
@@ -125,7 +128,7 @@ test("from the keyboard: a skip link, a focus ring on every stop, and focus on w
     await wrong.waitFor();
     await assertFocused(wrong, "the sign-in error");
     assert.notEqual(await ring(page), "none", "the focused error shows it has focus");
-    await screenshot(page, "keyboard-wrong-password");
+    await screenshots(page, "keyboard-wrong-password");
     await password.fill("Passw0rd!");
     await page.keyboard.press("Enter");
     await page.getByTestId("current-user").getByText("alice", { exact: true }).waitFor();
@@ -173,7 +176,7 @@ test("from the keyboard: a skip link, a focus ring on every stop, and focus on w
     await page.keyboard.press("Enter");
     await form.getByText("Give the organization a name.").waitFor();
     await assertFocused(form.getByLabel("Name"), "the organization's empty name");
-    await screenshot(page, "keyboard-form-error");
+    await screenshots(page, "keyboard-form-error");
   });
   await context.close();
 });

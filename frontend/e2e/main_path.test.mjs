@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import {
-  PHONE, assertFocused, awsOwner, launch, screenshot, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures,
+  PHONE, assertFocused, awsOwner, launch, screenshots, signIn, waitForFieldError, waitForFieldOk, waitForStatus, withPictures,
 } from "./browser.mjs";
 
 const RUN = Date.now();
@@ -57,7 +57,7 @@ async function linkEnvironment(page, name, account, team, { deployFirst = true }
     await assertFocused(page.getByLabel("AWS account id"), "the field the server refused");
     assert.ok(!said.startsWith("AwsAccountId:"), `the field's message drops the field name: ${said}`);
     assert.equal(await page.getByRole("form", { name: "Link environment" }).getByRole("alert").count(), 0, "no alert repeats it");
-    await screenshot(page, "server-refuses-account");
+    await screenshots(page, "server-refuses-account");
     awsOwner("pivot-role", account, await download.path());
   }
   await page.getByRole("button", { name: "Link", exact: true }).click();
@@ -83,10 +83,10 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByLabel("Team to invite").fill("TeamB");
   await alice.getByRole("button", { name: "Invite" }).click();
   await alice.getByRole("table", { name: "Teams" }).getByText("TeamB").waitFor();
-  await screenshot(alice, "a-organization");
+  await screenshots(alice, "a-organization");
 
   await linkEnvironment(alice, "Team A lake", ACCOUNT_A, "TeamA");
-  await screenshot(alice, "a-environment");
+  await screenshots(alice, "a-environment");
 
   await alice.goto("/datasets/new");
   await alice.getByLabel("Environment").selectOption({ label: `Team A lake (${ACCOUNT_A} / eu-west-1)` });
@@ -106,13 +106,13 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await tables.getByRole("link", { name: "refunds" }).waitFor();
   const tableUrl = await tables.getByRole("link", { name: "orders" }).getAttribute("href");
   Object.assign(made, { dataset: datasetUrl, table: tableUrl });
-  await screenshot(alice, "a-dataset-with-tables");
+  await screenshots(alice, "a-dataset-with-tables");
 
   // 2. TeamB links its environment and finds the table in the catalog. Tables are indexed by a
   // worker task after their sync, so the search is repeated until the hit appears.
   const bob = await signIn(browser, "bob");
   await linkEnvironment(bob, "Team B lake", ACCOUNT_B, "TeamB", { deployFirst: false });
-  await screenshot(bob, "b-environment");
+  await screenshots(bob, "b-environment");
   await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
   const hits = bob.getByRole("list", { name: "Search results" });
   const hit = hits.getByRole("listitem").filter({ has: bob.getByRole("link", { name: "orders", exact: true }) });
@@ -139,7 +139,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await hit.getByText("table", { exact: true }).waitFor();
   await hits.getByText("dataset", { exact: true }).first().waitFor({ state: "detached" }); // only tables now
   await hit.getByRole("button", { name: "Request access" }).waitFor();
-  await screenshot(bob, "b-catalog");
+  await screenshots(bob, "b-catalog");
 
   // TeamA administers the dataset: its hit offers nothing to request.
   await alice.goto("/catalog?q=orders&resourceKind=table");
@@ -147,11 +147,11 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
     .filter({ has: alice.getByRole("link", { name: "orders", exact: true }) });
   await ownHit.getByText("Your team's data").waitFor();
   assert.equal(await ownHit.getByRole("button", { name: "Request access" }).count(), 0, "no request on one's own table");
-  await screenshot(alice, "a-catalog-own-table");
+  await screenshots(alice, "a-catalog-own-table");
   await hit.getByRole("link", { name: "orders", exact: true }).click();
   await bob.waitForURL((u) => u.pathname === tableUrl);
   await bob.getByText("Glue table").waitFor();
-  await screenshot(bob, "b-table");
+  await screenshots(bob, "b-table");
 
   // 3. TeamB requests the table.
   await bob.getByRole("button", { name: "Request access" }).click();
@@ -164,7 +164,7 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await bob.getByRole("button", { name: "Submit" }).click();
   await waitForStatus(bob.getByLabel("Share status"), /^Submitted$/);
   assert.equal(await bob.getByRole("button", { name: "Approve" }).count(), 0, "a requester cannot approve");
-  await screenshot(bob, "b-request-submitted");
+  await screenshots(bob, "b-request-submitted");
 
   // 4. TeamA approves from its inbox.
   await alice.goto("/shares");
@@ -172,21 +172,20 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("button", { name: "Approve" }).click();
   await waitForStatus(alice.getByLabel("Share status"), /^Processed$/, 120_000);
   await alice.getByRole("table", { name: "Share items" }).getByText("Share_Succeeded").waitFor();
-  await screenshot(alice, "a-approved");
+  await screenshots(alice, "a-approved");
 
   // 5. Both see Share_Succeeded.
   await bob.goto(shareUrl);
   await bob.getByRole("table", { name: "Share items" }).getByText("Share_Succeeded").waitFor();
-  await screenshot(bob, "b-share-succeeded");
+  await screenshots(bob, "b-share-succeeded");
 
   // 6. TeamB votes the dataset up; TeamA sees the count, without a vote of its own.
   await bob.goto(datasetUrl);
   await bob.getByRole("button", { name: "Upvote (0 votes)", pressed: false }).click();
   await bob.getByRole("button", { name: "Upvote (1 vote)", pressed: true, disabled: false }).waitFor();
   await bob.mouse.move(0, 0); // no hover or ripple on the button in the picture
-  await screenshot(bob, "b-dataset-upvoted");
-  await bob.setViewportSize({ width: 390, height: 844 });
-  await screenshot(bob, "b-dataset-upvoted-phone");
+  await screenshots(bob, "b-dataset-upvoted");
+  await bob.setViewportSize(PHONE);
   await alice.goto(datasetUrl);
   await alice.getByRole("button", { name: "Upvote (1 vote)", pressed: false }).waitFor();
 
@@ -198,11 +197,11 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await discussion.getByLabel("Add to the discussion").fill("Is this refreshed daily?\nWe need it by 07:00.");
   await discussion.getByRole("button", { name: "Post" }).click();
   await discussion.getByRole("list", { name: "Messages" }).getByText("We need it by 07:00.", { exact: false }).waitFor();
-  await screenshot(bob, "b-dataset-discussion-phone");
+  await screenshots(bob, "b-dataset-discussion");
   await alice.reload();
   const thread = alice.getByRole("region", { name: "Discussion" }).getByRole("list", { name: "Messages" });
   await thread.getByText(/^bob · /).waitFor();
-  await screenshot(alice, "a-dataset-discussion");
+  await screenshots(alice, "a-dataset-discussion");
   await alice.context().close();
   await bob.context().close();
   mainPathDone = true;
@@ -232,7 +231,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   await form.getByRole("button", { name: "Import" }).click();
   await waitForFieldError(form.getByLabel("S3 bucket"), /not found\. An import takes resources of the environment.s account 111111111111/);
   await assertFocused(form.getByLabel("S3 bucket"), "the bucket the server could not find");
-  await screenshot(alice, "a-import-refused");
+  await screenshots(alice, "a-import-refused");
   await form.getByLabel("S3 bucket").fill(bucket);
   await form.getByRole("button", { name: "Import" }).click();
   await alice.waitForURL(/\/datasets\/[a-z0-9]+$/);
@@ -254,7 +253,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   await alice.getByRole("button", { name: "Sync tables" }).click();
   await waitForStatus(alice.getByLabel("Table sync"), /^succeeded$/);
   const tableUrl = await alice.getByRole("table", { name: "Tables" }).getByRole("link", { name: "customers" }).getAttribute("href");
-  await screenshot(alice, "a-imported-dataset");
+  await screenshots(alice, "a-imported-dataset");
 
   // 4. TeamB asks for it.
   const bob = await signIn(browser, "bob");
@@ -277,7 +276,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   assert.equal(await alice.getByLabel("Share status").getByTestId("status").textContent(), "Submitted", "nothing was sent");
   await dialog.getByLabel("Reason").fill("Legacy is frozen: ask for Orders instead.");
   await waitForFieldOk(dialog.getByLabel("Reason")); // typing clears the stale message
-  await screenshot(alice, "a-reject-dialog");
+  await screenshots(alice, "a-reject-dialog");
   await dialog.getByRole("button", { name: "Reject" }).click();
   await dialog.waitFor({ state: "detached" });
   await waitForStatus(alice.getByLabel("Share status"), /^Rejected$/);
@@ -288,7 +287,7 @@ test("an imported dataset gets a folder, and TeamA rejects TeamB's request for i
   await waitForStatus(bob.getByLabel("Share status"), /^Rejected$/);
   await bob.getByLabel("Rejection").getByText("Legacy is frozen: ask for Orders instead.").waitFor();
   await bob.getByRole("button", { name: "Submit again" }).waitFor();
-  await screenshot(bob, "b-share-rejected");
+  await screenshots(bob, "b-share-rejected");
   await alice.context().close();
   await bob.context().close();
 });
@@ -328,7 +327,7 @@ test("admins edit, archive and grant; an invited team sees none of it", { timeou
   await teams.getByRole("button", { name: "Remove TeamC" }).click();
   await alice.getByRole("dialog", { name: "Remove TeamC from Team A lake?" }).getByRole("button", { name: "Remove", exact: true }).click();
   await teams.getByRole("cell", { name: "TeamC", exact: true }).waitFor({ state: "detached" });
-  await screenshot(alice, "a-environment-team-removed");
+  await screenshots(alice, "a-environment-team-removed");
 
   // Archive: a throwaway organization leaves the list, and shows again with "Show archived".
   const doomed = `E2E Archive ${RUN}`;
@@ -361,7 +360,7 @@ test("admins edit, archive and grant; an invited team sees none of it", { timeou
   await granted.waitFor();
   assert.ok(await granted.isChecked(), "the new group holds what was ticked");
   assert.ok(!(await alice.getByRole("checkbox", { name: `MANAGE_SHARES for ${group}` }).isChecked()), "and nothing else");
-  await screenshot(alice, "a-admin-granted");
+  await screenshots(alice, "a-admin-granted");
   await alice.context().close();
 });
 
@@ -372,7 +371,7 @@ test("an outsider cannot see the organization", async () => {
   assert.equal(await carol.getByText(ORG).count(), 0);
   await carol.goto(`/organizations/${orgUri}`);
   await carol.locator('[data-code="FORBIDDEN"]').first().waitFor();
-  await screenshot(carol, "c-outsider-forbidden");
+  await screenshots(carol, "c-outsider-forbidden");
   await carol.context().close();
 });
 

@@ -1,4 +1,4 @@
-// The look, and what the keyboard needs from it: a focus ring on whatever has keyboard focus
+// The look: colours that read at WCAG AA contrast, and what the keyboard needs: a focus ring on whatever has keyboard focus
 // (`:focus-visible`, so a mouse click shows none), in white on the dark header, where MUI shows
 // only a ripple; text fields keep their own focused border instead. And the "Skip to content"
 // link, out of sight until the Tab key reaches it.
@@ -9,7 +9,14 @@ const PRIMARY = "#1f5f8b";
 const ring = { outline: `3px solid ${PRIMARY}`, outlineOffset: 2 } as const;
 
 export const theme = createTheme({
-  palette: { primary: { main: PRIMARY } },
+  palette: {
+    primary: { main: PRIMARY },
+    // MUI's info (#0288d1) and warning (#ed6c02) read at 3.9:1 and 3.1:1 on white, under WCAG
+    // AA's 4.5:1 for text such as a status chip's: these darker shades read at 7.4:1 and 5:1
+    // (and stay above 4.5:1 on a tinted row, such as an unread notification's).
+    info: { main: "#01579b" },
+    warning: { main: "#b45309" },
+  },
   components: {
     MuiCssBaseline: {
       styleOverrides: {

@@ -115,7 +115,7 @@ export function Layout() {
               </Typography>
               <Stack direction="row" useFlexGap sx={{ gap: 1, flexWrap: "wrap" }}>
                 {user.groups.map((g) => (
-                  <Chip key={g} label={g} size="small" sx={{ bgcolor: "rgba(255,255,255,0.2)", color: "inherit", maxWidth: "100%" }} />
+                  <Chip key={g} label={g} size="small" variant="outlined" sx={{ borderColor: "rgba(255,255,255,0.7)", color: "inherit", maxWidth: "100%" }} />
                 ))}
               </Stack>
               <Button color="inherit" onClick={signOut} sx={{ alignSelf: { xs: "flex-start", lg: "auto" } }}>

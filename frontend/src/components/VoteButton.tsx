@@ -34,14 +34,14 @@ export function VoteButton({ datasetUri }: { datasetUri: string }) {
       <Button
         variant={mine ? "contained" : "outlined"}
         aria-pressed={mine}
-        aria-label={`Upvote (${count} ${count === 1 ? "vote" : "votes"})`}
         disabled={!data || voting.fetching}
         onClick={async () => {
           const done = await vote({ uri: datasetUri, upvote: !mine });
           if (!done.error) refetch({ requestPolicy: "network-only" });
         }}
       >
-        ▲ {mine ? "Upvoted" : "Upvote"} · {count}
+        {/* The name is what the button shows (the triangle aside); pressed says whether it is mine. */}
+        <span aria-hidden>▲&nbsp;</span>Upvote ({count} {count === 1 ? "vote" : "votes"})
       </Button>
       <Errors error={voting.error} />
     </>

@@ -4,6 +4,7 @@ import { Alert, Box, Chip, CircularProgress, Paper, Typography } from "@mui/mate
 import { useEffect, type ReactNode } from "react";
 import type { CombinedError } from "urql";
 import { apiErrors } from "../client";
+import { useScrollRegion } from "./scroll";
 
 export function Errors({ error }: { error?: CombinedError }) {
   const errors = apiErrors(error);
@@ -70,4 +71,15 @@ export function usePolling(active: boolean, refetch: () => void, ms = 2000) {
     const t = window.setInterval(refetch, ms);
     return () => window.clearInterval(t);
   }, [active, refetch, ms]);
+}
+
+/** A log (stack events, a share's processing): monospace lines in a box that scrolls by itself,
+ * and so takes keyboard focus while it does. */
+export function LogBox({ label, children }: { label: string; children: ReactNode }) {
+  const region = useScrollRegion<HTMLDivElement>(label);
+  return (
+    <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }} {...region}>
+      {children}
+    </Paper>
+  );
 }

@@ -7,7 +7,7 @@ import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
-import { Empty, Errors, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
+import { Empty, Errors, LogBox, Loading, PageTitle, StatusChip, isTerminal, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
 import { PivotRoleTemplate } from "../components/PivotRoleTemplate";
 import { StackResources } from "../components/StackResources";
@@ -317,9 +317,9 @@ export function EnvironmentPage() {
         <>
           <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
           {logs.data?.getStackLogs.length ? (
-            <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }}>
+            <LogBox label="Stack events">
               {logs.data.getStackLogs.map((l, i) => <div key={i}>{l.timestamp} {l.message}</div>)}
-            </Paper>
+            </LogBox>
           ) : (
             <Empty>No stack events yet.</Empty>
           )}

@@ -7,7 +7,7 @@ import {
 import { useCallback, useId, useState, type FormEvent } from "react";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
-import { Empty, Errors, Loading, PageTitle, StatusChip, usePolling } from "../components/common";
+import { Empty, Errors, LogBox, Loading, PageTitle, StatusChip, usePolling } from "../components/common";
 import { PagedTable } from "../components/PagedTable";
 import { FormAlerts, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
@@ -336,9 +336,9 @@ export function SharePage() {
         <>
           <Typography variant="h6" sx={{ mt: 2 }}>Processing log</Typography>
           {logs.data?.getShareLogs.length ? (
-            <Paper variant="outlined" sx={{ p: 1, maxHeight: 300, overflow: "auto", fontFamily: "monospace", fontSize: 13 }} aria-label="Processing log">
+            <LogBox label="Processing log">
               {logs.data.getShareLogs.map((l, i) => <div key={i}>{l.timestamp} {l.message}</div>)}
-            </Paper>
+            </LogBox>
           ) : <Empty>Nothing processed yet.</Empty>}
         </>
       )}
