@@ -1,12 +1,14 @@
 //! The web UI: the built `frontend/dist` served at `/` with a fallback to `index.html` for
-//! client-side routes, and `/config.json`, which tells the UI how to sign users in.
+//! client-side routes, and `/config.json`, which tells the UI how to sign users in. Everything
+//! here goes out with the security headers of [`security_headers`].
 
 use std::{path::PathBuf, sync::Arc};
 
 use axum::{
     Json, Router,
-    http::{StatusCode, header},
-    response::{Html, IntoResponse},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    middleware,
+    response::{Html, IntoResponse, Response},
     routing::get,
 };
 use serde::Serialize;
@@ -42,9 +44,76 @@ struct UiConfig<'a> {
     admin_group: &'a str,
 }
 
+impl SignIn {
+    /// The origin the browser calls to sign in and refresh (Cognito's API or hosted UI), if any.
+    fn origin(&self) -> Option<&str> {
+        let url = match self {
+            SignIn::Password { endpoint, .. } => endpoint,
+            SignIn::Hosted { domain, .. } => domain,
+            SignIn::Token => return None,
+        };
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next().unwrap_or_default();
+        let plain = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+        (!host.is_empty() && host.chars().all(plain)).then(|| &url[..scheme.len() + 3 + host.len()])
+    }
+}
+
+/// The Content-Security-Policy of the UI's pages. Scripts come from Sluice's own origin only: no
+/// inline script, no `eval`, no CDN; the page talks to Sluice and to the sign-in origin only, and
+/// cannot be framed. Styles may be inline, as MUI writes its styles into `<style>` elements. The
+/// tokens the UI keeps in localStorage are what an injected script would be after; this policy
+/// is what keeps such a script from loading or sending anything (docs/AUTH.md).
+pub fn content_security_policy(sign_in: &SignIn) -> String {
+    let connect = match sign_in.origin() {
+        Some(origin) => format!("connect-src 'self' {origin}"),
+        None => "connect-src 'self'".to_owned(),
+    };
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        // GraphiQL's editor runs its language services in workers from Sluice's own files.
+        "worker-src 'self'",
+        connect.as_str(),
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+    .join("; ")
+}
+
+/// The headers every response of the UI carries: its CSP, no MIME sniffing, no framing, and no
+/// full URL (which may name a resource) sent to another origin.
+pub fn security_headers(sign_in: &SignIn) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(sign_in)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers
+}
+
 /// `/config.json` always; the UI's files when they are there, otherwise a page saying how to
 /// build them (the API keeps working either way).
 pub fn router(ui: WebUi) -> Router {
+    let headers = security_headers(&ui.sign_in);
+    let with_headers = middleware::map_response(move |mut response: Response| {
+        let headers = headers.clone();
+        async move {
+            response.headers_mut().extend(headers);
+            response
+        }
+    });
+    files(ui).layer(with_headers)
+}
+
+fn files(ui: WebUi) -> Router {
     let ui = Arc::new(ui);
     let config = {
         let ui = ui.clone();
@@ -106,6 +175,40 @@ mod tests {
             serde_json::json!({"mode": "password", "endpoint": "http://127.0.0.1:5055", "region": "eu-west-1", "clientId": "abc"})
         );
         assert_eq!(serde_json::to_value(SignIn::Token).expect("json"), serde_json::json!({"mode": "token"}));
+    }
+
+    #[test]
+    fn the_csp_allows_scripts_from_sluice_only_and_connections_to_the_sign_in_origin() {
+        let password = SignIn::Password {
+            endpoint: "http://127.0.0.1:5055".into(),
+            region: "eu-west-1".into(),
+            client_id: "abc".into(),
+        };
+        let csp = content_security_policy(&password);
+        assert!(csp.contains("script-src 'self';"), "{csp}");
+        assert!(csp.contains("connect-src 'self' http://127.0.0.1:5055;"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let hosted = SignIn::Hosted {
+            domain: "https://sluice.auth.eu-west-1.amazoncognito.com/path".into(),
+            client_id: "abc".into(),
+            scopes: vec![],
+        };
+        assert!(
+            content_security_policy(&hosted)
+                .contains("connect-src 'self' https://sluice.auth.eu-west-1.amazoncognito.com;")
+        );
+        assert!(content_security_policy(&SignIn::Token).contains("connect-src 'self';"));
+        // A value that could end the directive (or start another) is left out, not pasted in.
+        let odd = SignIn::Hosted {
+            domain: "https://a.example; script-src *".into(),
+            client_id: "x".into(),
+            scopes: vec![],
+        };
+        assert!(
+            content_security_policy(&odd).contains("connect-src 'self';"),
+            "{}",
+            content_security_policy(&odd)
+        );
     }
 
     #[test]

@@ -15,9 +15,10 @@ export const BASE = process.env.SLUICE_URL ?? "http://127.0.0.1:8080";
 export const RESULTS = new URL("../test-results/", import.meta.url).pathname;
 export const PASSWORD = "Passw0rd!";
 
-/** playwright-core gives each launch a fresh profile (its own --user-data-dir). */
+/** playwright-core gives each launch a fresh profile (its own --user-data-dir). Each context it
+ * makes records the Content-Security-Policy violations of its pages, which `screenshots` checks. */
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.SLUICE_CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
@@ -30,19 +31,41 @@ export async function launch() {
       "--disable-sync",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+    });
+    return context;
+  };
+  return browser;
 }
 
-/** A fresh browser context (its own sessionStorage) signed in as `user` through the form. */
+/** Nothing on the page broke its Content-Security-Policy (a script, style or call it refused). */
+export async function assertNoCspViolation(page, what) {
+  const seen = await page.evaluate(() => window.__cspViolations ?? []);
+  assert.deepEqual(seen, [], `${what} broke its Content-Security-Policy`);
+}
+
+/** A fresh browser context (a browser profile of its own: its own localStorage, so its own
+ * session) signed in as `user` through the form. */
 export async function signIn(browser, user) {
   const context = await browser.newContext({ baseURL: BASE, acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   await page.goto("/");
+  await signInHere(page, user);
+  return page;
+}
+
+/** Fills the sign-in form `page` shows, and waits until the header names `user`. */
+export async function signInHere(page, user) {
   await page.getByLabel("Username").fill(user);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("current-user").getByText(user, { exact: true }).waitFor();
-  return page;
 }
 
 let shot = 0;
@@ -74,8 +97,8 @@ export async function assertAccessible(page, what) {
   assert.deepEqual(found, [], `axe-core on ${what} at ${page.viewportSize()?.width}px:\n  ${found.join("\n  ")}`);
 }
 
-/** Desktop and phone pictures of the page as it is; at both sizes, the page must fit the window
- * and pass axe-core. */
+/** Desktop and phone pictures of the page as it is; at both sizes, the page must fit the window,
+ * pass axe-core and have broken nothing of its CSP. */
 export async function screenshots(page, name) {
   await page.mouse.move(0, 0);
   const size = page.viewportSize();
@@ -83,6 +106,7 @@ export async function screenshots(page, name) {
     await page.setViewportSize(viewport);
     await assertFits(page, name);
     await assertAccessible(page, name);
+    await assertNoCspViolation(page, name);
     await screenshot(page, `${name}${suffix}`);
   }
   await page.setViewportSize(size ?? DESKTOP);

@@ -1,6 +1,7 @@
 // Sign-in through Cognito's hosted UI (here frontend/e2e/fake_cognito.mjs, which checks PKCE as
 // Cognito does), against the second `sluice serve` scripts/e2e.sh starts in hosted mode. Its
-// tokens live 40 s, so the UI refreshes them mid-test; bob's live 40 days.
+// tokens live 40 s, so the UI refreshes them mid-test, once for both of the browser's tabs;
+// bob's live 40 days.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, screenshots } from "./browser.mjs";
@@ -75,7 +76,7 @@ test("hosted UI: PKCE sign-in, a silent refresh before expiry, and sign-out", { 
   await header.getByText("DAAdministrators", { exact: true }).waitFor();
   const exchange = (await events()).find((e) => e.kind === "token" && e.grant === "authorization_code");
   assert.ok(exchange.ok && exchange.verifierMatched, `the code exchange: ${JSON.stringify(exchange)}`);
-  const stored = await page.evaluate(() => ({ pkce: sessionStorage.getItem("sluice.pkce"), tokens: JSON.parse(sessionStorage.getItem("sluice.tokens")) }));
+  const stored = await page.evaluate(() => ({ pkce: sessionStorage.getItem("sluice.pkce"), tokens: JSON.parse(localStorage.getItem("sluice.tokens")) }));
   assert.equal(stored.pkce, null, "the verifier is gone once used");
   assert.equal(claims(stored.tokens.idToken).jti, exchange.idTokenJti, "the UI holds the id token of the exchange");
   assert.ok(stored.tokens.refreshToken, "and the refresh token");
@@ -85,12 +86,19 @@ test("hosted UI: PKCE sign-in, a silent refresh before expiry, and sign-out", { 
   assert.ok(calls.every((c) => claims(c.bearer).jti === exchange.idTokenJti), "with the exchanged token");
   await screenshots(page, "hosted-signed-in");
 
+  // A second tab of the browser opens a typed URL signed in: no second trip to the hosted UI.
+  const tab2 = await context.newPage();
+  tab2.setDefaultTimeout(20_000);
+  await tab2.goto("/shares");
+  await tab2.getByTestId("current-user").getByText("alice", { exact: true }).waitFor();
+  assert.equal(new URL(tab2.url()).pathname, "/shares");
+
   // 3. The refresh: before the first token expires, with no sign-in page in between.
   const refreshed = await waitForEvent((e) => e.kind === "token" && e.grant === "refresh_token", "a refresh_token grant", 60_000);
   assert.ok(refreshed.ok, `the refresh: ${JSON.stringify(refreshed)}`);
   assert.ok(refreshed.at < exchange.exp * 1000, "it happened before the first token expired");
   await page.waitForFunction((jti) => {
-    const t = JSON.parse(sessionStorage.getItem("sluice.tokens") ?? "null");
+    const t = JSON.parse(localStorage.getItem("sluice.tokens") ?? "null");
     return t && JSON.parse(atob(t.idToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).jti !== jti;
   }, exchange.idTokenJti);
   const issuedByRefresh = new Set((await events()).filter((e) => e.kind === "token" && e.grant === "refresh_token" && e.ok).map((e) => e.idTokenJti));
@@ -113,12 +121,24 @@ test("hosted UI: PKCE sign-in, a silent refresh before expiry, and sign-out", { 
   const span = (Date.now() - exchange.at) / 1000;
   assert.ok(grants.length <= Math.ceil(span / 20), `${grants.length} refreshes in ${span} s`);
   assert.ok(refreshed.at - exchange.at >= 15_000, `the first refresh came ${refreshed.at - exchange.at} ms after sign-in`);
+  // Both tabs' timers fire together, but one refresh serves both (the other tab takes its
+  // tokens): refresh grants never come in pairs, and the second tab calls with a refreshed token.
+  for (let i = 1; i < grants.length; i++) {
+    assert.ok(grants[i].at - grants[i - 1].at >= 10_000, `two refreshes ${grants[i].at - grants[i - 1].at} ms apart`);
+  }
+  const tab2Call = tab2.waitForRequest((r) => new URL(r.url()).pathname === "/graphql");
+  await tab2.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Datasets" }).click();
+  const tab2Bearer = (await (await tab2Call).headerValue("authorization"))?.replace(/^Bearer /, "");
+  const refreshedSoFar = new Set((await events()).filter((e) => e.kind === "token" && e.grant === "refresh_token" && e.ok).map((e) => e.idTokenJti));
+  assert.ok(refreshedSoFar.has(claims(tab2Bearer).jti), "the second tab uses a refreshed token");
   assert.equal(page.url().startsWith(APP), true, "the user never left the app");
   assert.equal((await events()).filter((e) => e.kind === "login").length, 2, "and never signed in again (one typo, one sign-in)");
 
-  // 4. Sign-out: tokens gone, the hosted UI's session ended through /logout, back at sign-in.
+  // 4. Sign-out: tokens gone, the hosted UI's session ended through /logout, back at sign-in, in
+  // the second tab too.
   await header.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("button", { name: "Continue to sign-in" }).waitFor();
+  await tab2.getByRole("button", { name: "Continue to sign-in" }).waitFor();
   assert.equal(new URL(page.url()).origin, APP);
   const logout = (await events()).findLast((e) => e.kind === "logout");
   assert.ok(logout?.ok, `the hosted UI's /logout was called: ${JSON.stringify(logout)}`);

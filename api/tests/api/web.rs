@@ -37,6 +37,31 @@ async fn client_side_routes_get_index_html_and_assets_and_graphql_are_served_as_
 }
 
 #[tokio::test]
+async fn the_ui_goes_out_with_a_content_security_policy_that_names_the_sign_in_origin() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), INDEX).expect("index");
+    let sign_in = SignIn::Password {
+        endpoint: "http://127.0.0.1:5055".into(),
+        region: "eu-west-1".into(),
+        client_id: "web-client".into(),
+    };
+    let app = app_with_ui(dir.path(), sign_in).await;
+    for path in ["/", "/shares/abc123", "/config.json"] {
+        let resp = reqwest::get(format!("{}{path}", app.base_url)).await.expect("request");
+        let header = |name: &str| {
+            resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("script-src 'self';") && csp.contains("connect-src 'self' http://127.0.0.1:5055;"),
+            "{path}: {csp}"
+        );
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn config_json_tells_the_ui_how_to_sign_in() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sign_in = SignIn::Password {

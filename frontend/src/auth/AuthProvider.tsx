@@ -1,9 +1,12 @@
-// The signed-in session: tokens, the user they name, refresh before expiry, sign-out.
+// The signed-in session: tokens, the user they name, refresh before expiry, sign-out; shared by
+// the browser's tabs (session.ts), so one tab's sign-in, refresh or sign-out is every tab's.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { UiConfig } from "../config";
 import { passwordRefresh, passwordSignIn } from "./cognito";
 import { hostedRefresh, hostedSignOutUrl, startHostedSignIn } from "./pkce";
-import { type Tokens, type User, loadTokens, refreshAt, saveTokens, tokensFrom, userOf } from "./session";
+import {
+  type Tokens, type User, loadTokens, onTokensChanged, refreshAt, refreshOnce, saveTokens, tokensFrom, userOf,
+} from "./session";
 
 interface Auth {
   config: UiConfig;
@@ -29,35 +32,50 @@ export function AuthProvider({ config, children }: { config: UiConfig; children:
   const tokensRef = useRef(tokens);
   tokensRef.current = tokens;
 
-  const setTokens = useCallback((t: Tokens | null) => {
-    saveTokens(t);
+  /** This tab's state only: what another tab wrote, or what this one just stored. */
+  const adopt = useCallback((t: Tokens | null) => {
     tokensRef.current = t;
     setTokensState(t);
   }, []);
+  const setTokens = useCallback((t: Tokens | null) => {
+    saveTokens(t);
+    adopt(t);
+  }, [adopt]);
+
+  // Another tab signed in, refreshed or signed out: this one follows (a sign-out lands on sign-in).
+  useEffect(() => onTokensChanged(adopt), [adopt]);
 
   const refresh = useCallback(async (): Promise<Tokens | null> => {
     const current = tokensRef.current;
     if (!current?.refreshToken) return null;
-    refreshing.current ??= (async () => {
+    // What is stored decides, not what this tab held when it asked: another tab may have
+    // refreshed (or signed out) a moment before this tab's timer fired.
+    const due = (t = loadTokens()) => !!t?.refreshToken && refreshAt(t) <= Date.now() / 1000;
+    refreshing.current ??= refreshOnce(due, async () => {
+      const stored = loadTokens();
+      if (!stored?.refreshToken || !due(stored)) {
+        adopt(stored);
+        return stored;
+      }
       try {
         const a = config.auth;
         const next =
           a.mode === "password"
-            ? await passwordRefresh(a, current.refreshToken!)
+            ? await passwordRefresh(a, stored.refreshToken)
             : a.mode === "hosted"
-              ? await hostedRefresh(a, current.refreshToken!)
+              ? await hostedRefresh(a, stored.refreshToken)
               : null;
         setTokens(next);
         return next;
       } catch {
         setTokens(null);
         return null;
-      } finally {
-        refreshing.current = null;
       }
-    })();
+    }).finally(() => {
+      refreshing.current = null;
+    });
     return refreshing.current;
-  }, [config, setTokens]);
+  }, [config, adopt, setTokens]);
 
   // A timer refreshes ahead of expiry even when the user is only watching a page poll. A token
   // that lives longer than setTimeout can wait gets a timer that wakes up and waits again.

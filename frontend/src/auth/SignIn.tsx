@@ -1,7 +1,7 @@
 // The sign-in page: a password form (local Cognito), a hosted-UI button, or a token box.
 import { Alert, Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useEffect, useState, type FormEvent } from "react";
-import { useLocation, useNavigate } from "react-router-dom";
+import { Navigate, useLocation, useNavigate } from "react-router-dom";
 import { useAuth } from "./AuthProvider";
 import { finishHostedSignIn } from "./pkce";
 
@@ -9,7 +9,6 @@ export function SignInPage() {
   const auth = useAuth();
   const location = useLocation();
   const returnTo = (location.state as { from?: string } | null)?.from ?? "/";
-  const navigate = useNavigate();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [token, setToken] = useState("");
@@ -18,6 +17,9 @@ export function SignInPage() {
   const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const [busy, setBusy] = useState(false);
   const mode = auth.config.auth.mode;
+
+  // Signed in, here or in another tab of this browser: on to where the user was going.
+  if (auth.user) return <Navigate to={returnTo} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -35,10 +37,9 @@ export function SignInPage() {
         await auth.signInHosted(returnTo);
         return;
       }
+      // Signed in, the page re-renders and leaves for `returnTo` (above).
       if (mode === "password") await auth.signInWithPassword(username.trim(), password);
       else auth.signInWithToken(token);
-      navigate(returnTo, { replace: true });
-      setBusy(false);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setBusy(false);

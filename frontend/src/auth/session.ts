@@ -1,4 +1,6 @@
-// Tokens in sessionStorage (gone when the tab closes), and what the UI reads from them.
+// Tokens in localStorage, shared by the browser's tabs: one sign-in per browser. A change one tab
+// makes (sign-in, refresh, sign-out) reaches the others through the `storage` event. What the UI
+// reads from the tokens is here too. (docs/AUTH.md weighs localStorage against script injection.)
 
 export interface Tokens {
   idToken: string;
@@ -55,12 +57,19 @@ export function userOf(tokens: Tokens): User {
 }
 
 export function saveTokens(tokens: Tokens | null) {
-  if (tokens) sessionStorage.setItem(KEY, JSON.stringify(tokens));
-  else sessionStorage.removeItem(KEY);
+  if (tokens) localStorage.setItem(KEY, JSON.stringify(tokens));
+  else localStorage.removeItem(KEY);
 }
 
-export function loadTokens(): Tokens | null {
-  const raw = sessionStorage.getItem(KEY);
+/** A session that an older UI kept in this tab's sessionStorage moves to localStorage once. */
+function adoptTabSession() {
+  const old = sessionStorage.getItem(KEY);
+  if (old === null) return;
+  sessionStorage.removeItem(KEY);
+  if (localStorage.getItem(KEY) === null) localStorage.setItem(KEY, old);
+}
+
+function parse(raw: string | null): Tokens | null {
   if (!raw) return null;
   try {
     const tokens = JSON.parse(raw) as Tokens;
@@ -70,4 +79,54 @@ export function loadTokens(): Tokens | null {
   } catch {
     return null;
   }
+}
+
+export function loadTokens(): Tokens | null {
+  adoptTabSession();
+  return parse(localStorage.getItem(KEY));
+}
+
+/** Calls `changed` with the tokens whenever another tab of this browser signs in, refreshes or
+ * signs out (the `storage` event fires in every tab but the one that wrote). */
+export function onTokensChanged(changed: (tokens: Tokens | null) => void): () => void {
+  const listener = (e: StorageEvent) => {
+    if (e.storageArea !== localStorage || (e.key !== KEY && e.key !== null)) return;
+    changed(parse(e.key === null ? null : e.newValue));
+  };
+  window.addEventListener("storage", listener);
+  return () => window.removeEventListener("storage", listener);
+}
+
+const LOCK = "sluice.refresh";
+
+/** Resolves when another tab changes the tokens, or after `ms`. */
+function nextChange(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      window.clearTimeout(timer);
+      window.removeEventListener("storage", listener);
+      resolve();
+    };
+    const listener = (e: StorageEvent) => {
+      if (e.storageArea === localStorage && (e.key === KEY || e.key === null)) done();
+    };
+    const timer = window.setTimeout(done, ms);
+    window.addEventListener("storage", listener);
+  });
+}
+
+/** Runs `work` (a refresh) in one tab of the browser at a time, so a refresh token is spent once
+ * even when every tab's timer fires together. A tab that finds another refreshing waits for that
+ * tab's tokens (the `storage` event) before it looks again: a tab's copy of localStorage lags
+ * another tab's write by a moment, so taking the lock alone could still read the old, due tokens.
+ * `due` says, from what this tab reads now, whether a refresh is still needed; `work` checks it
+ * again. Without Web Locks it simply runs `work`. */
+export async function refreshOnce<T>(due: () => boolean, work: () => Promise<T>): Promise<T> {
+  const locks = navigator.locks;
+  if (!locks) return work();
+  const mine = await locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? { value: await work() } : null));
+  if (mine) return mine.value;
+  // Checked and listened to in one task, so the other tab's write cannot slip in between.
+  if (due()) await nextChange(10_000);
+  return (await locks.request(LOCK, work)) as T;
 }
