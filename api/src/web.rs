@@ -1,6 +1,6 @@
 //! The web UI: the built `frontend/dist` served at `/` with a fallback to `index.html` for
-//! client-side routes, and `/config.json`, which tells the UI how to sign users in. Everything
-//! here goes out with the security headers of [`security_headers`].
+//! client-side routes, `/config.json`, which tells the UI how to sign users in, and GraphiQL's
+//! page from the same build. Everything here goes out with the headers of [`security_headers`].
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -97,6 +97,33 @@ pub fn security_headers(sign_in: &SignIn) -> HeaderMap {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers
+}
+
+/// GraphiQL's page, which `GET /graphql` (and `/graphql/api`) with no query answers: the UI
+/// build's `graphiql.html`, whose scripts are the build's own files (nothing comes from a CDN,
+/// so it works offline) and which calls the API with the signed-in user's token. Without a
+/// build, a page that says how to make one and how to call the API meanwhile.
+pub async fn graphiql(ui: Option<&WebUi>) -> Response {
+    let headers = security_headers(ui.map_or(&SignIn::Token, |ui| &ui.sign_in));
+    let page = match ui {
+        Some(ui) => tokio::fs::read_to_string(ui.dir.join("graphiql.html")).await.ok(),
+        None => None,
+    };
+    match page {
+        Some(page) => (headers, Html(page)).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            headers,
+            Html(
+                "<!doctype html><html lang=\"en\"><title>Sluice GraphQL</title><main><h1>GraphiQL is not built</h1>\
+                 <p>GraphiQL, the GraphQL explorer, is part of the web UI's build: build it with \
+                 <code>cd frontend &amp;&amp; npm ci &amp;&amp; npm run build</code>, or point \
+                 <code>SLUICE_FRONTEND_DIR</code> at a build. The API answers here meanwhile: POST a \
+                 query to <code>/graphql</code> with <code>Authorization: Bearer &lt;token&gt;</code>.</p></main>",
+            ),
+        )
+            .into_response(),
+    }
 }
 
 /// `/config.json` always; the UI's files when they are there, otherwise a page saying how to

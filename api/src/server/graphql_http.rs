@@ -4,12 +4,11 @@
 
 use std::io;
 
-use async_graphql::http::GraphiQLSource;
 use axum::{
     body::Bytes,
     extract::{RawQuery, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 
 use sluice_core::Actor;
@@ -47,8 +46,9 @@ pub(super) async fn post(
     }
 }
 
-/// GET serves queries and, for a browser with no query, the GraphiQL explorer. Mutations must
-/// be POSTed, so a link or a prefetch can never change anything.
+/// GET serves queries and, for a browser with no query, the GraphiQL explorer from the web UI's
+/// build (`web::graphiql`). Mutations must be POSTed, so a link or a prefetch can never change
+/// anything.
 pub(super) async fn get(
     State(state): State<AppState>,
     Peer(peer): Peer,
@@ -56,7 +56,7 @@ pub(super) async fn get(
     RawQuery(query): RawQuery,
 ) -> Response {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        return crate::web::graphiql(state.web.as_ref()).await;
     };
     let source = client_ip(peer.map(|p| p.ip()), &headers, state.trusted_proxy_hops);
     let actor = match authenticate(&state, &headers, source).await.into_actor() {

@@ -1,5 +1,5 @@
 //! The web UI next to the API: its files at `/`, `index.html` for the UI's own routes,
-//! `/config.json` for sign-in, and GraphQL untouched.
+//! `/config.json` for sign-in, GraphiQL's page at `GET /graphql`, and GraphQL untouched.
 
 use serde_json::json;
 use sluice_api::web::{SignIn, WebUi};
@@ -59,6 +59,39 @@ async fn the_ui_goes_out_with_a_content_security_policy_that_names_the_sign_in_o
         assert_eq!(header("x-frame-options"), "DENY", "{path}");
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
     }
+}
+
+#[tokio::test]
+async fn get_graphql_with_no_query_is_the_builds_graphiql_page_and_a_query_still_runs() {
+    const GRAPHIQL: &str = "<!doctype html><title>Sluice GraphQL explorer</title><script type=module src=/assets/graphiql.js></script>";
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), INDEX).expect("index");
+    std::fs::write(dir.path().join("graphiql.html"), GRAPHIQL).expect("graphiql");
+    let app = app_with_ui(dir.path(), SignIn::Token).await;
+    for path in ["/graphql", "/graphql/api"] {
+        let resp = reqwest::Client::new()
+            .get(format!("{}{path}", app.base_url))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 200, "{path}");
+        let csp =
+            resp.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        assert_eq!(resp.text().await.expect("body"), GRAPHIQL, "{path}");
+    }
+    let token = app.token("alice", &["TeamA"]);
+    let resp = reqwest::Client::new()
+        .get(format!("{}/graphql?query=%7B__typename%7D", app.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        resp.json::<serde_json::Value>().await.expect("json"),
+        json!({"data": {"__typename": "Query"}})
+    );
 }
 
 #[tokio::test]

@@ -1,14 +1,30 @@
 // The sign-in page: a password form (local Cognito), a hosted-UI button, or a token box.
 import { Alert, Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useEffect, useState, type FormEvent } from "react";
-import { Navigate, useLocation, useNavigate } from "react-router-dom";
+import { Navigate, useLocation, useNavigate, type NavigateFunction } from "react-router-dom";
 import { useAuth } from "./AuthProvider";
 import { finishHostedSignIn } from "./pkce";
+
+/** `?next=` names where to go after signing in, as a path of this site only: a leading slash then
+ * a letter or digit (so never `//host` or `/\host`, which a browser would take for another site). */
+function nextPath(search: string): string | undefined {
+  const next = new URLSearchParams(search).get("next");
+  return next && /^\/(?:[A-Za-z0-9][\w\-./~]*)?(?:\?[\w\-.~=&%]*)?$/.test(next) ? next : undefined;
+}
+
+/** Pages outside the UI's router: GraphiQL, served by the server at /graphql. */
+const OUTSIDE_THE_UI = /^\/graphql(?:\/api)?(?:\?|$)/;
+
+/** Goes to `path`: through the UI's router, or by loading the page when the UI does not serve it. */
+function goTo(navigate: NavigateFunction, path: string) {
+  if (OUTSIDE_THE_UI.test(path)) window.location.replace(path);
+  else navigate(path, { replace: true });
+}
 
 export function SignInPage() {
   const auth = useAuth();
   const location = useLocation();
-  const returnTo = (location.state as { from?: string } | null)?.from ?? "/";
+  const returnTo = (location.state as { from?: string } | null)?.from ?? nextPath(location.search) ?? "/";
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [token, setToken] = useState("");
@@ -19,7 +35,11 @@ export function SignInPage() {
   const mode = auth.config.auth.mode;
 
   // Signed in, here or in another tab of this browser: on to where the user was going.
-  if (auth.user) return <Navigate to={returnTo} replace />;
+  const leaving = !!auth.user && OUTSIDE_THE_UI.test(returnTo);
+  useEffect(() => {
+    if (leaving) window.location.replace(returnTo);
+  }, [leaving, returnTo]);
+  if (auth.user) return leaving ? null : <Navigate to={returnTo} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -91,7 +111,7 @@ export function HostedCallback() {
     finishHostedSignIn(auth.config.auth, window.location.search)
       .then(({ tokens, returnTo }) => {
         auth.acceptTokens(tokens);
-        navigate(returnTo, { replace: true });
+        goTo(navigate, returnTo);
       })
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
     // Runs once per callback URL.

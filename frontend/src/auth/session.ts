@@ -57,8 +57,10 @@ export function userOf(tokens: Tokens): User {
 }
 
 export function saveTokens(tokens: Tokens | null) {
-  if (tokens) localStorage.setItem(KEY, JSON.stringify(tokens));
-  else localStorage.removeItem(KEY);
+  if (tokens) return localStorage.setItem(KEY, JSON.stringify(tokens));
+  localStorage.removeItem(KEY);
+  // What GraphiQL (at /graphql) kept of the user's work, its queries and history, goes too.
+  for (const key of Object.keys(localStorage)) if (key.startsWith("graphiql:")) localStorage.removeItem(key);
 }
 
 /** A session that an older UI kept in this tab's sessionStorage moves to localStorage once. */
@@ -79,6 +81,11 @@ function parse(raw: string | null): Tokens | null {
   } catch {
     return null;
   }
+}
+
+/** Whether anyone is signed in in this browser (GraphiQL writes its state only then). */
+export function hasSession(): boolean {
+  return localStorage.getItem(KEY) !== null;
 }
 
 export function loadTokens(): Tokens | null {
