@@ -2,8 +2,8 @@
 //! heartbeats, shutdown, crashes and long tasks.
 
 mod crash;
-mod schedule;
 mod retention;
+mod schedule;
 mod support;
 mod wakeups;
 
