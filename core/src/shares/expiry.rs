@@ -345,14 +345,6 @@ impl Shares<'_> {
         };
         audit::audited(self.db, actor, "updateShareExtensionReason", (share_uri, RESOURCE_TYPE), update).await
     }
-
-    async fn load_in(&self, db: &impl ConnectionTrait, share_uri: &str) -> Result<Share> {
-        let row = so::Entity::find_by_id(share_uri.to_owned())
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: share_uri.to_owned() })?;
-        Share::from_model(row)
-    }
 }
 
 /// Withdraws a pending extension: the items go back to Share_Succeeded, the share to Processed.

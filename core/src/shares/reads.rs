@@ -57,8 +57,13 @@ pub(crate) async fn log(db: &impl ConnectionTrait, share_uri: &str, message: &st
 
 impl Shares<'_> {
     pub(crate) async fn load(&self, share_uri: &str) -> Result<Share> {
+        self.load_in(self.db, share_uri).await
+    }
+
+    /// The share as `db` (a transaction, when the caller wrote to it) sees it.
+    pub(crate) async fn load_in(&self, db: &impl sea_orm::ConnectionTrait, share_uri: &str) -> Result<Share> {
         so::Entity::find_by_id(share_uri.to_owned())
-            .one(self.db)
+            .one(db)
             .await?
             .ok_or_else(|| Error::NotFound { kind: RESOURCE_TYPE, uri: share_uri.to_owned() })
             .and_then(Share::from_model)
