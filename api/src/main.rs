@@ -118,7 +118,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         trust_account_id,
         pivot_role_name: config.pivot_role_name.clone(),
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
-        resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
+        resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
+        grants: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
     });
     let search = wiring::search(&config.search, &core).await?;
     let core = core

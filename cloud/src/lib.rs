@@ -32,6 +32,7 @@ mod aws_error;
 pub mod catalog;
 pub mod cfn;
 pub mod ecs;
+mod grant_reader;
 pub mod grants;
 pub mod iam_auth;
 pub mod lake;

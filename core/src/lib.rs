@@ -2,6 +2,7 @@
 //! catalog, tasks and the audit trail.
 //! No HTTP, GraphQL or AWS types live here; the API, the worker and the long tasks all call in.
 
+pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod authz;
@@ -108,6 +109,11 @@ impl Core {
 
     pub fn votes(&self) -> votes::Votes<'_> {
         votes::Votes { db: &self.db, visibility: self.catalog_visibility }
+    }
+
+    /// Who can read what: `getEffectiveAccess` and `getPrincipalAccess`.
+    pub fn access(&self) -> access::Access<'_> {
+        access::Access { db: &self.db, aws: &self.aws }
     }
 
     pub fn environments(&self) -> environments::Environments<'_> {

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
+mod access;
 mod activity;
 pub(crate) mod batch;
 mod catalog;
@@ -37,6 +38,7 @@ pub use limits::Limits;
 pub struct Query(
     organizations::OrganizationQuery,
     activity::ActivityQuery,
+    access::AccessQuery,
     permissions::PermissionQuery,
     tasks::TaskQuery,
     environments::EnvironmentQuery,

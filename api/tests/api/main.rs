@@ -9,6 +9,7 @@ mod cognito_flow;
 mod compat;
 mod compat_operations;
 mod datasets;
+mod effective_access;
 mod environment_compat;
 mod environments;
 mod error_dialect;

@@ -35,6 +35,8 @@ pub struct AwsSettings {
     pub linker: Arc<dyn AccountLinker>,
     /// Checks that the resources an import names exist.
     pub resources: Arc<dyn AccountResources>,
+    /// Reads Lake Formation's grants, for the effective-access view.
+    pub grants: Arc<dyn crate::access::GrantReader>,
 }
 
 pub(crate) fn require(aws: &Option<Arc<AwsSettings>>) -> Result<&AwsSettings> {

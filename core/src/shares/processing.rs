@@ -49,7 +49,7 @@ impl WorkItem {
 
 /// An item with what it names in Glue or S3.
 /// Pairs items with their Glue table names or S3 prefixes: two queries for any number of items.
-pub(super) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
+pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
     let is_table = |i: &ShareItem| i.item_type == ItemType::Table.as_str();
     let table_uris: Vec<String> = items.iter().filter(|i| is_table(i)).map(|i| i.item_uri.clone()).collect();
     let folder_uris: Vec<String> =
@@ -113,7 +113,7 @@ impl Work {
     }
 }
 
-async fn side(db: &DatabaseConnection, environment_uri: &str) -> Result<Side> {
+pub(crate) async fn side(db: &DatabaseConnection, environment_uri: &str) -> Result<Side> {
     let (environment, pivot) = crate::environments::platform::with_pivot(db, environment_uri).await?;
     Ok(Side { pivot, account_id: environment.aws_account_id, region: environment.region })
 }

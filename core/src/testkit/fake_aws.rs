@@ -11,6 +11,7 @@ use std::{
 };
 
 use crate::{
+    access::{GrantReader, LakeResource, SeenGrant},
     datasets::tables::{GlueColumn, GlueTable},
     environments::{
         AccountLinker, AccountResources, AwsResource, AwsSettings, ImportProblem, LinkError, PivotRole,
@@ -43,6 +44,8 @@ pub struct FakeAccounts {
     /// The `sluice:stack-tag-prefix` tag of each account's pivot role; `Some("")` (every key)
     /// where a test set none.
     stack_tag_prefixes: Mutex<HashMap<String, Option<String>>>,
+    /// The Lake Formation grants each account lists; none unless a test adds them.
+    lake: Mutex<HashMap<String, Vec<SeenGrant>>>,
 }
 
 impl FakeAccounts {
@@ -58,6 +61,16 @@ impl FakeAccounts {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(account.to_owned(), prefix.map(str::to_owned));
+    }
+
+    /// Makes `account`'s Lake Formation list `grant`.
+    pub fn lake_grant(&self, account: &str, grant: SeenGrant) {
+        self.lake
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(account.to_owned())
+            .or_default()
+            .push(grant);
     }
 
     fn stack_tag_prefix(&self, account: &str) -> Option<String> {
@@ -85,6 +98,20 @@ fn refused(pivot: &PivotRole) -> Result<(), LinkError> {
         Err(LinkError::Refused(format!("could not assume {}: AccessDenied", pivot.arn())))
     } else {
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl GrantReader for FakeAccounts {
+    async fn lake_grants(
+        &self,
+        pivot: &PivotRole,
+        resources: &[LakeResource],
+    ) -> Result<Vec<SeenGrant>, LinkError> {
+        refused(pivot)?;
+        let lake = self.lake.lock().unwrap_or_else(|e| e.into_inner());
+        let listed = lake.get(&pivot.account_id).into_iter().flatten();
+        Ok(listed.filter(|g| resources.contains(&g.resource)).cloned().collect())
     }
 }
 
@@ -204,6 +231,7 @@ pub fn aws_settings_with(accounts: Arc<FakeAccounts>) -> AwsSettings {
         trust_account_id: TRUST_ACCOUNT.into(),
         pivot_role_name: "sluice-pivot".into(),
         linker: accounts.clone(),
-        resources: accounts,
+        resources: accounts.clone(),
+        grants: accounts,
     }
 }

@@ -5,6 +5,7 @@
 mod catalog;
 mod cross_account;
 mod dataset;
+mod effective_access;
 mod environment;
 mod import;
 mod share_expiry;

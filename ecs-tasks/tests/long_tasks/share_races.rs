@@ -4,35 +4,13 @@
 
 use sluice_cloud::{Grant, LakeGrants, LfPermission, LfResource};
 use sluice_core::{
-    Actor,
     environments::NewConsumptionPrincipal,
     on_both_backends,
     shares::{ItemStatus, NewShare},
-    tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
 
-use crate::share_support::{deployed_dataset_with_tables, grants_of, item_states, page, shown};
-
-/// Waits until no task is pending or started.
-async fn settle(core: &sluice_core::Core, alice: &Actor) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
-    loop {
-        let tasks = core.tasks().list(alice, &Default::default(), page()).await.expect("tasks");
-        let busy = tasks
-            .nodes
-            .iter()
-            .filter(|t| matches!(t.status, TaskStatus::Pending | TaskStatus::Started))
-            .count();
-        if busy == 0 {
-            let failed: Vec<_> = tasks.nodes.iter().filter(|t| t.status == TaskStatus::Failed).collect();
-            assert!(failed.is_empty(), "no task may fail: {failed:?}");
-            return;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "tasks did not settle: {tasks:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}
+use crate::share_support::{deployed_dataset_with_tables, grants_of, item_states, settle, shown};
 
 async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backend) {
     let db = TestDb::new(backend).await;

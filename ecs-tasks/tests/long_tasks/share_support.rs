@@ -127,3 +127,23 @@ pub fn shown(grants: &[Grant]) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Waits until no task is pending or started.
+pub async fn settle(core: &sluice_core::Core, alice: &Actor) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let tasks = core.tasks().list(alice, &Default::default(), page()).await.expect("tasks");
+        let busy = tasks
+            .nodes
+            .iter()
+            .filter(|t| matches!(t.status, TaskStatus::Pending | TaskStatus::Started))
+            .count();
+        if busy == 0 {
+            let failed: Vec<_> = tasks.nodes.iter().filter(|t| t.status == TaskStatus::Failed).collect();
+            assert!(failed.is_empty(), "no task may fail: {failed:?}");
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "tasks did not settle: {tasks:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -92,6 +92,7 @@ impl World {
             || op.contains("Notification")
             || op == "syncTables"
             || op == "getS3ConsumptionData"
+            || op == "getEffectiveAccess"
         {
             let created = app
                 .ok(

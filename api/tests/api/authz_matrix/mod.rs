@@ -86,6 +86,7 @@ struct Case {
     admin: Expect,
 }
 
+mod access_cases;
 mod activity_cases;
 mod activity_visibility;
 mod compat_cases;
@@ -107,6 +108,7 @@ fn cases() -> Vec<Case> {
     all.extend(share_expiry_cases::cases());
     all.extend(compat_cases::cases());
     all.extend(activity_cases::cases());
+    all.extend(access_cases::cases());
     all
 }
 
