@@ -37,7 +37,7 @@ const GlossariesPage = page(() => import("./pages/glossaries"), "GlossariesPage"
 const GlossaryPage = page(() => import("./pages/glossariesDetail"), "GlossaryPage");
 const CatalogPage = page(() => import("./pages/catalog"), "CatalogPage");
 const SharesPage = page(shares, "SharesPage");
-const SharePage = page(shares, "SharePage");
+const SharePage = page(() => import("./pages/share"), "SharePage");
 const AdminPage = page(() => import("./pages/admin"), "AdminPage");
 const NotificationsPage = page(() => import("./pages/notifications"), "NotificationsPage");
 

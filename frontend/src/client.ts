@@ -36,7 +36,7 @@ export function apiErrors(error: CombinedError | undefined): ApiError[] {
   if (error.networkError) return [{ message: `The server could not be reached: ${error.networkError.message}` }];
   return error.graphQLErrors.map((e) => ({
     // `message` leads with data.all's wording for its scripts; `reason` is the part for people.
-    message: typeof e.extensions?.reason === "string" ? e.extensions.reason : e.message,
+    message: humanize(typeof e.extensions?.reason === "string" ? e.extensions.reason : e.message),
     code: typeof e.extensions?.code === "string" ? e.extensions.code : undefined,
     field: typeof e.extensions?.field === "string" ? e.extensions.field : undefined,
   }));
@@ -58,4 +58,40 @@ export function fieldError(errors: ApiError[], field: string): string | undefine
 /** Errors not shown by a field. */
 export function formErrors(errors: ApiError[], fields: string[]): ApiError[] {
   return errors.filter((e) => !e.field || !fields.some((f) => norm(f) === norm(e.field!)));
+}
+
+const VERBS: Record<string, string> = {
+  GET: "see", LIST: "list", UPDATE: "change", DELETE: "delete", CREATE: "create", MANAGE: "manage", ADD: "add",
+  REMOVE: "remove", INVITE: "invite teams to", APPROVE: "approve", REJECT: "reject", SUBMIT: "submit", REVOKE: "revoke",
+  SYNC: "sync", LINK: "link", CREDENTIALS: "get credentials for",
+};
+
+/** A permission constant as words: `UPDATE_DATASET` on a dataset is "change this dataset",
+ * `MANAGE_DATASETS` (a tenant permission) is "manage datasets". */
+function deed(permission: string, kind?: string): string {
+  const [first, ...rest] = permission.toLowerCase().split("_");
+  const verb = VERBS[first.toUpperCase()] ?? first;
+  const object = rest.join(" ");
+  const k = kind?.replace(/_/g, " ");
+  if (k && (object === k || object === "")) return `${verb} this ${k}`;
+  return k ? `${verb} ${object} of this ${k}` : `${verb} ${object}`.trim();
+}
+
+const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const sentence = (s: string) => upper(s.trim()).replace(/([^.!?])$/, "$1.");
+
+/** The server's refusals name permission constants and ids, for its logs and scripts; people
+ * read what they may not do and what to do about it. Other messages pass unchanged. */
+export function humanize(message: string): string {
+  const resource = /^([A-Z][A-Z0-9_]+) on ([a-z_]+) \S+ is not granted to any of your teams(?:; (.*))?$/.exec(message);
+  if (resource) {
+    const [, permission, kind, hint] = resource;
+    return `None of your teams may ${deed(permission, kind)}.${hint ? ` ${sentence(hint)}` : ""}`;
+  }
+  const tenant = /^the tenant permission ([A-Z][A-Z0-9_]+) is not granted to any of your teams(?:; (.*))?$/.exec(message);
+  if (tenant) {
+    const [, permission, hint] = tenant;
+    return `None of your teams may ${deed(permission)}.${hint ? ` ${sentence(hint)}` : ""}`;
+  }
+  return message;
 }

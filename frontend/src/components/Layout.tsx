@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link as RouterLink, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../auth/AuthProvider";
 import { NotificationBell } from "./NotificationBell";
+import { Notices } from "./Notices";
 import { PageBoundary } from "./PageBoundary";
 
 const NAV = [
@@ -130,6 +131,7 @@ export function Layout() {
           <Outlet />
         </PageBoundary>
       </Container>
+      <Notices />
     </>
   );
 }

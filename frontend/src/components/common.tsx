@@ -13,7 +13,7 @@ export function Errors({ error }: { error?: CombinedError }) {
     <Box sx={{ my: 1 }}>
       {errors.map((e, i) => (
         <Alert key={i} severity="error" data-code={e.code}>
-          {e.code === "FORBIDDEN" ? `You may not see this. ${e.message}` : e.message}
+          {e.message}
         </Alert>
       ))}
     </Box>

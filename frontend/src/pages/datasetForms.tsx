@@ -8,6 +8,7 @@ import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, PageTitle } from "../components/common";
 import { FormAlerts, useFieldErrors, type Checks } from "../components/form";
+import { DETAIL_FIELDS, useDatasetDetails } from "../components/DatasetDetails";
 import { graphql } from "../gql";
 
 const MyEnvironments = graphql(`
@@ -44,11 +45,13 @@ const ImportDataset = graphql(`
 function useBasics() {
   const { user } = useAuth();
   const [envs] = useQuery({ query: MyEnvironments });
-  const [env, setEnv] = useState("");
+  const [chosenEnv, setEnv] = useState("");
   const [label, setLabel] = useState("");
   const [team, setTeam] = useState(user?.groups[0] ?? "");
   const [description, setDescription] = useState("");
   const nodes = envs.data?.listEnvironments.nodes ?? [];
+  // The only environment is preselected.
+  const env = chosenEnv || (nodes.length === 1 ? nodes[0].environmentUri : "");
   const checks: Checks = {
     environmentUri: !env && "Pick the environment (AWS account) the dataset lives in.",
     label: !label.trim() ? "Give the dataset a name." : [...label.trim()].length > 255 && "At most 255 characters.",
@@ -73,7 +76,7 @@ function useBasics() {
   const noEnvironment = envs.data && nodes.length === 0 && (
     <Empty>You need an environment first: link your team's AWS account under Environments.</Empty>
   );
-  return { checks, values, render, noEnvironment };
+  return { checks, values, render, noEnvironment, env };
 }
 
 const BASIC_FIELDS = ["environmentUri", "label", "SamlAdminGroupName", "description"];
@@ -98,12 +101,13 @@ function DatasetForm({ name, submit, children, busy, onSubmit }: {
 export function CreateDatasetPage() {
   const navigate = useNavigate();
   const basics = useBasics();
+  const details = useDatasetDetails({}, basics.env);
   const [result, create] = useMutation(CreateDataset);
-  const f = useFieldErrors(result.error, BASIC_FIELDS);
+  const f = useFieldErrors(result.error, [...BASIC_FIELDS, ...DETAIL_FIELDS]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!f.check(basics.checks)) return;
-    const r = await create({ input: basics.values });
+    if (!f.check({ ...basics.checks, ...details.checks })) return;
+    const r = await create({ input: { ...basics.values, ...details.values, stewards: details.values.stewards || undefined } });
     if (r.data) navigate(`/datasets/${r.data.createDataset.datasetUri}`);
   };
   return (
@@ -112,6 +116,7 @@ export function CreateDatasetPage() {
       {basics.noEnvironment}
       <DatasetForm name="Create dataset" submit="Create" busy={result.fetching} onSubmit={submit}>
         {basics.render(f)}
+        {details.render(f)}
         <FormAlerts errors={f.rest} />
       </DatasetForm>
     </>

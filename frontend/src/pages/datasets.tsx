@@ -2,7 +2,7 @@
 // with live progress, and its stack's resources and tags; a table's page with its columns and
 // "Request access". Both pages, and each column, show their glossary terms, which the dataset's
 // editors change.
-import { Alert, Box, Button, Link, Stack, Typography } from "@mui/material";
+import { Alert, Box, Button, Chip, Link, Stack, Typography } from "@mui/material";
 import { useCallback, useState } from "react";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
@@ -17,6 +17,8 @@ import { Discussion } from "../components/Discussion";
 import { ItemTerms, editsTerms } from "../components/TermPicker";
 import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
+import { DatasetActions } from "./datasetEdit";
+import { taskSentence } from "../components/taskWords";
 
 const PAGE = 10;
 
@@ -80,6 +82,13 @@ const GetDataset = graphql(`
       stewards
       userRoleForDataset
       imported
+      topics
+      tags
+      confidentiality
+      enableExpiration
+      expirySetting
+      expiryMinDuration
+      expiryMaxDuration
       environment {
         environmentUri
         label
@@ -143,6 +152,7 @@ const SyncTasks = graphql(`
         status
         progress
         lastError
+        updated
       }
     }
   }
@@ -182,6 +192,7 @@ export function DatasetPage() {
     <>
       <PageTitle actions={<>
         <VoteButton datasetUri={uri} />
+        {admin && <DatasetActions ds={ds} onSaved={() => refetch({ requestPolicy: "network-only" })} />}
         {admin && (
           <Button variant="contained" disabled={synced.fetching || syncing || deploying}
             onClick={async () => { const x = await sync({ uri }); if (!x.error) refetchTasks({ requestPolicy: "network-only" }); }}>
@@ -195,6 +206,17 @@ export function DatasetPage() {
         Admin team {ds.SamlAdminGroupName} · your role {ds.userRoleForDataset}
         {ds.environment && <> · environment <Link component={RouterLink} to={`/environments/${ds.environment.environmentUri}`}>{ds.environment.label}</Link> ({place(ds.environment)})</>}
       </Typography>
+      <Stack direction="row" useFlexGap flexWrap="wrap" spacing={1} sx={{ my: 1 }} aria-label="About the dataset">
+        <Chip size="small" label={ds.confidentiality} color={ds.confidentiality === "Secret" ? "error" : ds.confidentiality === "Official" ? "warning" : "default"} />
+        {ds.topics.map((t) => <Chip key={t} size="small" variant="outlined" label={t} />)}
+        {ds.tags.map((t) => <Chip key={t} size="small" variant="outlined" label={`#${t}`} />)}
+        {ds.stewards && <Typography variant="body2">Stewards: {ds.stewards}</Typography>}
+        {ds.enableExpiration && (
+          <Typography variant="body2">
+            Shares expire: {ds.expiryMinDuration}–{ds.expiryMaxDuration} {ds.expirySetting === "Quarterly" ? "quarters" : "months"}
+          </Typography>
+        )}
+      </Stack>
       <Box sx={{ my: 1 }}>
         <ItemTerms target={{ type: "Dataset", uri, name: ds.label }} links={ds.termLinks.nodes} editable={editsTerms(ds.userRoleForDataset)}
           onSaved={() => refetch({ requestPolicy: "network-only" })} />
@@ -211,7 +233,7 @@ export function DatasetPage() {
       {sync0 && (
         <Box sx={{ my: 1, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Table sync">
           <Typography>Last table sync:</Typography> <StatusChip status={sync0.status} />
-          {sync0.progress && <Typography color="text.secondary">{sync0.progress}</Typography>}
+          <Typography color="text.secondary">{taskSentence(sync0)}</Typography>
           {sync0.lastError && <Alert severity="error">{sync0.lastError}</Alert>}
         </Box>
       )}
@@ -328,7 +350,7 @@ export function TablePage() {
   const owns = ownsDataset(t.userRoleForTable);
   return (
     <>
-      <PageTitle actions={!owns && <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" />}>{t.label}</PageTitle>
+      <PageTitle actions={!owns && <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" itemName={t.label} />}>{t.label}</PageTitle>
       <Typography>
         Glue table <code>{t.name}</code> in dataset{" "}
         {t.dataset && <Link component={RouterLink} to={`/datasets/${t.dataset.datasetUri}`}>{t.dataset.label}</Link>} (admin team {t.dataset?.SamlAdminGroupName})

@@ -14,6 +14,9 @@ import { StackResources } from "../components/StackResources";
 import { StackTags } from "../components/StackTags";
 import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
+import { notify } from "../components/Notices";
+import { RelativeTime } from "../components/RelativeTime";
+import { EnvironmentActions } from "./environmentEdit";
 
 const PAGE = 10;
 
@@ -169,6 +172,7 @@ const GetEnvironment = graphql(`
     getEnvironment(environmentUri: $uri) {
       environmentUri
       label
+      description
       AwsAccountId
       region
       SamlGroupName
@@ -235,7 +239,7 @@ function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) 
     e.preventDefault();
     if (!f.check({ groupUri: groupProblem(team) })) return;
     const r = await invite({ input: { environmentUri: uri, groupUri: team.trim() } });
-    if (!r.error) (setTeam(""), onInvited());
+    if (!r.error) (notify(`${team.trim()} is invited; its role comes with the stack deploy that starts now.`), setTeam(""), onInvited());
   };
   return (
     <Box component="form" onSubmit={submit} noValidate aria-label="Invite team to environment" sx={{ mt: 2 }}>
@@ -276,7 +280,11 @@ export function EnvironmentPage() {
   };
   return (
     <>
-      <PageTitle>{env.label}</PageTitle>
+      <PageTitle actions={(manages || held.has("UPDATE_ENVIRONMENT")) && (
+        <EnvironmentActions env={env} canDelete={manages || held.has("DELETE_ENVIRONMENT")} onChanged={reload} />)}>
+        {env.label}
+      </PageTitle>
+      {env.description && <Typography color="text.secondary">{env.description}</Typography>}
       <Typography>
         Account {env.AwsAccountId} / {env.region} · team {env.SamlGroupName} · organization{" "}
         <Link component={RouterLink} to={`/organizations/${env.organization.organizationUri}`}>{env.organization.label}</Link>
@@ -305,7 +313,7 @@ export function EnvironmentPage() {
             onClose={() => setRemoving(null)}
             onConfirm={async () => {
               const r = await remove({ uri, group: removing ?? "" });
-              if (!r.error) (setRemoving(null), reloadTeams());
+              if (!r.error) (notify(`${removing} is removed from ${env.label}.`), setRemoving(null), reloadTeams());
             }}>
             The team loses its rights here, and its IAM role in the account goes with the stack deploy that starts now. A team
             that still administers datasets here cannot be removed: delete them or hand them to another team first.
@@ -318,7 +326,7 @@ export function EnvironmentPage() {
           <Typography variant="h6" sx={{ mt: 3 }}>Stack events</Typography>
           {logs.data?.getStackLogs.length ? (
             <LogBox label="Stack events">
-              {logs.data.getStackLogs.map((l, i) => <div key={i}>{l.timestamp} {l.message}</div>)}
+              {logs.data.getStackLogs.map((l, i) => <div key={i}><RelativeTime iso={l.timestamp} />: {l.message}</div>)}
             </LogBox>
           ) : (
             <Empty>No stack events yet.</Empty>
