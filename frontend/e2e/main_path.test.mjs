@@ -1,7 +1,7 @@
 // The main path in a real browser: TeamA (alice) creates an organization, links an
 // environment and publishes a dataset with two tables; TeamB (bob) links its own environment
 // (the server first refuses it: no pivot role yet), finds a table in the catalog and requests
-// it, alice approves, and both see Share_Succeeded. Then: alice imports a second dataset, adds a
+// it, alice approves, and both see the table shared. Then: alice imports a second dataset, adds a
 // folder, and rejects bob's request for its table; an outsider (carol) cannot see the
 // organization. Last, a tour of every page the journeys made, at desktop and phone size.
 import assert from "node:assert/strict";
@@ -171,12 +171,12 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("table", { name: "Received shares" }).getByRole("link", { name: "Orders" }).first().click();
   await alice.getByRole("button", { name: "Approve" }).click();
   await waitForStatus(alice.getByLabel("Share status"), /^Processed$/, 120_000);
-  await alice.getByRole("table", { name: "Share items" }).getByText("Share_Succeeded").waitFor();
+  await alice.getByRole("table", { name: "Share items" }).getByText("Shared", { exact: true }).waitFor();
   await screenshots(alice, "a-approved");
 
-  // 5. Both see Share_Succeeded.
+  // 5. Both see the table shared.
   await bob.goto(shareUrl);
-  await bob.getByRole("table", { name: "Share items" }).getByText("Share_Succeeded").waitFor();
+  await bob.getByRole("table", { name: "Share items" }).getByText("Shared", { exact: true }).waitFor();
   await screenshots(bob, "b-share-succeeded");
 
   // 6. TeamB votes the dataset up; TeamA sees the count, without a vote of its own.

@@ -68,22 +68,32 @@ const VERBS: Record<string, string> = {
 
 /** A permission constant as words: `UPDATE_DATASET` on a dataset is "change this dataset",
  * `MANAGE_DATASETS` (a tenant permission) is "manage datasets". */
+const PHRASES: Record<string, string> = {
+  CREATE_SHARE_OBJECT: "request data into", CREATE_DATASET: "create datasets in", LINK_ENVIRONMENT: "link environments to",
+  INVITE_ENVIRONMENT_GROUP: "invite teams to", INVITE_ORGANIZATION_GROUP: "invite teams to", APPROVE_SHARE_OBJECT: "approve requests for",
+  SUBMIT_SHARE_OBJECT: "submit", CREATE_DATASET_FOLDER: "add folders to",
+};
+
 function deed(permission: string, kind?: string): string {
-  const [first, ...rest] = permission.toLowerCase().split("_");
+  const k0 = kind?.replace(/_/g, " ").replace(/^share object$/, "share");
+  if (PHRASES[permission]) return `${PHRASES[permission]}${k0 ? ` this ${k0}` : ""}`;
+  const [first, ...rest] = permission.toLowerCase().replace(/share_object/g, "share").split("_");
   const verb = VERBS[first.toUpperCase()] ?? first;
   const object = rest.join(" ");
-  const k = kind?.replace(/_/g, " ");
+  const k = k0;
   if (k && (object === k || object === "")) return `${verb} this ${k}`;
-  return k ? `${verb} ${object} of this ${k}` : `${verb} ${object}`.trim();
+  return k ? `${verb} ${object} in this ${k}` : `${verb} ${object}`.trim();
 }
 
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const sentence = (s: string) => upper(s.trim()).replace(/([^.!?])$/, "$1.");
+/** A hint in words: permission constants left in it become what they allow. */
+const sentence = (s: string) =>
+  upper(s.trim().replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (c) => `the right to ${deed(c)}`)).replace(/([^.!?])$/, "$1.");
 
 /** The server's refusals name permission constants and ids, for its logs and scripts; people
  * read what they may not do and what to do about it. Other messages pass unchanged. */
 export function humanize(message: string): string {
-  const resource = /^([A-Z][A-Z0-9_]+) on ([a-z_]+) \S+ is not granted to any of your teams(?:; (.*))?$/.exec(message);
+  const resource = /^([A-Z][A-Z0-9_]+) on ([a-z_ ]+?) \S+ is not granted to any of your teams(?:; (.*))?$/.exec(message);
   if (resource) {
     const [, permission, kind, hint] = resource;
     return `None of your teams may ${deed(permission, kind)}.${hint ? ` ${sentence(hint)}` : ""}`;

@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "urql";
 import { graphql } from "../gql";
 import { Errors } from "./common";
 import { FormAlerts, useFieldErrors } from "./form";
+import { RelativeTime } from "./RelativeTime";
 
 const Feed = graphql(`
   query Feed($uri: String!, $type: String!) {
@@ -54,7 +55,7 @@ export function Discussion({ targetUri, targetType, title = "Discussion" }: { ta
               <ListItem key={m.feedMessageUri} divider={i < messages.nodes.length - 1}>
                 <ListItemText
                   primary={<span style={{ whiteSpace: "pre-wrap" }}>{m.content}</span>}
-                  secondary={`${m.creator} · ${new Date(m.created).toLocaleString()}`}
+                  secondary={<>{m.creator} · <RelativeTime iso={m.created} /></>}
                 />
               </ListItem>
             ))}

@@ -8,9 +8,10 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { Empty, Errors, Loading, PageTitle } from "../components/common";
-import { FormAlerts, groupProblem, useFieldErrors } from "../components/form";
+import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { useScrollRegion } from "../components/scroll";
 import { graphql } from "../gql";
+import { notify } from "../components/Notices";
 
 const TenantPermissions = graphql(`
   query TenantPermissions {
@@ -54,7 +55,7 @@ function GrantToGroup({ perms, listed, onGranted }: {
     });
     if (!ok) return;
     const r = await update({ input: { groupUri: g, permissions: chosen } });
-    if (!r.error) (setGroup(""), setChosen([]), onGranted());
+    if (!r.error) (notify(`${g} now holds ${chosen.join(", ")}.`), setGroup(""), setChosen([]), onGranted());
   };
   const toggle = (name: string) => setChosen((c) => (c.includes(name) ? c.filter((p) => p !== name) : [...c, name]));
   return (
@@ -83,6 +84,7 @@ export function AdminPage() {
   const { isAdmin, config } = useAuth();
   const [{ data, fetching, error }, refetch] = useQuery({ query: TenantPermissions, pause: !isAdmin });
   const [updated, update] = useMutation(Update);
+  const [taking, setTaking] = useState<{ groupUri: string; held: string[]; name: string } | null>(null);
   const region = useScrollRegion<HTMLDivElement>("Tenant permissions");
   if (!isAdmin) return <Empty>Only members of {config.adminGroup} manage tenant permissions.</Empty>;
   if (fetching && !data) return <Loading />;
@@ -90,14 +92,26 @@ export function AdminPage() {
   const perms = data.listTenantPermissions;
   const groups = data.listTenantGroups.nodes;
   const reload = () => refetch({ requestPolicy: "network-only" });
-  const toggle = async (groupUri: string, held: string[], name: string) => {
-    const next = held.includes(name) ? held.filter((p) => p !== name) : [...held, name];
+  const apply = async (groupUri: string, held: string[], name: string) => {
+    const taken = held.includes(name);
+    const next = taken ? held.filter((p) => p !== name) : [...held, name];
     const r = await update({ input: { groupUri, permissions: next } });
-    if (!r.error) reload();
+    if (r.error) return;
+    notify(taken ? `${groupUri} no longer holds ${name}.` : `${groupUri} now holds ${name}.`);
+    setTaking(null);
+    reload();
   };
+  // Granting acts at once; taking a right away asks first, since the group's users lose it.
+  const toggle = (groupUri: string, held: string[], name: string) =>
+    held.includes(name) ? setTaking({ groupUri, held, name }) : void apply(groupUri, held, name);
   return (
     <>
       <PageTitle>Tenant permissions</PageTitle>
+      <ConfirmDialog open={!!taking} title={`Take ${taking?.name ?? ""} from ${taking?.groupUri ?? ""}?`} confirm="Take away" color="warning"
+        busy={updated.fetching} error={updated.error} onClose={() => setTaking(null)}
+        onConfirm={() => taking && void apply(taking.groupUri, taking.held, taking.name)}>
+        Members of {taking?.groupUri} can no longer do what {taking?.name} allows, from their next request on. What they made stays.
+      </ConfirmDialog>
       <Errors error={updated.error} />
       <TableContainer component={Paper} variant="outlined" {...region}>
         <Table size="small" aria-label="Tenant permissions">

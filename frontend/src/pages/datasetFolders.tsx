@@ -8,6 +8,7 @@ import { Discussion } from "../components/Discussion";
 import { PagedTable } from "../components/PagedTable";
 import { FormAlerts, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
+import { notify } from "../components/Notices";
 
 const CreateFolder = graphql(`
   mutation CreateDatasetStorageLocation($datasetUri: String!, $input: NewDatasetStorageLocationInput) {
@@ -48,7 +49,7 @@ function NewFolder({ datasetUri, onDone }: { datasetUri: string; onDone: (create
     });
     if (!ok) return;
     const r = await create({ datasetUri, input: { label: label.trim(), prefix: prefix.trim().replace(/^\/+|\/+$/g, ""), description } });
-    if (!r.error) onDone(true);
+    if (!r.error) (notify(`Folder ${label.trim()} is created at ${prefix.trim().replace(/^\/+|\/+$/g, "")}/.`), onDone(true));
   };
   return (
     <Paper component="form" variant="outlined" onSubmit={submit} noValidate sx={{ p: 2, my: 1 }} aria-label="New folder">

@@ -8,6 +8,7 @@ import { useMutation, useQuery } from "urql";
 import { Empty, Errors, Loading } from "../components/common";
 import { ConfirmDialog } from "../components/form";
 import { graphql } from "../gql";
+import { RelativeTime } from "../components/RelativeTime";
 
 const LINKS_PAGE = 100;
 
@@ -115,7 +116,7 @@ export function LinksPanel({ glossaryUri, admin, terms, title, onChanged }: {
                     {l.approvedByOwner
                       ? <Chip size="small" color="success" variant="outlined" label="approved" />
                       : <Chip size="small" color="warning" variant="outlined" label="pending approval" />}
-                    <Typography variant="body2" color="text.secondary">linked by {l.owner} · {new Date(l.created).toLocaleDateString()}</Typography>
+                    <Typography variant="body2" color="text.secondary">linked by {l.owner} · <RelativeTime iso={l.created} /></Typography>
                   </Box>
                 </Box>
                 {admin && !l.approvedByOwner && (

@@ -5,6 +5,7 @@ import { useClient, useMutation } from "urql";
 import { useAuth } from "../auth/AuthProvider";
 import { FormAlerts, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
+import { notify } from "../components/Notices";
 
 const GroupPermissions = graphql(`
   query OrganizationGroupPermissions($uri: String!, $group: String!) {
@@ -75,7 +76,7 @@ export function EditOrganization({ org, onClose }: {
       SamlGroupName: team !== org.SamlGroupName ? team : undefined,
     };
     const r = await update({ uri: org.organizationUri, input });
-    if (!r.error) onClose(true);
+    if (!r.error) (notify(`${label.trim()} is saved.`), onClose(true));
   };
   return (
     <Dialog open onClose={() => onClose(false)} fullWidth aria-labelledby={`${id}-title`}>

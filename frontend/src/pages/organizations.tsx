@@ -11,6 +11,7 @@ import { Empty, Errors, Loading, PageTitle } from "../components/common";
 import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../components/form";
 import { graphql } from "../gql";
 import { EditOrganization, useOrganizationPermissions } from "./organizationEdit";
+import { notify } from "../components/Notices";
 
 const PAGE = 10;
 
@@ -113,7 +114,7 @@ function CreateOrganizationForm({ onDone }: { onDone: () => void }) {
     });
     if (!ok) return;
     const r = await create({ input: { label: label.trim(), SamlGroupName: team, description } });
-    if (!r.error) onDone();
+    if (!r.error) (notify(`${label.trim()} is created: open it to link an environment.`), onDone());
   };
   return (
     <Paper component="form" onSubmit={submit} noValidate sx={{ p: 2, mb: 2 }} aria-label="Create organization">
@@ -191,7 +192,7 @@ function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) 
     e.preventDefault();
     if (!f.check({ groupUri: groupProblem(team) })) return;
     const r = await invite({ input: { organizationUri: uri, groupUri: team.trim() } });
-    if (!r.error) (setTeam(""), onInvited());
+    if (!r.error) (notify(`${team.trim()} is invited.`), setTeam(""), onInvited());
   };
   return (
     <Box component="form" onSubmit={submit} noValidate aria-label="Invite team" sx={{ mt: 2 }}>
@@ -213,6 +214,7 @@ export function OrganizationPage() {
   const [archived, archive] = useMutation(Archive);
   const [editing, setEditing] = useState(false);
   const [archiving, setArchiving] = useState(false);
+  const [removing, setRemoving] = useState<string | null>(null);
   const org = data?.getOrganization;
   const teams = data?.listOrganizationGroups.nodes ?? [];
   const mine = teams.map((g) => g.groupUri).filter((g) => user?.groups.includes(g));
@@ -238,7 +240,7 @@ export function OrganizationPage() {
       )}
       <ConfirmDialog open={archiving} title={`Archive ${org.label}?`} confirm="Archive" busy={archived.fetching} error={archived.error}
         onClose={() => setArchiving(false)}
-        onConfirm={async () => { const r = await archive({ uri }); if (!r.error) navigate("/organizations"); }}>
+        onConfirm={async () => { const r = await archive({ uri }); if (!r.error) (notify(`${org.label} is archived.`), navigate("/organizations")); }}>
         An archived organization leaves the lists and can no longer change: no new environments, teams or edits. Its environments and
         datasets stay as they are. Archiving cannot be undone here.
       </ConfirmDialog>
@@ -265,8 +267,16 @@ export function OrganizationPage() {
           { label: "Invited by", render: (g) => g.invitedBy ?? "—" },
           { label: "", render: (g) => may("REMOVE_ORGANIZATION_GROUP") && g.groupUri !== org.SamlGroupName && (
             <Button size="small" color="error" aria-label={`Remove ${g.groupUri}`}
-              onClick={async () => { const r = await remove({ uri, group: g.groupUri }); if (!r.error) reload(); }}>Remove</Button>) },
+              onClick={() => setRemoving(g.groupUri)}>Remove</Button>) },
         ]} />
+      <ConfirmDialog open={!!removing} title={`Remove ${removing ?? ""} from ${org.label}?`} confirm="Remove" busy={removed.fetching} error={removed.error}
+        onClose={() => setRemoving(null)}
+        onConfirm={async () => {
+          const r = await remove({ uri, group: removing ?? "" });
+          if (!r.error) (notify(`${removing} is removed from ${org.label}.`), setRemoving(null), reload());
+        }}>
+        The team loses its rights on the organization: it can no longer see it or link environments to it. Its environments stay.
+      </ConfirmDialog>
       {may("INVITE_ORGANIZATION_GROUP") && <InviteTeam uri={uri} onInvited={reload} />}
     </>
   );

@@ -124,7 +124,7 @@ export function SharePage() {
         <AddItems shareUri={uri} datasetUri={share.dataset.datasetUri} present={new Set(items.map((i) => i.itemUri))} onAdded={reload} />
       )}
       {(approver || s !== "Draft") && <SharePlan plan={share.plan} />}
-      <ShareHistory activity={history} purpose={share.requestPurpose} reject={share.rejectPurpose} />
+      <ShareHistory activity={history} reject={share.rejectPurpose} />
       {share.canViewLogs && (
         <>
           <Typography variant="h6" component="h2" sx={{ mt: 2 }}>Processing log</Typography>

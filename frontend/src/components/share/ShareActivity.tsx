@@ -5,7 +5,7 @@ import { Empty } from "../common";
 import type { Activity } from "./ShareItems";
 import { activityWords } from "./words";
 
-export function ShareHistory({ activity, purpose, reject }: { activity: Activity[]; purpose?: string | null; reject?: string | null }) {
+export function ShareHistory({ activity, reject }: { activity: Activity[]; reject?: string | null }) {
   return (
     <>
       <Typography variant="h6" component="h2" sx={{ mt: 2 }}>History</Typography>
@@ -18,7 +18,6 @@ export function ShareHistory({ activity, purpose, reject }: { activity: Activity
                 secondary={
                   <>
                     <RelativeTime iso={a.created} />
-                    {a.action === "createShareObject" && purpose && ` · “${purpose}”`}
                     {a.action === "rejectShareObject" && reject && ` · “${reject}”`}
                   </>
                 } />

@@ -113,14 +113,16 @@ export function ShareExpiry({ share, requester, approver, onReject, onChanged }:
           An extension is asked{share.nonExpirable ? " for access that doesn't expire" : share.shareExpirationPeriod ? ` for ${periodWords(share.shareExpirationPeriod, setting)}` : ""}
           {share.requestedExpiryDate && <> (until <RelativeTime iso={share.requestedExpiryDate} /> if approved today)</>}
           {share.extensionReason && <>: “{share.extensionReason}”</>}.
-          <Stack direction="row" spacing={1} sx={{ mt: 1 }} useFlexGap flexWrap="wrap">
+        </Alert>
+      )}
+      {share.submittedForExtension && (approver || requester) && (
+          <Stack direction="row" spacing={1} sx={{ mt: 1 }} useFlexGap flexWrap="wrap" aria-label="Extension actions">
             {approver && <Button variant="contained" color="success" size="small" disabled={approved.fetching}
               onClick={async () => { const r = await approve({ uri: share.shareUri }); if (!r.error) (notify("Extension approved: the new expiry counts from today."), onChanged()); }}>
               Approve extension</Button>}
             {approver && <Button variant="outlined" color="error" size="small" onClick={onReject}>Reject extension</Button>}
             {requester && <Button variant="outlined" size="small" onClick={() => setCancelling(true)}>Withdraw extension</Button>}
           </Stack>
-        </Alert>
       )}
       {requester && shared && !share.submittedForExtension && !!share.expiryDate && (
         <Button variant="outlined" sx={{ mt: 1 }} onClick={() => setAsking(true)}>Ask for an extension</Button>

@@ -70,6 +70,8 @@ export function activityWords(a: { actor: string; actorKind: string; action: str
   const what = ACTION[a.action] ?? a.action.replace(/([A-Z])/g, " $1").toLowerCase();
   // A revoke's summary names its items, which is what a reader wants to know.
   if (a.action === "revokeItemsShareObject") return `${who} revoked ${a.summary || "items"}`;
+  // The platform's processing records the state it left the share in.
+  if (a.action === "processShareObject") return `${who} finished processing${a.summary ? `: the share is ${a.summary.replace(/_/g, " ")}` : ""}`;
   return `${who} ${what}`;
 }
 
