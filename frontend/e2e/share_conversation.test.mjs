@@ -74,10 +74,9 @@ async function setUp(alice, bob) {
   await create.getByLabel("Longest (months)").fill("6");
   await screenshots(alice, "s-create-dataset-filled");
   await create.getByRole("button", { name: "Create" }).click();
-  await alice.waitForURL(/\/datasets\/[a-z0-9]+$/);
-  const datasetUrl = new URL(alice.url()).pathname;
   const about = alice.getByLabel("About the dataset");
   for (const chip of ["Official", "Finances", "#ledger", "#daily"]) await about.getByText(chip, { exact: true }).waitFor();
+  const datasetUrl = new URL(alice.url()).pathname; // the dataset's own page, not /datasets/new
   await about.getByText("Shares expire: 1–6 months").waitFor();
   await waitForStatus(alice.getByLabel("Dataset stack"), /COMPLETE/);
   const bucket = (await alice.locator("code").nth(0).textContent()).trim();
@@ -107,6 +106,36 @@ async function setUp(alice, bob) {
   await about.getByText("#audited", { exact: true }).waitFor();
   await alice.getByText("Every booking, daily").waitFor();
   await screenshots(alice, "s-dataset-edited");
+
+  // A folder: created, renamed, then deleted after a dialog that says the objects stay.
+  await alice.getByRole("button", { name: "New folder" }).click();
+  const folder = alice.getByRole("form", { name: "New folder" });
+  await folder.getByLabel("Folder name").fill("Exports");
+  await folder.getByLabel("S3 prefix").fill("exports");
+  await folder.getByRole("button", { name: "Create folder" }).click();
+  await notice(alice, "Folder Exports is created at exports/.");
+  const folders = alice.getByRole("table", { name: "Folders" });
+  await folders.getByRole("button", { name: "Edit Exports" }).click();
+  const editFolder = alice.getByRole("dialog", { name: "Edit folder Exports" });
+  await editFolder.getByLabel("Name").fill("Monthly exports");
+  await editFolder.getByRole("button", { name: "Save" }).click();
+  await notice(alice, "Folder Monthly exports is saved.");
+  await folders.getByRole("button", { name: "Delete Monthly exports" }).click();
+  const dropFolder = alice.getByRole("dialog", { name: "Delete folder Monthly exports?" });
+  await dropFolder.getByText(/the objects under exports stay in the bucket/).waitFor();
+  await dropFolder.getByRole("button", { name: "Delete" }).click();
+  await notice(alice, "Folder Monthly exports is deleted");
+  await alice.getByText("No folders.", { exact: false }).waitFor();
+
+  // A table's description.
+  await alice.goto(urls.entries);
+  await alice.getByRole("button", { name: "Edit", exact: true }).click();
+  const editTable = alice.getByRole("dialog", { name: "Edit table" });
+  await editTable.getByLabel("Description").fill("One row per booking");
+  await editTable.getByRole("button", { name: "Save" }).click();
+  await notice(alice, "entries is saved.");
+  await alice.getByText("One row per booking").waitFor();
+  await screenshots(alice, "s-table-edited");
 
   const envB = await linkEnvironment(bob, "Ledger B lake", ACCOUNT_B, "TeamB");
   return { datasetUrl, urls, envB };
@@ -209,7 +238,7 @@ async function conversation(alice, bob) {
   await use.getByText(/Query the tables in Athena from the Glue database/).waitFor();
   await use.getByText(/SELECT \* FROM ".+"\."(entries|balances)" LIMIT 10;/).waitFor();
   await use.getByText(/Columns of/).first().waitFor();
-  await bob.getByLabel("Expiry").getByText(/^Access ends in \d+ (months|weeks|days) unless extended\.$/).waitFor();
+  await bob.getByLabel("Expiry", { exact: true }).getByText(/^Access ends in \d+ (months|weeks|days) unless extended\.$/).waitFor();
   await screenshots(bob, "s-bob-how-to-use");
 
   // 7. bob asks for an extension; alice approves it.
@@ -222,9 +251,9 @@ async function conversation(alice, bob) {
   await screenshots(bob, "s-extension-dialog");
   await ext.getByRole("button", { name: "Ask" }).click();
   await notice(bob, "Extension asked: the dataset's owners decide.");
-  await bob.getByLabel("Extension").getByText(/An extension is asked for 6 months/).waitFor();
+  await bob.getByLabel("Extension", { exact: true }).getByText(/An extension is asked for 6 months/).waitFor();
   await alice.reload();
-  const asked = alice.getByLabel("Extension");
+  const asked = alice.getByLabel("Extension", { exact: true });
   await asked.getByText(/“the audit runs into the next half”/).waitFor();
   await screenshots(alice, "s-alice-extension");
   await alice.getByRole("button", { name: "Approve extension" }).click();

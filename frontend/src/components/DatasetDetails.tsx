@@ -74,7 +74,7 @@ export function useDatasetDetails(initial: DetailsInitial, environmentUri: strin
         slotProps={{ select: { native: true } }} {...f.field("confidentiality")}>
         {CONFIDENTIALITY.map((c) => <option key={c} value={c}>{c}</option>)}
       </TextField>
-      <TextField select label="Stewards" value={stewards} onChange={(e) => setStewards(e.target.value)} slotProps={{ select: { native: true } }}
+      <TextField select label="Stewards" value={stewards} onChange={(e) => setStewards(e.target.value)} slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
         {...f.field("stewards", "A team of the environment that reads the dataset and approves its shares.")}>
         <option value="">No stewards</option>
         {[...new Set([...teamNames, ...(stewards ? [stewards] : [])])].map((g) => <option key={g} value={g}>{g}</option>)}

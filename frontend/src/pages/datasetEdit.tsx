@@ -7,6 +7,7 @@ import { useMutation } from "urql";
 import { DETAIL_FIELDS, useDatasetDetails, type DetailsInitial } from "../components/DatasetDetails";
 import { ConfirmDialog, FormAlerts, useFieldErrors } from "../components/form";
 import { notify } from "../components/Notices";
+import { EditDialog } from "../components/EditDialog";
 import { graphql } from "../gql";
 
 const UpdateDataset = graphql(`
@@ -32,7 +33,7 @@ export interface EditableDataset extends DetailsInitial {
   environment?: { environmentUri: string } | null;
 }
 
-function EditDialog({ ds, onClose, onSaved }: { ds: EditableDataset; onClose: () => void; onSaved: () => void }) {
+function EditDatasetDialog({ ds, onClose, onSaved }: { ds: EditableDataset; onClose: () => void; onSaved: () => void }) {
   const id = useId();
   const [label, setLabel] = useState(ds.label);
   const [description, setDescription] = useState(ds.description ?? "");
@@ -82,7 +83,7 @@ export function DatasetActions({ ds, onSaved }: { ds: EditableDataset; onSaved: 
     <>
       <Button variant="outlined" onClick={() => setEditing(true)}>Edit</Button>
       <Button variant="outlined" color="error" onClick={() => setDeleting(true)}>Delete</Button>
-      {editing && <EditDialog ds={ds} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), onSaved())} />}
+      {editing && <EditDatasetDialog ds={ds} onClose={() => setEditing(false)} onSaved={() => (setEditing(false), onSaved())} />}
       <ConfirmDialog open={deleting} title={`Delete ${ds.label}?`} confirm="Delete" busy={deleted.fetching} error={deleted.error}
         onClose={() => setDeleting(false)}
         onConfirm={async () => {
@@ -99,6 +100,59 @@ export function DatasetActions({ ds, onSaved }: { ds: EditableDataset; onSaved: 
             control={<Checkbox checked={fromAws} onChange={(e) => setFromAws(e.target.checked)} />} />
         )}
         {!ds.imported && !fromAws && <> Without that, the bucket, key and Glue database stay in AWS.</>}
+      </ConfirmDialog>
+    </>
+  );
+}
+
+const UpdateTable = graphql(`
+  mutation UpdateDatasetTable($uri: String, $input: ModifyDatasetTableInput) {
+    updateDatasetTable(tableUri: $uri, input: $input) {
+      tableUri
+    }
+  }
+`);
+
+const DeleteTable = graphql(`
+  mutation DeleteDatasetTable($uri: String!) {
+    deleteDatasetTable(tableUri: $uri)
+  }
+`);
+
+/** A table's name and description; removing it from Sluice (Glue keeps it). */
+export function TableActions({ table, onSaved }: {
+  table: { tableUri: string; label: string; name: string; description?: string | null; datasetUri: string };
+  onSaved: () => void;
+}) {
+  const navigate = useNavigate();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [updated, update] = useMutation(UpdateTable);
+  const [deleted, del] = useMutation(DeleteTable);
+  return (
+    <>
+      <Button variant="outlined" onClick={() => setEditing(true)}>Edit</Button>
+      <Button variant="outlined" color="error" onClick={() => setDeleting(true)}>Delete</Button>
+      {editing && (
+        <EditDialog title="Edit table" initial={table} busy={updated.fetching} error={updated.error} onClose={() => setEditing(false)}
+          onSave={async (v) => {
+            const r = await update({ uri: table.tableUri, input: v });
+            if (r.error) return false;
+            notify(`${v.label} is saved.`);
+            onSaved();
+            return true;
+          }} />
+      )}
+      <ConfirmDialog open={deleting} title={`Remove ${table.label} from Sluice?`} confirm="Remove" busy={deleted.fetching} error={deleted.error}
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          const r = await del({ uri: table.tableUri });
+          if (r.error) return;
+          notify(`${table.label} is removed from Sluice; Glue keeps ${table.name}.`);
+          navigate(`/datasets/${table.datasetUri}`);
+        }}>
+        {table.label} leaves Sluice and the catalog, with its column descriptions and terms. The Glue table {table.name} and its data stay;
+        the dataset's next table sync brings it back.
       </ConfirmDialog>
     </>
   );

@@ -6,7 +6,8 @@ import { useMutation } from "urql";
 import { Empty } from "../components/common";
 import { Discussion } from "../components/Discussion";
 import { PagedTable } from "../components/PagedTable";
-import { FormAlerts, useFieldErrors } from "../components/form";
+import { ConfirmDialog, FormAlerts, useFieldErrors } from "../components/form";
+import { EditDialog } from "../components/EditDialog";
 import { graphql } from "../gql";
 import { notify } from "../components/Notices";
 
@@ -17,6 +18,55 @@ const CreateFolder = graphql(`
     }
   }
 `);
+
+const UpdateFolder = graphql(`
+  mutation UpdateDatasetStorageLocation($uri: String, $input: ModifyDatasetStorageLocationInput) {
+    updateDatasetStorageLocation(locationUri: $uri, input: $input) {
+      locationUri
+    }
+  }
+`);
+
+const DeleteFolder = graphql(`
+  mutation DeleteDatasetStorageLocation($uri: String!) {
+    deleteDatasetStorageLocation(locationUri: $uri)
+  }
+`);
+
+/** Edit and Delete on a folder's row, for the teams that may create folders. */
+function FolderActions({ folder, onChanged }: { folder: Folder; onChanged: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [updated, update] = useMutation(UpdateFolder);
+  const [deleted, del] = useMutation(DeleteFolder);
+  return (
+    <>
+      <Button size="small" aria-label={`Edit ${folder.label}`} onClick={() => setEditing(true)}>Edit</Button>
+      <Button size="small" color="error" aria-label={`Delete ${folder.label}`} onClick={() => setDeleting(true)}>Delete</Button>
+      {editing && (
+        <EditDialog title={`Edit folder ${folder.label}`} initial={folder} busy={updated.fetching} error={updated.error} onClose={() => setEditing(false)}
+          onSave={async (v) => {
+            const r = await update({ uri: folder.locationUri, input: v });
+            if (r.error) return false;
+            notify(`Folder ${v.label} is saved.`);
+            onChanged();
+            return true;
+          }} />
+      )}
+      <ConfirmDialog open={deleting} title={`Delete folder ${folder.label}?`} confirm="Delete" busy={deleted.fetching} error={deleted.error}
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          const r = await del({ uri: folder.locationUri });
+          if (r.error) return;
+          notify(`Folder ${folder.label} is deleted; the objects under ${folder.S3Prefix} stay in the bucket.`);
+          setDeleting(false);
+          onChanged();
+        }}>
+        The folder leaves Sluice and the catalog; the objects under {folder.S3Prefix} stay in the bucket.
+      </ConfirmDialog>
+    </>
+  );
+}
 
 /** The server's rules for a prefix, said in the user's terms; undefined when it is fine. */
 export function prefixProblem(value: string): string | undefined {
@@ -33,6 +83,7 @@ interface Folder {
   locationUri: string;
   label: string;
   S3Prefix: string;
+  description?: string | null;
 }
 
 function NewFolder({ datasetUri, onDone }: { datasetUri: string; onDone: (created: boolean) => void }) {
@@ -102,10 +153,13 @@ export function Folders({ datasetUri, folders, count, canCreate, bucketReady, on
             {
               label: "",
               render: (l) => (
+                <>
+                {canCreate && <FolderActions folder={l} onChanged={onCreated} />}
                 <Button size="small" aria-expanded={l.locationUri === discussing} aria-label={`Discussion of ${l.label}`}
                   onClick={() => setDiscussing(l.locationUri === discussing ? null : l.locationUri)}>
                   Discussion <span aria-hidden>&nbsp;{l.locationUri === discussing ? "▴" : "▾"}</span>
                 </Button>
+                </>
               ),
             },
           ]} />

@@ -17,7 +17,7 @@ import { Discussion } from "../components/Discussion";
 import { ItemTerms, editsTerms } from "../components/TermPicker";
 import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
-import { DatasetActions } from "./datasetEdit";
+import { DatasetActions, TableActions } from "./datasetEdit";
 import { taskSentence } from "../components/taskWords";
 
 const PAGE = 10;
@@ -115,6 +115,7 @@ const GetDataset = graphql(`
           locationUri
           label
           S3Prefix
+          description
         }
       }
       termLinks {
@@ -350,7 +351,8 @@ export function TablePage() {
   const owns = ownsDataset(t.userRoleForTable);
   return (
     <>
-      <PageTitle actions={!owns && <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" itemName={t.label} />}>{t.label}</PageTitle>
+      <PageTitle actions={owns ? editsTerms(t.userRoleForTable) && <TableActions table={t} onSaved={() => refetch({ requestPolicy: "network-only" })} />
+        : <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" itemName={t.label} />}>{t.label}</PageTitle>
       <Typography>
         Glue table <code>{t.name}</code> in dataset{" "}
         {t.dataset && <Link component={RouterLink} to={`/datasets/${t.dataset.datasetUri}`}>{t.dataset.label}</Link>} (admin team {t.dataset?.SamlAdminGroupName})

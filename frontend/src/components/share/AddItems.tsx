@@ -37,7 +37,7 @@ export function AddItems({ shareUri, datasetUri, present, onAdded }: {
     <Box component="form" aria-label="Add an item" sx={{ display: "flex", gap: 1, mt: 1, flexWrap: "wrap", alignItems: "center" }}
       onSubmit={(e) => (e.preventDefault(), void submit())}>
       <TextField select size="small" label="Add a table or folder" value={choice} onChange={(e) => setChoice(e.target.value)}
-        slotProps={{ select: { native: true } }} sx={{ minWidth: { xs: "100%", sm: 320 } }}>
+        slotProps={{ select: { native: true }, inputLabel: { shrink: true } }} sx={{ minWidth: { xs: "100%", sm: 320 } }}>
         <option value="" disabled>Choose…</option>
         {options.map((o) => <option key={o.uri} value={o.uri}>{o.label}</option>)}
       </TextField>
