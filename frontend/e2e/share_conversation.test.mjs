@@ -1,12 +1,13 @@
 // A share as a conversation, in a real browser. TeamA (alice) publishes "Ledger", whose shares
-// expire, with topics, tags and a confidentiality, and edits it. TeamB (bob) asks for one table
-// for a number of months (the form insists), asks again for a second table and lands on the same
-// request (which says so and keeps the new purpose), adds and removes a third table (the removal
-// asks first), submits, and finds the request on his Sent tab, filtered in the URL. alice reads
-// who asked what and why, approves; both read how to use the data. bob asks for an extension,
-// alice approves it; bob verifies; alice revokes one table (a dialog names it) while the other
-// stays shared; then the rest, and bob deletes the request. Last, alice deletes the dataset and
-// bob edits and deletes his environment. Every action says when it is done (role=status).
+// expire, with topics, tags and a confidentiality; she edits it, a folder and a table. TeamB
+// (bob) asks for one table for a number of months (the form insists), asks again for a second
+// table and lands on the same request (which says so and keeps the new purpose), adds and
+// removes a third table (the removal asks first), submits, and finds the request on his Sent
+// tab, filtered in the URL. alice reads who asked what, why and for how long, changes the
+// period, approves; both read how to use the data. bob asks for an extension, alice approves it;
+// bob verifies; alice revokes one table (a dialog names it) while the other stays shared; then
+// the rest, and bob deletes the request. Last, alice deletes the dataset and bob edits and
+// deletes his environment. Every action says when it is done (role=status).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
@@ -217,6 +218,13 @@ async function conversation(alice, bob) {
   await alice.getByRole("table", { name: "Received shares" }).getByRole("link", { name: "Ledger" }).first().click();
   await alice.getByText(/^bob of TeamB asked (just now|\d+ minutes? ago) for read access to Ledger of TeamA, for the team TeamB in the environment Ledger B lake/).waitFor();
   await alice.getByText("Access is asked for 3 months; it counts from the approval.").waitFor();
+  // The approver may change the period before deciding.
+  await alice.getByRole("button", { name: "Change the period" }).click();
+  const period = alice.getByRole("dialog", { name: "Change the period" });
+  await period.getByLabel("Access for (months)").fill("4");
+  await period.getByRole("button", { name: "Save" }).click();
+  await notice(alice, "The request now asks for 4 months.");
+  await alice.getByText("Access is asked for 4 months; it counts from the approval.").waitFor();
   const history = alice.getByRole("list", { name: "Share history" });
   await history.getByText("bob submitted the request").waitFor();
   await history.getByText("bob created the request").waitFor();

@@ -9,7 +9,7 @@ import { graphql } from "../gql";
 import type { DatasetRole } from "../gql/graphql";
 import { FormAlerts, useFieldErrors } from "./form";
 import { ExpiryBounds } from "./share/queries";
-import { PeriodField, periodProblem } from "./share/ShareExpiry";
+import { PeriodField, periodProblem } from "./share/period";
 
 /** Roles whose teams hold the dataset already: they have nothing to request. */
 export function ownsDataset(role?: DatasetRole | null): boolean {

@@ -9,6 +9,8 @@ import { RelativeTime } from "../RelativeTime";
 import { Errors } from "../common";
 import { ApproveExtension, CancelExtension, ExpiryBounds, SubmitExtension } from "./queries";
 import { periodWords } from "./words";
+import { PeriodField, periodProblem } from "./period";
+import { PeriodDialog } from "./PeriodDialog";
 
 export interface ExpiryShare {
   shareUri: string;
@@ -20,27 +22,6 @@ export interface ExpiryShare {
   nonExpirable: boolean;
   shareExpirationPeriod?: number | null;
   dataset?: { datasetUri: string; enableExpiration: boolean; expirySetting?: string | null } | null;
-}
-
-/** The period field: a number of the dataset's units, within its bounds; shared with the request form. */
-export function PeriodField({ value, onChange, setting, min, max, error, onInput }: {
-  value: string; onChange: (v: string) => void; setting?: string | null; min?: number | null; max?: number | null;
-  error?: string; onInput?: () => void;
-}) {
-  const unit = setting === "Quarterly" ? "quarters" : "months";
-  const bounds = min != null && max != null ? `Between ${min} and ${max} ${unit}.` : `In ${unit}.`;
-  return (
-    <TextField type="number" label={`Access for (${unit})`} value={value} onChange={(e) => onChange(e.target.value)} onInput={onInput}
-      slotProps={{ htmlInput: { min: min ?? 1, max: max ?? undefined, inputMode: "numeric" } }} error={!!error} helperText={error || bounds} />
-  );
-}
-
-export function periodProblem(value: string, min?: number | null, max?: number | null, setting?: string | null): string | undefined {
-  const n = Number(value);
-  if (!value.trim() || !Number.isInteger(n)) return `Say for how many ${setting === "Quarterly" ? "quarters" : "months"}.`;
-  if (min != null && n < min) return `At least ${periodWords(min, setting)}.`;
-  if (max != null && n > max) return `At most ${periodWords(max, setting)}.`;
-  return undefined;
 }
 
 function ExtensionDialog({ share, open, onClose, onDone }: { share: ExpiryShare; open: boolean; onClose: () => void; onDone: () => void }) {
@@ -94,6 +75,7 @@ export function ShareExpiry({ share, requester, approver, onReject, onChanged }:
   share: ExpiryShare; requester: boolean; approver: boolean; onReject: () => void; onChanged: () => void;
 }) {
   const [asking, setAsking] = useState(false);
+  const [changing, setChanging] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [approved, approve] = useMutation(ApproveExtension);
   const [cancelled, cancel] = useMutation(CancelExtension);
@@ -123,6 +105,13 @@ export function ShareExpiry({ share, requester, approver, onReject, onChanged }:
             {approver && <Button variant="outlined" color="error" size="small" onClick={onReject}>Reject extension</Button>}
             {requester && <Button variant="outlined" size="small" onClick={() => setCancelling(true)}>Withdraw extension</Button>}
           </Stack>
+      )}
+      {((requester && (share.status === "Draft" || share.status === "Submitted")) || (approver && share.status === "Submitted")) && (
+        <Button variant="outlined" size="small" sx={{ mt: 1 }} onClick={() => setChanging(true)}>Change the period</Button>
+      )}
+      {changing && share.dataset && (
+        <PeriodDialog shareUri={share.shareUri} datasetUri={share.dataset.datasetUri} setting={setting} current={share.shareExpirationPeriod}
+          onClose={() => setChanging(false)} onDone={() => (setChanging(false), onChanged())} />
       )}
       {requester && shared && !share.submittedForExtension && !!share.expiryDate && (
         <Button variant="outlined" sx={{ mt: 1 }} onClick={() => setAsking(true)}>Ask for an extension</Button>

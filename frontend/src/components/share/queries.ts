@@ -263,3 +263,8 @@ export const ExpiryBounds = graphql(`
     }
   }
 `);
+export const UpdatePeriod = graphql(`
+  mutation UpdateShareExpirationPeriod($uri: String!, $expiration: Int, $nonExpirable: Boolean) {
+    updateShareExpirationPeriod(shareUri: $uri, expiration: $expiration, nonExpirable: $nonExpirable)
+  }
+`);
