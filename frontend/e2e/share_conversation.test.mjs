@@ -5,9 +5,9 @@
 // removes a third table (the removal asks first), submits, and finds the request on his Sent
 // tab, filtered in the URL. alice reads who asked what, why and for how long, changes the
 // period, approves; both read how to use the data. bob asks for an extension, alice approves it;
-// bob verifies; alice revokes one table (a dialog names it) while the other stays shared; then
-// the rest, and bob deletes the request. Last, alice deletes the dataset and bob edits and
-// deletes his environment. Every action says when it is done (role=status).
+// bob verifies and alice re-applies; alice revokes one table (a dialog names it) while the other
+// stays shared; then the rest, and bob deletes the request. Last, alice deletes the dataset and
+// bob edits and deletes his environment. Every action says when it is done (role=status).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
@@ -274,6 +274,13 @@ async function conversation(alice, bob) {
   await bob.getByRole("button", { name: "Verify" }).click();
   await notice(bob, "Verifying the grants");
   await items.getByText(/^Healthy/).first().waitFor({ timeout: 60_000 });
+  assert.equal(await bob.getByRole("button", { name: "Re-apply" }).count(), 0, "only approvers re-apply");
+  // alice re-applies: missing grants would be made again.
+  await alice.reload();
+  await alice.getByRole("button", { name: "Re-apply" }).click();
+  await notice(alice, "Re-applying the grants");
+  await history.getByText("alice asked to re-apply the grants").waitFor();
+  await aliceItems.getByText(/^Healthy/).first().waitFor({ timeout: 60_000 });
 
   // 9. alice revokes one table; the dialog names it, and the other stays shared.
   await aliceItems.getByRole("button", { name: "Revoke entries" }).click();
