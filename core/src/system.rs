@@ -239,6 +239,28 @@ impl System<'_> {
         Ok(run)
     }
 
+    /// Records, for every dataset, the Lake Formation grants on its resources that Sluice did
+    /// not make (`ecs-tasks verify-shares`), read through `reader`.
+    pub async fn record_drift(
+        &self,
+        reader: &dyn crate::access::GrantReader,
+    ) -> Result<crate::access::drift::DriftRun> {
+        let run = crate::access::drift::record(self.db(), reader).await?;
+        let summary = format!(
+            "{} grant(s) outside Sluice on {} dataset(s); {} dataset(s) could not be read",
+            run.grants,
+            run.datasets,
+            run.unreadable.len()
+        );
+        self.record("recordAccessDrift", ("platform", "platform"), &summary).await?;
+        Ok(run)
+    }
+
+    /// How many grants outside Sluice the last runs recorded, over every dataset.
+    pub async fn drift_count(&self) -> Result<u64> {
+        crate::access::drift::count(self.db()).await
+    }
+
     /// Queues a verification of every share with shared items; returns how many.
     pub async fn queue_verify_all(&self) -> Result<usize> {
         let queued = shares::queue_verify_all(self.db()).await?;

@@ -66,7 +66,8 @@ enum Command {
         task_uri: Option<String>,
     },
     /// Queue a verification of every share with shared items (run it on a schedule); each
-    /// item's health then says whether Lake Formation still holds its grants.
+    /// item's health then says whether Lake Formation still holds its grants. Also records,
+    /// per dataset, the Lake Formation grants on its resources that Sluice did not make.
     VerifyShares {
         #[arg(long)]
         task_uri: Option<String>,
@@ -219,7 +220,10 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::VerifyShares { task_uri } => {
             let system = system("share.verify-all");
             let queued = system.queue_verify_all().await.or_chain()?;
-            let result = Ok(serde_json::json!({"queued": queued}));
+            // Grants made outside Sluice on its datasets' resources, read through the pivot roles.
+            let linker = sluice_cloud::PivotLinker::new(sluice_cloud::sdk_config().await);
+            let drift = system.record_drift(&linker).await.or_chain()?;
+            let result = Ok(serde_json::json!({"queued": queued, "drift": drift}));
             finish(&system, task_uri.as_deref(), &result).await?;
             report(result)
         }

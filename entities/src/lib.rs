@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table. Only `core` reads and writes them.
 
+pub mod access_drift;
 pub mod activity;
 pub mod consumption_principal;
 pub mod dataset;

@@ -24,6 +24,8 @@ pub struct Metrics {
     registry: Registry,
     pub queue_depth: Gauge,
     pub outbox_backlog: Gauge,
+    /// Lake Formation grants on datasets' resources that Sluice did not make, as recorded.
+    pub access_drift: Gauge,
     pub processed: Family<OutcomeLabels, Counter>,
     pub failures: Family<ActionLabel, Counter>,
     pub retries: Family<ActionLabel, Counter>,
@@ -35,6 +37,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("sluice");
         let queue_depth = Gauge::default();
         let outbox_backlog = Gauge::default();
+        let access_drift = Gauge::default();
         let processed = Family::<OutcomeLabels, Counter>::default();
         let failures = Family::<ActionLabel, Counter>::default();
         let retries = Family::<ActionLabel, Counter>::default();
@@ -51,6 +54,11 @@ impl Metrics {
             "Committed tasks not yet published to the queue",
             outbox_backlog.clone(),
         );
+        registry.register(
+            "access_drift_grants",
+            "Lake Formation grants on datasets' databases and tables that Sluice did not make, as ecs-tasks verify-shares last found them",
+            access_drift.clone(),
+        );
         registry.register("tasks_processed", "Task runs by action and outcome", processed.clone());
         registry.register("task_failures", "Tasks failed for good, by action", failures.clone());
         registry.register(
@@ -63,7 +71,16 @@ impl Metrics {
             "Time from a task's creation to its end, by action",
             latency.clone(),
         );
-        Arc::new(Self { registry, queue_depth, outbox_backlog, processed, failures, retries, latency })
+        Arc::new(Self {
+            registry,
+            queue_depth,
+            outbox_backlog,
+            access_drift,
+            processed,
+            failures,
+            retries,
+            latency,
+        })
     }
 
     pub fn count(&self, action: &str, outcome: &str) {

@@ -155,6 +155,12 @@ async fn read_gauges(state: &MetricsState) {
         }
         Err(err) => tracing::warn!(error = %err.chain(), "metrics: could not read the outbox backlog"),
     }
+    match state.core.system("metrics").drift_count().await {
+        Ok(n) => {
+            state.metrics.access_drift.set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
+        Err(err) => tracing::warn!(error = %err.chain(), "metrics: could not read the recorded access drift"),
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The GraphQL schema: one module per area, each with `types`, `query` and `mutation`, merged
 //! here. Resolvers turn input into one `core` call and map the result back.
 
-mod access;
+pub(crate) mod access;
 mod activity;
 pub(crate) mod batch;
 mod catalog;

@@ -90,5 +90,6 @@ async fn metrics_are_served_in_prometheus_text() {
     app.ok(&admin, "mutation { startHealthCheck { taskUri } }", json!({})).await;
     let body = reqwest::get(&app.metrics_url).await.expect("scrape").text().await.expect("body");
     assert!(body.contains("sluice_outbox_backlog 1"), "{body}");
+    assert!(body.contains("sluice_access_drift_grants 0"), "nothing recorded yet: {body}");
     assert!(body.contains("sluice_queue_depth 0"), "{body}");
 }

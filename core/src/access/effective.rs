@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sluice_entities::{
     dataset as ds, dataset_location as loc, dataset_table as tbl, share_item as si, share_object as so,
 };
@@ -11,7 +11,7 @@ use super::{
     Access, MAY_HOLD, READING, SeeAccess,
     compare::{Place, Seen, describe, place_of},
     model::{AwsAgreement, EffectiveAccess, Reader, ReaderVia, TargetType},
-    port::LakeResource,
+    port::{GrantReader, LakeResource, SeenGrant},
     spellings,
 };
 use crate::{
@@ -30,7 +30,7 @@ use crate::{
 const IAM_ALLOWED_PRINCIPALS: &str = "IAM_ALLOWED_PRINCIPALS";
 
 /// What the caller asked about, found in Sluice.
-struct Target {
+pub(super) struct Target {
     dataset_uri: String,
     label: String,
     /// The table or folder; None for the whole dataset.
@@ -39,21 +39,32 @@ struct Target {
     glue_table: Option<String>,
 }
 
-async fn resolve(access: &Access<'_>, uri: &str, kind: TargetType) -> Result<Option<Target>> {
+impl Target {
+    pub(super) fn whole(dataset: &Dataset) -> Self {
+        Self {
+            dataset_uri: dataset.dataset_uri.clone(),
+            label: dataset.label.clone(),
+            item_uri: None,
+            glue_table: None,
+        }
+    }
+}
+
+pub(super) async fn resolve(db: &DatabaseConnection, uri: &str, kind: TargetType) -> Result<Option<Target>> {
     Ok(match kind {
-        TargetType::Dataset => ds::Entity::find_by_id(uri.to_owned()).one(access.db).await?.map(|d| Target {
+        TargetType::Dataset => ds::Entity::find_by_id(uri.to_owned()).one(db).await?.map(|d| Target {
             dataset_uri: d.dataset_uri,
             label: d.label,
             item_uri: None,
             glue_table: None,
         }),
-        TargetType::Table => tbl::Entity::find_by_id(uri.to_owned()).one(access.db).await?.map(|t| Target {
+        TargetType::Table => tbl::Entity::find_by_id(uri.to_owned()).one(db).await?.map(|t| Target {
             dataset_uri: t.dataset_uri,
             label: t.label,
             item_uri: Some(t.table_uri),
             glue_table: Some(t.name),
         }),
-        TargetType::Folder => loc::Entity::find_by_id(uri.to_owned()).one(access.db).await?.map(|l| Target {
+        TargetType::Folder => loc::Entity::find_by_id(uri.to_owned()).one(db).await?.map(|l| Target {
             dataset_uri: l.dataset_uri,
             label: l.label,
             item_uri: Some(l.location_uri),
@@ -83,162 +94,183 @@ impl Access<'_> {
     /// Everyone who can read the target, and whether AWS agrees; for the dataset's admin team
     /// and platform admins. The refusal is the same whether the target exists or not.
     pub async fn effective(&self, actor: &Actor, uri: &str, kind: TargetType) -> Result<EffectiveAccess> {
-        let Some(target) = resolve(self, uri, kind).await? else {
+        let Some(target) = resolve(self.db, uri, kind).await? else {
             return Err(refusal::<SeeAccess>(actor, uri));
         };
         let dataset = authorize::<SeeAccess>(self.db, actor, &target.dataset_uri)
             .await
             .map_err(|_| refusal::<SeeAccess>(actor, uri))?
             .into_inner();
-        let source = side(self.db, &dataset.environment_uri).await?;
-        let planned = self.planned(&dataset, &source).await?;
+        let reader = self.aws.as_deref().map(|aws| aws.grants.as_ref());
+        Ok(survey(self.db, reader, &dataset, kind, target, uri).await?.access)
+    }
+}
 
-        // Whose grants on which resource are Sluice's: every item that may hold grants, of the
-        // whole dataset, since a share of one table grants on the database too.
-        let mut expected: HashMap<Place, BTreeSet<String>> = HashMap::new();
-        for grant in planned.iter().flat_map(Planned::planned_grants) {
-            expected.entry(place_of(grant)).or_default().insert(grant.principal.clone());
-        }
-        let on_target =
-            |p: &&Planned| target.item_uri.as_ref().is_none_or(|uri| uri == &p.item.item.item_uri);
-        let readers_planned: Vec<&Planned> = planned
-            .iter()
-            .filter(on_target)
-            .filter(|p| ItemStatus::parse(&p.item.item.status).is_some_and(|s| READING.contains(&s)))
-            .collect();
-        let watched = self.watched_places(&dataset, &source, kind, &target).await?;
+/// A survey's answer, and the grants it found outside Sluice, as Lake Formation lists them.
+pub(super) struct Surveyed {
+    pub access: EffectiveAccess,
+    /// By the account that holds them.
+    pub outside: Vec<(String, SeenGrant)>,
+}
 
-        // Read Lake Formation in each account involved, through its pivot role.
-        let mut wanted: Wanted = BTreeMap::new();
-        let mut want = |account: &str, pivot: &PivotRole, resource: LakeResource| {
-            let key = (account.to_owned(), pivot.region.clone());
-            wanted.entry(key).or_insert_with(|| (pivot.clone(), BTreeSet::new())).1.insert(resource);
-        };
-        for (account, resource) in &watched {
-            want(account, &source.pivot, resource.clone());
-        }
-        for (grant, pivot) in readers_planned.iter().flat_map(|p| p.grants.iter().flatten()) {
-            want(&grant.account, pivot, place_of(grant).1);
-        }
-        let (seen, aws_error) = self.read(wanted).await;
-        let checked = aws_error.is_none();
+/// The readers of `target`, a dataset or one of its items, compared with what `reader` finds in
+/// Lake Formation (nothing is compared without one).
+pub(super) async fn survey(
+    db: &DatabaseConnection,
+    reader: Option<&dyn GrantReader>,
+    dataset: &Dataset,
+    kind: TargetType,
+    target: Target,
+    uri: &str,
+) -> Result<Surveyed> {
+    let source = side(db, &dataset.environment_uri).await?;
+    let planned = planned(db, dataset, &source).await?;
 
-        let mut readers = owners(&dataset, &source);
+    // Whose grants on which resource are Sluice's: every item that may hold grants, of the
+    // whole dataset, since a share of one table grants on the database too.
+    let mut expected: HashMap<Place, BTreeSet<String>> = HashMap::new();
+    for grant in planned.iter().flat_map(Planned::planned_grants) {
+        expected.entry(place_of(grant)).or_default().insert(grant.principal.clone());
+    }
+    let on_target = |p: &&Planned| target.item_uri.as_ref().is_none_or(|uri| uri == &p.item.item.item_uri);
+    let readers_planned: Vec<&Planned> = planned
+        .iter()
+        .filter(on_target)
+        .filter(|p| ItemStatus::parse(&p.item.item.status).is_some_and(|s| READING.contains(&s)))
+        .collect();
+    let watched = watched_places(db, dataset, &source, kind, &target).await?;
+
+    // Read Lake Formation in each account involved, through its pivot role.
+    let mut wanted: Wanted = BTreeMap::new();
+    let mut want = |account: &str, pivot: &PivotRole, resource: LakeResource| {
+        let key = (account.to_owned(), pivot.region.clone());
+        wanted.entry(key).or_insert_with(|| (pivot.clone(), BTreeSet::new())).1.insert(resource);
+    };
+    for (account, resource) in &watched {
+        want(account, &source.pivot, resource.clone());
+    }
+    for (grant, pivot) in readers_planned.iter().flat_map(|p| p.grants.iter().flatten()) {
+        want(&grant.account, pivot, place_of(grant).1);
+    }
+    let (seen, aws_error) = match reader {
+        Some(reader) => read(reader, wanted).await,
+        None => (Seen::default(), Some("this Sluice process has no AWS settings".to_owned())),
+    };
+    let checked = aws_error.is_none();
+
+    let mut readers = owners(dataset, &source);
+    readers.extend(readers_planned.iter().map(|p| share_reader(dataset, p, &seen, aws_error.as_deref())));
+    let mut outside = vec![];
+    if checked {
+        let owners = BTreeSet::from([source.pivot.arn(), admin_role_arn(dataset, &source)]);
+        outside = seen.unexpected(&watched, &expected, &owners);
         readers
-            .extend(readers_planned.iter().map(|p| share_reader(&dataset, p, &seen, aws_error.as_deref())));
-        if checked {
-            let owners = BTreeSet::from([source.pivot.arn(), admin_role_arn(&dataset, &source)]);
-            for (account, grant) in seen.unexpected(&watched, &expected, &owners) {
-                readers.push(outside_reader(&dataset, &account, grant));
-            }
-        }
-        Ok(EffectiveAccess {
-            target_uri: uri.to_owned(),
-            target_type: kind,
-            dataset_uri: dataset.dataset_uri.clone(),
-            label: target.label,
-            readers,
-            aws_checked: checked,
-            aws_error,
-            checked_at: chrono::Utc::now(),
-        })
+            .extend(outside.iter().map(|(account, grant)| outside_reader(dataset, account, grant.clone())));
     }
+    let access = EffectiveAccess {
+        target_uri: uri.to_owned(),
+        target_type: kind,
+        dataset_uri: dataset.dataset_uri.clone(),
+        label: target.label,
+        readers,
+        aws_checked: checked,
+        aws_error,
+        checked_at: chrono::Utc::now(),
+    };
+    Ok(Surveyed { access, outside })
+}
 
-    /// Every share item of the dataset that may hold grants, with its plan.
-    async fn planned(&self, dataset: &Dataset, source: &Side) -> Result<Vec<Planned>> {
-        let shares: BTreeMap<String, Share> = so::Entity::find()
-            .filter(so::Column::DatasetUri.eq(&dataset.dataset_uri))
-            .all(self.db)
+/// Every share item of the dataset that may hold grants, with its plan.
+async fn planned(db: &DatabaseConnection, dataset: &Dataset, source: &Side) -> Result<Vec<Planned>> {
+    let shares: BTreeMap<String, Share> = so::Entity::find()
+        .filter(so::Column::DatasetUri.eq(&dataset.dataset_uri))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| Share::from_model(row).map(|s| (s.share_uri.clone(), s)))
+        .collect::<Result<_>>()?;
+    if shares.is_empty() {
+        return Ok(vec![]);
+    }
+    let items: Vec<ShareItem> = si::Entity::find()
+        .filter(si::Column::ShareUri.is_in(shares.keys().cloned()))
+        .filter(si::Column::Status.is_in(spellings(&MAY_HOLD)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(ShareItem::from)
+        .collect();
+    let mut targets: HashMap<String, Side> = HashMap::new();
+    let mut out = vec![];
+    for item in work_items(db, items).await? {
+        let Some(share) = shares.get(&item.item.share_uri) else { continue };
+        if !targets.contains_key(&share.environment_uri) {
+            targets.insert(share.environment_uri.clone(), side(db, &share.environment_uri).await?);
+        }
+        let work = Work {
+            share: share.clone(),
+            dataset: dataset.clone(),
+            source: source.clone(),
+            target: targets[&share.environment_uri].clone(),
+            items: vec![],
+            mode: Mode::Share,
+        };
+        let grants = item_plan(&work, &item).map(|plan| {
+            let in_source = plan.grants_in_source.into_iter().map(|g| (g, work.source.pivot.clone()));
+            let in_target = plan.grants_in_target.into_iter().map(|g| (g, work.target.pivot.clone()));
+            in_source.chain(in_target).collect::<Vec<_>>()
+        });
+        out.push(Planned { share: share.clone(), item, grants });
+    }
+    Ok(out)
+}
+
+/// The dataset's own Lake Formation resources the view looks for grants outside Sluice on:
+/// the database and the target table, or every table for the whole dataset.
+async fn watched_places(
+    db: &DatabaseConnection,
+    dataset: &Dataset,
+    source: &Side,
+    kind: TargetType,
+    target: &Target,
+) -> Result<BTreeSet<Place>> {
+    let resource = |table: Option<String>| LakeResource {
+        catalog_id: source.account_id.clone(),
+        database: dataset.glue_database_name.clone(),
+        table,
+    };
+    let tables: Vec<String> = match kind {
+        TargetType::Folder => return Ok(BTreeSet::new()),
+        TargetType::Table => target.glue_table.iter().cloned().collect(),
+        TargetType::Dataset => tbl::Entity::find()
+            .filter(tbl::Column::DatasetUri.eq(&dataset.dataset_uri))
+            .all(db)
             .await?
             .into_iter()
-            .map(|row| Share::from_model(row).map(|s| (s.share_uri.clone(), s)))
-            .collect::<Result<_>>()?;
-        if shares.is_empty() {
-            return Ok(vec![]);
-        }
-        let items: Vec<ShareItem> = si::Entity::find()
-            .filter(si::Column::ShareUri.is_in(shares.keys().cloned()))
-            .filter(si::Column::Status.is_in(spellings(&MAY_HOLD)))
-            .all(self.db)
-            .await?
-            .into_iter()
-            .map(ShareItem::from)
-            .collect();
-        let mut targets: HashMap<String, Side> = HashMap::new();
-        let mut out = vec![];
-        for item in work_items(self.db, items).await? {
-            let Some(share) = shares.get(&item.item.share_uri) else { continue };
-            if !targets.contains_key(&share.environment_uri) {
-                targets.insert(share.environment_uri.clone(), side(self.db, &share.environment_uri).await?);
-            }
-            let work = Work {
-                share: share.clone(),
-                dataset: dataset.clone(),
-                source: source.clone(),
-                target: targets[&share.environment_uri].clone(),
-                items: vec![],
-                mode: Mode::Share,
-            };
-            let grants = item_plan(&work, &item).map(|plan| {
-                let in_source = plan.grants_in_source.into_iter().map(|g| (g, work.source.pivot.clone()));
-                let in_target = plan.grants_in_target.into_iter().map(|g| (g, work.target.pivot.clone()));
-                in_source.chain(in_target).collect::<Vec<_>>()
-            });
-            out.push(Planned { share: share.clone(), item, grants });
-        }
-        Ok(out)
-    }
+            .map(|t| t.name)
+            .collect(),
+    };
+    Ok(std::iter::once(None)
+        .chain(tables.into_iter().map(Some))
+        .map(|table| (source.account_id.clone(), resource(table)))
+        .collect())
+}
 
-    /// The dataset's own Lake Formation resources the view looks for grants outside Sluice on:
-    /// the database and the target table, or every table for the whole dataset.
-    async fn watched_places(
-        &self,
-        dataset: &Dataset,
-        source: &Side,
-        kind: TargetType,
-        target: &Target,
-    ) -> Result<BTreeSet<Place>> {
-        let resource = |table: Option<String>| LakeResource {
-            catalog_id: source.account_id.clone(),
-            database: dataset.glue_database_name.clone(),
-            table,
-        };
-        let tables: Vec<String> = match kind {
-            TargetType::Folder => return Ok(BTreeSet::new()),
-            TargetType::Table => target.glue_table.iter().cloned().collect(),
-            TargetType::Dataset => tbl::Entity::find()
-                .filter(tbl::Column::DatasetUri.eq(&dataset.dataset_uri))
-                .all(self.db)
-                .await?
-                .into_iter()
-                .map(|t| t.name)
-                .collect(),
-        };
-        Ok(std::iter::once(None)
-            .chain(tables.into_iter().map(Some))
-            .map(|table| (source.account_id.clone(), resource(table)))
-            .collect())
-    }
-
-    /// Lake Formation's grants on the resources wanted in each account; or why AWS could not
-    /// be read.
-    async fn read(&self, wanted: Wanted) -> (Seen, Option<String>) {
-        let mut seen = Seen::default();
-        let Some(aws) = self.aws.as_deref() else {
-            return (seen, Some("this Sluice process has no AWS settings".into()));
-        };
-        for ((account, region), (pivot, resources)) in wanted {
-            let resources: Vec<LakeResource> = resources.into_iter().collect();
-            match aws.grants.lake_grants(&pivot, &resources).await {
-                Ok(grants) => seen.add(&account, grants),
-                Err(e) => {
-                    let error = format!("Lake Formation of account {account} in {region}: {e}");
-                    return (Seen::default(), Some(error));
-                }
+/// Lake Formation's grants on the resources wanted in each account; or why AWS could not be
+/// read.
+async fn read(reader: &dyn GrantReader, wanted: Wanted) -> (Seen, Option<String>) {
+    let mut seen = Seen::default();
+    for ((account, region), (pivot, resources)) in wanted {
+        let resources: Vec<LakeResource> = resources.into_iter().collect();
+        match reader.lake_grants(&pivot, &resources).await {
+            Ok(grants) => seen.add(&account, grants),
+            Err(e) => {
+                let error = format!("Lake Formation of account {account} in {region}: {e}");
+                return (Seen::default(), Some(error));
             }
         }
-        (seen, None)
     }
+    (seen, None)
 }
 
 fn admin_role_arn(dataset: &Dataset, source: &Side) -> String {
@@ -314,7 +346,7 @@ fn share_reader(dataset: &Dataset, planned: &Planned, seen: &Seen, aws_error: Op
     reader
 }
 
-fn outside_reader(dataset: &Dataset, account: &str, grant: super::SeenGrant) -> Reader {
+fn outside_reader(dataset: &Dataset, account: &str, grant: SeenGrant) -> Reader {
     let mut reader =
         Reader::bare(ReaderVia::OutsideSluice, &dataset.dataset_uri, &dataset.label, &grant.principal);
     reader.principal_type = "IAM".into();

@@ -9,6 +9,7 @@
 //! cannot be read the view still answers from Sluice's side and says why AWS is missing.
 
 mod compare;
+pub mod drift;
 mod effective;
 mod model;
 mod port;

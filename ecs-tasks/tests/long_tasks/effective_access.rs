@@ -137,8 +137,22 @@ async fn a_tables_readers_are_compared_with_lake_formation(backend: Backend) {
     let (shared, outside) = summary(&repaired);
     assert_eq!(shared, ok(["TeamB", "TeamC", "etl"], [AwsAgreement::Ok; 3]), "{repaired:#?}");
     assert_eq!(outside, std::slice::from_ref(&intruder));
+    // The periodic run records the grant for the dataset's page and the metric, and forgets it
+    // once it is gone.
+    let system = core.system("test");
+    let reader = sluice_cloud::PivotLinker::new(sluice_cloud::emulator_sdk_config(&crate::moto_url()).await);
+    let run = system.record_drift(&reader).await.expect("drift recorded");
+    assert_eq!((run.datasets, run.grants, run.unreadable.len()), (1, 1, 0), "{run:?}");
+    let recorded = access.recorded_drift(&alice, &fixture.dataset.dataset_uri).await.expect("drift");
+    let recorded = recorded.expect("the admin team sees it");
+    assert_eq!(recorded.len(), 1);
+    assert_eq!((recorded[0].principal.as_str(), recorded[0].table.as_deref()), (intruder.as_str(), None));
+    assert_eq!(system.drift_count().await.expect("count"), 1);
+    assert_eq!(access.recorded_drift(&bob, &fixture.dataset.dataset_uri).await.expect("drift"), None);
     lake.revoke(&Grant::new(&intruder, on_database, &[LfPermission::Describe])).await.expect("removed");
     assert_eq!(summary(&view().await.expect("view")).1, Vec::<String>::new());
+    assert_eq!(system.record_drift(&reader).await.expect("drift recorded").grants, 0);
+    assert_eq!(system.drift_count().await.expect("count"), 0);
 
     // What TeamB's consumption role can read, and the whole dataset's view, agree.
     let reach = access

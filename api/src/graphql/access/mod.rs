@@ -5,6 +5,7 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use sluice_core::access::{
     AwsAgreement, EffectiveAccess, PrincipalAccess, PrincipalKind, Reader, ReaderVia, TargetType,
+    drift::RecordedDrift,
 };
 
 use crate::graphql::{GqlResult, actor, core};
@@ -150,6 +151,36 @@ impl From<PrincipalAccess> for PrincipalAccessGql {
             principal_id: p.principal_id,
             readers: p.readers.into_iter().map(Into::into).collect(),
             truncated: p.truncated,
+        }
+    }
+}
+
+/// A Lake Formation grant on a dataset's resources that Sluice did not make.
+#[derive(SimpleObject)]
+#[graphql(name = "AccessDriftGrant")]
+pub struct AccessDriftGql {
+    account_id: String,
+    /// The principal Lake Formation lists: a role ARN, an account, or `IAM_ALLOWED_PRINCIPALS`.
+    principal: String,
+    database: String,
+    /// Null for a grant on the database itself.
+    table: Option<String>,
+    permissions: Vec<String>,
+    /// When a run first and last found it (RFC 3339).
+    first_seen: String,
+    last_seen: String,
+}
+
+impl From<RecordedDrift> for AccessDriftGql {
+    fn from(d: RecordedDrift) -> Self {
+        Self {
+            account_id: d.account_id,
+            principal: d.principal,
+            database: d.database,
+            table: d.table,
+            permissions: d.permissions,
+            first_seen: d.first_seen.to_rfc3339(),
+            last_seen: d.last_seen.to_rfc3339(),
         }
     }
 }

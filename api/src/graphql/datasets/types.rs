@@ -11,7 +11,9 @@ use super::{
     tables::{DatasetTableFilter, DatasetTableSearchResult, tables_of},
 };
 use crate::graphql::{
-    GqlResult, actor, core,
+    GqlResult,
+    access::AccessDriftGql,
+    actor, core,
     environments::{EnvironmentPermission, OrganizationSimplified, StackGql, VpcGql},
     glossaries,
     paged::paged,
@@ -182,6 +184,14 @@ dataset_object!(DatasetGql, "Dataset", {
             locations: int(counts.folders),
             upvotes: int(counts.up_votes),
         })
+    }
+    /// Lake Formation grants on the dataset's database and tables that Sluice did not make, as
+    /// `ecs-tasks verify-shares` last found them; `getEffectiveAccess` reads them live. For the
+    /// admin team and platform admins; null for anyone else.
+    async fn access_drift(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<AccessDriftGql>>> {
+        let found =
+            core(ctx)?.access().recorded_drift(actor(ctx)?, &self.0.entry().dataset_uri).await.gql()?;
+        Ok(found.map(|rows| rows.into_iter().map(Into::into).collect()))
     }
     /// Whether the dataset's shares expire unless extended.
     async fn enable_expiration(&self) -> bool {
