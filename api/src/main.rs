@@ -124,6 +124,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let search = wiring::search(&config.search, &core).await?;
     let core = core
         .with_share_permissions(&config.share_permissions)
+        .with_event_targets(config.worker.webhooks.targets)
         .with_search(search.clone(), config.catalog_visibility);
     core.sync_catalog().await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
 

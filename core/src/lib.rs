@@ -12,6 +12,7 @@ pub mod db;
 pub mod env;
 pub mod environments;
 pub mod error;
+pub mod events;
 pub mod feeds;
 pub mod glossaries;
 pub mod iam;
@@ -44,6 +45,7 @@ pub struct Core {
     share_permissions: Arc<Vec<String>>,
     search: Option<Arc<dyn catalog::SearchIndex>>,
     catalog_visibility: catalog::CatalogVisibility,
+    event_targets: events::TargetPolicy,
 }
 
 impl Core {
@@ -55,6 +57,7 @@ impl Core {
             share_permissions: Arc::new(vec!["Read".into()]),
             search: None,
             catalog_visibility: catalog::CatalogVisibility::Open,
+            event_targets: events::TargetPolicy::default(),
         }
     }
 
@@ -81,6 +84,22 @@ impl Core {
         self.search = Some(index);
         self.catalog_visibility = visibility;
         self
+    }
+
+    /// Where webhooks may point (`SLUICE_WEBHOOK_ALLOW_PRIVATE_TARGETS`).
+    pub fn with_event_targets(mut self, targets: events::TargetPolicy) -> Self {
+        self.event_targets = targets;
+        self
+    }
+
+    /// Organizations' event subscriptions (webhooks) and their delivery logs.
+    pub fn events(&self) -> events::Events<'_> {
+        events::Events { db: &self.db, targets: self.event_targets }
+    }
+
+    /// The delivery side of events, for the worker's delivery loop.
+    pub fn event_outbox(&self) -> events::EventOutbox {
+        events::EventOutbox { db: self.db.clone() }
     }
 
     pub fn catalog(&self) -> catalog::Catalog<'_> {

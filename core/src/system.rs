@@ -141,7 +141,28 @@ impl System<'_> {
 
     pub async fn record_deploy(&self, stack_uri: &str, record: DeployRecord) -> Result<()> {
         let status = record.status.clone();
-        stacks::record_deploy(self.db(), stack_uri, record).await?;
+        let txn = crate::db::write_txn(self.db()).await?;
+        stacks::record_deploy(&txn, stack_uri, record).await?;
+        if stacks::is_failure(&status) {
+            let stack = stacks::load(&txn, stack_uri).await?;
+            if let Some(org) =
+                crate::events::organization_of_environment(&txn, &stack.environment_uri).await?
+            {
+                let ids = [
+                    ("stackUri", stack.stack_uri.as_str()),
+                    ("targetUri", stack.target_uri.as_str()),
+                    ("environmentUri", stack.environment_uri.as_str()),
+                ];
+                let event = crate::events::NewEvent::new(
+                    crate::events::EventType::StackFailed,
+                    &org,
+                    (&stack.target_uri, "stack"),
+                    &ids,
+                );
+                crate::events::record(&txn, self.actor(), event).await?;
+            }
+        }
+        txn.commit().await?;
         if status != stacks::DEPLOYING {
             self.record("recordStackDeploy", (stack_uri, "stack"), &status).await?;
         }

@@ -29,6 +29,7 @@ mod m20261207_000020_notifications;
 mod m20261208_000021_task_wakeups;
 mod m20261208_000022_activity_trail;
 mod m20261208_000023_share_expiry;
+mod m20261209_000025_event_subscriptions;
 mod m20261209_000026_access_drift;
 
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000021_task_wakeups::Migration),
             Box::new(m20261208_000022_activity_trail::Migration),
             Box::new(m20261208_000023_share_expiry::Migration),
+            Box::new(m20261209_000025_event_subscriptions::Migration),
             Box::new(m20261209_000026_access_drift::Migration),
         ]
     }

@@ -11,6 +11,7 @@ pub mod schedule;
 pub mod serve;
 pub mod settings;
 pub mod tracker;
+pub mod webhooks;
 pub mod wiring;
 
 pub use handler::{HandlerContext, Outcome, Registry, TaskHandler};
@@ -18,5 +19,6 @@ pub use local_launcher::LocalLauncher;
 pub use metrics::Metrics;
 pub use retention::ActivityRetention;
 pub use runner::Worker;
-pub use settings::WorkerSettings;
+pub use settings::{WebhookSettings, WorkerSettings};
 pub use tracker::LongTaskTracker;
+pub use webhooks::WebhookDelivery;

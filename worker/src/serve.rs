@@ -64,6 +64,14 @@ impl Pipeline {
                 warning_days: self.settings.expiry_warning_days,
             };
             set.spawn(expiry.run(stop.clone()));
+            match crate::WebhookDelivery::new(&self.core, self.settings.webhooks.clone()) {
+                Ok(webhooks) => {
+                    set.spawn(webhooks.run(stop.clone()));
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "webhooks: no HTTP client; events are kept undelivered")
+                }
+            }
             if let Some(days) = self.settings.audit_retention_days {
                 let retention =
                     ActivityRetention::new(self.core.clone(), days, self.settings.audit_prune_every);

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use sluice_core::env::{Env, EnvError};
+use sluice_core::{
+    env::{Env, EnvError},
+    events::{RetryPolicy, TargetPolicy},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerSettings {
@@ -38,6 +41,80 @@ pub struct WorkerSettings {
     pub audit_retention_days: Option<u32>,
     /// How often the retention runs: hourly.
     pub audit_prune_every: Duration,
+    /// How events are delivered to organizations' webhooks.
+    pub webhooks: WebhookSettings,
+}
+
+/// Webhook delivery, from `SLUICE_WEBHOOK_*` variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// `SLUICE_WEBHOOK_ALLOW_PRIVATE_TARGETS`: also `http://`, loopback and private addresses
+    /// (tests, local development, a receiver in the VPC). Link-local and metadata addresses stay
+    /// refused. Default off. `sluice serve` checks new subscriptions with it too.
+    pub targets: TargetPolicy,
+    /// `SLUICE_WEBHOOK_MAX_ATTEMPTS` (default 8), `SLUICE_WEBHOOK_BACKOFF_MS` (the first retry's
+    /// delay, doubling per attempt; default 5000) and `SLUICE_WEBHOOK_BACKOFF_MAX_MS` (default
+    /// one hour). The lease is the timeout plus half a minute.
+    pub retry: RetryPolicy,
+    /// `SLUICE_WEBHOOK_TIMEOUT_MS`: how long one attempt may take, connecting included. Default
+    /// 10000.
+    pub timeout: Duration,
+    /// `SLUICE_WEBHOOK_CONCURRENCY`: attempts in flight at once, per worker. Default 8.
+    pub concurrency: usize,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        let timeout = Duration::from_secs(10);
+        Self {
+            targets: TargetPolicy::default(),
+            retry: RetryPolicy {
+                max_attempts: 8,
+                backoff_base: Duration::from_secs(5),
+                backoff_max: Duration::from_secs(3600),
+                lease: timeout + Duration::from_secs(30),
+            },
+            timeout,
+            concurrency: 8,
+        }
+    }
+}
+
+impl WebhookSettings {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let d = Self::default();
+        let millis = |v: Duration| u64::try_from(v.as_millis()).unwrap_or(u64::MAX);
+        let timeout = env.millis("SLUICE_WEBHOOK_TIMEOUT_MS", millis(d.timeout))?;
+        let settings = Self {
+            targets: TargetPolicy { allow_private: env.bool("SLUICE_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)? },
+            retry: RetryPolicy {
+                max_attempts: env.parse(
+                    "SLUICE_WEBHOOK_MAX_ATTEMPTS",
+                    &d.retry.max_attempts.to_string(),
+                    "a whole number",
+                )?,
+                backoff_base: env.millis("SLUICE_WEBHOOK_BACKOFF_MS", millis(d.retry.backoff_base))?,
+                backoff_max: env.millis("SLUICE_WEBHOOK_BACKOFF_MAX_MS", millis(d.retry.backoff_max))?,
+                lease: timeout + Duration::from_secs(30),
+            },
+            timeout,
+            concurrency: env.parse(
+                "SLUICE_WEBHOOK_CONCURRENCY",
+                &d.concurrency.to_string(),
+                "a whole number",
+            )?,
+        };
+        if settings.retry.max_attempts == 0 {
+            return Err(EnvError::new("SLUICE_WEBHOOK_MAX_ATTEMPTS", "must be at least 1"));
+        }
+        if settings.concurrency == 0 {
+            return Err(EnvError::new("SLUICE_WEBHOOK_CONCURRENCY", "must be at least 1"));
+        }
+        if settings.timeout < Duration::from_millis(100) || settings.timeout > Duration::from_secs(60) {
+            return Err(EnvError::new("SLUICE_WEBHOOK_TIMEOUT_MS", "must be between 100 and 60000"));
+        }
+        Ok(settings)
+    }
 }
 
 impl Default for WorkerSettings {
@@ -56,6 +133,7 @@ impl Default for WorkerSettings {
             expiry_warning_days: 7,
             audit_retention_days: None,
             audit_prune_every: Duration::from_secs(3600),
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -90,6 +168,7 @@ impl WorkerSettings {
             )?,
             audit_retention_days: retention_days(env)?,
             audit_prune_every: d.audit_prune_every,
+            webhooks: WebhookSettings::from_env(env)?,
         };
         if settings.concurrency == 0 {
             return Err(EnvError::new("SLUICE_WORKER_CONCURRENCY", "must be at least 1"));

@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod documents;
 pub(crate) mod environments;
 mod error;
+mod events;
 mod feeds;
 pub mod gate;
 pub(crate) mod glossaries;
@@ -56,6 +57,7 @@ pub struct Query(
     glossaries::GlossaryQuery,
     tags::KeyValueTagQuery,
     notifications::NotificationQuery,
+    events::EventQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -78,6 +80,7 @@ pub struct Mutation(
     glossaries::GlossaryMutation,
     tags::KeyValueTagMutation,
     notifications::NotificationMutation,
+    events::EventMutation,
 );
 
 pub type SluiceSchema = Schema<Query, Mutation, EmptySubscription>;

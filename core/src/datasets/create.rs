@@ -261,6 +261,14 @@ impl super::Datasets<'_> {
         };
         queue_index(&txn, uri, false).await?;
         let action = if imported { "importDataset" } else { "createDataset" };
+        let ids = [("datasetUri", uri), ("environmentUri", env_uri.as_str())];
+        let event = crate::events::NewEvent::new(
+            crate::events::EventType::DatasetCreated,
+            &environment.organization_uri,
+            (uri, RESOURCE_TYPE),
+            &ids,
+        );
+        crate::events::record(&txn, actor, event).await?;
         audit::record(&txn, actor, action, uri, RESOURCE_TYPE, &detail).await?;
         txn.commit().await?;
         let dataset = super::Dataset::from_model(row)?;

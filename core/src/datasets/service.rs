@@ -364,6 +364,14 @@ impl Datasets<'_> {
         // After the row: an update of the tags holds it, and finishes first.
         crate::tags::forget(&txn, crate::tags::TagTarget::Dataset, uri).await?;
         queue_index(&txn, uri, true).await?;
+        let ids = [("datasetUri", uri), ("environmentUri", dataset.environment_uri.as_str())];
+        let event = crate::events::NewEvent::new(
+            crate::events::EventType::DatasetDeleted,
+            &dataset.organization_uri,
+            (uri, RESOURCE_TYPE),
+            &ids,
+        );
+        crate::events::record(&txn, dataset.actor(), event).await?;
         audit::record(
             &txn,
             dataset.actor(),

@@ -179,6 +179,14 @@ impl Environments<'_> {
             stacks::StackTarget { target_uri: &uri, target_type: RESOURCE_TYPE, environment_uri: &uri };
         stacks::insert(&txn, target, &row.name, &account, &region).await?;
         let task = stacks::queue_deploy(&txn, &uri, "environment linked").await?;
+        let ids = [("environmentUri", uri.as_str()), ("organizationUri", org_uri.as_str())];
+        let event = crate::events::NewEvent::new(
+            crate::events::EventType::EnvironmentLinked,
+            &org_uri,
+            (&uri, RESOURCE_TYPE),
+            &ids,
+        );
+        crate::events::record(&txn, actor, event).await?;
         audit::record(
             &txn,
             actor,

@@ -62,6 +62,12 @@ impl From<stack::Model> for Stack {
     }
 }
 
+/// Whether a recorded deploy status means the deploy failed: CloudFormation's `*_FAILED` and
+/// rollbacks, and the long task's own `DEPLOY_FAILED` / `DELETE_FAILED`. Subscribers are told.
+pub(crate) fn is_failure(status: &str) -> bool {
+    status.ends_with("_FAILED") || status.ends_with("ROLLBACK_COMPLETE")
+}
+
 impl Stack {
     /// Whether a deploy of the stack has completed, so what it creates (the teams' roles)
     /// exists: its status is one CloudFormation reaches only once the stack was created

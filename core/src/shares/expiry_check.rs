@@ -150,6 +150,7 @@ async fn revoke_expired(db: &sea_orm::DatabaseConnection, actor: &Actor, share: 
     let detail = format!("access expired{ends}: revoking {}; task {task}", names.join(", "));
     super::reads::log(&txn, &share.share_uri, &detail).await?;
     notifications::notify(&txn, notices::expired(share, &dataset, chosen.len())).await?;
+    super::events::record(&txn, actor, crate::events::EventType::ShareExpired, share, &dataset).await?;
     audit::record(&txn, actor, "expireShare", &share.share_uri, RESOURCE_TYPE, &detail).await?;
     txn.commit().await?;
     Ok(true)

@@ -11,13 +11,15 @@ use sluice_entities::{share_item as si, share_object as so};
 use super::{
     RESOURCE_TYPE, Share, ShareItem, Shares,
     access::{DecideShare, DeleteShare, ReadShare, RevokeShare},
-    expiry, model, notices,
+    events, expiry, model, notices,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, Authorized, Grant, share as perm},
-    datasets, notifications,
+    datasets,
+    events::EventType,
+    notifications,
     tasks::{NewTask, store},
 };
 
@@ -185,8 +187,11 @@ impl Shares<'_> {
                 let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
                 detail = format!("submitted and auto-approved; processing task {task}");
                 notifications::notify(&txn, notices::approved(&share, &dataset, actor, true)).await?;
+                events::record(&txn, actor, EventType::ShareRequested, &share, &dataset).await?;
+                events::record(&txn, actor, EventType::ShareApproved, &share, &dataset).await?;
             } else {
                 notifications::notify(&txn, notices::submitted(&share, &dataset, actor)).await?;
+                events::record(&txn, actor, EventType::ShareRequested, &share, &dataset).await?;
             }
             self.log(&txn, share_uri, &format!("{} {detail}", actor.username())).await?;
             audit::record(&txn, actor, "submitShareObject", share_uri, RESOURCE_TYPE, &detail).await?;
@@ -211,6 +216,7 @@ impl Shares<'_> {
             expiry::on_approve(&txn, &share, &dataset).await?;
             let task = queue(&txn, &share, PROCESS_ACTION, &[]).await?;
             notifications::notify(&txn, notices::approved(&share, &dataset, actor, false)).await?;
+            events::record(&txn, actor, EventType::ShareApproved, &share, &dataset).await?;
             self.log(&txn, share_uri, &format!("{} approved; processing task {task}", actor.username()))
                 .await?;
             audit::record(
@@ -245,6 +251,7 @@ impl Shares<'_> {
             move_items(&txn, &items, ItemAction::Reject).await?;
             notifications::notify(&txn, notices::rejected(&share, &dataset, actor, reason.as_deref()))
                 .await?;
+            events::record(&txn, actor, EventType::ShareRejected, &share, &dataset).await?;
             so::Entity::update_many()
                 .col_expr(so::Column::RejectPurpose, Expr::value(reason.clone()))
                 .filter(so::Column::ShareUri.eq(share_uri))

@@ -6,6 +6,7 @@ mod access;
 mod bulk;
 mod consumption;
 mod databases;
+mod events;
 mod expiry;
 mod expiry_check;
 mod flow;

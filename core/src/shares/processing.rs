@@ -15,7 +15,7 @@ use super::{
     reads::log,
     state::{self, ItemAction, ItemStatus, ShareAction, ShareStatus},
 };
-use crate::{Error, Result, datasets::Dataset, environments::PivotRole, notifications};
+use crate::{Error, Result, datasets::Dataset, environments::PivotRole, events::EventType, notifications};
 
 /// Whether the run grants (an approval) or takes grants back (a revoke).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,6 +229,13 @@ pub(crate) async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<S
     if matches!(current, ShareStatus::ShareInProgress | ShareStatus::RevokeInProgress) {
         let notice = notices::finished(&share, &dataset, revoking, count(done), count(failed));
         notifications::notify(&txn, notice).await?;
+        let kind = match (count(failed) > 0, revoking) {
+            (true, _) => EventType::ShareFailed,
+            (false, true) => EventType::ShareRevoked,
+            (false, false) => EventType::ShareSucceeded,
+        };
+        let actor = crate::Actor::system("share.process");
+        super::events::record(&txn, &actor, kind, &share, &dataset).await?;
     }
     txn.commit().await?;
     Ok(to)

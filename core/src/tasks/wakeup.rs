@@ -47,6 +47,8 @@ const MAX_RECONNECT_BACKOFF: Duration = Duration::from_secs(30);
 /// Postgres channels; migration 21's triggers notify them.
 pub const TASKS_CHANNEL: &str = "sluice_tasks";
 pub const QUEUE_CHANNEL: &str = "sluice_queue";
+/// Migration 25's trigger notifies it when a domain event is recorded.
+pub const EVENTS_CHANNEL: &str = "sluice_events";
 
 /// What a loop waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +57,8 @@ pub(crate) enum Topic {
     Tasks,
     /// An embedded-queue message that may be deliverable.
     Queue,
+    /// A domain event waiting to be delivered to subscribers.
+    Events,
 }
 
 /// The announcements for one database in this process: a counter per topic that every
@@ -62,19 +66,26 @@ pub(crate) enum Topic {
 struct Hub {
     tasks: watch::Sender<u64>,
     queue: watch::Sender<u64>,
+    events: watch::Sender<u64>,
     /// Stops the Postgres listener when the last handle on the hub goes.
     _listener: Option<DropGuard>,
 }
 
 impl Hub {
     fn new() -> Self {
-        Self { tasks: watch::Sender::new(0), queue: watch::Sender::new(0), _listener: None }
+        Self {
+            tasks: watch::Sender::new(0),
+            queue: watch::Sender::new(0),
+            events: watch::Sender::new(0),
+            _listener: None,
+        }
     }
 
     fn sender(&self, topic: Topic) -> &watch::Sender<u64> {
         match topic {
             Topic::Tasks => &self.tasks,
             Topic::Queue => &self.queue,
+            Topic::Events => &self.events,
         }
     }
 
@@ -85,6 +96,7 @@ impl Hub {
     fn announce_all(&self) {
         self.announce(Topic::Tasks);
         self.announce(Topic::Queue);
+        self.announce(Topic::Events);
     }
 }
 
@@ -132,6 +144,7 @@ pub(crate) fn announce_sqlite_writes(url: &str, pool: SqlitePoolOptions) -> Sqli
                 let topic = match (change.table, change.operation) {
                     ("task", SqliteOperation::Insert | SqliteOperation::Update) => Topic::Tasks,
                     ("queue_message", _) => Topic::Queue,
+                    ("event", SqliteOperation::Insert) => Topic::Events,
                     _ => return,
                 };
                 hub.announce(topic);
@@ -250,7 +263,7 @@ async fn connect(options: &PgConnectOptions) -> Result<PgListener, sqlx::Error> 
     // A lost connection is this loop's to re-make, polling meanwhile: sqlx's own reconnect
     // inside `try_recv` would wait out the acquire timeout with no one polling.
     listener.eager_reconnect(false);
-    listener.listen_all([TASKS_CHANNEL, QUEUE_CHANNEL]).await?;
+    listener.listen_all([TASKS_CHANNEL, QUEUE_CHANNEL, EVENTS_CHANNEL]).await?;
     Ok(listener)
 }
 
@@ -279,6 +292,7 @@ async fn listen(hub: Weak<Hub>, options: PgConnectOptions, stop: CancellationTok
                     let topic = match received {
                         Ok(Some(n)) if n.channel() == TASKS_CHANNEL => Topic::Tasks,
                         Ok(Some(n)) if n.channel() == QUEUE_CHANNEL => Topic::Queue,
+                        Ok(Some(n)) if n.channel() == EVENTS_CHANNEL => Topic::Events,
                         Ok(Some(_)) => continue,
                         Ok(None) => {
                             tracing::warn!(

@@ -27,6 +27,7 @@ pub(super) struct World {
     term: String,
     link: String,
     notification: String,
+    subscription: String,
 }
 
 impl World {
@@ -114,6 +115,9 @@ impl World {
                 share_of(app, &world.env, &world.dataset, &world.table, "notification").await;
             world.notification = notification_of(app, &world.share).await;
         }
+        if op.contains("EventSubscription") || op.contains("EventDeliveries") {
+            world.subscription = subscription_of(app, &world.org).await;
+        }
         if op.contains("IamPrincipalMapping") {
             world.mapping = mapping_of(app, &world.account).await;
         }
@@ -146,6 +150,7 @@ impl World {
             term: &self.term,
             link: &self.link,
             notification: &self.notification,
+            subscription: &self.subscription,
         }
     }
 }
@@ -270,6 +275,24 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let items = shares.items(&bob, &share, &Default::default(), page).await.expect("items");
     (share, items.nodes[0].share_item_uri.clone())
+}
+
+/// A webhook of the organization, made by its admin team (TeamA).
+async fn subscription_of(app: &TestApp, org: &str) -> String {
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let new = sluice_core::events::NewSubscription {
+        organization_uri: org.to_owned(),
+        label: "Matrix hook".into(),
+        endpoint: "https://hooks.example.com/sluice".into(),
+        event_types: Vec::new(),
+    };
+    app.core
+        .events()
+        .create_subscription(&alice, new)
+        .await
+        .expect("subscription")
+        .subscription
+        .subscription_uri
 }
 
 /// TeamA's notification of TeamB's submitted `share`.

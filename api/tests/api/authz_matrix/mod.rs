@@ -68,6 +68,8 @@ struct Ctx<'a> {
     link: &'a str,
     /// TeamA's notification of TeamB's submitted share.
     notification: &'a str,
+    /// A webhook of `org`, made by TeamA, its admin team.
+    subscription: &'a str,
 }
 
 struct Case {
@@ -91,6 +93,7 @@ mod activity_cases;
 mod activity_visibility;
 mod compat_cases;
 mod data_cases;
+mod event_cases;
 mod fixture;
 mod glossary_cases;
 mod notification_cases;
@@ -104,6 +107,7 @@ fn cases() -> Vec<Case> {
     all.extend(data_cases::cases());
     all.extend(glossary_cases::cases());
     all.extend(notification_cases::cases());
+    all.extend(event_cases::cases());
     all.extend(share_bulk_cases::cases());
     all.extend(share_expiry_cases::cases());
     all.extend(compat_cases::cases());
