@@ -6,6 +6,7 @@ mod retention;
 mod schedule;
 mod support;
 mod wakeups;
+mod webhooks;
 
 use std::{
     sync::{Arc, atomic::AtomicU32},
