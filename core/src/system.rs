@@ -219,7 +219,7 @@ impl System<'_> {
     }
 
     pub async fn finish_share_work(&self, share_uri: &str) -> Result<shares::ShareStatus> {
-        let status = processing::finish(self.db(), share_uri).await?;
+        let status = processing::finish(self.db(), self.actor(), share_uri).await?;
         self.record("processShareObject", (share_uri, shares::RESOURCE_TYPE), status.as_str()).await?;
         Ok(status)
     }

@@ -208,3 +208,23 @@ impl reqwest::dns::Resolve for CheckedResolver {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::dns::Resolve;
+
+    use super::*;
+
+    async fn resolve(policy: TargetPolicy, host: &str) -> Result<Vec<SocketAddr>, String> {
+        let name: reqwest::dns::Name = host.parse().expect("a name");
+        CheckedResolver { policy }.resolve(name).await.map(Iterator::collect).map_err(|e| e.to_string())
+    }
+
+    #[tokio::test]
+    async fn a_name_that_resolves_to_a_private_address_is_not_connected_to() {
+        let refused = resolve(TargetPolicy { allow_private: false }, "localhost").await;
+        assert!(refused.expect_err("refused").contains("no address webhooks may reach"));
+        let allowed = resolve(TargetPolicy { allow_private: true }, "localhost").await.expect("allowed");
+        assert!(allowed.iter().all(|a| a.ip().is_loopback()), "{allowed:?}");
+    }
+}

@@ -200,8 +200,13 @@ pub(crate) async fn item_done(
     log(db, &item.share_uri, &line).await
 }
 
-/// Ends the run: the share's state follows from its items'.
-pub(crate) async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<ShareStatus> {
+/// Ends the run: the share's state follows from its items'. `actor` is the system actor of the
+/// task, which the run's event names.
+pub(crate) async fn finish(
+    db: &DatabaseConnection,
+    actor: &crate::Actor,
+    share_uri: &str,
+) -> Result<ShareStatus> {
     let Some(row) = so::Entity::find_by_id(share_uri.to_owned()).one(db).await? else {
         return Err(Error::NotFound { kind: super::RESOURCE_TYPE, uri: share_uri.to_owned() });
     };
@@ -234,8 +239,7 @@ pub(crate) async fn finish(db: &DatabaseConnection, share_uri: &str) -> Result<S
             (false, true) => EventType::ShareRevoked,
             (false, false) => EventType::ShareSucceeded,
         };
-        let actor = crate::Actor::system("share.process");
-        super::events::record(&txn, &actor, kind, &share, &dataset).await?;
+        super::events::record(&txn, actor, kind, &share, &dataset).await?;
     }
     txn.commit().await?;
     Ok(to)

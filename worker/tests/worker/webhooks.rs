@@ -84,7 +84,11 @@ struct Running {
 
 impl Running {
     fn start(core: &Core) -> Self {
-        let delivery = WebhookDelivery::new(core, settings()).expect("client");
+        Self::start_with(core, settings())
+    }
+
+    fn start_with(core: &Core, settings: WebhookSettings) -> Self {
+        let delivery = WebhookDelivery::new(core, settings).expect("client");
         let stop = CancellationToken::new();
         let handle = tokio::spawn(delivery.run(stop.clone()));
         Self { stop, handle }
@@ -301,7 +305,27 @@ async fn events_committed_while_no_worker_runs_are_delivered_after_a_restart(bac
     assert_eq!(outbox.backlog().await.expect("backlog"), (0, 0), "nothing left behind");
 }
 
+async fn a_target_refused_by_the_policy_at_delivery_time_is_never_called(backend: Backend) {
+    let w = world(backend).await;
+    let (base, received) = receiver().await;
+    // Created while private targets were allowed; delivered by a worker that allows none.
+    let (sub, _) = w.subscribe(&w.alice, &w.org, format!("{base}/ok/internal")).await;
+    let strict = WebhookSettings { targets: TargetPolicy { allow_private: false }, ..settings() };
+    let running = Running::start_with(&w.core, strict);
+    w.dataset("A").await;
+    wait_for("the dead letter", async || {
+        w.deliveries(&sub).await.first().is_some_and(|d| d.status == DeliveryStatus::Dead)
+    })
+    .await;
+    running.stop().await;
+    assert!(received.at("ok/internal").is_empty(), "no request left the worker");
+    let log = w.deliveries(&sub).await;
+    assert_eq!(log[0].last_status_code, None);
+    assert!(log[0].last_error.as_deref().is_some_and(|e| e.contains("https://")), "{log:?}");
+}
+
 on_both_backends!(
+    a_target_refused_by_the_policy_at_delivery_time_is_never_called,
     subscribers_receive_each_event_once_in_order_and_a_failing_one_is_dead_lettered,
     events_committed_while_no_worker_runs_are_delivered_after_a_restart,
 );
