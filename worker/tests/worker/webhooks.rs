@@ -31,9 +31,12 @@ use sluice_core::{
 use sluice_worker::{WebhookDelivery, WebhookSettings};
 use tokio_util::sync::CancellationToken;
 
-/// What the receiver got, per path: (signature header, body).
+/// One request the receiver got: its signature header and body.
+type Request = (String, String);
+
+/// What the receiver got, per path.
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<HashMap<String, Vec<(String, String)>>>>);
+struct Received(Arc<Mutex<HashMap<String, Vec<Request>>>>);
 
 impl Received {
     fn at(&self, path: &str) -> Vec<(String, String)> {
