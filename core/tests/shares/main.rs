@@ -18,6 +18,8 @@ use sluice_core::{
     testkit::{Backend, TestDb, fake_aws},
 };
 
+mod events;
+
 fn actor(name: &str, groups: &[&str]) -> Actor {
     Actor::authenticated(
         sluice_core::testkit::TEST_ISSUER,
