@@ -22,12 +22,14 @@
 //!   share processing;
 //! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes;
 //! - [`access`]: bucket policy statements, KMS grants and inline role policies, by name, for
-//!   folder shares.
+//!   folder shares;
+//! - [`access_points`]: S3 access points and their policies, one per folder or bucket share.
 //!
 //! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
 //! never in templates: moto's CloudFormation silently drops those resource types.
 
 pub mod access;
+pub mod access_points;
 mod aws_error;
 pub mod catalog;
 pub mod cfn;
@@ -38,6 +40,7 @@ pub mod iam_auth;
 pub mod lake;
 pub mod link;
 pub mod resources;
+mod s3control_emulator;
 pub mod session;
 pub mod sqs;
 pub mod stacks;
@@ -46,6 +49,7 @@ pub mod sts;
 pub mod templates;
 
 pub use access::{Access, KeyGrant};
+pub use access_points::{AccessPointShown, AccessPoints};
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
 pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};

@@ -286,13 +286,32 @@ fn grants_hand_out_only_what_folder_shares_need() {
 fn s3_reaches_only_buckets_named_with_the_prefix() {
     // Listing the account's own bucket names reaches no bucket: it is how an import proves the
     // bucket it names is the account's.
-    let reaches_buckets = |a: &String| service(a) == "s3" && a != "s3:ListAllMyBuckets";
+    let reaches_buckets =
+        |a: &String| service(a) == "s3" && a != "s3:ListAllMyBuckets" && !a.contains("AccessPoint");
     for statement in allows().iter().filter(|s| actions(s).iter().any(reaches_buckets)) {
         for resource in resources(statement) {
             assert!(resource_part(&resource).starts_with("sluice"), "{statement}");
             assert!(resource.starts_with("arn:${AWS::Partition}:s3:::"), "{statement}");
         }
     }
+}
+
+#[test]
+fn access_points_are_only_the_accounts_own_share_access_points() {
+    let mut checked = 0;
+    for statement in allows().iter().filter(|s| actions(s).iter().any(|a| a.contains("AccessPoint"))) {
+        checked += 1;
+        assert!(
+            actions(statement).iter().all(|a| a.starts_with("s3:") && a.contains("AccessPoint")),
+            "{statement}"
+        );
+        assert_eq!(
+            resources(statement),
+            ["arn:${AWS::Partition}:s3:*:${AWS::AccountId}:accesspoint/sluice-share-*"],
+            "{statement}"
+        );
+    }
+    assert_eq!(checked, 1);
 }
 
 #[test]

@@ -80,6 +80,18 @@ pub(super) fn stack_statements(scope: &PivotScope) -> Vec<Statement> {
         Statement::allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
             .sid("SluiceObjects")
             .on([objects]),
+        // Folder and bucket shares: one access point per share, named `sluice-share-<share uri>`
+        // (see the share's `access_point_name`), with its own policy.
+        Statement::allow([
+            "s3:CreateAccessPoint",
+            "s3:GetAccessPoint",
+            "s3:DeleteAccessPoint",
+            "s3:GetAccessPointPolicy",
+            "s3:PutAccessPointPolicy",
+            "s3:DeleteAccessPointPolicy",
+        ])
+        .sid("SluiceShareAccessPoints")
+        .on([Expr::arn("s3", "*", "${AWS::AccountId}", "accesspoint/sluice-share-*")]),
         // Lists the account's own buckets, which is how an import proves the bucket it names
         // belongs to this account; it has no resource to scope to.
         Statement::allow(["s3:ListAllMyBuckets"]).sid("ListOwnBuckets").on(["*"]),
