@@ -241,8 +241,10 @@ impl System<'_> {
         processing::set_health(self.db(), item, problem).await
     }
 
-    pub async fn folders_kept(&self, share_uri: &str) -> Result<Vec<String>> {
-        processing::folders_kept(self.db(), share_uri).await
+    /// The folders (and whether the whole bucket) the share holds through its access point
+    /// once the running share or revoke is done.
+    pub async fn s3_kept(&self, share_uri: &str) -> Result<processing::KeptS3> {
+        processing::s3_kept(self.db(), share_uri).await
     }
 
     /// Revokes the shares whose access expired and warns those whose access ends within

@@ -25,6 +25,7 @@ mod jwt;
 mod notifications;
 mod organizations;
 mod read_cache;
+mod share_buckets;
 mod share_bulk;
 mod share_consumption;
 mod share_expiry;

@@ -1,5 +1,5 @@
 //! How to use a share (`getS3ConsumptionData`, `listSharedDatasetTableColumns`): the database to
-//! query, the folders' S3 URIs and the role to use, described only once items are granted, and
+//! query, the folders' S3 URIs, the access point and the role to use, described only once items are granted, and
 //! only to the share's requesters and approvers.
 
 use serde_json::{Value, json};
@@ -49,6 +49,7 @@ async fn a_share_says_how_to_use_what_it_grants_and_nothing_before(backend: Back
         let used = app.ok(token, USE, json!({"s": share})).await["getS3ConsumptionData"].clone();
         assert_eq!(used["s3bucketName"], bucket, "{used}");
         assert_eq!(used["s3Prefixes"], json!([format!("s3://{bucket}/raw/")]), "{used}");
+        assert_eq!(used["s3AccessPointName"], format!("sluice-share-{share}"), "{used}");
     }
     let columns = app.ok(&bob, COLUMNS, json!({"s": share, "t": world.table})).await;
     assert_eq!(

@@ -1,12 +1,14 @@
 //! What a share's requesters need to use what was granted (data.all's `getS3ConsumptionData` and
-//! `listSharedDatasetTableColumns`): where to query the tables, where the folders are, which role
-//! reads them. Only granted items are described, so an undecided request reveals nothing of where
+//! `listSharedDatasetTableColumns`): where to query the tables, where the folders are and the
+//! access point to read them through, which role reads them. Only granted items are described, so an undecided request reveals nothing of where
 //! the data lives.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use sluice_entities::{dataset_location as loc, environment as env};
 
-use super::{ItemType, Shares, access::ReadShare, flow::item_status, state::ItemStatus};
+use super::{
+    ItemType, Shares, access::ReadShare, flow::item_status, folders::access_point_name, state::ItemStatus,
+};
 use crate::{
     Actor, Error, Result,
     datasets::{
@@ -19,14 +21,15 @@ use crate::{
 /// How to use a share, as far as it is granted now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumptionData {
-    /// Sluice shares folders through the bucket policy, not access points: always none.
+    /// The share's access point, when a folder or the bucket is granted.
     pub s3_access_point_name: Option<String>,
+    pub s3_access_point_arn: Option<String>,
     /// Where the granted tables are queried from the share's environment: the dataset's own
     /// database in its own account and region, `<db>_shared` (resource links) anywhere else.
     pub shared_glue_database: Option<String>,
-    /// The dataset's bucket, when a folder is granted.
+    /// The dataset's bucket, when a folder or the bucket is granted.
     pub s3_bucket_name: Option<String>,
-    /// `s3://bucket/prefix/` of each granted folder.
+    /// `s3://bucket/prefix/` of each granted folder, or `s3://bucket/` for the bucket.
     pub s3_prefixes: Vec<String>,
     /// The IAM role the grants went to: the one to use.
     pub principal_role_arn: String,
@@ -49,6 +52,7 @@ impl Shares<'_> {
             .collect();
         let mut data = ConsumptionData {
             s3_access_point_name: None,
+            s3_access_point_arn: None,
             shared_glue_database: None,
             s3_bucket_name: None,
             s3_prefixes: vec![],
@@ -77,7 +81,8 @@ impl Shares<'_> {
             .filter(|i| i.item_type == ItemType::StorageLocation.as_str())
             .map(|i| i.item_uri.clone())
             .collect();
-        if !folders.is_empty() {
+        let bucket = granted.iter().any(|i| i.item_type == ItemType::S3Bucket.as_str());
+        if !folders.is_empty() || bucket {
             let mut prefixes: Vec<String> = loc::Entity::find()
                 .filter(loc::Column::LocationUri.is_in(folders))
                 .all(self.db)
@@ -85,7 +90,15 @@ impl Shares<'_> {
                 .into_iter()
                 .map(|f| format!("s3://{}/{}/", dataset.bucket_name, f.s3_prefix.trim_matches('/')))
                 .collect();
+            if bucket {
+                prefixes.push(format!("s3://{}/", dataset.bucket_name));
+            }
             prefixes.sort();
+            let name = access_point_name(&share.share_uri);
+            let account = env::Entity::find_by_id(share.dataset_environment_uri.clone()).one(self.db).await?;
+            data.s3_access_point_arn =
+                account.map(|e| format!("arn:aws:s3:{}:{}:accesspoint/{name}", e.region, e.aws_account_id));
+            data.s3_access_point_name = Some(name);
             data.s3_bucket_name = Some(dataset.bucket_name.clone());
             data.s3_prefixes = prefixes;
         }

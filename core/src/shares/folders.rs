@@ -1,11 +1,21 @@
-//! What sharing folders (S3 prefixes) means, computed without touching AWS.
+//! What sharing folders (S3 prefixes) or a dataset's whole bucket means, computed without
+//! touching AWS.
 //!
-//! A share's folders are granted as a whole, because they all live in one bucket policy:
-//! - two bucket policy statements named after the share (objects under each prefix, and listing
-//!   those prefixes), rewritten from the share's folders whenever one is granted or revoked;
+//! A share's folders (and its bucket item) are granted as a whole, through one S3 access point
+//! per share, named from the share's URI:
+//! - the access point's own policy gives the principal the objects under each prefix (or the
+//!   whole bucket) and the listing of those prefixes, rewritten from what the share keeps
+//!   whenever an item is granted or revoked; the access point goes with the share's last item;
+//! - the bucket policy holds one statement, the same for every share, that delegates access
+//!   control to the access points of the bucket's own account (`s3:DataAccessPointAccount`);
 //! - a KMS grant on the dataset's key, named after the share, when the bucket has one;
 //! - cross account, an inline policy on the principal's role in the target account, because S3
 //!   needs the caller's own account to allow the access as well as the bucket's.
+//!
+//! Shares made before access points wrote two statements of their own into the bucket policy
+//! (see [`statement_sids`]); each write of a share removes them, so re-applying a share moves
+//! it to its access point. A bucket policy holds at most 20 KB, which capped a bucket at a few
+//! dozen shares; an account holds 10,000 access points per region.
 //!
 //! Statements are keyed by their Sid, so Sluice's never touch anyone else's.
 
@@ -13,14 +23,20 @@ use serde_json::{Value, json};
 
 use super::processing::Work;
 
-/// What the share's folders need, for the whole share.
+/// What the share's folders (or bucket) need, for the whole share.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderAccess {
     pub account: String,
+    /// The dataset's region: where its bucket, and so the access point, are.
+    pub region: String,
     pub bucket: String,
     /// Prefixes without their trailing `/`, sorted.
     pub prefixes: Vec<String>,
+    /// The whole bucket (the share holds an S3Bucket item); the prefixes are then inside it.
+    pub whole_bucket: bool,
+    /// The share's access point, in the dataset's account and region.
+    pub access_point: String,
     pub principal: String,
     pub object_actions: Vec<&'static str>,
     /// The dataset's key alias, or None for a bucket without a KMS key.
@@ -58,10 +74,56 @@ pub fn key_operations(share_permissions: &[String]) -> Vec<&'static str> {
     out
 }
 
-/// The Sids of a share's two bucket policy statements. Sids allow only alphanumerics, which
-/// share URIs are.
+/// The Sids of the two bucket policy statements a share had before access points; writing the
+/// share removes them.
 pub fn statement_sids(share_uri: &str) -> [String; 2] {
     [format!("SluiceShare{share_uri}Objects"), format!("SluiceShare{share_uri}List")]
+}
+
+/// The Sid of the bucket policy statement that delegates access control to access points.
+pub const DELEGATION_SID: &str = "SluiceDelegateToAccessPoints";
+
+/// The bucket policy statement that lets the access points of `account` (the bucket's own)
+/// decide who reads the bucket through them: AWS's documented delegation. It gives nothing by
+/// itself; each access point's policy does.
+pub fn delegation_statement(bucket: &str, account: &str) -> Value {
+    json!({
+        "Sid": DELEGATION_SID,
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "*",
+        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+        "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}},
+    })
+}
+
+/// Whether the bucket policy's statements delegate to the access points of `account`.
+pub fn delegates(statements: &[Value], bucket: &str, account: &str) -> bool {
+    let wanted = delegation_statement(bucket, account);
+    statements.iter().any(|s| s["Sid"] == DELEGATION_SID && s["Condition"] == wanted["Condition"])
+}
+
+/// The share's access point name: `sluice-share-<uri>`, within S3's rules (3 to 50 lowercase
+/// letters, digits and hyphens, starting and ending with a letter or digit, no `--`, never ending
+/// in `-s3alias`). Share URIs are short lowercase alphanumerics; anything else is mapped into
+/// the rules, so the name is always the same for the same share.
+pub fn access_point_name(share_uri: &str) -> String {
+    let mut name = String::from("sluice-share-");
+    for c in share_uri.chars() {
+        let c = c.to_ascii_lowercase();
+        let c = if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '-' };
+        if !(c == '-' && name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    name.truncate(50);
+    while name.ends_with('-') {
+        name.pop();
+    }
+    if name.ends_with("-s3alias") {
+        name.truncate(name.len() - "-s3alias".len());
+    }
+    name
 }
 
 /// The role name an IAM role ARN ends with (its path dropped, as IAM's role APIs want it).
@@ -70,9 +132,11 @@ pub fn role_name(role_arn: &str) -> Option<&str> {
 }
 
 impl FolderAccess {
-    /// The access `work`'s share needs for the folders whose prefixes are given.
-    pub fn of(work: &Work, prefixes: impl IntoIterator<Item = String>) -> Self {
-        let mut prefixes: Vec<String> = prefixes.into_iter().collect();
+    /// The access `work`'s share needs for the folders whose prefixes are given, and for the
+    /// whole bucket when `whole_bucket`.
+    pub fn of(work: &Work, prefixes: impl IntoIterator<Item = String>, whole_bucket: bool) -> Self {
+        let mut prefixes: Vec<String> =
+            prefixes.into_iter().map(|p| p.trim_matches('/').to_owned()).collect();
         prefixes.sort();
         prefixes.dedup();
         let share = &work.share;
@@ -86,8 +150,11 @@ impl FolderAccess {
         });
         Self {
             account: work.source.account_id.clone(),
+            region: work.source.region.clone(),
             bucket: work.dataset.bucket_name.clone(),
             prefixes,
+            whole_bucket,
+            access_point: access_point_name(&share.share_uri),
             principal: share.principal_role_arn.clone(),
             object_actions: object_actions(&share.permissions),
             key_alias,
@@ -97,7 +164,29 @@ impl FolderAccess {
         }
     }
 
-    fn objects(&self) -> Vec<String> {
+    /// Whether the share keeps nothing of the bucket: its access point and grants then go.
+    pub fn is_empty(&self) -> bool {
+        self.prefixes.is_empty() && !self.whole_bucket
+    }
+
+    /// The access point's ARN.
+    pub fn access_point_arn(&self) -> String {
+        format!("arn:aws:s3:{}:{}:accesspoint/{}", self.region, self.account, self.access_point)
+    }
+
+    /// Object resources through the access point: `<arn>/object/<prefix>/*`, or every object.
+    fn access_point_objects(&self) -> Vec<String> {
+        let arn = self.access_point_arn();
+        if self.whole_bucket {
+            return vec![format!("{arn}/object/*")];
+        }
+        self.prefixes.iter().map(|p| format!("{arn}/object/{p}/*")).collect()
+    }
+
+    fn bucket_objects(&self) -> Vec<String> {
+        if self.whole_bucket {
+            return vec![format!("arn:aws:s3:::{}/*", self.bucket)];
+        }
         self.prefixes.iter().map(|p| format!("arn:aws:s3:::{}/{p}/*", self.bucket)).collect()
     }
 
@@ -105,9 +194,43 @@ impl FolderAccess {
         self.prefixes.iter().flat_map(|p| [format!("{p}/"), format!("{p}/*")]).collect()
     }
 
-    /// The share's bucket policy statements; none once it has no folders left.
-    pub fn bucket_statements(&self, share_uri: &str) -> Vec<Value> {
-        if self.prefixes.is_empty() {
+    /// A ListBucket statement on `resource`: limited to the prefixes, or the whole bucket.
+    fn list_statement(&self, sid: &str, principal: bool, resource: Value) -> Value {
+        let mut statement =
+            json!({"Sid": sid, "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": resource});
+        if principal {
+            statement["Principal"] = json!({"AWS": self.principal});
+        }
+        if !self.whole_bucket {
+            statement["Condition"] = json!({"StringLike": {"s3:prefix": self.listed()}});
+        }
+        statement
+    }
+
+    /// The access point's policy; None once the share keeps nothing.
+    pub fn access_point_policy(&self) -> Option<Value> {
+        if self.is_empty() {
+            return None;
+        }
+        Some(json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "SluiceShareObjects",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": self.principal},
+                    "Action": self.object_actions,
+                    "Resource": self.access_point_objects(),
+                },
+                self.list_statement("SluiceShareList", true, json!(self.access_point_arn())),
+            ],
+        }))
+    }
+
+    /// The two bucket policy statements a share had before access points, for this access:
+    /// what verify still accepts until the share is re-applied (and what tests make).
+    pub fn legacy_bucket_statements(&self, share_uri: &str) -> Vec<Value> {
+        if self.is_empty() {
             return vec![];
         }
         let [objects, list] = statement_sids(share_uri);
@@ -117,34 +240,25 @@ impl FolderAccess {
                 "Effect": "Allow",
                 "Principal": {"AWS": self.principal},
                 "Action": self.object_actions,
-                "Resource": self.objects(),
+                "Resource": self.bucket_objects(),
             }),
-            json!({
-                "Sid": list,
-                "Effect": "Allow",
-                "Principal": {"AWS": self.principal},
-                "Action": ["s3:ListBucket"],
-                "Resource": format!("arn:aws:s3:::{}", self.bucket),
-                "Condition": {"StringLike": {"s3:prefix": self.listed()}},
-            }),
+            self.list_statement(&list, true, json!(format!("arn:aws:s3:::{}", self.bucket))),
         ]
     }
 
     /// The inline policy for the principal's role across accounts (`key_arn` when the bucket
-    /// has a key); None once the share has no folders left.
+    /// has a key): the access point and the bucket behind it, as S3 checks both. None once the
+    /// share keeps nothing.
     pub fn role_policy_document(&self, key_arn: Option<&str>) -> Option<Value> {
-        if self.prefixes.is_empty() {
+        if self.is_empty() {
             return None;
         }
+        let mut objects = self.access_point_objects();
+        objects.extend(self.bucket_objects());
+        let listed = json!([self.access_point_arn(), format!("arn:aws:s3:::{}", self.bucket)]);
         let mut statements = vec![
-            json!({"Sid": "SharedObjects", "Effect": "Allow", "Action": self.object_actions, "Resource": self.objects()}),
-            json!({
-                "Sid": "SharedPrefixes",
-                "Effect": "Allow",
-                "Action": ["s3:ListBucket"],
-                "Resource": format!("arn:aws:s3:::{}", self.bucket),
-                "Condition": {"StringLike": {"s3:prefix": self.listed()}},
-            }),
+            json!({"Sid": "SharedObjects", "Effect": "Allow", "Action": self.object_actions, "Resource": objects}),
+            self.list_statement("SharedPrefixes", false, listed),
         ];
         if let Some(key) = key_arn {
             let actions: Vec<String> = self.key_operations.iter().map(|o| format!("kms:{o}")).collect();
@@ -154,26 +268,83 @@ impl FolderAccess {
         Some(json!({"Version": "2012-10-17", "Statement": statements}))
     }
 
-    /// Whether a bucket policy statement list grants `prefix` as this access would.
-    pub fn grants_prefix(&self, statements: &[Value], share_uri: &str, prefix: &str) -> bool {
-        let [objects, list] = statement_sids(share_uri);
-        let resource = format!("arn:aws:s3:::{}/{prefix}/*", self.bucket);
+    /// Whether statements named `objects_sid` and `list_sid` give the principal `prefix` (None:
+    /// the whole bucket) under `object_root` (`<resource>/` of the objects).
+    fn statements_grant(
+        &self,
+        statements: &[Value],
+        [objects_sid, list_sid]: [&str; 2],
+        object_root: &str,
+        prefix: Option<&str>,
+    ) -> bool {
         let find = |sid: &str| statements.iter().find(|s| s["Sid"] == sid);
         let principal_ok = |s: &Value| s["Principal"]["AWS"] == self.principal.as_str();
-        let holds = |v: &Value, wanted: &str| match v {
-            Value::String(s) => s == wanted,
-            Value::Array(a) => a.iter().any(|x| x == wanted),
-            _ => false,
-        };
-        let objects_ok = find(&objects).is_some_and(|s| {
-            principal_ok(s)
-                && holds(&s["Resource"], &resource)
-                && self.object_actions.iter().all(|a| holds(&s["Action"], a))
+        let whole = format!("{object_root}*");
+        let objects_ok = find(objects_sid).is_some_and(|s| {
+            let resource_ok = match prefix {
+                Some(p) => {
+                    holds(&s["Resource"], &format!("{object_root}{p}/*")) || holds(&s["Resource"], &whole)
+                }
+                None => holds(&s["Resource"], &whole),
+            };
+            principal_ok(s) && resource_ok && self.object_actions.iter().all(|a| holds(&s["Action"], a))
         });
-        let list_ok = find(&list).is_some_and(|s| {
-            principal_ok(s) && holds(&s["Condition"]["StringLike"]["s3:prefix"], &format!("{prefix}/*"))
+        let list_ok = find(list_sid).is_some_and(|s| {
+            let condition = &s["Condition"]["StringLike"]["s3:prefix"];
+            let listed = match prefix {
+                _ if s.get("Condition").is_none() => true,
+                Some(p) => holds(condition, &format!("{p}/*")),
+                None => false,
+            };
+            principal_ok(s) && listed
         });
         objects_ok && list_ok
+    }
+
+    /// Whether the access point's policy gives `prefix` (None: the whole bucket) as this access
+    /// would.
+    pub fn access_point_grants(&self, policy: Option<&Value>, prefix: Option<&str>) -> bool {
+        let Some(policy) = policy else { return false };
+        let statements = match &policy["Statement"] {
+            Value::Array(a) => a.clone(),
+            Value::Null => vec![],
+            single => vec![single.clone()],
+        };
+        let root = format!("{}/object/", self.access_point_arn());
+        self.statements_grant(&statements, ["SluiceShareObjects", "SluiceShareList"], &root, prefix)
+    }
+
+    /// Whether the bucket policy still holds the share's statements from before access points,
+    /// giving `prefix` (None: the whole bucket).
+    pub fn legacy_grants(&self, statements: &[Value], share_uri: &str, prefix: Option<&str>) -> bool {
+        let [objects, list] = statement_sids(share_uri);
+        let root = format!("arn:aws:s3:::{}/", self.bucket);
+        self.statements_grant(statements, [&objects, &list], &root, prefix)
+    }
+
+    /// Whether a role policy document names `prefix` (None: the whole bucket) through the
+    /// access point.
+    pub fn role_policy_grants(&self, document: Option<&Value>, prefix: Option<&str>) -> bool {
+        let arn = self.access_point_arn();
+        let resource = match prefix {
+            Some(p) => format!("{arn}/object/{p}/*"),
+            None => format!("{arn}/object/*"),
+        };
+        let whole = format!("{arn}/object/*");
+        document.is_some_and(|doc| {
+            doc["Statement"].as_array().is_some_and(|statements| {
+                statements.iter().any(|s| holds(&s["Resource"], &resource) || holds(&s["Resource"], &whole))
+            })
+        })
+    }
+}
+
+/// Whether a policy value (a string or a list of them) holds `wanted`.
+fn holds(v: &Value, wanted: &str) -> bool {
+    match v {
+        Value::String(s) => s == wanted,
+        Value::Array(a) => a.iter().any(|x| x == wanted),
+        _ => false,
     }
 }
 

@@ -52,8 +52,9 @@ pub struct ItemPlan {
     pub shared_database: Option<String>,
     pub link: Option<PlannedLink>,
     pub grants_in_target: Vec<PlannedGrant>,
-    /// For a folder: the bucket policy, key grant and (cross account) role policy that give
-    /// access to its prefix. The share's folders are granted together.
+    /// For a folder or the bucket: the share's access point and its policy, the bucket policy's
+    /// delegation to access points, the key grant and (cross account) the role policy that give
+    /// access to its prefix (or the whole bucket). The share's folders are granted together.
     pub folder: Option<FolderAccess>,
 }
 
@@ -95,9 +96,14 @@ fn grantable(grant: PlannedGrant) -> PlannedGrant {
 /// The plan of one item; Err with the reason when it cannot be shared (a table or folder that
 /// is no longer in Sluice).
 pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
-    if item.is_folder() {
-        let Some(prefix) = &item.s3_prefix else {
-            return Err(format!("folder {} is no longer in the dataset", item.item.item_name));
+    if item.is_s3() {
+        let access = if item.is_bucket() {
+            FolderAccess::of(work, [], true)
+        } else {
+            let Some(prefix) = &item.s3_prefix else {
+                return Err(format!("folder {} is no longer in the dataset", item.item.item_name));
+            };
+            FolderAccess::of(work, [prefix.clone()], false)
         };
         return Ok(ItemPlan {
             item: item.item.item_name.clone(),
@@ -105,7 +111,7 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
             shared_database: None,
             link: None,
             grants_in_target: vec![],
-            folder: Some(FolderAccess::of(work, [prefix.clone()])),
+            folder: Some(access),
         });
     }
     let Some(table) = item.glue_table.as_deref() else {

@@ -38,6 +38,9 @@ impl PrincipalType {
 pub enum ItemType {
     Table,
     StorageLocation,
+    /// The dataset's whole bucket; its item URI is the dataset's URI (Sluice keeps no bucket
+    /// rows of its own), so a share holds it at most once.
+    S3Bucket,
 }
 
 impl ItemType {
@@ -45,16 +48,23 @@ impl ItemType {
         match self {
             Self::Table => "Table",
             Self::StorageLocation => "StorageLocation",
+            Self::S3Bucket => "S3Bucket",
         }
+    }
+
+    /// Whether the item is shared through S3 (an access point), not Lake Formation.
+    pub fn is_s3(self) -> bool {
+        matches!(self, Self::StorageLocation | Self::S3Bucket)
     }
 
     pub fn parse(value: &str) -> Result<Self> {
         match value {
             "Table" | "DatasetTable" => Ok(Self::Table),
             "StorageLocation" | "DatasetStorageLocation" => Ok(Self::StorageLocation),
+            "S3Bucket" | "DatasetBucket" => Ok(Self::S3Bucket),
             other => Err(Error::validation(
                 "itemType",
-                format!("{other:?} cannot be shared; use Table or StorageLocation"),
+                format!("{other:?} cannot be shared; use Table, StorageLocation or S3Bucket"),
             )),
         }
     }
@@ -254,7 +264,8 @@ mod tests {
         assert_eq!(PrincipalType::parse("Group").expect("group"), PrincipalType::Group);
         assert!(PrincipalType::parse("RedshiftRole").is_err());
         assert_eq!(ItemType::parse("DatasetTable").expect("table"), ItemType::Table);
-        assert!(ItemType::parse("S3Bucket").is_err());
+        assert_eq!(ItemType::parse("S3Bucket").expect("bucket"), ItemType::S3Bucket);
+        assert!(ItemType::parse("RedshiftTable").is_err());
         assert!(purpose("requestPurpose", Some(&"x".repeat(2001))).is_err());
         assert_eq!(purpose("requestPurpose", Some("  ")).expect("empty"), None);
     }

@@ -45,6 +45,16 @@ impl WorkItem {
     pub fn is_folder(&self) -> bool {
         self.item.item_type == ItemType::StorageLocation.as_str()
     }
+
+    /// The dataset's whole bucket.
+    pub fn is_bucket(&self) -> bool {
+        self.item.item_type == ItemType::S3Bucket.as_str()
+    }
+
+    /// Shared through the share's S3 access point: a folder or the bucket.
+    pub fn is_s3(&self) -> bool {
+        self.is_folder() || self.is_bucket()
+    }
 }
 
 /// An item with what it names in Glue or S3.
@@ -52,8 +62,9 @@ impl WorkItem {
 pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
     let is_table = |i: &ShareItem| i.item_type == ItemType::Table.as_str();
     let table_uris: Vec<String> = items.iter().filter(|i| is_table(i)).map(|i| i.item_uri.clone()).collect();
+    let is_folder = |i: &ShareItem| i.item_type == ItemType::StorageLocation.as_str();
     let folder_uris: Vec<String> =
-        items.iter().filter(|i| !is_table(i)).map(|i| i.item_uri.clone()).collect();
+        items.iter().filter(|i| is_folder(i)).map(|i| i.item_uri.clone()).collect();
     let tables: HashMap<String, String> = if table_uris.is_empty() {
         HashMap::new()
     } else {
@@ -81,8 +92,10 @@ pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -
         .map(|item| {
             let (glue_table, s3_prefix) = if is_table(&item) {
                 (tables.get(&item.item_uri).cloned(), None)
-            } else {
+            } else if is_folder(&item) {
                 (None, folders.get(&item.item_uri).cloned())
+            } else {
+                (None, None)
             };
             WorkItem { item, glue_table, s3_prefix }
         })
@@ -305,23 +318,35 @@ pub(crate) async fn set_health(
     Ok(())
 }
 
-/// The prefixes of the share's folders that hold (or are getting) access once this run is done:
-/// those being shared or shared, and those approved for revoke but not yet revoked.
-pub(crate) async fn folders_kept(db: &DatabaseConnection, share_uri: &str) -> Result<Vec<String>> {
+/// What of the dataset's bucket a share holds (or is getting) through its access point once a
+/// run is done: the items being shared or shared, and those approved for revoke but not yet
+/// revoked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptS3 {
+    /// The kept folders' prefixes.
+    pub prefixes: Vec<String>,
+    /// Whether the share keeps the whole bucket (an S3Bucket item).
+    pub whole_bucket: bool,
+}
+
+/// See [`KeptS3`].
+pub(crate) async fn s3_kept(db: &DatabaseConnection, share_uri: &str) -> Result<KeptS3> {
     let kept = [
         ItemStatus::ShareInProgress,
         ItemStatus::ShareSucceeded,
         ItemStatus::PendingExtension,
         ItemStatus::RevokeApproved,
     ];
-    let folders: Vec<ShareItem> = si::Entity::find()
+    let items: Vec<ShareItem> = si::Entity::find()
         .filter(si::Column::ShareUri.eq(share_uri))
-        .filter(si::Column::ItemType.eq(ItemType::StorageLocation.as_str()))
+        .filter(si::Column::ItemType.is_in([ItemType::StorageLocation.as_str(), ItemType::S3Bucket.as_str()]))
         .all(db)
         .await?
         .into_iter()
         .filter(|row| ItemStatus::parse(&row.status).is_some_and(|s| kept.contains(&s)))
         .map(ShareItem::from)
         .collect();
-    Ok(work_items(db, folders).await?.into_iter().filter_map(|w| w.s3_prefix).collect())
+    let whole_bucket = items.iter().any(|i| i.item_type == ItemType::S3Bucket.as_str());
+    let prefixes = work_items(db, items).await?.into_iter().filter_map(|w| w.s3_prefix).collect();
+    Ok(KeptS3 { prefixes, whole_bucket })
 }

@@ -200,7 +200,7 @@ impl Shares<'_> {
         }
     }
 
-    /// Adds a table or folder of the share's dataset. Needs ADD_SHARE_ITEM.
+    /// Adds a table, folder or the bucket of the share's dataset. Needs ADD_SHARE_ITEM.
     pub async fn add_item(
         &self,
         actor: &Actor,
@@ -322,7 +322,15 @@ async fn insert_item(
                 .ok_or_else(not_in)?;
             folder.s3_prefix
         }
+        // The bucket is named by its dataset's URI (or the bucket's own name).
+        ItemType::S3Bucket => {
+            if item_uri != dataset.dataset_uri && item_uri != dataset.bucket_name {
+                return Err(not_in());
+            }
+            dataset.bucket_name.clone()
+        }
     };
+    let item_uri = if item_type == ItemType::S3Bucket { dataset.dataset_uri.as_str() } else { item_uri };
     let now = chrono::Utc::now();
     let row = si::ActiveModel {
         share_item_uri: Set(new_uri()),

@@ -8,6 +8,7 @@ mod dataset;
 mod effective_access;
 mod environment;
 mod import;
+mod share_access_points;
 mod share_expiry;
 mod share_folders;
 mod share_kill;

@@ -1,21 +1,25 @@
-//! Sharing folders end to end against moto, in one account and across two: the share's bucket
-//! policy statements, KMS grant and (across accounts) role policy hold exactly the folders the
-//! share keeps; drift is seen by verify and repaired by reapply; revoking takes each folder out
-//! and the last revoke removes everything.
+//! Sharing folders end to end against moto, in one account and across two: the share's access
+//! point policy, KMS grant and (across accounts) role policy hold exactly the folders the share
+//! keeps, and the bucket policy delegates to access points; drift is seen by verify and repaired
+//! by reapply; revoking takes each folder out and the last revoke removes the access point.
 //!
-//! moto facts this leans on: bucket policies, KMS grants and inline role policies are stored
-//! and read back as sent, but never evaluated (no request is authorized against them), and
+//! moto facts this leans on: S3 Control stores access points and their policies, bucket
+//! policies, KMS grants and inline role policies, and reads them back as sent, but evaluates
+//! none of them (no request is authorized against them, nor read through an access point), and
 //! CreateGrant of an existing name adds a second grant instead of returning the first, which is
 //! why processing lists a key's grants before it grants. DescribeKey of a key CloudFormation
 //! made answers 500, so keys are found by ListAliases.
 
 use serde_json::Value;
-use sluice_cloud::{Access, sdk};
+use sluice_cloud::{Access, AccessPoints, sdk};
 use sluice_core::{
     Actor, Core,
     datasets::{DatasetView, NewFolder},
     on_both_backends,
-    shares::{NewShare, Share, folders::role_name},
+    shares::{
+        NewShare, Share,
+        folders::{DELEGATION_SID, access_point_name, role_name},
+    },
     tasks::TaskStatus,
     testkit::{Backend, TestDb},
 };
@@ -25,10 +29,10 @@ use crate::{
     support::{deploy_pivot_role, link, owner_session, random_account},
 };
 
-const FOLDERS: [&str; 2] = ["raw", "curated/eu"];
+pub(crate) const FOLDERS: [&str; 2] = ["raw", "curated/eu"];
 
 /// TeamB asks, in `environment_uri`, for the dataset's table and two new folders.
-async fn teamb_requests_table_and_folders(
+pub(crate) async fn teamb_requests_table_and_folders(
     fixture: &SharedDataset,
     environment_uri: &str,
 ) -> (Actor, Share, Vec<String>) {
@@ -70,29 +74,44 @@ async fn teamb_requests_table_and_folders(
     (bob, share, folder_uris)
 }
 
-/// What the bucket policy's statements for the share grant: the object resources and the
-/// listed prefixes, sorted; empty when the share has no statements.
-async fn bucket_grants(
+/// What the share's access point policy grants: the object resources and the listed prefixes,
+/// sorted; empty when the access point is gone.
+pub(crate) async fn access_point_grants(
     owner: &sdk::aws_config::SdkConfig,
-    dataset: &DatasetView,
+    account: &str,
     share_uri: &str,
 ) -> (Vec<String>, Vec<String>) {
-    let statements = Access::new(owner).bucket_statements(&place(dataset).bucket_name).await.expect("policy");
-    let strings = |v: &Value| -> Vec<String> {
-        let mut out: Vec<String> = match v {
-            Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
-            Value::String(s) => vec![s.clone()],
-            _ => vec![],
-        };
-        out.sort();
-        out
-    };
-    let find =
-        |suffix: &str| statements.iter().find(|s| s["Sid"] == format!("SluiceShare{share_uri}{suffix}"));
-    let objects = find("Objects").map(|s| strings(&s["Resource"])).unwrap_or_default();
-    let listed =
-        find("List").map(|s| strings(&s["Condition"]["StringLike"]["s3:prefix"])).unwrap_or_default();
+    let points = AccessPoints::new(owner, account);
+    let name = access_point_name(share_uri);
+    let Some(shown) = points.get(&name).await.expect("access point") else { return (vec![], vec![]) };
+    assert_eq!(shown.name, name);
+    let policy = points.policy(&name).await.expect("policy").expect("the access point's policy");
+    let statements = policy["Statement"].as_array().cloned().unwrap_or_default();
+    let find = |sid: &str| statements.iter().find(|s| s["Sid"] == sid);
+    let objects = find("SluiceShareObjects").map(|s| strings(&s["Resource"])).unwrap_or_default();
+    let listed = find("SluiceShareList")
+        .map(|s| strings(&s["Condition"]["StringLike"]["s3:prefix"]))
+        .unwrap_or_default();
     (objects, listed)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = match v {
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        Value::String(s) => vec![s.clone()],
+        _ => vec![],
+    };
+    out.sort();
+    out
+}
+
+/// The Sids of the bucket policy's statements, sorted.
+pub(crate) async fn bucket_sids(owner: &sdk::aws_config::SdkConfig, dataset: &DatasetView) -> Vec<String> {
+    let statements = Access::new(owner).bucket_statements(&place(dataset).bucket_name).await.expect("policy");
+    let mut sids: Vec<String> =
+        statements.iter().filter_map(|s| s["Sid"].as_str().map(str::to_owned)).collect();
+    sids.sort();
+    sids
 }
 
 /// The grantees of the key grants named for the share on the dataset's key.
@@ -112,19 +131,25 @@ async fn key_grantees(
     grants.into_iter().map(|(_, g)| g.grantee).collect()
 }
 
-fn objects(bucket: &str, prefixes: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = prefixes.iter().map(|p| format!("arn:aws:s3:::{bucket}/{p}/*")).collect();
+/// The access point's object resources for `prefixes`, sorted.
+pub(crate) fn objects(account: &str, share_uri: &str, prefixes: &[&str]) -> Vec<String> {
+    let arn = format!(
+        "arn:aws:s3:{}:{account}:accesspoint/{}",
+        crate::support::REGION,
+        access_point_name(share_uri)
+    );
+    let mut out: Vec<String> = prefixes.iter().map(|p| format!("{arn}/object/{p}/*")).collect();
     out.sort();
     out
 }
 
-async fn approve_and_process(core: &Core, db: &TestDb, alice: &Actor, share_uri: &str) {
+pub(crate) async fn approve_and_process(core: &Core, db: &TestDb, alice: &Actor, share_uri: &str) {
     core.shares().approve(alice, share_uri).await.expect("approved");
     let processed = newest(core, db, "share.process").await;
     assert_eq!(processed.status, TaskStatus::Succeeded, "{processed:?}");
 }
 
-async fn revoke(core: &Core, db: &TestDb, actor: &Actor, share_uri: &str, items: &[String]) {
+pub(crate) async fn revoke(core: &Core, db: &TestDb, actor: &Actor, share_uri: &str, items: &[String]) {
     core.shares().revoke(actor, share_uri, items).await.expect("revoking");
     let revoked = newest(core, db, "share.revoke").await;
     assert_eq!(revoked.status, TaskStatus::Succeeded, "{revoked:?}");
@@ -155,6 +180,13 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
         ]
     );
 
+    assert!(
+        plan.items
+            .iter()
+            .filter_map(|i| i.folder.as_ref())
+            .all(|f| f.access_point == access_point_name(&uri))
+    );
+
     approve_and_process(&core, &db, &alice, &uri).await;
     let healthy = |name: &str| (name.to_owned(), "Share_Succeeded".to_owned(), Some("Healthy".to_owned()));
     let mut states = item_states(&core, &bob, &uri).await;
@@ -163,16 +195,20 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
     let role = shares.get(&bob, &uri).await.expect("share").principal_role_arn;
     let bucket = place(&dataset).bucket_name.clone();
     assert_eq!(
-        bucket_grants(&owner, &dataset, &uri).await,
+        access_point_grants(&owner, &account, &uri).await,
         (
-            objects(&bucket, &FOLDERS),
+            objects(&account, &uri, &FOLDERS),
             vec!["curated/eu/".into(), "curated/eu/*".into(), "raw/".into(), "raw/*".into()]
         )
     );
+    let points = AccessPoints::new(&owner, &account);
+    let name = access_point_name(&uri);
+    assert_eq!(points.get(&name).await.expect("read").map(|p| p.bucket), Some(bucket.clone()));
+    assert_eq!(bucket_sids(&owner, &dataset).await, [DELEGATION_SID], "only the delegation");
     assert_eq!(key_grantees(&owner, &account, &dataset, &uri).await, std::slice::from_ref(&role));
 
-    // Drift: the bucket policy is deleted behind Sluice's back.
-    sdk::s3::Client::new(&owner).delete_bucket_policy().bucket(&bucket).send().await.expect("drift");
+    // Drift: the access point is deleted behind Sluice's back.
+    points.delete(&name).await.expect("drift");
     shares.verify(&bob, &uri, &[]).await.expect("verify queued");
     assert_eq!(newest(&core, &db, "share.verify").await.status, TaskStatus::Succeeded);
     let states = item_states(&core, &bob, &uri).await;
@@ -186,20 +222,22 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
     shares.reapply(&alice, &uri, &[]).await.expect("reapply queued");
     assert_eq!(newest(&core, &db, "share.reapply").await.status, TaskStatus::Succeeded);
     assert!(item_states(&core, &bob, &uri).await.iter().all(|(_, _, h)| h.as_deref() == Some("Healthy")));
-    assert_eq!(bucket_grants(&owner, &dataset, &uri).await.0, objects(&bucket, &FOLDERS));
+    assert_eq!(access_point_grants(&owner, &account, &uri).await.0, objects(&account, &uri, &FOLDERS));
 
     // Revoke one folder: only the other stays, and so does the key grant.
     revoke(&core, &db, &bob, &uri, &[folder_uris[0].clone()]).await;
     assert_eq!(
-        bucket_grants(&owner, &dataset, &uri).await,
-        (objects(&bucket, &["curated/eu"]), vec!["curated/eu/".into(), "curated/eu/*".into()])
+        access_point_grants(&owner, &account, &uri).await,
+        (objects(&account, &uri, &["curated/eu"]), vec!["curated/eu/".into(), "curated/eu/*".into()])
     );
     assert_eq!(key_grantees(&owner, &account, &dataset, &uri).await, std::slice::from_ref(&role));
 
-    // Revoke the other: the statements and the key grant go; the table stays shared.
+    // Revoke the other: the access point and the key grant go; the table stays shared, and the
+    // delegation stays for the bucket's other shares.
     revoke(&core, &db, &alice, &uri, &[folder_uris[1].clone()]).await;
-    assert_eq!(bucket_grants(&owner, &dataset, &uri).await, (vec![], vec![]));
+    assert_eq!(points.get(&name).await.expect("read"), None);
     assert!(key_grantees(&owner, &account, &dataset, &uri).await.is_empty());
+    assert_eq!(bucket_sids(&owner, &dataset).await, [DELEGATION_SID]);
     let mut states = item_states(&core, &bob, &uri).await;
     states.sort();
     let revoked = |name: &str| (name.to_owned(), "Revoke_Succeeded".to_owned());
@@ -224,7 +262,7 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
         link(&fixture.core, &fixture.alice, &source_env.organization_uri, &consumer, "Consumer").await;
     let (bob, share, folder_uris) =
         teamb_requests_table_and_folders(&fixture, &target_env.environment_uri).await;
-    let SharedDataset { core, alice, dataset, running, owner, .. } = fixture;
+    let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
     let uri = share.share_uri.clone();
     let role = core.shares().get(&bob, &uri).await.expect("share").principal_role_arn;
     // The environment stack makes TeamB's role; here the consumer account's owner does.
@@ -240,20 +278,21 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
 
     approve_and_process(&core, &db, &alice, &uri).await;
     assert!(item_states(&core, &bob, &uri).await.iter().all(|(_, s, _)| s == "Share_Succeeded"));
-    let bucket = place(&dataset).bucket_name.clone();
-    assert_eq!(bucket_grants(&owner, &dataset, &uri).await.0, objects(&bucket, &FOLDERS));
+    assert_eq!(access_point_grants(&owner, &account, &uri).await.0, objects(&account, &uri, &FOLDERS));
     let consumer_access = Access::new(&consumer_session);
     let policy_name = format!("sluice-share-{uri}");
     let policy =
         consumer_access.role_policy(&name, &policy_name).await.expect("read").expect("the role policy");
     let text = policy.to_string();
-    for resource in objects(&bucket, &FOLDERS) {
+    let bucket = place(&dataset).bucket_name.clone();
+    let through_bucket = FOLDERS.iter().map(|p| format!("arn:aws:s3:::{bucket}/{p}/*"));
+    for resource in objects(&account, &uri, &FOLDERS).into_iter().chain(through_bucket) {
         assert!(text.contains(&resource), "{resource} in {text}");
     }
     assert!(text.contains("kms:Decrypt") && text.contains(":key/"), "the dataset key: {text}");
 
     revoke(&core, &db, &bob, &uri, &folder_uris).await;
-    assert_eq!(bucket_grants(&owner, &dataset, &uri).await, (vec![], vec![]));
+    assert_eq!(access_point_grants(&owner, &account, &uri).await, (vec![], vec![]));
     assert_eq!(consumer_access.role_policy(&name, &policy_name).await.expect("read"), None);
     running.stop().await;
 }
@@ -261,6 +300,6 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
 on_both_backends!(a_folder_shared_to_another_account_gets_a_role_policy_there_until_revoked);
 
 /// Where the dataset lives, as its admin team sees it.
-fn place(dataset: &DatasetView) -> &sluice_core::datasets::DatasetRestricted {
+pub(crate) fn place(dataset: &DatasetView) -> &sluice_core::datasets::DatasetRestricted {
     dataset.restricted().expect("the admin team's view")
 }

@@ -1,12 +1,14 @@
-//! Folder items of a share: one bucket policy, one KMS grant and (across accounts) one role
-//! policy hold all of a share's folders, so a run writes them once, from the folders the share
-//! keeps, and then checks each item of the run against what AWS shows.
+//! Folder and bucket items of a share: one access point (with its policy), one bucket policy
+//! statement delegating to access points, one KMS grant and (across accounts) one role policy
+//! hold all of a share's folders, so a run writes them once, from what the share keeps, and then
+//! checks each item of the run against what AWS shows. Every write also removes the share's
+//! bucket policy statements from before access points, which is how re-applying moves a share.
 
 use serde_json::Value;
-use sluice_cloud::{Access, KeyGrant};
+use sluice_cloud::{Access, AccessPoints, KeyGrant};
 use sluice_core::shares::{
     FolderAccess,
-    folders::statement_sids,
+    folders::{DELEGATION_SID, delegates, delegation_statement, statement_sids},
     processing::{Mode, Work, WorkItem},
 };
 
@@ -15,9 +17,8 @@ use crate::handler::HandlerContext;
 
 /// The folder access the share keeps once this run is done.
 async fn kept_access(ctx: &HandlerContext, work: &Work) -> anyhow::Result<FolderAccess> {
-    let prefixes =
-        ctx.core.system("share.process").folders_kept(&work.share.share_uri).await.map_err(chain)?;
-    Ok(FolderAccess::of(work, prefixes))
+    let kept = ctx.core.system("share.process").s3_kept(&work.share.share_uri).await.map_err(chain)?;
+    Ok(FolderAccess::of(work, kept.prefixes, kept.whole_bucket))
 }
 
 /// The dataset key's ARN, when the bucket has one.
@@ -42,8 +43,10 @@ fn key_grant(access: &FolderAccess) -> KeyGrant {
     }
 }
 
-/// Writes the bucket statements, key grant (on `key`, the dataset key's ARN) and role policy
-/// `access` calls for; with no prefixes left, removes them.
+/// Writes the access point and its policy, the bucket's delegation to access points, the key
+/// grant (on `key`, the dataset key's ARN) and role policy `access` calls for; with nothing
+/// kept, removes them (the delegation stays: other shares of the bucket use it). Either way the
+/// share's statements from before access points leave the bucket policy.
 async fn apply(
     sessions: &Sessions,
     work: &Work,
@@ -52,11 +55,24 @@ async fn apply(
 ) -> anyhow::Result<()> {
     let share = &work.share.share_uri;
     let source = Access::new(&sessions.source);
-    source
-        .replace_statements(&access.bucket, &statement_sids(share), &access.bucket_statements(share))
-        .await?;
+    let points = AccessPoints::new(&sessions.source, &access.account);
+    let mut sids = statement_sids(share).to_vec();
+    match access.access_point_policy() {
+        Some(policy) => {
+            // The access point first, so no moment has the old statements gone and it missing.
+            points.ensure(&access.access_point, &access.bucket).await?;
+            points.put_policy(&access.access_point, &policy).await?;
+            sids.push(DELEGATION_SID.to_owned());
+            let delegation = delegation_statement(&access.bucket, &access.account);
+            source.replace_statements(&access.bucket, &sids, &[delegation]).await?;
+        }
+        None => {
+            source.replace_statements(&access.bucket, &sids, &[]).await?;
+            points.delete(&access.access_point).await?;
+        }
+    }
     if let Some(key) = key {
-        if access.prefixes.is_empty() {
+        if access.is_empty() {
             source.revoke_key_grants(key, &access.grant_name).await?;
         } else {
             source.ensure_key_grant(key, &key_grant(access)).await?;
@@ -76,15 +92,30 @@ async fn apply(
 
 /// What AWS shows of a share's folder access, read once for all of its items.
 struct Shown {
+    /// The bucket policy's statements.
     statements: Vec<Value>,
+    /// Whether the share's access point exists, and its policy.
+    access_point: bool,
+    access_point_policy: Option<Value>,
     /// The dataset key's ARN, and whether the share's grant on it gives what `access` needs.
     key: Option<(String, bool)>,
     role_policy: Option<Value>,
 }
 
+impl Shown {
+    /// Whether the bucket policy still holds the share's statements from before access points.
+    fn has_legacy_statements(&self, share_uri: &str) -> bool {
+        let sids = statement_sids(share_uri);
+        self.statements.iter().any(|s| sids.iter().any(|sid| s["Sid"] == sid.as_str()))
+    }
+}
+
 async fn shown(sessions: &Sessions, access: &FolderAccess, key: Option<&str>) -> anyhow::Result<Shown> {
     let source = Access::new(&sessions.source);
     let statements = source.bucket_statements(&access.bucket).await?;
+    let points = AccessPoints::new(&sessions.source, &access.account);
+    let access_point = points.get(&access.access_point).await?.is_some();
+    let access_point_policy = if access_point { points.policy(&access.access_point).await? } else { None };
     let key = match key {
         None => None,
         Some(key) => {
@@ -102,38 +133,64 @@ async fn shown(sessions: &Sessions, access: &FolderAccess, key: Option<&str>) ->
             Access::new(&sessions.target).role_policy(&policy.role_name, &policy.policy_name).await?
         }
     };
-    Ok(Shown { statements, key, role_policy })
+    Ok(Shown { statements, access_point, access_point_policy, key, role_policy })
 }
 
-/// What `shown` lacks of the access `prefix` needs (when `granted`), or still holds of it (when
-/// not): empty when the folder is as it should be.
+/// What `shown` lacks of the access `prefix` (None: the whole bucket) needs (when `granted`), or
+/// still holds of it (when not): empty when the item is as it should be. A share's statements
+/// from before access points still count as granting until the share is re-applied.
 fn problems(
     shown: &Shown,
     share_uri: &str,
     access: &FolderAccess,
-    prefix: &str,
+    prefix: Option<&str>,
     granted: bool,
 ) -> Vec<String> {
     let mut problems = vec![];
-    let verb = if granted { "does not grant" } else { "still grants" };
-    if access.grants_prefix(&shown.statements, share_uri, prefix) != granted {
-        problems
-            .push(format!("the policy of bucket {} {verb} s3://{}/{prefix}/", access.bucket, access.bucket));
+    let bucket = &access.bucket;
+    let place = prefix.map_or_else(|| format!("s3://{bucket}/"), |p| format!("s3://{bucket}/{p}/"));
+    let point = &access.access_point;
+    let by_point = access.access_point_grants(shown.access_point_policy.as_ref(), prefix);
+    let delegated = delegates(&shown.statements, bucket, &access.account);
+    let legacy = access.legacy_grants(&shown.statements, share_uri, prefix);
+    // A folder inside a bucket the share keeps stays reachable when the folder is revoked.
+    let still_kept = !granted && prefix.is_some() && access.whole_bucket;
+    if granted && !legacy {
+        if !shown.access_point {
+            problems.push(format!("access point {point} of bucket {bucket} is missing"));
+        } else if !by_point {
+            problems.push(format!("the policy of access point {point} does not grant {place}"));
+        }
+        if !delegated {
+            problems.push(format!("the policy of bucket {bucket} does not delegate access to access points"));
+        }
+    }
+    if !granted && !still_kept {
+        if by_point {
+            problems.push(format!("the policy of access point {point} still grants {place}"));
+        }
+        if legacy {
+            problems.push(format!("the policy of bucket {bucket} still grants {place}"));
+        }
     }
     if let Some((key, has)) = &shown.key {
-        // The key grant goes only with the share's last folder.
-        let should = granted || !access.prefixes.is_empty();
+        // The key grant goes only with the share's last item.
+        let should = granted || !access.is_empty();
         if *has != should {
             let state = if should { "is missing" } else { "is still there" };
             problems.push(format!("KMS grant {} on {key} {state}", access.grant_name));
         }
     }
     if let Some(policy) = &access.role_policy {
-        let resource = format!("arn:aws:s3:::{}/{prefix}/*", access.bucket);
-        let names = shown.role_policy.as_ref().is_some_and(|doc| doc.to_string().contains(&resource));
-        if names != granted {
+        let document = shown.role_policy.as_ref();
+        let legacy_resource =
+            format!("arn:aws:s3:::{bucket}/{}*", prefix.map(|p| format!("{p}/")).unwrap_or_default());
+        let names = access.role_policy_grants(document, prefix)
+            || (legacy && document.is_some_and(|d| d.to_string().contains(&legacy_resource)));
+        if names != granted && !still_kept {
+            let verb = if granted { "does not grant" } else { "still grants" };
             problems.push(format!(
-                "inline policy {} of role {} in account {} {verb} {resource}",
+                "inline policy {} of role {} in account {} {verb} {place}",
                 policy.policy_name, policy.role_name, policy.account
             ));
         }
@@ -153,13 +210,15 @@ fn judge(
     items
         .iter()
         .map(|item| {
-            let outcome = match &item.s3_prefix {
-                None => Err(gone(item)),
-                Some(prefix) => {
-                    let found = problems(shown, &work.share.share_uri, access, prefix, granted);
-                    if found.is_empty() { Ok(()) } else { Err(found.join("; ")) }
-                }
+            let prefix = match (&item.s3_prefix, item.is_bucket()) {
+                (_, true) => Ok(None),
+                (Some(prefix), false) => Ok(Some(prefix.trim_matches('/'))),
+                (None, false) => Err(gone(item)),
             };
+            let outcome = prefix.and_then(|prefix| {
+                let found = problems(shown, &work.share.share_uri, access, prefix, granted);
+                if found.is_empty() { Ok(()) } else { Err(found.join("; ")) }
+            });
             (item.clone(), outcome)
         })
         .collect()
@@ -174,7 +233,7 @@ fn all_failed(items: &[WorkItem], error: &anyhow::Error) -> Vec<(WorkItem, Resul
     items.iter().map(|i| (i.clone(), Err(format!("{error:#}")))).collect()
 }
 
-/// Runs the folder items of a share or revoke run: one write for all of them, then each item's
+/// Runs the folder and bucket items of a share or revoke run: one write for all of them, then each item's
 /// outcome from one reading of what AWS shows.
 pub(super) async fn run(
     ctx: &HandlerContext,
@@ -213,9 +272,11 @@ pub(super) async fn check(
     let access = kept_access(ctx, work).await?;
     let checked = async {
         let key = key_arn(sessions, work, &access).await?;
-        let mut outcomes =
-            judge(&shown(sessions, &access, key.as_deref()).await?, work, &access, items, true);
-        if repair && outcomes.iter().any(|(_, o)| o.is_err()) {
+        let before = shown(sessions, &access, key.as_deref()).await?;
+        let mut outcomes = judge(&before, work, &access, items, true);
+        // Re-applying also moves a share from its bucket policy statements to its access point.
+        let legacy = before.has_legacy_statements(&work.share.share_uri);
+        if repair && (legacy || outcomes.iter().any(|(_, o)| o.is_err())) {
             apply(sessions, work, &access, key.as_deref()).await?;
             outcomes = judge(&shown(sessions, &access, key.as_deref()).await?, work, &access, items, true);
         }
@@ -227,7 +288,8 @@ pub(super) async fn check(
     Ok(outcomes
         .into_iter()
         .map(|(item, outcome)| {
-            let problem = if item.s3_prefix.is_none() { Some(gone(&item)) } else { outcome.err() };
+            let gone_folder = item.s3_prefix.is_none() && !item.is_bucket();
+            let problem = if gone_folder { Some(gone(&item)) } else { outcome.err() };
             (item, problem)
         })
         .collect())

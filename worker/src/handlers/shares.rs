@@ -208,7 +208,7 @@ impl ShareProcessor {
         let sessions = Arc::new(self.sessions(ctx, &work).await?);
         let work = Arc::new(work);
         let (folders, tables): (Vec<WorkItem>, Vec<WorkItem>) =
-            work.items.iter().cloned().partition(WorkItem::is_folder);
+            work.items.iter().cloned().partition(WorkItem::is_s3);
         let first_plan = tables.iter().find_map(|i| item_plan(&work, i).ok());
         if let (Mode::Share, Some(plan)) = (work.mode, &first_plan) {
             share_databases(&sessions, plan).await?;
@@ -288,7 +288,7 @@ impl ShareProcessor {
         };
         let sessions = self.sessions(ctx, &work).await?;
         let (folders, tables): (Vec<WorkItem>, Vec<WorkItem>) =
-            work.items.iter().cloned().partition(WorkItem::is_folder);
+            work.items.iter().cloned().partition(WorkItem::is_s3);
         let mut checked = share_folders::check(ctx, &sessions, &work, &folders, repair).await?;
         for item in tables {
             let problem = check_item(&sessions, &work, &item, repair).await;

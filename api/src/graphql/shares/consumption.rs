@@ -16,11 +16,14 @@ use crate::graphql::{
 /// What a requester needs to use a share, as far as it is granted now.
 #[derive(SimpleObject)]
 pub struct S3ConsumptionData {
-    /// Sluice shares folders through the bucket policy, not access points: always null.
+    /// The share's S3 access point, when a folder or the bucket is granted: read the shared
+    /// data through it (`arn:aws:s3:<region>:<account>:accesspoint/<name>`).
     s3_access_point_name: Option<String>,
+    /// The access point's ARN (Sluice's addition).
+    s3_access_point_arn: Option<String>,
     /// The Glue database to query the granted tables from, in the share's environment.
     shared_glue_database: Option<String>,
-    /// The dataset's bucket, when a folder is granted.
+    /// The dataset's bucket, when a folder or the bucket is granted.
     #[graphql(name = "s3bucketName")]
     s3_bucket_name: Option<String>,
     /// `s3://bucket/prefix/` of each granted folder (Sluice's addition).
@@ -33,6 +36,7 @@ impl From<ConsumptionData> for S3ConsumptionData {
     fn from(d: ConsumptionData) -> Self {
         Self {
             s3_access_point_name: d.s3_access_point_name,
+            s3_access_point_arn: d.s3_access_point_arn,
             shared_glue_database: d.shared_glue_database,
             s3_bucket_name: d.s3_bucket_name,
             s3_prefixes: d.s3_prefixes,

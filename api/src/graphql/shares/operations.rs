@@ -227,10 +227,17 @@ impl ShareMutation {
         input: Option<AddSharedItemInput>,
     ) -> async_graphql::Result<ShareItemGql> {
         let input = required(input, "input")?;
-        let kind = if input.item_type == ShareableType::Table { "Table" } else { "StorageLocation" };
-        if !matches!(input.item_type, ShareableType::Table | ShareableType::StorageLocation) {
-            return Err(to_gql(Error::validation("itemType", "only tables and folders can be shared")));
-        }
+        let kind = match input.item_type {
+            ShareableType::Table => "Table",
+            ShareableType::StorageLocation => "StorageLocation",
+            ShareableType::S3Bucket => "S3Bucket",
+            ShareableType::RedshiftTable => {
+                return Err(to_gql(Error::validation(
+                    "itemType",
+                    "only tables, folders and the dataset's bucket can be shared",
+                )));
+            }
+        };
         core(ctx)?
             .shares()
             .add_item(actor(ctx)?, &share_uri, &input.item_uri, kind)

@@ -22,26 +22,34 @@ pub struct ShareItemPlan {
     link: Option<PlannedLink>,
     /// Lake Formation grants made in the target account.
     grants_in_target: Vec<PlannedGrant>,
-    /// For a folder: the S3 and KMS access that gives the principal its prefix.
+    /// For a folder or the bucket: the S3 and KMS access that gives the principal its prefix
+    /// (or the whole bucket) through the share's access point.
     folder: Option<PlannedFolderAccess>,
 }
 
-/// A folder's access: statements in the bucket policy (one pair for all of a share's folders,
-/// named after the share), a KMS grant on the dataset's key, and across accounts an inline
-/// policy on the principal's role.
+/// A folder's or the bucket's access: one S3 access point per share with its own policy, the
+/// bucket policy's delegation to the account's access points, a KMS grant on the dataset's key,
+/// and across accounts an inline policy on the principal's role.
 #[derive(SimpleObject)]
 pub struct PlannedFolderAccess {
     /// The dataset's account.
     account: String,
+    /// The dataset's region, where the access point is made.
+    region: String,
     bucket: String,
     prefixes: Vec<String>,
+    /// Whether the whole bucket is shared (an S3Bucket item).
+    whole_bucket: bool,
+    /// The share's access point.
+    access_point: String,
+    access_point_arn: String,
     principal: String,
     /// S3 actions on the objects under the prefixes (listing them is granted too).
     object_actions: Vec<String>,
     /// The dataset's KMS key alias; null for a bucket without a Sluice key.
     key_alias: Option<String>,
     key_operations: Vec<String>,
-    /// The name of the bucket policy statements' and the KMS grant's owner.
+    /// The KMS grant's name.
     grant_name: String,
     /// Cross account: the inline policy put on the principal's role in the target account.
     role_policy: Option<PlannedRolePolicy>,
@@ -96,9 +104,13 @@ fn strings(values: Vec<&'static str>) -> Vec<String> {
 
 fn folder(f: sluice_core::shares::FolderAccess) -> PlannedFolderAccess {
     PlannedFolderAccess {
+        access_point_arn: f.access_point_arn(),
         account: f.account,
+        region: f.region,
         bucket: f.bucket,
         prefixes: f.prefixes,
+        whole_bucket: f.whole_bucket,
+        access_point: f.access_point,
         principal: f.principal,
         object_actions: strings(f.object_actions),
         key_alias: f.key_alias,

@@ -206,7 +206,11 @@ impl ShareItemGql {
         None
     }
     async fn item_type(&self) -> ShareableType {
-        if self.0.item_type == "Table" { ShareableType::Table } else { ShareableType::StorageLocation }
+        match self.0.item_type.as_str() {
+            "Table" => ShareableType::Table,
+            "S3Bucket" => ShareableType::S3Bucket,
+            _ => ShareableType::StorageLocation,
+        }
     }
     async fn item_name(&self) -> &str {
         &self.0.item_name
