@@ -99,7 +99,7 @@ async fn the_whole_bucket_is_shared_through_the_access_point_until_revoked(backe
     assert_eq!(policy["Statement"][1].get("Condition"), None::<&Value>, "every prefix is listed");
 
     // Revoking the bucket leaves the folders, as before.
-    revoke(&core, &db, &bob, &uri, &[item.share_item_uri.clone()]).await;
+    revoke(&core, &db, &bob, &uri, std::slice::from_ref(&item.share_item_uri)).await;
     assert_eq!(
         access_point_grants(&owner, &account, &uri).await,
         (
