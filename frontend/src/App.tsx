@@ -39,6 +39,8 @@ const CatalogPage = page(() => import("./pages/catalog"), "CatalogPage");
 const SharesPage = page(shares, "SharesPage");
 const SharePage = page(() => import("./pages/share"), "SharePage");
 const AdminPage = page(() => import("./pages/admin"), "AdminPage");
+const MyDataPage = page(() => import("./pages/myData"), "MyDataPage");
+const ActivityPage = page(() => import("./pages/activity"), "ActivityPage");
 const NotificationsPage = page(() => import("./pages/notifications"), "NotificationsPage");
 
 function RequireUser({ children }: { children: ReactNode }) {
@@ -85,6 +87,8 @@ export function App() {
           <Route path="glossaries/:uri" element={<GlossaryPage />} />
           <Route path="shares" element={<SharesPage />} />
           <Route path="shares/:uri" element={<SharePage />} />
+          <Route path="my-data" element={<MyDataPage />} />
+          <Route path="activity" element={<ActivityPage />} />
           <Route path="notifications" element={<NotificationsPage />} />
           <Route path="admin" element={<AdminPage />} />
           <Route path="*" element={<Empty>There is no page here. Pick one from the menu above.</Empty>} />

@@ -11,12 +11,14 @@ import { Notices } from "./Notices";
 import { PageBoundary } from "./PageBoundary";
 
 const NAV = [
+  { to: "/my-data", label: "My data" },
   { to: "/organizations", label: "Organizations" },
   { to: "/environments", label: "Environments" },
   { to: "/datasets", label: "Datasets" },
   { to: "/catalog", label: "Catalog" },
   { to: "/glossaries", label: "Glossaries" },
   { to: "/shares", label: "Shares" },
+  { to: "/activity", label: "Activity" },
 ];
 
 const NAV_ID = "site-nav";

@@ -19,6 +19,7 @@ import { graphql } from "../gql";
 import { Folders } from "./datasetFolders";
 import { DatasetActions, TableActions } from "./datasetEdit";
 import { taskSentence } from "../components/taskWords";
+import { AccessTabs } from "../components/access/AccessTabs";
 
 const PAGE = 10;
 
@@ -170,7 +171,7 @@ export function DatasetPage() {
   const [page, setPage] = useState(1);
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetDataset, variables: { uri, tables: { page, pageSize: PAGE } } });
   const ds = data?.getDataset;
-  const { user } = useAuth();
+  const { user, isAdmin } = useAuth();
   // What the API grants: the admin team everything (sync, folders), stewards reading and approving.
   const admin = !!ds && !!user?.groups.includes(ds.SamlAdminGroupName);
   const reader = admin || (!!ds?.stewards && !!user?.groups.includes(ds.stewards));
@@ -202,6 +203,7 @@ export function DatasetPage() {
       </>}>
         {ds.label}
       </PageTitle>
+      <AccessTabs show={admin || isAdmin} targetUri={uri} targetType="Dataset">
       <Typography color="text.secondary">{ds.description}</Typography>
       <Typography>
         Admin team {ds.SamlAdminGroupName} · your role {ds.userRoleForDataset}
@@ -255,6 +257,7 @@ export function DatasetPage() {
           changing them UPDATE_DATASET, the roles that edit terms. */}
       {reader && !ds.imported && <StackTags targetUri={uri} targetType="dataset" editable={editsTerms(ds.userRoleForDataset)} />}
       <Discussion targetUri={uri} targetType="Dataset" />
+      </AccessTabs>
     </>
   );
 }
@@ -346,13 +349,16 @@ export function TablePage() {
   const { uri = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: GetTable, variables: { uri } });
   const t = data?.getDatasetTable;
+  const { user, isAdmin } = useAuth();
   if (fetching && !t) return <Loading />;
   if (!t) return <Errors error={error} />;
   const owns = ownsDataset(t.userRoleForTable);
+  const seesAccess = isAdmin || (!!t.dataset && !!user?.groups.includes(t.dataset.SamlAdminGroupName));
   return (
     <>
       <PageTitle actions={owns ? editsTerms(t.userRoleForTable) && <TableActions table={t} onSaved={() => refetch({ requestPolicy: "network-only" })} />
         : <RequestAccess datasetUri={t.datasetUri} itemUri={t.tableUri} itemType="Table" itemName={t.label} />}>{t.label}</PageTitle>
+      <AccessTabs show={seesAccess} targetUri={t.tableUri} targetType="DatasetTable">
       <Typography>
         Glue table <code>{t.name}</code> in dataset{" "}
         {t.dataset && <Link component={RouterLink} to={`/datasets/${t.dataset.datasetUri}`}>{t.dataset.label}</Link>} (admin team {t.dataset?.SamlAdminGroupName})
@@ -364,6 +370,7 @@ export function TablePage() {
       </Box>
       <Columns tableUri={t.tableUri} editable={editsTerms(t.userRoleForTable)} />
       <Discussion targetUri={t.tableUri} targetType="DatasetTable" />
+      </AccessTabs>
     </>
   );
 }
