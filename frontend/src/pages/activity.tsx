@@ -68,11 +68,12 @@ export function ActivityPage() {
   const filtered = Object.values(filters).some(Boolean);
   return (
     <>
-      <PageTitle actions={<ExportActivity filter={filters} />}>Activity</PageTitle>
+      <PageTitle>Activity</PageTitle>
       <Typography color="text.secondary">
         Every change made through Sluice, refused and failed ones too, newest first: all of it for platform admins, your teams' resources for anyone else.
       </Typography>
       <ActivityFilters value={filters} onChange={(f) => go(f)} />
+      <Box sx={{ mb: 2 }}><ExportActivity filter={filters} /></Box>
       <Errors error={error} />
       {fetching && !list && <Loading />}
       {list?.count === 0 && <Empty>{filtered ? "Nothing matches these filters." : "Nothing has happened yet."}</Empty>}

@@ -10,6 +10,7 @@ import { ConfirmDialog, FormAlerts, useFieldErrors } from "../components/form";
 import { EditDialog } from "../components/EditDialog";
 import { graphql } from "../gql";
 import { notify } from "../components/Notices";
+import { FolderAccess } from "../components/access/FolderAccess";
 
 const CreateFolder = graphql(`
   mutation CreateDatasetStorageLocation($datasetUri: String!, $input: NewDatasetStorageLocationInput) {
@@ -121,11 +122,13 @@ function NewFolder({ datasetUri, onDone }: { datasetUri: string; onDone: (create
   );
 }
 
-export function Folders({ datasetUri, folders, count, canCreate, bucketReady, onCreated }: {
+export function Folders({ datasetUri, folders, count, canCreate, seesAccess, bucketReady, onCreated }: {
   datasetUri: string;
   folders: Folder[];
   count: number;
   canCreate: boolean;
+  /** The dataset's admin team and platform admins: they may read who reads a folder. */
+  seesAccess: boolean;
   /** False while the dataset's stack has not made the bucket yet. */
   bucketReady: boolean;
   onCreated: () => void;
@@ -155,6 +158,7 @@ export function Folders({ datasetUri, folders, count, canCreate, bucketReady, on
               render: (l) => (
                 <>
                 {canCreate && <FolderActions folder={l} onChanged={onCreated} />}
+                {seesAccess && <FolderAccess locationUri={l.locationUri} label={l.label} />}
                 <Button size="small" aria-expanded={l.locationUri === discussing} aria-label={`Discussion of ${l.label}`}
                   onClick={() => setDiscussing(l.locationUri === discussing ? null : l.locationUri)}>
                   Discussion <span aria-hidden>&nbsp;{l.locationUri === discussing ? "▴" : "▾"}</span>

@@ -251,7 +251,7 @@ export function DatasetPage() {
             { label: "Description", render: (t) => t.description ?? "" },
           ]} />
       )}
-      <Folders datasetUri={uri} folders={ds.locations.nodes} count={ds.locations.count} canCreate={admin} bucketReady={bucketReady}
+      <Folders datasetUri={uri} folders={ds.locations.nodes} count={ds.locations.count} canCreate={admin} seesAccess={admin || isAdmin} bucketReady={bucketReady}
         onCreated={() => refetch({ requestPolicy: "network-only" })} />
       {/* Tags go on the dataset's stack: an imported dataset has none. Reading them needs GET_DATASET;
           changing them UPDATE_DATASET, the roles that edit terms. */}

@@ -32,13 +32,13 @@ export function ActivityFilters({ value, onChange }: { value: Filters; onChange:
     <Box component="form" aria-label="Filter the activity" onSubmit={submit}
       sx={{ display: "flex", gap: 1, flexWrap: "wrap", alignItems: "center", my: 2 }}>
       {TEXT_FILTERS.map((f) => (
-        <TextField key={f.key} size="small" label={f.label} value={draft[f.key] ?? ""} onChange={(e) => set(f.key, e.target.value)} sx={{ width: { xs: "100%", sm: 180 } }} />
+        <TextField key={f.key} size="small" label={f.label} value={draft[f.key] ?? ""} onChange={(e) => set(f.key, e.target.value)} sx={{ width: { xs: "calc(50% - 4px)", sm: 180 } }} />
       ))}
       {DATE_FILTERS.map((f) => (
         <TextField key={f.key} size="small" type="date" label={f.label} value={draft[f.key] ?? ""} onChange={(e) => set(f.key, e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }} sx={{ width: { xs: "100%", sm: 170 } }} />
+          slotProps={{ inputLabel: { shrink: true } }} sx={{ width: { xs: "calc(50% - 4px)", sm: 170 } }} />
       ))}
-      <TextField select size="small" label="Outcome" value={draft.outcome ?? "all"} sx={{ width: { xs: "100%", sm: 150 } }}
+      <TextField select size="small" label="Outcome" value={draft.outcome ?? "all"} sx={{ width: { xs: "calc(50% - 4px)", sm: 150 } }}
         onChange={(e) => {
           const next = { ...draft, outcome: e.target.value === "all" ? undefined : e.target.value };
           setDraft(next);

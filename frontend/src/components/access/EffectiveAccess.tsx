@@ -88,7 +88,7 @@ export function EffectiveAccess({ targetUri, targetType }: { targetUri: string; 
   return (
     <Box component="section" aria-label="Who can read it" sx={{ mt: 1 }}>
       <Box sx={{ display: "flex", alignItems: "center", gap: 2, flexWrap: "wrap", my: 1 }}>
-        <Typography sx={{ flexGrow: 1 }} aria-label="Checked">
+        <Typography sx={{ flexGrow: 1 }}>
           {plural(access.readers.length, "reader", "readers")} of {access.label}; checked <RelativeTime iso={access.checkedAt} />.
         </Typography>
         {refresh}
@@ -122,7 +122,7 @@ export function EffectiveAccess({ targetUri, targetType }: { targetUri: string; 
               <Box sx={{ overflowWrap: "anywhere", minWidth: 160 }}>
                 {r.principal}{r.principalType !== "Group" && ` (${r.principalType === "ConsumptionRole" ? "consumption role" : r.principalType})`}
               </Box>) },
-            { label: "Role", render: (r) => r.roleArn ? <Box component="code" sx={{ overflowWrap: "anywhere" }}>{r.roleArn}</Box> : "—" },
+            { label: "Role", render: (r) => r.roleArn ? <Box component="code" sx={{ overflowWrap: "anywhere", display: "block", minWidth: 200 }}>{r.roleArn}</Box> : "—" },
             { label: "Item", render: item },
             { label: "Permissions", render: (r) => r.permissions.join(", ") || "—" },
             { label: "Expires", render: (r) => r.expiryDate ? <RelativeTime iso={r.expiryDate} /> : "Never" },

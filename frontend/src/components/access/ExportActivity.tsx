@@ -1,7 +1,7 @@
 // Exports the activity trail as a file. The export (GET /audit/export) wants the bearer token
 // like GraphQL does, which a plain link cannot send: the file is fetched with the token and
 // handed to the browser as a download.
-import { Alert, Box, Button, MenuItem, TextField } from "@mui/material";
+import { Alert, Box, Button, MenuItem, TextField, Typography } from "@mui/material";
 import { useState } from "react";
 import { useAuth } from "../../auth/AuthProvider";
 import { notify } from "../Notices";
@@ -25,6 +25,16 @@ function fileName(resp: Response, format: Format): string {
   return m?.[1] ?? `sluice-activity.${format}`;
 }
 
+/** The export needs a time range: the page's, else the last 30 days up to now. */
+const DAYS = 30;
+function range(filter: Record<string, string | undefined>): { from: string; to: string } {
+  const now = new Date();
+  return {
+    from: filter.from ?? new Date(now.getTime() - DAYS * 24 * 3600 * 1000).toISOString(),
+    to: filter.to ?? new Date(now.getTime() + 60_000).toISOString(),
+  };
+}
+
 /** `filter`: the page's filters as the export's query parameters (from, to, actor, …). */
 export function ExportActivity({ filter }: { filter: Record<string, string | undefined> }) {
   const { token } = useAuth();
@@ -36,7 +46,7 @@ export function ExportActivity({ filter }: { filter: Record<string, string | und
     setError(undefined);
     try {
       const query = new URLSearchParams({ format });
-      for (const [k, v] of Object.entries(filter)) if (v) query.set(k, v);
+      for (const [k, v] of Object.entries({ ...filter, ...range(filter) })) if (v) query.set(k, v);
       const t = await token();
       const resp = await fetch(`/audit/export?${query}`, { headers: t ? { Authorization: `Bearer ${t}` } : {} });
       if (!resp.ok) {
@@ -64,7 +74,10 @@ export function ExportActivity({ filter }: { filter: Record<string, string | und
         <MenuItem value="csv">CSV</MenuItem>
         <MenuItem value="jsonl">JSON Lines</MenuItem>
       </TextField>
-      <Button variant="outlined" disabled={busy} onClick={run}>{busy ? "Exporting…" : "Export"}</Button>
+      <Button variant="outlined" disabled={busy} onClick={run} aria-describedby="export-what">{busy ? "Exporting…" : "Export"}</Button>
+      <Typography id="export-what" variant="body2" color="text.secondary" sx={{ flexBasis: "100%" }}>
+        {filter.from || filter.to ? "Exports what the filters select." : `Exports what the filters select, over the last ${DAYS} days (set From to go further back).`}
+      </Typography>
       {error && <Alert severity="error" sx={{ flexBasis: "100%" }}>{error}</Alert>}
     </Box>
   );
