@@ -133,7 +133,7 @@ async function readers(alice, bob, { datasetUrl, tableUrl, shareUrl }) {
 
   // A folder has no page: its readers open in a dialog from its row.
   await alice.getByRole("tab", { name: "Overview" }).click();
-  await alice.getByRole("table", { name: "Folders" }).getByRole("button", { name: "Who reads Exports" }).click();
+  await alice.getByRole("table", { name: "Folders" }).getByRole("button", { name: "Access to Exports" }).click();
   const folderAccess = alice.getByRole("dialog", { name: "Who reads folder Exports" });
   await folderAccess.getByRole("table", { name: "Readers" }).getByRole("row").filter({ hasText: "Owner team" }).first().waitFor();
   await screenshots(alice, "a-folder-access");
@@ -189,6 +189,7 @@ async function activity(alice, bob, { datasetUrl }) {
   await alice.getByLabel("Outcome").click();
   await alice.getByRole("option", { name: "Refused" }).click();
   await alice.waitForURL((u) => u.searchParams.get("outcome") === "denied");
+  await trail.getByRole("row").filter({ hasText: "approveShareObject" }).waitFor({ state: "detached" });
   await trail.getByRole("row").filter({ hasText: "updateDataset" }).filter({ hasText: "bob" }).first().waitFor();
   const outcomes = await trail.locator("tbody tr td:nth-child(5)").allInnerTexts();
   assert.ok(outcomes.length > 0 && outcomes.every((o) => o.trim() === "Refused"), `only refusals: ${outcomes}`);

@@ -7,7 +7,7 @@ export function FolderAccess({ locationUri, label }: { locationUri: string; labe
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button size="small" aria-label={`Who reads ${label}`} onClick={() => setOpen(true)}>Access</Button>
+      <Button size="small" aria-label={`Access to ${label}`} onClick={() => setOpen(true)}>Access</Button>
       <Dialog open={open} onClose={() => setOpen(false)} maxWidth="lg" fullWidth aria-labelledby={`access-${locationUri}`}>
         <DialogTitle id={`access-${locationUri}`}>Who reads folder {label}</DialogTitle>
         <DialogContent>{open && <EffectiveAccess targetUri={locationUri} targetType="DatasetStorageLocation" />}</DialogContent>
