@@ -12,7 +12,7 @@ use super::{
     compare::{Place, Seen, describe, place_of},
     model::{AwsAgreement, EffectiveAccess, Reader, ReaderVia, TargetType},
     port::{GrantReader, LakeResource, SeenGrant},
-    spellings,
+    share_item_reader, spellings,
 };
 use crate::{
     Actor, Result,
@@ -22,7 +22,6 @@ use crate::{
     shares::{
         ItemStatus, PlannedGrant, Share, ShareItem, item_plan,
         processing::{Mode, Side, Work, WorkItem, side, work_items},
-        table_permissions,
     },
 };
 
@@ -301,23 +300,7 @@ fn owners(dataset: &Dataset, source: &Side) -> Vec<Reader> {
 
 fn share_reader(dataset: &Dataset, planned: &Planned, seen: &Seen, aws_error: Option<&str>) -> Reader {
     let Planned { share, item, grants } = planned;
-    let mut reader =
-        Reader::bare(ReaderVia::Share, &dataset.dataset_uri, &dataset.label, &share.principal_name);
-    reader.team = Some(share.group_uri.clone());
-    reader.principal_type = share.principal_type.clone();
-    reader.role_arn = Some(share.principal_role_arn.clone());
-    reader.share_uri = Some(share.share_uri.clone());
-    reader.share_item_uri = Some(item.item.share_item_uri.clone());
-    reader.item_uri = Some(item.item.item_uri.clone());
-    reader.item_name = Some(item.item.item_name.clone());
-    reader.item_type = Some(item.item.item_type.clone());
-    reader.item_status = Some(item.item.status.clone());
-    reader.expiry_date = share.expiry.expiry_date;
-    reader.permissions = if item.is_folder() {
-        share.permissions.clone()
-    } else {
-        table_permissions(&share.permissions).into_iter().map(str::to_owned).collect()
-    };
+    let mut reader = share_item_reader(&dataset.dataset_uri, &dataset.label, share, &item.item);
     let (aws, detail) = match (grants, aws_error) {
         (Err(problem), _) => (AwsAgreement::NotCompared, problem.clone()),
         (Ok(_), Some(error)) => (AwsAgreement::NotCompared, format!("AWS could not be read: {error}")),

@@ -29,7 +29,7 @@ use crate::{
     authz::{DatasetPermission, Grant, holds},
     datasets::Dataset,
     environments::AwsSettings,
-    shares::ItemStatus,
+    shares::{ItemStatus, ItemType, Share, ShareItem, table_permissions},
 };
 
 /// `getPrincipalAccess` answers at most this many readers.
@@ -58,6 +58,28 @@ const MAY_HOLD: [ItemStatus; 7] = [
 
 fn spellings(states: &[ItemStatus]) -> Vec<&'static str> {
     states.iter().map(|s| s.as_str()).collect()
+}
+
+/// The reader a share item makes: the share's principal, on the item. Lake Formation's
+/// permissions for a table; the share's own (`Read`, …) for a folder or the bucket.
+fn share_item_reader(dataset_uri: &str, dataset_label: &str, share: &Share, item: &ShareItem) -> Reader {
+    let mut reader = Reader::bare(ReaderVia::Share, dataset_uri, dataset_label, &share.principal_name);
+    reader.team = Some(share.group_uri.clone());
+    reader.principal_type = share.principal_type.clone();
+    reader.role_arn = Some(share.principal_role_arn.clone());
+    reader.share_uri = Some(share.share_uri.clone());
+    reader.expiry_date = share.expiry.expiry_date;
+    reader.permissions = if item.item_type == ItemType::Table.as_str() {
+        table_permissions(&share.permissions).into_iter().map(str::to_owned).collect()
+    } else {
+        share.permissions.clone()
+    };
+    reader.share_item_uri = Some(item.share_item_uri.clone());
+    reader.item_uri = Some(item.item_uri.clone());
+    reader.item_name = Some(item.item_name.clone());
+    reader.item_type = Some(item.item_type.clone());
+    reader.item_status = Some(item.status.clone());
+    reader
 }
 
 /// Seeing who can read a dataset and its items: its admin team, and platform admins, who answer

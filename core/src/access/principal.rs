@@ -9,12 +9,12 @@ use sluice_entities::{consumption_principal as cp, dataset as ds, share_item as 
 use super::{
     Access, MAX_READERS, READING,
     model::{PrincipalAccess, PrincipalKind, Reader, ReaderVia},
-    spellings,
+    share_item_reader, spellings,
 };
 use crate::{
     Actor, Error, Result,
     error::Denied,
-    shares::{Share, ShareItem, table_permissions},
+    shares::{Share, ShareItem},
 };
 
 const SHARE_PRINCIPAL_CONSUMPTION_ROLE: &str = "ConsumptionRole";
@@ -131,23 +131,7 @@ impl Access<'_> {
             .filter_map(|item| {
                 let share = shares.get(&item.share_uri)?;
                 let label = labels.get(&share.dataset_uri).map_or("", String::as_str);
-                let mut reader =
-                    Reader::bare(ReaderVia::Share, &share.dataset_uri, label, &share.principal_name);
-                reader.team = Some(share.group_uri.clone());
-                reader.principal_type = share.principal_type.clone();
-                reader.role_arn = Some(share.principal_role_arn.clone());
-                reader.share_uri = Some(share.share_uri.clone());
-                reader.expiry_date = share.expiry.expiry_date;
-                reader.permissions = if item.item_type == crate::shares::ItemType::Table.as_str() {
-                    table_permissions(&share.permissions).into_iter().map(str::to_owned).collect()
-                } else {
-                    share.permissions.clone()
-                };
-                reader.share_item_uri = Some(item.share_item_uri);
-                reader.item_uri = Some(item.item_uri);
-                reader.item_name = Some(item.item_name);
-                reader.item_type = Some(item.item_type);
-                reader.item_status = Some(item.status);
+                let mut reader = share_item_reader(&share.dataset_uri, label, share, &item);
                 reader.detail = Some("open the item's access view to compare with AWS".into());
                 Some(reader)
             })
