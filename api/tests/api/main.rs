@@ -29,6 +29,7 @@ mod share_buckets;
 mod share_bulk;
 mod share_consumption;
 mod share_expiry;
+mod share_held_items;
 mod shares;
 mod support;
 mod surface;

@@ -334,7 +334,8 @@ impl Datasets<'_> {
         Ok(updated)
     }
 
-    /// Removes the folder from Sluice; its objects stay in S3. Needs CREATE_DATASET_FOLDER.
+    /// Removes the folder from Sluice; its objects stay in S3. Refused while a share holds it.
+    /// Needs CREATE_DATASET_FOLDER.
     pub async fn delete_folder(&self, actor: &Actor, location_uri: &str) -> Result<bool> {
         let target = (location_uri, FOLDER_RESOURCE_TYPE);
         audit::audited(
@@ -351,6 +352,7 @@ impl Datasets<'_> {
         let (dataset, folder) =
             self.authorize_folder::<perm::CreateDatasetFolder>(actor, location_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
+        crate::shares::refuse_if_held(&txn, "folder", &folder.s3_prefix, location_uri).await?;
         crate::feeds::forget(&txn, crate::feeds::FeedTarget::Folder, location_uri).await?;
         glossaries::forget_target(&txn, location_uri).await?;
         loc::Entity::delete_by_id(location_uri.to_owned()).exec(&txn).await?;

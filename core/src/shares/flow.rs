@@ -434,6 +434,43 @@ pub(crate) async fn active_shares(db: &impl ConnectionTrait, dataset_uri: &str) 
     Ok(active.into_iter().collect())
 }
 
+/// Shares whose grants on one table or folder are in place or on their way. Removing the item
+/// from Sluice then would leave grants in AWS that no share could revoke any more.
+pub(crate) async fn shares_holding_item(db: &impl ConnectionTrait, item_uri: &str) -> Result<Vec<String>> {
+    let mut items = si::Entity::find().filter(si::Column::ItemUri.eq(item_uri));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        items = items.lock_exclusive();
+    }
+    let holding: std::collections::BTreeSet<String> = items
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared() || s == ItemStatus::ShareApproved)
+        })
+        .map(|i| i.share_uri)
+        .collect();
+    Ok(holding.into_iter().collect())
+}
+
+/// Refuses to remove a table or folder that a share holds.
+pub(crate) async fn refuse_if_held(
+    db: &impl ConnectionTrait,
+    noun: &str,
+    name: &str,
+    item_uri: &str,
+) -> Result<()> {
+    let holding = shares_holding_item(db, item_uri).await?;
+    if holding.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InvalidState(format!(
+        "{noun} {name} is shared by {} share(s) ({}); revoke it in those shares first, then delete it",
+        holding.len(),
+        holding.join(", ")
+    )))
+}
+
 impl Shares<'_> {
     pub(crate) async fn items_in(
         &self,

@@ -30,9 +30,9 @@ pub use databases::SharedDatabase;
 pub(crate) use expiry::stop_expiring;
 pub use expiry_check::ExpiryRun;
 pub(crate) use expiry_check::expire_due;
-pub(crate) use flow::active_shares;
 pub(crate) use flow::queue_verify_all;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
+pub(crate) use flow::{active_shares, refuse_if_held};
 pub use folders::FolderAccess;
 pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
 pub use model::{
