@@ -180,7 +180,7 @@ async function conversation(alice, bob) {
 
   // 3. In the draft: add a table, then remove it after a dialog naming it.
   const add = bob.getByRole("form", { name: "Add an item" });
-  await add.getByLabel("Add a table or folder").selectOption({ label: "Table notes" });
+  await add.getByLabel("Add a table, folder or the bucket").selectOption({ label: "Table notes" });
   await add.getByRole("button", { name: "Add" }).click();
   await notice(bob, "Table notes is in the request now.");
   await items.getByRole("link", { name: "notes" }).waitFor();

@@ -30,6 +30,7 @@ mod share_bulk;
 mod share_consumption;
 mod share_expiry;
 mod share_held_items;
+mod share_item_list;
 mod shares;
 mod support;
 mod surface;

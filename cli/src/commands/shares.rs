@@ -59,7 +59,7 @@ pub enum ShareCommand {
     },
 }
 
-const SHARE: &str = "shareUri status datasetUri group principal { principalType principalName } items(filter: {pageSize: 100}) { nodes { shareItemUri itemUri itemName itemType status healthStatus } }";
+const SHARE: &str = "shareUri status datasetUri group principal { principalType principalName } items(filter: {isShared: true, pageSize: 100}) { nodes { shareItemUri itemUri itemName itemType status healthStatus } }";
 const COLUMNS: &[(&str, &str)] =
     &[("SHARE", "shareUri"), ("STATUS", "status"), ("DATASET", "datasetUri"), ("TEAM", "group")];
 const ITEM_COLUMNS: &[(&str, &str)] =

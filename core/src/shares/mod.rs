@@ -18,6 +18,7 @@ mod preview;
 pub mod processing;
 mod reads;
 mod requests;
+mod shareable;
 pub mod state;
 
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub use model::{
 };
 pub use preview::SharePlan;
 pub use reads::{ItemFilter, ShareFilter, ShareLogLine, ShareStatistics};
+pub use shareable::Shareable;
 pub use state::{
     ItemAction, ItemMove, ItemStatus, Plan, ShareAction, ShareStatus, Transition, finish_action, next_item,
     next_share, plan, share_state_after_processing,

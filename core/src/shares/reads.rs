@@ -31,7 +31,8 @@ pub struct ShareFilter {
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
     pub term: Option<String>,
-    /// Items holding grants (or not).
+    /// Items in this share (or, `false`, parts of the dataset not in it yet), as data.all
+    /// means it; whether an item is granted is its status.
     pub is_shared: Option<bool>,
     pub is_revokable: Option<bool>,
     pub is_healthy: Option<bool>,
@@ -101,6 +102,8 @@ impl Shares<'_> {
         })
     }
 
+    /// The items in the share (`filter.is_shared` aside), for its requesters and approvers.
+    /// [`Shares::item_list`] is the list as data.all gives it, with the dataset's other parts.
     pub async fn items(
         &self,
         actor: &Actor,
@@ -109,6 +112,16 @@ impl Shares<'_> {
         page: PageRequest,
     ) -> Result<Page<ShareItem>> {
         self.get(actor, share_uri).await?;
+        self.items_in_share(share_uri, filter, page).await
+    }
+
+    /// The items in the share, filtered and paged in the database; the caller has read it.
+    pub(crate) async fn items_in_share(
+        &self,
+        share_uri: &str,
+        filter: &ItemFilter,
+        page: PageRequest,
+    ) -> Result<Page<ShareItem>> {
         let mut query = si::Entity::find().filter(si::Column::ShareUri.eq(share_uri));
         if let Some(term) = filter.term.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             query = query.filter(contains_any(term, [(si::Entity, si::Column::ItemName)]));
@@ -118,9 +131,6 @@ impl Shares<'_> {
                 ItemStatus::ALL.iter().filter(|s| pred(s) == wanted).map(|s| s.as_str()).collect();
             si::Column::Status.is_in(names)
         };
-        if let Some(shared) = filter.is_shared {
-            query = query.filter(in_states(|s| s.is_shared(), shared));
-        }
         if let Some(revokable) = filter.is_revokable {
             query = query.filter(in_states(|s| s.is_revokable(), revokable));
         }

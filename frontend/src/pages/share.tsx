@@ -51,7 +51,8 @@ export function SharePage() {
   const approver = role === "Approvers" || role === "ApproversAndRequesters";
   const requester = role === "Requesters" || role === "ApproversAndRequesters";
   const s = share.status ?? "";
-  const items = share.items.nodes;
+  // Asked for with isShared, so every entry is in the share and has its item URI.
+  const items = share.items.nodes.flatMap((i) => (i.shareItemUri ? [{ ...i, shareItemUri: i.shareItemUri }] : []));
   const shared = items.filter((i) => i.status === "Share_Succeeded" || i.status === "PendingExtension");
   const holdsGrants = items.some((i) => HOLDS_GRANTS.has(i.status ?? ""));
   const history = activity.data?.listActivity.nodes ?? [];
@@ -121,7 +122,7 @@ export function SharePage() {
       <ShareItems shareUri={uri} items={items} activity={history} canRevoke={approver || requester} canRemove={requester && (s === "Draft" || s === "Rejected")}
         busy={busy} onChanged={reload} />
       {requester && (s === "Draft" || s === "Rejected") && share.dataset && (
-        <AddItems shareUri={uri} datasetUri={share.dataset.datasetUri} present={new Set(items.map((i) => i.itemUri))} onAdded={reload} />
+        <AddItems shareUri={uri} present={new Set(items.map((i) => i.itemUri))} onAdded={reload} />
       )}
       {(approver || s !== "Draft") && <SharePlan plan={share.plan} />}
       <ShareHistory activity={history} reject={share.rejectPurpose} />

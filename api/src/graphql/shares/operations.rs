@@ -243,7 +243,7 @@ impl ShareMutation {
             .add_item(actor(ctx)?, &share_uri, &input.item_uri, kind)
             .await
             .gql()
-            .map(ShareItemGql)
+            .map(ShareItemGql::from)
     }
 
     async fn remove_shared_item(

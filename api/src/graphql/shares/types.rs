@@ -1,5 +1,5 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use sluice_core::shares::{ItemFilter, Share, ShareItem, ShareRole};
+use sluice_core::shares::{ItemFilter, Share, ShareItem, ShareRole, Shareable};
 
 use crate::graphql::{
     GqlResult, actor, core,
@@ -157,7 +157,7 @@ impl ShareGql {
             is_healthy: filter.is_healthy,
         };
         let found =
-            core(ctx)?.shares().items(actor(ctx)?, &self.0.share_uri, &core_filter, page).await.gql()?;
+            core(ctx)?.shares().item_list(actor(ctx)?, &self.0.share_uri, &core_filter, page).await.gql()?;
         Ok(SharedItemSearchResult(found.map(ShareItemGql)))
     }
     /// Requesters and approvers read the processing log.
@@ -184,22 +184,38 @@ impl ShareGql {
     }
 }
 
-pub struct ShareItemGql(pub ShareItem);
+/// An entry of a share's item list: a part of its dataset, with this share's item for it when
+/// it has one (data.all's shape: an entry not in the share has no item URI and no status).
+pub struct ShareItemGql(pub Shareable);
+
+impl From<ShareItem> for ShareItemGql {
+    fn from(item: ShareItem) -> Self {
+        Self(item.into())
+    }
+}
+
+impl ShareItemGql {
+    fn held(&self) -> Option<&ShareItem> {
+        self.0.item.as_ref()
+    }
+}
 
 #[Object(name = "ShareItem")]
 impl ShareItemGql {
     async fn share_uri(&self) -> &str {
         &self.0.share_uri
     }
-    async fn share_item_uri(&self) -> ID {
-        ID(self.0.share_item_uri.clone())
+    /// Null while the entry is not in the share: `addSharedItem` puts it there.
+    async fn share_item_uri(&self) -> Option<ID> {
+        self.held().map(|i| ID(i.share_item_uri.clone()))
     }
-    /// The table's or folder's URI.
+    /// The table's or folder's URI; the dataset's URI for its bucket.
     async fn item_uri(&self) -> &str {
         &self.0.item_uri
     }
+    /// Null while the entry is not in the share.
     async fn status(&self) -> Option<ShareItemStatus> {
-        ShareItemStatus::parse(&self.0.status)
+        self.held().and_then(|i| ShareItemStatus::parse(&i.status))
     }
     /// What can be done with the item next, as data.all names it; null when nothing.
     async fn action(&self) -> Option<String> {
@@ -215,17 +231,17 @@ impl ShareItemGql {
     async fn item_name(&self) -> &str {
         &self.0.item_name
     }
-    async fn description(&self) -> Option<String> {
-        None
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
     }
     async fn health_status(&self) -> Option<ShareItemHealthStatus> {
-        self.0.health_status.as_deref().and_then(ShareItemHealthStatus::parse)
+        self.held()?.health_status.as_deref().and_then(ShareItemHealthStatus::parse)
     }
     async fn health_message(&self) -> Option<&str> {
-        self.0.health_message.as_deref()
+        self.held()?.health_message.as_deref()
     }
     async fn last_verification_time(&self) -> Option<String> {
-        self.0.last_verification_time.map(|t| t.to_rfc3339())
+        self.held()?.last_verification_time.map(|t| t.to_rfc3339())
     }
     /// Data filters are not supported: always null.
     async fn attached_data_filter_uri(&self) -> Option<String> {
@@ -390,6 +406,8 @@ pub struct ShareableObjectFilter {
     pub term: Option<String>,
     /// Items have no tags of their own; a tag filter is refused.
     pub tags: Option<Vec<Option<String>>>,
+    /// `true`: the items in this share, whatever their state. `false`: the dataset's tables,
+    /// folders and bucket not in it yet. Left out: both, as data.all lists them.
     pub is_shared: Option<bool>,
     pub is_revokable: Option<bool>,
     pub is_healthy: Option<bool>,

@@ -1,28 +1,29 @@
-// Adding a table or folder of the dataset to a request the requesters are still writing.
+// Adding a table, folder or the whole bucket of the dataset to a request the requesters are
+// still writing.
 import { Box, Button, TextField } from "@mui/material";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { FormAlerts } from "../form";
 import { notify } from "../Notices";
 import { apiErrors } from "../../client";
-import { AddItem, DatasetItems } from "./queries";
+import { AddItem, AddableItems } from "./queries";
 
-export function AddItems({ shareUri, datasetUri, present, onAdded }: {
+const KIND: Record<string, string> = { Table: "Table", StorageLocation: "Folder", S3Bucket: "Whole bucket" };
+
+export function AddItems({ shareUri, present, onAdded }: {
   shareUri: string;
-  datasetUri: string;
-  /** The items already in the request (table or folder URIs). */
+  /** The items already in the request (their item URIs): hidden while the list reloads. */
   present: Set<string>;
   onAdded: () => void;
 }) {
-  const [{ data, error }] = useQuery({ query: DatasetItems, variables: { uri: datasetUri } });
+  const [{ data, error }, reload] = useQuery({ query: AddableItems, variables: { uri: shareUri }, requestPolicy: "cache-and-network" });
   const [choice, setChoice] = useState("");
   const [added, add] = useMutation(AddItem);
   // Teams that can't read the dataset's contents add items from the tables' own pages.
   if (error || !data) return null;
-  const options = [
-    ...data.getDataset.tables.nodes.map((t) => ({ uri: t.tableUri, type: "Table" as const, label: `Table ${t.label}` })),
-    ...data.getDataset.locations.nodes.map((l) => ({ uri: l.locationUri, type: "StorageLocation" as const, label: `Folder ${l.label} (${l.S3Prefix})` })),
-  ].filter((o) => !present.has(o.uri));
+  const options = data.getShareObject.items.nodes
+    .map((i) => ({ uri: i.itemUri, type: i.itemType, label: `${KIND[i.itemType] ?? i.itemType} ${i.itemName}` }))
+    .filter((o) => !present.has(o.uri));
   if (options.length === 0) return null;
   const submit = async () => {
     const o = options.find((x) => x.uri === choice);
@@ -31,12 +32,13 @@ export function AddItems({ shareUri, datasetUri, present, onAdded }: {
     if (r.error) return;
     notify(`${o.label} is in the request now.`);
     setChoice("");
+    reload({ requestPolicy: "network-only" });
     onAdded();
   };
   return (
     <Box component="form" aria-label="Add an item" sx={{ display: "flex", gap: 1, mt: 1, flexWrap: "wrap", alignItems: "center" }}
       onSubmit={(e) => (e.preventDefault(), void submit())}>
-      <TextField select size="small" label="Add a table or folder" value={choice} onChange={(e) => setChoice(e.target.value)}
+      <TextField select size="small" label="Add a table, folder or the bucket" value={choice} onChange={(e) => setChoice(e.target.value)}
         slotProps={{ select: { native: true }, inputLabel: { shrink: true } }} sx={{ minWidth: { xs: "100%", sm: 320 } }}>
         <option value="" disabled>Choose…</option>
         {options.map((o) => <option key={o.uri} value={o.uri}>{o.label}</option>)}

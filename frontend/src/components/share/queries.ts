@@ -42,7 +42,7 @@ export const GetShare = graphql(`
         AwsAccountId
         region
       }
-      items {
+      items(filter: { isShared: true, pageSize: 100 }) {
         count
         nodes {
           shareItemUri
@@ -232,21 +232,16 @@ export const SharedColumns = graphql(`
     }
   }
 `);
-export const DatasetItems = graphql(`
-  query ShareableItems($uri: String!) {
-    getDataset(datasetUri: $uri) {
-      datasetUri
-      tables(filter: { pageSize: 100 }) {
+// The dataset's tables, folders and bucket not in the share yet, as the share lists them.
+export const AddableItems = graphql(`
+  query AddableItems($uri: String!) {
+    getShareObject(shareUri: $uri) {
+      shareUri
+      items(filter: { isShared: false, pageSize: 100 }) {
         nodes {
-          tableUri
-          label
-        }
-      }
-      locations(filter: { pageSize: 100 }) {
-        nodes {
-          locationUri
-          label
-          S3Prefix
+          itemUri
+          itemType
+          itemName
         }
       }
     }
