@@ -6,6 +6,9 @@
     aws_owner.py glue-tables ACCOUNT DATABASE BUCKET NAME...   put tables in a Glue database
     aws_owner.py import-resources ACCOUNT BUCKET DATABASE ALIAS
         a bucket, a Glue database and a KMS key with that alias (no `alias/`), to import
+    aws_owner.py drop-glue-database ACCOUNT DATABASE     delete a Glue database (a table sync then fails)
+    aws_owner.py glue-database ACCOUNT DATABASE          create a Glue database (after dropping it)
+    aws_owner.py iam-role ACCOUNT NAME                   an IAM role, to bring as a consumption role
 
 Environment: MOTO_URL, AWS_REGION (default eu-west-1).
 """
@@ -91,6 +94,13 @@ def main(argv):
         pivot = os.environ.get("SLUICE_PIVOT_ROLE_NAME", "sluice-pivot-role")
         kms.tag_resource(KeyId=key, Tags=[{"TagKey": "sluice:pivot-role", "TagValue": pivot}])
         client(account, "glue").create_database(DatabaseInput={"Name": database})
+    elif argv[:1] == ["drop-glue-database"] and len(argv) == 3:
+        client(argv[1], "glue").delete_database(Name=argv[2])
+    elif argv[:1] == ["glue-database"] and len(argv) == 3:
+        client(argv[1], "glue").create_database(DatabaseInput={"Name": argv[2]})
+    elif argv[:1] == ["iam-role"] and len(argv) == 3:
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{argv[1]}:root"}, "Action": "sts:AssumeRole"}]}
+        client(argv[1], "iam").create_role(RoleName=argv[2], AssumeRolePolicyDocument=json.dumps(trust))
     else:
         sys.exit(__doc__)
 

@@ -41,7 +41,7 @@ async function bobsTable(bob) {
   await bob.getByLabel("Name", { exact: true }).fill("Team B glossary lake");
   await bob.getByLabel("Team", { exact: true }).selectOption("TeamB");
   await bob.getByLabel("AWS account id").fill(ACCOUNT);
-  await bob.getByLabel("Region").fill("eu-west-1");
+  await bob.getByLabel("Region").selectOption("eu-west-1");
   await bob.getByRole("button", { name: "Link", exact: true }).click();
   await bob.waitForURL(/\/environments\/[a-z0-9]+$/);
   await waitForStatus(bob.getByLabel("Stack status"), /COMPLETE/);

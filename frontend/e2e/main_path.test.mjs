@@ -48,7 +48,7 @@ async function linkEnvironment(page, name, account, team, { deployFirst = true }
   await page.getByRole("button", { name: "Link", exact: true }).click();
   await page.getByText("An AWS account id is 12 digits.").waitFor();
   await page.getByLabel("AWS account id").fill(account);
-  await page.getByLabel("Region").fill("eu-west-1");
+  await page.getByLabel("Region").selectOption("eu-west-1");
   if (!deployFirst) {
     // Twelve digits pass the form's check; the server finds no pivot role in the account and
     // names the field, so the reason shows under it and not in an alert above the form.

@@ -40,7 +40,7 @@ async function linkEnvironment(page, name, account, team) {
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Team", { exact: true }).selectOption(team);
   await page.getByLabel("AWS account id").fill(account);
-  await page.getByLabel("Region").fill("eu-west-1");
+  await page.getByLabel("Region").selectOption("eu-west-1");
   await page.getByRole("button", { name: "Link", exact: true }).click();
   await page.waitForURL(/\/environments\/[a-z0-9]+$/);
   await waitForStatus(page.getByLabel("Stack status"), /COMPLETE/);

@@ -55,7 +55,7 @@ async function environment(alice) {
   await alice.getByLabel("Name", { exact: true }).fill(ENV);
   await alice.getByLabel("Team", { exact: true }).selectOption("TeamA");
   await alice.getByLabel("AWS account id").fill(ACCOUNT);
-  await alice.getByLabel("Region").fill("eu-west-1");
+  await alice.getByLabel("Region").selectOption("eu-west-1");
   await alice.getByRole("button", { name: "Link", exact: true }).click();
   await alice.waitForURL(/\/environments\/[a-z0-9]+$/);
   await waitForStatus(alice.getByLabel("Stack status"), /COMPLETE/);

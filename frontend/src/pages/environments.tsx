@@ -2,7 +2,7 @@
 // keys the account opens to stacks); an environment's page with its stack status (polled until
 // it settles), resources and events, its teams (invite and remove for those whose teams hold the
 // right), and its stack's tags.
-import { Alert, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
+import { Alert, Autocomplete, Box, Button, Link, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useCallback, useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
@@ -16,6 +16,8 @@ import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../comp
 import { graphql } from "../gql";
 import { notify } from "../components/Notices";
 import { RelativeTime } from "../components/RelativeTime";
+import { RegionPicker } from "../components/environment/RegionPicker";
+import { EnvironmentTabs } from "../components/environment/EnvironmentTabs";
 import { EnvironmentActions } from "./environmentEdit";
 
 const PAGE = 10;
@@ -93,8 +95,6 @@ const CreateEnvironment = graphql(`
   }
 `);
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
 export function LinkEnvironmentPage() {
   const { user } = useAuth();
   const [params] = useSearchParams();
@@ -116,7 +116,6 @@ export function LinkEnvironmentPage() {
       label: !label.trim() ? "Give the environment a name." : [...label.trim()].length > 255 && "At most 255 characters.",
       SamlGroupName: !team && "Pick the team that owns the account.",
       AwsAccountId: !/^\d{12}$/.test(account) && "An AWS account id is 12 digits.",
-      region: !REGION.test(region) && "A region looks like eu-west-1.",
     });
     if (!ok) return;
     const r = await create({ input: { organizationUri: org, label: label.trim(), SamlGroupName: team, AwsAccountId: account, region } });
@@ -141,7 +140,7 @@ export function LinkEnvironmentPage() {
             </TextField>
             <TextField label="AWS account id" value={account} onChange={(e) => setAccount(e.target.value.trim())} inputMode="numeric"
               {...f.field("AwsAccountId", "12 digits")} />
-            <TextField label="Region" value={region} onChange={(e) => setRegion(e.target.value.trim())} {...f.field("region")} />
+            <RegionPicker value={region} onChange={setRegion} {...f.field("region", "Where the account's data lives.")} />
             <FormAlerts errors={f.rest} />
             <Box><Button type="submit" variant="contained" disabled={result.fetching}>Link</Button></Box>
           </Stack>
@@ -231,8 +230,22 @@ const RemoveFromEnvironment = graphql(`
   }
 `);
 
-function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
+const OrganizationTeams = graphql(`
+  query InvitableTeams($org: String!) {
+    listOrganizationGroups(organizationUri: $org, filter: { pageSize: 100 }) {
+      nodes {
+        groupUri
+      }
+    }
+  }
+`);
+
+/** The organization's teams not in the environment yet are offered; the API can't list the
+ * identity provider's other groups, so another team's name can still be typed. */
+function InviteTeam({ uri, org, present, onInvited }: { uri: string; org: string; present: string[]; onInvited: () => void }) {
   const [team, setTeam] = useState("");
+  const [orgTeams] = useQuery({ query: OrganizationTeams, variables: { org } });
+  const offered = (orgTeams.data?.listOrganizationGroups.nodes ?? []).map((g) => g.groupUri).filter((g) => !present.includes(g));
   const [invited, invite] = useMutation(InviteOnEnvironment);
   const f = useFieldErrors(invited.error, ["groupUri"]);
   const submit = async (e: FormEvent) => {
@@ -244,8 +257,11 @@ function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) 
   return (
     <Box component="form" onSubmit={submit} noValidate aria-label="Invite team to environment" sx={{ mt: 2 }}>
       <Stack direction="row" spacing={1} alignItems="flex-start">
-        <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)}
-          {...f.field("groupUri", "It gets its own IAM role in the account with the next stack deploy.")} />
+        <Autocomplete freeSolo options={offered} inputValue={team} onInputChange={(_, v) => setTeam(v)} sx={{ minWidth: 200, flex: "0 1 320px" }}
+          renderInput={(params) => (
+            <TextField {...params} size="small" label="Team to invite"
+              {...f.field("groupUri", "It gets its own IAM role in the account with the next stack deploy.")} />
+          )} />
         <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
       </Stack>
       <FormAlerts errors={f.rest} />
@@ -289,6 +305,7 @@ export function EnvironmentPage() {
         Account {env.AwsAccountId} / {env.region} · team {env.SamlGroupName} · organization{" "}
         <Link component={RouterLink} to={`/organizations/${env.organization.organizationUri}`}>{env.organization.label}</Link>
       </Typography>
+      <EnvironmentTabs showRoles={manages || held.has("LIST_ENVIRONMENT_CONSUMPTION_ROLES")} env={env}>
       <Box sx={{ my: 2, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Stack status">
         <Typography>Stack:</Typography>
         <StatusChip status={env.stack?.status} />
@@ -308,7 +325,7 @@ export function EnvironmentPage() {
               { label: "", render: (g) => held.has("REMOVE_ENVIRONMENT_GROUP") && g.groupUri !== env.SamlGroupName && (
                 <Button size="small" color="error" aria-label={`Remove ${g.groupUri}`} onClick={() => setRemoving(g.groupUri)}>Remove</Button>) },
             ]} />
-          {held.has("INVITE_ENVIRONMENT_GROUP") && <InviteTeam uri={uri} onInvited={reloadTeams} />}
+          {held.has("INVITE_ENVIRONMENT_GROUP") && <InviteTeam uri={uri} org={env.organization.organizationUri} present={groups.map((g) => g.groupUri)} onInvited={reloadTeams} />}
           <ConfirmDialog open={!!removing} title={`Remove ${removing ?? ""} from ${env.label}?`} confirm="Remove" busy={removed.fetching} error={removed.error}
             onClose={() => setRemoving(null)}
             onConfirm={async () => {
@@ -333,6 +350,7 @@ export function EnvironmentPage() {
           )}
         </>
       )}
+      </EnvironmentTabs>
     </>
   );
 }
