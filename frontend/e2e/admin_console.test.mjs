@@ -158,7 +158,11 @@ test("a failed task says why, and an admin retries it once the cause is fixed", 
     const create = alice.getByRole("form", { name: "Create dataset" });
     await create.getByLabel("Environment").selectOption({ label: `${ENV} (${ACCOUNT} / eu-west-1)` });
     await create.getByLabel("Name").fill("Console ledger");
-    await create.getByLabel("Admin team").selectOption("TeamA");
+    // The admin team picker offers only alice's teams that may create datasets there: TeamA
+    // alone (not DAAdministrators), so it is chosen for her.
+    await create.getByLabel("Admin team").locator('option[value="DAAdministrators"]').waitFor({ state: "detached" });
+    assert.equal(await create.getByLabel("Admin team").inputValue(), "TeamA");
+    await screenshots(alice, "m-create-dataset-team");
     await create.getByRole("button", { name: "Create" }).click();
     await alice.getByLabel("Dataset stack").waitFor();
     await waitForStatus(alice.getByLabel("Dataset stack"), /COMPLETE/);

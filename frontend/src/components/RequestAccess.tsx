@@ -10,6 +10,7 @@ import type { DatasetRole } from "../gql/graphql";
 import { FormAlerts, useFieldErrors } from "./form";
 import { ExpiryBounds } from "./share/queries";
 import { PeriodField, periodProblem } from "./share/period";
+import { useTeamsThatMay } from "./environment/teams";
 
 /** Roles whose teams hold the dataset already: they have nothing to request. */
 export function ownsDataset(role?: DatasetRole | null): boolean {
@@ -60,13 +61,18 @@ export function RequestAccess({ datasetUri, itemUri, itemType, itemName }: { dat
   const [period, setPeriod] = useState("");
   const [forever, setForever] = useState(false);
   const [, keepPurpose] = useMutation(UpdatePurpose);
-  const [team, setTeam] = useState(user?.groups[0] ?? "");
+  const [chosenTeam, setTeam] = useState("");
   const [purpose, setPurpose] = useState("");
   const [result, create] = useMutation(CreateShare);
   const f = useFieldErrors(result.error, FIELDS);
   // The only environment is preselected.
   const nodes = envs.data?.listEnvironments.nodes ?? [];
   const env = chosenEnv || (nodes.length === 1 ? nodes[0].environmentUri : "");
+  // Only the caller's teams that may request shares into that environment; the only one is
+  // preselected. Until the environment's teams are known, the caller's teams are offered.
+  const allowed = useTeamsThatMay(open ? env : "", "CREATE_SHARE_OBJECT");
+  const teams = allowed ?? user?.groups ?? [];
+  const team = teams.includes(chosenTeam) ? chosenTeam : teams.length === 1 ? teams[0] : "";
   const submit = async () => {
     const ok = f.check({
       environmentUri: !env && "Pick the environment the data is shared into.",
@@ -103,8 +109,10 @@ export function RequestAccess({ datasetUri, itemUri, itemType, itemName }: { dat
               {nodes.map((n) => <option key={n.environmentUri} value={n.environmentUri}>{`${n.label} (${n.AwsAccountId} / ${n.region}, ${n.SamlGroupName})`}</option>)}
             </TextField>
             <TextField select label="For team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
-              error={!!(f.err("groupUri") || f.err("principalId"))} helperText={f.err("groupUri") || f.err("principalId")}>
-              {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
+              error={!!(f.err("groupUri") || f.err("principalId"))}
+              helperText={f.err("groupUri") || f.err("principalId") || (allowed?.length === 0 && "None of your teams may request shares into this environment.")}>
+              {teams.length !== 1 && <option value="" />}
+              {teams.map((g) => <option key={g} value={g}>{g}</option>)}
             </TextField>
             {expiry?.enableExpiration && (
               <>

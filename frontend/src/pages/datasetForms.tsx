@@ -9,6 +9,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { Empty, PageTitle } from "../components/common";
 import { FormAlerts, useFieldErrors, type Checks } from "../components/form";
 import { DETAIL_FIELDS, useDatasetDetails } from "../components/DatasetDetails";
+import { useTeamsThatMay } from "../components/environment/teams";
 import { graphql } from "../gql";
 
 const MyEnvironments = graphql(`
@@ -47,11 +48,16 @@ function useBasics() {
   const [envs] = useQuery({ query: MyEnvironments });
   const [chosenEnv, setEnv] = useState("");
   const [label, setLabel] = useState("");
-  const [team, setTeam] = useState(user?.groups[0] ?? "");
+  const [chosenTeam, setTeam] = useState("");
   const [description, setDescription] = useState("");
   const nodes = envs.data?.listEnvironments.nodes ?? [];
   // The only environment is preselected.
   const env = chosenEnv || (nodes.length === 1 ? nodes[0].environmentUri : "");
+  // The admin team must be one of the caller's teams that may create datasets there; the only
+  // one is preselected. Until the environment's teams are known, the caller's teams are offered.
+  const allowed = useTeamsThatMay(env, "CREATE_DATASET");
+  const teams = allowed ?? user?.groups ?? [];
+  const team = teams.includes(chosenTeam) ? chosenTeam : teams.length === 1 ? teams[0] : "";
   const checks: Checks = {
     environmentUri: !env && "Pick the environment (AWS account) the dataset lives in.",
     label: !label.trim() ? "Give the dataset a name." : [...label.trim()].length > 255 && "At most 255 characters.",
@@ -67,8 +73,9 @@ function useBasics() {
       </TextField>
       <TextField label="Name" value={label} onChange={(e) => setLabel(e.target.value)} {...f.field("label")} />
       <TextField select label="Admin team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
-        {...f.field("SamlAdminGroupName")}>
-        {(user?.groups ?? []).map((g) => <option key={g} value={g}>{g}</option>)}
+        {...f.field("SamlAdminGroupName", allowed?.length === 0 ? "None of your teams may create datasets in this environment." : undefined)}>
+        {teams.length !== 1 && <option value="" />}
+        {teams.map((g) => <option key={g} value={g}>{g}</option>)}
       </TextField>
       <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline {...f.field("description")} />
     </>
