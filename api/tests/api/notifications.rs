@@ -105,7 +105,7 @@ async fn each_share_event_tells_the_teams_it_concerns_once(backend: Backend) {
     let items = app
         .ok(
             &bob,
-            "query($s: String!) { getShareObject(shareUri: $s) { items { nodes { shareItemUri } } } }",
+            "query($s: String!) { getShareObject(shareUri: $s) { items(filter: {isShared: true}) { nodes { shareItemUri } } } }",
             json!({"s": share}),
         )
         .await["getShareObject"]["items"]["nodes"][0]["shareItemUri"]

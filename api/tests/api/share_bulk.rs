@@ -19,7 +19,7 @@ const SHARED: &str = "query($g: String!, $e: String!) { listS3DatasetsSharedWith
 async fn health(app: &TestApp, token: &str, share: &str) -> Value {
     app.ok(
         token,
-        "query($s: String!) { getShareObject(shareUri: $s) { items { nodes { healthStatus } } } }",
+        "query($s: String!) { getShareObject(shareUri: $s) { items(filter: {isShared: true}) { nodes { healthStatus } } } }",
         json!({"s": share}),
     )
     .await["getShareObject"]["items"]["nodes"][0]["healthStatus"]

@@ -16,7 +16,7 @@ use crate::support::{
 };
 
 const UPDATE_DATASET: &str = "mutation($d: String!, $i: ModifyDatasetInput!) { updateDataset(datasetUri: $d, input: $i) { enableExpiration expirySetting expiryMinDuration expiryMaxDuration } }";
-const SHARE: &str = "query($s: String!) { getShareObject(shareUri: $s) { status expiryDate requestedExpiryDate submittedForExtension extensionReason lastExtensionDate nonExpirable shareExpirationPeriod rejectPurpose dataset { enableExpiration expirySetting } items { nodes { status } } } }";
+const SHARE: &str = "query($s: String!) { getShareObject(shareUri: $s) { status expiryDate requestedExpiryDate submittedForExtension extensionReason lastExtensionDate nonExpirable shareExpirationPeriod rejectPurpose dataset { enableExpiration expirySetting } items(filter: {isShared: true}) { nodes { status } } } }";
 const CREATE: &str = "mutation($d: String!, $t: String!, $i: NewShareObjectInput!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: \"Table\", input: $i) { shareUri status requestedExpiryDate shareExpirationPeriod nonExpirable } }";
 const SUBMIT: &str = "mutation($s: String!) { submitShareObject(shareUri: $s) { status } }";
 const PERIOD: &str = "mutation($s: String!, $p: Int, $n: Boolean) { updateShareExpirationPeriod(shareUri: $s, expiration: $p, nonExpirable: $n) }";

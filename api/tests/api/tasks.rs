@@ -54,6 +54,21 @@ async fn org_tasks_follow_the_organization_and_admins_retry_failed_ones(backend:
         error_code(&app.gql(Some(&alice), RETRY, json!({"t": task.task_uri})).await),
         Some("FORBIDDEN")
     );
+    // A platform admin outside the target's teams sees the failed task, to retry it.
+    let outside_admin = app.token("ops", &["DAAdministrators"]);
+    let failed = app
+        .ok(
+            &outside_admin,
+            "{ listTasks(filter: {status: failed}) { nodes { taskUri lastError } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        failed["listTasks"]["nodes"],
+        json!([{"taskUri": task.task_uri, "lastError": "bucket missing"}])
+    );
+    assert_eq!(app.ok(&outside_admin, GET, json!({"t": task.task_uri})).await["getTask"]["status"], "failed");
+    assert_eq!(app.ok(&carol, "{ listTasks { count } }", json!({})).await["listTasks"]["count"], 0);
     let retried = app.ok(&admin, RETRY, json!({"t": task.task_uri})).await;
     assert_eq!(
         retried["retryTask"],
