@@ -62,6 +62,7 @@ fn spec(inputs: &DatasetDeployInputs) -> DatasetStackSpec {
         account_id: inputs.stack.account_id.clone(),
         region: inputs.stack.region.clone(),
         pivot_role_arn: inputs.pivot.arn(),
+        permissions_boundary_arn: inputs.environment.permissions_boundary_policy_arn.clone(),
         admin_role_name: dataset.admin_role_name.clone(),
         bucket_name: dataset.bucket_name.clone(),
         kms_alias: dataset.kms_alias.clone(),

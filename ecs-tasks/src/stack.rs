@@ -42,6 +42,7 @@ fn spec(inputs: &DeployInputs) -> EnvironmentStackSpec {
         account_id: env.aws_account_id.clone(),
         region: env.region.clone(),
         pivot_role_arn: inputs.pivot.arn(),
+        permissions_boundary_arn: env.permissions_boundary_policy_arn.clone(),
         teams: inputs
             .teams
             .iter()

@@ -25,6 +25,9 @@ pub struct Model {
     /// linked. Null on rows from before organizations had their own (core reads the installation's
     /// former one).
     pub pivot_external_id: Option<String>,
+    /// An IAM managed policy of the account that the environment's stacks put on their roles as
+    /// the permissions boundary instead of the one shipped with the pivot role; null: that one.
+    pub permissions_boundary_policy_arn: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

@@ -14,8 +14,8 @@ use crate::{
     },
 };
 
-/// data.all's getEnvironment selection (but `PermissionsBoundaryPolicyArn`, still a gap), with
-/// the other fields of data.all's Environment type besides.
+/// data.all's getEnvironment selection, with the other fields of data.all's Environment type
+/// besides.
 const ENVIRONMENT: &str = r#"
   environmentUri created userRoleInEnvironment description name label AwsAccountId region owner tags
   SamlGroupName EnvironmentDefaultBucketName EnvironmentDefaultIAMRoleArn EnvironmentDefaultIAMRoleName
@@ -26,6 +26,7 @@ const ENVIRONMENT: &str = r#"
   networks { VpcId privateSubnetIds publicSubnetIds }
   parameters { key value }
   datasets isOrganizationDefaultEnvironment roleCreated validated EnvironmentDefaultAthenaWorkGroup
+  PermissionsBoundaryPolicyArn
 "#;
 
 fn get_environment() -> String {

@@ -9,8 +9,8 @@ use crate::templates::{
     pivot_role::BOUNDARY_LOGICAL_ID,
     pivot_scope::boundary_arn_for,
     policy_walk::{
-        PIVOT_ARN as PIVOT, actions, condition, is_allow, rendered_pivot, resource_part, resources,
-        resources_of_type, sluice_templates, text,
+        PIVOT_ARN as PIVOT, actions, condition, is_allow, pivot_statements, rendered_pivot, resource_part,
+        resources, resources_of_type, sluice_templates, sluice_templates_bounded_by, text,
     },
 };
 
@@ -37,6 +37,31 @@ fn every_role_sluice_creates_carries_the_boundary_the_pivot_role_requires() {
         }
     }
     assert_eq!(roles, 3, "two team roles and a dataset admin role");
+}
+
+#[test]
+fn an_environments_own_boundary_replaces_the_shipped_one_on_every_role_and_the_pivot_role_allows_it() {
+    let own = "arn:aws:iam::111122223333:policy/sluicePivotRole-boundary-acme";
+    let mut roles = 0;
+    for template in sluice_templates_bounded_by(Some(own)) {
+        for (id, role) in resources_of_type(&template, "AWS::IAM::Role") {
+            roles += 1;
+            assert_eq!(role["Properties"]["PermissionsBoundary"], own, "{id}");
+        }
+    }
+    assert_eq!(roles, 3, "two team roles and a dataset admin role");
+    // What the pivot role's CreateRole allows, with the deploying account's values.
+    let pattern = pivot_statements()
+        .into_iter()
+        .filter(is_allow)
+        .find(|s| actions(s).contains(&"iam:CreateRole".to_owned()))
+        .map(|s| condition(&s, "StringLike", "iam:PermissionsBoundary"))
+        .expect("CreateRole is allowed")[0]
+        .replace("${AWS::Partition}", "aws")
+        .replace("${AWS::AccountId}", "111122223333");
+    let prefix = pattern.strip_suffix('*').expect("a prefix pattern");
+    assert!(own.starts_with(prefix), "{own} is outside {pattern}");
+    assert!(!"arn:aws:iam::111122223333:policy/AdministratorAccess".starts_with(prefix));
 }
 
 #[test]

@@ -22,7 +22,7 @@ use crate::cfn::{
 use super::{
     boundary::S3_OBJECT_ACTIONS,
     keys::{managed_key, tls_only},
-    pivot_scope::boundary_arn_for,
+    pivot_scope::role_boundary,
 };
 
 pub const KEY_LOGICAL_ID: &str = "DatasetKey";
@@ -51,6 +51,9 @@ pub struct DatasetStackSpec {
     /// Administers the dataset's key besides the account; the admin role carries the
     /// permissions boundary shipped with it.
     pub pivot_role_arn: String,
+    /// The environment's `PermissionsBoundaryPolicyArn`, which the admin role carries instead of
+    /// the pivot role's boundary when set.
+    pub permissions_boundary_arn: Option<String>,
     /// The dataset admin role the stack creates.
     pub admin_role_name: String,
     /// The dataset bucket the stack creates.
@@ -135,7 +138,7 @@ fn admin_role(spec: &DatasetStackSpec) -> Role {
     ]);
     let mut role = Role::new(spec.admin_role_name.as_str(), trust)
         .described(&format!("Sluice dataset {} ({}) admin", spec.label, spec.dataset_uri))
-        .bounded_by(boundary_arn_for(&spec.pivot_role_arn));
+        .bounded_by(role_boundary(&spec.pivot_role_arn, spec.permissions_boundary_arn.as_deref()));
     role.policies = vec![InlinePolicy {
         policy_name: "sluice-dataset-admin".into(),
         policy_document: PolicyDocument::new(admin_statements(spec)),

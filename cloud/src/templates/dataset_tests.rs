@@ -11,6 +11,7 @@ fn spec() -> DatasetStackSpec {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
+        permissions_boundary_arn: None,
         // As the dataset row stores them.
         admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),

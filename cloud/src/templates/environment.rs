@@ -16,7 +16,7 @@ use crate::cfn::{
 use super::{
     keys::{managed_key, tls_only},
     names::{ResourceName, team_key},
-    pivot_scope::boundary_arn_for,
+    pivot_scope::role_boundary,
     team_roles::{TeamContext, team_role},
 };
 
@@ -47,6 +47,9 @@ pub struct EnvironmentStackSpec {
     /// Administers the environment's key besides the account (see [`key`]); the team roles
     /// carry the permissions boundary shipped with it.
     pub pivot_role_arn: String,
+    /// The environment's `PermissionsBoundaryPolicyArn`: the boundary of every role the stack
+    /// creates instead of the pivot role's (see [`role_boundary`]).
+    pub permissions_boundary_arn: Option<String>,
     pub teams: Vec<TeamRole>,
 }
 
@@ -167,7 +170,7 @@ pub fn environment_template(spec: &EnvironmentStackSpec) -> Template {
     let context = TeamContext {
         data_bucket_arn: Expr::arn_of(DATA_BUCKET_LOGICAL_ID),
         key_arn: Expr::arn_of(KEY_LOGICAL_ID),
-        boundary_arn: boundary_arn_for(&spec.pivot_role_arn),
+        boundary_arn: role_boundary(&spec.pivot_role_arn, spec.permissions_boundary_arn.as_deref()),
         label: &spec.label,
         environment_uri: &spec.environment_uri,
     };

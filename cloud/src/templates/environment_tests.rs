@@ -12,6 +12,7 @@ fn spec() -> EnvironmentStackSpec {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
+        permissions_boundary_arn: None,
         teams: vec![
             TeamRole {
                 group_uri: "DataTeam".into(),

@@ -1,7 +1,8 @@
 //! What the pivot role may do to IAM roles, and what it may never do.
 //!
 //! Every role it creates, and every role whose policies it writes, carries the boundary shipped
-//! with it ([`boundary`](super::boundary)); IAM checks this with the `iam:PermissionsBoundary`
+//! with it ([`boundary`](super::boundary)), or one the account owner named after it for an
+//! environment ([`PivotScope::boundaries`]); IAM checks this with the `iam:PermissionsBoundary`
 //! condition key, which the Service Authorization Reference lists for exactly CreateRole,
 //! Put/DeleteRolePolicy, Attach/DetachRolePolicy and Put/DeleteRolePermissionsBoundary. The
 //! other role actions have no such key: those it keeps are named in [`UNBOUNDED_ROLE_WRITES`]
@@ -132,10 +133,16 @@ pub(super) fn guard_statements(scope: &PivotScope) -> Vec<Statement> {
         Statement::deny(["iam:CreateRole", "iam:PutRolePermissionsBoundary"])
             .sid("OnlyThisBoundary")
             .on(["*"])
-            .when("StringNotEquals", "iam:PermissionsBoundary", scope.boundary()),
+            .when("StringNotLike", "iam:PermissionsBoundary", scope.boundaries()),
         Statement::deny(POLICY_CHANGES)
             .sid("KeepItsPoliciesAsShipped")
             .on([scope.boundary(), scope.data_policy()]),
+        // The boundaries the account owner names after the shipped one (an environment's
+        // `PermissionsBoundaryPolicyArn`) are theirs alone: a role that could make or change one
+        // could bound its roles by anything.
+        Statement::deny([&["iam:CreatePolicy"][..], &POLICY_CHANGES].concat())
+            .sid("NoBoundariesOfItsOwn")
+            .on([scope.boundaries()]),
         Statement::deny(["iam:AttachRolePolicy"]).sid("NoAwsManagedPolicies").on(["*"]).when(
             "ArnLike",
             "iam:PolicyARN",

@@ -19,6 +19,8 @@ use crate::templates::{
 };
 
 const BOUNDARY_ARN: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sluicePivotRole-boundary";
+/// The shipped boundary and those the account owner names after it.
+const BOUNDARIES: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/sluicePivotRole-boundary*";
 const OWN_ARN: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/sluicePivotRole";
 const SLUICE_ROLES: &str = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/sluice*";
 const PIVOT_ROLE_DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/PIVOT_ROLE.md");
@@ -76,8 +78,8 @@ fn every_role_write_iam_can_tie_to_the_boundary_requires_it() {
         if has_action(&statement, &BOUNDARY_KEYED_ROLE_WRITES) {
             checked += 1;
             assert_eq!(
-                condition(&statement, "StringEquals", "iam:PermissionsBoundary"),
-                [BOUNDARY_ARN],
+                condition(&statement, "StringLike", "iam:PermissionsBoundary"),
+                [BOUNDARIES],
                 "{statement}"
             );
             assert_eq!(resources(&statement), [SLUICE_ROLES], "{statement}");
@@ -122,19 +124,27 @@ fn the_role_may_never_change_a_trust_policy_or_drop_a_boundary() {
     assert!(keep.is_some_and(|s| s.get("Condition").is_none()), "denied outright: {denies:?}");
     let only_this = denies
         .iter()
-        .find(|s| !condition(s, "StringNotEquals", "iam:PermissionsBoundary").is_empty())
+        .find(|s| !condition(s, "StringNotLike", "iam:PermissionsBoundary").is_empty())
         .expect("a deny of every other boundary");
     for action in ["iam:CreateRole", "iam:PutRolePermissionsBoundary"] {
         assert!(actions(only_this).contains(&action.to_owned()), "{action}");
     }
     assert_eq!(resources(only_this), ["*"]);
-    assert_eq!(condition(only_this, "StringNotEquals", "iam:PermissionsBoundary"), [BOUNDARY_ARN]);
+    assert_eq!(condition(only_this, "StringNotLike", "iam:PermissionsBoundary"), [BOUNDARIES]);
     let shipped = denies
         .iter()
         .find(|s| resources(s).contains(&BOUNDARY_ARN.to_owned()))
         .expect("the boundary is guarded");
     for action in ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"] {
         assert!(actions(shipped).contains(&action.to_owned()), "{action}: {shipped}");
+    }
+    // The account owner's boundaries are the owner's: the role can neither make one nor change it.
+    let owners = denies
+        .iter()
+        .find(|s| resources(s).contains(&BOUNDARIES.to_owned()) && s.get("Condition").is_none())
+        .expect("the owner's boundaries are guarded");
+    for action in ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] {
+        assert!(actions(owners).contains(&action.to_owned()), "{action}: {owners}");
     }
 }
 

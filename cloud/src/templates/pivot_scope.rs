@@ -27,9 +27,7 @@ pub const AWS_TAG_KEYS: &str = "aws:*";
 pub const LAKE_FORMATION_SERVICE: &str = "lakeformation.amazonaws.com";
 
 /// The name of the boundary shipped with the pivot role named `pivot_role_name`.
-pub fn boundary_policy_name(pivot_role_name: &str) -> String {
-    format!("{pivot_role_name}-boundary")
-}
+pub use sluice_core::environments::names::boundary_policy_name;
 
 /// The name of the managed policy holding the pivot role's Glue, Lake Formation and RAM
 /// permissions (inline policies are limited to 10,240 characters per role in all).
@@ -46,6 +44,16 @@ pub fn role_name_of(role_arn: &str) -> &str {
 /// deploying account.
 pub fn boundary_arn_for(pivot_role_arn: &str) -> Expr {
     iam_arn(&format!("policy/{}", boundary_policy_name(role_name_of(pivot_role_arn))))
+}
+
+/// The boundary the roles of a stack deployed through `pivot_role_arn` carry: the environment's
+/// own (`PermissionsBoundaryPolicyArn`, which core checked is named after the pivot role's
+/// boundary) when it has one, the pivot role's otherwise.
+pub fn role_boundary(pivot_role_arn: &str, environment_boundary: Option<&str>) -> Expr {
+    match environment_boundary {
+        Some(arn) => Expr::str(arn),
+        None => boundary_arn_for(pivot_role_arn),
+    }
 }
 
 /// `arn:<partition>:iam::<this account>:<resource>`.
@@ -157,8 +165,17 @@ impl PivotScope {
         )
     }
 
-    /// Only when the role written to carries the boundary (for the IAM actions that can tell).
+    /// The boundaries a role Sluice creates may carry: the one shipped with the pivot role, or
+    /// a policy of this account named after it (`<boundary name>-…`), which only the account
+    /// owner can make (the pivot role creates and changes no managed policy): an environment's
+    /// `PermissionsBoundaryPolicyArn`.
+    pub fn boundaries(&self) -> Expr {
+        iam_arn(&format!("policy/{}*", boundary_policy_name(&self.role_name)))
+    }
+
+    /// Only when the role written to carries one of [`Self::boundaries`] (for the IAM actions
+    /// that can tell).
     pub fn on_bounded_roles(&self, statement: Statement) -> Statement {
-        statement.when("StringEquals", "iam:PermissionsBoundary", self.boundary())
+        statement.when("StringLike", "iam:PermissionsBoundary", self.boundaries())
     }
 }

@@ -102,6 +102,11 @@ pub fn resources_of_type<'a>(template: &'a Value, type_: &str) -> Vec<(&'a Strin
 
 /// Every stack Sluice deploys, with every team permission that adds AWS access.
 pub fn sluice_templates() -> Vec<Value> {
+    sluice_templates_bounded_by(None)
+}
+
+/// [`sluice_templates`] of an environment whose `PermissionsBoundaryPolicyArn` is `boundary`.
+pub fn sluice_templates_bounded_by(boundary: Option<&str>) -> Vec<Value> {
     let team = |group: &str, permissions: Vec<String>| TeamRole {
         group_uri: group.into(),
         role_name: format!("sluice-{group}-ab12"),
@@ -115,6 +120,7 @@ pub fn sluice_templates() -> Vec<Value> {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: PIVOT_ARN.into(),
+        permissions_boundary_arn: boundary.map(Into::into),
         teams: vec![
             team("DataTeam", PERMISSION_GRANTS.iter().map(|(name, _)| (*name).to_owned()).collect()),
             team("Readers", vec![]),
@@ -126,6 +132,7 @@ pub fn sluice_templates() -> Vec<Value> {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: PIVOT_ARN.into(),
+        permissions_boundary_arn: boundary.map(Into::into),
         admin_role_name: "sluice-orders-ds12".into(),
         bucket_name: "sluice-orders-ds12".into(),
         kms_alias: "alias/sluice-orders-ds12".into(),

@@ -49,6 +49,7 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
+        permissions_boundary_arn: None,
         teams: vec![
             TeamRole {
                 group_uri: "DataTeam".into(),
@@ -70,6 +71,7 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
         account_id: "111122223333".into(),
         region: "eu-west-1".into(),
         pivot_role_arn: "arn:aws:iam::111122223333:role/sluicePivotRole".into(),
+        permissions_boundary_arn: None,
         admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),
         kms_alias: "alias/sluice-sales-orders-ds12ab34".into(),

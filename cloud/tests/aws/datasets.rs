@@ -60,6 +60,7 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
         account_id: TARGET_ACCOUNT.into(),
         region: pivot.region.clone(),
         pivot_role_arn: pivot.arn(),
+        permissions_boundary_arn: None,
         admin_role_name: name.role(),
         bucket_name: name.bucket(None),
         kms_alias: name.kms_alias(),

@@ -87,6 +87,7 @@ async fn an_environment_stack_is_created_updated_with_a_team_and_deleted() {
         account_id: TARGET_ACCOUNT.into(),
         region: pivot.region.clone(),
         pivot_role_arn: pivot.arn(),
+        permissions_boundary_arn: None,
         teams: vec![
             team("DataTeam", &uri),
             TeamRole {
@@ -209,6 +210,7 @@ async fn an_environment_deployed_through_a_deployed_pivot_role_puts_its_boundary
         account_id: TARGET_ACCOUNT.into(),
         region: pivot.region.clone(),
         pivot_role_arn: pivot.arn(),
+        permissions_boundary_arn: None,
         teams: vec![team("DataTeam", &uri), team("Readers", &uri)],
     };
     let deployer = StackDeployer::new(&session).with_poll_interval(Duration::from_millis(50));
@@ -228,6 +230,54 @@ async fn an_environment_deployed_through_a_deployed_pivot_role_puts_its_boundary
 
     assert_eq!(deployer.delete(&stack).await.unwrap().status, "DELETE_COMPLETE");
     assert_eq!(owner.delete(&pivot_stack).await.unwrap().status, "DELETE_COMPLETE");
+}
+
+#[tokio::test]
+async fn an_environments_own_boundary_goes_on_every_team_role_instead_of_the_pivot_roles() {
+    let role_name = unique("pivot");
+    let owner_iam = iam::Client::new(&account_config(TARGET_ACCOUNT).await);
+    // The account owner's boundary, named after the pivot role's so the pivot role may use it.
+    let document =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let own = owner_iam
+        .create_policy()
+        .policy_name(format!("{role_name}-boundary-acme"))
+        .policy_document(document)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap()
+        .arn
+        .unwrap();
+    let pivot = PivotRole {
+        account_id: TARGET_ACCOUNT.into(),
+        region: "us-east-1".into(),
+        role_name: role_name.clone(),
+        external_id: "ext".into(),
+    };
+    let session = assume_pivot(&config().await, &pivot).await.unwrap();
+    let uri = unique_uri();
+    let spec = EnvironmentStackSpec {
+        environment_uri: uri.clone(),
+        label: "OwnBoundary".into(),
+        resource_prefix: PREFIX.into(),
+        account_id: TARGET_ACCOUNT.into(),
+        region: pivot.region.clone(),
+        pivot_role_arn: pivot.arn(),
+        permissions_boundary_arn: Some(own.clone()),
+        teams: vec![team("DataTeam", &uri), team("Readers", &uri)],
+    };
+    let deployer = StackDeployer::new(&session).with_poll_interval(Duration::from_millis(50));
+    let stack = ResourceName::new(PREFIX, &spec.label, &uri).stack();
+    let created =
+        deployer.deploy(&stack, &environment_template(&spec), &BTreeMap::new(), |_| {}).await.unwrap();
+    assert_eq!(created.status, "CREATE_COMPLETE", "{created:?}");
+    let iam = iam::Client::new(&session);
+    for team in &spec.teams {
+        assert_eq!(boundary_of(&iam, &team.role_name).await, Some(own.clone()), "{}", team.role_name);
+    }
+    assert_eq!(deployer.delete(&stack).await.unwrap().status, "DELETE_COMPLETE");
 }
 
 #[tokio::test]

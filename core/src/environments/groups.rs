@@ -1,7 +1,12 @@
 //! Teams in an environment: each has permissions there and an IAM role in the account, which
 //! the environment stack creates (or the team brings).
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 use sluice_entities::environment_group as eg;
 
 use super::{Environment, EnvironmentGroup, Environments, RESOURCE_TYPE, model, names, stacks};
@@ -19,6 +24,13 @@ pub enum EnvironmentTeams {
     All,
     /// The teams invited to it: all but the owning team.
     Invited,
+}
+
+/// One of the caller's teams that is in an environment, and when it first joined one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamInEnvironments {
+    pub group_uri: String,
+    pub first_joined: chrono::DateTime<chrono::Utc>,
 }
 
 fn granted(requested: &[String]) -> Result<Vec<EnvironmentPermission>> {
@@ -212,6 +224,36 @@ impl Environments<'_> {
             query = query.filter(contains_any(term, [(eg::Entity, eg::Column::GroupUri)]));
         }
         Ok(page::fetch(self.db, query.order_by_asc(eg::Column::GroupUri), page).await?.map(Into::into))
+    }
+
+    /// The caller's teams that are in at least one environment, by name (data.all's
+    /// `listAllGroups`): a caller may always see its own teams, so there is nothing to check
+    /// beyond being signed in. At most one row per team of the caller's.
+    pub async fn list_all_groups(
+        &self,
+        actor: &Actor,
+        term: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<TeamInEnvironments>> {
+        let mut query = eg::Entity::find()
+            .select_only()
+            .column(eg::Column::GroupUri)
+            .column_as(Expr::col(eg::Column::Created).min(), "first_joined")
+            .filter(eg::Column::GroupUri.is_in(actor.groups().iter().cloned()))
+            .group_by(eg::Column::GroupUri)
+            .order_by_asc(eg::Column::GroupUri);
+        if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
+            query = query.filter(contains_any(term, [(eg::Entity, eg::Column::GroupUri)]));
+        }
+        let teams: Vec<(String, chrono::DateTime<chrono::Utc>)> = query.into_tuple().all(self.db).await?;
+        let count = teams.len() as u64;
+        let nodes = teams
+            .into_iter()
+            .skip(page.offset() as usize)
+            .take(page.page_size as usize)
+            .map(|(group_uri, first_joined)| TeamInEnvironments { group_uri, first_joined })
+            .collect();
+        Ok(Page::new(page, count, nodes))
     }
 
     /// Every team of the environment, for the stack deploy. For the long tasks.

@@ -10,13 +10,14 @@ mod model;
 pub mod names;
 pub mod onboarding;
 pub mod platform;
+mod principals;
 mod service;
 pub mod stacks;
 pub mod trust;
 
 pub use cards::{EnvironmentCard, VALID_STACK_STATUSES};
 pub use consumption::{ConsumptionPrincipal, NewConsumptionPrincipal};
-pub use groups::EnvironmentTeams;
+pub use groups::{EnvironmentTeams, TeamInEnvironments};
 pub use link::{
     AccountLinker, AccountResources, AwsResource, ImportProblem, LinkError, PivotRole, PivotTrust,
     StackResource,
@@ -26,6 +27,7 @@ pub use model::{
     RESOURCE_TYPE, Unsupported, UserRole,
 };
 pub use onboarding::AwsSettings;
+pub use principals::{ConsumptionPrincipalChange, IamPrincipalKind, PrincipalPolicy};
 
 /// Checks a resource prefix, defaulting to `sluice`.
 pub fn resource_prefix(value: Option<&str>) -> crate::Result<String> {

@@ -22,6 +22,9 @@ pub struct Environment {
     pub resource_prefix: String,
     pub parameters: BTreeMap<String, String>,
     pub pivot_role_name: String,
+    /// The permissions boundary the environment's stacks put on their roles instead of the one
+    /// shipped with the pivot role; see [`permissions_boundary`].
+    pub permissions_boundary_policy_arn: Option<String>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
@@ -43,6 +46,7 @@ impl Environment {
             region: m.region,
             resource_prefix: m.resource_prefix,
             pivot_role_name: m.pivot_role_name,
+            permissions_boundary_policy_arn: m.permissions_boundary_policy_arn,
             created: m.created,
             updated: m.updated,
         })
@@ -84,6 +88,8 @@ pub struct NewEnvironment {
     pub parameters: Vec<(String, String)>,
     /// An existing role for the owning team; Sluice creates one otherwise.
     pub default_role_arn: Option<String>,
+    /// data.all's `PermissionsBoundaryPolicyArn`; empty or absent: the pivot role's boundary.
+    pub permissions_boundary_policy_arn: Option<String>,
     pub unsupported: Unsupported,
 }
 
@@ -96,6 +102,9 @@ pub struct ModifyEnvironment {
     /// Fixed at linking: a value other than the current one is refused.
     pub saml_group_name: Option<String>,
     pub resource_prefix: Option<String>,
+    /// Absent: unchanged; empty: back to the pivot role's boundary. A change redeploys the
+    /// environment's stack.
+    pub permissions_boundary_policy_arn: Option<String>,
     pub unsupported: Unsupported,
 }
 
@@ -105,8 +114,6 @@ pub struct ModifyEnvironment {
 pub struct Unsupported {
     /// `vpcId` or `subnetIds` was given.
     pub network: bool,
-    /// `PermissionsBoundaryPolicyArn` was given.
-    pub permissions_boundary: bool,
     /// `type`, when it is not `Data`.
     pub kind: Option<String>,
 }
@@ -114,12 +121,6 @@ pub struct Unsupported {
 pub(crate) fn refuse_unsupported(unsupported: &Unsupported) -> Result<()> {
     if unsupported.network {
         return Err(Error::validation("vpcId", "Sluice provisions no VPC; leave vpcId and subnetIds out"));
-    }
-    if unsupported.permissions_boundary {
-        return Err(Error::validation(
-            "PermissionsBoundaryPolicyArn",
-            "permissions boundaries are not supported yet; leave it out",
-        ));
     }
     if unsupported.kind.is_some() {
         return Err(Error::validation("type", "only Data environments exist in Sluice"));
@@ -258,6 +259,42 @@ pub(crate) fn role_arn(field: &str, value: &str, account: &str) -> Result<(Strin
     Ok((v.to_owned(), name.to_owned()))
 }
 
+/// A permissions boundary for the environment's roles: `arn:aws:iam::<account>:policy/<name>`, a
+/// managed policy of the environment's own account whose name starts with the pivot role's
+/// boundary name (`<pivot role name>-boundary`, e.g. `sluice-pivot-role-boundary-acme`). The
+/// pivot role may create roles only under a boundary so named, and it cannot create or change
+/// managed policies, so only the account owner can make one: naming it so is how they let
+/// Sluice use it. Empty: none (the pivot role's own boundary).
+pub(crate) fn permissions_boundary(
+    value: &str,
+    account: &str,
+    pivot_role_name: &str,
+) -> Result<Option<String>> {
+    const FIELD: &str = "PermissionsBoundaryPolicyArn";
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let name = v
+        .strip_prefix(&format!("arn:aws:iam::{account}:policy/"))
+        .ok_or_else(|| Error::validation(FIELD, format!("must be an IAM policy ARN in account {account}")))?;
+    let prefix = super::names::boundary_policy_name(pivot_role_name);
+    let ok = name.starts_with(&prefix)
+        && name.len() <= 128
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if ok {
+        Ok(Some(v.to_owned()))
+    } else {
+        Err(Error::validation(
+            FIELD,
+            format!(
+                "the policy's name must start with {prefix} (no path): the pivot role creates roles only \
+                 under a boundary so named, which only the account owner can make"
+            ),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +332,25 @@ mod tests {
             ("arn:aws:iam::123456789012:role/team/analysts", "analysts")
         );
         assert!(role_arn("r", "arn:aws:iam::999999999999:role/x", "123456789012").is_err());
+    }
+
+    #[test]
+    fn boundaries_are_policies_of_the_account_named_after_the_pivot_role() {
+        let ok = "arn:aws:iam::123456789012:policy/sluice-pivot-role-boundary-acme";
+        assert_eq!(
+            permissions_boundary(ok, "123456789012", "sluice-pivot-role").expect("valid").as_deref(),
+            Some(ok)
+        );
+        assert_eq!(permissions_boundary(" ", "123456789012", "sluice-pivot-role").expect("empty"), None);
+        for bad in [
+            "arn:aws:iam::999999999999:policy/sluice-pivot-role-boundary-acme",
+            "arn:aws:iam::123456789012:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::123456789012:policy/team/sluice-pivot-role-boundary",
+            "arn:aws:iam::123456789012:role/sluice-pivot-role-boundary",
+        ] {
+            let refused = permissions_boundary(bad, "123456789012", "sluice-pivot-role").expect_err(bad);
+            assert_eq!(refused.code(), "BAD_USER_INPUT", "{bad}");
+        }
     }
 }

@@ -69,3 +69,10 @@ mod tests {
         assert_eq!(team_role_name("dl", "!!!", "ab12cd34"), "dl-ab12cd34");
     }
 }
+
+/// The name of the permissions boundary shipped with the pivot role named `pivot_role_name`; a
+/// boundary the account owner makes for an environment (`PermissionsBoundaryPolicyArn`) must
+/// start with it, which is what the pivot role lets it create roles under.
+pub fn boundary_policy_name(pivot_role_name: &str) -> String {
+    format!("{pivot_role_name}-boundary")
+}

@@ -104,6 +104,12 @@ impl Environments<'_> {
         // requires, whatever its region. This comes before the check for an existing link, so
         // another organization learns nothing about this account's environments.
         let aws = onboarding::require(self.aws)?;
+        let boundary = input
+            .permissions_boundary_policy_arn
+            .as_deref()
+            .map(|arn| model::permissions_boundary(arn, &account, &aws.pivot_role_name))
+            .transpose()?
+            .flatten();
         if aws.trust_account_id.is_empty() {
             return Err(Error::InvalidState(
                 "Sluice does not know its own AWS account, so it cannot check whom a pivot role trusts: set \
@@ -157,6 +163,7 @@ impl Environments<'_> {
             parameters: Set(json!(parameters).to_string()),
             pivot_role_name: Set(aws.pivot_role_name.clone()),
             pivot_external_id: Set(Some(external_id)),
+            permissions_boundary_policy_arn: Set(boundary),
             created: Set(now),
             updated: Set(now),
         }
@@ -283,15 +290,31 @@ impl Environments<'_> {
             row.parameters = Set(json!(model::parameters(parameters)?).to_string());
             changed.push("parameters");
         }
+        let mut boundary_changed = false;
+        if let Some(arn) = &input.permissions_boundary_policy_arn {
+            let boundary =
+                model::permissions_boundary(arn, &environment.aws_account_id, &environment.pivot_role_name)?;
+            boundary_changed = boundary != environment.permissions_boundary_policy_arn;
+            row.permissions_boundary_policy_arn = Set(boundary);
+            changed.push("PermissionsBoundaryPolicyArn");
+        }
         let txn = crate::db::write_txn(self.db).await?;
         let updated = row.update(&txn).await?;
+        // The roles carry the boundary only once their stack is deployed again.
+        let deploy = match boundary_changed {
+            true => {
+                let task = stacks::queue_deploy(&txn, uri, "permissions boundary changed").await?;
+                format!("; deploy task {task}")
+            }
+            false => String::new(),
+        };
         audit::record(
             &txn,
             environment.actor(),
             "updateEnvironment",
             uri,
             RESOURCE_TYPE,
-            &format!("changed {}", changed.join(", ")),
+            &format!("changed {}{deploy}", changed.join(", ")),
         )
         .await?;
         txn.commit().await?;

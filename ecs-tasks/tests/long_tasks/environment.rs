@@ -15,8 +15,8 @@ use sluice_core::{
 };
 
 use crate::support::{
-    REGION, Running, deploy_pivot_role, external_id, link, linking_core, newest_task, random_account,
-    role_exists, trust_organizations, wait_for,
+    PIVOT, REGION, Running, deploy_pivot_role, external_id, link, linking_core, newest_task, owner_session,
+    random_account, role_exists, trust_organizations, wait_for,
 };
 
 async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: Backend) {
@@ -159,7 +159,60 @@ async fn an_account_belongs_to_the_organizations_its_pivot_role_trusts(backend: 
     try_link(&core, &mallory, &org_m, "TeamM", &account, "us-west-2").await.expect("now trusted");
 }
 
+/// The environment's `PermissionsBoundaryPolicyArn` reaches the deploy task and the stack: the
+/// team role carries it instead of the pivot role's boundary. (moto evaluates no IAM policy, so
+/// what the boundary allows is not shown here.)
+async fn an_environments_own_boundary_is_on_its_team_roles(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let account = random_account();
+    deploy_pivot_role(&account).await;
+    let iam = sluice_cloud::sdk::iam::Client::new(&owner_session(&account).await);
+    let document =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let own = iam
+        .create_policy()
+        .policy_name(format!("{PIVOT}-boundary-acme"))
+        .policy_document(document)
+        .send()
+        .await
+        .expect("the owner's boundary")
+        .policy
+        .and_then(|p| p.arn)
+        .expect("its ARN");
+    let (core, alice, org_uri) = linking_core(&db).await;
+    trust_organizations(&account, &[&external_id(&core, &alice, &org_uri).await]).await;
+    let input = NewEnvironment {
+        label: "Bounded".into(),
+        organization_uri: org_uri.clone(),
+        saml_group_name: "TeamA".into(),
+        aws_account_id: account.clone(),
+        region: REGION.into(),
+        resource_prefix: Some("e2e".into()),
+        permissions_boundary_policy_arn: Some(own.clone()),
+        ..Default::default()
+    };
+    let env = core.environments().create(&alice, input).await.expect("linked");
+    assert_eq!(env.permissions_boundary_policy_arn.as_deref(), Some(own.as_str()));
+
+    let running = Running::start(&db).await;
+    let stack = core.environments().stack(&alice, &env.environment_uri).await.expect("stack");
+    let deployed = wait_for(&db, stack.task_uri.as_deref().expect("deploy task")).await;
+    assert_eq!(deployed.status, TaskStatus::Succeeded, "{deployed:?}");
+    let role = iam
+        .get_role()
+        .role_name(format!("e2e-teama-{}", env.environment_uri))
+        .send()
+        .await
+        .expect("the team role")
+        .role
+        .expect("role");
+    let boundary = role.permissions_boundary.and_then(|b| b.permissions_boundary_arn);
+    assert_eq!(boundary.as_deref(), Some(own.as_str()));
+    running.stop().await;
+}
+
 on_both_backends!(
+    an_environments_own_boundary_is_on_its_team_roles,
     a_linked_account_gets_its_stack_team_roles_and_clean_deletion,
     an_account_belongs_to_the_organizations_its_pivot_role_trusts,
 );

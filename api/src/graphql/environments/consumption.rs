@@ -1,7 +1,9 @@
 //! Consumption principals in data.all's dialect.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
-use sluice_core::environments::{ConsumptionPrincipal, NewConsumptionPrincipal};
+use sluice_core::environments::{
+    ConsumptionPrincipal, ConsumptionPrincipalChange, NewConsumptionPrincipal, PrincipalPolicy,
+};
 
 use crate::graphql::{GqlResult, actor, core, organizations::page_of, paged::paged};
 
@@ -95,6 +97,53 @@ pub struct AddConsumptionPrincipalToEnvironmentInput {
     dataall_managed: PolicyManagementOptions,
 }
 
+/// What `updateConsumptionPrincipal` changes; a field left out keeps its value.
+#[derive(InputObject)]
+pub struct UpdateConsumptionPrincipalInput {
+    consumption_principal_name: Option<String>,
+    /// Another team of the environment, which you must be in. Refused while shares go to the
+    /// role: its team requested them.
+    group_uri: Option<String>,
+    dataall_managed: PolicyManagementOptions,
+}
+
+/// Whether an inline policy is attached: inline role policies belong to their role, so Sluice
+/// answers NOTAPPLICABLE.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "EnvironmentIAMPrincipalAttachmentStatus", rename_items = "UPPERCASE")]
+pub enum AttachmentStatus {
+    NotApplicable,
+    Attached,
+    NotAttached,
+}
+
+/// A policy Sluice writes on a principal's role: an inline policy per share that reaches
+/// folders or a bucket of another account (`sluice-share-<shareUri>`).
+#[derive(SimpleObject)]
+#[graphql(name = "PrincipalManagedPolicy")]
+pub struct PrincipalManagedPolicy {
+    #[graphql(name = "policy_name")]
+    policy_name: String,
+    /// Always `SharePolicy`.
+    #[graphql(name = "policy_type")]
+    policy_type: String,
+    /// Whether Sluice has written it, as the share's items record (not read back from IAM).
+    exists: bool,
+    /// Always NOTAPPLICABLE: the policies are inline.
+    attached: AttachmentStatus,
+}
+
+impl From<PrincipalPolicy> for PrincipalManagedPolicy {
+    fn from(p: PrincipalPolicy) -> Self {
+        Self {
+            policy_name: p.policy_name,
+            policy_type: p.policy_type.to_owned(),
+            exists: p.exists,
+            attached: AttachmentStatus::NotApplicable,
+        }
+    }
+}
+
 #[derive(InputObject, Default)]
 pub struct ConsumptionPrincipalFilter {
     term: Option<String>,
@@ -155,6 +204,44 @@ impl ConsumptionQuery {
     ) -> async_graphql::Result<ConsumptionPrincipalSearchResult> {
         list_principals(ctx, &environment_uri, filter).await
     }
+
+    /// The consumption principals of your teams, in every environment where one of your teams
+    /// holds LIST_ENVIRONMENT_CONSUMPTION_ROLES (`groupUri` keeps one team's; `term` matches
+    /// names).
+    async fn list_all_consumption_principals(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ConsumptionPrincipalFilter>,
+    ) -> async_graphql::Result<ConsumptionPrincipalSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found = core(ctx)?
+            .environments()
+            .list_all_consumption_principals(actor, filter.group_uri.as_deref(), filter.term.as_deref(), page)
+            .await
+            .gql()?;
+        Ok(ConsumptionPrincipalSearchResult(found.map(Into::into)))
+    }
+
+    /// The policies Sluice writes on a role of the environment: `IAMPrincipalType` `Group` for a
+    /// team's role (`IAMPrincipalName` its role name), `ConsumptionRole` for a consumption role.
+    /// One inline policy per share to it that reaches folders or a bucket of another account.
+    /// Needs LIST_ENVIRONMENT_CONSUMPTION_ROLES.
+    async fn get_consumption_principal_policies(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        #[graphql(name = "IAMPrincipalName")] iam_principal_name: String,
+        #[graphql(name = "IAMPrincipalType")] iam_principal_type: String,
+    ) -> async_graphql::Result<Vec<PrincipalManagedPolicy>> {
+        let actor = actor(ctx)?;
+        let policies = core(ctx)?
+            .environments()
+            .principal_policies(actor, &environment_uri, &iam_principal_name, &iam_principal_type)
+            .await;
+        Ok(policies.gql()?.into_iter().map(Into::into).collect())
+    }
 }
 
 #[derive(Default)]
@@ -178,6 +265,30 @@ impl ConsumptionMutation {
             policy_management: input.dataall_managed.as_str().to_owned(),
         };
         core(ctx)?.environments().add_consumption_principal(actor, new).await.gql().map(Into::into)
+    }
+
+    /// Renames the principal, moves it to another team of the environment, or changes who
+    /// manages its policies. Needs ADD_ENVIRONMENT_CONSUMPTION_ROLES and membership of the
+    /// owning team (and of the new one).
+    async fn update_consumption_principal(
+        &self,
+        ctx: &Context<'_>,
+        environment_uri: String,
+        consumption_principal_uri: String,
+        input: Option<UpdateConsumptionPrincipalInput>,
+    ) -> async_graphql::Result<ConsumptionPrincipalGql> {
+        let actor = actor(ctx)?;
+        let change = input.map(|input| ConsumptionPrincipalChange {
+            name: input.consumption_principal_name,
+            group_uri: input.group_uri,
+            policy_management: input.dataall_managed.as_str().to_owned(),
+        });
+        core(ctx)?
+            .environments()
+            .update_consumption_principal(actor, &environment_uri, &consumption_principal_uri, change)
+            .await
+            .gql()
+            .map(Into::into)
     }
 
     /// Needs ADD_ENVIRONMENT_CONSUMPTION_ROLES and membership of the owning team.

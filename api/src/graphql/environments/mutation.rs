@@ -21,12 +21,10 @@ pub struct EnvironmentMutation;
 fn unsupported(
     vpc: &Option<String>,
     subnets: &Option<Vec<Option<String>>>,
-    boundary: &Option<String>,
     kind: Option<String>,
 ) -> Unsupported {
     Unsupported {
         network: vpc.as_deref().is_some_and(|v| !v.is_empty()) || !flat(subnets).is_empty(),
-        permissions_boundary: boundary.as_deref().is_some_and(|v| !v.is_empty()),
         kind: kind.filter(|k| !k.is_empty() && k != "Data"),
     }
 }
@@ -42,8 +40,7 @@ impl EnvironmentMutation {
         input: NewEnvironmentInput,
     ) -> async_graphql::Result<EnvironmentGql> {
         let actor = actor(ctx)?;
-        let unsupported =
-            unsupported(&input.vpc_id, &input.subnet_ids, &input.permissions_boundary_policy_arn, input.kind);
+        let unsupported = unsupported(&input.vpc_id, &input.subnet_ids, input.kind);
         let new = NewEnvironment {
             label: input.label,
             organization_uri: input.organization_uri,
@@ -55,6 +52,7 @@ impl EnvironmentMutation {
             resource_prefix: input.resource_prefix,
             parameters: parameter_pairs(&input.parameters),
             default_role_arn: input.default_role_arn,
+            permissions_boundary_policy_arn: input.permissions_boundary_policy_arn,
             unsupported,
         };
         core(ctx)?.environments().create(actor, new).await.gql().map(EnvironmentGql::Member)
@@ -69,12 +67,8 @@ impl EnvironmentMutation {
     ) -> async_graphql::Result<EnvironmentGql> {
         let actor = actor(ctx)?;
         let modify = ModifyEnvironment {
-            unsupported: unsupported(
-                &input.vpc_id,
-                &input.subnet_ids,
-                &input.permissions_boundary_policy_arn,
-                None,
-            ),
+            unsupported: unsupported(&input.vpc_id, &input.subnet_ids, None),
+            permissions_boundary_policy_arn: input.permissions_boundary_policy_arn,
             label: input.label,
             description: input.description,
             tags: input.tags.as_ref().map(|_| flat(&input.tags)),

@@ -209,6 +209,21 @@ impl EnvironmentQuery {
         list_groups(ctx, &environment_uri, EnvironmentTeams::All, filter).await
     }
 
+    /// Your teams that are in at least one environment (`term` matches names). A team may be
+    /// in several, so no one environment's role is given: `listEnvironmentGroups` has them.
+    async fn list_all_groups(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GroupFilter>,
+    ) -> async_graphql::Result<GroupSearchResult> {
+        let actor = actor(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let page = page_of(filter.page, filter.page_size)?;
+        let found =
+            core(ctx)?.environments().list_all_groups(actor, filter.term.as_deref(), page).await.gql()?;
+        Ok(GroupSearchResult(found.map(Into::into)))
+    }
+
     /// All the environment's teams, the owning team included, and their roles; `term` matches
     /// team names. Needs LIST_ENVIRONMENT_GROUPS, which every team of the environment holds.
     async fn list_all_environment_groups(

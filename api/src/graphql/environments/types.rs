@@ -94,6 +94,14 @@ impl EnvironmentGql {
     async fn pivot_role_name(&self) -> Option<&str> {
         self.member().map(|e| e.pivot_role_name.as_str())
     }
+    /// The permissions boundary the environment's stacks put on every role they create, instead
+    /// of the one shipped with the pivot role: a policy of the account named
+    /// `<pivotRoleName>-boundary…`. Null: the pivot role's own, and for callers outside the
+    /// environment's teams.
+    #[graphql(name = "PermissionsBoundaryPolicyArn")]
+    async fn permissions_boundary_policy_arn(&self) -> Option<&str> {
+        self.member().and_then(|e| e.permissions_boundary_policy_arn.as_deref())
+    }
     async fn parameters(&self) -> Option<Vec<EnvironmentParameter>> {
         self.member().map(|e| {
             e.parameters
@@ -359,6 +367,10 @@ pub struct NewEnvironmentInput {
     /// data.all's environment type; only `Data` (or nothing) is accepted.
     #[graphql(name = "type")]
     pub kind: Option<String>,
+    /// An IAM managed policy of the account, named `<pivotRoleName>-boundary…` (no path), that
+    /// the environment's stacks put on every role they create as its permissions boundary,
+    /// instead of the one shipped with the pivot role. Only the account owner can make such a
+    /// policy, which is how they allow it.
     #[graphql(name = "PermissionsBoundaryPolicyArn")]
     pub permissions_boundary_policy_arn: Option<String>,
 }
@@ -376,6 +388,8 @@ pub struct ModifyEnvironmentInput {
     pub parameters: Option<Vec<Option<ModifyEnvironmentParameterInput>>>,
     pub vpc_id: Option<String>,
     pub subnet_ids: Option<Vec<Option<String>>>,
+    /// As on `NewEnvironmentInput`; empty goes back to the pivot role's boundary. A change
+    /// redeploys the environment stack.
     #[graphql(name = "PermissionsBoundaryPolicyArn")]
     pub permissions_boundary_policy_arn: Option<String>,
 }

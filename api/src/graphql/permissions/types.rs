@@ -1,7 +1,7 @@
 use async_graphql::{ComplexObject, Context, InputObject, SimpleObject};
 use sluice_core::{
     authz::{self, CatalogEntry, Permission, TenantPermission, tenant::TenantGroup},
-    environments::EnvironmentGroup,
+    environments::{EnvironmentGroup, TeamInEnvironments},
     organizations::OrganizationGroup,
 };
 
@@ -127,6 +127,27 @@ impl From<EnvironmentGroup> for GroupGql {
             environment_iam_role_arn: Some(g.role_arn),
             environment_iam_role_name: Some(g.role_name),
             environment_iam_role_imported: Some(g.role_imported),
+        }
+    }
+}
+
+impl From<TeamInEnvironments> for GroupGql {
+    /// A team of `listAllGroups`: in one environment or more, so no one environment's role.
+    fn from(g: TeamInEnvironments) -> Self {
+        Self {
+            label: g.group_uri.clone(),
+            name: g.group_uri.clone(),
+            group_uri: g.group_uri,
+            invited_by: None,
+            owner: None,
+            description: None,
+            tags: None,
+            created: g.first_joined.to_rfc3339(),
+            updated: None,
+            tenant_permissions: None,
+            environment_iam_role_arn: None,
+            environment_iam_role_name: None,
+            environment_iam_role_imported: None,
         }
     }
 }

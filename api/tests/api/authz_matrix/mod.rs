@@ -93,6 +93,7 @@ mod activity_cases;
 mod activity_visibility;
 mod compat_cases;
 mod data_cases;
+mod environment_depth_cases;
 mod event_cases;
 mod fixture;
 mod glossary_cases;
@@ -113,6 +114,7 @@ fn cases() -> Vec<Case> {
     all.extend(compat_cases::cases());
     all.extend(activity_cases::cases());
     all.extend(access_cases::cases());
+    all.extend(environment_depth_cases::cases());
     all
 }
 
