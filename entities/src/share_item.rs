@@ -16,6 +16,8 @@ pub struct Model {
     pub health_status: Option<String>,
     pub health_message: Option<String>,
     pub last_verification_time: Option<DateTimeUtc>,
+    /// The item's attached filters (`share_item_data_filter`); null for the whole table.
+    pub attached_data_filter_uri: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

@@ -31,6 +31,7 @@ mod m20261208_000022_activity_trail;
 mod m20261208_000023_share_expiry;
 mod m20261209_000025_event_subscriptions;
 mod m20261209_000026_access_drift;
+mod m20261210_000027_table_data_filters;
 mod m20261210_000028_environment_networks;
 
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000023_share_expiry::Migration),
             Box::new(m20261209_000025_event_subscriptions::Migration),
             Box::new(m20261209_000026_access_drift::Migration),
+            Box::new(m20261210_000027_table_data_filters::Migration),
             Box::new(m20261210_000028_environment_networks::Migration),
         ]
     }

@@ -8,6 +8,7 @@ mod cognito;
 mod cognito_flow;
 mod compat;
 mod compat_operations;
+mod data_filters;
 mod datasets;
 mod effective_access;
 mod environment_boundary;

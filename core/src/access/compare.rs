@@ -108,6 +108,7 @@ mod tests {
             catalog_id: "111111111111".into(),
             database: "sales".into(),
             table: table.map(Into::into),
+            data_filter: None,
             permissions: permissions.to_vec(),
             grant_option,
         }

@@ -18,7 +18,8 @@ use sea_orm::{
 };
 use sluice_entities::{
     activity, dataset_location as loc, dataset_table as tbl, dataset_table_column as col,
-    glossary_node as node, glossary_term_link as link, share_item as si, stack, task,
+    glossary_node as node, glossary_term_link as link, share_item as si, share_item_data_filter as sidf,
+    stack, table_data_filter as tdf, task,
 };
 
 use crate::{
@@ -183,6 +184,21 @@ pub(crate) async fn of_target(
         "share_item" => si::Entity::find_by_id(uri)
             .select_only()
             .column(si::Column::ShareUri)
+            .into_tuple::<String>()
+            .one(db)
+            .await?
+            .map(Scope::share),
+        "table_data_filter" => dataset_of(
+            tdf::Entity::find_by_id(uri)
+                .select_only()
+                .column(tdf::Column::DatasetUri)
+                .into_tuple()
+                .one(db)
+                .await?,
+        ),
+        "share_item_data_filter" => sidf::Entity::find_by_id(uri)
+            .select_only()
+            .column(sidf::Column::ShareUri)
             .into_tuple::<String>()
             .one(db)
             .await?

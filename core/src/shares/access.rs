@@ -65,3 +65,8 @@ share_grant!(
     /// Deleting a share that holds nothing: either side.
     DeleteShare, "DELETE_SHARE_OBJECT", requester: Some(SharePermission::DeleteShareObject), approver: true
 );
+share_grant!(
+    /// Attaching filters to a table item and taking them off: the approvers, as in data.all, and
+    /// the requesters while their request is a draft (or revoked), before approvers see it.
+    FilterShareItem, "SUBMIT_SHARE_OBJECT", requester: Some(SharePermission::SubmitShareObject), approver: true
+);

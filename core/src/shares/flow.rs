@@ -340,6 +340,7 @@ impl Shares<'_> {
                 .filter(so::Column::Status.ne(ShareStatus::RevokeInProgress.as_str()))
                 .exec(&txn)
                 .await?;
+            super::item_filters::forget_share(&txn, share_uri).await?;
             authz::policies::detach(&txn, &share.group_uri, share_uri).await?;
             audit::record(&txn, actor, "deleteShareObject", share_uri, RESOURCE_TYPE, "deleted").await?;
             txn.commit().await?;

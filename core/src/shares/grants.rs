@@ -7,6 +7,11 @@
 //! role gets DESCRIBE on that database and the link, and the table permissions on the target.
 //! The target account gets its grants with the grant option, as Lake Formation requires for its
 //! administrators to grant them on to the account's roles.
+//!
+//! A table item with data filters attached gets SELECT on one Lake Formation data cells filter
+//! per attached filter instead of SELECT on the table (DESCRIBE, and what Write or Modify add,
+//! stay on the table). Sluice makes those data cells filters in the dataset's account, one per
+//! filter and item, named by [`data_cells_filter_name`], and deletes them on revoke.
 
 use super::{
     folders::FolderAccess,
@@ -24,6 +29,8 @@ pub struct PlannedGrant {
     pub database: String,
     /// None for a grant on the database itself.
     pub table: Option<String>,
+    /// The Lake Formation data cells filter of `table` the grant is on, when it is on one.
+    pub data_filter: Option<String>,
     pub permissions: Vec<&'static str>,
     /// Made with the grant option on its permissions: a target account gets it, so its
     /// administrators (the pivot role) can pass the permissions on to the principal.
@@ -52,10 +59,36 @@ pub struct ItemPlan {
     pub shared_database: Option<String>,
     pub link: Option<PlannedLink>,
     pub grants_in_target: Vec<PlannedGrant>,
+    /// The data cells filters the item's grants are on, made in the dataset's account first.
+    pub data_filters: Vec<PlannedDataFilter>,
     /// For a folder or the bucket: the share's access point and its policy, the bucket policy's
     /// delegation to access points, the key grant and (cross account) the role policy that give
     /// access to its prefix (or the whole bucket). The share's folders are granted together.
     pub folder: Option<FolderAccess>,
+}
+
+/// A Lake Formation data cells filter Sluice makes for one filter of one share item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedDataFilter {
+    pub account: String,
+    pub name: String,
+    /// The Sluice filter it is made from.
+    pub filter_uri: String,
+    pub filter_label: String,
+    pub catalog_id: String,
+    pub database: String,
+    pub table: String,
+    /// Rows kept; none keeps every row.
+    pub row_expression: Option<String>,
+    /// Columns kept; none keeps every column.
+    pub columns: Option<Vec<String>>,
+}
+
+/// The data cells filter Sluice makes for `filter_uri` on share item `share_item_uri`: both
+/// URIs, so it is the same name on every run and no two items (or shares) share one.
+pub fn data_cells_filter_name(share_item_uri: &str, filter_uri: &str) -> String {
+    format!("sluice_{share_item_uri}_{filter_uri}")
 }
 
 /// Lake Formation table permissions for a share's data permissions.
@@ -84,9 +117,31 @@ fn grant(
         catalog_id: catalog.account_id.clone(),
         database: database.to_owned(),
         table: table.map(str::to_owned),
+        data_filter: None,
         permissions,
         grant_option: false,
     }
+}
+
+/// The same grant on a data cells filter of its table.
+fn on_filter(grant: &PlannedGrant, name: &str) -> PlannedGrant {
+    PlannedGrant { data_filter: Some(name.to_owned()), ..grant.clone() }
+}
+
+/// An item's grant on its table split for its filters: the table keeps all but SELECT, and each
+/// data cells filter gets SELECT. Without filters, the grant as it is.
+fn filtered(grant: PlannedGrant, filters: &[PlannedDataFilter]) -> Vec<PlannedGrant> {
+    if filters.is_empty() {
+        return vec![grant];
+    }
+    let select = PlannedGrant { permissions: vec!["SELECT"], ..grant.clone() };
+    let rest = PlannedGrant {
+        permissions: grant.permissions.iter().copied().filter(|p| *p != "SELECT").collect(),
+        ..grant
+    };
+    let mut out = vec![rest];
+    out.extend(filters.iter().map(|f| on_filter(&select, &f.name)));
+    out
 }
 
 fn grantable(grant: PlannedGrant) -> PlannedGrant {
@@ -111,6 +166,7 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
             shared_database: None,
             link: None,
             grants_in_target: vec![],
+            data_filters: vec![],
             folder: Some(access),
         });
     }
@@ -121,26 +177,51 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
     let role = &work.share.principal_role_arn;
     let (source, target) = (&work.source, &work.target);
     let table_perms = table_permissions(&work.share.permissions);
+    let data_filters: Vec<PlannedDataFilter> = item
+        .filters
+        .iter()
+        .map(|f| PlannedDataFilter {
+            account: source.account_id.clone(),
+            name: data_cells_filter_name(&item.item.share_item_uri, &f.filter_uri),
+            filter_uri: f.filter_uri.clone(),
+            filter_label: f.label.clone(),
+            catalog_id: source.account_id.clone(),
+            database: database.clone(),
+            table: table.to_owned(),
+            row_expression: f.row_expression().map(str::to_owned),
+            columns: f.included_columns().map(<[String]>::to_vec),
+        })
+        .collect();
     if !work.cross_account() {
+        let mut grants_in_source = vec![grant(source, role, source, database, None, vec!["DESCRIBE"])];
+        grants_in_source
+            .extend(filtered(grant(source, role, source, database, Some(table), table_perms), &data_filters));
         return Ok(ItemPlan {
             item: item.item.item_name.clone(),
-            grants_in_source: vec![
-                grant(source, role, source, database, None, vec!["DESCRIBE"]),
-                grant(source, role, source, database, Some(table), table_perms),
-            ],
+            grants_in_source,
             shared_database: None,
             link: None,
             grants_in_target: vec![],
+            data_filters,
             folder: None,
         });
     }
     let shared = work.shared_database();
+    let mut grants_in_source =
+        vec![grantable(grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"]))];
+    grants_in_source.extend(filtered(
+        grantable(grant(source, &target.account_id, source, database, Some(table), table_perms.clone())),
+        &data_filters,
+    ));
+    let mut grants_in_target = vec![
+        grant(target, role, target, &shared, None, vec!["DESCRIBE"]),
+        grant(target, role, target, &shared, Some(table), vec!["DESCRIBE"]),
+    ];
+    grants_in_target
+        .extend(filtered(grant(target, role, source, database, Some(table), table_perms), &data_filters));
     Ok(ItemPlan {
         item: item.item.item_name.clone(),
-        grants_in_source: vec![
-            grantable(grant(source, &target.account_id, source, database, None, vec!["DESCRIBE"])),
-            grantable(grant(source, &target.account_id, source, database, Some(table), table_perms.clone())),
-        ],
+        grants_in_source,
         shared_database: Some(shared.clone()),
         link: Some(PlannedLink {
             account: target.account_id.clone(),
@@ -150,11 +231,8 @@ pub fn item_plan(work: &Work, item: &WorkItem) -> Result<ItemPlan, String> {
             target_database: database.clone(),
             target_table: table.to_owned(),
         }),
-        grants_in_target: vec![
-            grant(target, role, target, &shared, None, vec!["DESCRIBE"]),
-            grant(target, role, target, &shared, Some(table), vec!["DESCRIBE"]),
-            grant(target, role, source, database, Some(table), table_perms),
-        ],
+        grants_in_target,
+        data_filters,
         folder: None,
     })
 }

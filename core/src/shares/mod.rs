@@ -12,6 +12,7 @@ mod expiry_check;
 mod flow;
 pub mod folders;
 mod grants;
+mod item_filters;
 mod model;
 mod notices;
 mod preview;
@@ -35,7 +36,11 @@ pub(crate) use flow::queue_verify_all;
 pub use flow::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
 pub(crate) use flow::{active_shares, refuse_if_held};
 pub use folders::FolderAccess;
-pub use grants::{ItemPlan, PlannedGrant, PlannedLink, item_plan, table_permissions};
+pub use grants::{
+    ItemPlan, PlannedDataFilter, PlannedGrant, PlannedLink, data_cells_filter_name, item_plan,
+    table_permissions,
+};
+pub use item_filters::{ItemDataFilters, ModifyItemFilters};
 pub use model::{
     ITEM_RESOURCE_TYPE, ItemType, NewShare, PERMISSIONS, PrincipalType, RESOURCE_TYPE, Share,
     ShareExpiryState, ShareItem, ShareRole,

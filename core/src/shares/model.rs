@@ -165,6 +165,8 @@ pub struct ShareItem {
     pub health_status: Option<String>,
     pub health_message: Option<String>,
     pub last_verification_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The item's attached filters; none for the whole table.
+    pub attached_data_filter_uri: Option<String>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
@@ -181,6 +183,7 @@ impl From<sluice_entities::share_item::Model> for ShareItem {
             health_status: m.health_status,
             health_message: m.health_message,
             last_verification_time: m.last_verification_time,
+            attached_data_filter_uri: m.attached_data_filter_uri,
             created: m.created,
             updated: m.updated,
         }

@@ -39,6 +39,8 @@ pub struct WorkItem {
     pub item: ShareItem,
     pub glue_table: Option<String>,
     pub s3_prefix: Option<String>,
+    /// A table item's attached filters, in order; none shares the whole table.
+    pub filters: Vec<crate::datasets::tables::TableDataFilter>,
 }
 
 impl WorkItem {
@@ -59,7 +61,10 @@ impl WorkItem {
 
 /// An item with what it names in Glue or S3.
 /// Pairs items with their Glue table names or S3 prefixes: two queries for any number of items.
-pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -> Result<Vec<WorkItem>> {
+pub(crate) async fn work_items(
+    db: &impl sea_orm::ConnectionTrait,
+    items: Vec<ShareItem>,
+) -> Result<Vec<WorkItem>> {
     let is_table = |i: &ShareItem| i.item_type == ItemType::Table.as_str();
     let table_uris: Vec<String> = items.iter().filter(|i| is_table(i)).map(|i| i.item_uri.clone()).collect();
     let is_folder = |i: &ShareItem| i.item_type == ItemType::StorageLocation.as_str();
@@ -87,9 +92,15 @@ pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -
             .map(|l| (l.location_uri, l.s3_prefix))
             .collect()
     };
+    let attached: Vec<String> = items.iter().filter_map(|i| i.attached_data_filter_uri.clone()).collect();
+    let filters = super::item_filters::filters_of(db, &attached).await?;
     Ok(items
         .into_iter()
         .map(|item| {
+            let filters = match &item.attached_data_filter_uri {
+                Some(uri) => filters.iter().filter(|(a, _)| a == uri).map(|(_, f)| f.clone()).collect(),
+                None => vec![],
+            };
             let (glue_table, s3_prefix) = if is_table(&item) {
                 (tables.get(&item.item_uri).cloned(), None)
             } else if is_folder(&item) {
@@ -97,7 +108,7 @@ pub(crate) async fn work_items(db: &DatabaseConnection, items: Vec<ShareItem>) -
             } else {
                 (None, None)
             };
-            WorkItem { item, glue_table, s3_prefix }
+            WorkItem { item, glue_table, s3_prefix, filters }
         })
         .collect())
 }

@@ -266,6 +266,7 @@ impl Shares<'_> {
         if gone.rows_affected == 0 {
             return Err(Error::Conflict(format!("item {share_item_uri} changed meanwhile; read it again")));
         }
+        super::item_filters::forget_item(&txn, &item).await?;
         audit::record_in(
             &txn,
             share.actor(),
@@ -342,6 +343,7 @@ async fn insert_item(
         health_status: Set(None),
         health_message: Set(None),
         last_verification_time: Set(None),
+        attached_data_filter_uri: Set(None),
         created: Set(now),
         updated: Set(now),
     }

@@ -1,5 +1,6 @@
 //! Datasets in data.all's dialect.
 
+mod data_filters;
 mod folders;
 mod inputs;
 mod loaders;
@@ -8,6 +9,7 @@ mod query;
 mod tables;
 mod types;
 
+pub use data_filters::{DataFilterMutation, DataFilterQuery};
 pub use folders::{FolderMutation, FolderQuery};
 pub use loaders::{DatasetLoader, DatasetStackLoader, EnvironmentCardLoader};
 pub(crate) use loaders::{card, dataset};

@@ -22,6 +22,9 @@ pub struct ShareItemPlan {
     link: Option<PlannedLink>,
     /// Lake Formation grants made in the target account.
     grants_in_target: Vec<PlannedGrant>,
+    /// For a table with filters attached: the Lake Formation data cells filters made for it in
+    /// the dataset's account, which its SELECT grants are on.
+    data_filters: Vec<PlannedDataFilter>,
     /// For a folder or the bucket: the S3 and KMS access that gives the principal its prefix
     /// (or the whole bucket) through the share's access point.
     folder: Option<PlannedFolderAccess>,
@@ -71,9 +74,27 @@ pub struct PlannedGrant {
     catalog_id: String,
     database: String,
     table: Option<String>,
+    /// The data cells filter of `table` the grant is on, when it is on one.
+    data_filter: Option<String>,
     permissions: Vec<String>,
     /// Whether the principal may grant the permissions on (a target account does).
     grant_option: bool,
+}
+
+/// A Lake Formation data cells filter made for one attached filter of one item.
+#[derive(SimpleObject)]
+pub struct PlannedDataFilter {
+    account: String,
+    /// The data cells filter's name (one per item and filter).
+    name: String,
+    /// The dataset's filter it is made from.
+    filter_uri: String,
+    filter_label: String,
+    catalog_id: String,
+    database: String,
+    table: String,
+    row_expression: Option<String>,
+    columns: Option<Vec<String>>,
 }
 
 #[derive(SimpleObject)]
@@ -93,6 +114,7 @@ fn planned(g: sluice_core::shares::PlannedGrant) -> PlannedGrant {
         catalog_id: g.catalog_id,
         database: g.database,
         table: g.table,
+        data_filter: g.data_filter,
         permissions: strings(g.permissions),
         grant_option: g.grant_option,
     }
@@ -145,6 +167,21 @@ impl From<sluice_core::shares::SharePlan> for SharePlan {
                         target_table: l.target_table,
                     }),
                     grants_in_target: i.grants_in_target.into_iter().map(planned).collect(),
+                    data_filters: i
+                        .data_filters
+                        .into_iter()
+                        .map(|f| PlannedDataFilter {
+                            account: f.account,
+                            name: f.name,
+                            filter_uri: f.filter_uri,
+                            filter_label: f.filter_label,
+                            catalog_id: f.catalog_id,
+                            database: f.database,
+                            table: f.table,
+                            row_expression: f.row_expression,
+                            columns: f.columns,
+                        })
+                        .collect(),
                     folder: i.folder.map(folder),
                 })
                 .collect(),

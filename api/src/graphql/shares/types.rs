@@ -243,9 +243,9 @@ impl ShareItemGql {
     async fn last_verification_time(&self) -> Option<String> {
         self.held()?.last_verification_time.map(|t| t.to_rfc3339())
     }
-    /// Data filters are not supported: always null.
-    async fn attached_data_filter_uri(&self) -> Option<String> {
-        None
+    /// The item's attached filters (getShareItemDataFilters); null when it is the whole table.
+    async fn attached_data_filter_uri(&self) -> Option<&str> {
+        self.0.attached_data_filter_uri.as_deref()
     }
 }
 

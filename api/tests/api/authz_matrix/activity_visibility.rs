@@ -54,10 +54,10 @@ fn readers(case: &Case, ctx: &Ctx, row: &activity::Model) -> Readers {
         // Rows naming consumption roles are for the teams that may list them.
         return if op.contains("ConsumptionPrincipal") { TEAM_A } else { BOTH };
     }
-    if [ctx.dataset, ctx.table, ctx.column, ctx.folder].into_iter().any(is) {
+    if [ctx.dataset, ctx.table, ctx.column, ctx.folder, ctx.data_filter].into_iter().any(is) {
         return TEAM_A;
     }
-    if is(ctx.share) || is(ctx.share_item) {
+    if is(ctx.share) || is(ctx.share_item) || is(ctx.attached_filter) {
         return BOTH;
     }
     if [ctx.glossary, ctx.category, ctx.term, ctx.link].into_iter().any(is) {
@@ -79,7 +79,7 @@ fn readers(case: &Case, ctx: &Ctx, row: &activity::Model) -> Readers {
         // Requested by the caller's team, approved by the dataset's.
         "createShareObject" => Readers { team_a: true, team_b: ctx.team == "TeamB" },
         "addSharedItem" => BOTH,
-        "createDatasetStorageLocation" | "createCategory" | "createTerm" => TEAM_A,
+        "createDatasetStorageLocation" | "createCategory" | "createTerm" | "createTableDataFilter" => TEAM_A,
         // The platform's own business, and IAM mappings: admins only.
         "startHealthCheck"
         | "startReindexCatalog"

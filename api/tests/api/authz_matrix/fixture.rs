@@ -21,6 +21,8 @@ pub(super) struct World {
     folder: String,
     share: String,
     share_item: String,
+    data_filter: String,
+    attached_filter: String,
     mapping: String,
     glossary: String,
     category: String,
@@ -84,7 +86,9 @@ impl World {
             ..Default::default()
         };
         // Only dataset cases get one: a dataset keeps its environment from being deleted.
+        let filters = op.contains("DataFilter") || op.contains("ShareItemFilter");
         if op.contains("Dataset")
+            || filters
             || op.contains("Share")
             || op.contains("Vote")
             || op.contains("Feed")
@@ -106,9 +110,12 @@ impl World {
             (world.table, world.column) = table_of(app, &world.dataset).await;
             world.folder = folder_of(app, &world.dataset).await;
         }
-        if op.contains("Share") || matches!(op, "getS3ConsumptionData") {
+        if op.contains("Share") || filters || matches!(op, "getS3ConsumptionData") {
             (world.share, world.share_item) =
                 share_of(app, &world.env, &world.dataset, &world.table, op).await;
+        }
+        if filters {
+            filters_of(app, &mut world, op).await;
         }
         if op.contains("Notification") {
             (world.share, world.share_item) =
@@ -144,6 +151,8 @@ impl World {
             folder: &self.folder,
             share: &self.share,
             share_item: &self.share_item,
+            data_filter: &self.data_filter,
+            attached_filter: &self.attached_filter,
             mapping: &self.mapping,
             glossary: &self.glossary,
             category: &self.category,
@@ -275,6 +284,40 @@ async fn share_of(app: &TestApp, env: &str, dataset: &str, table: &str, op: &str
     let page = sluice_core::page::PageRequest::new(Some(1), Some(1)).expect("page");
     let items = shares.items(&bob, &share, &Default::default(), page).await.expect("items");
     (share, items.nodes[0].share_item_uri.clone())
+}
+
+/// TeamA's ROW filter on the table and, for the cases on an attachment, TeamB's attachment of
+/// it to its draft share's item.
+async fn filters_of(app: &TestApp, world: &mut World, op: &str) {
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let new = sluice_core::datasets::tables::NewTableDataFilter {
+        filter_name: "eu_only".into(),
+        filter_type: "ROW".into(),
+        row_expression: Some("region = 'eu'".into()),
+        ..Default::default()
+    };
+    world.data_filter = app
+        .core
+        .datasets()
+        .create_table_data_filter(&alice, &world.table, new)
+        .await
+        .expect("filter")
+        .filter_uri;
+    if matches!(op, "getShareItemDataFilters" | "listTableDataFiltersByAttached" | "removeShareItemFilter") {
+        let bob = sluice_core::testkit::user("bob", &["TeamB"]);
+        let attach = sluice_core::shares::ModifyItemFilters {
+            share_item_uri: world.share_item.clone(),
+            label: "EU".into(),
+            filter_uris: vec![world.data_filter.clone()],
+        };
+        world.attached_filter = app
+            .core
+            .shares()
+            .update_item_filters(&bob, attach)
+            .await
+            .expect("attached")
+            .attached_data_filter_uri;
+    }
 }
 
 /// A webhook of the organization, made by its admin team (TeamA).

@@ -58,6 +58,11 @@ struct Ctx<'a> {
     share: &'a str,
     /// The share's item.
     share_item: &'a str,
+    /// A ROW filter on `table`, made by TeamA.
+    data_filter: &'a str,
+    /// `data_filter` attached to `share_item` by TeamB, while the share is a draft (for the
+    /// cases that read or remove an attachment).
+    attached_filter: &'a str,
     /// An IAM principal mapping.
     mapping: &'a str,
     /// TeamA's glossary, a category of it, a term in the category, and a link of the term to
@@ -94,6 +99,7 @@ mod activity_visibility;
 mod compat_cases;
 mod data_cases;
 mod environment_depth_cases;
+mod data_filter_cases;
 mod event_cases;
 mod fixture;
 mod glossary_cases;
@@ -106,6 +112,7 @@ mod share_expiry_cases;
 fn cases() -> Vec<Case> {
     let mut all = platform_cases::cases();
     all.extend(data_cases::cases());
+    all.extend(data_filter_cases::cases());
     all.extend(glossary_cases::cases());
     all.extend(notification_cases::cases());
     all.extend(event_cases::cases());

@@ -38,6 +38,18 @@ fn bad_inputs() -> Vec<BadInput> {
             teammate_may: false,
         },
         BadInput {
+            op: "createTableDataFilter",
+            doc: "mutation($t: String!) { createTableDataFilter(tableUri: $t, input: {filterName: \"cols\", filterType: \"COLUMN\", includedCols: [\"no_such_column\"]}) { filterUri } }",
+            vars: |c| json!({"t": c.table}),
+            teammate_may: false,
+        },
+        BadInput {
+            op: "updateShareItemFilters",
+            doc: "mutation($i: String!) { updateShareItemFilters(input: {shareItemUri: $i, label: \"EU\", filterUris: [\"nosuchfl\"]}) }",
+            vars: |c| json!({"i": c.share_item}),
+            teammate_may: true,
+        },
+        BadInput {
             op: "createDatasetStorageLocation",
             doc: "mutation($ds: String!) { createDatasetStorageLocation(datasetUri: $ds, input: {label: \"All\", prefix: \"*\"}) { locationUri } }",
             vars: |c| json!({"ds": c.dataset}),

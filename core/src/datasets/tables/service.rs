@@ -52,7 +52,7 @@ impl Datasets<'_> {
 
     /// The table and the proof that the actor holds `P` on its dataset. A table the actor
     /// may not find is refused as `get_table` refuses it, before `P` is asked for.
-    async fn authorize_table<P: Grant<On = Dataset>>(
+    pub(super) async fn authorize_table<P: Grant<On = Dataset>>(
         &self,
         actor: &Actor,
         table_uri: &str,
