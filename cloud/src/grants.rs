@@ -109,11 +109,18 @@ impl Batch {
 #[derive(Debug, Clone)]
 pub struct LakeGrants {
     client: aws_sdk_lakeformation::Client,
+    /// moto (5.2) refuses ListPermissions by a data cells filter resource ("Resource must have
+    /// either the catalog, table or database field populated"), though it stores grants on one:
+    /// on an emulator's endpoint such a listing reads the whole catalog and keeps the filter's.
+    emulator: bool,
 }
 
 impl LakeGrants {
     pub fn new(config: &SdkConfig) -> Self {
-        Self { client: aws_sdk_lakeformation::Client::new(config) }
+        Self {
+            client: aws_sdk_lakeformation::Client::new(config),
+            emulator: config.endpoint_url().is_some_and(crate::access_points::is_emulator_endpoint),
+        }
     }
 
     /// Grants the permissions; granting what is already granted succeeds.
@@ -301,11 +308,13 @@ impl LakeGrants {
             let on = resource.map_or_else(|| "every resource".to_owned(), ToString::to_string);
             format!("Lake Formation ListPermissions of {on} for {}", principal.unwrap_or("every principal"))
         };
+        let whole_catalog = self.emulator && matches!(resource, Some(LfResource::DataCellsFilter { .. }));
         let sdk_resource: Option<Resource> = match resource {
+            Some(_) if whole_catalog => None,
             Some(r) => Some(checked_resource(r, op)?),
             None => None,
         };
-        let sdk_principal = principal.filter(|_| resource.is_some()).map(model::sdk_principal);
+        let sdk_principal = principal.filter(|_| sdk_resource.is_some()).map(model::sdk_principal);
         let mut merged: BTreeMap<(String, LfResource), Held> = BTreeMap::new();
         let mut token = None;
         loop {

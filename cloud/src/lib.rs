@@ -18,8 +18,9 @@
 //! - [`catalog`]: the Glue catalog: a dataset's database and its tables, paged for the sync,
 //!   and a target account's database of resource links to shared tables;
 //! - [`lake`]: Lake Formation data locations (registering a dataset's bucket);
-//! - [`grants`]: Lake Formation grants on databases and tables: given, revoked and read back by
-//!   share processing;
+//! - [`grants`]: Lake Formation grants on databases, tables and data cells filters: given,
+//!   revoked and read back by share processing;
+//! - [`data_filters`]: Lake Formation data cells filters made for filtered share items;
 //! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes;
 //! - [`access`]: bucket policy statements, KMS grants and inline role policies, by name, for
 //!   folder shares;
@@ -33,6 +34,7 @@ pub mod access_points;
 mod aws_error;
 pub mod catalog;
 pub mod cfn;
+pub mod data_filters;
 pub mod ecs;
 mod grant_reader;
 pub mod grants;
@@ -51,6 +53,7 @@ pub mod templates;
 pub use access::{Access, KeyGrant};
 pub use access_points::{AccessPointShown, AccessPoints};
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
+pub use data_filters::{DataCellsFilterSpec, DataCellsFilters, FilterPresence};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
 pub use grants::{Grant, GrantError, LakeGrants, LfPermission, LfResource};
 pub use lake::LakeFormation;

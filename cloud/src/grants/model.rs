@@ -1,16 +1,17 @@
 //! The typed model of Lake Formation grants, and its translation to and from the SDK's types.
 //!
-//! Share processing speaks only of databases and whole tables, so the model is that small. What
-//! Lake Formation can say beyond it (column subsets, LF-tags, data locations, the catalog) is
-//! left out when a listing is read back: none of it can satisfy, or be, a share's grant.
+//! Share processing speaks of databases, whole tables and the data cells filters of filtered
+//! items, so the model is that small. What Lake Formation can say beyond it (column subsets,
+//! LF-tags, data locations, the catalog) is left out when a listing is read back: none of it can
+//! satisfy, or be, a share's grant.
 
 use std::{collections::BTreeSet, fmt};
 
 use aws_sdk_lakeformation::{
     error::BuildError,
     types::{
-        DataLakePrincipal, DatabaseResource, Permission, Resource, TableResource, TableWildcard,
-        TableWithColumnsResource,
+        DataCellsFilterResource, DataLakePrincipal, DatabaseResource, Permission, Resource, TableResource,
+        TableWildcard, TableWithColumnsResource,
     },
 };
 
@@ -39,6 +40,14 @@ pub enum LfResource {
         catalog_id: String,
         database: String,
     },
+    /// A data cells filter of a table: the rows and columns it keeps. `catalog_id` is the
+    /// table's catalog (Lake Formation's `TableCatalogId`).
+    DataCellsFilter {
+        catalog_id: String,
+        database: String,
+        table: String,
+        name: String,
+    },
 }
 
 impl LfResource {
@@ -65,6 +74,12 @@ impl LfResource {
             Self::TableWildcard { catalog_id, database } => {
                 &[("catalog id", catalog_id), ("database name", database)]
             }
+            Self::DataCellsFilter { catalog_id, database, table, name } => &[
+                ("catalog id", catalog_id),
+                ("database name", database),
+                ("table name", table),
+                ("data cells filter name", name),
+            ],
         };
         fields
             .iter()
@@ -88,6 +103,14 @@ impl LfResource {
                     .table_wildcard(TableWildcard::builder().build())
                     .build()?,
             ),
+            Self::DataCellsFilter { catalog_id, database, table, name } => resource.data_cells_filter(
+                DataCellsFilterResource::builder()
+                    .table_catalog_id(catalog_id)
+                    .database_name(database)
+                    .table_name(table)
+                    .name(name)
+                    .build(),
+            ),
         }
         .build())
     }
@@ -100,6 +123,14 @@ impl LfResource {
     /// `ALL_TABLES`; both are read back as what was granted. A column list, or a wildcard with
     /// excluded columns, is a narrower grant than a whole table and is left out.
     pub(crate) fn from_sdk(resource: &Resource) -> Option<Self> {
+        if let Some(filter) = resource.data_cells_filter() {
+            return Some(Self::DataCellsFilter {
+                catalog_id: filter.table_catalog_id()?.to_owned(),
+                database: filter.database_name()?.to_owned(),
+                table: filter.table_name()?.to_owned(),
+                name: filter.name()?.to_owned(),
+            });
+        }
         if let Some(db) = resource.database() {
             return Some(Self::database(db.catalog_id()?, db.name()));
         }
@@ -138,6 +169,9 @@ impl fmt::Display for LfResource {
             Self::Table { catalog_id, database, name } => write!(f, "table {catalog_id}:{database}.{name}"),
             Self::TableWildcard { catalog_id, database } => {
                 write!(f, "every table of {catalog_id}:{database}")
+            }
+            Self::DataCellsFilter { catalog_id, database, table, name } => {
+                write!(f, "data cells filter {name} of table {catalog_id}:{database}.{table}")
             }
         }
     }
@@ -258,9 +292,15 @@ impl fmt::Display for Grant {
 
 impl From<&sluice_core::shares::PlannedGrant> for Grant {
     fn from(p: &sluice_core::shares::PlannedGrant) -> Self {
-        let resource = match &p.table {
-            Some(table) => LfResource::table(&p.catalog_id, &p.database, table),
-            None => LfResource::database(&p.catalog_id, &p.database),
+        let resource = match (&p.table, &p.data_filter) {
+            (Some(table), Some(name)) => LfResource::DataCellsFilter {
+                catalog_id: p.catalog_id.clone(),
+                database: p.database.clone(),
+                table: table.clone(),
+                name: name.clone(),
+            },
+            (Some(table), None) => LfResource::table(&p.catalog_id, &p.database, table),
+            (None, _) => LfResource::database(&p.catalog_id, &p.database),
         };
         // The planner names only permissions this enum has.
         let permissions: Vec<LfPermission> =

@@ -68,6 +68,10 @@ pub(super) fn data_statements(scope: &PivotScope) -> Vec<Statement> {
             "lakeformation:DescribeResource",
             "lakeformation:ListResources",
             "lakeformation:GetDataAccess",
+            // The data cells filters of shares with row or column filters.
+            "lakeformation:CreateDataCellsFilter",
+            "lakeformation:GetDataCellsFilter",
+            "lakeformation:DeleteDataCellsFilter",
         ])
         .sid("LakeFormation")
         .on(["*"]),

@@ -11,7 +11,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use futures::{StreamExt, stream};
 use serde_json::json;
-use sluice_cloud::{GlueCatalog, Grant, LakeGrants, LinkTarget, assume_pivot, sdk::aws_config::SdkConfig};
+use sluice_cloud::{
+    DataCellsFilterSpec, DataCellsFilters, FilterPresence, GlueCatalog, Grant, LakeGrants, LinkTarget,
+    assume_pivot, sdk::aws_config::SdkConfig,
+};
 use sluice_core::{
     shares::{
         self, ItemPlan, item_plan,
@@ -118,6 +121,10 @@ async fn share_item(sessions: &Sessions, plan: &ItemPlan, database: &str) -> any
             plan.item
         );
     }
+    let filters = DataCellsFilters::new(&sessions.source);
+    for filter in &plan.data_filters {
+        filters.ensure(&DataCellsFilterSpec::from(filter)).await?;
+    }
     ensure_granted(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, true), "").await?;
     if let (Some(database), Some(link)) = (&plan.shared_database, &plan.link) {
         let target_table = LinkTarget {
@@ -136,7 +143,8 @@ async fn share_item(sessions: &Sessions, plan: &ItemPlan, database: &str) -> any
     Ok(())
 }
 
-/// Takes an item's table grants and link away, in reverse order, then checks none is left.
+/// Takes an item's table grants and link away, in reverse order, then checks none is left; the
+/// data cells filters Sluice made for it go last.
 async fn revoke_item(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<()> {
     if let (Some(database), Some(link)) = (&plan.shared_database, &plan.link) {
         ensure_revoked(
@@ -147,7 +155,25 @@ async fn revoke_item(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<()>
         .await?;
         GlueCatalog::new(&sessions.target).delete_table_if_exists(database, &link.name).await?;
     }
-    ensure_revoked(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, true), "").await
+    ensure_revoked(&LakeGrants::new(&sessions.source), &on_tables(&plan.grants_in_source, true), "").await?;
+    let filters = DataCellsFilters::new(&sessions.source);
+    for filter in &plan.data_filters {
+        filters.delete(&DataCellsFilterSpec::from(filter)).await?;
+    }
+    Ok(())
+}
+
+/// The item's data cells filters the dataset's account does not have (none can be told on an
+/// emulator without them).
+async fn missing_filters(sessions: &Sessions, plan: &ItemPlan) -> anyhow::Result<Vec<String>> {
+    let filters = DataCellsFilters::new(&sessions.source);
+    let mut gone = vec![];
+    for filter in &plan.data_filters {
+        if filters.presence(&DataCellsFilterSpec::from(filter)).await? == FilterPresence::Missing {
+            gone.push(format!("data cells filter {} (filter {})", filter.name, filter.filter_label));
+        }
+    }
+    Ok(gone)
 }
 
 /// What of an item's grants (database-level included) Lake Formation does not show.
@@ -169,17 +195,27 @@ async fn check_item(sessions: &Sessions, work: &Work, item: &WorkItem, repair: b
     };
     let checked = async {
         let missing = missing_of(sessions, &plan).await?;
-        if missing.is_empty() || !repair {
-            return anyhow::Ok(missing);
+        let gone = missing_filters(sessions, &plan).await?;
+        if (missing.is_empty() && gone.is_empty()) || !repair {
+            return anyhow::Ok((missing, gone));
         }
         share_databases(sessions, &plan).await?;
         share_item(sessions, &plan, &work.dataset.glue_database_name).await?;
-        missing_of(sessions, &plan).await
+        Ok((missing_of(sessions, &plan).await?, missing_filters(sessions, &plan).await?))
     }
     .await;
     match checked {
-        Ok(missing) if missing.is_empty() => None,
-        Ok(missing) => Some(format!("Lake Formation does not show {}", list(&missing))),
+        Ok((missing, gone)) if missing.is_empty() && gone.is_empty() => None,
+        Ok((missing, gone)) => {
+            let mut problems = vec![];
+            if !gone.is_empty() {
+                problems.push(format!("Lake Formation has no {}", gone.join("; ")));
+            }
+            if !missing.is_empty() {
+                problems.push(format!("Lake Formation does not show {}", list(&missing)));
+            }
+            Some(problems.join("; "))
+        }
         Err(e) => Some(format!("{e:#}")),
     }
 }
