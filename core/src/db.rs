@@ -46,6 +46,25 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<DatabaseC
     Ok(db)
 }
 
+/// Deletes what `step` finds, `batch` rows per call, until a call finds fewer than `batch`;
+/// returns how many rows were deleted. `step(batch)` deletes at most `batch` rows and returns
+/// (rows it found, rows it deleted). One statement per batch, so no transaction grows with a
+/// backlog and writers are never held up for long: how every retention prunes.
+pub(crate) async fn delete_in_batches(
+    batch: u64,
+    mut step: impl AsyncFnMut(u64) -> crate::Result<(u64, u64)>,
+) -> crate::Result<u64> {
+    let batch = batch.max(1);
+    let mut deleted = 0;
+    loop {
+        let (found, gone) = step(batch).await?;
+        deleted += gone;
+        if found < batch {
+            return Ok(deleted);
+        }
+    }
+}
+
 /// Begins a transaction that writes. On SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`), so it waits its turn behind other writers instead of failing with "database is
 /// locked" when a read inside it would have to be upgraded to a write; Postgres ignores the mode.

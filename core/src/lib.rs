@@ -102,6 +102,11 @@ impl Core {
         events::EventOutbox { db: self.db.clone() }
     }
 
+    /// The event-bus relay's cursor, for the worker's relay loop.
+    pub fn event_relay(&self) -> events::EventRelay {
+        events::EventRelay { db: self.db.clone() }
+    }
+
     pub fn catalog(&self) -> catalog::Catalog<'_> {
         catalog::Catalog { db: &self.db, index: self.search.as_ref(), visibility: self.catalog_visibility }
     }

@@ -307,6 +307,27 @@ impl System<'_> {
     }
 }
 
+/// Events' retention (`SLUICE_EVENT_RETENTION_DAYS`).
+impl System<'_> {
+    /// Deletes the finished deliveries and the events older than `days` days that nobody is
+    /// owed any more, `batch` per statement, and says so in the trail when there were any;
+    /// returns (deliveries, events) deleted.
+    pub async fn prune_events(&self, days: u32, batch: u64) -> Result<(u64, u64)> {
+        let cutoff = chrono::Utc::now() - chrono::TimeDelta::days(i64::from(days));
+        let relayed = crate::events::relayed_up_to(self.db(), cutoff).await?;
+        let (deliveries, recorded) =
+            crate::events::retention::prune(self.db(), cutoff, batch, relayed).await?;
+        if deliveries + recorded > 0 {
+            let summary = format!(
+                "deleted {deliveries} delivery row(s) and {recorded} event(s) from before {}",
+                cutoff.to_rfc3339()
+            );
+            self.record("pruneEvents", ("platform", "platform"), &summary).await?;
+        }
+        Ok((deliveries, recorded))
+    }
+}
+
 /// The catalog index.
 impl System<'_> {
     pub async fn apply_index_task(

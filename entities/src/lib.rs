@@ -11,6 +11,7 @@ pub mod environment;
 pub mod environment_group;
 pub mod event;
 pub mod event_delivery;
+pub mod event_relay;
 pub mod event_subscription;
 pub mod feed_message;
 pub mod glossary_node;

@@ -20,12 +20,25 @@ pub struct OutcomeLabels {
     pub outcome: String,
 }
 
+/// How a webhook attempt ended: `delivered`, `retried` (failed, tried again later) or `dead`
+/// (failed for the last time); for the event bus, `put` or `refused`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct WebhookOutcome {
+    pub outcome: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
     pub queue_depth: Gauge,
     pub outbox_backlog: Gauge,
     /// Lake Formation grants on datasets' resources that Sluice did not make, as recorded.
     pub access_drift: Gauge,
+    /// Webhook attempts by how they ended, counted by the worker that made them.
+    pub webhook_attempts: Family<WebhookOutcome, Counter>,
+    /// Webhook deliveries not delivered or given up yet, and events not fanned out yet.
+    pub webhook_pending: Gauge,
+    /// Events put on the event bus (`put`), and puts it refused in part or whole (`refused`).
+    pub event_bus: Family<WebhookOutcome, Counter>,
     pub processed: Family<OutcomeLabels, Counter>,
     pub failures: Family<ActionLabel, Counter>,
     pub retries: Family<ActionLabel, Counter>,
@@ -38,6 +51,9 @@ impl Metrics {
         let queue_depth = Gauge::default();
         let outbox_backlog = Gauge::default();
         let access_drift = Gauge::default();
+        let webhook_attempts = Family::<WebhookOutcome, Counter>::default();
+        let webhook_pending = Gauge::default();
+        let event_bus = Family::<WebhookOutcome, Counter>::default();
         let processed = Family::<OutcomeLabels, Counter>::default();
         let failures = Family::<ActionLabel, Counter>::default();
         let retries = Family::<ActionLabel, Counter>::default();
@@ -59,6 +75,21 @@ impl Metrics {
             "Lake Formation grants on datasets' databases and tables that Sluice did not make, as ecs-tasks verify-shares last found them",
             access_drift.clone(),
         );
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts by outcome: delivered, retried (failed, tried again later) or dead (dead-lettered)",
+            webhook_attempts.clone(),
+        );
+        registry.register(
+            "webhook_pending",
+            "Webhook deliveries waiting for an attempt or a retry, and events not yet fanned out to subscriptions",
+            webhook_pending.clone(),
+        );
+        registry.register(
+            "event_bus",
+            "Events put on the event bus (outcome put), and puts it refused in part or whole (outcome refused)",
+            event_bus.clone(),
+        );
         registry.register("tasks_processed", "Task runs by action and outcome", processed.clone());
         registry.register("task_failures", "Tasks failed for good, by action", failures.clone());
         registry.register(
@@ -76,6 +107,9 @@ impl Metrics {
             queue_depth,
             outbox_backlog,
             access_drift,
+            webhook_attempts,
+            webhook_pending,
+            event_bus,
             processed,
             failures,
             retries,
@@ -107,6 +141,7 @@ mod tests {
         m.count("platform.health", "succeeded");
         m.retries.get_or_create(&ActionLabel { action: "x".into() }).inc();
         m.queue_depth.set(3);
+        m.webhook_attempts.get_or_create(&WebhookOutcome { outcome: "dead" }).inc();
         let text = m.render();
         assert!(
             text.contains("sluice_tasks_processed_total{action=\"platform.health\",outcome=\"succeeded\"} 1"),
@@ -114,5 +149,6 @@ mod tests {
         );
         assert!(text.contains("sluice_task_retries_total{action=\"x\"} 1"), "{text}");
         assert!(text.contains("sluice_queue_depth 3"), "{text}");
+        assert!(text.contains("sluice_webhook_attempts_total{outcome=\"dead\"} 1"), "{text}");
     }
 }

@@ -1,35 +1,61 @@
-//! The audit trail's retention: with `SLUICE_AUDIT_RETENTION_DAYS` set, activity rows older than
-//! that are deleted at start and then hourly, a batch per statement, as the platform's
-//! `audit.retention` task (the trail records how many it deleted). Off by default. Replicas may
-//! each run it: deleting rows another replica deleted first deletes nothing.
+//! Retention, as the platform's own tasks, at start and then hourly, a batch per statement:
+//! - the audit trail (`SLUICE_AUDIT_RETENTION_DAYS`, off by default), as `audit.retention`;
+//! - events and their delivery log (`SLUICE_EVENT_RETENTION_DAYS`, 30 days by default), as
+//!   `events.retention`.
+//!
+//! The trail records how many rows each pass deleted. Replicas may each run it: deleting rows
+//! another replica deleted first deletes nothing.
 
 use std::time::Duration;
 
 use sluice_core::{Core, audit::PRUNE_BATCH};
 use tokio_util::sync::CancellationToken;
 
-pub struct ActivityRetention {
+/// What a retention prunes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retained {
+    /// Activity rows.
+    Activity,
+    /// Finished webhook deliveries and the events nobody is owed any more.
+    Events,
+}
+
+pub struct Retention {
     core: Core,
+    what: Retained,
     days: u32,
     every: Duration,
 }
 
-impl ActivityRetention {
-    pub fn new(core: Core, days: u32, every: Duration) -> Self {
-        Self { core, days, every }
+impl Retention {
+    pub fn new(core: Core, what: Retained, days: u32, every: Duration) -> Self {
+        Self { core, what, days, every }
     }
 
     /// One pass; returns how many rows it deleted.
     pub async fn prune_once(&self) -> sluice_core::Result<u64> {
-        self.core.system("audit.retention").prune_activity(self.days, PRUNE_BATCH).await
+        match self.what {
+            Retained::Activity => {
+                self.core.system("audit.retention").prune_activity(self.days, PRUNE_BATCH).await
+            }
+            Retained::Events => {
+                let (deliveries, events) =
+                    self.core.system("events.retention").prune_events(self.days, PRUNE_BATCH).await?;
+                Ok(deliveries + events)
+            }
+        }
     }
 
     pub async fn run(self, stop: CancellationToken) {
         loop {
             match self.prune_once().await {
                 Ok(0) => {}
-                Ok(deleted) => tracing::info!(deleted, days = self.days, "pruned the activity trail"),
-                Err(err) => tracing::warn!(error = %err.chain(), "pruning the activity trail failed"),
+                Ok(deleted) => {
+                    tracing::info!(deleted, days = self.days, what = ?self.what, "retention: pruned")
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err.chain(), what = ?self.what, "retention: pruning failed")
+                }
             }
             tokio::select! {
                 _ = stop.cancelled() => return,

@@ -15,7 +15,9 @@ use sluice_core::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::{ActivityRetention, HandlerContext, LongTaskTracker, Metrics, Registry, Worker, WorkerSettings};
+use crate::{
+    HandlerContext, LongTaskTracker, Metrics, Registry, Retained, Retention, Worker, WorkerSettings,
+};
 
 pub struct Pipeline {
     pub core: Core,
@@ -66,16 +68,22 @@ impl Pipeline {
             set.spawn(expiry.run(stop.clone()));
             match crate::WebhookDelivery::new(&self.core, self.settings.webhooks.clone()) {
                 Ok(webhooks) => {
-                    set.spawn(webhooks.run(stop.clone()));
+                    set.spawn(webhooks.with_metrics(self.metrics.clone()).run(stop.clone()));
                 }
                 Err(err) => {
                     tracing::error!(error = %err, "webhooks: no HTTP client; events are kept undelivered")
                 }
             }
-            if let Some(days) = self.settings.audit_retention_days {
-                let retention =
-                    ActivityRetention::new(self.core.clone(), days, self.settings.audit_prune_every);
-                set.spawn(retention.run(stop.clone()));
+            let retained = [
+                (Retained::Activity, self.settings.audit_retention_days),
+                (Retained::Events, self.settings.event_retention_days),
+            ];
+            for (what, days) in retained {
+                if let Some(days) = days {
+                    let retention =
+                        Retention::new(self.core.clone(), what, days, self.settings.audit_prune_every);
+                    set.spawn(retention.run(stop.clone()));
+                }
             }
         }
         set
@@ -162,6 +170,12 @@ async fn read_gauges(state: &MetricsState) {
             state.metrics.outbox_backlog.set(i64::try_from(n).unwrap_or(i64::MAX));
         }
         Err(err) => tracing::warn!(error = %err.chain(), "metrics: could not read the outbox backlog"),
+    }
+    match state.core.event_outbox().backlog().await {
+        Ok((events, deliveries)) => {
+            state.metrics.webhook_pending.set(i64::try_from(events + deliveries).unwrap_or(i64::MAX));
+        }
+        Err(err) => tracing::warn!(error = %err.chain(), "metrics: could not read the webhook backlog"),
     }
     match state.core.system("metrics").drift_count().await {
         Ok(n) => {

@@ -39,7 +39,11 @@ pub struct WorkerSettings {
     /// start and then every `audit_prune_every`, a batch at a time. Unset (the default), every
     /// row is kept.
     pub audit_retention_days: Option<u32>,
-    /// How often the retention runs: hourly.
+    /// `SLUICE_EVENT_RETENTION_DAYS`: finished webhook deliveries (delivered or dead) and the
+    /// events nobody is owed any more are deleted after this many days, on the same schedule.
+    /// Default 30; 0 keeps them all.
+    pub event_retention_days: Option<u32>,
+    /// How often the retentions run: hourly.
     pub audit_prune_every: Duration,
     /// How events are delivered to organizations' webhooks.
     pub webhooks: WebhookSettings,
@@ -132,6 +136,7 @@ impl Default for WorkerSettings {
             expiry_check: Duration::from_secs(3600),
             expiry_warning_days: 7,
             audit_retention_days: None,
+            event_retention_days: Some(DEFAULT_EVENT_RETENTION_DAYS),
             audit_prune_every: Duration::from_secs(3600),
             webhooks: WebhookSettings::default(),
         }
@@ -167,6 +172,7 @@ impl WorkerSettings {
                 "a whole number of days (0 to 365)",
             )?,
             audit_retention_days: retention_days(env)?,
+            event_retention_days: event_retention_days(env)?,
             audit_prune_every: d.audit_prune_every,
             webhooks: WebhookSettings::from_env(env)?,
         };
@@ -198,20 +204,39 @@ impl WorkerSettings {
     }
 }
 
+/// A retention's number of days from `var`: None when unset or empty.
+fn days(env: &Env, var: &str, otherwise: &str) -> Result<Option<u32>, EnvError> {
+    let Some(value) = env.get(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    value.parse::<u32>().map(Some).map_err(|_| {
+        EnvError::new(var, format!("{value:?} is not a number of days; use a whole number{otherwise}"))
+    })
+}
+
 /// `SLUICE_AUDIT_RETENTION_DAYS`: unset or empty keeps every row; otherwise whole days, 1 or more.
 fn retention_days(env: &Env) -> Result<Option<u32>, EnvError> {
     const VAR: &str = "SLUICE_AUDIT_RETENTION_DAYS";
-    let Some(value) = env.get(VAR).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    match value.parse::<u32>() {
-        Ok(days) if days >= 1 => Ok(Some(days)),
-        _ => Err(EnvError::new(
-            VAR,
-            format!(
-                "{value:?} is not a number of days; use a whole number of at least 1, or leave it unset to keep every row"
-            ),
-        )),
+    const OTHERWISE: &str = " of at least 1, or leave it unset to keep every row";
+    match days(env, VAR, OTHERWISE)? {
+        Some(0) => {
+            Err(EnvError::new(VAR, format!("\"0\" is not a number of days; use a whole number{OTHERWISE}")))
+        }
+        days => Ok(days),
+    }
+}
+
+/// Events and deliveries are kept this many days unless `SLUICE_EVENT_RETENTION_DAYS` says
+/// otherwise: long enough to look into a failure and redeliver it after a holiday.
+pub const DEFAULT_EVENT_RETENTION_DAYS: u32 = 30;
+
+/// `SLUICE_EVENT_RETENTION_DAYS`: unset or empty for the default, 0 to keep everything, or whole
+/// days.
+fn event_retention_days(env: &Env) -> Result<Option<u32>, EnvError> {
+    match days(env, "SLUICE_EVENT_RETENTION_DAYS", ", or 0 to keep every event")? {
+        None => Ok(Some(DEFAULT_EVENT_RETENTION_DAYS)),
+        Some(0) => Ok(None),
+        days => Ok(days),
     }
 }
 
@@ -257,6 +282,22 @@ mod tests {
         assert_eq!(days(" ").expect("blank").audit_retention_days, None);
         for bad in ["0", "-3", "1.5", "forever"] {
             assert_eq!(days(bad).expect_err(bad).var, "SLUICE_AUDIT_RETENTION_DAYS");
+        }
+    }
+
+    #[test]
+    fn event_retention_defaults_to_thirty_days_and_zero_keeps_everything() {
+        assert_eq!(WorkerSettings::default().event_retention_days, Some(30));
+        let days = |value: &'static str| {
+            WorkerSettings::from_env(&Env::new(move |k| {
+                (k == "SLUICE_EVENT_RETENTION_DAYS").then(|| value.to_owned())
+            }))
+        };
+        assert_eq!(days("7").expect("days").event_retention_days, Some(7));
+        assert_eq!(days("").expect("blank").event_retention_days, Some(30));
+        assert_eq!(days("0").expect("off").event_retention_days, None);
+        for bad in ["-3", "1.5", "forever"] {
+            assert_eq!(days(bad).expect_err(bad).var, "SLUICE_EVENT_RETENTION_DAYS");
         }
     }
 }

@@ -24,7 +24,7 @@ use sluice_core::{
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use crate::WebhookSettings;
+use crate::{Metrics, WebhookSettings, metrics::WebhookOutcome};
 
 /// Events fanned out per transaction.
 const FAN_OUT_BATCH: u64 = 200;
@@ -36,6 +36,7 @@ pub struct WebhookDelivery {
     outbox: EventOutbox,
     settings: WebhookSettings,
     client: reqwest::Client,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl WebhookDelivery {
@@ -48,7 +49,19 @@ impl WebhookDelivery {
             .dns_resolver(Arc::new(CheckedResolver { policy: settings.targets }))
             .user_agent(concat!("sluice-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { outbox: core.event_outbox(), settings, client })
+        Ok(Self { outbox: core.event_outbox(), settings, client, metrics: None })
+    }
+
+    /// Counts each attempt's outcome in `metrics` (`sluice_webhook_attempts_total`).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count(&self, outcome: &'static str) {
+        if let Some(m) = &self.metrics {
+            m.webhook_attempts.get_or_create(&WebhookOutcome { outcome }).inc();
+        }
     }
 
     pub async fn run(self, stop: CancellationToken) {
@@ -122,7 +135,14 @@ impl WebhookDelivery {
 
     async fn attempt(&self, delivery: &DueDelivery) {
         let outcome = self.send(delivery).await;
-        match self.outbox.record(delivery, &outcome, &self.settings.retry).await {
+        let recorded = self.outbox.record(delivery, &outcome, &self.settings.retry).await;
+        match &recorded {
+            Ok(Some(DeliveryStatus::Delivered)) => self.count("delivered"),
+            Ok(Some(DeliveryStatus::Pending)) => self.count("retried"),
+            Ok(Some(DeliveryStatus::Dead)) => self.count("dead"),
+            _ => {}
+        }
+        match recorded {
             Ok(Some(DeliveryStatus::Dead)) => tracing::warn!(
                 subscription = %delivery.subscription_uri, event = %delivery.event_uri, attempts = delivery.attempt,
                 outcome = ?outcome, "webhooks: delivery dead-lettered after its last attempt"

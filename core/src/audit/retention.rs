@@ -14,8 +14,7 @@ pub const PRUNE_BATCH: u64 = 1000;
 
 /// Deletes the rows created before `cutoff`, oldest first, `batch` at a time; returns how many.
 pub(crate) async fn prune(db: &impl ConnectionTrait, cutoff: DateTime<Utc>, batch: u64) -> Result<u64> {
-    let mut deleted = 0;
-    loop {
+    crate::db::delete_in_batches(batch, async |batch| {
         let keys: Vec<String> = activity::Entity::find()
             .select_only()
             .column(activity::Column::ActivityUri)
@@ -25,18 +24,16 @@ pub(crate) async fn prune(db: &impl ConnectionTrait, cutoff: DateTime<Utc>, batc
             .into_tuple()
             .all(db)
             .await?;
-        let read = keys.len() as u64;
-        if read == 0 {
-            break;
+        let found = keys.len() as u64;
+        if found == 0 {
+            return Ok((0, 0));
         }
-        deleted += activity::Entity::delete_many()
+        let deleted = activity::Entity::delete_many()
             .filter(activity::Column::ActivityUri.is_in(keys))
             .exec(db)
             .await?
             .rows_affected;
-        if read < batch {
-            break;
-        }
-    }
-    Ok(deleted)
+        Ok((found, deleted))
+    })
+    .await
 }

@@ -12,9 +12,17 @@
 //! - Delivery is at least once, in order per target: a subscription's events about one share,
 //!   dataset or environment are sent one after another, each only once the one before it was
 //!   delivered or dead-lettered. Subscribers dedupe by the event id.
+//! - Admins may send a test event to one webhook and redeliver a dead letter ([`manual`]).
+//! - With an event bus configured, every event is also put on it, in order, at least once
+//!   ([`EventRelay`]).
+//! - Finished deliveries and the events nobody is owed any more are pruned after a while
+//!   ([`retention`]).
 
+mod bus;
+mod manual;
 mod model;
 mod outbox;
+pub(crate) mod retention;
 mod signature;
 mod subscriptions;
 mod target;
@@ -22,6 +30,9 @@ mod target;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use sluice_entities::event;
 
+pub(crate) use bus::relayed_up_to;
+pub use bus::{BusError, BusEvent, EventBus, EventRelay, Relayed};
+pub use manual::TEST_EVENT_TYPE;
 pub use model::{
     Delivery, DeliveryFilter, DeliveryStatus, EventType, NewSubscription, Subscription, SubscriptionCreated,
 };

@@ -74,7 +74,7 @@ pub enum Outcome {
 }
 
 /// The event loop's view of its announcements (a recorded event).
-pub struct EventWaiter(Waiter);
+pub struct EventWaiter(pub(super) Waiter);
 
 impl EventWaiter {
     /// Call right before looking, as `tasks::wakeup::Waiter::mark_seen`.
@@ -319,7 +319,7 @@ impl EventOutbox {
 }
 
 /// The event as subscribers receive it: ids, never data values.
-fn body(e: &event::Model) -> String {
+pub(super) fn body(e: &event::Model) -> String {
     let ids: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_else(|_| serde_json::json!({}));
     serde_json::json!({
         "id": e.event_uri,

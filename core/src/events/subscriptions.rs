@@ -27,7 +27,7 @@ pub const MAX_SUBSCRIPTIONS_PER_ORGANIZATION: u64 = 10;
 const MAX_LABEL_LEN: usize = 255;
 
 /// Activity rows name the organization, so its teams see who changed its webhooks.
-const ORGANIZATION: &str = "organization";
+pub(super) const ORGANIZATION: &str = "organization";
 
 pub struct Events<'a> {
     pub(crate) db: &'a DatabaseConnection,
@@ -188,7 +188,7 @@ impl Events<'_> {
 
     /// The subscription if the actor administers its organization; the same refusal as for a
     /// missing one otherwise.
-    async fn authorize(&self, actor: &Actor, subscription_uri: &str) -> Result<Subscription> {
+    pub(super) async fn authorize(&self, actor: &Actor, subscription_uri: &str) -> Result<Subscription> {
         let row = s::Entity::find_by_id(subscription_uri.to_owned())
             .filter(
                 Expr::col(s::Column::OrganizationUri)

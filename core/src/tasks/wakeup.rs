@@ -195,6 +195,23 @@ pub(crate) fn wake_sqlite_loops(db: &DatabaseConnection) {
     }
 }
 
+/// Wakes the event delivery loops of every process on `db`, for a change the event trigger and
+/// hooks do not see (a dead delivery given another round). Call it after the commit.
+pub(crate) async fn announce_events(db: &DatabaseConnection) -> crate::Result<()> {
+    use sea_orm::ConnectionTrait;
+    match &db.inner {
+        sea_orm::DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            db.execute_unprepared(&format!("SELECT pg_notify('{EVENTS_CHANNEL}', '')")).await?;
+        }
+        _ => {
+            if let Some(hub) = Wakeups::for_db(db).hub {
+                hub.announce(Topic::Events);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One loop's view of a topic.
 pub(crate) struct Waiter {
     rx: Option<watch::Receiver<u64>>,

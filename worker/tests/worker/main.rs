@@ -2,6 +2,7 @@
 //! heartbeats, shutdown, crashes and long tasks.
 
 mod crash;
+mod event_bus;
 mod retention;
 mod schedule;
 mod support;

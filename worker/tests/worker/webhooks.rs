@@ -22,13 +22,15 @@ use sluice_core::{
     Actor, Core,
     datasets::NewDataset,
     environments::NewEnvironment,
-    events::{DeliveryFilter, DeliveryStatus, NewSubscription, RetryPolicy, TargetPolicy, verify},
+    events::{
+        DeliveryFilter, DeliveryStatus, NewSubscription, RetryPolicy, TEST_EVENT_TYPE, TargetPolicy, verify,
+    },
     on_both_backends,
     organizations::NewOrganization,
     page::PageRequest,
     testkit::{Backend, TestDb, fake_aws, user},
 };
-use sluice_worker::{WebhookDelivery, WebhookSettings};
+use sluice_worker::{Metrics, WebhookDelivery, WebhookSettings};
 use tokio_util::sync::CancellationToken;
 
 /// One request the receiver got: its signature header and body.
@@ -91,7 +93,15 @@ impl Running {
     }
 
     fn start_with(core: &Core, settings: WebhookSettings) -> Self {
-        let delivery = WebhookDelivery::new(core, settings).expect("client");
+        Self::spawn(WebhookDelivery::new(core, settings).expect("client"))
+    }
+
+    /// Counting each attempt's outcome in `metrics`.
+    fn start_counted(core: &Core, metrics: Arc<Metrics>) -> Self {
+        Self::spawn(WebhookDelivery::new(core, settings()).expect("client").with_metrics(metrics))
+    }
+
+    fn spawn(delivery: WebhookDelivery) -> Self {
         let stop = CancellationToken::new();
         let handle = tokio::spawn(delivery.run(stop.clone()));
         Self { stop, handle }
@@ -103,18 +113,18 @@ impl Running {
     }
 }
 
-struct World {
+pub(super) struct World {
     _db: TestDb,
-    core: Core,
-    alice: Actor,
-    org: String,
+    pub(super) core: Core,
+    pub(super) alice: Actor,
+    pub(super) org: String,
     env: String,
     /// Another organization, of TeamX (xena).
     other_org: String,
     xena: Actor,
 }
 
-async fn world(backend: Backend) -> World {
+pub(super) async fn world(backend: Backend) -> World {
     let db = TestDb::new(backend).await;
     let core = Core::new(db.db.clone())
         .with_aws(fake_aws::aws_settings())
@@ -151,7 +161,7 @@ async fn world(backend: Backend) -> World {
 }
 
 impl World {
-    async fn subscribe(&self, actor: &Actor, org: &str, url: String) -> (String, String) {
+    pub(super) async fn subscribe(&self, actor: &Actor, org: &str, url: String) -> (String, String) {
         let new = NewSubscription {
             organization_uri: org.to_owned(),
             label: "hook".into(),
@@ -162,7 +172,7 @@ impl World {
         (created.subscription.subscription_uri, created.secret)
     }
 
-    async fn dataset(&self, label: &str) -> String {
+    pub(super) async fn dataset(&self, label: &str) -> String {
         let new = NewDataset {
             label: label.into(),
             environment_uri: self.env.clone(),
@@ -172,7 +182,7 @@ impl World {
         self.core.datasets().create(&self.alice, new).await.expect("dataset").dataset_uri.clone()
     }
 
-    async fn delete(&self, dataset: &str) {
+    pub(super) async fn delete(&self, dataset: &str) {
         self.core.datasets().delete(&self.alice, dataset, false).await.expect("deleted");
     }
 
@@ -183,7 +193,7 @@ impl World {
     }
 }
 
-async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
+pub(super) async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !done().await {
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
@@ -327,7 +337,84 @@ async fn a_target_refused_by_the_policy_at_delivery_time_is_never_called(backend
     assert!(log[0].last_error.as_deref().is_some_and(|e| e.contains("https://")), "{log:?}");
 }
 
+async fn a_test_event_reaches_its_webhook_alone_and_a_redelivered_dead_letter_gets_a_new_round(
+    backend: Backend,
+) {
+    let w = world(backend).await;
+    let (base, received) = receiver().await;
+    let (good, good_secret) = w.subscribe(&w.alice, &w.org, format!("{base}/ok/good")).await;
+    let (bad, _) = w.subscribe(&w.alice, &w.org, format!("{base}/fail/bad")).await;
+    let (_, _) = w.subscribe(&w.alice, &w.org, format!("{base}/ok/other")).await;
+    let events = w.core.events();
+
+    let test = events.test_subscription(&w.alice, &good).await.expect("test");
+    assert_eq!((test.status, test.event_type.as_str()), (DeliveryStatus::Pending, TEST_EVENT_TYPE));
+    let again = events.test_subscription(&w.alice, &good).await.expect_err("one pending test at a time");
+    assert!(matches!(again, sluice_core::Error::Conflict(_)), "{again:?}");
+    let refused = events.test_subscription(&w.xena, &good).await.expect_err("not xena's");
+    assert!(
+        matches!(refused, sluice_core::Error::NotFound { .. } | sluice_core::Error::Forbidden(_)),
+        "{refused:?}"
+    );
+    events.test_subscription(&w.alice, &bad).await.expect("test the failing one");
+
+    let metrics = Metrics::new();
+    let running = Running::start_counted(&w.core, metrics.clone());
+    wait_for("the test event", async || !received.at("ok/good").is_empty()).await;
+    wait_for("the failing test's dead letter", async || {
+        w.deliveries(&bad).await.first().is_some_and(|d| d.status == DeliveryStatus::Dead)
+    })
+    .await;
+    let body = &verified(&received.at("ok/good"), &good_secret)[0];
+    assert_eq!(body["type"], TEST_EVENT_TYPE);
+    assert_eq!(body["target"]["uri"], good.as_str());
+    assert_eq!(body["ids"]["subscriptionUri"], good.as_str());
+    assert_eq!(body["organizationUri"], w.org.as_str());
+    // A delivered test may be sent again.
+    wait_for("the test delivered", async || {
+        w.deliveries(&good).await.first().is_some_and(|d| d.status == DeliveryStatus::Delivered)
+    })
+    .await;
+    let delivered = w.deliveries(&good).await[0].delivery_uri.clone();
+    let not_dead = events.redeliver(&w.alice, &delivered).await.expect_err("only dead letters");
+    assert!(matches!(not_dead, sluice_core::Error::InvalidState(_)), "{not_dead:?}");
+
+    let dead = w.deliveries(&bad).await[0].clone();
+    assert_eq!(received.at("fail/bad").len(), 3, "three attempts before the dead letter");
+    let refused = events.redeliver(&w.xena, &dead.delivery_uri).await.expect_err("not xena's");
+    assert!(
+        matches!(refused, sluice_core::Error::NotFound { .. } | sluice_core::Error::Forbidden(_)),
+        "{refused:?}"
+    );
+    let missing = events.redeliver(&w.alice, "nosuchdl").await.expect_err("missing");
+    assert_eq!(
+        std::mem::discriminant(&missing),
+        std::mem::discriminant(&refused),
+        "a missing delivery is refused as another organization's"
+    );
+    let again = events.redeliver(&w.alice, &dead.delivery_uri).await.expect("redeliver");
+    assert_eq!((again.status, again.attempts), (DeliveryStatus::Pending, 0));
+    wait_for("the second round's dead letter", async || {
+        w.deliveries(&bad).await.first().is_some_and(|d| d.status == DeliveryStatus::Dead)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    running.stop().await;
+
+    let attempts = received.at("fail/bad");
+    assert_eq!(attempts.len(), 6, "a fresh round of three attempts");
+    assert!(attempts.iter().all(|(_, b)| b.contains(&dead.event_uri)), "the same event, the same id");
+    assert_eq!(received.at("ok/good").len(), 1, "the test event once");
+    assert!(received.at("ok/other").is_empty(), "a test event goes to its webhook alone");
+    let text = metrics.render();
+    for (outcome, n) in [("delivered", 1), ("retried", 4), ("dead", 2)] {
+        let line = format!("sluice_webhook_attempts_total{{outcome=\"{outcome}\"}} {n}\n");
+        assert!(text.contains(&line), "{line} in {text}");
+    }
+}
+
 on_both_backends!(
+    a_test_event_reaches_its_webhook_alone_and_a_redelivered_dead_letter_gets_a_new_round,
     a_target_refused_by_the_policy_at_delivery_time_is_never_called,
     subscribers_receive_each_event_once_in_order_and_a_failing_one_is_dead_lettered,
     events_committed_while_no_worker_runs_are_delivered_after_a_restart,

@@ -1,5 +1,6 @@
 //! Events out: an organization's webhooks (`createEventSubscription`, `listEventSubscriptions`,
-//! `deleteEventSubscription`) and each one's delivery log (`listEventDeliveries`). Only the
+//! `deleteEventSubscription`), each one's delivery log (`listEventDeliveries`), a test event
+//! (`testEventSubscription`) and another round for a dead letter (`redeliverEventDelivery`). Only the
 //! organization's admins (UPDATE_ORGANIZATION) reach them; core decides. The signing secret is
 //! returned once, by the mutation that creates it.
 
@@ -197,5 +198,27 @@ impl EventMutation {
         subscription_uri: String,
     ) -> async_graphql::Result<bool> {
         core(ctx)?.events().delete_subscription(actor(ctx)?, &subscription_uri).await.gql()
+    }
+
+    /// Queues a `sluice.test` event to this webhook alone and returns its delivery, to watch in
+    /// the delivery log. One pending test per webhook.
+    async fn test_event_subscription(
+        &self,
+        ctx: &Context<'_>,
+        subscription_uri: String,
+    ) -> async_graphql::Result<EventDelivery> {
+        let delivery = core(ctx)?.events().test_subscription(actor(ctx)?, &subscription_uri).await.gql()?;
+        Ok(delivery.into())
+    }
+
+    /// Gives a dead delivery a fresh round of attempts, starting now. It keeps its place in its
+    /// target's order: the target's later pending events wait for it.
+    async fn redeliver_event_delivery(
+        &self,
+        ctx: &Context<'_>,
+        delivery_uri: String,
+    ) -> async_graphql::Result<EventDelivery> {
+        let delivery = core(ctx)?.events().redeliver(actor(ctx)?, &delivery_uri).await.gql()?;
+        Ok(delivery.into())
     }
 }

@@ -48,5 +48,23 @@ pub(super) fn cases() -> Vec<Case> {
             teammate: Forbidden,
             admin: Forbidden,
         },
+        Case {
+            op: "testEventSubscription",
+            doc: "mutation($s: String!) { testEventSubscription(subscriptionUri: $s) { deliveryUri eventType status } }",
+            vars: |c| json!({"s": c.subscription}),
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
+        Case {
+            op: "redeliverEventDelivery",
+            doc: "mutation($d: String!) { redeliverEventDelivery(deliveryUri: $d) { deliveryUri status attempts } }",
+            vars: |c| json!({"d": c.delivery}),
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
     ]
 }

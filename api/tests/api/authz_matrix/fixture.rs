@@ -30,6 +30,7 @@ pub(super) struct World {
     link: String,
     notification: String,
     subscription: String,
+    delivery: String,
 }
 
 impl World {
@@ -122,8 +123,11 @@ impl World {
                 share_of(app, &world.env, &world.dataset, &world.table, "notification").await;
             world.notification = notification_of(app, &world.share).await;
         }
-        if op.contains("EventSubscription") || op.contains("EventDeliveries") {
+        if op.contains("EventSubscription") || op.contains("EventDeliver") {
             world.subscription = subscription_of(app, &world.org).await;
+        }
+        if op == "redeliverEventDelivery" {
+            world.delivery = dead_delivery_of(app, &world.subscription).await;
         }
         if op.contains("IamPrincipalMapping") {
             world.mapping = mapping_of(app, &world.account).await;
@@ -160,6 +164,7 @@ impl World {
             link: &self.link,
             notification: &self.notification,
             subscription: &self.subscription,
+            delivery: &self.delivery,
         }
     }
 }
@@ -336,6 +341,23 @@ async fn subscription_of(app: &TestApp, org: &str) -> String {
         .expect("subscription")
         .subscription
         .subscription_uri
+}
+
+/// A test delivery to `subscription`, given up as its last attempt would: a dead letter.
+async fn dead_delivery_of(app: &TestApp, subscription: &str) -> String {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let alice = sluice_core::testkit::user("alice", &["TeamA"]);
+    let delivery = app.core.events().test_subscription(&alice, subscription).await.expect("test event");
+    sluice_entities::event_delivery::ActiveModel {
+        delivery_uri: Set(delivery.delivery_uri.clone()),
+        status: Set("dead".into()),
+        attempts: Set(8),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .expect("dead");
+    delivery.delivery_uri
 }
 
 /// TeamA's notification of TeamB's submitted `share`.

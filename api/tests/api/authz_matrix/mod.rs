@@ -75,6 +75,8 @@ struct Ctx<'a> {
     notification: &'a str,
     /// A webhook of `org`, made by TeamA, its admin team.
     subscription: &'a str,
+    /// A dead delivery of `subscription` (a test event given up).
+    delivery: &'a str,
 }
 
 struct Case {
