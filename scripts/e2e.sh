@@ -54,7 +54,9 @@ port="$(free_port)"
 export SLUICE_BIND="127.0.0.1:$port" SLUICE_DATA_DIR="$run_dir/data" SLUICE_FRONTEND_DIR="$ROOT/frontend/dist"
 export SLUICE_UI_COGNITO_ENDPOINT="$MOTO_URL"
 export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-"$CARGO_TARGET_DIR/debug/sluice" serve >"$run_dir/sluice.log" 2>&1 &
+# The webhook test's receiver listens on 127.0.0.1, and its dead letter should not take minutes.
+SLUICE_WEBHOOK_ALLOW_PRIVATE_TARGETS=true SLUICE_WEBHOOK_MAX_ATTEMPTS=2 SLUICE_WEBHOOK_BACKOFF_MS=300 \
+  "$CARGO_TARGET_DIR/debug/sluice" serve >"$run_dir/sluice.log" 2>&1 &
 server_pid=$!
 wait_ready "$server_pid" "http://$SLUICE_BIND/readyz" "$run_dir/sluice.log"
 

@@ -1,6 +1,6 @@
 // Organizations: list (archived ones on request) and create; an organization's page with its
 // environments and teams, and the actions the user's teams hold there: link, invite, remove,
-// edit, archive.
+// edit, archive, and (for its admins) its webhooks.
 import { Box, Button, Chip, FormControlLabel, Link, Paper, Stack, Switch, TextField, Typography } from "@mui/material";
 import { useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
@@ -12,6 +12,7 @@ import { ConfirmDialog, FormAlerts, groupProblem, useFieldErrors } from "../comp
 import { graphql } from "../gql";
 import { EditOrganization, useOrganizationPermissions } from "./organizationEdit";
 import { notify } from "../components/Notices";
+import { EventSubscriptions } from "../components/EventSubscriptions";
 
 const PAGE = 10;
 
@@ -278,6 +279,7 @@ export function OrganizationPage() {
         The team loses its rights on the organization: it can no longer see it or link environments to it. Its environments stay.
       </ConfirmDialog>
       {may("INVITE_ORGANIZATION_GROUP") && <InviteTeam uri={uri} onInvited={reload} />}
+      {may("UPDATE_ORGANIZATION") && <EventSubscriptions organizationUri={uri} />}
     </>
   );
 }
