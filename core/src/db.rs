@@ -50,10 +50,11 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<DatabaseC
 /// returns how many rows were deleted. `step(batch)` deletes at most `batch` rows and returns
 /// (rows it found, rows it deleted). One statement per batch, so no transaction grows with a
 /// backlog and writers are never held up for long: how every retention prunes.
-pub(crate) async fn delete_in_batches(
-    batch: u64,
-    mut step: impl AsyncFnMut(u64) -> crate::Result<(u64, u64)>,
-) -> crate::Result<u64> {
+pub(crate) async fn delete_in_batches<F, Fut>(batch: u64, mut step: F) -> crate::Result<u64>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: std::future::Future<Output = crate::Result<(u64, u64)>>,
+{
     let batch = batch.max(1);
     let mut deleted = 0;
     loop {

@@ -205,7 +205,7 @@ impl WorkerSettings {
 }
 
 /// A retention's number of days from `var`: None when unset or empty.
-fn days(env: &Env, var: &str, otherwise: &str) -> Result<Option<u32>, EnvError> {
+fn days(env: &Env, var: &'static str, otherwise: &str) -> Result<Option<u32>, EnvError> {
     let Some(value) = env.get(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };

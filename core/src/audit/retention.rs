@@ -14,7 +14,7 @@ pub const PRUNE_BATCH: u64 = 1000;
 
 /// Deletes the rows created before `cutoff`, oldest first, `batch` at a time; returns how many.
 pub(crate) async fn prune(db: &impl ConnectionTrait, cutoff: DateTime<Utc>, batch: u64) -> Result<u64> {
-    crate::db::delete_in_batches(batch, async |batch| {
+    crate::db::delete_in_batches(batch, move |batch| async move {
         let keys: Vec<String> = activity::Entity::find()
             .select_only()
             .column(activity::Column::ActivityUri)

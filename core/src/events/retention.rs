@@ -27,7 +27,7 @@ pub(crate) async fn prune(
     batch: u64,
     relayed: Option<i64>,
 ) -> Result<(u64, u64)> {
-    let deliveries = crate::db::delete_in_batches(batch, async |batch| {
+    let deliveries = crate::db::delete_in_batches(batch, move |batch| async move {
         let keys: Vec<String> = d::Entity::find()
             .select_only()
             .column(d::Column::DeliveryUri)
@@ -51,7 +51,7 @@ pub(crate) async fn prune(
         Ok((found, deleted))
     })
     .await?;
-    let events = crate::db::delete_in_batches(batch, async |batch| {
+    let events = crate::db::delete_in_batches(batch, move |batch| async move {
         let delivery = Alias::new("delivery");
         let owed = Query::select()
             .expr(Expr::val(1))
