@@ -12,6 +12,9 @@ use crate::{
 };
 
 mod hardening;
+mod vending;
+
+pub use vending::VendingConfig;
 
 pub use sluice_core::env::EnvError as ConfigError;
 use sluice_core::{
@@ -96,6 +99,9 @@ pub struct Config {
     /// `SLUICE_CATALOG_VISIBILITY`: `open` (default; every signed-in user finds every entry, as
     /// in data.all) or `restricted` (only entries the user's teams may read).
     pub catalog_visibility: CatalogVisibility,
+    /// Credential vending (`SLUICE_CREDENTIAL_VENDING`, `SLUICE_CONSOLE_FEDERATION_URL`);
+    /// `None` when turned off.
+    pub credential_vending: Option<VendingConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +213,7 @@ impl Config {
                 "restricted" => CatalogVisibility::Restricted,
                 _ => CatalogVisibility::Open,
             },
+            credential_vending: vending::vending(env)?,
             queue,
             launcher: LauncherSettings::from_env(env)?,
             worker: WorkerSettings::from_env(env)?,

@@ -119,7 +119,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pivot_role_name: config.pivot_role_name.clone(),
         linker: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
         resources: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
-        grants: Arc::new(sluice_cloud::PivotLinker::new(aws_config)),
+        grants: Arc::new(sluice_cloud::PivotLinker::new(aws_config.clone())),
+        credentials: config.credential_vending.as_ref().map(|v| {
+            Arc::new(sluice_cloud::RoleVendor::new(aws_config, v.federation_url.clone()))
+                as Arc<dyn sluice_core::credentials::CredentialVendor>
+        }),
     });
     let search = wiring::search(&config.search, &core).await?;
     let core = core

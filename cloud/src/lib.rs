@@ -24,7 +24,8 @@
 //! - [`storage`]: S3 and KMS: checks of imported buckets and key aliases, folder prefixes;
 //! - [`access`]: bucket policy statements, KMS grants and inline role policies, by name, for
 //!   folder shares;
-//! - [`access_points`]: S3 access points and their policies, one per folder or bucket share.
+//! - [`access_points`]: S3 access points and their policies, one per folder or bucket share;
+//! - [`vending`]: teams' role credentials, console sign-in links and upload forms.
 //!
 //! Glue databases and Lake Formation settings are made through their APIs next to the stacks,
 //! never in templates: moto's CloudFormation silently drops those resource types.
@@ -49,6 +50,7 @@ pub mod stacks;
 pub mod storage;
 pub mod sts;
 pub mod templates;
+pub mod vending;
 
 pub use access::{Access, KeyGrant};
 pub use access_points::{AccessPointShown, AccessPoints};
@@ -67,6 +69,7 @@ pub use templates::{
     DatasetStackSpec, EnvironmentStackSpec, PivotRoleParams, TeamRole, dataset_template,
     environment_template, glue_database_name, pivot_role_template, team_role_output_key,
 };
+pub use vending::RoleVendor;
 
 /// The SDK crates, so callers can build clients from an `SdkConfig` without depending on them.
 pub mod sdk {

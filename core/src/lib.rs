@@ -7,6 +7,7 @@ pub mod actor;
 pub mod audit;
 pub mod authz;
 pub mod catalog;
+pub mod credentials;
 pub mod datasets;
 pub mod db;
 pub mod env;
@@ -109,6 +110,11 @@ impl Core {
 
     pub fn catalog(&self) -> catalog::Catalog<'_> {
         catalog::Catalog { db: &self.db, index: self.search.as_ref(), visibility: self.catalog_visibility }
+    }
+
+    /// Short-lived credentials and links of teams' own roles (data.all's access tokens).
+    pub fn credentials(&self) -> credentials::Credentials<'_> {
+        credentials::Credentials { db: &self.db, aws: &self.aws }
     }
 
     pub fn datasets(&self) -> datasets::Datasets<'_> {

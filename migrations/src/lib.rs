@@ -34,6 +34,7 @@ mod m20261209_000026_access_drift;
 mod m20261210_000027_table_data_filters;
 mod m20261210_000028_environment_networks;
 mod m20261210_000029_event_delivery_extras;
+mod m20261210_000030_credential_vending;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000027_table_data_filters::Migration),
             Box::new(m20261210_000028_environment_networks::Migration),
             Box::new(m20261210_000029_event_delivery_extras::Migration),
+            Box::new(m20261210_000030_credential_vending::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub(crate) mod batch;
 mod catalog;
 pub mod cost;
 mod covered;
+mod credentials;
 pub(crate) mod datasets;
 pub mod dialect;
 pub mod documents;
@@ -48,6 +49,7 @@ pub struct Query(
     datasets::TableQuery,
     datasets::FolderQuery,
     datasets::DataFilterQuery,
+    credentials::CredentialQuery,
     shares::ShareQuery,
     shares::DatasetSharesQuery,
     shares::ShareConsumptionQuery,
@@ -72,6 +74,7 @@ pub struct Mutation(
     datasets::TableMutation,
     datasets::FolderMutation,
     datasets::DataFilterMutation,
+    credentials::CredentialMutation,
     shares::ShareMutation,
     shares::DatasetSharesMutation,
     shares::ShareExtensionMutation,

@@ -6,7 +6,7 @@ use sluice_core::catalog::CatalogVisibility;
 
 use crate::{
     environments::link,
-    organizations::create_org,
+    organizations::{create_org, invite_to_org},
     support::{Backend, Options, TestApp, error_code, on_both_backends},
 };
 
@@ -117,7 +117,7 @@ async fn restricted_visibility_shows_teams_only_what_they_may_read(backend: Back
 /// no query per hit to decide between "Request access" and "Your team's data".
 async fn hits_carry_the_callers_role_on_their_dataset(backend: Backend) {
     use sluice_core::datasets::tables::GlueTable;
-    let (app, alice, carol, _org, env, sales) = setup(Options::default(), backend).await;
+    let (app, alice, carol, org, env, sales) = setup(Options::default(), backend).await;
     // A second dataset of TeamA's with no stewards, and a table in the first.
     let input =
         json!({"input": {"label": "Orders Archive", "environmentUri": env, "SamlAdminGroupName": "TeamA"}});
@@ -137,6 +137,7 @@ async fn hits_carry_the_callers_role_on_their_dataset(backend: Backend) {
     sync.finish().await.expect("finish");
     app.run_index_tasks().await;
     // TeamB asks for the table.
+    invite_to_org(&app, &alice, &org, &["TeamB"]).await;
     let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
     let team_b =
         json!({"i": {"environmentUri": env, "groupUri": "TeamB", "permissions": ["CREATE_SHARE_OBJECT"]}});

@@ -253,6 +253,32 @@ fn implemented_second_wave_operations_keep_data_all_shapes() {
     }
 }
 
+/// data.all's credential operations (backend/dataall/core/environment/api/queries.py and
+/// modules/s3_datasets/api/dataset/{queries,mutations,input_types}.py), which neither file
+/// above holds.
+const DATAALL_CREDENTIALS: &str = r#"
+type Query {
+  getDatasetAssumeRoleUrl(datasetUri: String): String
+  getDatasetPresignedUrl(datasetUri: String!, input: DatasetPresignedUrlInput): String
+  generateEnvironmentAccessToken(environmentUri: String!, groupUri: String): String
+  getEnvironmentAssumeRoleUrl(environmentUri: String!, groupUri: String): String
+}
+type Mutation {
+  generateDatasetAccessToken(datasetUri: String!): String
+}
+input DatasetPresignedUrlInput {
+  fileName: String
+  prefix: String
+}
+"#;
+
+#[test]
+fn the_credential_operations_keep_data_all_shapes() {
+    let (problems, _, implemented, total) = check_against(DATAALL_CREDENTIALS);
+    assert!(problems.is_empty(), "incompatible with data.all:\n{}", problems.join("\n"));
+    assert_eq!((implemented, total), (5, 5));
+}
+
 #[test]
 fn the_organization_and_tenant_operations_are_all_present() {
     let ours = load(&sluice_api::graphql::sdl());

@@ -387,16 +387,16 @@ async fn the_pivot_role_link_downloads_the_organizations_template(backend: Backe
     let parsed: Value = serde_json::from_str(&decoded).expect("JSON");
     assert!(parsed["Resources"].is_object(), "a CloudFormation template: {parsed}");
 
-    // As getPivotRoleTemplate: LINK_ENVIRONMENT on the organization. TeamB is in TeamA's
-    // environment but not its organization until invited (which gives LINK_ENVIRONMENT).
-    for token in [&bob, &carol] {
-        let refused = app.gql(Some(token), PIVOT_ROLE_URL, vars.clone()).await;
-        assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
-    }
-    let invite = "mutation($o: String!) { inviteGroupToOrganization(input: {organizationUri: $o, groupUri: \"TeamB\"}) { organizationUri } }";
-    app.ok(&alice, invite, json!({"o": org})).await;
-    let bobs = app.ok(&bob, PIVOT_ROLE_URL, vars).await;
+    // As getPivotRoleTemplate: LINK_ENVIRONMENT on the organization. TeamB was invited to it
+    // with the default permissions, which include LINK_ENVIRONMENT; without it, it is refused.
+    let refused = app.gql(Some(&carol), PIVOT_ROLE_URL, vars.clone()).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    let bobs = app.ok(&bob, PIVOT_ROLE_URL, vars.clone()).await;
     assert_eq!(bobs["getPivotRolePresignedUrl"], json!(url));
+    let narrow = "mutation($o: String!) { updateOrganizationGroup(input: {organizationUri: $o, groupUri: \"TeamB\", permissions: [\"GET_ORGANIZATION\"]}) { organizationUri } }";
+    app.ok(&alice, narrow, json!({"o": org})).await;
+    let refused = app.gql(Some(&bob), PIVOT_ROLE_URL, vars).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
 }
 
 on_both_backends!(

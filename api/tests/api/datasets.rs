@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::{
     environments::link,
-    organizations::create_org,
+    organizations::{create_org, invite_to_org},
     support::{Backend, MISSING_PREFIX, TestApp, error_code, on_both_backends},
 };
 
@@ -30,6 +30,7 @@ pub(crate) async fn setup(backend: Backend) -> (TestApp, String, String, String,
     let bob = app.token("bob", &["TeamB"]);
     let carol = app.token("carol", &["TeamC"]);
     let org = create_org(&app, &alice, "Org", "TeamA").await;
+    invite_to_org(&app, &alice, &org, &["TeamB", "TeamC"]).await;
     let env = link(&app, &alice, &org, "111122223333").await;
     let env = env["environmentUri"].as_str().expect("env").to_owned();
     let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";

@@ -2,9 +2,10 @@
 //! (the moto-backed check is tested in cloud/).
 
 use serde_json::{Value, json};
+use sluice_core::environments::stacks::DeployRecord;
 
 use crate::{
-    organizations::create_org,
+    organizations::{create_org, invite_to_org},
     support::{Backend, REFUSED_ACCOUNT, TestApp, error_code, on_both_backends},
 };
 
@@ -106,6 +107,7 @@ async fn invited_teams_get_roles_permissions_and_a_redeploy(backend: Backend) {
     let bob = app.token("bob", &["TeamB"]);
     let carol = app.token("carol", &["TeamC"]);
     let org = create_org(&app, &alice, "Org", "TeamA").await;
+    invite_to_org(&app, &alice, &org, &["TeamB", "TeamC", "TeamD"]).await;
     let env = link(&app, &alice, &org, "111122223333").await;
     let uri = env["environmentUri"].as_str().expect("uri").to_owned();
     let first_task = env["stack"]["taskUri"].as_str().expect("task").to_owned();
@@ -200,14 +202,26 @@ async fn stacks_are_read_without_queueing_and_redeployed_on_request(backend: Bac
     assert_eq!(read["getStack"]["accountid"], "111122223333");
     assert_eq!(read["getStackLogs"], json!([]));
     assert_eq!(count_tasks().await["listTasks"]["count"], before, "reading queued nothing");
+    let deployed = DeployRecord {
+        status: "CREATE_COMPLETE".into(),
+        outputs: Some(json!({"DataBucketName": "b"})),
+        ..Default::default()
+    };
+    app.core.system("test").record_deploy(stack_uri, deployed).await.expect("deployed");
+    let status = "query($e: String!) { getEnvironment(environmentUri: $e) { stack { status } } }";
+    let before_redeploy = app.ok(&alice, status, json!({"e": uri})).await;
+    assert_eq!(before_redeploy["getEnvironment"]["stack"]["status"], "CREATE_COMPLETE");
     let redeploy = app
         .ok(
             &alice,
-            "mutation($e: String!) { updateStack(targetUri: $e, targetType: \"environment\") { taskUri } }",
+            "mutation($e: String!) { updateStack(targetUri: $e, targetType: \"environment\") { taskUri status } }",
             json!({"e": uri}),
         )
         .await;
     assert!(redeploy["updateStack"]["taskUri"].is_string());
+    assert_eq!(redeploy["updateStack"]["status"], "PENDING", "the redeploy shows at once");
+    let after = app.ok(&alice, status, json!({"e": uri})).await;
+    assert_eq!(after["getEnvironment"]["stack"]["status"], "PENDING", "and reads back so");
     assert_eq!(count_tasks().await["listTasks"]["count"], json!(before.as_i64().expect("n") + 1));
 }
 
@@ -235,6 +249,7 @@ async fn teams_add_consumption_roles_of_the_account_only(backend: Backend) {
     let alice = app.token("alice", &["TeamA"]);
     let bob = app.token("bob", &["TeamB"]);
     let org = create_org(&app, &alice, "Org", "TeamA").await;
+    invite_to_org(&app, &alice, &org, &["TeamB"]).await;
     let env = link(&app, &alice, &org, "111122223333").await;
     let uri = env["environmentUri"].as_str().expect("uri");
     let add = "mutation($i: AddConsumptionPrincipalToEnvironmentInput!) { addConsumptionPrincipalToEnvironment(input: $i) { consumptionPrincipalUri IAMPrincipalName dataallManaged consumptionPrincipalType } }";
@@ -294,7 +309,77 @@ async fn teams_add_consumption_roles_of_the_account_only(backend: Backend) {
     );
 }
 
+async fn an_inviter_gives_what_data_all_offers_to_teams_of_the_organization_only(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let org = create_org(&app, &alice, "Org", "TeamA").await;
+    let env = link(&app, &alice, &org, "111122223333").await;
+    let uri = env["environmentUri"].as_str().expect("uri");
+    let every = [
+        "GET_ENVIRONMENT",
+        "UPDATE_ENVIRONMENT",
+        "CREDENTIALS_ENVIRONMENT",
+        "LIST_ENVIRONMENT_SHARED_WITH_OBJECTS",
+        "CREATE_DATASET",
+        "CREATE_SHARE_OBJECT",
+        "INVITE_ENVIRONMENT_GROUP",
+        "ADD_ENVIRONMENT_CONSUMPTION_ROLES",
+        "LIST_ENVIRONMENT_CONSUMPTION_ROLES",
+    ];
+    let invite = json!({"i": {"environmentUri": uri, "groupUri": "TeamB", "permissions": every}});
+
+    let outsider = app.gql(Some(&alice), INVITE, invite.clone()).await;
+    assert_eq!(error_code(&outsider), Some("BAD_USER_INPUT"), "{outsider}");
+    assert_eq!(outsider["errors"][0]["extensions"]["field"], "groupUri");
+    let message = outsider["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("TeamB is not a member of the organization"), "data.all's words: {message}");
+
+    invite_to_org(&app, &alice, &org, &["TeamB"]).await;
+    app.ok(&alice, INVITE, invite).await;
+    let offered = app.ok(&alice, "{ listEnvironmentGroupInvitationPermissions { name } }", json!({})).await;
+    let offered: Vec<&str> = offered["listEnvironmentGroupInvitationPermissions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    let groups = app.ok(&alice, GROUPS, json!({"e": uri})).await;
+    let team_b = groups["listEnvironmentGroups"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["groupUri"] == "TeamB")
+        .expect("TeamB")
+        .clone();
+    let held: Vec<&str> = team_b["environmentPermissions"]
+        .as_array()
+        .expect("perms")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    for permission in every {
+        assert!(offered.contains(&permission), "{permission} is offered: {offered:?}");
+        assert!(held.contains(&permission), "{permission} is held: {held:?}");
+    }
+    // What UPDATE_ENVIRONMENT gives: bob redeploys the stack; CREDENTIALS_ENVIRONMENT: his
+    // team's role.
+    app.ok(
+        &bob,
+        "mutation($e: String!) { updateStack(targetUri: $e, targetType: \"environment\") { status } }",
+        json!({"e": uri}),
+    )
+    .await;
+    app.ok(
+        &bob,
+        "query($e: String!) { generateEnvironmentAccessToken(environmentUri: $e, groupUri: \"TeamB\") }",
+        json!({"e": uri}),
+    )
+    .await;
+}
+
 on_both_backends!(
+    an_inviter_gives_what_data_all_offers_to_teams_of_the_organization_only,
     teams_add_consumption_roles_of_the_account_only,
     linking_stores_the_environment_and_queues_its_stack_deploy,
     a_refused_pivot_role_is_bad_input_and_stores_nothing,

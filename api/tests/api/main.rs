@@ -9,6 +9,7 @@ mod cognito_flow;
 mod compat;
 mod compat_operations;
 mod data_filters;
+mod credentials;
 mod datasets;
 mod effective_access;
 mod environment_boundary;

@@ -27,6 +27,14 @@ pub async fn create_org(app: &TestApp, token: &str, label: &str, team: &str) -> 
     data["createOrganization"]["organizationUri"].as_str().expect("uri").to_owned()
 }
 
+/// Invites `teams` to `org`: an environment's teams must be teams of its organization.
+pub async fn invite_to_org(app: &TestApp, token: &str, org: &str, teams: &[&str]) {
+    let invite = "mutation($o: String!, $g: String!) { inviteGroupToOrganization(input: {organizationUri: $o, groupUri: $g}) { organizationUri } }";
+    for team in teams {
+        app.ok(token, invite, json!({"o": org, "g": team})).await;
+    }
+}
+
 fn uris(list: &Value) -> Vec<String> {
     list["listOrganizations"]["nodes"]
         .as_array()

@@ -121,6 +121,8 @@ permissions! {
         CreateShareObject = "CREATE_SHARE_OBJECT": "Request shares into the environment",
         AddEnvironmentConsumptionRoles = "ADD_ENVIRONMENT_CONSUMPTION_ROLES": "Add and remove the environment's consumption roles",
         ListEnvironmentConsumptionRoles = "LIST_ENVIRONMENT_CONSUMPTION_ROLES": "See the environment's consumption roles",
+        CredentialsEnvironment = "CREDENTIALS_ENVIRONMENT": "Receive short-lived AWS credentials and console sign-in links of the team's own environment role",
+        ListEnvironmentSharedWithObjects = "LIST_ENVIRONMENT_SHARED_WITH_OBJECTS": "See what is shared with the environment",
     }
 }
 
@@ -133,6 +135,7 @@ permissions! {
         SyncDataset = "SYNC_DATASET": "Sync the dataset's tables from Glue",
         CreateDatasetFolder = "CREATE_DATASET_FOLDER": "Create and change the dataset's folders",
         ApproveShareObject = "APPROVE_SHARE_OBJECT": "Approve, reject and revoke shares of the dataset",
+        CredentialsDataset = "CREDENTIALS_DATASET": "Receive short-lived AWS credentials, console sign-in links and upload links of the dataset's admin role",
     }
 }
 

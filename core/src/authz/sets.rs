@@ -20,8 +20,13 @@ pub const ORGANIZATION_INVITED_DEFAULT: &[O] = &[O::GetOrganization, O::LinkEnvi
 /// What an environment's owning team holds.
 pub const ENVIRONMENT_ALL: &[E] = E::ALL;
 
-/// What an inviter may hand to a team invited to an environment.
+/// What an inviter may hand to a team invited to an environment: what data.all's invitation
+/// form offers. GET_ENVIRONMENT is accepted too, though every invited team holds it anyway.
 pub const ENVIRONMENT_INVITABLE: &[E] = &[
+    E::GetEnvironment,
+    E::UpdateEnvironment,
+    E::CredentialsEnvironment,
+    E::ListEnvironmentSharedWithObjects,
     E::CreateDataset,
     E::CreateShareObject,
     E::InviteEnvironmentGroup,
@@ -36,7 +41,8 @@ pub const ENVIRONMENT_INVITED_ALWAYS: &[E] = &[E::GetEnvironment, E::ListEnviron
 /// What a dataset's admin team holds.
 pub const DATASET_ALL: &[D] = D::ALL;
 
-/// What a dataset's stewards hold: they read it and approve its shares.
+/// What a dataset's stewards hold: they read it and approve its shares. Not its credentials:
+/// those go to the admin team only.
 pub const DATASET_STEWARDS: &[D] = &[D::GetDataset, D::ApproveShareObject];
 
 /// What the requesting team holds on its share.

@@ -26,6 +26,8 @@ struct Resources {
     kms_alias: String,
     admin_role_name: String,
     imported_admin_role: bool,
+    /// An import without a Glue database: its registration task creates it.
+    create_glue_database: bool,
 }
 
 /// A request that passed every check, ready to store.
@@ -51,6 +53,7 @@ impl super::Datasets<'_> {
                 kms_alias: format!("alias/{}", names::stack_name(prefix, label, &uri)),
                 admin_role_name: names::team_role_name(prefix, label, &uri),
                 imported_admin_role: false,
+                create_glue_database: false,
             };
             self.store(&uri, admitted, resources, false).await
         }
@@ -61,7 +64,8 @@ impl super::Datasets<'_> {
     }
 
     /// Brings an existing bucket, Glue database and KMS key in as a dataset, after the pivot
-    /// role has confirmed they exist. No stack is deployed for it.
+    /// role has confirmed they exist. Without a database, the registration task creates one.
+    /// No stack is deployed for it.
     pub async fn import(
         &self,
         actor: &Actor,
@@ -72,16 +76,19 @@ impl super::Datasets<'_> {
         let result = async {
             let uri = new_uri();
             let admitted = self.admit(actor, &uri, input).await?;
-            if existing.glue_database_name.trim().is_empty() {
-                return Err(Error::validation(
-                    "glueDatabaseName",
-                    "name the existing Glue database to import; Sluice does not create one for an import",
-                ));
-            }
+            // Without a database, as in data.all, the import makes one, named as a created
+            // dataset's (the registration task creates it).
+            let create_glue_database = existing.glue_database_name.trim().is_empty();
+            let glue_database_name = if create_glue_database {
+                names::glue_database_name(&admitted.environment.resource_prefix, &admitted.label, &uri)
+            } else {
+                model::glue_database_name(&existing.glue_database_name)?
+            };
             let given_role = existing.admin_role_name.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let resources = Resources {
                 bucket_name: model::bucket_name(&existing.bucket_name)?,
-                glue_database_name: model::glue_database_name(&existing.glue_database_name)?,
+                glue_database_name,
+                create_glue_database,
                 kms_alias: model::kms_alias(&existing.kms_alias)?,
                 admin_role_name: match given_role {
                     Some(role) => model::role_name(role)?,
@@ -183,11 +190,11 @@ impl super::Datasets<'_> {
         }
         let aws = onboarding::require(self.aws)?;
         let pivot = crate::environments::platform::pivot_of_environment(self.db, environment).await?;
-        let mut wanted = vec![
-            AwsResource::Bucket(r.bucket_name.clone()),
-            AwsResource::GlueDatabase(r.glue_database_name.clone()),
-            AwsResource::KmsAlias(r.kms_alias.clone()),
-        ];
+        let mut wanted =
+            vec![AwsResource::Bucket(r.bucket_name.clone()), AwsResource::KmsAlias(r.kms_alias.clone())];
+        if !r.create_glue_database {
+            wanted.push(AwsResource::GlueDatabase(r.glue_database_name.clone()));
+        }
         if role_given {
             wanted.push(AwsResource::Role(r.admin_role_name.clone()));
         }
@@ -224,6 +231,7 @@ impl super::Datasets<'_> {
         row.kms_alias = Set(resources.kms_alias);
         row.admin_role_name = Set(resources.admin_role_name);
         row.imported_admin_role = Set(resources.imported_admin_role);
+        let create_glue_database = resources.create_glue_database;
         let txn = crate::db::write_txn(self.db).await?;
         let row = row.insert(&txn).await.on_conflict(|| {
             Error::Conflict(format!("environment {env_uri} already has a dataset on that bucket"))
@@ -240,12 +248,17 @@ impl super::Datasets<'_> {
                     action: REGISTER_ACTION.into(),
                     target_uri: uri.into(),
                     target_type: RESOURCE_TYPE.into(),
-                    payload: serde_json::json!({"datasetUri": uri}),
+                    payload: serde_json::json!({"datasetUri": uri, "createGlueDatabase": create_glue_database}),
                 },
             )
             .await?;
+            let database = if create_glue_database {
+                format!(", creating Glue database {}", row.glue_database_name)
+            } else {
+                String::new()
+            };
             format!(
-                "imported s3://{} in {env_uri} for {team}; registration task {}",
+                "imported s3://{} in {env_uri} for {team}{database}; registration task {}",
                 row.bucket_name, task.task_uri
             )
         } else {

@@ -88,6 +88,9 @@ pub struct ImportRegistration {
     /// The role Lake Formation reaches the bucket through: the imported admin role, or the
     /// admin team's environment role.
     pub admin_role_arn: String,
+    /// The dataset's Glue database, which the task creates when the import named none.
+    pub glue_database_name: String,
+    pub label: String,
 }
 
 /// None when the dataset is gone, or was not imported.
@@ -109,5 +112,7 @@ pub(crate) async fn import_registration(
         ),
         pivot,
         bucket_name: dataset.bucket_name,
+        glue_database_name: dataset.glue_database_name,
+        label: dataset.label,
     }))
 }

@@ -17,7 +17,7 @@ impl Datasets<'_> {
     }
 
     /// Queues a redeploy of the dataset's stack, e.g. once the cause of a failed deploy is
-    /// fixed. Needs UPDATE_DATASET.
+    /// fixed; the stack reads PENDING from then on. Needs UPDATE_DATASET.
     pub async fn update_stack(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
         let result = self.update_stack_inner(actor, dataset_uri).await;
         audit::record_failure(self.db, actor, "updateStack", dataset_uri, RESOURCE_TYPE, &result).await;
@@ -27,9 +27,7 @@ impl Datasets<'_> {
     async fn update_stack_inner(&self, actor: &Actor, dataset_uri: &str) -> Result<Stack> {
         let dataset = authz::authorize::<perm::UpdateDataset>(self.db, actor, dataset_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
-        let task =
-            stacks::queue_deploy_of(&txn, dataset_uri, RESOURCE_TYPE, DEPLOY_ACTION, "redeploy requested")
-                .await?;
+        let task = stacks::queue_redeploy(&txn, dataset_uri, RESOURCE_TYPE, DEPLOY_ACTION).await?;
         audit::record(
             &txn,
             dataset.actor(),

@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
-use sluice_entities::environment_group as eg;
+use sluice_entities::{environment_group as eg, organization_group as og};
 
 use super::{Environment, EnvironmentGroup, Environments, RESOURCE_TYPE, model, names, stacks};
 use crate::{
@@ -68,6 +68,21 @@ impl Environments<'_> {
         let environment = authz::authorize::<perm::InviteEnvironmentGroup>(self.db, actor, uri).await?;
         let group = validate::group("groupUri", Some(group))?;
         let perms = granted(requested)?;
+        // As in data.all: an environment's teams come from its organization's.
+        if og::Entity::find_by_id((environment.organization_uri.clone(), group.clone()))
+            .one(self.db)
+            .await?
+            .is_none()
+        {
+            return Err(Error::validation(
+                "groupUri",
+                format!(
+                    "Group {group} is not a member of the organization {}. Invite this group to the \
+                     organisation before giving it access to the environment.",
+                    environment.organization_uri
+                ),
+            ));
+        }
         if eg::Entity::find_by_id((uri.to_owned(), group.clone())).one(self.db).await?.is_some() {
             return Err(Error::Conflict(format!(
                 "{group} is already in environment {uri}; use updateGroupEnvironmentPermissions"

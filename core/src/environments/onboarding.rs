@@ -37,6 +37,9 @@ pub struct AwsSettings {
     pub resources: Arc<dyn AccountResources>,
     /// Reads Lake Formation's grants, for the effective-access view.
     pub grants: Arc<dyn crate::access::GrantReader>,
+    /// Vends teams' role credentials and links; `None` when an operator turned credential
+    /// vending off (`SLUICE_CREDENTIAL_VENDING=false`).
+    pub credentials: Option<Arc<dyn crate::credentials::CredentialVendor>>,
 }
 
 pub(crate) fn require(aws: &Option<Arc<AwsSettings>>) -> Result<&AwsSettings> {

@@ -17,6 +17,7 @@ use crate::{
 
 pub const DEPLOY_ACTION: &str = "environment.deploy";
 pub const DELETE_ACTION: &str = "environment.delete-stack";
+/// A deploy is queued and has not started: the first one, or a redeploy `updateStack` asked for.
 pub const PENDING: &str = "PENDING";
 /// While a deploy task runs, until CloudFormation's own status is recorded.
 pub const DEPLOYING: &str = "DEPLOYING";
@@ -72,13 +73,13 @@ impl Stack {
     /// Whether a deploy of the stack has completed, so what it creates (the teams' roles)
     /// exists: its status is one CloudFormation reaches only once the stack was created
     /// (CREATE_COMPLETE, IMPORT_COMPLETE, or any UPDATE_* status, since only a created stack is
-    /// updated), or a redeploy is running over the outputs an earlier deploy left (a failed
-    /// first deploy leaves none).
+    /// updated), or a redeploy is queued or running over the outputs an earlier deploy left (a
+    /// failed first deploy leaves none).
     pub fn has_deployed(&self) -> bool {
         let status = self.status.as_str();
         matches!(status, "CREATE_COMPLETE" | "IMPORT_COMPLETE")
             || status.starts_with("UPDATE_")
-            || (status == DEPLOYING && self.has_outputs())
+            || ((status == DEPLOYING || status == PENDING) && self.has_outputs())
     }
 
     fn has_outputs(&self) -> bool {
@@ -163,6 +164,24 @@ pub(crate) async fn queue_deploy_of(
         payload: json!({"stackUri": stack.stack_uri, "reason": why}),
     };
     queue_for(db, &stack, task, None).await
+}
+
+/// As [`queue_deploy_of`], and shows the stack as PENDING at once, so whoever asked for the
+/// redeploy sees it queued when they read the stack back (the task then moves it on).
+pub(crate) async fn queue_redeploy(
+    db: &impl ConnectionTrait,
+    target_uri: &str,
+    target_type: &str,
+    action: &str,
+) -> Result<String> {
+    let stack = for_target(db, target_uri).await?;
+    let task = NewTask {
+        action: action.into(),
+        target_uri: target_uri.into(),
+        target_type: target_type.into(),
+        payload: json!({"stackUri": stack.stack_uri, "reason": "redeploy requested"}),
+    };
+    queue_for(db, &stack, task, Some(PENDING)).await
 }
 
 /// Queues `task` for `stack` and points the stack row at it, moving the row to `status` when
@@ -281,7 +300,8 @@ impl Environments<'_> {
         }
         let stack = for_target(self.db, target_uri).await?;
         let Some(aws) = self.aws.as_deref() else { return Ok(None) };
-        if stack.status == PENDING {
+        // Nothing to ask CloudFormation about before the first deploy created the stack.
+        if stack.status == PENDING && stack.stack_id.is_none() {
             return Ok(None);
         }
         let (_, pivot) = platform::with_pivot(self.db, &stack.environment_uri).await?;
@@ -306,7 +326,7 @@ impl Environments<'_> {
     async fn update_stack_inner(&self, actor: &Actor, environment_uri: &str) -> Result<Stack> {
         authz::authorize::<perm::UpdateEnvironment>(self.db, actor, environment_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
-        let task = queue_deploy(&txn, environment_uri, "redeploy requested").await?;
+        let task = queue_redeploy(&txn, environment_uri, RESOURCE_TYPE, DEPLOY_ACTION).await?;
         audit::record(
             &txn,
             actor,
@@ -350,6 +370,7 @@ mod tests {
             assert!(stack(status, None).has_deployed(), "{status}");
         }
         for status in [PENDING, DEPLOYING, "CREATE_FAILED", "ROLLBACK_COMPLETE", "DELETE_COMPLETE"] {
+            // `{}`: no outputs, as a first deploy's.
             assert!(!stack(status, Some("{}")).has_deployed(), "{status}");
         }
     }
@@ -358,5 +379,7 @@ mod tests {
     fn a_redeploy_keeps_a_deployed_stack_deployed() {
         assert!(stack(DEPLOYING, Some(r#"{"DataBucketName": "b"}"#)).has_deployed());
         assert!(!stack(DEPLOYING, None).has_deployed(), "the first deploy is running");
+        assert!(stack(PENDING, Some(r#"{"DataBucketName": "b"}"#)).has_deployed(), "a redeploy is queued");
+        assert!(!stack(PENDING, None).has_deployed(), "the first deploy is queued");
     }
 }

@@ -12,6 +12,7 @@ use std::{
 
 use crate::{
     access::{GrantReader, LakeResource, SeenGrant},
+    credentials::{CredentialVendor, RoleCredentials, UploadForm},
     datasets::tables::{GlueColumn, GlueTable},
     environments::{
         AccountLinker, AccountResources, AwsResource, AwsSettings, ImportProblem, LinkError, PivotRole,
@@ -220,6 +221,60 @@ impl AccountResources for FakeAccounts {
     }
 }
 
+/// Credentials whose key id names the role and the pivot account, so tests can tell whose they
+/// are; links point at `https://signin.example/`.
+#[async_trait::async_trait]
+impl CredentialVendor for FakeAccounts {
+    async fn assume_role(
+        &self,
+        pivot: &PivotRole,
+        role_arn: &str,
+        session_name: &str,
+    ) -> Result<RoleCredentials, LinkError> {
+        if pivot.account_id == REFUSED_ACCOUNT {
+            return Err(LinkError::Refused(format!(
+                "the pivot role of {} cannot be assumed",
+                pivot.account_id
+            )));
+        }
+        Ok(RoleCredentials {
+            role_arn: role_arn.to_owned(),
+            access_key_id: format!("ASIAFAKE{}", pivot.account_id),
+            secret_access_key: format!("secret-of-{role_arn}"),
+            session_token: format!("token-of-{session_name}"),
+            expiration: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
+        })
+    }
+
+    async fn console_url(
+        &self,
+        credentials: &RoleCredentials,
+        destination: &str,
+    ) -> Result<String, LinkError> {
+        Ok(format!(
+            "https://signin.example/federation?Action=login&Destination={destination}&Role={}",
+            credentials.role_arn
+        ))
+    }
+
+    fn upload_form(
+        &self,
+        credentials: &RoleCredentials,
+        _region: &str,
+        bucket: &str,
+        key: &str,
+        _seconds: u64,
+    ) -> Result<UploadForm, LinkError> {
+        Ok(UploadForm {
+            url: format!("https://{bucket}.s3.amazonaws.com/"),
+            fields: vec![
+                ("key".into(), key.into()),
+                ("x-amz-credential".into(), credentials.access_key_id.clone()),
+            ],
+        })
+    }
+}
+
 /// Settings whose linker and account resources are [`FakeAccounts`].
 pub fn aws_settings() -> AwsSettings {
     aws_settings_with(Arc::default())
@@ -232,6 +287,7 @@ pub fn aws_settings_with(accounts: Arc<FakeAccounts>) -> AwsSettings {
         pivot_role_name: "sluice-pivot".into(),
         linker: accounts.clone(),
         resources: accounts.clone(),
-        grants: accounts,
+        grants: accounts.clone(),
+        credentials: Some(accounts),
     }
 }

@@ -48,3 +48,21 @@ pub fn detached_core() -> crate::Core {
 pub fn user(name: &str, groups: &[&str]) -> crate::Actor {
     crate::Actor::authenticated(TEST_ISSUER, name, groups.iter().map(|g| (*g).to_owned()), ADMIN_GROUP)
 }
+
+/// Invites `team` to `environment_uri` with `permissions`, as `actor` (its owner), after
+/// inviting it to the environment's organization if it is not a team there yet: an
+/// environment's teams come from its organization's.
+pub async fn invite_to_environment(
+    core: &crate::Core,
+    actor: &crate::Actor,
+    environment_uri: &str,
+    team: &str,
+    permissions: &[String],
+) -> crate::Result<crate::environments::Environment> {
+    let environment = core.environments().get(actor, environment_uri).await?;
+    match core.organizations().invite_group(actor, &environment.organization_uri, team, &[]).await {
+        Ok(_) | Err(crate::Error::Conflict(_)) => {}
+        Err(e) => return Err(e),
+    }
+    core.environments().invite_group(actor, environment_uri, team, permissions, None).await
+}

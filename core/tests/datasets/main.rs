@@ -1,6 +1,7 @@
 //! Datasets at the domain level, on Postgres and SQLite: who may create one, who sees it, and
 //! what their creation, change and deletion queue. The pivot-role check is faked at its port.
 
+mod credentials;
 mod read_epoch;
 mod stacks;
 mod tables;
@@ -61,11 +62,9 @@ async fn setup(backend: Backend) -> (TestDb, Core, String) {
         )
         .await
         .expect("env");
-    let envs = core.environments();
-    envs.invite_group(&alice, &env.environment_uri, "TeamB", &["CREATE_DATASET".into()], None)
-        .await
-        .expect("TeamB");
-    envs.invite_group(&alice, &env.environment_uri, "TeamC", &[], None).await.expect("TeamC");
+    let invite = sluice_core::testkit::invite_to_environment;
+    invite(&core, &alice, &env.environment_uri, "TeamB", &["CREATE_DATASET".into()]).await.expect("TeamB");
+    invite(&core, &alice, &env.environment_uri, "TeamC", &[]).await.expect("TeamC");
     (db, core, env.environment_uri)
 }
 
@@ -312,6 +311,35 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
     import("mallory-bucket", "sales-key").await.expect("her own bucket and an opened key");
 }
 
+/// As data.all: an import that names no Glue database gets one, named as a created dataset's
+/// and created by its registration task; the pivot role is not asked for it beforehand.
+async fn an_import_without_a_glue_database_makes_one(backend: Backend) {
+    let (_db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let resources = ImportedResources {
+        bucket_name: "old-bucket".into(),
+        glue_database_name: " ".into(),
+        kms_alias: "sales-key".into(),
+        admin_role_name: None,
+    };
+    let dataset =
+        core.datasets().import(&bob, new_dataset(&env, "TeamB"), resources).await.expect("imported");
+    let database = dataset.restricted().expect("the admin team's view").glue_database_name.clone();
+    assert!(database.starts_with("sluice_sales_orders_"), "named as a created dataset's: {database}");
+    let page = PageRequest::new(None, None).expect("page");
+    let filter = TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None };
+    let tasks = core.tasks().list(&bob, &filter, page).await.expect("tasks");
+    let register = tasks.nodes.iter().find(|t| t.action == "dataset.register-location").expect("queued");
+    assert_eq!(register.payload["createGlueDatabase"], true, "{:?}", register.payload);
+    let registration = core
+        .system("test")
+        .import_registration(&dataset.dataset_uri)
+        .await
+        .expect("read")
+        .expect("an import");
+    assert_eq!(registration.glue_database_name, database);
+}
+
 /// Many datasets across teams: each actor's list is exactly what its teams were granted.
 async fn lists_hold_exactly_what_each_team_may_see(backend: Backend) {
     let (_db, core, env) = setup(backend).await;
@@ -368,6 +396,7 @@ async fn lists_hold_exactly_what_each_team_may_see(backend: Backend) {
 }
 
 on_both_backends!(
+    an_import_without_a_glue_database_makes_one,
     imports_are_checked_in_the_account_and_deploy_nothing,
     lists_hold_exactly_what_each_team_may_see,
     a_team_with_create_dataset_publishes_and_its_readers_see_it,

@@ -54,8 +54,15 @@ async fn only_the_datasets_admins_redeploy_its_stack_and_its_readers_see_it(back
     let refused = core.datasets().update_stack(&dana, uri).await.expect_err("stewards only read");
     assert_eq!(refused.code(), "FORBIDDEN");
 
+    let deployed = sluice_core::environments::stacks::DeployRecord {
+        status: "CREATE_COMPLETE".into(),
+        ..Default::default()
+    };
+    core.system("test").record_deploy(&first.stack_uri, deployed).await.expect("deployed");
     let redeploy = core.datasets().update_stack(&bob, uri).await.expect("queued");
     assert_ne!(redeploy.task_uri, first.task_uri, "the stack points at the new deploy");
+    assert_eq!(redeploy.status, "PENDING", "the redeploy shows at once");
+    assert_eq!(core.datasets().stack(&dana, uri).await.expect("stack").status, "PENDING");
     let page = PageRequest::new(None, None).expect("page");
     let filter = TaskFilter { target_uri: Some(uri.clone()), status: None };
     let tasks = core.tasks().list(&bob, &filter, page).await.expect("tasks");

@@ -81,17 +81,17 @@ async fn world(backend: Backend) -> World {
         .await
         .expect("env")
         .environment_uri;
-    core.environments()
-        .invite_group(
-            &alice,
-            &env,
-            "TeamB",
-            &["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()],
-            None,
-        )
-        .await
-        .expect("TeamB");
-    core.environments().invite_group(&alice, &env, "TeamC", &[], None).await.expect("TeamC");
+    let invite = sluice_core::testkit::invite_to_environment;
+    invite(
+        &core,
+        &alice,
+        &env,
+        "TeamB",
+        &["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()],
+    )
+    .await
+    .expect("TeamB");
+    invite(&core, &alice, &env, "TeamC", &[]).await.expect("TeamC");
     let dataset = core
         .datasets()
         .create(

@@ -61,7 +61,9 @@ async fn a_tables_readers_are_compared_with_lake_formation(backend: Backend) {
         (sluice_core::testkit::user("bob", &["TeamB"]), sluice_core::testkit::user("carol", &["TeamC"]));
     for (team, who) in [("TeamB", &bob), ("TeamC", &carol)] {
         let permissions = ["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()];
-        core.environments().invite_group(&alice, &env, team, &permissions, None).await.expect("invited");
+        sluice_core::testkit::invite_to_environment(&core, &alice, &env, team, &permissions)
+            .await
+            .expect("invited");
         core.admit(who).await.expect("admit");
     }
     sluice_cloud::sdk::iam::Client::new(&fixture.owner)

@@ -59,7 +59,7 @@ async fn a_linked_account_gets_its_stack_team_roles_and_clean_deletion(backend: 
     let owner_role = format!("e2e-teama-{uri}");
     assert!(role_exists(&account, &owner_role).await, "the owning team's role exists");
 
-    core.environments().invite_group(&alice, &uri, "TeamB", &[], None).await.expect("invite");
+    sluice_core::testkit::invite_to_environment(&core, &alice, &uri, "TeamB", &[]).await.expect("invite");
     let stack = core.environments().stack(&alice, &uri).await.expect("stack");
     let updated = wait_for(&db, stack.task_uri.as_deref().expect("update task")).await;
     assert_eq!(updated.status, TaskStatus::Succeeded, "{updated:?}");

@@ -49,10 +49,15 @@ pub(crate) async fn teamb_requests_table_and_folders(
         let folder = core.datasets().create_folder(alice, &dataset.dataset_uri, input).await.expect("folder");
         folder_uris.push(folder.location_uri);
     }
-    core.environments()
-        .invite_group(alice, environment_uri, "TeamB", &["CREATE_SHARE_OBJECT".into()], None)
-        .await
-        .expect("TeamB");
+    sluice_core::testkit::invite_to_environment(
+        core,
+        alice,
+        environment_uri,
+        "TeamB",
+        &["CREATE_SHARE_OBJECT".into()],
+    )
+    .await
+    .expect("TeamB");
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let request = NewShare {

@@ -17,16 +17,15 @@ async fn concurrent_decisions_leave_grants_that_match_every_share(backend: Backe
     let fixture = deployed_dataset_with_tables(&db, &["customers", "orders"]).await;
     let (core, alice) = (fixture.core.clone(), fixture.alice.clone());
     let env = fixture.dataset.environment_uri.clone();
-    core.environments()
-        .invite_group(
-            &alice,
-            &env,
-            "TeamB",
-            &["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()],
-            None,
-        )
-        .await
-        .expect("TeamB");
+    sluice_core::testkit::invite_to_environment(
+        &core,
+        &alice,
+        &env,
+        "TeamB",
+        &["CREATE_SHARE_OBJECT".into(), "ADD_ENVIRONMENT_CONSUMPTION_ROLES".into()],
+    )
+    .await
+    .expect("TeamB");
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let mut principals = vec![("Group".to_owned(), "TeamB".to_owned())];

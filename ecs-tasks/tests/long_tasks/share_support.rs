@@ -84,10 +84,15 @@ pub async fn deployed_dataset_with_tables(db: &TestDb, names: &[&str]) -> Shared
 /// every table of the dataset there, for the group TeamB, and submits the request.
 pub async fn teamb_requests_every_table(fixture: &SharedDataset, environment_uri: &str) -> (Actor, Share) {
     let core = &fixture.core;
-    core.environments()
-        .invite_group(&fixture.alice, environment_uri, "TeamB", &["CREATE_SHARE_OBJECT".into()], None)
-        .await
-        .expect("TeamB");
+    sluice_core::testkit::invite_to_environment(
+        core,
+        &fixture.alice,
+        environment_uri,
+        "TeamB",
+        &["CREATE_SHARE_OBJECT".into()],
+    )
+    .await
+    .expect("TeamB");
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
     core.admit(&bob).await.expect("admit");
     let request = NewShare {

@@ -96,6 +96,7 @@ pub async fn linking_core(db: &TestDb) -> (Core, Actor, String) {
         linker: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
         resources: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
         grants: Arc::new(PivotLinker::new(emulator_sdk_config(&moto_url()).await)),
+        credentials: None,
     });
     let alice = sluice_core::testkit::user("alice", &["TeamA"]);
     core.admit(&alice).await.expect("TeamA gets its tenant permissions");

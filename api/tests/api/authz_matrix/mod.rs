@@ -99,6 +99,7 @@ mod access_cases;
 mod activity_cases;
 mod activity_visibility;
 mod compat_cases;
+mod credential_cases;
 mod data_cases;
 mod environment_depth_cases;
 mod data_filter_cases;
@@ -124,6 +125,7 @@ fn cases() -> Vec<Case> {
     all.extend(activity_cases::cases());
     all.extend(access_cases::cases());
     all.extend(environment_depth_cases::cases());
+    all.extend(credential_cases::cases());
     all
 }
 

@@ -21,6 +21,7 @@ use sluice_api::{
 use sluice_core::{
     Core,
     catalog::{CatalogVisibility, SearchIndex},
+    credentials::CredentialVendor,
     environments::AccountLinker,
     testkit::fake_aws,
 };
@@ -66,6 +67,10 @@ pub struct Options {
     pub max_body_bytes: Option<usize>,
     /// Checks pivot roles; default `fake_aws::FakeAccounts`.
     pub linker: Option<Arc<dyn AccountLinker>>,
+    /// Vends credentials; default `fake_aws::FakeAccounts`.
+    pub vendor: Option<Arc<dyn CredentialVendor>>,
+    /// As `SLUICE_CREDENTIAL_VENDING=false`.
+    pub vending_off: bool,
     /// Turns IAM authentication on, e.g. against moto's STS.
     pub iam: Option<IamSettings>,
     /// Serves a web UI folder at `/`.
@@ -90,6 +95,12 @@ impl TestApp {
         let mut aws = fake_aws::aws_settings();
         if let Some(linker) = options.linker.clone() {
             aws.linker = linker;
+        }
+        if let Some(vendor) = options.vendor.clone() {
+            aws.credentials = Some(vendor);
+        }
+        if options.vending_off {
+            aws.credentials = None;
         }
         let search: Arc<dyn SearchIndex> = Arc::new(TantivyIndex::in_memory().expect("search index"));
         let core = Core::new(test_db.db.clone())

@@ -11,7 +11,10 @@ use sluice_core::{
 use sluice_entities::share_item as si;
 
 use super::TestApp;
-use crate::{environments::link, organizations::create_org};
+use crate::{
+    environments::link,
+    organizations::{create_org, invite_to_org},
+};
 
 pub struct TwoTeams {
     pub org: String,
@@ -26,6 +29,7 @@ pub async fn two_teams(app: &TestApp) -> TwoTeams {
     // bob signs in once, so TeamB holds its tenant permissions as after a first sign-in.
     app.ok(&app.token("bob", &["TeamB"]), "{ listOrganizations { count } }", json!({})).await;
     let org = create_org(app, &alice, "Org", "TeamA").await;
+    invite_to_org(app, &alice, &org, &["TeamB"]).await;
     let env =
         link(app, &alice, &org, "111122223333").await["environmentUri"].as_str().expect("env").to_owned();
     let invite = "mutation($i: InviteGroupOnEnvironmentInput!) { inviteGroupOnEnvironment(input: $i) { environmentUri } }";
