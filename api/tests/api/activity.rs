@@ -46,13 +46,8 @@ async fn each_team_sees_the_activity_of_what_it_may_read_and_nothing_else(backen
     let carol = app.token("carol", &["TeamC"]);
     let dave = app.token("dave", &["DAAdministrators"]);
     let TwoTeams { org, env, dataset, table } = two_teams(&app).await;
-    // TeamB is a second team of the same organization, and of the environment.
-    app.ok(
-        &alice,
-        "mutation($o: String!) { inviteGroupToOrganization(input: {organizationUri: $o, groupUri: \"TeamB\"}) { organizationUri } }",
-        json!({"o": org}),
-    )
-    .await;
+    // TeamB is a second team of the same organization (two_teams invites it), and of the
+    // environment.
     let arn = "arn:aws:iam::111122223333:role/etl/loader";
     app.ok(
         &alice,
@@ -303,7 +298,7 @@ async fn an_upgrade_gives_earlier_rows_the_scopes_core_writes_now(backend: Backe
     // A row of every kind of target: the organization, the environment and its consumption
     // roles, the dataset, its table, column and folder, a share and its item, a glossary, its
     // category and term and a term's link, a stack and a task.
-    run(&alice, "mutation($o: String!) { inviteGroupToOrganization(input: {organizationUri: $o, groupUri: \"TeamB\"}) { organizationUri } }", json!({"o": org})).await;
+    // The organization's row: two_teams invited TeamB to it.
     run(
         &alice,
         "mutation($i: AddConsumptionPrincipalToEnvironmentInput!) { addConsumptionPrincipalToEnvironment(input: $i) { consumptionPrincipalUri } }",
