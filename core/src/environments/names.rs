@@ -42,6 +42,13 @@ pub fn team_role_name(prefix: &str, group: &str, environment_uri: &str) -> Strin
     compose(prefix, group, environment_uri, 64)
 }
 
+/// The name of the permissions boundary shipped with the pivot role named `pivot_role_name`; a
+/// boundary the account owner makes for an environment (`PermissionsBoundaryPolicyArn`) must
+/// start with it, which is what the pivot role lets it create roles under.
+pub fn boundary_policy_name(pivot_role_name: &str) -> String {
+    format!("{pivot_role_name}-boundary")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,11 +75,4 @@ mod tests {
         assert_eq!(stack_name("dl", "Finance & Risk", "ab12cd34"), "dl-finance-risk-ab12cd34");
         assert_eq!(team_role_name("dl", "!!!", "ab12cd34"), "dl-ab12cd34");
     }
-}
-
-/// The name of the permissions boundary shipped with the pivot role named `pivot_role_name`; a
-/// boundary the account owner makes for an environment (`PermissionsBoundaryPolicyArn`) must
-/// start with it, which is what the pivot role lets it create roles under.
-pub fn boundary_policy_name(pivot_role_name: &str) -> String {
-    format!("{pivot_role_name}-boundary")
 }

@@ -245,7 +245,7 @@ impl ShareItemGql {
     }
     /// The item's attached filters (getShareItemDataFilters); null when it is the whole table.
     async fn attached_data_filter_uri(&self) -> Option<&str> {
-        self.0.attached_data_filter_uri.as_deref()
+        self.held()?.attached_data_filter_uri.as_deref()
     }
 }
 
