@@ -80,9 +80,13 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("link", { name: ORG }).click();
   await alice.waitForURL(/\/organizations\/[a-z0-9]+$/);
   orgUri = alice.url().split("/").pop();
-  await alice.getByLabel("Team to invite").fill("TeamB");
-  await alice.getByRole("button", { name: "Invite" }).click();
-  await alice.getByRole("table", { name: "Teams" }).getByText("TeamB").waitFor();
+  // Only teams of the organization can join its environments: TeamB links one, TeamC is
+  // invited to TeamA's later.
+  for (const team of ["TeamB", "TeamC"]) {
+    await alice.getByLabel("Team to invite").fill(team);
+    await alice.getByRole("button", { name: "Invite" }).click();
+    await alice.getByRole("table", { name: "Teams" }).getByText(team).waitFor();
+  }
   await screenshots(alice, "a-organization");
 
   await linkEnvironment(alice, "Team A lake", ACCOUNT_A, "TeamA");

@@ -43,7 +43,11 @@ async function environment(alice) {
   await form.getByLabel("Name").fill(ORG);
   await form.getByLabel("Admin team").selectOption("TeamA");
   await form.getByRole("button", { name: "Create" }).click();
-  await alice.getByRole("link", { name: ORG }).waitFor();
+  // TeamB joins the organization, so that it can be invited to the environment later.
+  await alice.getByRole("link", { name: ORG }).click();
+  await alice.getByLabel("Team to invite").fill("TeamB");
+  await alice.getByRole("button", { name: "Invite" }).click();
+  await alice.getByRole("table", { name: "Teams" }).getByText("TeamB").waitFor();
 
   await alice.goto("/environments/new");
   await alice.getByLabel("Organization").selectOption({ label: ORG });
