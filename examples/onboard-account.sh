@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Onboards an AWS account: deploys Sluice's pivot role there with CloudFormation, links the
-# account as an environment of an organization, and invites teams into it.
+# account as an environment of an organization, and invites teams into both.
 #
 #   SLUICE_URL=https://sluice.example.com ./onboard-account.sh ORG_URI ACCOUNT_ID REGION OWNER_TEAM [TEAM...]
 #
@@ -33,6 +33,10 @@ env_uri="$("$cli" --json env link --org "$org" --account "$account" --region "$r
 echo "linked $account/$region as environment $env_uri" >&2
 
 for team in "$@"; do
+  # A team joins the organization before its environments; one already in is a CONFLICT.
+  if ! refused="$("$cli" --json org invite --org "$org" --team "$team" 2>&1 >/dev/null)"; then
+    case "$refused" in *CONFLICT*) ;; *) echo "$refused" >&2; exit 1 ;; esac
+  fi
   "$cli" --json env invite --env "$env_uri" --team "$team" \
     --permission CREATE_DATASET --permission CREATE_SHARE_OBJECT >/dev/null
   echo "invited $team" >&2

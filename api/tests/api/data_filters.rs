@@ -9,7 +9,7 @@ use crate::support::{Backend, TestApp, error_code, on_both_backends, two_teams::
 const CREATE: &str = "mutation($t: String!, $i: NewTableDataFilterInput!) { createTableDataFilter(tableUri: $t, input: $i) { filterUri tableUri label name filterType rowExpression includedCols } }";
 const LIST: &str = "query($t: String!) { listTableDataFilters(tableUri: $t) { count nodes { filterUri label filterType } } }";
 const UPDATE: &str = "mutation($i: ModifyFiltersTableShareItemInput!) { updateShareItemFilters(input: $i) }";
-const ITEMS: &str = "query($s: String!) { getShareObject(shareUri: $s) { status items { nodes { shareItemUri attachedDataFilterUri } } plan { items { item dataFilters { name filterLabel rowExpression columns } grantsInSource { table dataFilter permissions } } } } }";
+const ITEMS: &str = "query($s: String!) { getShareObject(shareUri: $s) { status items(filter: {isShared: true}) { nodes { shareItemUri attachedDataFilterUri } } plan { items { item dataFilters { name filterLabel rowExpression columns } grantsInSource { table dataFilter permissions } } } } }";
 
 fn first_item(share: &Value) -> (String, Option<String>) {
     let node = &share["getShareObject"]["items"]["nodes"][0];

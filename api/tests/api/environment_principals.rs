@@ -104,7 +104,8 @@ async fn a_principal_is_renamed_moved_and_kept_with_the_team_its_shares_came_fro
         ..Default::default()
     };
     let bob = sluice_core::testkit::user("bob", &["TeamB"]);
-    app.core.shares().create(&bob, &dataset, Some((&table, "Table")), request).await.expect("share");
+    let share =
+        app.core.shares().create(&bob, &dataset, Some((&table, "Table")), request).await.expect("share");
     let kept = app
         .gql(
             Some(&erin),
@@ -115,6 +116,18 @@ async fn a_principal_is_renamed_moved_and_kept_with_the_team_its_shares_came_fro
     assert_eq!(error_code(&kept), Some("INVALID_STATE"), "{kept}");
     let still = app.ok(&erin, MINE, json!({"f": {"term": "etl"}})).await;
     assert_eq!(still["listAllConsumptionPrincipals"]["nodes"][0]["groupUri"], "TeamB");
+
+    // Nor can it be removed while the share goes to it; once the share is deleted, it can.
+    let remove = "mutation($e: String!, $c: String!) { removeConsumptionPrincipalFromEnvironment(environmentUri: $e, consumptionPrincipalUri: $c) }";
+    let refused = app.gql(Some(&erin), remove, json!({"e": env, "c": cp})).await;
+    assert_eq!(error_code(&refused), Some("INVALID_STATE"), "{refused}");
+    let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("1 share(s) go to etl"), "{message}");
+    app.core.shares().delete(&bob, &share.share_uri).await.expect("deleted");
+    assert_eq!(
+        app.ok(&erin, remove, json!({"e": env, "c": cp})).await["removeConsumptionPrincipalFromEnvironment"],
+        true
+    );
 }
 
 async fn a_cross_account_folder_share_puts_one_policy_on_the_role(backend: Backend) {

@@ -1,4 +1,4 @@
-//! `org create|list`.
+//! `org create|list|invite`.
 
 use clap::Subcommand;
 use serde_json::json;
@@ -24,6 +24,16 @@ pub enum OrgCommand {
         #[arg(long)]
         term: Option<String>,
     },
+    /// Invite a team into an organization, so it can link or join its environments.
+    Invite {
+        #[arg(long = "org")]
+        organization: String,
+        #[arg(long)]
+        team: String,
+        /// An organization permission (repeat); none gives GET_ORGANIZATION and LINK_ENVIRONMENT.
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+    },
 }
 
 const COLUMNS: &[(&str, &str)] =
@@ -48,6 +58,15 @@ pub async fn run(client: &Client, json: bool, command: OrgCommand) -> Result<(),
                 )
                 .await?;
             output::list(json, data["listOrganizations"]["nodes"].as_array().map_or(&[], |v| v), COLUMNS);
+        }
+        OrgCommand::Invite { organization, team, permissions } => {
+            let data = client
+                .gql(
+                    "mutation($i: InviteGroupToOrganizationInput!) { inviteGroupToOrganization(input: $i) { organizationUri label SamlGroupName owner } }",
+                    json!({"i": {"organizationUri": organization, "groupUri": team, "permissions": permissions}}),
+                )
+                .await?;
+            output::one(json, &data["inviteGroupToOrganization"], COLUMNS);
         }
     }
     Ok(())

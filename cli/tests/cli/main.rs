@@ -136,6 +136,16 @@ async fn ci_roles_link_an_environment_and_share_a_dataset_from_the_command_line(
         ])
         .await;
     let env = text(&env, "environmentUri").to_owned();
+    // A team outside the organization can't join its environments: invite it there first.
+    let outside = producer
+        .run(&["env", "invite", "--env", &env, "--team", "TeamB", "--permission", "CREATE_SHARE_OBJECT"])
+        .await;
+    assert_eq!(outside.code, 1, "{}{}", outside.stdout, outside.stderr);
+    assert!(outside.stderr.contains("is not a member of the organization"), "{}", outside.stderr);
+    for team in ["TeamB", "TeamC"] {
+        let joined = producer.ok(&["org", "invite", "--org", &org, "--team", team]).await;
+        assert_eq!(text(&joined, "organizationUri"), org.as_str(), "{joined}");
+    }
     producer
         .ok(&["env", "invite", "--env", &env, "--team", "TeamB", "--permission", "CREATE_SHARE_OBJECT"])
         .await;
@@ -282,7 +292,7 @@ async fn bash_examples(
         return;
     }
     // onboard-account.sh links a second account (its pivot role already deployed) and invites
-    // a team.
+    // a team of the organization and one it first brings into the organization.
     let account = fresh_account();
     sdk::iam::Client::new(&owner(&account).await)
         .create_role()
@@ -294,7 +304,7 @@ async fn bash_examples(
     let onboarded = producer
         .bash_example(
             "onboard-account.sh",
-            &[org, &account, REGION, "TeamA", "TeamB"],
+            &[org, &account, REGION, "TeamA", "TeamB", "TeamD"],
             &[("SKIP_PIVOT_DEPLOY", "1")],
         )
         .await;

@@ -200,6 +200,15 @@ impl Environments<'_> {
             &principal.group_uri,
         )?;
         let txn = crate::db::write_txn(self.db).await?;
+        // As in data.all: a role that shares go to stays until they are gone, or their grants
+        // would outlive the only record of whom they were made for.
+        let shares = super::principals::shares_to(&txn, uri).await?;
+        if shares > 0 {
+            return Err(Error::InvalidState(format!(
+                "{shares} share(s) go to {}; revoke their items and delete them, then remove the role",
+                principal.principal_name
+            )));
+        }
         cp::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         audit::record_in(
             &txn,

@@ -131,11 +131,7 @@ impl Environments<'_> {
                 ));
             }
             validate::require_membership(actor, "groupUri", group)?;
-            let shares = share_object::Entity::find()
-                .filter(share_object::Column::PrincipalType.eq(PrincipalType::ConsumptionRole.as_str()))
-                .filter(share_object::Column::PrincipalId.eq(uri))
-                .count(self.db)
-                .await?;
+            let shares = shares_to(self.db, uri).await?;
             if shares > 0 {
                 return Err(Error::InvalidState(format!(
                     "{shares} share(s) of team {} go to this role; delete them before it changes team",
@@ -289,4 +285,14 @@ impl Environments<'_> {
             })
             .collect())
     }
+}
+
+/// How many shares go to consumption principal `uri`, whatever their state: each was asked for
+/// by the principal's team, and its grants (or a later approval's) land on the role.
+pub(super) async fn shares_to(db: &impl sea_orm::ConnectionTrait, uri: &str) -> Result<u64> {
+    Ok(share_object::Entity::find()
+        .filter(share_object::Column::PrincipalType.eq(PrincipalType::ConsumptionRole.as_str()))
+        .filter(share_object::Column::PrincipalId.eq(uri))
+        .count(db)
+        .await?)
 }

@@ -158,8 +158,8 @@ export function ConsumptionRolesTab({ env }: { env: { environmentUri: string; la
           const r = await remove({ env: uri, uri: removing.uri });
           if (!r.error) (notify(`${removing.name} is removed from ${env.label}.`), setRemoving(null), reload());
         }}>
-        {removing?.team} can no longer ask for shares into this role. The role itself stays in AWS, and so do the grants
-        already shared to it: revoke those shares first if the role should lose their data.
+        {removing?.team} can no longer ask for shares into this role. The role itself stays in AWS. A role that
+        shares go to can't be removed: revoke and delete those shares first.
       </ConfirmDialog>
     </>
   );
