@@ -80,9 +80,9 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("link", { name: ORG }).click();
   await alice.waitForURL(/\/organizations\/[a-z0-9]+$/);
   orgUri = alice.url().split("/").pop();
-  // Only teams of the organization can join its environments: TeamB links one, TeamC is
-  // invited to TeamA's later.
-  for (const team of ["TeamB", "TeamC"]) {
+  // Only teams of the organization can join its environments: TeamB links one, TeamE is
+  // invited to TeamA's later. TeamC (carol) stays an outsider.
+  for (const team of ["TeamB", "TeamE"]) {
     await alice.getByLabel("Team to invite").fill(team);
     await alice.getByRole("button", { name: "Invite" }).click();
     await alice.getByRole("table", { name: "Teams" }).getByText(team).waitFor();
@@ -324,13 +324,13 @@ test("admins edit, archive and grant; an invited team sees none of it", { timeou
   // An environment's team: invited, then removed after a confirmation.
   await alice.getByRole("table", { name: "Environments" }).getByRole("link", { name: "Team A lake" }).click();
   const teams = alice.getByRole("table", { name: "Environment teams" });
-  await alice.getByLabel("Team to invite").fill("TeamC");
+  await alice.getByLabel("Team to invite").fill("TeamE");
   await alice.getByRole("button", { name: "Invite", exact: true }).click();
-  await teams.getByRole("cell", { name: "TeamC", exact: true }).waitFor();
+  await teams.getByRole("cell", { name: "TeamE", exact: true }).waitFor();
   assert.equal(await teams.getByRole("button", { name: "Remove TeamA" }).count(), 0, "the owning team cannot be removed");
-  await teams.getByRole("button", { name: "Remove TeamC" }).click();
-  await alice.getByRole("dialog", { name: "Remove TeamC from Team A lake?" }).getByRole("button", { name: "Remove", exact: true }).click();
-  await teams.getByRole("cell", { name: "TeamC", exact: true }).waitFor({ state: "detached" });
+  await teams.getByRole("button", { name: "Remove TeamE" }).click();
+  await alice.getByRole("dialog", { name: "Remove TeamE from Team A lake?" }).getByRole("button", { name: "Remove", exact: true }).click();
+  await teams.getByRole("cell", { name: "TeamE", exact: true }).waitFor({ state: "detached" });
   await screenshots(alice, "a-environment-team-removed");
 
   // Archive: a throwaway organization leaves the list, and shows again with "Show archived".

@@ -245,6 +245,7 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ListDeliveries,
     variables: { uri: subscription.subscriptionUri, filter: { page, pageSize: DELIVERY_PAGE, status: status || null } },
+    requestPolicy: "cache-and-network",
   });
   const [redelivered, redeliver] = useMutation(Redeliver);
   const reload = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
@@ -290,7 +291,12 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
                 <Button size="small" aria-label={`Redeliver ${d.eventType} ${d.eventUri}`} disabled={redelivered.fetching}
                   onClick={async () => {
                     const r = await redeliver({ uri: d.deliveryUri });
-                    if (!r.error) (notify(`${d.eventType} gets another round of attempts.`), reload());
+                    if (r.error) return;
+                    notify(`${d.eventType} gets another round of attempts.`);
+                    // The redelivered row is pending now: show every state, so it stays in view
+                    // (and the list keeps polling) until it settles.
+                    if (status === "DEAD") (setStatus(""), setPage(1));
+                    else reload();
                   }}>Redeliver</Button>
               ),
             },
