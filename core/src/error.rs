@@ -24,6 +24,10 @@ pub enum Error {
     Conflict(String),
     #[error("{0}")]
     InvalidState(String),
+    /// A share action its items don't allow (an empty request, a delete while items are shared,
+    /// a revoke of nothing): an INVALID_STATE that data.all raises as `ShareItemsFound`.
+    #[error("{reason}")]
+    ShareItems { action: ShareItemsAction, reason: String },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -73,7 +77,7 @@ impl Error {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Validation { .. } | Self::Required { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
-            Self::InvalidState(_) => "INVALID_STATE",
+            Self::InvalidState(_) | Self::ShareItems { .. } => "INVALID_STATE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -126,6 +130,39 @@ pub enum Denied {
     /// An act no permission grants: one for platform admins, or the platform's own tasks, only;
     /// or a resource outside what the actor may see.
     Operation,
+}
+
+/// The share actions data.all refuses with `ShareItemsFound`, each with its words for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareItemsAction {
+    /// Submitting a request with no item waiting for approval.
+    Submit,
+    /// Deleting a request that still has shared items.
+    Delete,
+    /// Revoking when none of the named items can be revoked.
+    Revoke,
+}
+
+impl ShareItemsAction {
+    /// data.all's name of the action, as its message says it.
+    pub const fn dataall_action(self) -> &'static str {
+        match self {
+            Self::Submit => "Submit Share Object",
+            Self::Delete => "Delete share object",
+            Self::Revoke => "Revoke Items from Share Object",
+        }
+    }
+
+    /// data.all's message for the refusal.
+    pub const fn dataall_message(self) -> &'static str {
+        match self {
+            Self::Submit => "The request is empty of pending items. Add items to share request.",
+            Self::Delete => {
+                "There are shared items in this request. Revoke access to these items before deleting the request."
+            }
+            Self::Revoke => "Nothing to be revoked.",
+        }
+    }
 }
 
 impl From<sea_orm::DbErr> for Error {

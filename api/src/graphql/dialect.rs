@@ -28,6 +28,7 @@ pub enum ErrorClass {
     ResourceNotFound,
     InvalidInput,
     RequiredParameter,
+    ShareItemsFound,
 }
 
 impl ErrorClass {
@@ -37,6 +38,7 @@ impl ErrorClass {
             Self::ResourceNotFound => "ResourceNotFound",
             Self::InvalidInput => "InvalidInput",
             Self::RequiredParameter => "RequiredParameter",
+            Self::ShareItemsFound => "ShareItemsFound",
         }
     }
 
@@ -47,6 +49,7 @@ impl ErrorClass {
             Error::NotFound { .. } => Some(Self::ResourceNotFound),
             Error::Validation { .. } => Some(Self::InvalidInput),
             Error::Required { .. } => Some(Self::RequiredParameter),
+            Error::ShareItems { .. } => Some(Self::ShareItemsFound),
             Error::Unauthenticated | Error::Conflict(_) | Error::InvalidState(_) | Error::Internal(_) => None,
         }
     }
@@ -142,6 +145,11 @@ pub fn message(err: &Error, met: Option<Met<'_>>) -> String {
             let class = ErrorClass::of(err).map_or("InvalidInput", ErrorClass::as_str);
             format!("An error occurred ({class}): {err}")
         }
+        Error::ShareItems { action, reason } => format!(
+            "An error occurred (ShareItemsFound) when calling {} operation: {} {reason}",
+            action.dataall_action(),
+            action.dataall_message()
+        ),
         Error::Unauthenticated | Error::Conflict(_) | Error::InvalidState(_) | Error::Internal(_) => {
             err.to_string()
         }

@@ -153,8 +153,63 @@ async fn missing_resources_and_bad_input_read_as_data_all_says_them(backend: Bac
     assert_eq!(required.field.as_deref(), Some("tableUri"));
 }
 
+/// data.all raises `ShareItemsFound` for a share action its items don't allow; its clients test
+/// `'ShareItemsFound' in message`.
+async fn share_item_refusals_read_as_data_all_says_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let world = two_teams(&app).await;
+    let TwoTeams { env, dataset, .. } = &world;
+    let bob = app.token("bob", &["TeamB"]);
+    let assert_items_found = |said: &Said, action: &str, dataall: &str, reason: &str| {
+        assert_eq!((said.code.as_str(), said.class.as_str()), ("INVALID_STATE", "ShareItemsFound"));
+        assert_eq!(
+            said.message,
+            format!(
+                "An error occurred (ShareItemsFound) when calling {action} operation: {dataall} {reason}"
+            )
+        );
+        assert_eq!(said.reason, reason);
+    };
+
+    let create = r#"mutation($d: String!, $e: String!) { createShareObject(datasetUri: $d,
+        input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read]}) { shareUri } }"#;
+    let empty = app.ok(&bob, create, json!({"d": dataset, "e": env})).await["createShareObject"]["shareUri"]
+        .as_str()
+        .expect("share")
+        .to_owned();
+    let submit = "mutation($s: String!) { submitShareObject(shareUri: $s) { status } }";
+    let refused = said(&app.gql(Some(&bob), submit, json!({"s": empty})).await);
+    assert_items_found(
+        &refused,
+        "Submit Share Object",
+        "The request is empty of pending items. Add items to share request.",
+        &format!("share {empty} has no items to submit; add a table or folder first"),
+    );
+
+    let revoke =
+        "mutation($s: String!) { revokeItemsShareObject(input: {shareUri: $s, itemUris: []}) { status } }";
+    let refused = said(&app.gql(Some(&bob), revoke, json!({"s": empty})).await);
+    assert_items_found(
+        &refused,
+        "Revoke Items from Share Object",
+        "Nothing to be revoked.",
+        "name the items to revoke",
+    );
+
+    let shared = world.share_with_team_b(&app, &app.core, env).await;
+    let delete = "mutation($s: String!) { deleteShareObject(shareUri: $s) }";
+    let refused = said(&app.gql(Some(&bob), delete, json!({"s": shared})).await);
+    assert_items_found(
+        &refused,
+        "Delete share object",
+        "There are shared items in this request. Revoke access to these items before deleting the request.",
+        "item orders is Share_Succeeded; revoke the shared items before deleting the share",
+    );
+}
+
 on_both_backends!(
     refusals_name_data_alls_permission_and_the_user,
     admin_only_and_tenant_refusals_name_their_operation,
     missing_resources_and_bad_input_read_as_data_all_says_them,
+    share_item_refusals_read_as_data_all_says_them,
 );

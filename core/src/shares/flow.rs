@@ -18,6 +18,7 @@ use crate::{
     Actor, Error, Result, audit,
     authz::{self, Authorized, Grant, share as perm},
     datasets,
+    error::ShareItemsAction,
     events::EventType,
     notifications,
     tasks::{NewTask, store},
@@ -168,9 +169,10 @@ impl Shares<'_> {
                     .is_ok_and(|s| state::next_item(s, ItemAction::Submit) == Ok(ItemStatus::PendingApproval))
             };
             if !items.iter().any(waiting) {
-                return Err(Error::InvalidState(format!(
-                    "share {share_uri} has no items to submit; add a table or folder first"
-                )));
+                return Err(Error::ShareItems {
+                    action: ShareItemsAction::Submit,
+                    reason: format!("share {share_uri} has no items to submit; add a table or folder first"),
+                });
             }
             let dataset = self.dataset(&share.dataset_uri).await?;
             expiry::check_period_set(&share, &dataset)?;
@@ -278,7 +280,10 @@ impl Shares<'_> {
         let result = async {
             let share = self.authorize::<RevokeShare>(actor, share_uri).await?;
             if item_uris.is_empty() {
-                return Err(Error::validation("itemUris", "name the items to revoke"));
+                return Err(Error::ShareItems {
+                    action: ShareItemsAction::Revoke,
+                    reason: "name the items to revoke".to_owned(),
+                });
             }
             let items = self.items_of(share_uri).await?;
             let mut chosen = vec![];
@@ -327,10 +332,13 @@ impl Shares<'_> {
             let share = self.authorize::<DeleteShare>(actor, share_uri).await?;
             let items = self.items_of(share_uri).await?;
             if let Some(held) = items.iter().find(|i| item_status(i).is_ok_and(|s| s.is_shared())) {
-                return Err(Error::InvalidState(format!(
-                    "item {} is {}; revoke the shared items before deleting the share",
-                    held.item_name, held.status
-                )));
+                return Err(Error::ShareItems {
+                    action: ShareItemsAction::Delete,
+                    reason: format!(
+                        "item {} is {}; revoke the shared items before deleting the share",
+                        held.item_name, held.status
+                    ),
+                });
             }
             let txn = crate::db::write_txn(self.db).await?;
             move_share(&txn, &share, ShareAction::Delete).await?;
