@@ -9,6 +9,7 @@ pub mod dataset_table;
 pub mod dataset_table_column;
 pub mod environment;
 pub mod environment_group;
+pub mod environment_network;
 pub mod event;
 pub mod event_delivery;
 pub mod event_relay;

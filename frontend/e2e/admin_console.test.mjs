@@ -1,6 +1,7 @@
 // The admin page's tabs and an environment's consumption roles, in a real browser. alice, a
 // platform admin, maps an IAM role to a user (made, refused twice, changed, removed from the
-// keyboard); brings an IAM role of her account as a consumption role and removes it; sees a
+// keyboard); brings an IAM role of her account as a consumption role and removes it; registers
+// a VPC of it as a network and removes it; sees a
 // table sync fail once its Glue database is gone, restores the database and retries the task
 // from the Tasks tab; and rebuilds the search index, following its progress.
 import assert from "node:assert/strict";
@@ -148,6 +149,45 @@ test("a team adds a consumption role to its environment and removes it", { timeo
     await confirm.getByRole("button", { name: "Remove" }).click();
     await notice(alice, `Analysts is removed from ${ENV}.`);
     await alice.getByText("No consumption role yet.").waitFor();
+  });
+});
+
+test("a team registers a network in its environment and removes it", { timeout: 120_000 }, async () => {
+  assert.ok(envUrl, "the consumption-role test linked the environment");
+  await withPictures("networks", { alice }, async () => {
+    await alice.goto(envUrl);
+    await alice.getByRole("tab", { name: "Networks" }).click();
+    await alice.waitForURL((u) => u.searchParams.get("tab") === "networks");
+    await alice.getByText("No network registered yet.").waitFor();
+    const add = alice.getByRole("form", { name: "Register a network" });
+    assert.equal(await add.getByLabel("Team").inputValue(), "TeamA");
+    // Ids are checked before anything is sent.
+    await add.getByLabel("Name").fill("ETL network");
+    await add.getByLabel("VPC id").fill("vpc-XYZ");
+    await add.getByLabel("Private subnets").fill("subnet-0a1b2c3d, sg-1");
+    await add.getByRole("button", { name: "Register network" }).click();
+    await waitForFieldError(add.getByLabel("VPC id"), /vpc- and 8 or 17 lowercase hex digits/);
+    await waitForFieldError(add.getByLabel("Private subnets"), /sg-1 is not a subnet id/);
+    await add.getByLabel("VPC id").fill("vpc-0a1b2c3d");
+    await add.getByLabel("Private subnets").fill("subnet-0a1b2c3d, subnet-1a2b3c4d");
+    await add.getByRole("button", { name: "Register network" }).click();
+    await notice(alice, "ETL network (vpc-0a1b2c3d) is registered for TeamA.");
+    const networks = alice.getByRole("table", { name: "Networks" });
+    await networks.getByRole("cell", { name: "vpc-0a1b2c3d" }).waitFor();
+    await networks.getByText("subnet-1a2b3c4d (private)").waitFor();
+    await screenshots(alice, "m-networks");
+    // The same VPC twice is refused in words.
+    await add.getByLabel("Name").fill("Again");
+    await add.getByLabel("VPC id").fill("vpc-0a1b2c3d");
+    await add.getByRole("button", { name: "Register network" }).click();
+    await add.getByText(`vpc-0a1b2c3d is already registered in ${ENV}; remove it first`).waitFor();
+
+    await networks.getByRole("button", { name: "Remove ETL network" }).click();
+    const confirm = alice.getByRole("dialog", { name: `Remove ETL network from ${ENV}?` });
+    await confirm.getByText("Sluice forgets vpc-0a1b2c3d.").waitFor();
+    await confirm.getByRole("button", { name: "Remove" }).click();
+    await notice(alice, `ETL network is removed from ${ENV}.`);
+    await alice.getByText("No network registered yet.").waitFor();
   });
 });
 

@@ -26,6 +26,7 @@ mod hostile_fuzz;
 mod hostile_signin;
 mod iam_auth;
 mod jwt;
+mod networks;
 mod notifications;
 mod organizations;
 mod read_cache;

@@ -123,6 +123,8 @@ permissions! {
         ListEnvironmentConsumptionRoles = "LIST_ENVIRONMENT_CONSUMPTION_ROLES": "See the environment's consumption roles",
         CredentialsEnvironment = "CREDENTIALS_ENVIRONMENT": "Receive short-lived AWS credentials and console sign-in links of the team's own environment role",
         ListEnvironmentSharedWithObjects = "LIST_ENVIRONMENT_SHARED_WITH_OBJECTS": "See what is shared with the environment",
+        CreateNetwork = "CREATE_NETWORK": "Register VPCs in the environment and remove the team's own",
+        ListEnvironmentNetworks = "LIST_ENVIRONMENT_NETWORKS": "See the environment's registered VPCs",
     }
 }
 

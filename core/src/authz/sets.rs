@@ -33,10 +33,14 @@ pub const ENVIRONMENT_INVITABLE: &[E] = &[
     E::ListEnvironmentGroups,
     E::AddEnvironmentConsumptionRoles,
     E::ListEnvironmentConsumptionRoles,
+    E::CreateNetwork,
+    E::ListEnvironmentNetworks,
 ];
 
-/// What every team invited to an environment holds.
-pub const ENVIRONMENT_INVITED_ALWAYS: &[E] = &[E::GetEnvironment, E::ListEnvironmentGroups];
+/// What every team invited to an environment holds (data.all's invited default lists networks
+/// too).
+pub const ENVIRONMENT_INVITED_ALWAYS: &[E] =
+    &[E::GetEnvironment, E::ListEnvironmentGroups, E::ListEnvironmentNetworks];
 
 /// What a dataset's admin team holds.
 pub const DATASET_ALL: &[D] = D::ALL;

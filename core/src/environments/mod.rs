@@ -8,6 +8,7 @@ mod groups;
 pub mod link;
 mod model;
 pub mod names;
+pub mod networks;
 pub mod onboarding;
 pub mod platform;
 mod principals;
@@ -26,6 +27,7 @@ pub use model::{
     DEFAULT_RESOURCE_PREFIX, Environment, EnvironmentGroup, ModifyEnvironment, NewEnvironment, REGIONS,
     RESOURCE_TYPE, Unsupported, UserRole,
 };
+pub use networks::{Network, NewNetwork};
 pub use onboarding::AwsSettings;
 pub use principals::{ConsumptionPrincipalChange, IamPrincipalKind, PrincipalPolicy};
 

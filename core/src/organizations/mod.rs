@@ -7,7 +7,7 @@ mod query;
 /// Input rules other resources share with organizations (labels, tags, team names).
 pub(crate) mod validate {
     pub(crate) use super::model::{
-        description, group, is_bidi_control, label, printable, require_membership, tags,
+        description, group, is_bidi_control, label, printable, require_membership, slug, tags,
     };
 }
 

@@ -305,7 +305,8 @@ export function EnvironmentPage() {
         Account {env.AwsAccountId} / {env.region} · team {env.SamlGroupName} · organization{" "}
         <Link component={RouterLink} to={`/organizations/${env.organization.organizationUri}`}>{env.organization.label}</Link>
       </Typography>
-      <EnvironmentTabs showRoles={manages || held.has("LIST_ENVIRONMENT_CONSUMPTION_ROLES")} env={env}>
+      <EnvironmentTabs showRoles={manages || held.has("LIST_ENVIRONMENT_CONSUMPTION_ROLES")}
+        showNetworks={manages || held.has("LIST_ENVIRONMENT_NETWORKS")} env={env}>
       <Box sx={{ my: 2, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Stack status">
         <Typography>Stack:</Typography>
         <StatusChip status={env.stack?.status} />

@@ -315,9 +315,12 @@ impl EnvironmentSimplified {
             name: self.card.organization_name.clone(),
         }
     }
-    /// Always empty: Sluice provisions no VPC.
-    async fn networks(&self) -> Vec<VpcGql> {
-        Vec::new()
+    /// The VPCs registered in the environment; empty for callers without
+    /// LIST_ENVIRONMENT_NETWORKS.
+    async fn networks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VpcGql>> {
+        let found =
+            core(ctx)?.environments().networks_of(actor(ctx)?, &self.card.environment_uri).await.gql()?;
+        Ok(found.into_iter().map(VpcGql).collect())
     }
 }
 

@@ -11,7 +11,7 @@ mod types;
 pub use consumption::{ConsumptionMutation, ConsumptionQuery, PolicyManagementOptions};
 pub use loaders::{EnvironmentDatasetsLoader, EnvironmentStackLoader};
 pub use mutation::EnvironmentMutation;
-pub use networks::VpcGql;
+pub use networks::{NetworkMutation, NetworkQuery, VpcGql};
 pub use query::EnvironmentQuery;
 pub use stack::{StackGql, StackResourceLookups};
 pub use types::{

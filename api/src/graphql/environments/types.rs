@@ -202,9 +202,12 @@ impl EnvironmentGql {
     async fn is_organization_default_environment(&self) -> bool {
         false
     }
-    /// Always empty: Sluice provisions no VPC.
-    async fn networks(&self) -> Vec<VpcGql> {
-        Vec::new()
+    /// The VPCs registered in the environment; empty for callers without
+    /// LIST_ENVIRONMENT_NETWORKS.
+    async fn networks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VpcGql>> {
+        let Some(e) = self.member() else { return Ok(Vec::new()) };
+        let found = core(ctx)?.environments().networks_of(actor(ctx)?, &e.environment_uri).await.gql()?;
+        Ok(found.into_iter().map(VpcGql).collect())
     }
     /// Whether the environment stack, which creates the teams' roles, has deployed: true once a
     /// deploy completed (`stack.status` CREATE_COMPLETE or UPDATE_…, or a redeploy running

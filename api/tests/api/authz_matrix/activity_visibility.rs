@@ -47,7 +47,8 @@ fn readers(case: &Case, ctx: &Ctx, row: &activity::Model) -> Readers {
             _ => {}
         }
     }
-    if is(ctx.org) || is(ctx.stack) || is(ctx.task) {
+    // Networks are read by every team of the environment.
+    if is(ctx.org) || is(ctx.stack) || is(ctx.task) || is(ctx.network) {
         return BOTH;
     }
     if is(ctx.env) {
@@ -78,6 +79,8 @@ fn readers(case: &Case, ctx: &Ctx, row: &activity::Model) -> Readers {
         }
         // Requested by the caller's team, approved by the dataset's.
         "createShareObject" => Readers { team_a: true, team_b: ctx.team == "TeamB" },
+        // Registered in the environment, which both teams are in.
+        "createNetwork" => BOTH,
         "addSharedItem" => BOTH,
         "createDatasetStorageLocation" | "createCategory" | "createTerm" | "createTableDataFilter" => TEAM_A,
         // The platform's own business, and IAM mappings: admins only.

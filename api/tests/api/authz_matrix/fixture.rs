@@ -31,6 +31,7 @@ pub(super) struct World {
     notification: String,
     subscription: String,
     delivery: String,
+    network: String,
 }
 
 impl World {
@@ -129,6 +130,16 @@ impl World {
         if op == "redeliverEventDelivery" {
             world.delivery = dead_delivery_of(app, &world.subscription).await;
         }
+        if op.contains("Network") {
+            let made = app
+                .ok(
+                    member,
+                    "mutation($env: String!) { createNetwork(input: {environmentUri: $env, SamlGroupName: \"TeamA\", label: \"etl\", vpcId: \"vpc-0a1b2c3d\"}) { vpcUri } }",
+                    json!({"env": world.env}),
+                )
+                .await;
+            world.network = made["createNetwork"]["vpcUri"].as_str().expect("network").to_owned();
+        }
         if op.contains("IamPrincipalMapping") {
             world.mapping = mapping_of(app, &world.account).await;
         }
@@ -165,6 +176,7 @@ impl World {
             notification: &self.notification,
             subscription: &self.subscription,
             delivery: &self.delivery,
+            network: &self.network,
         }
     }
 }

@@ -77,6 +77,8 @@ struct Ctx<'a> {
     subscription: &'a str,
     /// A dead delivery of `subscription` (a test event given up).
     delivery: &'a str,
+    /// A VPC registered in `env` for TeamA.
+    network: &'a str,
 }
 
 struct Case {
@@ -106,6 +108,7 @@ mod environment_depth_cases;
 mod event_cases;
 mod fixture;
 mod glossary_cases;
+mod network_cases;
 mod notification_cases;
 mod platform_cases;
 mod refusal_order;
@@ -126,6 +129,7 @@ fn cases() -> Vec<Case> {
     all.extend(access_cases::cases());
     all.extend(environment_depth_cases::cases());
     all.extend(credential_cases::cases());
+    all.extend(network_cases::cases());
     all
 }
 
