@@ -141,7 +141,10 @@ async fn invited_teams_get_roles_permissions_and_a_redeploy(backend: Backend) {
         .iter()
         .map(|p| p["name"].as_str().expect("name"))
         .collect();
-    assert_eq!(perms, vec!["CREATE_DATASET", "GET_ENVIRONMENT", "LIST_ENVIRONMENT_GROUPS"]);
+    assert_eq!(
+        perms,
+        vec!["CREATE_DATASET", "GET_ENVIRONMENT", "LIST_ENVIRONMENT_GROUPS", "LIST_ENVIRONMENT_NETWORKS"]
+    );
     let team_c = nodes.iter().find(|n| n["groupUri"] == "TeamC").expect("TeamC");
     assert_eq!(team_c["environmentIAMRoleArn"], "arn:aws:iam::111122223333:role/analysts");
 
@@ -378,7 +381,41 @@ async fn an_inviter_gives_what_data_all_offers_to_teams_of_the_organization_only
     .await;
 }
 
+/// A team leaves an environment only once what it made there is gone: its grants go to its role,
+/// which the deploy after a removal deletes.
+async fn a_team_with_shares_consumption_roles_or_networks_stays_until_they_are_gone(backend: Backend) {
+    use crate::support::two_teams::{TwoTeams, two_teams};
+    let app = TestApp::spawn(backend).await;
+    let TwoTeams { env, dataset, table, .. } = two_teams(&app).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let create = r#"mutation($d: String!, $t: String, $e: String!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: "Table",
+        input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read]}) { shareUri } }"#;
+    let share = app.ok(&bob, create, json!({"d": dataset, "t": table, "e": env})).await["createShareObject"]
+        ["shareUri"]
+        .as_str()
+        .expect("share")
+        .to_owned();
+    let remove = "mutation($e: String!) { removeGroupFromEnvironment(environmentUri: $e, groupUri: \"TeamB\") { environmentUri } }";
+    let refused = app.gql(Some(&alice), remove, json!({"e": env})).await;
+    assert_eq!(error_code(&refused), Some("INVALID_STATE"), "{refused}");
+    let reason = refused["errors"][0]["extensions"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("TeamB still has 1 share request(s)"), "{reason}");
+
+    app.ok(&bob, "mutation($s: String!) { deleteShareObject(shareUri: $s) }", json!({"s": share})).await;
+    app.ok(&alice, remove, json!({"e": env})).await;
+    let teams = app
+        .ok(
+            &alice,
+            "query($e: String!) { listEnvironmentGroups(environmentUri: $e) { nodes { groupUri } } }",
+            json!({"e": env}),
+        )
+        .await;
+    assert_eq!(teams["listEnvironmentGroups"]["nodes"], json!([{"groupUri": "TeamA"}]));
+}
+
 on_both_backends!(
+    a_team_with_shares_consumption_roles_or_networks_stays_until_they_are_gone,
     an_inviter_gives_what_data_all_offers_to_teams_of_the_organization_only,
     teams_add_consumption_roles_of_the_account_only,
     linking_stores_the_environment_and_queues_its_stack_deploy,

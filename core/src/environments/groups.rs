@@ -203,6 +203,14 @@ impl Environments<'_> {
                 "{group} owns {owned} dataset(s) in environment {uri}; delete them or hand them to another team first"
             )));
         }
+        let held = held_by(self.db, uri, group).await?;
+        if !held.is_empty() {
+            return Err(Error::InvalidState(format!(
+                "{group} still has {} in environment {}; delete them first, as the team's role goes with it",
+                held.join(", "),
+                environment.label
+            )));
+        }
         let txn = crate::db::write_txn(self.db).await?;
         eg::Entity::delete_by_id((uri.to_owned(), group.to_owned())).exec(&txn).await?;
         authz::policies::detach(&txn, group, uri).await?;
@@ -301,4 +309,33 @@ impl Environments<'_> {
         authz::authorize::<perm::ListEnvironmentGroups>(self.db, actor, uri).await?;
         authz::policies::held(self.db, group, uri).await
     }
+}
+
+/// What `group` still holds in the environment besides datasets, in words ("2 share request(s)"):
+/// as in data.all, a team leaves only once its shares, consumption roles and networks there are
+/// gone. Its shares' grants go to its role, which the deploy after a removal deletes, and
+/// nothing could revoke them once the team is no longer there.
+async fn held_by(db: &impl sea_orm::ConnectionTrait, env_uri: &str, group: &str) -> Result<Vec<String>> {
+    use sea_orm::PaginatorTrait;
+    use sluice_entities::{consumption_principal as cp, environment_network as net, share_object as so};
+    let shares = so::Entity::find()
+        .filter(so::Column::EnvironmentUri.eq(env_uri))
+        .filter(so::Column::GroupUri.eq(group))
+        .count(db)
+        .await?;
+    let roles = cp::Entity::find()
+        .filter(cp::Column::EnvironmentUri.eq(env_uri))
+        .filter(cp::Column::GroupUri.eq(group))
+        .count(db)
+        .await?;
+    let networks = net::Entity::find()
+        .filter(net::Column::EnvironmentUri.eq(env_uri))
+        .filter(net::Column::SamlGroupName.eq(group))
+        .count(db)
+        .await?;
+    Ok([(shares, "share request(s)"), (roles, "consumption role(s)"), (networks, "network(s)")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect())
 }
