@@ -437,7 +437,7 @@ pub(crate) async fn active_shares(db: &impl ConnectionTrait, dataset_uri: &str) 
     let items = si::Entity::find().filter(si::Column::ShareUri.is_in(uris)).all(db).await?;
     let active: std::collections::BTreeSet<String> = items
         .into_iter()
-        .filter(|i| ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared()))
+        .filter(|i| ItemStatus::parse(&i.status).is_some_and(ItemStatus::holds_its_item))
         .map(|i| i.share_uri)
         .collect();
     Ok(active.into_iter().collect())
@@ -454,9 +454,7 @@ pub(crate) async fn shares_holding_item(db: &impl ConnectionTrait, item_uri: &st
         .all(db)
         .await?
         .into_iter()
-        .filter(|i| {
-            ItemStatus::parse(&i.status).is_some_and(|s| s.is_shared() || s == ItemStatus::ShareApproved)
-        })
+        .filter(|i| ItemStatus::parse(&i.status).is_some_and(ItemStatus::holds_its_item))
         .map(|i| i.share_uri)
         .collect();
     Ok(holding.into_iter().collect())

@@ -248,6 +248,13 @@ impl ItemStatus {
         Self::SHARED.contains(&self)
     }
 
+    /// Whether the item's grants exist, may exist, or are about to be made (approved, its
+    /// processing queued): what keeps its dataset, table or folder from leaving Sluice, as
+    /// removing them then would leave grants in AWS that no share could revoke.
+    pub fn holds_its_item(self) -> bool {
+        self.is_shared() || self == Self::ShareApproved
+    }
+
     pub fn is_revokable(self) -> bool {
         Self::REVOKABLE.contains(&self)
     }
