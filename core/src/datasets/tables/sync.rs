@@ -101,7 +101,12 @@ impl TableSync {
     pub fn progress(&self) -> Value {
         json!({
             "done": self.seen(),
-            "message": format!("{} tables read from Glue database {}", self.seen(), self.dataset.glue_database_name),
+            "message": format!(
+                "{} {} read from Glue database {}",
+                self.seen(),
+                if self.seen() == 1 { "table" } else { "tables" },
+                self.dataset.glue_database_name
+            ),
         })
     }
 
