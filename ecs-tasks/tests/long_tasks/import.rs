@@ -113,4 +113,69 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
     assert_eq!(names, [("invoices", Some(format!("s3://{bucket}/invoices/").as_str()))]);
 }
 
-on_both_backends!(an_existing_bucket_and_database_are_imported_and_their_tables_synced);
+/// data.all creates the Glue database of an import that names none; so does the registration
+/// task, through the pivot role, located at the bucket.
+async fn an_import_without_a_glue_database_gets_one(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let account = random_account();
+    deploy_pivot_role(&account).await;
+    let (core, alice, org_uri) = linking_core(&db).await;
+    let env = link(&core, &alice, &org_uri, &account, "Fresh").await;
+    let owner = owner_session(&account).await;
+    let bucket = format!("fresh-{account}");
+    let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
+        .build();
+    sdk::s3::Client::new(&owner)
+        .create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(in_region)
+        .send()
+        .await
+        .expect("bucket");
+
+    let running = Running::start(&db).await;
+    let new = NewDataset {
+        label: "Fresh".into(),
+        environment_uri: env.environment_uri.clone(),
+        saml_admin_group_name: "TeamA".into(),
+        ..Default::default()
+    };
+    let kms = sdk::kms::Client::new(&owner);
+    let key = kms.create_key().send().await.expect("key");
+    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
+    kms.create_alias().alias_name("alias/fresh").target_key_id(&key_id).send().await.expect("alias");
+    let opened =
+        sdk::kms::types::Tag::builder().tag_key("sluice:pivot-role").tag_value(PIVOT).build().expect("tag");
+    kms.tag_resource().key_id(&key_id).tags(opened).send().await.expect("tagged");
+    let resources = ImportedResources {
+        bucket_name: bucket.clone(),
+        glue_database_name: String::new(),
+        kms_alias: "fresh".into(),
+        admin_role_name: None,
+    };
+    let dataset = core.datasets().import(&alice, new, resources).await.expect("imported");
+    let database = dataset.restricted().expect("the admin team's view").glue_database_name.clone();
+    assert!(!database.is_empty(), "a name is chosen");
+    let glue = sdk::glue::Client::new(&owner);
+    let page = PageRequest::new(Some(1), Some(10)).expect("page");
+    let filter = TaskFilter { target_uri: Some(dataset.dataset_uri.clone()), status: None };
+    let tasks = core.tasks().list(&alice, &filter, page).await.expect("tasks");
+    let register = tasks.nodes.iter().find(|t| t.action == "dataset.register-location").expect("queued");
+    let done = wait_for(&db, &register.task_uri).await;
+    running.stop().await;
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.last_error);
+    let response = done.response.expect("a response");
+    assert_eq!(
+        (response["glueDatabase"].as_str(), response["glueDatabaseCreated"].as_bool()),
+        (Some(database.as_str()), Some(true))
+    );
+    let found = glue.get_database().name(&database).send().await.expect("the database exists");
+    let location = found.database().and_then(|d| d.location_uri()).expect("a location");
+    assert_eq!(location, format!("s3://{bucket}/"));
+}
+
+on_both_backends!(
+    an_existing_bucket_and_database_are_imported_and_their_tables_synced,
+    an_import_without_a_glue_database_gets_one,
+);
