@@ -1,6 +1,6 @@
 // The admin page's tabs and an environment's consumption roles, in a real browser. alice, a
 // platform admin, maps an IAM role to a user (made, refused twice, changed, removed from the
-// keyboard); brings an IAM role of her account as a consumption role and removes it; registers
+// keyboard); brings an IAM role of her account as a consumption role, edits and removes it; registers
 // a VPC of it as a network and removes it; sees a
 // table sync fail once its Glue database is gone, restores the database and retries the task
 // from the Tasks tab; and rebuilds the search index, following its progress.
@@ -117,7 +117,8 @@ test("a team adds a consumption role to its environment and removes it", { timeo
     await alice.getByLabel("Region").selectOption("eu-west-1");
     await screenshots(alice, "m-link-environment-region");
     await alice.getByRole("button", { name: "Link", exact: true }).click();
-    await alice.waitForURL(/\/environments\/[a-z0-9]+$/);
+    // The environment's own page, not the form's /environments/new.
+    await alice.waitForURL((u) => /^\/environments\/[a-z0-9]+$/.test(u.pathname) && u.pathname !== "/environments/new");
     envUrl = new URL(alice.url()).pathname;
     await waitForStatus(alice.getByLabel("Stack status"), /COMPLETE/);
 
@@ -142,12 +143,23 @@ test("a team adds a consumption role to its environment and removes it", { timeo
     await alice.reload();
     await roles.getByRole("cell", { name: "Analysts", exact: true }).waitFor();
 
-    await roles.getByRole("button", { name: "Remove Analysts" }).click();
-    const confirm = alice.getByRole("dialog", { name: `Remove Analysts from ${ENV}?` });
+    // Renamed, and its policies left to the team.
+    await roles.getByRole("button", { name: "Edit Analysts" }).click();
+    const edit = alice.getByRole("dialog", { name: "Edit Analysts" });
+    await edit.getByLabel("Name").fill("BI analysts");
+    await edit.getByLabel("Policies").selectOption("EXTERNALLY_MANAGED");
+    await screenshots(alice, "m-consumption-role-edit");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await notice(alice, "BI analysts is saved.");
+    await roles.getByRole("cell", { name: "BI analysts", exact: true }).waitFor();
+    await roles.getByText("The team maintains the role's policies itself").waitFor();
+
+    await roles.getByRole("button", { name: "Remove BI analysts" }).click();
+    const confirm = alice.getByRole("dialog", { name: `Remove BI analysts from ${ENV}?` });
     await confirm.getByText("TeamA can no longer ask for shares into this role.").waitFor();
     await screenshots(alice, "m-consumption-role-remove");
     await confirm.getByRole("button", { name: "Remove" }).click();
-    await notice(alice, `Analysts is removed from ${ENV}.`);
+    await notice(alice, `BI analysts is removed from ${ENV}.`);
     await alice.getByText("No consumption role yet.").waitFor();
   });
 });

@@ -1,8 +1,8 @@
 // An environment's consumption roles: IAM roles of its account that its teams bring to receive
 // shares. Listed for the teams allowed to see them; added by a member of a team that may add
 // them (the team picker offers only those), removed after a confirmation that says what stops.
-import { Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
-import { useState, type FormEvent } from "react";
+import { Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Paper, Stack, TextField, Typography } from "@mui/material";
+import { useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { useAuth } from "../../auth/AuthProvider";
 import { graphql } from "../../gql";
@@ -52,6 +52,14 @@ const AddRole = graphql(`
 const RemoveRole = graphql(`
   mutation RemoveConsumptionRole($env: String!, $uri: String!) {
     removeConsumptionPrincipalFromEnvironment(environmentUri: $env, consumptionPrincipalUri: $uri)
+  }
+`);
+
+const UpdateRole = graphql(`
+  mutation UpdateConsumptionRole($env: String!, $uri: String!, $input: UpdateConsumptionPrincipalInput) {
+    updateConsumptionPrincipal(environmentUri: $env, consumptionPrincipalUri: $uri, input: $input) {
+      consumptionPrincipalUri
+    }
   }
 `);
 
@@ -110,6 +118,61 @@ function AddRoleForm({ envUri, account, teams, onAdded }: { envUri: string; acco
   );
 }
 
+type Role = { consumptionPrincipalUri: string; consumptionPrincipalName: string; groupUri: string; dataallManaged: PolicyManagementOptions };
+
+// Renaming a role, moving it to another of the caller's teams, or changing who keeps its
+// policies. A role that shares go to stays with its team: the server says so, here.
+function EditRoleDialog({ envUri, role, teams, onSaved, onClose }: {
+  envUri: string; role: Role; teams: string[]; onSaved: () => void; onClose: () => void;
+}) {
+  const id = useId();
+  const [name, setName] = useState(role.consumptionPrincipalName);
+  const [team, setTeam] = useState(role.groupUri);
+  const [management, setManagement] = useState<PolicyManagementOptions>(role.dataallManaged);
+  const [saved, save] = useMutation(UpdateRole);
+  const f = useFieldErrors(saved.error, ["consumptionPrincipalName", "groupUri", "dataallManaged"]);
+  const choices = teams.includes(role.groupUri) ? teams : [role.groupUri, ...teams];
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!f.check({ consumptionPrincipalName: !name.trim() ? "Give the role a name people will recognise." : [...name.trim()].length > 255 && "At most 255 characters." })) return;
+    const input = {
+      consumptionPrincipalName: name.trim(),
+      groupUri: team === role.groupUri ? null : team,
+      dataallManaged: management,
+    };
+    const r = await save({ env: envUri, uri: role.consumptionPrincipalUri, input });
+    if (r.error) return;
+    notify(`${input.consumptionPrincipalName} is saved.`);
+    onSaved();
+    onClose();
+  };
+  return (
+    <Dialog open onClose={onClose} fullWidth aria-labelledby={`${id}-title`}>
+      <Box component="form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+        <DialogTitle id={`${id}-title`}>Edit {role.consumptionPrincipalName}</DialogTitle>
+        <DialogContent>
+          <Stack spacing={2} sx={{ mt: 1 }}>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} {...f.field("consumptionPrincipalName")} />
+            <TextField select label="Team" value={team} onChange={(e) => setTeam(e.target.value)} slotProps={{ select: { native: true } }}
+              {...f.field("groupUri", "A role that shares go to stays with the team that asked for them.")}>
+              {choices.map((t) => <option key={t} value={t}>{t}</option>)}
+            </TextField>
+            <TextField select label="Policies" value={management} onChange={(e) => setManagement(e.target.value as PolicyManagementOptions)}
+              slotProps={{ select: { native: true } }} {...f.field("dataallManaged")}>
+              {MANAGEMENT.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
+            </TextField>
+            <FormAlerts errors={f.rest} />
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="contained" disabled={saved.fetching}>Save</Button>
+        </DialogActions>
+      </Box>
+    </Dialog>
+  );
+}
+
 export function ConsumptionRolesTab({ env }: { env: { environmentUri: string; label: string; AwsAccountId?: string | null } }) {
   const { user } = useAuth();
   const uri = env.environmentUri;
@@ -120,6 +183,7 @@ export function ConsumptionRolesTab({ env }: { env: { environmentUri: string; la
   });
   const [removed, remove] = useMutation(RemoveRole);
   const [removing, setRemoving] = useState<{ uri: string; name: string; team: string } | null>(null);
+  const [editing, setEditing] = useState<Role | null>(null);
   if (fetching && !data) return <Loading />;
   if (!data) return <Errors error={error} />;
   const reload = () => refetch({ requestPolicy: "network-only" });
@@ -141,15 +205,19 @@ export function ConsumptionRolesTab({ env }: { env: { environmentUri: string; la
           columns={[
             { label: "Name", render: (r) => r.consumptionPrincipalName },
             { label: "Team", render: (r) => r.groupUri },
-            { label: "IAM role", render: (r) => <Box component="code" sx={{ display: "inline-block", minWidth: "14rem", overflowWrap: "anywhere" }}>{r.IAMPrincipalArn}</Box> },
-            { label: "Policies", render: (r) => <Box sx={{ minWidth: "10rem" }}>{managementWords(r.dataallManaged)}</Box> },
+            { label: "IAM role", render: (r) => <Box component="code" sx={{ display: "inline-block", minWidth: { sm: "14rem" }, overflowWrap: "anywhere" }}>{r.IAMPrincipalArn}</Box> },
+            { label: "Policies", render: (r) => <Box sx={{ minWidth: { sm: "10rem" } }}>{managementWords(r.dataallManaged)}</Box> },
             { label: "Added", render: (r) => <RelativeTime iso={r.created} /> },
             { label: "Actions", render: (r) => adders.includes(r.groupUri) && (
-              <Button size="small" color="error" aria-label={`Remove ${r.consumptionPrincipalName}`}
-                onClick={() => setRemoving({ uri: r.consumptionPrincipalUri, name: r.consumptionPrincipalName, team: r.groupUri })}>Remove</Button>
+              <Box sx={{ display: "flex", flexWrap: "wrap", gap: 1 }}>
+                <Button size="small" aria-label={`Edit ${r.consumptionPrincipalName}`} onClick={() => setEditing(r)}>Edit</Button>
+                <Button size="small" color="error" aria-label={`Remove ${r.consumptionPrincipalName}`}
+                  onClick={() => setRemoving({ uri: r.consumptionPrincipalUri, name: r.consumptionPrincipalName, team: r.groupUri })}>Remove</Button>
+              </Box>
             ) },
           ]} />
       )}
+      {editing && <EditRoleDialog envUri={uri} role={editing} teams={adders} onSaved={reload} onClose={() => setEditing(null)} />}
       {adders.length > 0 && <AddRoleForm envUri={uri} account={env.AwsAccountId ?? ""} teams={adders} onAdded={reload} />}
       <ConfirmDialog open={!!removing} title={`Remove ${removing?.name ?? ""} from ${env.label}?`} confirm="Remove" busy={removed.fetching}
         error={removed.error} onClose={() => setRemoving(null)}
