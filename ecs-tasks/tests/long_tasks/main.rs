@@ -10,6 +10,7 @@ mod environment;
 mod import;
 mod share_access_points;
 mod share_expiry;
+mod share_filters;
 mod share_folders;
 mod share_kill;
 mod share_races;
