@@ -229,3 +229,62 @@ async fn set_item_status(app: &TestApp, item: &str, status: &str) {
         .await
         .expect("status");
 }
+
+/// The filter rows of `table`, read from the database: a deleted table's are gone with it.
+async fn filters_of_table(app: &TestApp, table: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use sluice_entities::table_data_filter as tdf;
+    tdf::Entity::find().filter(tdf::Column::TableUri.eq(table)).count(&app.db).await.expect("count")
+}
+
+async fn deleting_a_table_deletes_its_filters_unless_an_item_uses_one(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let world = two_teams(&app).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let bob = app.token("bob", &["TeamB"]);
+    let mut filters = vec![];
+    for (name, input) in [
+        ("eu", json!({"filterName": "eu", "filterType": "ROW", "rowExpression": "region = 'eu'"})),
+        ("ids", json!({"filterName": "ids", "filterType": "COLUMN", "includedCols": ["id"]})),
+    ] {
+        let made = app.ok(&alice, CREATE, json!({"t": world.table, "i": input})).await;
+        filters.push(made["createTableDataFilter"]["filterUri"].as_str().expect(name).to_owned());
+    }
+    // TeamB's draft asks for the table through the row filter: the draft holds no grant, so
+    // only the filter in use stands in the way.
+    let request = "mutation($d: String!, $t: String!, $e: String!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: \"Table\", input: {environmentUri: $e, groupUri: \"TeamB\", principalId: \"TeamB\", principalType: \"Group\", permissions: [Read]}) { shareUri } }";
+    let vars = json!({"d": world.dataset, "t": world.table, "e": world.env});
+    let share =
+        app.ok(&bob, request, vars).await["createShareObject"]["shareUri"].as_str().expect("s").to_owned();
+    let (item, _) = first_item(&app.ok(&bob, ITEMS, json!({"s": share})).await);
+    app.ok(&bob, UPDATE, json!({"i": {"shareItemUri": item, "label": "EU", "filterUris": [filters[0]]}}))
+        .await;
+
+    let delete = "mutation($t: String!) { deleteDatasetTable(tableUri: $t) }";
+    let refused = app.gql(Some(&alice), delete, json!({"t": world.table})).await;
+    assert_eq!(error_code(&refused), Some("INVALID_STATE"), "{refused}");
+    let reason = refused["errors"][0]["extensions"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("orders") && reason.contains(&share), "{refused}");
+    assert_eq!(filters_of_table(&app, &world.table).await, 2, "a refused deletion keeps every filter");
+
+    let (_, attached) = first_item(&app.ok(&bob, ITEMS, json!({"s": share})).await);
+    let remove = "mutation($a: String!) { removeShareItemFilter(attachedDataFilterUri: $a) }";
+    app.ok(&bob, remove, json!({"a": attached.expect("attached")})).await;
+    assert_eq!(app.ok(&alice, delete, json!({"t": world.table})).await["deleteDatasetTable"], true);
+    assert_eq!(filters_of_table(&app, &world.table).await, 0, "the table's filters went with it");
+}
+
+on_both_backends!(deleting_a_table_deletes_its_filters_unless_an_item_uses_one);
+
+async fn deleting_a_dataset_deletes_its_tables_filters(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let world = two_teams(&app).await;
+    let alice = app.token("alice", &["TeamA"]);
+    let input = json!({"filterName": "eu", "filterType": "ROW", "rowExpression": "region = 'eu'"});
+    app.ok(&alice, CREATE, json!({"t": world.table, "i": input})).await;
+    let delete = "mutation($d: String!) { deleteDataset(datasetUri: $d) }";
+    assert_eq!(app.ok(&alice, delete, json!({"d": world.dataset})).await["deleteDataset"], true);
+    assert_eq!(filters_of_table(&app, &world.table).await, 0, "no filter outlives its dataset");
+}
+
+on_both_backends!(deleting_a_dataset_deletes_its_tables_filters);

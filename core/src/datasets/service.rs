@@ -360,6 +360,7 @@ impl Datasets<'_> {
         crate::votes::forget(&txn, crate::votes::VoteTarget::Dataset, uri).await?;
         crate::feeds::forget_dataset(&txn, uri).await?;
         glossaries::forget_dataset(&txn, uri).await?;
+        super::tables::filters::forget_dataset(&txn, uri).await?;
         ds::Entity::delete_by_id(uri.to_owned()).exec(&txn).await?;
         // After the row: an update of the tags holds it, and finishes first.
         crate::tags::forget(&txn, crate::tags::TagTarget::Dataset, uri).await?;

@@ -11,8 +11,10 @@
 //! was granted on stays what its filter says.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, Query},
 };
 use sluice_entities::{
     dataset_table_column as col, share_item_data_filter as sidf, share_item_filter_use as used,
@@ -326,32 +328,14 @@ impl Datasets<'_> {
     async fn delete_filter_inner(&self, actor: &Actor, filter_uri: &str) -> Result<bool> {
         let filter = self.authorize_filter::<grants::DeleteTableDataFilter>(actor, filter_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
-        let users: Vec<(String, String)> = sidf::Entity::find()
-            .select_only()
-            .column(sidf::Column::ShareUri)
-            .column(sidf::Column::ShareItemUri)
-            .filter(
-                sidf::Column::AttachedDataFilterUri.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(used::Column::AttachedDataFilterUri)
-                        .from(used::Entity)
-                        .and_where(used::Column::FilterUri.eq(filter_uri))
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(sidf::Column::ShareUri)
-            .into_tuple()
-            .all(&txn)
-            .await?;
+        let users = uses_of(&txn, used::Column::FilterUri.eq(filter_uri)).await?;
         if !users.is_empty() {
-            let mut shares: Vec<&str> = users.iter().map(|(share, _)| share.as_str()).collect();
-            shares.dedup();
             return Err(Error::InvalidState(format!(
                 "filter {} is attached to {} share item(s) of share(s) {}; remove it from them \
                  (removeShareItemFilter) before deleting it",
                 filter.label,
                 users.len(),
-                shares.join(", ")
+                shares_of(&users)
             )));
         }
         tdf::Entity::delete_by_id(filter_uri.to_owned()).exec(&txn).await?;
@@ -394,6 +378,69 @@ impl Datasets<'_> {
         filters_page(self.db, tdf::Entity::find().filter(tdf::Column::TableUri.eq(table_uri)), term, page)
             .await
     }
+}
+
+/// The (share, share item) pairs whose attachments use a filter matching `uses`, by share.
+async fn uses_of(db: &impl ConnectionTrait, uses: Expr) -> Result<Vec<(String, String)>> {
+    Ok(sidf::Entity::find()
+        .select_only()
+        .column(sidf::Column::ShareUri)
+        .column(sidf::Column::ShareItemUri)
+        .filter(
+            sidf::Column::AttachedDataFilterUri.in_subquery(
+                Query::select()
+                    .column(used::Column::AttachedDataFilterUri)
+                    .from(used::Entity)
+                    .and_where(uses)
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(sidf::Column::ShareUri)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The shares of `uses_of`'s pairs, each once.
+fn shares_of(users: &[(String, String)]) -> String {
+    let mut shares: Vec<&str> = users.iter().map(|(share, _)| share.as_str()).collect();
+    shares.dedup();
+    shares.join(", ")
+}
+
+/// Deletes a table's filters as the table leaves Sluice, in the caller's transaction, so none is
+/// left behind naming a table that is gone. Refused while a share item uses one: a share that
+/// holds the table refuses its deletion already, but a draft's (or a rejected or revoked
+/// share's) item may have a filter attached too.
+pub(crate) async fn forget_table(db: &impl ConnectionTrait, table_name: &str, table_uri: &str) -> Result<()> {
+    let of_table = Query::select()
+        .column(tdf::Column::FilterUri)
+        .from(tdf::Entity)
+        .and_where(tdf::Column::TableUri.eq(table_uri))
+        .to_owned();
+    let users = uses_of(db, used::Column::FilterUri.in_subquery(of_table)).await?;
+    if !users.is_empty() {
+        return Err(Error::InvalidState(format!(
+            "table {table_name} has filters attached to {} share item(s) of share(s) {}; remove them \
+             from those items (removeShareItemFilter) before deleting the table",
+            users.len(),
+            shares_of(&users)
+        )));
+    }
+    tdf::Entity::delete_many().filter(tdf::Column::TableUri.eq(table_uri)).exec(db).await?;
+    Ok(())
+}
+
+/// Deletes the filters of a dataset's tables that no share item uses, in the caller's
+/// transaction: the dataset is going, and its tables with it.
+pub(crate) async fn forget_dataset(db: &impl ConnectionTrait, dataset_uri: &str) -> Result<()> {
+    let in_use = Query::select().column(used::Column::FilterUri).from(used::Entity).to_owned();
+    tdf::Entity::delete_many()
+        .filter(tdf::Column::DatasetUri.eq(dataset_uri))
+        .filter(tdf::Column::FilterUri.not_in_subquery(in_use))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// One page of filters, searched by name and description, newest first.

@@ -257,8 +257,9 @@ impl Datasets<'_> {
     }
 
     /// Removes a table from Sluice; Glue keeps it, and the next sync brings it back. Refused
-    /// while a share holds it, whose grants would have nothing left to revoke them. Needs
-    /// DELETE_DATASET on its dataset.
+    /// while a share holds it, whose grants would have nothing left to revoke them, or while a
+    /// share item uses one of its filters; its other filters go with it. Needs DELETE_DATASET on
+    /// its dataset.
     pub async fn delete_table(&self, actor: &Actor, table_uri: &str) -> Result<bool> {
         let target = (table_uri, TABLE_RESOURCE_TYPE);
         audit::audited(
@@ -275,6 +276,7 @@ impl Datasets<'_> {
         let (dataset, table) = self.authorize_table::<perm::DeleteDataset>(actor, table_uri).await?;
         let txn = crate::db::write_txn(self.db).await?;
         crate::shares::refuse_if_held(&txn, "table", &table.name, table_uri).await?;
+        super::filters::forget_table(&txn, &table.name, table_uri).await?;
         crate::feeds::forget(&txn, crate::feeds::FeedTarget::Table, table_uri).await?;
         glossaries::forget_target(&txn, table_uri).await?;
         tbl::Entity::delete_by_id(table_uri.to_owned()).exec(&txn).await?;
