@@ -103,5 +103,19 @@ export function humanize(message: string): string {
     const [, permission, hint] = tenant;
     return `None of your teams may ${deed(permission)}.${hint ? ` ${sentence(hint)}` : ""}`;
   }
+  // A filter (or a table's filters) in use: the share ids and the operation's name are for scripts.
+  const filter = /^filter (.+) is attached to (\d+) share item\(s\) of share\(s\) [^;]*; remove it from them/.exec(message);
+  if (filter) {
+    const [, name, n] = filter;
+    return `The filter ${name} is in use: ${items(n)} ${n === "1" ? "asks" : "ask"} for the table through it. `
+      + `Take it off ${n === "1" ? "that item" : "those items"} on ${n === "1" ? "its share's page" : "their shares' pages"} first, then delete it.`;
+  }
+  const table = /^table (.+) has filters attached to (\d+) share item\(s\) of share\(s\) [^;]*;/.exec(message);
+  if (table) {
+    const [, name, n] = table;
+    return `${name} has filters that ${items(n)} ${n === "1" ? "uses" : "use"}. Take them off on the share's page first, then remove the table.`;
+  }
   return message;
 }
+
+const items = (n: string) => (n === "1" ? "a share's item" : `${n} share items`);

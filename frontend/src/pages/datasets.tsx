@@ -1,6 +1,6 @@
 // Datasets: the list; a dataset's page with its tables, folders (and creating one), table sync
-// with live progress, and its stack's resources and tags; a table's page with its columns and
-// "Request access". Both pages, and each column, show their glossary terms, which the dataset's
+// with live progress, and its stack's resources and tags; a table's page with its columns,
+// "Request access" and, for the dataset's admin team, its row and column filters. Both pages, and each column, show their glossary terms, which the dataset's
 // editors change.
 import { Alert, Box, Button, Chip, Link, Stack, Typography } from "@mui/material";
 import { useCallback, useState } from "react";
@@ -20,6 +20,7 @@ import { Folders } from "./datasetFolders";
 import { DatasetActions, TableActions } from "./datasetEdit";
 import { taskSentence } from "../components/taskWords";
 import { AccessTabs } from "../components/access/AccessTabs";
+import { TableFilters } from "../components/TableFilters";
 
 const PAGE = 10;
 
@@ -369,6 +370,8 @@ export function TablePage() {
           onSaved={() => refetch({ requestPolicy: "network-only" })} />
       </Box>
       <Columns tableUri={t.tableUri} editable={editsTerms(t.userRoleForTable)} />
+      {/* Making and deleting filters is the admin team's (and platform admins'), as the API allows. */}
+      {seesAccess && <TableFilters tableUri={t.tableUri} tableName={t.label} />}
       <Discussion targetUri={t.tableUri} targetType="DatasetTable" />
       </AccessTabs>
     </>

@@ -119,7 +119,7 @@ export function SharePage() {
         <ShareUse shareUri={uri} region={share.environment?.region}
           tables={shared.filter((i) => i.itemType === "Table").map((i) => ({ uri: i.itemUri, name: i.itemName }))} />
       )}
-      <ShareItems shareUri={uri} items={items} activity={history} canRevoke={approver || requester} canRemove={requester && (s === "Draft" || s === "Rejected")}
+      <ShareItems shareUri={uri} shareStatus={s} approver={approver} requester={requester} items={items} activity={history} canRevoke={approver || requester} canRemove={requester && (s === "Draft" || s === "Rejected")}
         busy={busy} onChanged={reload} />
       {requester && (s === "Draft" || s === "Rejected") && share.dataset && (
         <AddItems shareUri={uri} present={new Set(items.map((i) => i.itemUri))} onAdded={reload} />

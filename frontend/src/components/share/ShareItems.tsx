@@ -1,5 +1,6 @@
 // A share's items: each with its own status in words, its health, and who last changed it
-// when; per item, revoke (after a dialog naming it) and, while it holds nothing, remove.
+// when; a table's filters; per item, revoke (after a dialog naming it), while it holds nothing,
+// remove, and where the API allows, choose its filters.
 import { Box, Button, Chip, Link, Stack, Typography } from "@mui/material";
 import { useState } from "react";
 import { Link as RouterLink } from "react-router-dom";
@@ -11,6 +12,7 @@ import { RelativeTime } from "../RelativeTime";
 import { Empty } from "../common";
 import { REMOVABLE, REVOKABLE, activityWords, itemStatusWords } from "./words";
 import { RemoveItem, Revoke } from "./queries";
+import { ItemFilterNames, ItemFiltersDialog, mayChangeFilters } from "./ItemFilters";
 
 export interface Item {
   shareItemUri: string;
@@ -21,6 +23,7 @@ export interface Item {
   healthStatus?: string | null;
   healthMessage?: string | null;
   lastVerificationTime?: string | null;
+  attachedDataFilterUri?: string | null;
 }
 export interface Activity {
   activityUri: string;
@@ -53,9 +56,12 @@ function health(i: Item): string {
 }
 
 export function ShareItems({
-  shareUri, items, activity, canRevoke, canRemove, busy, onChanged,
+  shareUri, shareStatus, approver, requester, items, activity, canRevoke, canRemove, busy, onChanged,
 }: {
   shareUri: string;
+  shareStatus: string;
+  approver: boolean;
+  requester: boolean;
   items: Item[];
   activity: Activity[];
   canRevoke: boolean;
@@ -65,6 +71,9 @@ export function ShareItems({
 }) {
   const [revoking, setRevoking] = useState<Item[] | null>(null);
   const [removing, setRemoving] = useState<Item | null>(null);
+  const [filtering, setFiltering] = useState<Item | null>(null);
+  const filters = (i: Item) => !busy && mayChangeFilters(i, shareStatus, approver, requester);
+  const anyTable = items.some((i) => i.itemType === "Table");
   const [revoked, revoke] = useMutation(Revoke);
   const [removed, remove] = useMutation(RemoveItem);
   const revokable = items.filter((i) => REVOKABLE.has(i.status ?? ""));
@@ -99,6 +108,8 @@ export function ShareItems({
             { label: "Item", render: (i) => i.itemType === "Table" ? <Link component={RouterLink} to={`/tables/${i.itemUri}`}>{i.itemName}</Link> : i.itemName },
             { label: "Type", render: (i) => TYPE[i.itemType] ?? i.itemType },
             { label: "Status", render: (i) => <ItemStatus status={i.status} /> },
+            // Beside the status, so a phone shows it before the table scrolls sideways.
+            ...(anyTable ? [{ label: "Filters", render: (i: Item) => i.itemType === "Table" ? <ItemFilterNames item={i} /> : "—" }] : []),
             {
               label: "Last change",
               render: (i) => {
@@ -110,7 +121,10 @@ export function ShareItems({
             {
               label: "Actions",
               render: (i) => (
-                <Stack direction="row" spacing={1}>
+                <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap">
+                  {filters(i) && (
+                    <Button size="small" variant="outlined" onClick={() => setFiltering(i)} aria-label={`Filters of ${i.itemName}`}>Filters</Button>
+                  )}
                   {canRevoke && !busy && REVOKABLE.has(i.status ?? "") && (
                     <Button size="small" color="warning" variant="outlined" onClick={() => setRevoking([i])} aria-label={`Revoke ${i.itemName}`}>Revoke</Button>
                   )}
@@ -121,6 +135,9 @@ export function ShareItems({
               ),
             },
           ]} />
+      )}
+      {filtering && (
+        <ItemFiltersDialog item={filtering} onClose={() => setFiltering(null)} onChanged={() => (setFiltering(null), onChanged())} />
       )}
       <ConfirmDialog open={!!revoking} title={revoking?.length === 1 ? `Revoke ${revoking[0].itemName}?` : `Revoke ${revoking?.length ?? 0} items?`}
         confirm="Revoke" color="warning" busy={revoked.fetching} error={revoked.error} onConfirm={doRevoke} onClose={() => setRevoking(null)}>

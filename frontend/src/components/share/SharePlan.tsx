@@ -1,20 +1,24 @@
 // What approving (or revoking) does in AWS, computed without touching it: approvers see what
-// they approve. A folder's plan names its bucket, prefixes and key, not a bare `*`.
+// they approve. A folder's plan names its bucket, prefixes and key, not a bare `*`; a filtered
+// table's, the data cells filters its SELECT is granted on.
 import { Alert, Paper, Typography } from "@mui/material";
 import { Empty } from "../common";
 
-interface Grant { account: string; principal: string; database: string; table?: string | null; permissions: string[] }
+interface Grant { account: string; principal: string; database: string; table?: string | null; dataFilter?: string | null; permissions: string[] }
+interface DataFilter { account: string; name: string; filterLabel: string; database: string; table: string; rowExpression?: string | null; columns?: string[] | null }
 interface PlanItem {
   item: string;
   sharedDatabase?: string | null;
   grantsInSource: Grant[];
   grantsInTarget: Grant[];
+  dataFilters?: DataFilter[];
   link?: { account: string; database: string; name: string } | null;
   folder?: { account: string; bucket: string; prefixes: string[]; principal: string; objectActions: string[]; keyAlias?: string | null } | null;
 }
 
 function grant(g: Grant) {
-  const on = g.table ? `table ${g.database}.${g.table}` : `database ${g.database}`;
+  const on = g.dataFilter ? `data cells filter ${g.dataFilter} of ${g.database}.${g.table}`
+    : g.table ? `table ${g.database}.${g.table}` : `database ${g.database}`;
   return `grant ${g.permissions.join(", ")} on ${on} to ${g.principal} (in ${g.account})`;
 }
 
@@ -28,6 +32,11 @@ export function SharePlan({ plan }: { plan: { action: string; refused: string[];
           {plan.items.map((p) => (
             <div key={p.item}>
               <b>{p.item}</b>
+              {p.dataFilters?.map((f) => (
+                <div key={f.name}>
+                  make data cells filter {f.name} ({f.filterLabel}: {f.rowExpression ? `rows where ${f.rowExpression}` : `columns ${f.columns?.join(", ")}`}) on {f.database}.{f.table} (in {f.account})
+                </div>
+              ))}
               {p.grantsInSource.map((g, i) => <div key={`s${i}`}>{grant(g)}</div>)}
               {p.sharedDatabase && <div>shared database {p.sharedDatabase}</div>}
               {p.link && <div>resource link {p.link.database}.{p.link.name} (in {p.link.account})</div>}

@@ -53,6 +53,7 @@ export const GetShare = graphql(`
           healthStatus
           healthMessage
           lastVerificationTime
+          attachedDataFilterUri
         }
       }
       plan {
@@ -66,7 +67,17 @@ export const GetShare = graphql(`
             principal
             database
             table
+            dataFilter
             permissions
+          }
+          dataFilters {
+            account
+            name
+            filterLabel
+            database
+            table
+            rowExpression
+            columns
           }
           grantsInTarget {
             account
