@@ -6,6 +6,7 @@ mod accounts;
 mod cfn_lint;
 mod datasets;
 mod ecs;
+mod eventbridge;
 mod fake_aws;
 mod grants;
 mod link;
