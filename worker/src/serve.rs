@@ -74,6 +74,15 @@ impl Pipeline {
                     tracing::error!(error = %err, "webhooks: no HTTP client; events are kept undelivered")
                 }
             }
+            if let Some(bus) = self.settings.eventbridge_bus.clone() {
+                let (relay, aws, metrics, stop) =
+                    (self.core.event_relay(), self.aws.clone(), self.metrics.clone(), stop.clone());
+                set.spawn(async move {
+                    let bus = crate::wiring::event_bus(&bus, aws).await;
+                    tracing::info!(bus = bus.name(), "event bus: every event is also put on EventBridge");
+                    crate::EventBusRelay::new(relay, bus).with_metrics(metrics).run(stop).await
+                });
+            }
             let retained = [
                 (Retained::Activity, self.settings.audit_retention_days),
                 (Retained::Events, self.settings.event_retention_days),

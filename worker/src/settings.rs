@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use sluice_cloud::BusRef;
 use sluice_core::{
     env::{Env, EnvError},
     events::{RetryPolicy, TargetPolicy},
@@ -47,6 +48,9 @@ pub struct WorkerSettings {
     pub audit_prune_every: Duration,
     /// How events are delivered to organizations' webhooks.
     pub webhooks: WebhookSettings,
+    /// `SLUICE_EVENTBRIDGE_BUS`: an EventBridge bus, by name or ARN, that every event is also
+    /// put on, in order, at least once. Unset or empty (the default): no bus.
+    pub eventbridge_bus: Option<BusRef>,
 }
 
 /// Webhook delivery, from `SLUICE_WEBHOOK_*` variables.
@@ -139,6 +143,7 @@ impl Default for WorkerSettings {
             event_retention_days: Some(DEFAULT_EVENT_RETENTION_DAYS),
             audit_prune_every: Duration::from_secs(3600),
             webhooks: WebhookSettings::default(),
+            eventbridge_bus: None,
         }
     }
 }
@@ -175,6 +180,7 @@ impl WorkerSettings {
             event_retention_days: event_retention_days(env)?,
             audit_prune_every: d.audit_prune_every,
             webhooks: WebhookSettings::from_env(env)?,
+            eventbridge_bus: eventbridge_bus(env)?,
         };
         if settings.concurrency == 0 {
             return Err(EnvError::new("SLUICE_WORKER_CONCURRENCY", "must be at least 1"));
@@ -240,6 +246,15 @@ fn event_retention_days(env: &Env) -> Result<Option<u32>, EnvError> {
     }
 }
 
+/// `SLUICE_EVENTBRIDGE_BUS`: unset or empty for none; otherwise a bus name or ARN.
+fn eventbridge_bus(env: &Env) -> Result<Option<BusRef>, EnvError> {
+    const VAR: &str = "SLUICE_EVENTBRIDGE_BUS";
+    match env.get(VAR).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(value) => BusRef::parse(&value).map(Some).map_err(|message| EnvError::new(VAR, message)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +313,24 @@ mod tests {
         assert_eq!(days("0").expect("off").event_retention_days, None);
         for bad in ["-3", "1.5", "forever"] {
             assert_eq!(days(bad).expect_err(bad).var, "SLUICE_EVENT_RETENTION_DAYS");
+        }
+    }
+
+    #[test]
+    fn the_event_bus_is_off_unless_named() {
+        assert_eq!(WorkerSettings::default().eventbridge_bus, None);
+        let bus = |value: &'static str| {
+            WorkerSettings::from_env(&Env::new(move |k| {
+                (k == "SLUICE_EVENTBRIDGE_BUS").then(|| value.to_owned())
+            }))
+        };
+        assert_eq!(bus(" ").expect("blank").eventbridge_bus, None);
+        let named = bus("sluice-events").expect("name").eventbridge_bus.expect("a bus");
+        assert_eq!(named.name(), "sluice-events");
+        let arn = bus("arn:aws:events:eu-west-1:111122223333:event-bus/sluice-events").expect("arn");
+        assert_eq!(arn.eventbridge_bus.expect("a bus").name(), "sluice-events");
+        for bad in ["my bus", "arn:aws:sqs:eu-west-1:111122223333:q"] {
+            assert_eq!(bus(bad).expect_err(bad).var, "SLUICE_EVENTBRIDGE_BUS");
         }
     }
 }

@@ -1,13 +1,18 @@
-//! Choosing the queue and the long-task launcher from configuration: embedded and local by
-//! default, SQS FIFO and ECS Fargate in the cloud. Nothing else knows which it has.
+//! Choosing the queue, the long-task launcher and the event bus from configuration: embedded,
+//! local and none by default; SQS FIFO, ECS Fargate and EventBridge in the cloud. Nothing else
+//! knows which it has.
 
 use std::{path::PathBuf, sync::Arc};
 
-use sluice_cloud::{EcsLaunchConfig, EcsLauncher, SqsQueue, sdk};
+use sluice_cloud::{
+    BusRef, EcsLaunchConfig, EcsLauncher, EventBridgeBus, SqsQueue,
+    sdk::{self, aws_config::SdkConfig},
+};
 use sluice_core::{
     Core,
     catalog::SearchIndex,
     env::{Env, EnvError},
+    events::EventBus,
     tasks::{Launcher, TaskQueue},
 };
 
@@ -111,6 +116,16 @@ pub async fn launcher(settings: &LauncherSettings, database_url: &str) -> Arc<dy
             Arc::new(EcsLauncher::new(sdk::ecs::Client::new(&sdk_config), config.clone()))
         }
     }
+}
+
+/// The bus the relay puts every event on: EventBridge, with `aws` when given (tests), else the
+/// process's own AWS configuration.
+pub async fn event_bus(bus: &BusRef, aws: Option<SdkConfig>) -> Arc<dyn EventBus> {
+    let config = match aws {
+        Some(config) => config,
+        None => sluice_cloud::sdk_config().await,
+    };
+    Arc::new(EventBridgeBus::new(sdk::eventbridge::Client::new(&config), bus.clone()))
 }
 
 #[cfg(test)]

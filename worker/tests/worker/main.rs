@@ -3,6 +3,7 @@
 
 mod crash;
 mod event_bus;
+mod eventbridge;
 mod retention;
 mod schedule;
 mod support;
