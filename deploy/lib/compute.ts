@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -51,6 +52,8 @@ export class ComputeStack extends Stack {
   readonly apiService: ecs.FargateService;
   readonly workerService: ecs.FargateService;
   readonly redeployOnRotation: RedeployOnRotation;
+  /** The bus the worker puts every event on, when `eventBus` is set. */
+  readonly eventBus: events.IEventBus | null;
 
   constructor(scope: Construct, id: string, config: SluiceConfig, props: ComputeStackProps) {
     super(scope, id, props);
@@ -62,6 +65,17 @@ export class ComputeStack extends Stack {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
+
+    // Made here, beside the only role that uses it; an existing bus is referenced by its ARN.
+    const busConfig = config.eventBus;
+    this.eventBus = busConfig === null
+      ? null
+      : 'arn' in busConfig
+        ? events.EventBus.fromEventBusArn(this, 'EventBus', busConfig.arn)
+        : new events.EventBus(this, 'EventBus', {
+            eventBusName: `${config.prefix}-events`,
+            description: 'Sluice events (shares, datasets, stacks, environments): ids only, never data values',
+          });
 
     const tasks = sluiceTasks(this, {
       config,
@@ -80,6 +94,7 @@ export class ComputeStack extends Stack {
       ecsTasksSubnets: compute,
       ecsTasksSecurityGroup: groups.ecsTasks,
       vpc: props.vpc,
+      eventBus: this.eventBus,
     });
 
     // What anonymous or hostile traffic can make the API do (docs/HARDENING.md): no
@@ -225,6 +240,7 @@ export class ComputeStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: `https://${config.domain.apiDomainName}/graphql` });
     new CfnOutput(this, 'LoadBalancerDns', { value: this.loadBalancer.loadBalancerDnsName });
     new CfnOutput(this, 'EcsTasksTaskDefinition', { value: tasks.ecsTasks.family });
+    if (this.eventBus) new CfnOutput(this, 'EventBusArn', { value: this.eventBus.eventBusArn });
     for (const [name, definition] of [
       ['Api', tasks.api],
       ['Worker', tasks.worker],

@@ -42,6 +42,13 @@ export interface Sizes {
   logRetentionDays: number;
 }
 
+/**
+ * The EventBridge bus every event is also put on (SLUICE_EVENTBRIDGE_BUS): one this app makes,
+ * named `<prefix>-events`, or an existing one by ARN (another account's too, if its policy lets
+ * the worker's role in).
+ */
+export type EventBusConfig = { create: true } | { arn: string };
+
 export interface SluiceConfig {
   /** Starts every named resource; lowercase letters and digits, so every service accepts it. */
   prefix: string;
@@ -97,6 +104,11 @@ export interface SluiceConfig {
    * null keeps every row.
    */
   auditRetentionDays: number | null;
+  /**
+   * `"create"`, an event bus ARN, or null (no bus): the worker puts every event on it and may
+   * call events:PutEvents on that bus alone.
+   */
+  eventBus: EventBusConfig | null;
   sizes: Sizes;
 }
 
@@ -178,6 +190,15 @@ function federation(value: unknown): Federation | null {
   }
 }
 
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\/-]{1,255}$/;
+
+function eventBus(value: unknown): EventBusConfig | null {
+  if (value === null || value === undefined) return null;
+  if (value === 'create') return { create: true };
+  if (typeof value === 'string' && EVENT_BUS_ARN.test(value)) return { arn: value };
+  return fail('eventBus', 'must be null, "create", or an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)');
+}
+
 function sizes(value: unknown): Sizes {
   const s = obj(value, 'sizes');
   const p = 'sizes.';
@@ -255,6 +276,7 @@ export function parseConfig(raw: unknown): SluiceConfig {
     },
     alarmEmail: optStr(c, 'alarmEmail', '', /^[^@\s]+@[^@\s]+$/),
     auditRetentionDays: c.auditRetentionDays === null || c.auditRetentionDays === undefined ? null : days(c, 'auditRetentionDays'),
+    eventBus: eventBus(c.eventBus),
     sizes: sizes(c.sizes),
   };
   if (config.availabilityZones.length !== 3) fail('availabilityZones', 'must name exactly three AZs');

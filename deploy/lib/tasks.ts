@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -40,6 +41,8 @@ export interface TaskInputs {
   ecsTasksSubnets: ec2.SubnetSelection;
   ecsTasksSecurityGroup: ec2.ISecurityGroup;
   vpc: ec2.IVpc;
+  /** The bus the worker puts every event on (SLUICE_EVENTBRIDGE_BUS); null: none. */
+  eventBus: events.IEventBus | null;
 }
 
 export interface SluiceTasks {
@@ -176,11 +179,14 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
   // The worker prunes the activity trail when the config keeps it for a number of days.
   const retention: Record<string, string> =
     config.auditRetentionDays === null ? {} : { SLUICE_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays) };
+  // The worker's event relay puts every event on the bus, named by ARN so a bus in another
+  // account works the same.
+  const eventBus: Record<string, string> = inputs.eventBus ? { SLUICE_EVENTBRIDGE_BUS: inputs.eventBus.eventBusArn } : {};
   const worker = define(
     'worker',
     { cpu: sizes.workerCpu, memoryLimitMiB: sizes.workerMemoryMiB },
     ['sluice-worker'],
-    { ...common, ...pipeline, ...retention },
+    { ...common, ...pipeline, ...retention, ...eventBus },
   );
   // Its command is each long task's arguments, set by RunTask; `health` is a harmless default.
   const ecsTasks = define(
@@ -207,6 +213,16 @@ export function sluiceTasks(scope: Construct, given: TaskInputs): SluiceTasks {
   inputs.deadLetterQueue.grantSendMessages(worker.taskRole);
   inputs.queue.grant(worker.taskRole, 'sqs:GetQueueAttributes');
   grantPivotRole(ecsTasks.taskRole, config);
+  // PutEvents on that one bus, and nothing else of EventBridge.
+  if (inputs.eventBus) {
+    worker.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutEventsOnBus',
+        actions: ['events:PutEvents'],
+        resources: [inputs.eventBus.eventBusArn],
+      }),
+    );
+  }
   for (const task of [api, worker]) {
     task.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -9,6 +9,7 @@ test('cdk.json holds valid settings, and the admin group is always one of the gr
   assert.equal(config.availabilityZones.length, 3);
   assert.ok(config.identity.groups.includes(config.identity.adminGroup));
   assert.equal(config.auditRetentionDays, null, 'the activity trail is kept whole unless asked');
+  assert.equal(config.eventBus, null, 'no event bus unless asked');
 });
 
 test('a bad setting fails with its name', () => {
@@ -28,6 +29,8 @@ test('a bad setting fails with its name', () => {
     [(r) => delete r.sizes, /sluice\.sizes: must be an object/],
     [(r) => (r.auditRetentionDays = 0), /sluice\.auditRetentionDays: must be a number from 1/],
     [(r) => (r.auditRetentionDays = 30.5), /sluice\.auditRetentionDays: must be a whole number of days/],
+    [(r) => (r.eventBus = 'yes'), /sluice\.eventBus: must be null, "create", or an event bus ARN/],
+    [(r) => (r.eventBus = 'arn:aws:sqs:eu-west-1:123456789012:queue'), /sluice\.eventBus/],
   ];
   for (const [change, message] of cases) {
     const raw = rawConfig();
