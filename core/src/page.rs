@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, Order,
-    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
+    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    Select,
     sea_query::{Asterisk, Expr, Func, IntoColumnRef, LikeExpr, Query, SubQueryStatement, WindowStatement},
 };
 
@@ -44,6 +45,9 @@ impl PageRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub count: u64,
+    /// Whether `count` is every matching row. `false` for lists counted up to [`COUNT_CAP`] only
+    /// ([`fetch_capped`]): `count` is then a lower bound that still reaches past this page.
+    pub count_exact: bool,
     pub page: u64,
     pub page_size: u64,
     pub nodes: Vec<T>,
@@ -51,7 +55,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(request: PageRequest, count: u64, nodes: Vec<T>) -> Self {
-        Self { count, page: request.page, page_size: request.page_size, nodes }
+        Self { count, count_exact: true, page: request.page, page_size: request.page_size, nodes }
     }
 
     pub fn pages(&self) -> u64 {
@@ -70,6 +74,7 @@ impl<T> Page<T> {
     pub fn try_map<U>(self, f: impl FnMut(T) -> Result<U>) -> Result<Page<U>> {
         Ok(Page {
             count: self.count,
+            count_exact: self.count_exact,
             page: self.page,
             page_size: self.page_size,
             nodes: self.nodes.into_iter().map(f).collect::<Result<_>>()?,
@@ -78,13 +83,14 @@ impl<T> Page<T> {
 
     /// The page's rows, and the page without them, to be filled with what the rows become.
     pub fn take_nodes(self) -> (Vec<T>, Page<()>) {
-        let rest = Page { count: self.count, page: self.page, page_size: self.page_size, nodes: vec![] };
-        (self.nodes, rest)
+        let Page { count, count_exact, page, page_size, nodes } = self;
+        (nodes, Page { count, count_exact, page, page_size, nodes: vec![] })
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             count: self.count,
+            count_exact: self.count_exact,
             page: self.page,
             page_size: self.page_size,
             nodes: self.nodes.into_iter().map(f).collect(),
@@ -131,6 +137,127 @@ where
         None => matching.count(db).await?,
     };
     Ok(Page::new(request, count, rows.into_iter().map(|r| r.row).collect()))
+}
+
+/// The page `request` asks for of `query` (filtered, not ordered) in `order` (ending with a
+/// unique column), when the caller already knows `count`, the rows `query` matches, from a
+/// cheaper query than counting `query` itself. The page is walked from whichever end of the order
+/// is nearer: a page past the middle is read in the reverse order and turned around, so with an
+/// index on the order the last page costs what the first does instead of reading every row
+/// before it. A page past the end costs no query.
+pub async fn fetch_counted<E, C>(
+    db: &C,
+    query: Select<E>,
+    order: &[(E::Column, Order)],
+    count: u64,
+    request: PageRequest,
+) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let offset = request.offset();
+    if offset >= count {
+        return Ok(Page::new(request, count, vec![]));
+    }
+    let take = request.page_size.min(count - offset);
+    let from_end = count - offset - take;
+    let backwards = from_end < offset;
+    let mut query = query;
+    for (column, direction) in order {
+        let direction = match (backwards, direction) {
+            (true, Order::Asc) => Order::Desc,
+            (true, Order::Desc) => Order::Asc,
+            (_, other) => other.clone(),
+        };
+        query = query.order_by(*column, direction);
+    }
+    let skip = if backwards { from_end } else { offset };
+    let query = match single_key::<E>() {
+        // As in `fetch`: rows skipped are passed over by key alone, whole rows read for the page.
+        Some(key) if skip > 0 => {
+            let keys = query.clone().select_only().column(key).offset(skip).limit(take);
+            query.filter(key.in_subquery(keys.into_query()))
+        }
+        _ => query.offset(skip),
+    };
+    let mut rows = query.limit(take).all(db).await?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(Page::new(request, count, rows))
+}
+
+/// How many different URIs `uris` (a one-column `SELECT`, such as `authz::granted`) yields.
+pub async fn count_distinct_uris<C: ConnectionTrait>(
+    db: &C,
+    uris: sea_orm::sea_query::SelectStatement,
+) -> Result<u64> {
+    let counted = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(
+            Query::select().distinct().column(Asterisk).from_subquery(uris, "sluice_uris").to_owned(),
+            "sluice_distinct",
+        )
+        .to_owned();
+    count_of(db, &counted).await
+}
+
+/// The one number a `SELECT COUNT(*) …` answers.
+async fn count_of<C: ConnectionTrait>(
+    db: &C,
+    statement: &sea_orm::sea_query::SelectStatement,
+) -> Result<u64> {
+    let row = db.query_one(statement).await?;
+    let n: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
+/// Lists counted up to this many rows only ([`fetch_capped`]): two of the largest pages, so a
+/// list that fits in one page always has its exact count.
+pub const COUNT_CAP: u64 = 2 * MAX_PAGE_SIZE;
+
+/// [`fetch_counted`] for lists whose count may be large and is costly to take (a share inbox
+/// joins every share of every dataset the caller approves for): rows are counted up to
+/// [`COUNT_CAP`] only, so the count costs at most that many rows. Up to the cap the count is
+/// exact and the page is walked from its nearer end. Above it the page is walked forwards (it is
+/// still exact) and `count` is a lower bound, marked `count_exact: false`, that reaches one row
+/// past this page while more rows follow, so `hasNext` and `pages` still lead on.
+pub async fn fetch_capped<E, C>(
+    db: &C,
+    query: Select<E>,
+    order: &[(E::Column, Order)],
+    request: PageRequest,
+) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let mut first = query.clone().select_only().expr(Expr::cust("1")).into_query();
+    first.clear_order_by().limit(COUNT_CAP + 1);
+    let counted =
+        Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(first, "sluice_capped").to_owned();
+    let counted = count_of(db, &counted).await?;
+    if counted <= COUNT_CAP {
+        return fetch_counted(db, query, order, counted, request).await;
+    }
+    let mut query = query;
+    for (column, direction) in order {
+        query = query.order_by(*column, direction.clone());
+    }
+    let mut rows = query.offset(request.offset()).limit(request.page_size + 1).all(db).await?;
+    let more = rows.len() as u64 > request.page_size;
+    rows.truncate(request.page_size as usize);
+    // A page past the end shows nothing of where the end is: the count stays what was counted.
+    let reached = if rows.is_empty() { 0 } else { request.offset() + rows.len() as u64 + u64::from(more) };
+    let mut page = Page::new(request, counted.max(reached), rows);
+    page.count_exact = false;
+    Ok(page)
 }
 
 /// The page `request` asks for of `query`'s rows under each value of `parent`, ordered by `order`
@@ -259,7 +386,13 @@ pub fn contains_pattern(text: &str) -> String {
 impl Page<()> {
     /// This page's numbers with `nodes` as its rows.
     pub fn with<U>(self, nodes: Vec<U>) -> Page<U> {
-        Page { count: self.count, page: self.page, page_size: self.page_size, nodes }
+        Page {
+            count: self.count,
+            count_exact: self.count_exact,
+            page: self.page,
+            page_size: self.page_size,
+            nodes,
+        }
     }
 }
 

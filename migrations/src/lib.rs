@@ -35,6 +35,7 @@ mod m20261210_000027_table_data_filters;
 mod m20261210_000028_environment_networks;
 mod m20261210_000029_event_delivery_extras;
 mod m20261210_000030_credential_vending;
+mod m20261211_000031_list_indexes;
 mod m20261211_000032_networks;
 
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000028_environment_networks::Migration),
             Box::new(m20261210_000029_event_delivery_extras::Migration),
             Box::new(m20261210_000030_credential_vending::Migration),
+            Box::new(m20261211_000031_list_indexes::Migration),
             Box::new(m20261211_000032_networks::Migration),
         ]
     }

@@ -290,6 +290,16 @@ pub struct DatasetFilter {
     pub sort: Vec<(DatasetSort, SortOrder)>,
 }
 
+impl DatasetFilter {
+    /// Whether the filter leaves out some of the datasets the actor may read (a sort does not).
+    pub fn narrows(&self) -> bool {
+        self.term.as_deref().is_some_and(|t| !t.trim().is_empty())
+            || !self.roles.is_empty()
+            || self.environment_uri.is_some()
+            || self.admin_team.is_some()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DatasetSort {
     Label,

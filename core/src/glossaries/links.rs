@@ -118,7 +118,7 @@ impl Glossaries<'_> {
             .order_by_asc(link::Column::LinkUri);
         let (rows, rest) = page::fetch(self.db, query, page).await?.take_nodes();
         let links = with_terms(self.db, rows).await?;
-        Ok(Page { count: rest.count, page: rest.page, page_size: rest.page_size, nodes: links })
+        Ok(rest.with(links))
     }
 
     /// The links of items the caller already may see (a dataset, its tables, columns or

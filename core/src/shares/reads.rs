@@ -2,8 +2,8 @@
 //! requesters' outbox, items with their filters, and the processing log.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use sluice_entities::{share_item as si, share_log, share_object as so};
 
@@ -183,8 +183,10 @@ impl Shares<'_> {
             let columns = [so::Column::PrincipalName, so::Column::GroupUri, so::Column::RequestPurpose];
             query = query.filter(contains_any(term, columns.map(|c| (so::Entity, c))));
         }
-        let query = query.order_by_desc(so::Column::Updated).order_by_asc(so::Column::ShareUri);
-        page::fetch(self.db, query, page).await?.try_map(Share::from_model)
+        // Counted up to a cap: counting every share of every dataset a user in 50 teams approves
+        // for read them all (349 ms p99 at size L); the page itself walks ix_share_object_updated.
+        let order = [(so::Column::Updated, Order::Desc), (so::Column::ShareUri, Order::Asc)];
+        page::fetch_capped(self.db, query, &order, page).await?.try_map(Share::from_model)
     }
 
     /// The share's processing log, oldest first.

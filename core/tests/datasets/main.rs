@@ -2,6 +2,7 @@
 //! what their creation, change and deletion queue. The pivot-role check is faked at its port.
 
 mod credentials;
+mod listing;
 mod read_epoch;
 mod stacks;
 mod tables;
