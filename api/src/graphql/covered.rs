@@ -175,6 +175,8 @@ const ITEM_ROW: &[(&str, &str)] = &[
 /// A paged list's own fields; `nodes` is listed with each list.
 const PAGE: &[(&str, &str)] = &[
     ("count", "Int"),
+    // Decided by the same reads as `count`.
+    ("countExact", "Boolean"),
     ("page", "Int"),
     ("pages", "Int"),
     ("pageSize", "Int"),

@@ -1,6 +1,6 @@
 //! data.all's paged list shape, for any node type.
 
-/// Declares `$name { count page pages pageSize nextPage previousPage hasNext hasPrevious nodes }`
+/// Declares `$name { count countExact page pages pageSize nextPage previousPage hasNext hasPrevious nodes }`
 /// over a `sluice_core::page::Page` of `$node`.
 macro_rules! paged {
     ($name:ident, $node:ty) => {
@@ -11,6 +11,12 @@ macro_rules! paged {
             /// Items matching the filter, over all pages.
             async fn count(&self) -> i32 {
                 i32::try_from(self.0.count).unwrap_or(i32::MAX)
+            }
+            /// Whether `count` is every matching item. Lists that are costly to count (the
+            /// share inboxes) count up to 200 items only: above that `count` is a lower bound
+            /// that reaches past this page while more follow, and `countExact` is false.
+            async fn count_exact(&self) -> bool {
+                self.0.count_exact
             }
             /// This page's number, from 1.
             async fn page(&self) -> i32 {

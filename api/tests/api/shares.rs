@@ -52,8 +52,12 @@ async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Back
         inbox["getShareRequestsToMe"]["nodes"],
         json!([{"shareUri": uri, "userRoleForShareObject": "Approvers"}])
     );
-    let outbox = app.ok(&bob, "{ getShareRequestsFromMe { count } }", json!({})).await;
-    assert_eq!(outbox["getShareRequestsFromMe"]["count"], 1);
+    let outbox = app.ok(&bob, "{ getShareRequestsFromMe { count countExact pages } }", json!({})).await;
+    assert_eq!(
+        outbox["getShareRequestsFromMe"],
+        json!({"count": 1, "countExact": true, "pages": 1}),
+        "a short list is counted exactly"
+    );
 
     let preview = r#"query($s: String!) { getShareObject(shareUri: $s) { plan { action refused items { item sharedDatabase
         grantsInSource { account principal catalogId database table permissions } grantsInTarget { account } } } } }"#;
