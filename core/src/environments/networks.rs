@@ -260,9 +260,7 @@ impl Environments<'_> {
             query = query.filter(contains_any(term, [net::Column::Label, net::Column::VpcId]));
         }
         let query = query.order_by_asc(net::Column::Label).order_by_asc(net::Column::VpcUri);
-        let found = page::fetch(self.db, query, page).await?;
-        let nodes = found.nodes.into_iter().map(Network::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page { count: found.count, page: found.page, page_size: found.page_size, nodes })
+        page::fetch(self.db, query, page).await?.try_map(Network::try_from)
     }
 
     /// Every network of the environment, for `Environment.networks`; empty for callers without
