@@ -157,7 +157,7 @@ export function IamMappingsTab() {
         <PagedTable label="IAM mappings" rows={mappings} count={mappings.length} page={1} pageSize={mappings.length} onPage={() => undefined}
           rowKey={(m) => m.mappingUri}
           columns={[
-            { label: "IAM ARN", render: (m) => <Box component="code" sx={{ display: "inline-block", minWidth: "14rem", overflowWrap: "anywhere" }}>{m.arnPattern}</Box> },
+            { label: "IAM ARN", render: (m) => <Box component="code" sx={{ display: "inline-block", minWidth: { sm: "14rem" }, overflowWrap: "anywhere" }}>{m.arnPattern}</Box> },
             { label: "Acts as", render: (m) => m.username + (m.allowSessionName ? " (session name allowed)" : "") },
             { label: "In teams", render: (m) => m.groups.join(", ") },
             { label: "Changed", render: (m) => <>by {m.createdBy}, <RelativeTime iso={m.updated} /></> },

@@ -5,19 +5,19 @@
 import { Box, Button, Paper, Stack, TextField, Typography } from "@mui/material";
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { useAuth } from "../../auth/AuthProvider";
 import { graphql } from "../../gql";
 import { Empty, Errors, Loading } from "../common";
 import { ConfirmDialog, FormAlerts, useFieldErrors } from "../form";
 import { notify } from "../Notices";
 import { PagedTable } from "../PagedTable";
+import { useTeamsThatMay } from "./teams";
 
 const PAGE = 20;
 const CREATE = "CREATE_NETWORK";
 const AWS_ID = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
 
 const Networks = graphql(`
-  query EnvironmentNetworks($uri: String!, $page: Int!, $pageSize: Int!, $me: String!) {
+  query EnvironmentNetworks($uri: String!, $page: Int!, $pageSize: Int!) {
     listEnvironmentNetworks(environmentUri: $uri, filter: { page: $page, pageSize: $pageSize }) {
       count
       nodes {
@@ -29,15 +29,6 @@ const Networks = graphql(`
         privateSubnetIds
         publicSubnetIds
         owner
-      }
-    }
-    getGroupsForUser(userid: $me)
-    listEnvironmentGroups(environmentUri: $uri, filter: { pageSize: 100 }) {
-      nodes {
-        groupUri
-        environmentPermissions(environmentUri: $uri) {
-          name
-        }
       }
     }
   }
@@ -123,22 +114,15 @@ function AddNetworkForm({ envUri, teams, onAdded }: { envUri: string; teams: str
 }
 
 export function NetworksTab({ env }: { env: { environmentUri: string; label: string; SamlGroupName: string } }) {
-  const { user } = useAuth();
   const uri = env.environmentUri;
   const [page, setPage] = useState(1);
-  const [{ data, fetching, error }, refetch] = useQuery({
-    query: Networks,
-    variables: { uri, page, pageSize: PAGE, me: user?.username ?? "" },
-  });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: Networks, variables: { uri, page, pageSize: PAGE } });
+  const creators = useTeamsThatMay(uri, CREATE) ?? [];
   const [removed, remove] = useMutation(DeleteNetwork);
   const [removing, setRemoving] = useState<{ uri: string; label: string; vpcId: string } | null>(null);
   if (fetching && !data) return <Loading />;
   if (!data) return <Errors error={error} />;
   const reload = () => refetch({ requestPolicy: "network-only" });
-  const mine = new Set(data.getGroupsForUser);
-  const creators = data.listEnvironmentGroups.nodes
-    .filter((g) => mine.has(g.groupUri) && g.environmentPermissions.some((p) => p.name === CREATE))
-    .map((g) => g.groupUri);
   // The registering team removes its own; the environment's admin team removes any.
   const mayRemove = (team: string) => creators.includes(team) || creators.includes(env.SamlGroupName);
   const list = data.listEnvironmentNetworks;
