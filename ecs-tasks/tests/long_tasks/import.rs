@@ -14,6 +14,33 @@ use crate::support::{
     PIVOT, REGION, Running, deploy_pivot_role, link, linking_core, owner_session, random_account, wait_for,
 };
 
+/// What an account owner has before importing: a bucket `bucket` in the region and a KMS key
+/// aliased `alias/<alias>`, opened to Sluice's pivot role by its tag (docs/PIVOT_ROLE.md).
+async fn owners_bucket_and_key(owner: &sdk::aws_config::SdkConfig, bucket: &str, alias: &str) {
+    let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
+        .build();
+    sdk::s3::Client::new(owner)
+        .create_bucket()
+        .bucket(bucket)
+        .create_bucket_configuration(in_region)
+        .send()
+        .await
+        .expect("bucket");
+    let kms = sdk::kms::Client::new(owner);
+    let key = kms.create_key().send().await.expect("key");
+    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
+    kms.create_alias()
+        .alias_name(format!("alias/{alias}"))
+        .target_key_id(&key_id)
+        .send()
+        .await
+        .expect("alias");
+    let opened =
+        sdk::kms::types::Tag::builder().tag_key("sluice:pivot-role").tag_value(PIVOT).build().expect("tag");
+    kms.tag_resource().key_id(&key_id).tags(opened).send().await.expect("tagged");
+}
+
 async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(backend: Backend) {
     let db = TestDb::new(backend).await;
     let account = random_account();
@@ -24,27 +51,10 @@ async fn an_existing_bucket_and_database_are_imported_and_their_tables_synced(ba
     let owner = owner_session(&account).await;
     let bucket = format!("legacy-{account}");
     let database = format!("legacy_{account}");
-    let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
-        .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
-        .build();
-    sdk::s3::Client::new(&owner)
-        .create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(in_region)
-        .send()
-        .await
-        .expect("bucket");
+    owners_bucket_and_key(&owner, &bucket, "legacy").await;
     let input = sdk::glue::types::DatabaseInput::builder().name(&database).build().expect("input");
     let glue = sdk::glue::Client::new(&owner);
     glue.create_database().database_input(input).send().await.expect("database");
-    let kms = sdk::kms::Client::new(&owner);
-    let key = kms.create_key().send().await.expect("key");
-    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias().alias_name("alias/legacy").target_key_id(&key_id).send().await.expect("alias");
-    // The owner opens the key to Sluice's pivot role (docs/PIVOT_ROLE.md).
-    let opened =
-        sdk::kms::types::Tag::builder().tag_key("sluice:pivot-role").tag_value(PIVOT).build().expect("tag");
-    kms.tag_resource().key_id(&key_id).tags(opened).send().await.expect("tagged");
 
     let new = || NewDataset {
         label: "Legacy".into(),
@@ -123,16 +133,7 @@ async fn an_import_without_a_glue_database_gets_one(backend: Backend) {
     let env = link(&core, &alice, &org_uri, &account, "Fresh").await;
     let owner = owner_session(&account).await;
     let bucket = format!("fresh-{account}");
-    let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
-        .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
-        .build();
-    sdk::s3::Client::new(&owner)
-        .create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(in_region)
-        .send()
-        .await
-        .expect("bucket");
+    owners_bucket_and_key(&owner, &bucket, "fresh").await;
 
     let running = Running::start(&db).await;
     let new = NewDataset {
@@ -141,13 +142,6 @@ async fn an_import_without_a_glue_database_gets_one(backend: Backend) {
         saml_admin_group_name: "TeamA".into(),
         ..Default::default()
     };
-    let kms = sdk::kms::Client::new(&owner);
-    let key = kms.create_key().send().await.expect("key");
-    let key_id = key.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias().alias_name("alias/fresh").target_key_id(&key_id).send().await.expect("alias");
-    let opened =
-        sdk::kms::types::Tag::builder().tag_key("sluice:pivot-role").tag_value(PIVOT).build().expect("tag");
-    kms.tag_resource().key_id(&key_id).tags(opened).send().await.expect("tagged");
     let resources = ImportedResources {
         bucket_name: bucket.clone(),
         glue_database_name: String::new(),
