@@ -135,7 +135,7 @@ export function EventSubscriptions({ organizationUri }: { organizationUri: strin
             {
               label: "Actions",
               render: (s) => (
-                <Stack direction="row" spacing={1}>
+                <Stack direction="row" useFlexGap sx={{ flexWrap: "wrap", gap: 1, "& button": { whiteSpace: "nowrap" } }}>
                   <Button size="small" aria-expanded={open === s.subscriptionUri} aria-label={`Deliveries of ${s.label}`}
                     onClick={() => setOpen(open === s.subscriptionUri ? null : s.subscriptionUri)}>Deliveries</Button>
                   <Button size="small" aria-label={`Send a test event to ${s.label}`} disabled={tested.fetching}
