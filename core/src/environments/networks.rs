@@ -35,14 +35,17 @@ pub struct Network {
     pub public_subnet_ids: Vec<String>,
     pub tags: Vec<String>,
     pub owner: String,
+    /// The environment's account and region, read with the network: a network is registered in
+    /// its environment's account.
+    pub aws_account_id: String,
+    pub region: String,
     pub created: chrono::DateTime<chrono::Utc>,
     pub updated: chrono::DateTime<chrono::Utc>,
 }
 
-impl TryFrom<net::Model> for Network {
-    type Error = Error;
-
-    fn try_from(m: net::Model) -> Result<Self> {
+impl Network {
+    /// `m`, a network of `environment`.
+    fn of(environment: &super::Environment, m: net::Model) -> Result<Self> {
         let list = |s: &str| -> Result<Vec<String>> {
             serde_json::from_str(s).map_err(|e| Error::Internal(Box::new(e)))
         };
@@ -58,6 +61,8 @@ impl TryFrom<net::Model> for Network {
             description: m.description,
             saml_group_name: m.saml_group_name,
             owner: m.owner,
+            aws_account_id: environment.aws_account_id.clone(),
+            region: environment.region.clone(),
             created: m.created,
             updated: m.updated,
         })
@@ -172,7 +177,7 @@ impl Environments<'_> {
         )
         .await?;
         txn.commit().await?;
-        row.try_into()
+        Network::of(&environment, row)
     }
 
     /// Removes a registered VPC. Needs MANAGE_ENVIRONMENTS, then CREATE_NETWORK on its environment and membership of the
@@ -254,28 +259,31 @@ impl Environments<'_> {
         term: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Network>> {
-        authz::authorize::<perm::ListEnvironmentNetworks>(self.db, actor, env_uri).await?;
+        let environment =
+            authz::authorize::<perm::ListEnvironmentNetworks>(self.db, actor, env_uri).await?.into_inner();
         let mut query = net::Entity::find().filter(net::Column::EnvironmentUri.eq(env_uri));
         if let Some(term) = term.map(str::trim).filter(|t| !t.is_empty()) {
             query = query.filter(contains_any(term, [net::Column::Label, net::Column::VpcId]));
         }
         let query = query.order_by_asc(net::Column::Label).order_by_asc(net::Column::VpcUri);
-        page::fetch(self.db, query, page).await?.try_map(Network::try_from)
+        page::fetch(self.db, query, page).await?.try_map(|m| Network::of(&environment, m))
     }
 
     /// Every network of the environment, for `Environment.networks`; empty for callers without
     /// LIST_ENVIRONMENT_NETWORKS.
     pub async fn networks_of(&self, actor: &Actor, env_uri: &str) -> Result<Vec<Network>> {
-        if authz::authorize::<perm::ListEnvironmentNetworks>(self.db, actor, env_uri).await.is_err() {
+        let Ok(environment) =
+            authz::authorize::<perm::ListEnvironmentNetworks>(self.db, actor, env_uri).await
+        else {
             return Ok(Vec::new());
-        }
+        };
         net::Entity::find()
             .filter(net::Column::EnvironmentUri.eq(env_uri))
             .order_by_asc(net::Column::Label)
             .all(self.db)
             .await?
             .into_iter()
-            .map(Network::try_from)
+            .map(|m| Network::of(&environment, m))
             .collect()
     }
 }

@@ -43,11 +43,11 @@ impl VpcGql {
     }
     /// The environment's account: a network is registered in its environment's account.
     #[graphql(name = "AwsAccountId")]
-    async fn aws_account_id(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.environment_field(ctx, |e| e.aws_account_id.clone()).await?.unwrap_or_default())
+    async fn aws_account_id(&self) -> &str {
+        &self.0.aws_account_id
     }
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.environment_field(ctx, |e| e.region.clone()).await?.unwrap_or_default())
+    async fn region(&self) -> &str {
+        &self.0.region
     }
     async fn private_subnet_ids(&self) -> &[String] {
         &self.0.private_subnet_ids
@@ -63,17 +63,6 @@ impl VpcGql {
     /// Always false: Sluice makes no default VPC.
     async fn default(&self) -> bool {
         false
-    }
-}
-
-impl VpcGql {
-    async fn environment_field<T>(
-        &self,
-        ctx: &Context<'_>,
-        pick: impl FnOnce(&sluice_core::environments::Environment) -> T,
-    ) -> async_graphql::Result<Option<T>> {
-        let found = core(ctx)?.environments().get(actor(ctx)?, &self.0.environment_uri).await;
-        Ok(found.ok().as_ref().map(pick))
     }
 }
 
