@@ -98,6 +98,20 @@ impl<T> Page<T> {
     }
 }
 
+/// `query` (ordered) past its first `skip` rows, `take` rows long. Rows skipped by OFFSET are
+/// still read; with a single-column key they are skipped by key alone (an index-only walk for
+/// lists sorted by an indexed column) and whole rows are read for the page only. A user in 50
+/// teams reading the last of 5,000 datasets at size L: 54 → 21 ms.
+fn skip_then_take<E: EntityTrait>(query: Select<E>, skip: u64, take: u64) -> Select<E> {
+    match single_key::<E>() {
+        Some(key) if skip > 0 => {
+            let keys = query.clone().select_only().column(key).offset(skip).limit(take);
+            query.filter(key.in_subquery(keys.into_query())).limit(take)
+        }
+        _ => query.offset(skip).limit(take),
+    }
+}
+
 /// The page `request` asks for of `query` (filtered and ordered), with the number of rows the
 /// query matches, in one round trip: the count rides along as an uncorrelated subquery, which
 /// Postgres and SQLite evaluate once, so the work is that of a count and a page but the latency
@@ -115,19 +129,8 @@ where
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(matching.clone().into_query(), "sluice_matching")
         .to_owned();
-    let query = match (request.offset(), single_key::<E>()) {
-        (offset, Some(key)) if offset > 0 => {
-            // Rows skipped by OFFSET are still read; skip them by key alone (an index-only walk
-            // for lists sorted by an indexed column), then read whole rows for the page only.
-            // A user in 50 teams reading the last of 5,000 datasets at size L: 54 → 21 ms.
-            let keys = query.clone().select_only().column(key).offset(offset).limit(request.page_size);
-            query.filter(key.in_subquery(keys.into_query()))
-        }
-        (offset, _) => query.offset(offset),
-    };
-    let rows = query
+    let rows = skip_then_take(query, request.offset(), request.page_size)
         .expr_as(Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))), TOTAL)
-        .limit(request.page_size)
         .into_model::<Counted<E::Model>>()
         .all(db)
         .await?;
@@ -174,15 +177,7 @@ where
         query = query.order_by(*column, direction);
     }
     let skip = if backwards { from_end } else { offset };
-    let query = match single_key::<E>() {
-        // As in `fetch`: rows skipped are passed over by key alone, whole rows read for the page.
-        Some(key) if skip > 0 => {
-            let keys = query.clone().select_only().column(key).offset(skip).limit(take);
-            query.filter(key.in_subquery(keys.into_query()))
-        }
-        _ => query.offset(skip),
-    };
-    let mut rows = query.limit(take).all(db).await?;
+    let mut rows = skip_then_take(query, skip, take).all(db).await?;
     if backwards {
         rows.reverse();
     }
