@@ -8,6 +8,9 @@ pub struct Model {
     pub relay: String,
     pub last_seq: i64,
     pub updated: DateTimeUtc,
+    /// The relay (one per worker replica) that puts this bus's events until `held_until`.
+    pub holder: Option<String>,
+    pub held_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

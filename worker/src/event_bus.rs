@@ -4,7 +4,8 @@
 //! The loop puts batch after batch while there are events after its cursor, then waits for an
 //! event to be recorded (the same announcements the webhook loop hears) or the safety look.
 //! A bus that refuses or cannot be reached is tried again after a pause that doubles, up to a
-//! minute; nothing is skipped meanwhile.
+//! minute; nothing is skipped meanwhile. With several worker replicas, one holds the bus (see
+//! `EventRelay`'s lease) and the others look every `SAFETY_LOOK` whether it is still there.
 
 use std::{sync::Arc, time::Duration};
 
@@ -41,11 +42,14 @@ impl EventBusRelay {
         let mut pause = FIRST_PAUSE;
         while !stop.is_cancelled() {
             waiter.mark_seen();
-            let wait = match self.relay.relay_once(self.bus.as_ref()).await {
+            let sleep = match self.relay.relay_once(self.bus.as_ref()).await {
+                // Another replica puts this bus's events: look again later, not at each event
+                // (every replica hears them), to take over if that replica has gone.
+                Ok(step) if step.held_elsewhere => Some(SAFETY_LOOK),
                 Ok(step) if step.refused => {
                     self.count("refused", 1);
                     self.count("put", step.put);
-                    Some(pause)
+                    Some(Self::back_off(&mut pause))
                 }
                 Ok(step) if step.put + step.skipped > 0 => {
                     self.count("put", step.put);
@@ -59,22 +63,32 @@ impl EventBusRelay {
                 Err(err) => {
                     tracing::warn!(error = %err.chain(), bus = self.bus.name(), "event bus: could not put events; trying again");
                     self.count("refused", 1);
-                    Some(pause)
+                    Some(Self::back_off(&mut pause))
                 }
             };
-            if let Some(p) = wait {
-                pause = (pause * 2).min(LONGEST_PAUSE);
+            match sleep {
                 // A refusal is not cleared by a new event: wait out the pause.
-                tokio::select! {
+                Some(p) => tokio::select! {
                     _ = stop.cancelled() => break,
-                    _ = tokio::time::sleep(p) => continue,
-                }
-            }
-            tokio::select! {
-                _ = stop.cancelled() => break,
-                _ = waiter.wait_until(tokio::time::Instant::now() + SAFETY_LOOK) => {}
+                    _ = tokio::time::sleep(p) => {}
+                },
+                None => tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = waiter.wait_until(tokio::time::Instant::now() + SAFETY_LOOK) => {}
+                },
             }
         }
+        // Hand over at once on a clean stop (a rolling deploy), rather than after the lease.
+        if let Err(err) = self.relay.release(self.bus.name()).await {
+            tracing::warn!(error = %err.chain(), bus = self.bus.name(), "event bus: could not hand the relay's lease back; another replica takes over when it runs out");
+        }
+    }
+
+    /// The pause to wait now; the next one doubles, up to `LONGEST_PAUSE`.
+    fn back_off(pause: &mut Duration) -> Duration {
+        let now = *pause;
+        *pause = (now * 2).min(LONGEST_PAUSE);
+        now
     }
 
     fn count(&self, outcome: &'static str, n: usize) {

@@ -13,10 +13,18 @@
 //! - A relay's first run starts at the newest event: the bus receives what is recorded from
 //!   then on, not the history before it was configured.
 //! - `sluice.test` events are for one webhook alone and never go to the bus.
+//! - One relay at a time per bus: with several worker replicas, each step first takes or
+//!   renews a lease on the bus's cursor row (`holder`, `held_until`), and a replica that finds
+//!   another's lease puts nothing. A replica that stops hands the lease back; one that dies
+//!   loses it when it runs out (`RELAY_LEASE`), and another replica carries on from the
+//!   cursor. The lease bounds duplicates; it does not replace the receivers' dedupe by id (a
+//!   put slower than the lease can still overlap the next holder's).
+
+use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 use sluice_entities::{event, event_relay};
@@ -66,15 +74,34 @@ pub struct Relayed {
     pub skipped: usize,
     /// True when the bus refused part of the batch: try again after a pause.
     pub refused: bool,
+    /// True when another replica's relay holds the bus: nothing was read or put.
+    pub held_elsewhere: bool,
 }
 
-/// The worker's handle on the relay's cursor.
+/// How long a step's lease on a bus lasts. Longer than the relay's idle look
+/// (`SAFETY_LOOK`), so an idle holder renews it before it runs out.
+pub const RELAY_LEASE: Duration = Duration::from_secs(90);
+
+/// The worker's handle on the relay's cursor: one per worker replica.
 #[derive(Clone)]
 pub struct EventRelay {
     pub(crate) db: DatabaseConnection,
+    /// This replica's relay, as the lease names it.
+    pub(crate) holder: String,
+    pub(crate) lease: Duration,
 }
 
 impl EventRelay {
+    pub(crate) fn new(db: DatabaseConnection) -> Self {
+        Self { db, holder: crate::uri::new_sid(), lease: RELAY_LEASE }
+    }
+
+    /// A shorter lease, for tests of a replica that dies.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
     pub fn waiter(&self) -> EventWaiter {
         EventWaiter(Wakeups::for_db(&self.db).waiter(Topic::Events))
     }
@@ -82,7 +109,17 @@ impl EventRelay {
     /// Puts the next batch of events after the cursor on `bus` and moves the cursor past what
     /// it accepted.
     pub async fn relay_once(&self, bus: &dyn EventBus) -> Result<Relayed> {
-        let cursor = self.cursor(bus.name()).await?;
+        let name = bus.name();
+        // The lease first, the cursor after: a cursor read before taking over could be one the
+        // previous holder has since moved.
+        if !self.hold(name).await? {
+            // No row yet on this bus's first run: make it, then try again.
+            self.cursor(name).await?;
+            if !self.hold(name).await? {
+                return Ok(Relayed { held_elsewhere: true, ..Relayed::default() });
+            }
+        }
+        let cursor = self.cursor(name).await?;
         let batch = bus.batch().max(1);
         let events = event::Entity::find()
             .filter(event::Column::Seq.gt(cursor))
@@ -124,7 +161,40 @@ impl EventRelay {
             self.advance(bus.name(), cursor, upto).await?;
         }
         let skipped = skipped.iter().filter(|e| e.seq <= upto).count();
-        Ok(Relayed { put: accepted, skipped, refused })
+        Ok(Relayed { put: accepted, skipped, refused, held_elsewhere: false })
+    }
+
+    /// Takes or renews this relay's lease on `name`; false while another relay's lease runs.
+    async fn hold(&self, name: &str) -> Result<bool> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
+        let held = event_relay::Entity::update_many()
+            .col_expr(event_relay::Column::Holder, Expr::value(self.holder.clone()))
+            .col_expr(event_relay::Column::HeldUntil, Expr::value(until))
+            .filter(event_relay::Column::Relay.eq(name))
+            .filter(
+                Condition::any()
+                    .add(event_relay::Column::Holder.is_null())
+                    .add(event_relay::Column::Holder.eq(self.holder.as_str()))
+                    .add(event_relay::Column::HeldUntil.is_null())
+                    .add(event_relay::Column::HeldUntil.lt(now)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(held.rows_affected > 0)
+    }
+
+    /// Hands this relay's lease on `name` back, so another replica takes over at its next look
+    /// rather than when the lease runs out.
+    pub async fn release(&self, name: &str) -> Result<()> {
+        event_relay::Entity::update_many()
+            .col_expr(event_relay::Column::Holder, Expr::value(Option::<String>::None))
+            .col_expr(event_relay::Column::HeldUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+            .filter(event_relay::Column::Relay.eq(name))
+            .filter(event_relay::Column::Holder.eq(self.holder.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// The relay's cursor; on its first run, the newest event (nothing before it is put).
@@ -143,6 +213,8 @@ impl EventRelay {
             relay: sea_orm::Set(name.to_owned()),
             last_seq: sea_orm::Set(newest.unwrap_or(0)),
             updated: sea_orm::Set(Utc::now()),
+            holder: sea_orm::Set(None),
+            held_until: sea_orm::Set(None),
         })
         .on_conflict(OnConflict::column(event_relay::Column::Relay).do_nothing().to_owned())
         .exec_without_returning(&self.db)

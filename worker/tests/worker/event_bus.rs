@@ -110,3 +110,72 @@ async fn every_event_after_the_first_run_is_put_in_order_and_a_refusal_is_put_ag
 }
 
 on_both_backends!(every_event_after_the_first_run_is_put_in_order_and_a_refusal_is_put_again);
+
+/// Two worker replicas, each with its relay on the same bus: one holds the bus and puts, the
+/// other puts nothing while that one is there, and takes over from the cursor when the holder
+/// dies (its lease runs out) or hands the bus back.
+async fn one_replica_puts_a_bus_and_another_takes_over_when_the_holder_goes(backend: Backend) {
+    let w = world(backend).await;
+    let bus = Arc::new(RecordingBus::default());
+    let first = w.core.event_relay().with_lease(Duration::from_millis(400));
+    let second = w.core.event_relay();
+    assert!(
+        !first.relay_once(bus.as_ref()).await.expect("first").held_elsewhere,
+        "the first relay takes the bus"
+    );
+    let step = second.relay_once(bus.as_ref()).await.expect("second");
+    assert!(step.held_elsewhere, "the second waits while the first holds the bus");
+
+    let a = w.dataset("A").await;
+    let step = second.relay_once(bus.as_ref()).await.expect("second");
+    assert_eq!((step.held_elsewhere, step.put), (true, 0), "the second puts nothing while the first holds");
+    assert_eq!(first.relay_once(bus.as_ref()).await.expect("first").put, 1);
+
+    // The first replica dies: no release, its lease runs out.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let b = w.dataset("B").await;
+    let step = second.relay_once(bus.as_ref()).await.expect("second");
+    assert_eq!((step.held_elsewhere, step.put), (false, 1), "the second takes over from the cursor");
+    assert!(first.relay_once(bus.as_ref()).await.expect("first").held_elsewhere, "the first's lease is gone");
+
+    // A clean stop hands the bus over at once.
+    second.release(bus.name()).await.expect("release");
+    let c = w.dataset("C").await;
+    let step = first.relay_once(bus.as_ref()).await.expect("first");
+    assert_eq!((step.held_elsewhere, step.put), (false, 1), "the first holds the bus again");
+
+    let targets: Vec<String> = bus.accepted().iter().map(|e| e.target_uri.clone()).collect();
+    assert_eq!(targets, vec![a, b, c], "each event once, in order, across the hand-overs");
+}
+
+on_both_backends!(one_replica_puts_a_bus_and_another_takes_over_when_the_holder_goes);
+
+/// Two replicas' relay loops running side by side put each event once.
+async fn two_running_replicas_put_each_event_once(backend: Backend) {
+    let w = world(backend).await;
+    let bus = Arc::new(RecordingBus::default());
+    let stop = CancellationToken::new();
+    let loops: Vec<_> = (0..2)
+        .map(|_| tokio::spawn(EventBusRelay::new(w.core.event_relay(), bus.clone()).run(stop.clone())))
+        .collect();
+    // Both loops have looked once (the first run starts at the newest event).
+    wait_for("a relay cursor", async || {
+        w.core.event_relay().position(bus.name()).await.expect("cursor").is_some()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut made = Vec::new();
+    for name in ["A", "B", "C", "D"] {
+        made.push(w.dataset(name).await);
+    }
+    wait_for("four events on the bus", async || bus.accepted().len() >= 4).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.cancel();
+    for running in loops {
+        running.await.expect("the loop ends");
+    }
+    let targets: Vec<String> = bus.accepted().iter().map(|e| e.target_uri.clone()).collect();
+    assert_eq!(targets, made, "each event once, in recording order");
+}
+
+on_both_backends!(two_running_replicas_put_each_event_once);
