@@ -17,6 +17,7 @@ pub mod events;
 pub mod feeds;
 pub mod glossaries;
 pub mod iam;
+mod labels;
 pub mod notifications;
 pub mod organizations;
 pub mod page;
@@ -105,7 +106,7 @@ impl Core {
 
     /// The event-bus relay's cursor, for the worker's relay loop.
     pub fn event_relay(&self) -> events::EventRelay {
-        events::EventRelay { db: self.db.clone() }
+        events::EventRelay::new(self.db.clone())
     }
 
     pub fn catalog(&self) -> catalog::Catalog<'_> {

@@ -231,7 +231,7 @@ test("a failed task says why, and an admin retries it once the cause is fixed", 
     await alice.waitForURL((u) => u.searchParams.get("status") === "failed");
     const tasks = alice.getByRole("list", { name: "Tasks" });
     const failed = tasks.getByRole("listitem").filter({ hasText: glueDb }).first();
-    await failed.getByText("Table sync from Glue, on its dataset").waitFor();
+    await failed.getByText("Table sync from Glue, on dataset “Console ledger”").waitFor();
     await failed.getByText(`Check that Glue database ${glueDb} exists`).waitFor();
     assert.equal(await failed.getByText(/^\{/).count(), 0, "no JSON shows");
     await screenshots(alice, "m-tasks-failed");

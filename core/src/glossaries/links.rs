@@ -27,6 +27,7 @@ use crate::{
     authz::{self, Authorized, DatasetPermission, Grant, glossary::ManageGlossary, granted},
     catalog::CatalogVisibility,
     datasets::{Dataset, queue_index},
+    labels::labels,
     page::{self, Page, PageRequest},
     uri::new_uri,
 };
@@ -416,16 +417,4 @@ async fn target_labels(db: &impl ConnectionTrait, rows: &[link::Model]) -> Resul
             .await?,
     );
     Ok(out)
-}
-
-async fn labels<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    uris: Vec<String>,
-    key: E::Column,
-    label: E::Column,
-) -> Result<Vec<(String, String)>> {
-    if uris.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(E::find().select_only().columns([key, label]).filter(key.is_in(uris)).into_tuple().all(db).await?)
 }

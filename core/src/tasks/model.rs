@@ -43,6 +43,9 @@ pub struct Task {
     pub action: String,
     pub target_uri: String,
     pub target_type: String,
+    /// The target's name as people know it; filled by the lists people read (`Tasks`), null
+    /// for platform work and a target since deleted.
+    pub target_label: Option<String>,
     pub payload: Value,
     pub status: TaskStatus,
     pub attempts: u32,
@@ -68,6 +71,7 @@ impl Task {
             action: m.action,
             target_uri: m.target_uri,
             target_type: m.target_type,
+            target_label: None,
             last_error: m.last_error,
             dispatched_at: m.dispatched_at,
             created: m.created,

@@ -1,15 +1,18 @@
 //! Tasks as users see them: a task is visible to whoever may read its target. Platform tasks
 //! are for platform admins.
 
+use std::collections::{BTreeSet, HashMap};
+
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
-use sluice_entities::task;
+use sluice_entities::{dataset as ds, environment as env, glossary_node as gn, organization as org, task};
 
 use super::{NewTask, Task, TaskStatus, store, targets};
 use crate::{
     Actor, Error, Result, audit,
     authz::{self, DatasetPermission, EnvironmentPermission, OrganizationPermission, Permission, granted},
     error::Denied,
+    labels::labels,
     page::{self, Page, PageRequest},
 };
 
@@ -24,6 +27,56 @@ pub struct TaskFilter {
 
 pub struct Tasks<'a> {
     pub(crate) db: &'a DatabaseConnection,
+}
+
+/// Names each task's target. Only tasks the reader may see come here, and seeing a task
+/// takes reading its target (`Tasks::visible`), so the label reveals nothing new.
+async fn label(db: &DatabaseConnection, tasks: &mut [Task]) -> Result<()> {
+    let of = |kind: &str| -> Vec<String> {
+        let uris = tasks.iter().filter(|t| t.target_type == kind).map(|t| t.target_uri.clone());
+        uris.collect::<BTreeSet<_>>().into_iter().collect()
+    };
+    let mut names: HashMap<String, String> = HashMap::new();
+    names.extend(
+        labels::<org::Entity>(
+            db,
+            of(crate::organizations::RESOURCE_TYPE),
+            org::Column::OrganizationUri,
+            org::Column::Label,
+        )
+        .await?,
+    );
+    names.extend(
+        labels::<env::Entity>(
+            db,
+            of(crate::environments::RESOURCE_TYPE),
+            env::Column::EnvironmentUri,
+            env::Column::Label,
+        )
+        .await?,
+    );
+    names.extend(
+        labels::<ds::Entity>(
+            db,
+            of(crate::datasets::RESOURCE_TYPE),
+            ds::Column::DatasetUri,
+            ds::Column::Label,
+        )
+        .await?,
+    );
+    names.extend(
+        labels::<gn::Entity>(
+            db,
+            of(crate::glossaries::RESOURCE_TYPE),
+            gn::Column::NodeUri,
+            gn::Column::Label,
+        )
+        .await?,
+    );
+    for task in tasks {
+        task.target_label = names.get(&task.target_uri).cloned();
+    }
+    Ok(())
 }
 
 /// Tasks on targets of `permission`'s kind that the actor may read.
@@ -57,7 +110,9 @@ impl Tasks<'_> {
                 format!("task {task_uri} does not exist or its target is not visible to your teams"),
             )
         })?;
-        Task::from_model(row)
+        let mut task = Task::from_model(row)?;
+        label(self.db, std::slice::from_mut(&mut task)).await?;
+        Ok(task)
     }
 
     pub async fn list(&self, actor: &Actor, filter: &TaskFilter, page: PageRequest) -> Result<Page<Task>> {
@@ -69,7 +124,9 @@ impl Tasks<'_> {
             query = query.filter(task::Column::Status.eq(status.as_str()));
         }
         let query = query.order_by_desc(task::Column::Created).order_by_desc(task::Column::TaskUri);
-        page::fetch(self.db, query, page).await?.try_map(Task::from_model)
+        let mut found = page::fetch(self.db, query, page).await?.try_map(Task::from_model)?;
+        label(self.db, &mut found.nodes).await?;
+        Ok(found)
     }
 
     /// Runs a failed task again from its first attempt. Platform admins only.

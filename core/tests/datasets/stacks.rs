@@ -66,8 +66,14 @@ async fn only_the_datasets_admins_redeploy_its_stack_and_its_readers_see_it(back
     let page = PageRequest::new(None, None).expect("page");
     let filter = TaskFilter { target_uri: Some(uri.clone()), status: None };
     let tasks = core.tasks().list(&bob, &filter, page).await.expect("tasks");
-    let deploys = tasks.nodes.iter().filter(|t| t.action == DEPLOY_ACTION).count();
-    assert_eq!(deploys, 2);
+    let deploys: Vec<_> = tasks.nodes.iter().filter(|t| t.action == DEPLOY_ACTION).collect();
+    assert_eq!(deploys.len(), 2);
+    assert!(
+        deploys.iter().all(|t| t.target_label.as_deref() == Some(dataset.label.as_str())),
+        "each task names its dataset: {deploys:?}"
+    );
+    let one = core.tasks().get(&dana, &deploys[0].task_uri).await.expect("its readers see the task");
+    assert_eq!(one.target_label.as_deref(), Some(dataset.label.as_str()));
 }
 
 async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(backend: Backend) {
@@ -86,6 +92,7 @@ async fn deleting_with_the_stack_queues_a_deletion_that_carries_what_it_needs(ba
     let deletion = tasks.nodes.iter().find(|t| t.action == DELETE_ACTION).expect("a deletion task");
     assert_eq!(row.task_uri.as_deref(), Some(deletion.task_uri.as_str()));
     assert_eq!(deletion.target_type, "platform", "only platform admins see it once the dataset is gone");
+    assert_eq!(deletion.target_label, None, "platform work names no target");
     let mut payload = deletion.payload.clone();
     let external_id = payload.as_object_mut().and_then(|p| p.remove("externalId"));
     assert!(

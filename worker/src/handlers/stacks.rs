@@ -122,6 +122,7 @@ mod tests {
             action: action.into(),
             target_uri: "ds123456".into(),
             target_type: "dataset".into(),
+            target_label: None,
             payload,
             status: TaskStatus::Started,
             attempts: 1,

@@ -43,6 +43,9 @@ pub struct TaskGql {
     action: String,
     target_uri: String,
     target_type: String,
+    /// The target's name (an environment's or dataset's label; a share as "<dataset> for
+    /// <team>"); null for platform work and for a target since deleted.
+    target_label: Option<String>,
     /// pending (queued, or waiting for a retry), started, succeeded or failed.
     status: TaskStatusGql,
     /// Runs so far, this one included.
@@ -76,6 +79,7 @@ impl From<Task> for TaskGql {
             action: t.action,
             target_uri: t.target_uri,
             target_type: t.target_type,
+            target_label: t.target_label,
             last_error: t.last_error,
         }
     }

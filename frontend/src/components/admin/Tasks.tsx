@@ -23,6 +23,7 @@ const ListTasks = graphql(`
         action
         targetUri
         targetType
+        targetLabel
         status
         attempts
         lastError
@@ -62,11 +63,13 @@ const ACTIONS: Record<string, string> = {
 
 export const actionWords = (action: string) => ACTIONS[action] ?? action;
 
-/** The target's page, when it has one; the platform's own tasks have none. */
-function Target({ type, uri }: { type: string; uri: string }) {
-  const to = { environment: "/environments/", dataset: "/datasets/", share_object: "/shares/", glossary: "/glossaries/" }[type];
-  const word = { environment: "environment", dataset: "dataset", share_object: "share", glossary: "glossary", platform: "the platform" }[type] ?? type;
-  return to ? <Link component={RouterLink} to={`${to}${uri}`}>its {word}</Link> : <>{word}</>;
+/** The target by its name, linked to its page when it has one; the platform's own tasks have
+ * neither. A target since deleted has no name left: its kind alone. */
+function Target({ type, uri, label }: { type: string; uri: string; label?: string | null }) {
+  const to = { environment: "/environments/", dataset: "/datasets/", share_object: "/shares/", glossary: "/glossaries/", organization: "/organizations/" }[type];
+  const word = { environment: "environment", dataset: "dataset", share_object: "share", glossary: "glossary", organization: "organization", platform: "the platform" }[type] ?? type;
+  const text = label ? `${word} “${label}”` : type === "platform" ? word : `a deleted ${word}`;
+  return to && label ? <Link component={RouterLink} to={`${to}${uri}`}>{text}</Link> : <>{text}</>;
 }
 
 const STATUSES: { value: "" | TaskStatusGql; label: string }[] = [
@@ -128,7 +131,7 @@ export function TasksTab() {
             <Paper component="li" variant="outlined" key={t.taskUri} sx={{ p: 2 }}>
               <Box sx={{ display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }}>
                 <Typography sx={{ fontWeight: 500, flexGrow: 1 }}>
-                  {actionWords(t.action)}, on <Target type={t.targetType} uri={t.targetUri} />
+                  {actionWords(t.action)}, on <Target type={t.targetType} uri={t.targetUri} label={t.targetLabel} />
                 </Typography>
                 <StatusChip status={t.status} />
               </Box>
