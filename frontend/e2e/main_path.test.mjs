@@ -80,6 +80,13 @@ test("two teams share a table through the browser", { timeout: 600_000 }, async 
   await alice.getByRole("link", { name: ORG }).click();
   await alice.waitForURL(/\/organizations\/[a-z0-9]+$/);
   orgUri = alice.url().split("/").pop();
+  // The invite offers the teams alice knows of and the organization lacks: her own
+  // DAAdministrators, not TeamA, which is in it already.
+  await alice.getByLabel("Team to invite").click();
+  await alice.getByRole("option", { name: "DAAdministrators" }).waitFor();
+  assert.equal(await alice.getByRole("option", { name: "TeamA", exact: true }).count(), 0, "TeamA is in already");
+  await screenshots(alice, "a-organization-invite-picker");
+  await alice.keyboard.press("Escape");
   // Only teams of the organization can join its environments: TeamB links one, TeamE is
   // invited to TeamA's later. TeamC (carol) stays an outsider.
   for (const team of ["TeamB", "TeamE"]) {

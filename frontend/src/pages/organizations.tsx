@@ -1,7 +1,7 @@
 // Organizations: list (archived ones on request) and create; an organization's page with its
 // environments and teams, and the actions the user's teams hold there: link, invite, remove,
 // edit, archive, and (for its admins) its webhooks.
-import { Box, Button, Chip, FormControlLabel, Link, Paper, Stack, Switch, TextField, Typography } from "@mui/material";
+import { Autocomplete, Box, Button, Chip, FormControlLabel, Link, Paper, Stack, Switch, TextField, Typography } from "@mui/material";
 import { useState, type FormEvent } from "react";
 import { Link as RouterLink, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
@@ -185,8 +185,25 @@ const Archive = graphql(`
   }
 `);
 
-function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) {
+const TenantTeams = graphql(`
+  query TenantTeamsToInvite {
+    listTenantGroups(filter: { pageSize: 100 }) {
+      nodes {
+        groupUri
+      }
+    }
+  }
+`);
+
+/** Offers the teams the user knows of that aren't in the organization yet: their own, and for
+ * platform admins every team that has signed in (the API lists those to admins only). A team of
+ * the identity provider that has never signed in can still be typed. */
+function InviteTeam({ uri, present, onInvited }: { uri: string; present: string[]; onInvited: () => void }) {
+  const { user, isAdmin } = useAuth();
   const [team, setTeam] = useState("");
+  const [tenant] = useQuery({ query: TenantTeams, pause: !isAdmin });
+  const known = [...(user?.groups ?? []), ...(tenant.data?.listTenantGroups.nodes ?? []).map((g) => g.groupUri)];
+  const offered = [...new Set(known)].filter((g) => !present.includes(g)).sort();
   const [invited, invite] = useMutation(Invite);
   const f = useFieldErrors(invited.error, ["groupUri"]);
   const submit = async (e: FormEvent) => {
@@ -198,7 +215,11 @@ function InviteTeam({ uri, onInvited }: { uri: string; onInvited: () => void }) 
   return (
     <Box component="form" onSubmit={submit} noValidate aria-label="Invite team" sx={{ mt: 2 }}>
       <Stack direction="row" spacing={1} alignItems="flex-start">
-        <TextField size="small" label="Team to invite" value={team} onChange={(e) => setTeam(e.target.value)} {...f.field("groupUri")} />
+        <Autocomplete freeSolo options={offered} inputValue={team} onInputChange={(_, v) => setTeam(v)} sx={{ minWidth: 200, flex: "0 1 320px" }}
+          renderInput={(params) => (
+            <TextField {...params} size="small" label="Team to invite"
+              {...f.field("groupUri", "An identity-provider group; it can then see the organization and link environments to it.")} />
+          )} />
         <Button type="submit" variant="outlined" disabled={invited.fetching}>Invite</Button>
       </Stack>
       <FormAlerts errors={f.rest} />
@@ -278,7 +299,7 @@ export function OrganizationPage() {
         }}>
         The team loses its rights on the organization: it can no longer see it or link environments to it. Its environments stay.
       </ConfirmDialog>
-      {may("INVITE_ORGANIZATION_GROUP") && <InviteTeam uri={uri} onInvited={reload} />}
+      {may("INVITE_ORGANIZATION_GROUP") && <InviteTeam uri={uri} present={teams.map((g) => g.groupUri)} onInvited={reload} />}
       {may("UPDATE_ORGANIZATION") && <EventSubscriptions organizationUri={uri} />}
     </>
   );
