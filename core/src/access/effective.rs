@@ -81,6 +81,8 @@ struct Planned {
     share: Share,
     item: WorkItem,
     grants: Result<Vec<(PlannedGrant, PivotRole)>, String>,
+    /// The plan grants on data cells filters, which this view leaves to verification.
+    filtered: bool,
 }
 
 impl Planned {
@@ -216,7 +218,11 @@ async fn planned(db: &DatabaseConnection, dataset: &Dataset, source: &Side) -> R
         };
         // Grants on data cells filters are left out: this view lists grants by database and
         // table, and share verification checks a filtered item's grants itself.
-        let grants = item_plan(&work, &item).map(|plan| {
+        let plan = item_plan(&work, &item);
+        let filtered = plan.as_ref().is_ok_and(|p| {
+            p.grants_in_source.iter().chain(&p.grants_in_target).any(|g| g.data_filter.is_some())
+        });
+        let grants = plan.map(|plan| {
             let in_source = plan
                 .grants_in_source
                 .into_iter()
@@ -229,7 +235,7 @@ async fn planned(db: &DatabaseConnection, dataset: &Dataset, source: &Side) -> R
                 .map(|g| (g, work.target.pivot.clone()));
             in_source.chain(in_target).collect::<Vec<_>>()
         });
-        out.push(Planned { share: share.clone(), item, grants });
+        out.push(Planned { share: share.clone(), item, grants, filtered });
     }
     Ok(out)
 }
@@ -309,21 +315,20 @@ fn owners(dataset: &Dataset, source: &Side) -> Vec<Reader> {
 }
 
 fn share_reader(dataset: &Dataset, planned: &Planned, seen: &Seen, aws_error: Option<&str>) -> Reader {
-    let Planned { share, item, grants } = planned;
+    let Planned { share, item, grants, filtered } = planned;
     let mut reader = share_item_reader(&dataset.dataset_uri, &dataset.label, share, &item.item);
     let (aws, detail) = match (grants, aws_error) {
         (Err(problem), _) => (AwsAgreement::NotCompared, problem.clone()),
+        // Folder and bucket access has no Lake Formation grant: the share's verification reads
+        // the access point, bucket policy and KMS grant, and this view reports what it found.
+        (Ok(grants), _) if grants.is_empty() => {
+            verified(&item.item, "The S3 access (access point or bucket policy) and KMS grant")
+        }
         (Ok(_), Some(error)) => (AwsAgreement::NotCompared, format!("AWS could not be read: {error}")),
-        (Ok(grants), None) if grants.is_empty() => (
-            AwsAgreement::NotCompared,
-            "folder access (bucket policy and KMS grant) is checked by verifying the share, not here".into(),
-        ),
         (Ok(grants), None) => {
             let missing: Vec<String> =
                 grants.iter().map(|(g, _)| g).filter(|g| !seen.holds(g)).map(describe).collect();
-            if missing.is_empty() {
-                (AwsAgreement::Ok, "Lake Formation holds every grant".into())
-            } else {
+            if !missing.is_empty() {
                 (
                     AwsAgreement::MissingInAws,
                     format!(
@@ -331,12 +336,45 @@ fn share_reader(dataset: &Dataset, planned: &Planned, seen: &Seen, aws_error: Op
                         missing.join("; ")
                     ),
                 )
+            } else if *filtered {
+                match verified(&item.item, "the grant on the data cells filter") {
+                    (AwsAgreement::MissingInAws, why) => (AwsAgreement::MissingInAws, why),
+                    (_, why) => (AwsAgreement::Ok, format!("Lake Formation holds the table's grants; {why}")),
+                }
+            } else {
+                (AwsAgreement::Ok, "Lake Formation holds every grant".into())
             }
         }
     };
     reader.aws = aws;
     reader.detail = Some(detail);
     reader
+}
+
+/// What the last check of `item` against AWS found of `what`: processing and verification
+/// (`verify-shares` runs on a schedule, and on demand) record their finding on the item.
+fn verified(item: &ShareItem, what: &str) -> (AwsAgreement, String) {
+    let when = item.last_verification_time.map(|t| t.format(", %Y-%m-%d %H:%M UTC").to_string());
+    let when = when.unwrap_or_default();
+    match item.health_status.as_deref() {
+        Some("Healthy") => (
+            AwsAgreement::Ok,
+            format!("{what} was in place when the share was last processed or verified{when}"),
+        ),
+        Some("Unhealthy") => (
+            AwsAgreement::MissingInAws,
+            format!(
+                "{what} was wrong when the share was last processed or verified{when}: {}; re-apply the share",
+                item.health_message.as_deref().unwrap_or("no reason recorded")
+            ),
+        ),
+        _ => (
+            AwsAgreement::NotCompared,
+            format!(
+                "{what}: not checked yet, or a check is under way; verify the share to compare it with AWS"
+            ),
+        ),
+    }
 }
 
 fn outside_reader(dataset: &Dataset, account: &str, grant: SeenGrant) -> Reader {

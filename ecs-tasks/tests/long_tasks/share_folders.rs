@@ -14,6 +14,7 @@ use serde_json::Value;
 use sluice_cloud::{Access, AccessPoints, sdk};
 use sluice_core::{
     Actor, Core,
+    access::{AwsAgreement, ReaderVia, TargetType},
     datasets::{DatasetView, NewFolder},
     on_both_backends,
     shares::{
@@ -211,11 +212,28 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
     assert_eq!(points.get(&name).await.expect("read").map(|p| p.bucket), Some(bucket.clone()));
     assert_eq!(bucket_sids(&owner, &dataset).await, [DELEGATION_SID], "only the delegation");
     assert_eq!(key_grantees(&owner, &account, &dataset, &uri).await, std::slice::from_ref(&role));
+    // Who can read the folder: its owners, and the share, whose access AWS held when processed.
+    let folder_readers = async || {
+        let view = core.access().effective(&alice, &folder_uris[0], TargetType::Folder).await.expect("view");
+        let shared: Vec<(AwsAgreement, String)> = view
+            .readers
+            .into_iter()
+            .filter(|r| r.via == ReaderVia::Share)
+            .map(|r| (r.aws, r.detail.unwrap_or_default()))
+            .collect();
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        shared.into_iter().next().expect("the share")
+    };
+    let (aws, detail) = folder_readers().await;
+    assert_eq!(aws, AwsAgreement::Ok, "{detail}");
 
     // Drift: the access point is deleted behind Sluice's back.
     points.delete(&name).await.expect("drift");
     shares.verify(&bob, &uri, &[]).await.expect("verify queued");
     assert_eq!(newest(&core, &db, "share.verify").await.status, TaskStatus::Succeeded);
+    let (aws, detail) = folder_readers().await;
+    assert_eq!(aws, AwsAgreement::MissingInAws, "the effective-access view shows the drift: {detail}");
+    assert!(detail.contains("re-apply the share"), "{detail}");
     let states = item_states(&core, &bob, &uri).await;
     let unhealthy: Vec<&str> = states
         .iter()
@@ -228,6 +246,7 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
     assert_eq!(newest(&core, &db, "share.reapply").await.status, TaskStatus::Succeeded);
     assert!(item_states(&core, &bob, &uri).await.iter().all(|(_, _, h)| h.as_deref() == Some("Healthy")));
     assert_eq!(access_point_grants(&owner, &account, &uri).await.0, objects(&account, &uri, &FOLDERS));
+    assert_eq!(folder_readers().await.0, AwsAgreement::Ok, "re-applied");
 
     // Revoke one folder: only the other stays, and so does the key grant.
     revoke(&core, &db, &bob, &uri, &[folder_uris[0].clone()]).await;
