@@ -22,7 +22,9 @@ uri="$("$cli" --json dataset list --term "$label" \
   | jq -r --arg l "$label" 'map(select(.label == $l)) | first | .datasetUri // empty')"
 if [ -z "$uri" ]; then
   args=(--env "$(field environmentUri)" --label "$label" --team "$(field team)"
-    --bucket "$(field bucket)" --kms-alias "$(field kmsAlias)")
+    --bucket "$(field bucket)")
+  # Without kmsAlias, the bucket is taken as encrypted with SSE-S3 (no customer key).
+  [ -n "$(field kmsAlias)" ] && args+=(--kms-alias "$(field kmsAlias)")
   [ -n "$(field glueDatabase)" ] && args+=(--glue-db "$(field glueDatabase)")
   [ -n "$(field stewards)" ] && args+=(--stewards "$(field stewards)")
   while read -r tag; do [ -n "$tag" ] && args+=(--tag "$tag"); done < <(jq -r '.tags[]?' "$spec")

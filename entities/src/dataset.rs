@@ -26,7 +26,9 @@ pub struct Model {
     pub imported: bool,
     pub bucket_name: String,
     pub glue_database_name: String,
-    pub kms_alias: String,
+    /// `alias/<name>` of the customer KMS key that encrypts the bucket; NULL for an imported
+    /// bucket encrypted with SSE-S3 (S3's own keys).
+    pub kms_alias: Option<String>,
     pub admin_role_name: String,
     /// data.all's `Language` (English, French, German).
     pub language: String,

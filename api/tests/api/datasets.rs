@@ -231,6 +231,45 @@ async fn imports_are_checked_through_the_pivot_role(backend: Backend) {
     );
 }
 
+/// data.all's `importDataset` with `KmsKeyAlias: ""`, or none, takes a bucket encrypted with
+/// SSE-S3, and its `KmsAlias` then reads `SSE-S3` with `importedKmsKey: false`, as data.all's do.
+async fn an_sse_s3_import_answers_as_data_all_does(backend: Backend) {
+    let (app, _alice, bob, _carol, org, env) = setup(backend).await;
+    let input = |bucket: &str| {
+        json!({"label": "Plain", "organizationUri": org, "environmentUri": env, "SamlAdminGroupName": "TeamB",
+            "owner": "bob", "bucketName": bucket, "glueDatabaseName": "plain_db"})
+    };
+    let mut empty = input("plain-empty");
+    empty["KmsKeyAlias"] = json!("");
+    let mut null = input("plain-null");
+    null["KmsKeyAlias"] = Value::Null;
+    for sent in [empty, input("plain-absent"), null] {
+        let imported = app.ok(&bob, IMPORT, json!({"input": sent})).await["importDataset"].clone();
+        assert_eq!(imported["imported"], true);
+        assert_eq!(
+            imported["restricted"],
+            json!({"S3BucketName": sent["bucketName"], "GlueDatabaseName": "plain_db", "KmsAlias": "SSE-S3",
+                "importedKmsKey": false, "importedAdminRole": true,
+                "IAMDatasetAdminRoleArn": imported["restricted"]["IAMDatasetAdminRoleArn"]}),
+            "{sent}"
+        );
+        let uri = imported["datasetUri"].as_str().expect("uri");
+        let read = app.ok(&bob, GET, json!({"d": uri})).await;
+        assert_eq!(read["getDataset"]["restricted"]["KmsAlias"], "SSE-S3", "read back");
+        // A data.all client sends back what it read.
+        let update = "mutation($d: String, $k: String) { updateDataset(datasetUri: $d, input: {KmsAlias: $k}) { datasetUri } }";
+        app.ok(&bob, update, json!({"d": uri, "k": "SSE-S3"})).await;
+        let keyed = app.gql(Some(&bob), update, json!({"d": uri, "k": "alias/some-key"})).await;
+        assert_eq!(error_code(&keyed), Some("BAD_USER_INPUT"), "the encryption cannot change: {keyed}");
+    }
+
+    let mut malformed = input("plain-bad");
+    malformed["KmsKeyAlias"] = json!("not an alias!");
+    let refused = app.gql(Some(&bob), IMPORT, json!({"input": malformed})).await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    assert!(refused["errors"][0]["message"].as_str().expect("message").contains("KmsKeyAlias"), "{refused}");
+}
+
 async fn tables_show_in_the_catalog_and_only_the_datasets_teams_see_where_they_live(backend: Backend) {
     use sluice_core::datasets::tables::{GlueColumn, GlueTable};
     let (app, _alice, bob, carol, org, env) = setup(backend).await;
@@ -376,4 +415,5 @@ on_both_backends!(
     a_team_creates_a_dataset_and_other_teams_see_only_its_catalog_entry,
     inputs_sluice_cannot_honour_are_refused_by_name,
     imports_are_checked_through_the_pivot_role,
+    an_sse_s3_import_answers_as_data_all_does,
 );

@@ -17,9 +17,10 @@ pub enum DatasetCommand {
         bucket: String,
         #[arg(long)]
         glue_db: Option<String>,
-        /// The alias of the customer KMS key the bucket is encrypted with.
+        /// The alias of the customer KMS key the bucket is encrypted with; leave it out for a
+        /// bucket encrypted with SSE-S3 (S3's own keys).
         #[arg(long)]
-        kms_alias: String,
+        kms_alias: Option<String>,
     },
     /// Read the dataset's tables from Glue again (queued; prints the number of tables queued).
     Sync { dataset: String },

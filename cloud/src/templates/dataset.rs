@@ -1,5 +1,7 @@
 //! The dataset stack: what a dataset Sluice creates holds in its environment's account. A KMS
-//! key of its own, the dataset bucket encrypted with it, and the dataset admin role.
+//! key of its own, the dataset bucket encrypted with it, and the dataset admin role. A spec
+//! without a key alias (a bucket encrypted with SSE-S3, as imports may be) makes no key, no
+//! alias and no KMS statement, and encrypts the bucket with SSE-S3.
 //!
 //! Every name comes from the dataset row, where they were fixed when the dataset was created:
 //! renaming a dataset changes descriptions, never the bucket, key alias, role or database, so a
@@ -58,51 +60,61 @@ pub struct DatasetStackSpec {
     pub admin_role_name: String,
     /// The dataset bucket the stack creates.
     pub bucket_name: String,
-    /// The alias of the dataset's key, with or without its `alias/` prefix.
-    pub kms_alias: String,
+    /// The alias of the dataset's key, with or without its `alias/` prefix; `None` for SSE-S3
+    /// (no key at all).
+    pub kms_alias: Option<String>,
     /// The Glue database the admin role may manage (the deploy task creates it).
     pub glue_database_name: String,
 }
 
 impl DatasetStackSpec {
-    /// The key alias as CloudFormation takes it: `alias/<name>`.
-    pub fn key_alias(&self) -> String {
-        if self.kms_alias.starts_with("alias/") {
-            self.kms_alias.clone()
-        } else {
-            format!("alias/{}", self.kms_alias)
-        }
+    /// The key alias as CloudFormation takes it: `alias/<name>`; `None` for SSE-S3 (a blank
+    /// alias is no alias: nothing names `alias/` alone).
+    pub fn key_alias(&self) -> Option<String> {
+        let alias = self.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty() && *a != "alias/")?;
+        Some(if alias.starts_with("alias/") { alias.to_owned() } else { format!("alias/{alias}") })
     }
 }
 
 pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
+    let key_alias = spec.key_alias();
     let mut template = Template::new(format!(
-        "Sluice dataset {} ({}) in {}/{}: KMS key, dataset bucket, dataset admin role.",
-        spec.label, spec.dataset_uri, spec.account_id, spec.region
+        "Sluice dataset {} ({}) in {}/{}: {}dataset bucket, dataset admin role.",
+        spec.label,
+        spec.dataset_uri,
+        spec.account_id,
+        spec.region,
+        if key_alias.is_some() { "KMS key, " } else { "" }
     ));
 
     // Retained like the bucket it encrypts: deleting it would make retained data unreadable.
     // Its description leaves the label out, so a rename never modifies the key: moto's
     // CloudFormation cannot update an AWS::KMS::Key, and drops one whose properties change.
-    template
-        .resource(
-            KEY_LOGICAL_ID,
-            Resource::from(managed_key(
-                format!("Sluice dataset {} (bucket {})", spec.dataset_uri, spec.bucket_name),
-                &spec.pivot_role_arn,
-                true,
-            ))
-            .retained(),
-        )
-        .resource(
-            KEY_ALIAS_LOGICAL_ID,
-            Alias { alias_name: spec.key_alias(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
-        );
+    if let Some(alias_name) = &key_alias {
+        template
+            .resource(
+                KEY_LOGICAL_ID,
+                Resource::from(managed_key(
+                    format!("Sluice dataset {} (bucket {})", spec.dataset_uri, spec.bucket_name),
+                    &spec.pivot_role_arn,
+                    true,
+                ))
+                .retained(),
+            )
+            .resource(
+                KEY_ALIAS_LOGICAL_ID,
+                Alias { alias_name: alias_name.clone(), target_key_id: Expr::reference(KEY_LOGICAL_ID) },
+            );
+    }
 
     // Deleting the stack leaves the data; a bucket that still holds objects could not be
     // deleted anyway.
-    let bucket =
-        Bucket::private(spec.bucket_name.as_str(), BucketEncryption::kms(Expr::arn_of(KEY_LOGICAL_ID)));
+    let encryption = if key_alias.is_some() {
+        BucketEncryption::kms(Expr::arn_of(KEY_LOGICAL_ID))
+    } else {
+        BucketEncryption::s3_managed()
+    };
+    let bucket = Bucket::private(spec.bucket_name.as_str(), encryption);
     template.resource(BUCKET_LOGICAL_ID, Resource::from(bucket).retained()).resource(
         BUCKET_POLICY_LOGICAL_ID,
         BucketPolicy {
@@ -113,14 +125,16 @@ pub fn dataset_template(spec: &DatasetStackSpec) -> Template {
 
     template.resource(ADMIN_ROLE_LOGICAL_ID, admin_role(spec));
 
-    template
-        .output(BUCKET_OUTPUT, Output::new("Dataset bucket", Expr::reference(BUCKET_LOGICAL_ID)))
-        .output(KEY_ARN_OUTPUT, Output::new("Dataset KMS key", Expr::arn_of(KEY_LOGICAL_ID)))
-        .output(KEY_ALIAS_OUTPUT, Output::new("Dataset KMS key alias", Expr::reference(KEY_ALIAS_LOGICAL_ID)))
-        .output(
-            ADMIN_ROLE_ARN_OUTPUT,
-            Output::new("Dataset admin role", Expr::arn_of(ADMIN_ROLE_LOGICAL_ID)),
+    template.output(BUCKET_OUTPUT, Output::new("Dataset bucket", Expr::reference(BUCKET_LOGICAL_ID))).output(
+        ADMIN_ROLE_ARN_OUTPUT,
+        Output::new("Dataset admin role", Expr::arn_of(ADMIN_ROLE_LOGICAL_ID)),
+    );
+    if spec.key_alias().is_some() {
+        template.output(KEY_ARN_OUTPUT, Output::new("Dataset KMS key", Expr::arn_of(KEY_LOGICAL_ID))).output(
+            KEY_ALIAS_OUTPUT,
+            Output::new("Dataset KMS key alias", Expr::reference(KEY_ALIAS_LOGICAL_ID)),
         );
+    }
     template
 }
 
@@ -151,22 +165,28 @@ fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
     let objects = Expr::join("", [Expr::arn_of(BUCKET_LOGICAL_ID), "/*".into()]);
     let database = &spec.glue_database_name;
     let glue = |resource: &str| Expr::arn("glue", "${AWS::Region}", "${AWS::AccountId}", resource);
-    vec![
+    let mut statements = vec![
         Statement::allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"])
             .sid("DatasetBucket")
             .on([bucket]),
         Statement::allow(S3_OBJECT_ACTIONS).sid("DatasetObjectsReadWrite").on([objects]),
-        // SSE-KMS objects need the key to be read and written.
-        Statement::allow([
-            "kms:Decrypt",
-            "kms:Encrypt",
-            "kms:ReEncryptFrom",
-            "kms:ReEncryptTo",
-            "kms:GenerateDataKey",
-            "kms:DescribeKey",
-        ])
-        .sid("DatasetKey")
-        .on([Expr::arn_of(KEY_LOGICAL_ID)]),
+    ];
+    // SSE-KMS objects need the key to be read and written; SSE-S3 ones need nothing more.
+    if spec.key_alias().is_some() {
+        statements.push(
+            Statement::allow([
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
+                "kms:DescribeKey",
+            ])
+            .sid("DatasetKey")
+            .on([Expr::arn_of(KEY_LOGICAL_ID)]),
+        );
+    }
+    statements.extend([
         Statement::allow([
             "glue:GetDatabase",
             "glue:UpdateDatabase",
@@ -194,7 +214,8 @@ fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
         // Lake Formation vends credentials for the tables it lets the role read; it has no
         // resource-level IAM permissions.
         Statement::allow(["lakeformation:GetDataAccess"]).sid("LakeFormationDataAccess").on(["*"]),
-    ]
+    ]);
+    statements
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ fn spec() -> DatasetStackSpec {
         // As the dataset row stores them.
         admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),
-        kms_alias: "alias/sluice-sales-orders-ds12ab34".into(),
+        kms_alias: Some("alias/sluice-sales-orders-ds12ab34".into()),
         glue_database_name: "sluice_sales_orders_ds12ab34".into(),
     }
 }
@@ -74,8 +74,12 @@ fn the_key_rotates_outlives_the_stack_and_is_aliased_as_stored() {
         template["Resources"][KEY_ALIAS_LOGICAL_ID]["Properties"],
         json!({"AliasName": "alias/sluice-sales-orders-ds12ab34", "TargetKeyId": {"Ref": KEY_LOGICAL_ID}})
     );
-    let bare = DatasetStackSpec { kms_alias: "sluice-sales-orders-ds12ab34".into(), ..spec() };
-    assert_eq!(bare.key_alias(), "alias/sluice-sales-orders-ds12ab34", "alias/ is added when missing");
+    let bare = DatasetStackSpec { kms_alias: Some("sluice-sales-orders-ds12ab34".into()), ..spec() };
+    assert_eq!(
+        bare.key_alias().as_deref(),
+        Some("alias/sluice-sales-orders-ds12ab34"),
+        "alias/ is added when missing"
+    );
 }
 
 #[test]
@@ -174,4 +178,35 @@ fn a_renamed_dataset_keeps_every_name_so_nothing_is_replaced() {
 fn the_template_renders_the_same_every_time() {
     assert_eq!(dataset_template(&spec()).to_json(), dataset_template(&spec()).to_json());
     assert!(dataset_template(&spec()).to_compact_json().len() < crate::stacks::MAX_TEMPLATE_BODY);
+}
+
+#[test]
+fn an_sse_s3_spec_makes_no_key_and_its_admin_role_has_no_kms_statement() {
+    for alias in [None, Some(String::new()), Some("alias/".to_owned())] {
+        let sse_s3 = DatasetStackSpec { kms_alias: alias.clone(), ..spec() };
+        assert_eq!(sse_s3.key_alias(), None, "{alias:?} names no key");
+        let template: Value = serde_json::from_str(&dataset_template(&sse_s3).to_json()).unwrap();
+        let resources = template["Resources"].as_object().unwrap();
+        assert!(!resources.contains_key(KEY_LOGICAL_ID) && !resources.contains_key(KEY_ALIAS_LOGICAL_ID));
+        assert!(
+            resources.values().all(|r| !r["Type"].as_str().unwrap().starts_with("AWS::KMS::")),
+            "no KMS resource at all"
+        );
+        let outputs: Vec<&String> = template["Outputs"].as_object().unwrap().keys().collect();
+        assert_eq!(outputs, [ADMIN_ROLE_ARN_OUTPUT, BUCKET_OUTPUT]);
+        assert_eq!(
+            resources[BUCKET_LOGICAL_ID]["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+                [0]["ServerSideEncryptionByDefault"],
+            json!({"SSEAlgorithm": "AES256"})
+        );
+        let policy = &resources[ADMIN_ROLE_LOGICAL_ID]["Properties"]["Policies"][0]["PolicyDocument"];
+        let statements = policy["Statement"].as_array().unwrap();
+        let sids: Vec<&str> = statements.iter().map(|s| s["Sid"].as_str().unwrap()).collect();
+        assert_eq!(
+            sids,
+            ["DatasetBucket", "DatasetObjectsReadWrite", "DatasetDatabase", "LakeFormationDataAccess"]
+        );
+        let text = template.to_string();
+        assert!(!text.contains("kms:") && !text.contains("alias/"), "nothing names KMS: {text}");
+    }
 }

@@ -135,7 +135,7 @@ pub fn sluice_templates_bounded_by(boundary: Option<&str>) -> Vec<Value> {
         permissions_boundary_arn: boundary.map(Into::into),
         admin_role_name: "sluice-orders-ds12".into(),
         bucket_name: "sluice-orders-ds12".into(),
-        kms_alias: "alias/sluice-orders-ds12".into(),
+        kms_alias: Some("alias/sluice-orders-ds12".into()),
         glue_database_name: "sluice_orders_ds12".into(),
     });
     [environment, dataset].iter().map(|t| serde_json::from_str(&t.to_json()).unwrap()).collect()

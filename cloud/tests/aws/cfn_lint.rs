@@ -65,7 +65,7 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
             },
         ],
     });
-    let dataset = dataset_template(&DatasetStackSpec {
+    let dataset_spec = DatasetStackSpec {
         dataset_uri: "ds12ab34".into(),
         label: "Sales Orders".into(),
         account_id: "111122223333".into(),
@@ -74,8 +74,16 @@ fn the_pivot_role_environment_and_dataset_templates_pass_cfn_lint() {
         permissions_boundary_arn: None,
         admin_role_name: "sluice-sales-orders-ds12ab34".into(),
         bucket_name: "sluice-sales-orders-ds12ab34".into(),
-        kms_alias: "alias/sluice-sales-orders-ds12ab34".into(),
+        kms_alias: Some("alias/sluice-sales-orders-ds12ab34".into()),
         glue_database_name: "sluice_sales_orders_ds12ab34".into(),
-    });
-    lint(&[("pivot-role", pivot), ("environment", environment), ("dataset", dataset)]);
+    };
+    let dataset = dataset_template(&dataset_spec);
+    // A bucket encrypted with SSE-S3: no key, no alias, no KMS statement.
+    let sse_s3 = dataset_template(&DatasetStackSpec { kms_alias: None, ..dataset_spec });
+    lint(&[
+        ("pivot-role", pivot),
+        ("environment", environment),
+        ("dataset", dataset),
+        ("dataset-sse-s3", sse_s3),
+    ]);
 }

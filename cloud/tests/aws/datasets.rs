@@ -63,7 +63,7 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
         permissions_boundary_arn: None,
         admin_role_name: name.role(),
         bucket_name: name.bucket(None),
-        kms_alias: name.kms_alias(),
+        kms_alias: Some(name.kms_alias()),
         glue_database_name: name.glue_database(),
     };
     let stack_name = name.stack();
@@ -77,7 +77,8 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
     assert!(
         outputs[dataset::KEY_ARN_OUTPUT].starts_with(&format!("arn:aws:kms:us-east-1:{TARGET_ACCOUNT}:key/"))
     );
-    assert_eq!(outputs[dataset::KEY_ALIAS_OUTPUT], spec.key_alias());
+    let key_alias = spec.key_alias().expect("a created dataset has a key");
+    assert_eq!(outputs[dataset::KEY_ALIAS_OUTPUT], key_alias);
     let role_arn = &outputs[dataset::ADMIN_ROLE_ARN_OUTPUT];
     assert_eq!(role_arn, &format!("arn:aws:iam::{TARGET_ACCOUNT}:role/{}", spec.admin_role_name));
     assert_eq!(
@@ -89,9 +90,9 @@ async fn a_dataset_stack_is_deployed_and_its_database_location_and_folders_follo
     // The bucket and the key exist in the target account, as an import would check them.
     let storage = Storage::new(&session);
     assert!(storage.bucket_exists(&spec.bucket_name).await.unwrap());
-    assert!(storage.kms_alias_exists(&spec.key_alias()).await.unwrap());
+    assert!(storage.kms_alias_exists(&key_alias).await.unwrap());
     assert!(
-        storage.kms_alias_exists(spec.key_alias().trim_start_matches("alias/")).await.unwrap(),
+        storage.kms_alias_exists(key_alias.trim_start_matches("alias/")).await.unwrap(),
         "without alias/"
     );
     assert!(!storage.bucket_exists(&format!("sluice-missing-{}", unique_uri())).await.unwrap());

@@ -23,7 +23,8 @@ pub const REGISTER_ACTION: &str = "dataset.register-location";
 struct Resources {
     bucket_name: String,
     glue_database_name: String,
-    kms_alias: String,
+    /// `None`: an imported bucket encrypted with SSE-S3, no customer key.
+    kms_alias: Option<String>,
     admin_role_name: String,
     imported_admin_role: bool,
     /// An import without a Glue database: its registration task creates it.
@@ -50,7 +51,8 @@ impl super::Datasets<'_> {
             let resources = Resources {
                 bucket_name: names::bucket_name(prefix, label, &uri),
                 glue_database_name: names::glue_database_name(prefix, label, &uri),
-                kms_alias: format!("alias/{}", names::stack_name(prefix, label, &uri)),
+                // A created dataset always gets a key of its own.
+                kms_alias: Some(format!("alias/{}", names::stack_name(prefix, label, &uri))),
                 admin_role_name: names::team_role_name(prefix, label, &uri),
                 imported_admin_role: false,
                 create_glue_database: false,
@@ -63,8 +65,8 @@ impl super::Datasets<'_> {
         result
     }
 
-    /// Brings an existing bucket, Glue database and KMS key in as a dataset, after the pivot
-    /// role has confirmed they exist. Without a database, the registration task creates one.
+    /// Brings an existing bucket, Glue database and KMS key (none for an SSE-S3 bucket) in as a
+    /// dataset, after the pivot role has confirmed they exist. Without a database, the registration task creates one.
     /// No stack is deployed for it.
     pub async fn import(
         &self,
@@ -89,7 +91,8 @@ impl super::Datasets<'_> {
                 bucket_name: model::bucket_name(&existing.bucket_name)?,
                 glue_database_name,
                 create_glue_database,
-                kms_alias: model::kms_alias(&existing.kms_alias)?,
+                // Without an alias, as in data.all, the bucket is encrypted with SSE-S3.
+                kms_alias: model::imported_kms_alias(existing.kms_alias.as_deref())?,
                 admin_role_name: match given_role {
                     Some(role) => model::role_name(role)?,
                     // Without a role of its own, the admin team's role administers the data.
@@ -190,8 +193,10 @@ impl super::Datasets<'_> {
         }
         let aws = onboarding::require(self.aws)?;
         let pivot = crate::environments::platform::pivot_of_environment(self.db, environment).await?;
-        let mut wanted =
-            vec![AwsResource::Bucket(r.bucket_name.clone()), AwsResource::KmsAlias(r.kms_alias.clone())];
+        let mut wanted = vec![AwsResource::Bucket(r.bucket_name.clone())];
+        if let Some(alias) = &r.kms_alias {
+            wanted.push(AwsResource::KmsAlias(alias.clone()));
+        }
         if !r.create_glue_database {
             wanted.push(AwsResource::GlueDatabase(r.glue_database_name.clone()));
         }
@@ -257,8 +262,9 @@ impl super::Datasets<'_> {
             } else {
                 String::new()
             };
+            let key = row.kms_alias.as_deref().unwrap_or("SSE-S3, no KMS key");
             format!(
-                "imported s3://{} in {env_uri} for {team}{database}; registration task {}",
+                "imported s3://{} ({key}) in {env_uri} for {team}{database}; registration task {}",
                 row.bucket_name, task.task_uri
             )
         } else {

@@ -17,7 +17,8 @@ pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
 pub use items::{DatasetItem, DatasetItemKind};
 pub use model::{
     CONFIDENTIALITY, Dataset, DatasetEntry, DatasetFilter, DatasetRestricted, DatasetSort, DatasetView,
-    ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SortOrder, TOPICS, UserRole,
+    ImportedResources, LANGUAGES, ModifyDataset, NewDataset, RESOURCE_TYPE, SSE_S3, SortOrder, TOPICS,
+    UserRole,
 };
 pub use platform::{DatasetDeployInputs, ImportRegistration};
 pub(crate) use platform::{deploy_inputs, import_registration};

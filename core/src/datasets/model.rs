@@ -23,6 +23,10 @@ pub const TOPICS: [&str; 12] = [
     "Misc",
 ];
 
+/// What data.all stores and answers as `KmsAlias` for a bucket encrypted with SSE-S3 (no
+/// customer key); Sluice stores no alias for it and answers this.
+pub const SSE_S3: &str = "SSE-S3";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dataset {
     pub dataset_uri: String,
@@ -41,7 +45,10 @@ pub struct Dataset {
     pub imported: bool,
     pub bucket_name: String,
     pub glue_database_name: String,
-    pub kms_alias: String,
+    /// `alias/<name>` of the customer KMS key that encrypts the bucket; `None` for an imported
+    /// bucket encrypted with SSE-S3 (S3's own keys, nothing to grant). A created dataset always
+    /// has its own key.
+    pub kms_alias: Option<String>,
     pub admin_role_name: String,
     pub imported_admin_role: bool,
     pub language: String,
@@ -190,7 +197,8 @@ pub struct DatasetRestricted {
     pub region: String,
     pub bucket_name: String,
     pub glue_database_name: String,
-    pub kms_alias: String,
+    /// `None`: SSE-S3, no customer key.
+    pub kms_alias: Option<String>,
     pub admin_role_name: String,
     pub imported_admin_role: bool,
 }
@@ -339,8 +347,9 @@ pub struct NewDataset {
 pub struct ImportedResources {
     pub bucket_name: String,
     pub glue_database_name: String,
-    /// With or without `alias/`.
-    pub kms_alias: String,
+    /// The alias of the customer KMS key that encrypts the bucket, with or without `alias/`;
+    /// `None` or empty for a bucket encrypted with SSE-S3 (as data.all takes `KmsKeyAlias: ""`).
+    pub kms_alias: Option<String>,
     /// The role that administers the data; without one, the admin team's environment role.
     pub admin_role_name: Option<String>,
 }
@@ -472,6 +481,12 @@ pub(crate) fn kms_alias(value: &str) -> Result<String> {
     }
 }
 
+/// An import's key: `None` (SSE-S3) when absent or blank, else a customer alias as
+/// [`kms_alias`] checks it.
+pub(crate) fn imported_kms_alias(value: Option<&str>) -> Result<Option<String>> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(kms_alias).transpose()
+}
+
 /// IAM role names: at most 64 of letters, digits and `+=,.@_-`.
 pub(crate) fn role_name(value: &str) -> Result<String> {
     let v = value.trim();
@@ -514,6 +529,11 @@ mod tests {
         assert_eq!(kms_alias("alias/sales-key").expect("valid"), "alias/sales-key");
         assert!(kms_alias("alias/aws/s3").is_err(), "AWS-managed keys cannot be a dataset's key");
         assert!(kms_alias("").is_err());
+        assert_eq!(imported_kms_alias(None).expect("SSE-S3"), None);
+        assert_eq!(imported_kms_alias(Some(" ")).expect("SSE-S3"), None);
+        assert_eq!(imported_kms_alias(Some("sales-key")).expect("valid"), Some("alias/sales-key".into()));
+        assert!(imported_kms_alias(Some("alias/")).is_err(), "an alias prefix with no name is not SSE-S3");
+        assert!(imported_kms_alias(Some("bad key!")).is_err());
         assert_eq!(glue_database_name("sales_db").expect("valid"), "sales_db");
         assert!(glue_database_name("Sales DB").is_err());
         assert!(role_name("DataAdmin+1").is_ok());

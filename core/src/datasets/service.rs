@@ -239,13 +239,19 @@ impl Datasets<'_> {
         let expiry = input.expiry.resolve(current.expiry)?;
         // The bucket, key and Glue database never change; saying otherwise is refused only now,
         // after the check, so an outsider learns nothing from the refusal.
-        if let Some(alias) = input.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty())
-            && model::kms_alias(alias).ok().as_deref() != Some(current.kms_alias.as_str())
-        {
-            return Err(Error::validation(
-                "KmsAlias",
-                format!("the dataset's key cannot change; it is {}", current.kms_alias),
-            ));
+        // data.all's clients send back the `KmsAlias` they read: `SSE-S3` for a bucket without a key.
+        if let Some(sent) = input.kms_alias.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            let unchanged = match current.kms_alias.as_deref() {
+                None => sent == model::SSE_S3,
+                Some(key) => model::kms_alias(sent).ok().as_deref() == Some(key),
+            };
+            if !unchanged {
+                let now = current.kms_alias.as_deref().unwrap_or("SSE-S3, without a KMS key");
+                return Err(Error::validation(
+                    "KmsAlias",
+                    format!("the dataset's key cannot change; it is {now}"),
+                ));
+            }
         }
         let mut row = ds::ActiveModel {
             dataset_uri: Set(uri.to_owned()),

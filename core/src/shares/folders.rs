@@ -140,7 +140,12 @@ impl FolderAccess {
         prefixes.sort();
         prefixes.dedup();
         let share = &work.share;
-        let key_alias = Some(work.dataset.kms_alias.trim())
+        // An SSE-S3 bucket has no key: no grant, and no key statement in the role policy.
+        let key_alias = work
+            .dataset
+            .kms_alias
+            .as_deref()
+            .map(str::trim)
             .filter(|a| !a.is_empty())
             .map(|a| if a.starts_with("alias/") { a.to_owned() } else { format!("alias/{a}") });
         let role_policy = work.cross_account().then(|| RolePolicy {

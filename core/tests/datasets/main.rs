@@ -195,7 +195,7 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
     let existing = |bucket: &str, db: &str| ImportedResources {
         bucket_name: bucket.into(),
         glue_database_name: db.into(),
-        kms_alias: "sales-key".into(),
+        kms_alias: Some("sales-key".into()),
         admin_role_name: None,
     };
     let missing = core
@@ -236,8 +236,8 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
     let place = dataset.restricted().expect("the admin team's view").clone();
     assert!(dataset.imported && place.imported_admin_role);
     assert_eq!(
-        (place.bucket_name.as_str(), place.glue_database_name.as_str(), place.kms_alias.as_str()),
-        ("sales-bucket", "sales_db", "alias/sales-key")
+        (place.bucket_name.as_str(), place.glue_database_name.as_str(), place.kms_alias.as_deref()),
+        ("sales-bucket", "sales_db", Some("alias/sales-key"))
     );
     assert!(
         place.admin_role_name.starts_with("sluice-teamb-"),
@@ -295,7 +295,7 @@ async fn imports_are_checked_in_the_account_and_deploy_nothing(backend: Backend)
         .expect("mallory's own account");
     let datasets = core.datasets();
     let import = |bucket: &str, alias: &str| {
-        let resources = ImportedResources { kms_alias: alias.into(), ..existing(bucket, "sales_db") };
+        let resources = ImportedResources { kms_alias: Some(alias.into()), ..existing(bucket, "sales_db") };
         datasets.import(&mallory, new_dataset(&theirs.environment_uri, "TeamM"), resources)
     };
     let taken = import("sales-bucket", "sales-key").await.expect_err("bob's dataset holds it");
@@ -320,7 +320,7 @@ async fn an_import_without_a_glue_database_makes_one(backend: Backend) {
     let resources = ImportedResources {
         bucket_name: "old-bucket".into(),
         glue_database_name: " ".into(),
-        kms_alias: "sales-key".into(),
+        kms_alias: Some("sales-key".into()),
         admin_role_name: None,
     };
     let dataset =
@@ -396,7 +396,78 @@ async fn lists_hold_exactly_what_each_team_may_see(backend: Backend) {
     assert_eq!(found.count, 4, "Set 0000, 0003, 0006 and 0009 are TeamA's");
 }
 
+/// As data.all: an import with an empty `KmsKeyAlias`, or none, takes a bucket encrypted with
+/// SSE-S3. It is stored without a key (the pivot role is not asked about one), reads back so,
+/// and keeps being SSE-S3; a key alias that is there must still be a customer alias.
+async fn an_import_without_a_key_alias_is_sse_s3(backend: Backend) {
+    let (_db, core, env) = setup(backend).await;
+    let bob = actor("bob", &["TeamB"]);
+    let resources = |bucket: &str, alias: Option<&str>| ImportedResources {
+        bucket_name: bucket.into(),
+        glue_database_name: "sales_db".into(),
+        kms_alias: alias.map(Into::into),
+        admin_role_name: None,
+    };
+    for (bad, why) in [("bad key!", "not an alias"), ("alias/aws/s3", "AWS-managed"), ("alias/", "no name")] {
+        let refused = core
+            .datasets()
+            .import(&bob, new_dataset(&env, "TeamB"), resources("sse-bucket", Some(bad)))
+            .await
+            .expect_err(why);
+        assert_eq!(refused.code(), "BAD_USER_INPUT", "{bad}: {refused}");
+        assert!(refused.to_string().starts_with("KmsKeyAlias:"), "{bad}: {refused}");
+    }
+
+    let mut uris = vec![];
+    for (bucket, alias) in [("sse-empty", Some("")), ("sse-blank", Some("  ")), ("sse-absent", None)] {
+        let dataset = core
+            .datasets()
+            .import(&bob, new_dataset(&env, "TeamB"), resources(bucket, alias))
+            .await
+            .unwrap_or_else(|e| panic!("{alias:?} is SSE-S3: {e}"));
+        assert_eq!(
+            dataset.restricted().expect("admin view").kms_alias,
+            None,
+            "{alias:?}: stored without a key"
+        );
+        uris.push(dataset.dataset_uri.clone());
+    }
+    // Read back from the database, not from what the import returned.
+    for uri in &uris {
+        let read = core.datasets().get(&bob, uri).await.expect("read");
+        assert_eq!(read.restricted().expect("admin view").kms_alias, None);
+    }
+
+    // data.all's clients send back the `KmsAlias` they read (`SSE-S3`); a key is a change.
+    let update = |alias: &str| ModifyDataset { kms_alias: Some(alias.into()), ..Default::default() };
+    for same in ["SSE-S3", ""] {
+        core.datasets()
+            .update(&bob, &uris[0], update(same))
+            .await
+            .unwrap_or_else(|e| panic!("{same:?}: {e}"));
+    }
+    let keyed =
+        core.datasets().update(&bob, &uris[0], update("sales-key")).await.expect_err("a key is a change");
+    assert_eq!(keyed.code(), "BAD_USER_INPUT");
+    assert!(keyed.to_string().contains("SSE-S3"), "says what it is: {keyed}");
+    let read = core.datasets().get(&bob, &uris[0]).await.expect("read");
+    assert_eq!(read.restricted().expect("admin view").kms_alias, None, "still SSE-S3");
+
+    // A created dataset still gets a key of its own, which `SSE-S3` would change.
+    let created = core.datasets().create(&bob, new_dataset(&env, "TeamB")).await.expect("created");
+    let key = created.restricted().expect("admin view").kms_alias.clone().expect("its own key");
+    assert!(key.starts_with("alias/sluice-"), "{key}");
+    let to_sse = core
+        .datasets()
+        .update(&bob, &created.dataset_uri, update("SSE-S3"))
+        .await
+        .expect_err("a created dataset keeps its key");
+    assert_eq!(to_sse.code(), "BAD_USER_INPUT");
+    core.datasets().update(&bob, &created.dataset_uri, update(&key)).await.expect("its own key is no change");
+}
+
 on_both_backends!(
+    an_import_without_a_key_alias_is_sse_s3,
     an_import_without_a_glue_database_makes_one,
     imports_are_checked_in_the_account_and_deploy_nothing,
     lists_hold_exactly_what_each_team_may_see,

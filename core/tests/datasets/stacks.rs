@@ -25,10 +25,12 @@ async fn the_deploy_reads_the_stored_dataset_its_environment_and_pivot_role(back
         .expect("inputs")
         .expect("a dataset");
     let d = &inputs.dataset;
-    let stored = [&d.dataset_uri, &d.bucket_name, &d.kms_alias, &d.admin_role_name, &d.glue_database_name];
+    let key = |alias: &Option<String>| alias.clone().expect("a created dataset has its own key");
+    let stored =
+        [&d.dataset_uri, &d.bucket_name, &key(&d.kms_alias), &d.admin_role_name, &d.glue_database_name];
     let r = dataset.restricted().expect("the admin team's view");
     let created =
-        [&dataset.dataset_uri, &r.bucket_name, &r.kms_alias, &r.admin_role_name, &r.glue_database_name];
+        [&dataset.dataset_uri, &r.bucket_name, &key(&r.kms_alias), &r.admin_role_name, &r.glue_database_name];
     assert_eq!(stored, created, "the names stored at creation");
     assert_eq!(inputs.environment.environment_uri, env);
     assert_eq!(

@@ -84,13 +84,10 @@ async fn a_dataset_gets_its_stack_database_and_location_and_deletion_removes_the
     let s3 = sdk::s3::Client::new(&session);
     s3.head_bucket().bucket(&place.bucket_name).send().await.expect("the bucket exists");
     let aliases = sdk::kms::Client::new(&session).list_aliases().send().await.expect("aliases");
+    let key_alias = place.kms_alias.as_deref().expect("a created dataset has its own key");
     assert!(
-        aliases
-            .aliases()
-            .iter()
-            .any(|a| a.alias_name() == Some(place.kms_alias.as_str()) && a.target_key_id().is_some()),
-        "no alias {} on a key: {aliases:?}",
-        place.kms_alias
+        aliases.aliases().iter().any(|a| a.alias_name() == Some(key_alias) && a.target_key_id().is_some()),
+        "no alias {key_alias} on a key: {aliases:?}"
     );
     assert!(role_exists(&account, &place.admin_role_name).await, "the admin role exists");
     let location = format!("s3://{}/", place.bucket_name);

@@ -1,7 +1,8 @@
 //! Sharing folders end to end against moto, in one account and across two: the share's access
 //! point policy, KMS grant and (across accounts) role policy hold exactly the folders the share
 //! keeps, and the bucket policy delegates to access points; drift is seen by verify and repaired
-//! by reapply; revoking takes each folder out and the last revoke removes the access point.
+//! by reapply; revoking takes each folder out and the last revoke removes the access point. An
+//! SSE-S3 import's folders are shared with no key grant and no KMS statement.
 //!
 //! moto facts this leans on: S3 Control stores access points and their policies, bucket
 //! policies, KMS grants and inline role policies, and reads them back as sent, but evaluates
@@ -129,7 +130,11 @@ async fn key_grantees(
 ) -> Vec<String> {
     let access = Access::new(owner);
     let key = access
-        .key_arn(&place(dataset).kms_alias, account, crate::support::REGION)
+        .key_arn(
+            place(dataset).kms_alias.as_deref().expect("the dataset's key"),
+            account,
+            crate::support::REGION,
+        )
         .await
         .expect("alias")
         .expect("key");
@@ -322,6 +327,66 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
 }
 
 on_both_backends!(a_folder_shared_to_another_account_gets_a_role_policy_there_until_revoked);
+
+/// An imported bucket encrypted with SSE-S3 has no key: sharing its folders to another account
+/// grants on no key and puts no KMS statement in the consumer's role policy, and still succeeds.
+async fn folders_of_an_sse_s3_import_are_shared_without_a_key_grant(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let fixture = crate::import::imported_sse_s3_dataset(&db, &["customers"]).await;
+    assert_eq!(place(&fixture.dataset).kms_alias, None, "an SSE-S3 import");
+    let consumer = random_account();
+    deploy_pivot_role(&consumer).await;
+    let source_env =
+        fixture.core.environments().get(&fixture.alice, &fixture.dataset.environment_uri).await.expect("env");
+    let target_env =
+        link(&fixture.core, &fixture.alice, &source_env.organization_uri, &consumer, "Consumer").await;
+    let (bob, share, folder_uris) =
+        teamb_requests_table_and_folders(&fixture, &target_env.environment_uri).await;
+    let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
+    let uri = share.share_uri.clone();
+    let role = core.shares().get(&bob, &uri).await.expect("share").principal_role_arn;
+    let consumer_session = owner_session(&consumer).await;
+    let name = role_name(&role).expect("a role ARN").to_owned();
+    if let Err(e) = sdk::iam::Client::new(&consumer_session)
+        .create_role()
+        .role_name(&name)
+        .assume_role_policy_document("{}")
+        .send()
+        .await
+    {
+        use sdk::iam::error::ProvideErrorMetadata;
+        assert_eq!(e.code(), Some("EntityAlreadyExists"), "TeamB's role: {e:?}");
+    }
+
+    approve_and_process(&core, &db, &alice, &uri).await;
+    let states = item_states(&core, &bob, &uri).await;
+    assert!(states.iter().all(|(_, s, _)| s == "Share_Succeeded"), "{states:?}");
+    assert_eq!(access_point_grants(&owner, &account, &uri).await.0, objects(&account, &uri, &FOLDERS));
+    let policy_name = format!("sluice-share-{uri}");
+    let consumer_access = Access::new(&consumer_session);
+    let policy =
+        consumer_access.role_policy(&name, &policy_name).await.expect("read").expect("the role policy");
+    let text = policy.to_string();
+    let bucket = place(&dataset).bucket_name.clone();
+    assert!(text.contains(&format!("arn:aws:s3:::{bucket}/raw/*")), "the bucket's folders: {text}");
+    assert!(!text.contains("kms:") && !text.contains("SharedKey"), "no key to use: {text}");
+    // No key in the dataset's account carries a grant for the share (the environment stack's
+    // own key is the only one there).
+    let kms = sdk::kms::Client::new(&owner);
+    let access = Access::new(&owner);
+    let keys = kms.list_keys().send().await.expect("keys");
+    for key in keys.keys() {
+        let arn = key.key_arn().expect("an ARN");
+        assert!(access.key_grants(arn, &policy_name).await.expect("grants").is_empty(), "a grant on {arn}");
+    }
+
+    revoke(&core, &db, &bob, &uri, &folder_uris).await;
+    assert_eq!(access_point_grants(&owner, &account, &uri).await, (vec![], vec![]));
+    assert_eq!(consumer_access.role_policy(&name, &policy_name).await.expect("read"), None);
+    running.stop().await;
+}
+
+on_both_backends!(folders_of_an_sse_s3_import_are_shared_without_a_key_grant);
 
 /// Where the dataset lives, as its admin team sees it.
 pub(crate) fn place(dataset: &DatasetView) -> &sluice_core::datasets::DatasetRestricted {

@@ -149,6 +149,7 @@ export function ImportDatasetPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const b = bucket.trim();
+    // Empty means the bucket is encrypted with SSE-S3 (no customer key), as in data.all.
     const a = alias.trim().replace(/^alias\//, "");
     const ok = f.check({
       ...basics.checks,
@@ -156,8 +157,9 @@ export function ImportDatasetPage() {
         "An S3 bucket name is 3-63 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit.",
       glueDatabaseName: !database.trim() ? "Name the Glue database that holds the tables." : !GLUE_DB.test(database.trim()) &&
         "A Glue database name is lowercase letters, digits, '_' and '-'.",
-      KmsKeyAlias: !a ? "Name the alias of the KMS key that encrypts the bucket." : (!KMS_ALIAS.test(a) || a.startsWith("aws/")) &&
-        "A customer KMS alias is letters, digits, '/', '_' and '-', and not under aws/.",
+      KmsKeyAlias: !a ? !!alias.trim() && "Name the key after alias/, or leave the field empty for SSE-S3." :
+        (!KMS_ALIAS.test(a) || a.startsWith("aws/")) &&
+        "A customer KMS alias is letters, digits, '/', '_' and '-', and not under aws/. Leave it empty for SSE-S3.",
       adminRoleName: !!role.trim() && !ROLE.test(role.trim()) && "An IAM role name is at most 64 letters, digits and +=,.@_-.",
     });
     if (!ok) return;
@@ -176,8 +178,9 @@ export function ImportDatasetPage() {
           {...f.field("bucketName", "An existing bucket in the environment's account.")} />
         <TextField label="Glue database" value={database} onChange={(e) => setDatabase(e.target.value)}
           {...f.field("glueDatabaseName", "An existing database in the environment's account and region.")} />
-        <TextField label="KMS key alias" value={alias} onChange={(e) => setAlias(e.target.value)}
-          {...f.field("KmsKeyAlias", "The alias of the key that encrypts the bucket, with or without alias/.")} />
+        <TextField label="KMS key alias (optional)" value={alias} onChange={(e) => setAlias(e.target.value)}
+          {...f.field("KmsKeyAlias",
+            "The alias of the customer KMS key that encrypts the bucket, with or without alias/. Leave it empty if the bucket is encrypted with SSE-S3 (S3-managed keys).")} />
         <TextField label="Admin role (optional)" value={role} onChange={(e) => setRole(e.target.value)}
           {...f.field("adminRoleName", "An existing IAM role that administers the data; by default the admin team's role.")} />
         <FormAlerts errors={f.rest} />

@@ -53,9 +53,10 @@ pub struct ImportDatasetInput {
     pub bucket_name: String,
     /// An existing Glue database in the environment's account and region; required.
     pub glue_database_name: Option<String>,
-    /// The alias of the KMS key that encrypts the bucket, with or without `alias/`.
+    /// The alias of the KMS key that encrypts the bucket, with or without `alias/`; empty or
+    /// absent for a bucket encrypted with SSE-S3 (no customer key), as in data.all.
     #[graphql(name = "KmsKeyAlias")]
-    pub kms_key_alias: String,
+    pub kms_key_alias: Option<String>,
     /// An existing role that administers the data; by default the admin team's role.
     pub admin_role_name: Option<String>,
     pub tags: Option<Vec<Option<String>>>,

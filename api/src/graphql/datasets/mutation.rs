@@ -28,8 +28,9 @@ impl DatasetMutation {
         core(ctx)?.datasets().create(actor, input.into_core()).await.gql().map(DatasetGql)
     }
 
-    /// Brings an existing bucket, Glue database and KMS key in as a dataset. The pivot role
-    /// must find them in the environment's account (BAD_USER_INPUT names what it could not).
+    /// Brings an existing bucket, Glue database and KMS key in as a dataset; an empty or absent
+    /// `KmsKeyAlias` takes a bucket encrypted with SSE-S3 (no key). The pivot role must find
+    /// them in the environment's account (BAD_USER_INPUT names what it could not).
     async fn import_dataset(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,7 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, resolver_utils::EnumType};
 use sluice_core::{
     Actor,
-    datasets::{DatasetItem, DatasetView, UserRole},
+    datasets::{DatasetItem, DatasetView, SSE_S3, UserRole},
     environments::EnvironmentCard,
 };
 
@@ -235,6 +235,8 @@ pub struct DatasetRestrictedInformation {
     glue_crawler_name: Option<String>,
     #[graphql(name = "IAMDatasetAdminRoleArn")]
     iam_dataset_admin_role_arn: String,
+    /// The alias of the customer KMS key that encrypts the bucket, or `SSE-S3` (as data.all
+    /// answers) for an imported bucket encrypted with S3's own keys.
     #[graphql(name = "KmsAlias")]
     kms_alias: String,
     imported_s3_bucket: bool,
@@ -255,10 +257,11 @@ impl DatasetRestrictedInformation {
             s3_bucket_name: r.bucket_name.clone(),
             glue_database_name: r.glue_database_name.clone(),
             glue_crawler_name: None,
-            kms_alias: r.kms_alias.clone(),
+            kms_alias: r.kms_alias.clone().unwrap_or_else(|| SSE_S3.to_owned()),
             imported_s3_bucket: imported,
             imported_glue_database: imported,
-            imported_kms_key: imported,
+            // data.all's meaning: the import brought a key of its own (false for SSE-S3).
+            imported_kms_key: imported && r.kms_alias.is_some(),
             imported_admin_role: r.imported_admin_role,
         })
     }
