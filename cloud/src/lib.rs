@@ -36,6 +36,7 @@ pub mod access_points;
 mod aws_error;
 pub mod catalog;
 pub mod cfn;
+pub mod crawlers;
 pub mod data_filters;
 pub mod ecs;
 pub mod eventbridge;
@@ -56,6 +57,7 @@ pub mod vending;
 
 pub use access::{Access, KeyGrant};
 pub use access_points::{AccessPointShown, AccessPoints};
+pub use crawlers::{CrawlerSpec, GlueCrawlers};
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
 pub use data_filters::{DataCellsFilterSpec, DataCellsFilters, FilterPresence};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};

@@ -197,6 +197,16 @@ impl System<'_> {
     ) -> Result<Option<datasets::ImportRegistration>> {
         datasets::import_registration(self.db(), dataset_uri).await
     }
+
+    /// What the crawl task of `dataset_uri` needs; `None` when the dataset is gone.
+    pub async fn crawl_inputs(&self, dataset_uri: &str, prefix: Option<&str>) -> Result<Option<datasets::CrawlInputs>> {
+        datasets::crawl_inputs(self.db(), dataset_uri, prefix).await
+    }
+
+    /// Remembers that the dataset's crawler exists, once the crawl task made it.
+    pub async fn record_crawler(&self, dataset_uri: &str, crawler_name: &str) -> Result<()> {
+        datasets::record_crawler(self.db(), dataset_uri, crawler_name).await
+    }
 }
 
 /// Share processing: the worker's side of approvals and revokes.

@@ -44,6 +44,8 @@ pub struct Model {
     /// The shortest and longest period a share may ask for, in `expiry_setting` units.
     pub expiry_min_duration: Option<i32>,
     pub expiry_max_duration: Option<i32>,
+    /// The Glue crawler Sluice made on the dataset's location (`startGlueCrawler`), once made.
+    pub glue_crawler_name: Option<String>,
     pub created: DateTimeUtc,
     pub updated: DateTimeUtc,
 }

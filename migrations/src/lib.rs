@@ -38,6 +38,7 @@ mod m20261210_000030_credential_vending;
 mod m20261211_000031_list_indexes;
 mod m20261211_000032_networks;
 mod m20261213_000033_sse_s3_imports;
+mod m20261213_000034_crawl_dataset;
 mod m20261213_000035_event_relay_lease;
 
 pub struct Migrator;
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000031_list_indexes::Migration),
             Box::new(m20261211_000032_networks::Migration),
             Box::new(m20261213_000033_sse_s3_imports::Migration),
+            Box::new(m20261213_000034_crawl_dataset::Migration),
             Box::new(m20261213_000035_event_relay_lease::Migration),
         ]
     }

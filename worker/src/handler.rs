@@ -65,6 +65,7 @@ impl Registry {
         }
         use sluice_core::shares::{PROCESS_ACTION, REAPPLY_ACTION, REVOKE_ACTION, VERIFY_ACTION};
         registry.register(sluice_core::datasets::REGISTER_ACTION, crate::handlers::imports::RegisterImported);
+        registry.register(sluice_core::datasets::CRAWL_ACTION, crate::handlers::crawler::StartCrawler);
         for action in [PROCESS_ACTION, REVOKE_ACTION, VERIFY_ACTION, REAPPLY_ACTION] {
             registry.register(action, crate::handlers::shares::ShareProcessor);
         }

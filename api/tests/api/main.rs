@@ -8,6 +8,7 @@ mod cognito;
 mod cognito_flow;
 mod compat;
 mod compat_operations;
+mod crawler;
 mod credentials;
 mod data_filters;
 mod datasets;

@@ -61,6 +61,14 @@ pub const ATHENA_QUERY_ACTIONS: [&str; 6] = [
     "athena:GetWorkGroup",
 ];
 
+/// What a Glue crawler writes to CloudWatch Logs as the role it runs as.
+pub const CRAWLER_LOG_ACTIONS: [&str; 3] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
+
+/// Glue's crawler log groups (`/aws-glue/crawlers`, and `-role/...` ones) of this account.
+pub(super) fn crawler_logs() -> Expr {
+    Expr::arn("logs", "*", "${AWS::AccountId}", "log-group:/aws-glue/crawlers*")
+}
+
 pub(super) fn boundary_policy(scope: &PivotScope) -> ManagedPolicy {
     ManagedPolicy {
         managed_policy_name: scope.boundary_name(),
@@ -116,6 +124,8 @@ fn boundary_statements(scope: &PivotScope) -> Vec<Statement> {
         ]),
         // No resource-level permissions: Lake Formation's grants decide what it vends.
         Statement::allow(["lakeformation:GetDataAccess"]).sid("LakeFormationDataAccess").on(["*"]),
+        // A dataset's crawler runs as its admin role and logs to Glue's crawler log groups.
+        Statement::allow(CRAWLER_LOG_ACTIONS).sid("CrawlerLogs").on([crawler_logs()]),
         Statement::allow(ATHENA_QUERY_ACTIONS).sid("AthenaQueries").on([Expr::arn(
             "athena",
             "*",

@@ -149,6 +149,10 @@ fn admin_role(spec: &DatasetStackSpec) -> Role {
         Statement::allow(["sts:AssumeRole"])
             .sid("LakeFormation")
             .principal(Principal::Service(vec!["lakeformation.amazonaws.com".into()])),
+        // The dataset's crawler (`startGlueCrawler`) runs as this role.
+        Statement::allow(["sts:AssumeRole"])
+            .sid("GlueCrawler")
+            .principal(Principal::Service(vec!["glue.amazonaws.com".into()])),
     ]);
     let mut role = Role::new(spec.admin_role_name.as_str(), trust)
         .described(&format!("Sluice dataset {} ({}) admin", spec.label, spec.dataset_uri))
@@ -214,6 +218,10 @@ fn admin_statements(spec: &DatasetStackSpec) -> Vec<Statement> {
         // Lake Formation vends credentials for the tables it lets the role read; it has no
         // resource-level IAM permissions.
         Statement::allow(["lakeformation:GetDataAccess"]).sid("LakeFormationDataAccess").on(["*"]),
+        // The dataset's crawler logs as this role.
+        Statement::allow(super::boundary::CRAWLER_LOG_ACTIONS)
+            .sid("CrawlerLogs")
+            .on([super::boundary::crawler_logs()]),
     ]);
     statements
 }

@@ -9,7 +9,10 @@
 
 use crate::cfn::{Expr, Statement};
 
-use super::{boundary::GLUE_READ_ACTIONS, pivot_scope::PivotScope};
+use super::{
+    boundary::GLUE_READ_ACTIONS,
+    pivot_scope::{GLUE_SERVICE, PivotScope},
+};
 
 /// The RAM resource types of Lake Formation's cross-account grants.
 pub const SHARED_RESOURCE_TYPES: [&str; 3] = ["glue:Table", "glue:Database", "glue:Catalog"];
@@ -51,6 +54,16 @@ pub(super) fn data_statements(scope: &PivotScope) -> Vec<Statement> {
             glue(&format!("table/{shared}/*")),
             glue(&format!("userDefinedFunction/{shared}/*")),
         ]),
+        // Datasets' crawlers (`startGlueCrawler`): made, re-pointed, read and started, only
+        // under Sluice's names. Deleting or scheduling them is not Sluice's.
+        Statement::allow(["glue:CreateCrawler", "glue:UpdateCrawler", "glue:GetCrawler", "glue:StartCrawler"])
+            .sid("SluiceCrawlers")
+            .on([scope.sluice_crawlers()]),
+        // A crawler runs as its dataset's admin role, which Create/UpdateCrawler pass to Glue.
+        Statement::allow(["iam:PassRole"])
+            .sid("PassSluiceRolesToGlueCrawlers")
+            .on([scope.sluice_roles()])
+            .when("StringEquals", "iam:PassedToService", GLUE_SERVICE),
         // Lake Formation writes the catalog's resource policy for cross-account grants.
         Statement::allow(["glue:GetResourcePolicy", "glue:PutResourcePolicy", "glue:DeleteResourcePolicy"])
             .sid("CatalogPolicyForLakeFormation")

@@ -36,7 +36,8 @@ pub const BOUNDARY_KEYED_ROLE_WRITES: [&str; 7] = [
 ///   environment's label) and the maximum session length, nothing a role may do;
 /// - TagRole, UntagRole: only `sluice:*` tags, which no policy of Sluice's reads, and the keys
 ///   the account owner opened to stack tags (`StackTagKeys`), by the owner's own choice;
-/// - PassRole: only to Lake Formation, which uses a dataset role to reach its bucket.
+/// - PassRole: only to Lake Formation, which uses a dataset role to reach its bucket, and (in the
+///   data policy) to Glue, whose dataset crawlers run as the dataset role.
 pub const UNBOUNDED_ROLE_WRITES: [&str; 6] = [
     "iam:DeleteRole",
     "iam:UpdateRole",

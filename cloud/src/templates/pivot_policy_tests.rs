@@ -393,11 +393,42 @@ fn lake_formation_and_ram_are_the_only_services_left_on_everything() {
 }
 
 #[test]
-fn roles_passed_go_to_lake_formation_only() {
-    for statement in allows().iter().filter(|s| has_action(s, &["iam:PassRole"])) {
-        assert_eq!(
-            condition(statement, "StringEquals", "iam:PassedToService"),
-            ["lakeformation.amazonaws.com"]
+fn roles_passed_go_to_lake_formation_or_glue_crawlers_only() {
+    let passes: Vec<_> = allows().into_iter().filter(|s| has_action(s, &["iam:PassRole"])).collect();
+    assert_eq!(passes.len(), 2, "{passes:?}");
+    let mut services = Vec::new();
+    for statement in &passes {
+        let to = condition(statement, "StringEquals", "iam:PassedToService");
+        assert!(
+            to == ["lakeformation.amazonaws.com"] || to == ["glue.amazonaws.com"],
+            "PassRole to {to:?}: {statement}"
         );
+        assert_eq!(actions(statement), ["iam:PassRole"], "{statement}");
+        services.extend(to);
+    }
+    services.sort();
+    assert_eq!(services, ["glue.amazonaws.com", "lakeformation.amazonaws.com"]);
+}
+
+#[test]
+fn crawlers_are_made_and_started_only_under_sluices_names() {
+    let crawler_actions = ["glue:CreateCrawler", "glue:UpdateCrawler", "glue:GetCrawler", "glue:StartCrawler"];
+    let statements: Vec<_> = allows().into_iter().filter(|s| has_action(s, &crawler_actions)).collect();
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    let mut got = actions(&statements[0]);
+    got.sort();
+    let mut want = crawler_actions.map(str::to_owned).to_vec();
+    want.sort();
+    assert_eq!(got, want, "no delete, no schedule");
+    let scoped = resources(&statements[0]);
+    assert_eq!(scoped.len(), 1);
+    assert!(scoped[0].contains(":crawler/sluice*"), "{scoped:?}");
+    for statement in allows() {
+        for action in actions(&statement) {
+            assert!(
+                !action.starts_with("glue:") || !action.contains("Crawler") || crawler_actions.contains(&action.as_str()),
+                "{action}: {statement}"
+            );
+        }
     }
 }

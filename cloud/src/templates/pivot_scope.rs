@@ -23,8 +23,12 @@ pub const SLUICE_TAG_KEYS: &str = "sluice:*";
 /// as it creates a resource and which nobody can write otherwise.
 pub const AWS_TAG_KEYS: &str = "aws:*";
 
-/// The Lake Formation service, the only one the pivot role may hand Sluice's roles to.
+/// The Lake Formation service, which the pivot role may hand Sluice's roles to.
 pub const LAKE_FORMATION_SERVICE: &str = "lakeformation.amazonaws.com";
+
+/// The Glue service, which the pivot role may hand Sluice's roles to for a dataset's crawler
+/// (which runs as the dataset's admin role), and no other use.
+pub const GLUE_SERVICE: &str = "glue.amazonaws.com";
 
 /// The name of the boundary shipped with the pivot role named `pivot_role_name`.
 pub use sluice_core::environments::names::boundary_policy_name;
@@ -103,6 +107,12 @@ impl PivotScope {
     /// own name may match too, which is why it denies itself every change (see `guards`).
     pub fn sluice_roles(&self) -> Expr {
         iam_arn(&format!("role/{}*", self.prefixes.role))
+    }
+
+    /// Glue crawlers named with the prefix: datasets' crawlers, `<prefix>-<datasetUri>-crawler`
+    /// (core's `crawler_name`), which keep the prefix as stack names do.
+    pub fn sluice_crawlers(&self) -> Expr {
+        Expr::arn("glue", "*", "${AWS::AccountId}", &format!("crawler/{}*", self.prefixes.stack))
     }
 
     /// Customer managed policies named with the prefix.

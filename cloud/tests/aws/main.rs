@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cfn_lint;
+mod crawlers;
 mod datasets;
 mod ecs;
 mod eventbridge;

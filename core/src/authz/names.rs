@@ -138,6 +138,7 @@ permissions! {
         CreateDatasetFolder = "CREATE_DATASET_FOLDER": "Create and change the dataset's folders",
         ApproveShareObject = "APPROVE_SHARE_OBJECT": "Approve, reject and revoke shares of the dataset",
         CredentialsDataset = "CREDENTIALS_DATASET": "Receive short-lived AWS credentials, console sign-in links and upload links of the dataset's admin role",
+        CrawlDataset = "CRAWL_DATASET": "Start the Glue crawler on the dataset's location",
     }
 }
 

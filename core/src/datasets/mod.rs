@@ -1,6 +1,7 @@
 //! Datasets: a bucket, its KMS key and a Glue database in an environment, published by an admin
 //! team, read by its stewards, and (with the share issue) requested by others.
 
+mod crawler;
 mod create;
 pub mod expiry;
 mod folders;
@@ -12,6 +13,8 @@ mod stacks;
 pub mod tables;
 mod views;
 
+pub use crawler::{CRAWL_ACTION, CrawlInputs, QUEUED, QueuedCrawl, crawl_location, crawl_prefix, crawler_name};
+pub(crate) use crawler::{crawl_inputs, record_crawler};
 pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
 pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
 pub use items::{DatasetItem, DatasetItemKind};

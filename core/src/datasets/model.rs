@@ -51,6 +51,8 @@ pub struct Dataset {
     pub kms_alias: Option<String>,
     pub admin_role_name: String,
     pub imported_admin_role: bool,
+    /// The Glue crawler Sluice made on the dataset's location, once `startGlueCrawler` made it.
+    pub glue_crawler_name: Option<String>,
     pub language: String,
     pub business_owner_email: Option<String>,
     pub business_owner_delegation_emails: Vec<String>,
@@ -90,6 +92,7 @@ impl Dataset {
             glue_database_name: m.glue_database_name,
             kms_alias: m.kms_alias,
             admin_role_name: m.admin_role_name,
+            glue_crawler_name: m.glue_crawler_name,
             imported_admin_role: m.imported_admin_role,
             language: m.language,
             business_owner_email: m.business_owner_email,
@@ -136,6 +139,7 @@ impl Dataset {
                 kms_alias: self.kms_alias.clone(),
                 admin_role_name: self.admin_role_name.clone(),
                 imported_admin_role: self.imported_admin_role,
+                glue_crawler_name: self.glue_crawler_name.clone(),
             },
         )
     }
@@ -201,6 +205,9 @@ pub struct DatasetRestricted {
     pub kms_alias: Option<String>,
     pub admin_role_name: String,
     pub imported_admin_role: bool,
+    /// The Glue crawler Sluice made on the dataset's location; `None` until the first
+    /// `startGlueCrawler` made it.
+    pub glue_crawler_name: Option<String>,
 }
 
 impl DatasetRestricted {

@@ -1,6 +1,7 @@
 //! Datasets at the domain level, on Postgres and SQLite: who may create one, who sees it, and
 //! what their creation, change and deletion queue. The pivot-role check is faked at its port.
 
+mod crawler;
 mod credentials;
 mod listing;
 mod read_epoch;

@@ -21,7 +21,7 @@ use crate::{
 
 /// What an account owner has before importing: a bucket `bucket` in the region and a KMS key
 /// aliased `alias/<alias>`, opened to Sluice's pivot role by its tag (docs/PIVOT_ROLE.md).
-async fn owners_bucket_and_key(owner: &sdk::aws_config::SdkConfig, bucket: &str, alias: &str) {
+pub(crate) async fn owners_bucket_and_key(owner: &sdk::aws_config::SdkConfig, bucket: &str, alias: &str) {
     let in_region = sdk::s3::types::CreateBucketConfiguration::builder()
         .location_constraint(sdk::s3::types::BucketLocationConstraint::from(REGION))
         .build();

@@ -3,6 +3,7 @@
 //! the tracker.
 
 mod catalog;
+mod crawler;
 mod cross_account;
 mod dataset;
 mod effective_access;

@@ -1,5 +1,5 @@
 // Datasets: the list; a dataset's page with its tables, folders (and creating one), table sync
-// with live progress, and its stack's resources and tags; a table's page with its columns,
+// with live progress, starting the Glue crawler, and its stack's resources and tags; a table's page with its columns,
 // "Request access" and, for the dataset's admin team, its row and column filters. Both pages, and each column, show their glossary terms, which the dataset's
 // editors change.
 import { Alert, Box, Button, Chip, Link, Stack, Typography } from "@mui/material";
@@ -21,6 +21,7 @@ import { DatasetActions, TableActions } from "./datasetEdit";
 import { taskSentence } from "../components/taskWords";
 import { AccessTabs } from "../components/access/AccessTabs";
 import { TableFilters } from "../components/TableFilters";
+import { StartCrawler } from "../components/StartCrawler";
 
 const PAGE = 10;
 
@@ -141,6 +142,7 @@ const DatasetDetails = graphql(`
       restricted {
         S3BucketName
         GlueDatabaseName
+        GlueCrawlerName
       }
     }
   }
@@ -180,11 +182,13 @@ export function DatasetPage() {
   const [tasks, refetchTasks] = useQuery({ query: SyncTasks, variables: { uri }, pause: !reader });
   const [synced, sync] = useMutation(SyncTables);
   const sync0 = tasks.data?.listTasks.nodes.find((t) => t.action === "dataset.sync-tables");
+  const crawl0 = tasks.data?.listTasks.nodes.find((t) => t.action === "dataset.start-crawler");
   // A new dataset's stack row can come a moment after the dataset: keep polling until it is there.
   const deploying = ds?.stack ? !isTerminal(ds.stack.status) : !!ds && reader && !ds.imported;
   const bucketReady = !!ds && (ds.imported || /COMPLETE$/.test(ds.stack?.status ?? "") && !/ROLLBACK|DELETE/.test(ds.stack?.status ?? ""));
   const syncing = !!sync0 && !isTerminal(sync0.status);
-  usePolling(deploying || syncing, useCallback(() => {
+  const crawling = !!crawl0 && !isTerminal(crawl0.status);
+  usePolling(deploying || syncing || crawling, useCallback(() => {
     refetch({ requestPolicy: "network-only" });
     refetchTasks({ requestPolicy: "network-only" });
   }, [refetch, refetchTasks]));
@@ -201,6 +205,11 @@ export function DatasetPage() {
             onClick={async () => { const x = await sync({ uri }); if (!x.error) refetchTasks({ requestPolicy: "network-only" }); }}>
             Sync tables
           </Button>)}
+        {/* CRAWL_DATASET is the admin team's, as in data.all. */}
+        {admin && (
+          <StartCrawler datasetUri={uri} bucket={r?.S3BucketName} database={r?.GlueDatabaseName}
+            disabled={crawling || deploying || !bucketReady}
+            onStarted={() => { refetchTasks({ requestPolicy: "network-only" }); }} />)}
       </>}>
         {ds.label}
       </PageTitle>
@@ -231,7 +240,8 @@ export function DatasetPage() {
           {deploying && <Typography color="text.secondary">deploying; this page updates by itself</Typography>}
         </Box>
       )}
-      {r && <Typography>S3 bucket <code>{r.S3BucketName}</code> · Glue database <code>{r.GlueDatabaseName}</code></Typography>}
+      {r && <Typography>S3 bucket <code>{r.S3BucketName}</code> · Glue database <code>{r.GlueDatabaseName}</code>
+        {r.GlueCrawlerName && <> · Glue crawler <code>{r.GlueCrawlerName}</code></>}</Typography>}
       {ds.stack && <StackResources stack={ds.stack} targetUri={uri} targetType="dataset" />}
       <Errors error={synced.error} />
       {sync0 && (
@@ -239,6 +249,13 @@ export function DatasetPage() {
           <Typography>Last table sync:</Typography> <StatusChip status={sync0.status} />
           <Typography color="text.secondary">{taskSentence(sync0)}</Typography>
           {sync0.lastError && <Alert severity="error">{sync0.lastError}</Alert>}
+        </Box>
+      )}
+      {crawl0 && (
+        <Box sx={{ my: 1, display: "flex", flexWrap: "wrap", gap: 1, alignItems: "center" }} aria-label="Glue crawler">
+          <Typography>Last crawler start:</Typography> <StatusChip status={crawl0.status} />
+          <Typography color="text.secondary">{taskSentence(crawl0)}</Typography>
+          {crawl0.lastError && <Alert severity="error">{crawl0.lastError}</Alert>}
         </Box>
       )}
       <Typography variant="h6" sx={{ mt: 2 }}>Tables</Typography>

@@ -1,5 +1,6 @@
 //! Datasets in data.all's dialect.
 
+mod crawler;
 mod data_filters;
 mod folders;
 mod inputs;

@@ -2,6 +2,7 @@ use async_graphql::{Context, Object};
 use sluice_core::Error;
 
 use super::{
+    crawler::{CrawlerInput, GlueCrawler},
     inputs::{ImportDatasetInput, ModifyDatasetInput, NewDatasetInput},
     types::DatasetGql,
 };
@@ -70,5 +71,21 @@ impl DatasetMutation {
     ) -> async_graphql::Result<bool> {
         let actor = actor(ctx)?;
         core(ctx)?.datasets().delete(actor, &dataset_uri, delete_from_aws.unwrap_or(false)).await.gql()
+    }
+
+    /// Starts the dataset's Glue crawler on its bucket, or on `input.prefix` under it, writing
+    /// what it finds to the dataset's Glue database as the dataset's admin role. Needs
+    /// MANAGE_DATASETS and CRAWL_DATASET (the admin team's). A task makes the crawler the first
+    /// time and starts it: the answer's `status` is `PENDING`, and `taskUri` the task to follow.
+    async fn start_glue_crawler(
+        &self,
+        ctx: &Context<'_>,
+        dataset_uri: Option<String>,
+        input: Option<CrawlerInput>,
+    ) -> async_graphql::Result<GlueCrawler> {
+        let actor = actor(ctx)?;
+        let uri = required(dataset_uri, "datasetUri")?;
+        let prefix = input.unwrap_or_default().prefix;
+        core(ctx)?.datasets().start_crawler(actor, &uri, prefix.as_deref()).await.gql().map(GlueCrawler::from)
     }
 }

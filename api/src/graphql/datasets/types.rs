@@ -230,7 +230,8 @@ pub struct DatasetRestrictedInformation {
     s3_bucket_name: String,
     #[graphql(name = "GlueDatabaseName")]
     glue_database_name: String,
-    /// Sluice runs no Glue crawlers: always null.
+    /// The Glue crawler `startGlueCrawler` made on the dataset's location; null until the
+    /// first start made it.
     #[graphql(name = "GlueCrawlerName")]
     glue_crawler_name: Option<String>,
     #[graphql(name = "IAMDatasetAdminRoleArn")]
@@ -256,7 +257,7 @@ impl DatasetRestrictedInformation {
             region: r.region.clone(),
             s3_bucket_name: r.bucket_name.clone(),
             glue_database_name: r.glue_database_name.clone(),
-            glue_crawler_name: None,
+            glue_crawler_name: r.glue_crawler_name.clone(),
             kms_alias: r.kms_alias.clone().unwrap_or_else(|| SSE_S3.to_owned()),
             imported_s3_bucket: imported,
             imported_glue_database: imported,

@@ -130,6 +130,17 @@ pub(super) fn cases() -> Vec<Case> {
             admin: Forbidden,
         },
         Case {
+            op: "startGlueCrawler",
+            doc: "mutation($ds: String) { startGlueCrawler(datasetUri: $ds, input: {prefix: \"raw\"}) { Name status } }",
+            vars: |c| json!({"ds": c.dataset}),
+            // CRAWL_DATASET is the admin team's (TeamA) alone; a platform admin outside it is
+            // refused, as for every resource permission.
+            outsider: Forbidden,
+            member: Allowed,
+            teammate: Forbidden,
+            admin: Forbidden,
+        },
+        Case {
             op: "updateDatasetTable",
             doc: "mutation($t: String) { updateDatasetTable(tableUri: $t, input: {description: \"d\"}) { tableUri } }",
             vars: |c| json!({"t": c.table}),
