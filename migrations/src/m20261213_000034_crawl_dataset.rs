@@ -38,8 +38,9 @@ impl MigrationTrait for Migration {
         // description from the release's own.
         db.execute_unprepared(&format!(
             "INSERT INTO permission (name, kind, description) \
-             SELECT '{PERMISSION}', 'RESOURCE', '{DESCRIPTION}' \
-             WHERE NOT EXISTS (SELECT 1 FROM permission WHERE name = '{PERMISSION}')"
+             SELECT '{PERMISSION}', 'RESOURCE', '{description}' \
+             WHERE NOT EXISTS (SELECT 1 FROM permission WHERE name = '{PERMISSION}')",
+            description = DESCRIPTION.replace('\'', "''"),
         ))
         .await?;
         db.execute_unprepared(&format!(
