@@ -180,9 +180,10 @@ fn targets(spec: &CrawlerSpec) -> CrawlerTargets {
 /// Whether an existing crawler already does what `spec` asks. The role may come back as a
 /// name or an ARN.
 fn matches(existing: &CrawlerState, spec: &CrawlerSpec) -> bool {
-    let role_matches = existing.role.as_deref().is_some_and(|r| {
-        r == spec.role_arn || Some(r) == spec.role_arn.rsplit('/').next()
-    });
+    let role_matches = existing
+        .role
+        .as_deref()
+        .is_some_and(|r| r == spec.role_arn || Some(r) == spec.role_arn.rsplit('/').next());
     role_matches
         && existing.database_name.as_deref() == Some(spec.database_name.as_str())
         && existing.s3_paths == [spec.location.clone()]

@@ -57,8 +57,8 @@ pub mod vending;
 
 pub use access::{Access, KeyGrant};
 pub use access_points::{AccessPointShown, AccessPoints};
-pub use crawlers::{CrawlerSpec, GlueCrawlers};
 pub use catalog::{CatalogError, GlueCatalog, GlueColumn, GlueTable, links::LinkTarget};
+pub use crawlers::{CrawlerSpec, GlueCrawlers};
 pub use data_filters::{DataCellsFilterSpec, DataCellsFilters, FilterPresence};
 pub use ecs::{EcsLaunchConfig, EcsLauncher};
 pub use eventbridge::{BusRef, EventBridgeBus};

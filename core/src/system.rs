@@ -199,7 +199,11 @@ impl System<'_> {
     }
 
     /// What the crawl task of `dataset_uri` needs; `None` when the dataset is gone.
-    pub async fn crawl_inputs(&self, dataset_uri: &str, prefix: Option<&str>) -> Result<Option<datasets::CrawlInputs>> {
+    pub async fn crawl_inputs(
+        &self,
+        dataset_uri: &str,
+        prefix: Option<&str>,
+    ) -> Result<Option<datasets::CrawlInputs>> {
         datasets::crawl_inputs(self.db(), dataset_uri, prefix).await
     }
 

@@ -6,7 +6,8 @@ use serde_json::json;
 use crate::support::{Backend, TestApp, error_code, on_both_backends, two_teams::two_teams};
 
 const START: &str = "mutation($d: String, $i: CrawlerInput) { startGlueCrawler(datasetUri: $d, input: $i) { Name status taskUri location } }";
-const NAME: &str = "query($d: String!) { getDataset(datasetUri: $d) { restricted { GlueCrawlerName S3BucketName } } }";
+const NAME: &str =
+    "query($d: String!) { getDataset(datasetUri: $d) { restricted { GlueCrawlerName S3BucketName } } }";
 
 async fn the_admin_team_starts_the_crawler_in_data_alls_shape(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -25,7 +26,11 @@ async fn the_admin_team_starts_the_crawler_in_data_alls_shape(backend: Backend) 
     assert_eq!(crawler["location"], format!("s3://{bucket}/raw/"), "{crawler}");
     let task_uri = crawler["taskUri"].as_str().expect("a task");
     let task = app
-        .ok(&alice, "query($t: String!) { getTask(taskUri: $t) { action targetUri } }", json!({"t": task_uri}))
+        .ok(
+            &alice,
+            "query($t: String!) { getTask(taskUri: $t) { action targetUri } }",
+            json!({"t": task_uri}),
+        )
         .await;
     assert_eq!(task["getTask"]["action"], "dataset.start-crawler", "{task}");
     assert_eq!(task["getTask"]["targetUri"], ds.as_str(), "{task}");

@@ -62,7 +62,8 @@ pub const ATHENA_QUERY_ACTIONS: [&str; 6] = [
 ];
 
 /// What a Glue crawler writes to CloudWatch Logs as the role it runs as.
-pub const CRAWLER_LOG_ACTIONS: [&str; 3] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
+pub const CRAWLER_LOG_ACTIONS: [&str; 3] =
+    ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
 
 /// Glue's crawler log groups (`/aws-glue/crawlers`, and `-role/...` ones) of this account.
 pub(super) fn crawler_logs() -> Expr {

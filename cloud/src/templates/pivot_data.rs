@@ -56,9 +56,14 @@ pub(super) fn data_statements(scope: &PivotScope) -> Vec<Statement> {
         ]),
         // Datasets' crawlers (`startGlueCrawler`): made, re-pointed, read and started, only
         // under Sluice's names. Deleting or scheduling them is not Sluice's.
-        Statement::allow(["glue:CreateCrawler", "glue:UpdateCrawler", "glue:GetCrawler", "glue:StartCrawler"])
-            .sid("SluiceCrawlers")
-            .on([scope.sluice_crawlers()]),
+        Statement::allow([
+            "glue:CreateCrawler",
+            "glue:UpdateCrawler",
+            "glue:GetCrawler",
+            "glue:StartCrawler",
+        ])
+        .sid("SluiceCrawlers")
+        .on([scope.sluice_crawlers()]),
         // A crawler runs as its dataset's admin role, which Create/UpdateCrawler pass to Glue.
         Statement::allow(["iam:PassRole"])
             .sid("PassSluiceRolesToGlueCrawlers")

@@ -412,7 +412,8 @@ fn roles_passed_go_to_lake_formation_or_glue_crawlers_only() {
 
 #[test]
 fn crawlers_are_made_and_started_only_under_sluices_names() {
-    let crawler_actions = ["glue:CreateCrawler", "glue:UpdateCrawler", "glue:GetCrawler", "glue:StartCrawler"];
+    let crawler_actions =
+        ["glue:CreateCrawler", "glue:UpdateCrawler", "glue:GetCrawler", "glue:StartCrawler"];
     let statements: Vec<_> = allows().into_iter().filter(|s| has_action(s, &crawler_actions)).collect();
     assert_eq!(statements.len(), 1, "{statements:?}");
     let mut got = actions(&statements[0]);
@@ -426,7 +427,9 @@ fn crawlers_are_made_and_started_only_under_sluices_names() {
     for statement in allows() {
         for action in actions(&statement) {
             assert!(
-                !action.starts_with("glue:") || !action.contains("Crawler") || crawler_actions.contains(&action.as_str()),
+                !action.starts_with("glue:")
+                    || !action.contains("Crawler")
+                    || crawler_actions.contains(&action.as_str()),
                 "{action}: {statement}"
             );
         }

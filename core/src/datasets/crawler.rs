@@ -45,7 +45,10 @@ pub fn crawl_prefix(prefix: Option<&str>) -> Result<String> {
         return Ok(String::new());
     }
     let refuse = |why: &str| {
-        Err(Error::validation("prefix", format!("{value:?} {why}; name a folder inside the dataset's bucket")))
+        Err(Error::validation(
+            "prefix",
+            format!("{value:?} {why}; name a folder inside the dataset's bucket"),
+        ))
     };
     if value.contains("://") {
         return refuse("is a URL, not a path");
@@ -83,11 +86,22 @@ impl Datasets<'_> {
     /// Needs MANAGE_DATASETS and CRAWL_DATASET (its admin team's), as in data.all.
     pub async fn start_crawler(&self, actor: &Actor, uri: &str, prefix: Option<&str>) -> Result<QueuedCrawl> {
         let target = (uri, RESOURCE_TYPE);
-        audit::audited(self.db, actor, "startGlueCrawler", target, self.start_crawler_inner(actor, uri, prefix))
-            .await
+        audit::audited(
+            self.db,
+            actor,
+            "startGlueCrawler",
+            target,
+            self.start_crawler_inner(actor, uri, prefix),
+        )
+        .await
     }
 
-    async fn start_crawler_inner(&self, actor: &Actor, uri: &str, prefix: Option<&str>) -> Result<QueuedCrawl> {
+    async fn start_crawler_inner(
+        &self,
+        actor: &Actor,
+        uri: &str,
+        prefix: Option<&str>,
+    ) -> Result<QueuedCrawl> {
         authz::authorize_tenant::<tenant_grants::ManageDatasets>(self.db, actor).await?;
         let dataset = authz::authorize::<perm::CrawlDataset>(self.db, actor, uri).await?;
         // Input rules after the check, so a refusal never says what a rule would have.
@@ -122,7 +136,10 @@ impl Datasets<'_> {
 
 /// The crawler's name: the one the dataset remembers, or the one its first start makes.
 fn name_of(dataset: &Dataset, environment: &env::Model) -> String {
-    dataset.glue_crawler_name.clone().unwrap_or_else(|| crawler_name(&environment.resource_prefix, &dataset.dataset_uri))
+    dataset
+        .glue_crawler_name
+        .clone()
+        .unwrap_or_else(|| crawler_name(&environment.resource_prefix, &dataset.dataset_uri))
 }
 
 async fn environment_of(db: &DatabaseConnection, dataset: &Dataset) -> Result<env::Model> {

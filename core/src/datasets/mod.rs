@@ -13,7 +13,9 @@ mod stacks;
 pub mod tables;
 mod views;
 
-pub use crawler::{CRAWL_ACTION, CrawlInputs, QUEUED, QueuedCrawl, crawl_location, crawl_prefix, crawler_name};
+pub use crawler::{
+    CRAWL_ACTION, CrawlInputs, QUEUED, QueuedCrawl, crawl_location, crawl_prefix, crawler_name,
+};
 pub(crate) use crawler::{crawl_inputs, record_crawler};
 pub use create::{DEPLOY_ACTION, REGISTER_ACTION};
 pub use folders::{DatasetFolder, FOLDER_RESOURCE_TYPE, ModifyFolder, NewFolder};
