@@ -21,7 +21,8 @@ async fn the_admin_team_starts_the_crawler_in_data_alls_shape(backend: Backend) 
 
     let started = app.ok(&alice, START, json!({"d": ds, "i": {"prefix": "raw/"}})).await;
     let crawler = &started["startGlueCrawler"];
-    assert_eq!(crawler["Name"], format!("sluice-{ds}-crawler"), "{crawler}");
+    // `<resourcePrefix>-<datasetUri>-crawler`; the fixture's environment uses the prefix `dl`.
+    assert_eq!(crawler["Name"], format!("dl-{ds}-crawler"), "{crawler}");
     assert_eq!(crawler["status"], "PENDING", "{crawler}");
     assert_eq!(crawler["location"], format!("s3://{bucket}/raw/"), "{crawler}");
     let task_uri = crawler["taskUri"].as_str().expect("a task");

@@ -98,6 +98,7 @@ impl World {
             || op.contains("KeyValueTags")
             || op.contains("Notification")
             || op == "syncTables"
+            || op == "startGlueCrawler"
             || op == "getS3ConsumptionData"
             || op == "getEffectiveAccess"
         {
