@@ -100,12 +100,12 @@ async fn data_all_environment_selections_answer_with_the_stack_status(backend: B
     assert_eq!((&node["stack"]["status"], &node["roleCreated"]), (&json!("CREATE_COMPLETE"), &json!(true)));
     assert_eq!(node["EnvironmentDefaultBucketName"], "dl-bucket");
 
-    let redeploying = DeployRecord { status: "DEPLOYING".into(), ..Default::default() };
+    let redeploying = DeployRecord { status: "DEPLOY_IN_PROGRESS".into(), ..Default::default() };
     app.core.system("test").record_deploy(stack_uri, redeploying).await.expect("recorded");
     let again = app.ok(&alice, &get_environment(), json!({"e": uri})).await["getEnvironment"].clone();
     assert_eq!(
         (&again["stack"]["status"], &again["roleCreated"]),
-        (&json!("DEPLOYING"), &json!(true)),
+        (&json!("DEPLOY_IN_PROGRESS"), &json!(true)),
         "a redeploy leaves the roles in place"
     );
 

@@ -19,8 +19,13 @@ pub const DEPLOY_ACTION: &str = "environment.deploy";
 pub const DELETE_ACTION: &str = "environment.delete-stack";
 /// A deploy is queued and has not started: the first one, or a redeploy `updateStack` asked for.
 pub const PENDING: &str = "PENDING";
-/// While a deploy task runs, until CloudFormation's own status is recorded.
-pub const DEPLOYING: &str = "DEPLOYING";
+/// While a deploy task runs, until CloudFormation's own status is recorded. Named like
+/// CloudFormation's in-progress states: data.all's clients wait for a stack while its status
+/// matches `.*IN_PROGRESS|PENDING` and take anything else for the end of the deploy.
+pub const DEPLOYING: &str = "DEPLOY_IN_PROGRESS";
+/// What [`DEPLOYING`] was called before: rows written by an older deploy task during a rolling
+/// upgrade still say it.
+const LEGACY_DEPLOYING: &str = "DEPLOYING";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stack {
@@ -79,7 +84,8 @@ impl Stack {
         let status = self.status.as_str();
         matches!(status, "CREATE_COMPLETE" | "IMPORT_COMPLETE")
             || status.starts_with("UPDATE_")
-            || ((status == DEPLOYING || status == PENDING) && self.has_outputs())
+            || ((status == DEPLOYING || status == LEGACY_DEPLOYING || status == PENDING)
+                && self.has_outputs())
     }
 
     fn has_outputs(&self) -> bool {
@@ -376,8 +382,19 @@ mod tests {
     }
 
     #[test]
+    fn a_stack_being_deployed_reads_as_in_progress_to_data_all_clients() {
+        // data.all's clients poll while `re.match(r'.*IN_PROGRESS|PENDING', status)`.
+        let in_progress = |s: &str| s.contains("IN_PROGRESS") || s.starts_with("PENDING");
+        for status in [PENDING, DEPLOYING] {
+            assert!(in_progress(status), "{status}");
+        }
+    }
+
+    #[test]
     fn a_redeploy_keeps_a_deployed_stack_deployed() {
-        assert!(stack(DEPLOYING, Some(r#"{"DataBucketName": "b"}"#)).has_deployed());
+        for status in [DEPLOYING, LEGACY_DEPLOYING] {
+            assert!(stack(status, Some(r#"{"DataBucketName": "b"}"#)).has_deployed(), "{status}");
+        }
         assert!(!stack(DEPLOYING, None).has_deployed(), "the first deploy is running");
         assert!(stack(PENDING, Some(r#"{"DataBucketName": "b"}"#)).has_deployed(), "a redeploy is queued");
         assert!(!stack(PENDING, None).has_deployed(), "the first deploy is queued");
