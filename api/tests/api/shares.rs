@@ -15,8 +15,9 @@ async fn a_request_is_made_decided_and_previewed_in_data_all_terms(backend: Back
     let carol = app.token("carol", &["TeamC"]);
     let TwoTeams { env, dataset, table: table_uri, .. } = two_teams(&app).await;
 
+    // data.all's clients ask with attachMissingPolicies: true (its integration tests do).
     let create = r#"mutation($d: String!, $t: String, $e: String!) { createShareObject(datasetUri: $d, itemUri: $t, itemType: "Table",
-        input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read], requestPurpose: "reports"}) {
+        input: {environmentUri: $e, groupUri: "TeamB", principalId: "TeamB", principalType: "Group", permissions: [Read], requestPurpose: "reports", attachMissingPolicies: true}) {
         shareUri status alreadyExisted userRoleForShareObject permissions principal { principalType principalName SamlGroupName environmentName }
         dataset { datasetName SamlAdminGroupName AwsAccountId } items(filter: {isShared: true}) { count nodes { itemName itemType status } } } }"#;
     let share =

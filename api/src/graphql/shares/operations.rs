@@ -26,7 +26,9 @@ pub struct NewShareObjectInput {
     /// Group or ConsumptionRole.
     pub principal_type: String,
     pub request_purpose: Option<String>,
-    /// Sluice attaches no IAM policies to principals; leave it out or false.
+    /// Accepted and ignored: processing the share writes whatever policies the principal's
+    /// role needs, whatever the value (data.all does so for the roles it manages, and for
+    /// the others when this is true, which its clients send).
     pub attach_missing_policies: Option<bool>,
     pub permissions: Vec<Option<ShareObjectDataPermission>>,
     /// On a dataset whose shares expire: the period asked for, in its `expirySetting` units
@@ -194,12 +196,6 @@ impl ShareMutation {
         item_type: Option<String>,
         input: NewShareObjectInput,
     ) -> async_graphql::Result<ShareGql> {
-        if input.attach_missing_policies == Some(true) {
-            return Err(to_gql(Error::validation(
-                "attachMissingPolicies",
-                "Sluice attaches no IAM policies to principals; leave it out",
-            )));
-        }
         let item = match (&item_uri, &item_type) {
             (Some(uri), Some(kind)) if !uri.is_empty() => Some((uri.as_str(), kind.as_str())),
             (Some(uri), None) if !uri.is_empty() => {
