@@ -4,6 +4,7 @@
 
 mod audit;
 mod cognito;
+mod dataall_client;
 mod support;
 
 use std::time::Duration;
