@@ -218,6 +218,7 @@ test("a failed task says why, and an admin retries it once the cause is fixed", 
     await create.getByRole("button", { name: "Create" }).click();
     await alice.getByLabel("Dataset stack").waitFor();
     await waitForStatus(alice.getByLabel("Dataset stack"), /COMPLETE/);
+    const datasetUrl = alice.url();
     const bucket = (await alice.locator("code").nth(0).textContent()).trim();
     const glueDb = (await alice.locator("code").nth(1).textContent()).trim();
 
@@ -246,6 +247,21 @@ test("a failed task says why, and an admin retries it once the cause is fixed", 
     await waitForChip(latest, "succeeded");
     await latest.getByText(/^Finished/).waitFor();
     await screenshots(alice, "m-tasks-retried");
+
+    // The admin team starts the dataset's Glue crawler on a folder: the dialog says what it
+    // does, and the task creates the crawler in the account and starts it.
+    await alice.goto(datasetUrl);
+    await alice.getByRole("button", { name: "Start crawler" }).click();
+    const dialog = alice.getByRole("dialog", { name: "Start the Glue crawler?" });
+    await dialog.getByText(`AWS Glue crawls s3://${bucket}/`).waitFor();
+    await dialog.getByLabel("Folder to crawl (optional)").fill("entries");
+    await dialog.getByText(`s3://${bucket}/entries as the dataset's admin role`).waitFor();
+    await screenshots(alice, "m-start-crawler");
+    await dialog.getByRole("button", { name: "Start crawler" }).click();
+    await notice(alice, new RegExp(`Crawler .*-crawler is starting on s3://${bucket}/entries/`));
+    await waitForChip(alice.getByLabel("Glue crawler"), "succeeded");
+    await alice.getByText(/Glue crawler .*-crawler/).first().waitFor();
+    await screenshots(alice, "m-crawler-started");
   });
 });
 

@@ -45,7 +45,7 @@ async fn the_first_start_makes_the_crawler_and_starts_it(backend: Backend) {
             ImportedResources {
                 bucket_name: bucket.clone(),
                 glue_database_name: database.clone(),
-                kms_alias: "crawled".into(),
+                kms_alias: Some("crawled".into()),
                 admin_role_name: None,
             },
         )

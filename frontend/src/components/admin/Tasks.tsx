@@ -55,6 +55,7 @@ const ACTIONS: Record<string, string> = {
   "dataset.delete-stack": "Dataset stack deletion",
   "dataset.sync-tables": "Table sync from Glue",
   "dataset.register-location": "Lake Formation registration of an imported dataset",
+  "dataset.start-crawler": "Glue crawler start",
   "share.process": "Share granting",
   "share.revoke": "Share revoking",
   "share.verify": "Share check against AWS",
