@@ -31,7 +31,7 @@ async fn a_crawler_is_made_once_and_started() {
     let made = crawlers.get(&spec.name).await.expect("read").expect("exists");
     assert_eq!(made.role.as_deref(), Some(spec.role_arn.as_str()));
     assert_eq!(made.database_name.as_deref(), Some(database.as_str()));
-    assert_eq!(made.s3_paths, [spec.location.clone()]);
+    assert_eq!(made.s3_paths, std::slice::from_ref(&spec.location));
     assert_eq!(made.last_crawl, None, "not started yet");
 
     assert_eq!(crawlers.start(&spec.name).await.expect("started"), Started::Started);
