@@ -204,7 +204,13 @@ fn an_sse_s3_spec_makes_no_key_and_its_admin_role_has_no_kms_statement() {
         let sids: Vec<&str> = statements.iter().map(|s| s["Sid"].as_str().unwrap()).collect();
         assert_eq!(
             sids,
-            ["DatasetBucket", "DatasetObjectsReadWrite", "DatasetDatabase", "LakeFormationDataAccess"]
+            [
+                "DatasetBucket",
+                "DatasetObjectsReadWrite",
+                "DatasetDatabase",
+                "LakeFormationDataAccess",
+                "CrawlerLogs"
+            ]
         );
         let text = template.to_string();
         assert!(!text.contains("kms:") && !text.contains("alias/"), "nothing names KMS: {text}");
