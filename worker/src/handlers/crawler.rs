@@ -17,11 +17,7 @@ pub struct StartCrawler;
 #[async_trait::async_trait]
 impl TaskHandler for StartCrawler {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        let uri = task
-            .payload
-            .get("datasetUri")
-            .and_then(|v| v.as_str())
-            .context("no datasetUri in the payload")?;
+        let uri = super::payload(task, "datasetUri")?;
         let prefix = task.payload.get("prefix").and_then(|v| v.as_str());
         let system = ctx.core.system(sluice_core::datasets::CRAWL_ACTION);
         let found = system.crawl_inputs(uri, prefix).await.map_err(|e| anyhow::anyhow!("{}", e.chain()))?;

@@ -14,11 +14,7 @@ pub struct RegisterImported;
 #[async_trait::async_trait]
 impl TaskHandler for RegisterImported {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        let uri = task
-            .payload
-            .get("datasetUri")
-            .and_then(|v| v.as_str())
-            .context("no datasetUri in the payload")?;
+        let uri = super::payload(task, "datasetUri")?;
         let found = ctx
             .core
             .system("dataset.register-location")

@@ -347,8 +347,7 @@ impl ShareProcessor {
 #[async_trait::async_trait]
 impl TaskHandler for ShareProcessor {
     async fn handle(&self, ctx: &HandlerContext, task: &Task) -> anyhow::Result<Outcome> {
-        let share_uri =
-            task.payload.get("shareUri").and_then(|v| v.as_str()).context("no shareUri in the payload")?;
+        let share_uri = super::payload(task, "shareUri")?;
         let item_uris: Vec<String> = task
             .payload
             .get("itemUris")

@@ -1,13 +1,13 @@
 //! Stack deploys and deletions, of environments and of datasets: long tasks, so the worker only
 //! launches `ecs-tasks` with the stack's URI and what the task's payload carries for it.
 
-use anyhow::Context;
 use sluice_core::{
     datasets,
     environments::stacks as environment,
     tasks::{LaunchRequest, Task},
 };
 
+use super::payload;
 use crate::handler::{HandlerContext, Outcome, TaskHandler};
 
 /// One long-task action: the `ecs-tasks` subcommand it runs, and the payload values it passes
@@ -52,13 +52,6 @@ pub const HANDLERS: [(&str, StackTask); 5] = [
         },
     ),
 ];
-
-fn payload<'a>(task: &'a Task, key: &str) -> anyhow::Result<&'a str> {
-    task.payload
-        .get(key)
-        .and_then(|v| v.as_str())
-        .with_context(|| format!("task {} has no {key} in its payload", task.task_uri))
-}
 
 impl StackTask {
     /// The arguments `ecs-tasks` runs `task` with.
