@@ -280,9 +280,20 @@ async fn folders_are_shared_in_one_account_and_revoked_one_by_one(backend: Backe
 
 on_both_backends!(folders_are_shared_in_one_account_and_revoked_one_by_one);
 
-async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revoked(backend: Backend) {
-    let db = TestDb::new(backend).await;
-    let fixture = deployed_dataset_with_tables(&db, &["customers"]).await;
+/// What TeamB asked for from a second account, with that account's owner session and the name
+/// of TeamB's role there.
+struct ConsumerRequest {
+    bob: Actor,
+    share: Share,
+    folder_uris: Vec<String>,
+    consumer_session: sdk::aws_config::SdkConfig,
+    name: String,
+}
+
+/// A second account, linked as TeamB's environment, from which TeamB asks for the table and two
+/// folders. TeamB's role there exists: the environment stack's deploy may have made it (moto's
+/// CloudFormation creates the team roles too), and otherwise the account's owner does.
+async fn teamb_requests_from_another_account(fixture: &SharedDataset) -> ConsumerRequest {
     let consumer = random_account();
     deploy_pivot_role(&consumer).await;
     let source_env =
@@ -290,20 +301,25 @@ async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revok
     let target_env =
         link(&fixture.core, &fixture.alice, &source_env.organization_uri, &consumer, "Consumer").await;
     let (bob, share, folder_uris) =
-        teamb_requests_table_and_folders(&fixture, &target_env.environment_uri).await;
-    let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
-    let uri = share.share_uri.clone();
-    let role = core.shares().get(&bob, &uri).await.expect("share").principal_role_arn;
-    // The environment stack makes TeamB's role; here the consumer account's owner does.
+        teamb_requests_table_and_folders(fixture, &target_env.environment_uri).await;
+    let role = fixture.core.shares().get(&bob, &share.share_uri).await.expect("share").principal_role_arn;
     let consumer_session = owner_session(&consumer).await;
-    let iam = sdk::iam::Client::new(&consumer_session);
     let name = role_name(&role).expect("a role ARN").to_owned();
-    // The environment stack's deploy may have made it first (moto's CloudFormation creates
-    // the team roles too); either way it exists.
+    let iam = sdk::iam::Client::new(&consumer_session);
     if let Err(e) = iam.create_role().role_name(&name).assume_role_policy_document("{}").send().await {
         use sdk::iam::error::ProvideErrorMetadata;
         assert_eq!(e.code(), Some("EntityAlreadyExists"), "TeamB's role: {e:?}");
     }
+    ConsumerRequest { bob, share, folder_uris, consumer_session, name }
+}
+
+async fn a_folder_shared_to_another_account_gets_a_role_policy_there_until_revoked(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let fixture = deployed_dataset_with_tables(&db, &["customers"]).await;
+    let ConsumerRequest { bob, share, folder_uris, consumer_session, name } =
+        teamb_requests_from_another_account(&fixture).await;
+    let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
+    let uri = share.share_uri.clone();
 
     approve_and_process(&core, &db, &alice, &uri).await;
     assert!(item_states(&core, &bob, &uri).await.iter().all(|(_, s, _)| s == "Share_Succeeded"));
@@ -334,29 +350,10 @@ async fn folders_of_an_sse_s3_import_are_shared_without_a_key_grant(backend: Bac
     let db = TestDb::new(backend).await;
     let fixture = crate::import::imported_sse_s3_dataset(&db, &["customers"]).await;
     assert_eq!(place(&fixture.dataset).kms_alias, None, "an SSE-S3 import");
-    let consumer = random_account();
-    deploy_pivot_role(&consumer).await;
-    let source_env =
-        fixture.core.environments().get(&fixture.alice, &fixture.dataset.environment_uri).await.expect("env");
-    let target_env =
-        link(&fixture.core, &fixture.alice, &source_env.organization_uri, &consumer, "Consumer").await;
-    let (bob, share, folder_uris) =
-        teamb_requests_table_and_folders(&fixture, &target_env.environment_uri).await;
+    let ConsumerRequest { bob, share, folder_uris, consumer_session, name } =
+        teamb_requests_from_another_account(&fixture).await;
     let SharedDataset { core, alice, account, dataset, running, owner, .. } = fixture;
     let uri = share.share_uri.clone();
-    let role = core.shares().get(&bob, &uri).await.expect("share").principal_role_arn;
-    let consumer_session = owner_session(&consumer).await;
-    let name = role_name(&role).expect("a role ARN").to_owned();
-    if let Err(e) = sdk::iam::Client::new(&consumer_session)
-        .create_role()
-        .role_name(&name)
-        .assume_role_policy_document("{}")
-        .send()
-        .await
-    {
-        use sdk::iam::error::ProvideErrorMetadata;
-        assert_eq!(e.code(), Some("EntityAlreadyExists"), "TeamB's role: {e:?}");
-    }
 
     approve_and_process(&core, &db, &alice, &uri).await;
     let states = item_states(&core, &bob, &uri).await;
